@@ -1,6 +1,12 @@
 import { defineConfig } from "vitest/config";
 
+// "source" resolves workspace packages to their TypeScript sources, so tests
+// never depend on a previous build.
+const conditions = ["source", "module", "node", "import", "default"];
+
 export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: ["source"] } },
   test: {
     include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"],
     testTimeout: 30_000,

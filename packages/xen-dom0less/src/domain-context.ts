@@ -1,0 +1,122 @@
+/**
+ * What a guest gets from the hypervisor: the only object a domain's image
+ * receives in `start(ctx)`. Guests never hold each other's objects; the
+ * only things that cross between domains are bytes in static shared memory
+ * and event-channel notifications.
+ *
+ * @module
+ */
+import type { Clock, CpuHandle, MemoryWindow } from "@v8r/fvp-core";
+
+/** Xen hypercall error names used by {@link XenError}. */
+export const XenErrno = {
+  EINVAL: "EINVAL",
+  ENOENT: "ENOENT",
+  EPERM: "EPERM",
+  EBUSY: "EBUSY",
+  ESRCH: "ESRCH",
+} as const;
+
+/** One of the Xen error names in {@link XenErrno}. */
+export type XenErrnoName = (typeof XenErrno)[keyof typeof XenErrno];
+
+/** A failed hypercall, carrying the Xen error name in `code`. */
+export class XenError extends Error {
+  /** The Xen error name, e.g. `"EINVAL"` for an unbound port. */
+  readonly code: XenErrnoName;
+  /** Build an error; `message` says what was being done and what was wrong. */
+  constructor(code: XenErrnoName, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "XenError";
+    this.code = code;
+  }
+}
+
+/**
+ * A `/reserved-memory/xen-shmem@<addr>` node as the guest finds it in its
+ * device tree (`compatible = "xen,shared-memory-v1"`).
+ */
+export interface ReservedMemoryNode {
+  /** Full node path, e.g. `/reserved-memory/xen-shmem@7a000000`. */
+  readonly path: string;
+  /** Always `"xen,shared-memory-v1"`. */
+  readonly compatible: string;
+  /** Guest physical address of the region. */
+  readonly address: number;
+  /** Size of the region in bytes. */
+  readonly size: number;
+  /** The `xen,id` property: the static shm id. */
+  readonly xenId: string;
+  /** The `xen,offset` property (always 0 today). */
+  readonly xenOffset: number;
+}
+
+/** Handler of an event-channel port; runs on the domain's vCPU. */
+export type EventHandler = (port: number) => void;
+
+/**
+ * The 2-level event channel interface of one domain, over its static
+ * channels (bound by Xen before the domain runs).
+ */
+export interface EventChannels {
+  /** The static local ports configured for this domain. */
+  ports(): readonly number[];
+  /** `EVTCHNOP_send`: raise the peer's end. Throws XenError EINVAL for a port that is not bound here. */
+  send(port: number): void;
+  /** Attach a handler; an event that is already pending is delivered right after binding ("missed events"). */
+  bind(port: number, handler: EventHandler): void;
+  /** Detach the handler; the port stays bound in Xen and keeps collecting pending events. */
+  unbind(port: number): void;
+  /** Set the mask bit: events stay pending and are not delivered. */
+  mask(port: number): void;
+  /** Clear the mask bit; a pending event fires now. */
+  unmask(port: number): void;
+  /** Whether the port's pending bit is set. */
+  isPending(port: number): boolean;
+  /** Whether the port's mask bit is set. */
+  isMasked(port: number): boolean;
+}
+
+/** The domain's virtual PL011 console. */
+export interface GuestConsole {
+  /** Write text or bytes; output is line-buffered by the platform UART. */
+  write(data: string | Uint8Array): void;
+  /** Receive input typed on this console. Returns a function that removes the listener. */
+  onInput(listener: (data: Uint8Array) => void): () => void;
+}
+
+/** Why a domain shuts itself down (`SCHEDOP_shutdown` reasons). */
+export type ShutdownReason = "poweroff" | "reboot" | "crash";
+
+/**
+ * Everything a guest image gets: `export function start(ctx: DomainContext)`.
+ * The same object shape inline and in a Worker.
+ */
+export interface DomainContext {
+  /** Domain id (1, 2, ... in device-tree order; 0 is never used: there is no dom0). */
+  readonly domid: number;
+  /** Domain name (its node name under `/chosen`). */
+  readonly name: string;
+  /** The kernel module's `bootargs`, empty when none. */
+  readonly bootargs: string;
+  /** The domain's console (its vpl011). */
+  readonly console: GuestConsole;
+  /** The platform clock (virtual or real); guest code never uses bare setTimeout. */
+  readonly clock: Clock;
+  /** The domain's vCPUs with load accounting. */
+  readonly cpus: readonly CpuHandle[];
+  /** Memory of the domain in KiB, as configured. */
+  readonly memoryKiB: number;
+  /** The `xen-shmem` reserved-memory nodes of the domain's device tree. */
+  readonly reservedMemory: readonly ReservedMemoryNode[];
+  /** Map a static shared memory region by its `xen,id`. Throws XenError ENOENT when it is not mapped into this domain. */
+  mapSharedMemory(id: string): MemoryWindow;
+  /** The domain's static event channels. */
+  readonly evtchn: EventChannels;
+  /** Shut the domain down; `"crash"` applies the domain's `on_crash` policy. */
+  shutdown(reason: ShutdownReason): void;
+  /** Publish a guest-level event on the platform trace bus (e.g. link statistics for a dashboard). */
+  publish(event: { type: string; [key: string]: unknown }): void;
+  /** Receive control messages sent to this domain from outside (the demo's command channel). Returns an unsubscribe function. */
+  onControl(listener: (message: unknown) => void): () => void;
+}
