@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import "./scripts/node20-polyfills.ts";
 
 // "source" resolves workspace packages to their TypeScript sources, so tests
 // never depend on a previous build.

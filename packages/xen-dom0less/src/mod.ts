@@ -1,9 +1,82 @@
 /**
- * Xen dom0less as the v8r64 stack uses it: device-tree configuration parser, validator and linter, and a hypervisor with domains, static shared memory and static event channels.
+ * Xen dom0less as the v8r64 stack uses it: device-tree configuration parser, validator and
+ * linter, and a hypervisor with domains, static shared memory and static event channels.
  *
- * This package is being built; see its README for what it will provide.
+ * @example Lint a dom0less device tree and read its typed configuration
+ * ```ts
+ * import { formatDiagnostic, lint, loadDom0lessConfig, parseDts } from "@v8r/xen-dom0less";
+ *
+ * const text = `/dts-v1/;
+ * / { chosen { domU1 { compatible = "xen,domain"; memory = <0 0x4000>; cpus = <1>; vpl011;
+ *       kernel { compatible = "multiboot,kernel", "multiboot,module"; v8r,image = "./guest.js"; }; }; }; };`;
+ * const tree = parseDts(text, { file: "xen.dts" });
+ * for (const d of lint(tree)) console.log(formatDiagnostic(d));
+ * const { config } = loadDom0lessConfig(tree);
+ * console.log(config.domains[0]?.memoryKiB); // 16384
+ * ```
  * @module
  */
 
-/** The npm name of this package. */
-export const packageName = "@v8r/xen-dom0less";
+// --- configuration: parse, model, lint ---
+export { ConfigError } from "./config-error.ts";
+export {
+  CONFIG_ERROR_CODES,
+  LINT_CODES,
+  formatDiagnostic,
+  sortDiagnostics,
+  type ConfigErrorCode,
+  type Diagnostic,
+  type DiagnosticCode,
+  type LintCode,
+  type Severity,
+  type SourceLocation,
+} from "./diagnostic.ts";
+export {
+  cellsToNumber,
+  findByPhandle,
+  findNode,
+  getProperty,
+  isCompatible,
+  propertyCells,
+  propertyString,
+  propertyStrings,
+  readU32,
+  walkNodes,
+  type DeviceTree,
+  type DtMemoryReservation,
+  type DtNode,
+  type DtProperty,
+  type DtReference,
+} from "./device-tree.ts";
+export { parseDts, resolveIncludePath, type ParseDtsOptions } from "./dts-parser.ts";
+export { readDtb, type ReadDtbOptions } from "./dtb-reader.ts";
+export {
+  loadDom0lessConfig,
+  type Dom0Config,
+  type Dom0lessConfig,
+  type DomainConfig,
+  type DomainEvtchnConfig,
+  type DomainShmMapping,
+  type EvtchnEndConfig,
+  type EvtchnPairConfig,
+  type KernelModuleConfig,
+  type LoadedConfig,
+  type MemoryRange,
+  type ShmRegionConfig,
+  type ShmRole,
+  type XenEnhanced,
+} from "./dom0less-config.ts";
+export {
+  DEFAULT_PLATFORM_CPUS,
+  EVTCHN_PORT_LIMITS,
+  isDtb,
+  lint,
+  lintSource,
+  validateDom0less,
+  type EvtchnAbi,
+  type LintOptions,
+  type LintResult,
+  type LintSourceInput,
+} from "./lint.ts";
+export { GUEST_RAM_BANKS, guestRamRanges } from "./guest-memory.ts";
+// --- end of configuration exports ---

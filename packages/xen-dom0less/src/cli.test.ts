@@ -1,0 +1,113 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { runCli, type CliIo } from "./_cli-run.ts";
+import { compileDtb, FIXTURES } from "../test/_dtc.ts";
+
+function run(argv: string[]): { code: number; out: string; err: string } {
+  let out = "";
+  let err = "";
+  const io: CliIo = {
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+    readBytes: (p) => new Uint8Array(readFileSync(p)),
+    readText: (p) => (existsSync(p) ? readFileSync(p, "utf8") : undefined),
+  };
+  return { code: runCli(argv, io), out, err };
+}
+
+describe("xen-dom0less lint", () => {
+  it("exits 0 and prints a clean summary for a valid config", () => {
+    const file = `${FIXTURES}valid/v8r-demo.dts`;
+    expect(run(["lint", file])).toEqual({ code: 0, out: `${file}: no problems\n`, err: "" });
+  });
+
+  it("exits 1 and prints compiler-style lines for errors", () => {
+    const file = `${FIXTURES}invalid/evtchn-port-invalid.dts`;
+    const r = run(["lint", file]);
+    expect(r.code).toBe(1);
+    expect(r.out.split("\n")).toEqual([
+      `${file}:25:5: error[evtchn-port-invalid]: evtchn@1 in domU1 uses local port 4096: the 2-level ABI allows ports 1 to 4095`,
+      `${file}: 1 error, 0 warnings`,
+      "",
+    ]);
+  });
+
+  it("exits 0 when there are only warnings", () => {
+    const r = run(["lint", `${FIXTURES}invalid/unknown-property.dts`]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/:17:4: warning\[unknown-property\]: .*\n.*: 0 errors, 1 warning\n$/);
+  });
+
+  it("prints JSON with --json", () => {
+    const file = `${FIXTURES}invalid/cpus-over-platform.dts`;
+    const r = run(["lint", "--json", file]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out)).toEqual({
+      file,
+      errors: 1,
+      warnings: 0,
+      diagnostics: [expect.objectContaining({ code: "cpus-over-platform", severity: "error", line: 14, column: 4, path: "/chosen/domU1" })],
+    });
+  });
+
+  it("takes the platform CPU count from --platform-cpus", () => {
+    expect(run(["lint", "--platform-cpus", "8", `${FIXTURES}invalid/cpus-over-platform.dts`]).code).toBe(0);
+    expect(run(["lint", "--platform-cpus=8", `${FIXTURES}invalid/cpus-over-platform.dts`]).code).toBe(0);
+  });
+
+  it("lints a .dtb and names node paths instead of lines", () => {
+    const dtb = compileDtb(`${FIXTURES}invalid/shm-overlap.dts`);
+    const r = run(["lint", dtb.path]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(`${dtb.path}:/chosen/domU2/shm-b: error[shm-overlap]: region "ring-b"`);
+  });
+
+  it("reports a file that does not parse as an error at its position", () => {
+    const file = `${FIXTURES}parse-errors/syntax.dts`;
+    const r = run(["lint", file]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(`${file}:7:2: error[syntax]: expected , or ; after the value of xen,xen-bootargs`);
+  });
+
+  it("exits 2 when a file cannot be read", () => {
+    const r = run(["lint", `${FIXTURES}no-such.dts`]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/cannot read .*no-such\.dts/);
+  });
+
+  it.each([
+    [[], "usage:"],
+    [["frobnicate"], "unknown command frobnicate"],
+    [["lint"], "needs at least one FILE"],
+    [["lint", "--platform-cpus", "zero", "x.dts"], "--platform-cpus needs a positive integer"],
+    [["lint", "--evtchn-abi", "3-level", "x.dts"], "--evtchn-abi must be 2-level or fifo"],
+    [["lint", "--colour", "x.dts"], "unknown option --colour"],
+  ])("exits 2 on bad usage %j", (argv, message) => {
+    const r = run(argv);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(message);
+  });
+
+  it("prints help on stdout and exits 0 with --help", () => {
+    const r = run(["--help"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^usage: xen-dom0less lint/);
+  });
+});
+
+describe("the xen-dom0less bin run from source", () => {
+  const root = fileURLToPath(new URL("../../../", import.meta.url));
+  const tsx = `${root}node_modules/.bin/tsx`;
+  const cli = fileURLToPath(new URL("./cli.ts", import.meta.url));
+
+  it("lints a fixture through node:fs with the right exit codes", () => {
+    const ok = spawnSync(tsx, [cli, "lint", `${FIXTURES}valid/with-include.dts`], { encoding: "utf8" });
+    expect([ok.status, ok.stdout]).toEqual([0, `${FIXTURES}valid/with-include.dts: no problems\n`]);
+    const bad = spawnSync(tsx, [cli, "lint", `${FIXTURES}invalid/kernel-missing.dts`, `${FIXTURES}missing.dts`], { encoding: "utf8" });
+    expect(bad.status).toBe(2);
+    expect(bad.stdout).toContain("error[kernel-missing]");
+    expect(bad.stderr).toContain("cannot read");
+  });
+});

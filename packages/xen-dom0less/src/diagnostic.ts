@@ -1,0 +1,93 @@
+/** A place in a device-tree source: file, 1-based line and column (0 when the input is a .dtb). */
+export interface SourceLocation {
+  /** File name as given to the parser (or the included file's resolved path). */
+  readonly file: string;
+  /** 1-based line; 0 when unknown (a .dtb has no lines). */
+  readonly line: number;
+  /** 1-based column; 0 when unknown. */
+  readonly column: number;
+}
+
+/** Stable codes of the lint rules, one per rule. */
+export const LINT_CODES = [
+  "shm-id-too-long",
+  "shm-range-mismatch",
+  "shm-overlap",
+  "shm-multiple-owners",
+  "shm-guest-overlap",
+  "shm-direct-map-mismatch",
+  "evtchn-peer-missing",
+  "evtchn-peer-not-reciprocal",
+  "evtchn-duplicate-port",
+  "evtchn-port-invalid",
+  "evtchn-not-enhanced",
+  "cpus-over-platform",
+  "kernel-missing",
+  "unknown-property",
+  "unknown-node",
+  "property-missing",
+  "property-invalid",
+  "unresolved-reference",
+  "direct-map-without-static-mem",
+  "no-domains",
+] as const;
+
+/** Code of a lint rule (see {@link LINT_CODES}). */
+export type LintCode = (typeof LINT_CODES)[number];
+
+/** Stable codes of a {@link ConfigError} (input that cannot be parsed at all). */
+export const CONFIG_ERROR_CODES = [
+  "syntax",
+  "missing-version",
+  "include-not-found",
+  "include-cycle",
+  "duplicate-label",
+  "undefined-label",
+  "value-out-of-range",
+  "dtb-invalid",
+] as const;
+
+/** Code of a {@link ConfigError}. */
+export type ConfigErrorCode = (typeof CONFIG_ERROR_CODES)[number];
+
+/** Any code a diagnostic can carry: a lint rule, or a parse failure reported by `lintSource`. */
+export type DiagnosticCode = LintCode | ConfigErrorCode;
+
+/** How bad a diagnostic is: errors make `xen-dom0less lint` exit 1, warnings do not. */
+export type Severity = "error" | "warning";
+
+/** One problem found in a dom0less device tree. */
+export interface Diagnostic extends SourceLocation {
+  /** `"error"` or `"warning"`. */
+  readonly severity: Severity;
+  /** Stable kebab-case code, e.g. `"shm-id-too-long"`. */
+  readonly code: DiagnosticCode;
+  /** What is wrong, naming the node and property; no trailing period. */
+  readonly message: string;
+  /** Device-tree path of the node concerned, e.g. `/chosen/domU1/evtchn@1`. */
+  readonly path: string;
+}
+
+/**
+ * Formats a diagnostic compiler-style: `file:line:col: error[code]: message`.
+ * Diagnostics without a line (from a .dtb) read `file:/node/path: error[code]: message`.
+ * @example
+ * formatDiagnostic({ severity: "error", code: "kernel-missing", message: "domU1 has no kernel module",
+ *   path: "/chosen/domU1", file: "a.dts", line: 4, column: 3 }); // "a.dts:4:3: error[kernel-missing]: ..."
+ */
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : `${d.file}:${d.path}`;
+  return `${where}: ${d.severity}[${d.code}]: ${d.message}`;
+}
+
+/** Sorts diagnostics by file, line, column, then code (a new array; the input is not changed). */
+export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
+  return [...list].sort(
+    (a, b) =>
+      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+      a.line - b.line ||
+      a.column - b.column ||
+      (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
+      (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+  );
+}

@@ -1,0 +1,111 @@
+import { ConfigError } from "./config-error.ts";
+import { sortDiagnostics, type Diagnostic } from "./diagnostic.ts";
+import type { DeviceTree } from "./device-tree.ts";
+import { loadDom0lessConfig, type Dom0lessConfig } from "./dom0less-config.ts";
+import { readDtb } from "./dtb-reader.ts";
+import { parseDts } from "./dts-parser.ts";
+import { DiagnosticSink } from "./_diag.ts";
+import { checkDomains, checkReferences, checkUnknown } from "./_rules-domain.ts";
+import { checkEventChannels, type EvtchnAbi } from "./_rules-evtchn.ts";
+import { checkSharedMemory } from "./_rules-shm.ts";
+
+export { EVTCHN_PORT_LIMITS, type EvtchnAbi } from "./_rules-evtchn.ts";
+
+/** CPUs of the reference platform (FVP_BaseR_AEMv8R), the default for `platformCpus`. */
+export const DEFAULT_PLATFORM_CPUS = 4;
+
+/** Options of {@link lint}, {@link lintSource} and {@link validateDom0less}. */
+export interface LintOptions {
+  /** Physical CPUs of the platform; a domain asking for more vCPUs is an error (default 4). */
+  readonly platformCpus?: number;
+  /** Event channel ABI whose port limit applies (default `"2-level"`, ports 1..4095). */
+  readonly evtchnAbi?: EvtchnAbi;
+  /** File name of the source, when `lint` is given text. */
+  readonly file?: string;
+  /** Reads `/include/`d files, when `lint` is given text (see {@link ParseDtsOptions.readFile}). */
+  readonly readFile?: (path: string) => string | undefined;
+}
+
+function checkedCpus(options: LintOptions): number {
+  const cpus = options.platformCpus ?? DEFAULT_PLATFORM_CPUS;
+  if (!Number.isInteger(cpus) || cpus < 1) {
+    throw new RangeError(`[xen-dom0less] platformCpus must be a positive integer, got ${String(cpus)}`);
+  }
+  return cpus;
+}
+
+/**
+ * Runs the cross-node rules on a loaded configuration (shared memory, event channels, domains,
+ * unknown properties, references). Returns only the rules' diagnostics, unsorted.
+ */
+export function validateDom0less(tree: DeviceTree, config: Dom0lessConfig, options: LintOptions = {}): Diagnostic[] {
+  const platformCpus = checkedCpus(options);
+  const abi = options.evtchnAbi ?? "2-level";
+  const sink = new DiagnosticSink();
+  checkDomains(tree, config, platformCpus, sink);
+  checkSharedMemory(tree, config, sink);
+  checkEventChannels(tree, config, abi, sink);
+  checkReferences(tree, sink);
+  checkUnknown(tree, config, sink);
+  return sink.list;
+}
+
+/**
+ * Lints a dom0less device tree: reads the configuration, runs every rule, and returns all
+ * diagnostics sorted by position. Text is parsed first (a parse failure throws).
+ * @throws {ConfigError} when `input` is text that cannot be parsed
+ * @example
+ * const problems = lint(text, { file: "xen.dts", platformCpus: 4 });
+ * problems.filter((d) => d.severity === "error").map(formatDiagnostic);
+ */
+export function lint(input: DeviceTree | string, options: LintOptions = {}): Diagnostic[] {
+  const tree = typeof input === "string" ? parseDts(input, { file: options.file, readFile: options.readFile }) : input;
+  const { config, diagnostics } = loadDom0lessConfig(tree);
+  return sortDiagnostics([...diagnostics, ...validateDom0less(tree, config, options)]);
+}
+
+/** What {@link lintSource} is given: source text or blob bytes, and a file name. */
+export interface LintSourceInput extends LintOptions {
+  /** Device-tree source text. */
+  readonly text?: string;
+  /** .dtb bytes, or .dts text as UTF-8 bytes (told apart by the FDT magic number). */
+  readonly bytes?: Uint8Array;
+}
+
+/** What {@link lintSource} returns. */
+export interface LintResult {
+  /** Every diagnostic, sorted; a parse failure is one error diagnostic with the ConfigError's code. */
+  readonly diagnostics: Diagnostic[];
+  /** The configuration, when the input could be parsed. */
+  readonly config?: Dom0lessConfig;
+  /** The parsed tree, when the input could be parsed. */
+  readonly tree?: DeviceTree;
+}
+
+/** True when `bytes` start with the flattened device tree magic 0xd00dfeed. */
+export function isDtb(bytes: Uint8Array): boolean {
+  return bytes[0] === 0xd0 && bytes[1] === 0x0d && bytes[2] === 0xfe && bytes[3] === 0xed;
+}
+
+/**
+ * Lints .dts text or .dtb/.dts bytes without throwing on bad input: a parse failure comes
+ * back as an error diagnostic. This is what the `xen-dom0less lint` command runs.
+ * @example
+ * const { diagnostics } = lintSource({ text, file: "xen.dts" });
+ */
+export function lintSource(input: LintSourceInput): LintResult {
+  const file = input.file ?? "<input>";
+  let tree: DeviceTree;
+  try {
+    if (input.bytes !== undefined && isDtb(input.bytes)) tree = readDtb(input.bytes, { file });
+    else {
+      const text = input.text ?? new TextDecoder().decode(input.bytes ?? new Uint8Array());
+      tree = parseDts(text, { file, readFile: input.readFile });
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) return { diagnostics: [err.toDiagnostic()] };
+    throw err;
+  }
+  const { config, diagnostics } = loadDom0lessConfig(tree);
+  return { diagnostics: sortDiagnostics([...diagnostics, ...validateDom0less(tree, config, input)]), config, tree };
+}
