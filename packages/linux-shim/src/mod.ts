@@ -1,9 +1,49 @@
 /**
- * A Linux-like guest OS for v8r: root filesystem, /dev/xen/evtchn, static shared memory mapping, the rpmsg-remote application and web serving of the status page.
+ * A Linux-like guest OS for v8r: root filesystem, kernel log, the status
+ * history and page that the rpmsg-remote application keeps, and atomic
+ * publishing of `zephyr-status.html` / `zephyr-status.json`.
+ * This entry is portable (web-standard APIs only); a host-directory root
+ * filesystem and the web server are in `@v8r/linux-shim/node`.
  *
- * This package is being built; see its README for what it will provide.
+ * @example
+ * ```ts
+ * import { MemoryRootFs, parseStatusSample, StatusHistory, StatusPublisher } from "@v8r/linux-shim";
+ *
+ * const fs = new MemoryRootFs();
+ * const history = new StatusHistory();
+ * const publisher = new StatusPublisher(fs);
+ * const r = parseStatusSample(new TextEncoder().encode('{"v":1,"seq":0,"boot":"1a2b3c4d","t":1000,"cpu":3.5}'));
+ * if (r.ok) history.add(r.sample, Date.now());
+ * else history.recordMalformed(r.reason, Date.now());
+ * await publisher.publish(history);
+ * console.log(await fs.readText("/usr/share/nginx/html/zephyr-status.json"));
+ * ```
  * @module
  */
 
 /** The npm name of this package. */
 export const packageName = "@v8r/linux-shim";
+
+export { RootFsErrno, RootFsError, type RootFs, type RootFsErrnoName, type RootFsStat } from "./rootfs.ts";
+export { MemoryRootFs, type MemoryRootFsOptions } from "./rootfs-memory.ts";
+export { formatKernelTimestamp, KernelLog, type KernelLogOptions } from "./kernel-log.ts";
+export {
+  MAX_SAMPLE_BYTES,
+  parseStatusSample,
+  STATUS_PROTOCOL_VERSION,
+  type IpcCounters,
+  type ParseSampleResult,
+  type SampleRejectCode,
+  type StatusSample,
+  type ThreadStatus,
+} from "./status-sample.ts";
+export {
+  StatusHistory,
+  type BootRecord,
+  type HistoryCounters,
+  type HistoryEntry,
+  type SampleOutcome,
+  type StatusHistoryOptions,
+} from "./status-history.ts";
+export { renderStatusJson, renderStatusPage, statusJson, type RenderStatusPageOptions, type StatusJson } from "./status-page.ts";
+export { DEFAULT_STATUS_DIR, StatusPublisher, writeFileAtomic, type StatusPublisherOptions } from "./status-publisher.ts";

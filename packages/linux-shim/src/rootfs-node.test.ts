@@ -1,0 +1,52 @@
+import { mkdtemp, mkdir, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { describeRootFs } from "../test/rootfs-conformance.ts";
+import { NodeRootFs } from "./rootfs-node.ts";
+
+async function tempRoot(): Promise<string> {
+  return mkdtemp(join(tmpdir(), "v8r-rootfs-"));
+}
+
+describeRootFs("NodeRootFs", async () => {
+  const dir = await tempRoot();
+  return { fs: new NodeRootFs(dir), dispose: () => rm(dir, { recursive: true, force: true }) };
+});
+
+describe("NodeRootFs", () => {
+  it("maps guest paths under the host directory", async () => {
+    const dir = await tempRoot();
+    const fs = new NodeRootFs(dir);
+    expect(fs.hostPath("/usr/share/../share/nginx")).toBe(join(dir, "usr/share/nginx"));
+    expect(fs.hostPath("/../../etc/passwd")).toBe(join(dir, "etc/passwd"));
+    await rm(dir, { recursive: true });
+  });
+
+  it("refuses a symbolic link that leads outside the root", async () => {
+    const dir = await tempRoot();
+    const outside = await tempRoot();
+    await writeFile(join(outside, "secret"), "s3cret");
+    await symlink(outside, join(dir, "escape"));
+    const fs = new NodeRootFs(dir);
+    await expect(fs.readText("/escape/secret")).rejects.toMatchObject({ code: "EACCES" });
+    await expect(fs.writeText("/escape/new", "x")).rejects.toMatchObject({ code: "EACCES" });
+    expect(await fs.exists("/escape/secret")).toBe(false);
+    await rm(dir, { recursive: true });
+    await rm(outside, { recursive: true });
+  });
+
+  it("follows a symbolic link that stays inside the root", async () => {
+    const dir = await tempRoot();
+    await mkdir(join(dir, "real"));
+    await writeFile(join(dir, "real", "f"), "inside");
+    await symlink(join(dir, "real"), join(dir, "alias"));
+    expect(await new NodeRootFs(dir).readText("/alias/f")).toBe("inside");
+    await rm(dir, { recursive: true });
+  });
+
+  it("says which host directory is missing", async () => {
+    const fs = new NodeRootFs("/nonexistent/v8r-root");
+    await expect(fs.readText("/x")).rejects.toThrow("[linux-shim] read /x: the root directory /nonexistent/v8r-root does not exist");
+  });
+});

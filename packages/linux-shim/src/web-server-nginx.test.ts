@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { nginxConfig } from "./_nginx-config.ts";
+import { findNginx } from "./web-server-nginx.ts";
+
+describe("nginxConfig", () => {
+  const conf = nginxConfig({ prefix: "/tmp/p", root: "/srv/html", host: "127.0.0.1", port: 8080 });
+
+  it("serves the root on the given address with all state under the prefix", () => {
+    expect(conf).toContain("listen 127.0.0.1:8080;");
+    expect(conf).toContain(`root "/srv/html";`);
+    expect(conf).toContain(`pid "/tmp/p/nginx.pid";`);
+    expect(conf).toContain(`client_body_temp_path "/tmp/p/tmp/body";`);
+    expect(conf).not.toMatch(/^user /m);
+  });
+
+  it("lists no directories, hides dot files, refuses symlinks and asks for revalidation", () => {
+    expect(conf).toContain("autoindex off;");
+    expect(conf).toContain("location ~ /\\. { return 404; }");
+    expect(conf).toContain("disable_symlinks on from=$document_root;");
+    expect(conf).toContain("add_header Cache-Control no-cache always;");
+  });
+
+  it("brackets an IPv6 address and adds a user when asked", () => {
+    const v6 = nginxConfig({ prefix: "/p", root: "/r", host: "::1", port: 81, user: "root" });
+    expect(v6).toContain("listen [::1]:81;");
+    expect(v6).toMatch(/^user root;$/m);
+  });
+
+  it.each([[`/srv/"x`], ["/srv/a;b"], ["/srv/$x"], ["/srv/a\nb"]])("refuses to put %j into the config", (root) => {
+    expect(() => nginxConfig({ prefix: "/p", root, host: "127.0.0.1", port: 80 })).toThrow(TypeError);
+  });
+});
+
+describe("findNginx", () => {
+  it("names the missing binary given as nginxPath", async () => {
+    await expect(findNginx("/nonexistent/nginx")).rejects.toMatchObject({
+      code: "ENGINE_MISSING",
+      message: "[linux-shim] cannot start the nginx engine: /nonexistent/nginx (nginxPath) is not an executable file",
+    });
+  });
+
+  it("says where it looked when there is no nginx anywhere", async () => {
+    await expect(findNginx(undefined, "/nonexistent/bin", "/nonexistent/sbin/nginx")).rejects.toThrow(
+      `[linux-shim] cannot start the nginx engine: no nginx binary found (looked for "nginx" on PATH and /nonexistent/sbin/nginx); install it (Debian: apt-get install nginx) or pass nginxPath`,
+    );
+  });
+});
