@@ -1,0 +1,75 @@
+/**
+ * The table of command-line options: names, value placeholders, help text
+ * and examples. Both the parser and `--help` read it.
+ *
+ * @module
+ */
+
+/** One option of the command line. */
+export interface OptionSpec {
+  /** Long name without the dashes, e.g. `port`. */
+  readonly name: string;
+  /** One-letter alias without the dash, if any. */
+  readonly short?: string;
+  /** Placeholder of the value (`N`, `MS`, ...); absent for a flag. */
+  readonly value?: string;
+  /** `run`: only when running the demo; `any`: also for subcommands. */
+  readonly scope: "run" | "any";
+  /** One-line description, with the default. */
+  readonly help: string;
+  /** A full command line showing the option. */
+  readonly example: string;
+}
+
+/** Every option `v8r-demo` accepts, in the order `--help` lists them. */
+export const OPTION_TABLE: readonly OptionSpec[] = [
+  { name: "port", value: "N", scope: "run", help: "TCP port of the web server, 0..65535, 0 picks a free one (default 8080)", example: "v8r-demo --port 9000" },
+  { name: "host", value: "ADDR", scope: "run", help: "address the web server listens on (default 127.0.0.1)", example: "v8r-demo --host 0.0.0.0" },
+  { name: "period", value: "MS", scope: "run", help: "Zephyr's sampling period in ms, 100..60000 (default: from the config, 1000)", example: "v8r-demo --period 250" },
+  { name: "config", value: "FILE", scope: "run", help: "dom0less device tree to boot, .dts or .dtb; linted first, errors exit 2 (default: the bundled v8r64-virtualization.dts)", example: "v8r-demo --config my.dts" },
+  { name: "server", value: "KIND", scope: "run", help: "who serves the status page: builtin, nginx (a local nginx process), docker (needs a Docker engine) or none (default builtin)", example: "v8r-demo --server nginx" },
+  { name: "rootfs", value: "DIR", scope: "run", help: "directory holding the Linux root filesystem (default: a fresh temporary directory)", example: "v8r-demo --rootfs ./rootfs" },
+  { name: "no-autorun", scope: "run", help: "do not start the demo apps: Linux boots to an interactive console (rpmsg-demo, nginx, dmesg, cat, ls, xl list, rpmsg-ctrl)", example: "v8r-demo --no-autorun" },
+  { name: "inline", scope: "run", help: "run every domain in one thread instead of one Worker each", example: "v8r-demo --inline" },
+  { name: "virtual-time", scope: "run", help: "run on simulated time as fast as possible (implies --inline; needs --duration), then print a summary", example: "v8r-demo --virtual-time --duration 1h --seed 1" },
+  { name: "duration", value: "TIME", scope: "run", help: "how much simulated time to run: 500ms, 90s, 2m, 1h, 1h30m (only with --virtual-time)", example: "v8r-demo --virtual-time --duration 90s" },
+  { name: "seed", value: "N", scope: "run", help: "seed of every random choice (boot ids, faults), 0..4294967295; same seed, same run", example: "v8r-demo --virtual-time --duration 1h --seed 42" },
+  { name: "faults", value: "SPEC", scope: "run", help: "inject faults, see FAULTS below", example: "v8r-demo --faults drop=0.3,crash:zephyr@20s" },
+  { name: "consoles", value: "MODE", scope: "run", help: "where guest consoles go: stdout (default) or telnet (one TCP port per console, like the FVP's terminals)", example: "v8r-demo --consoles telnet" },
+  { name: "quiet", short: "q", scope: "any", help: "print only v8r-demo's own lines and errors, not the guest consoles", example: "v8r-demo --quiet" },
+  { name: "log-format", value: "FORMAT", scope: "any", help: "text (default) or json: one {\"t\",\"source\",\"line\"} object per line", example: "v8r-demo --log-format json" },
+  { name: "help", short: "h", scope: "any", help: "print this help and exit", example: "v8r-demo --help" },
+  { name: "version", short: "V", scope: "any", help: "print the version and exit", example: "v8r-demo --version" },
+];
+
+/** Look an option up by long name or one-letter alias. */
+export function findOption(name: string, isShort: boolean): OptionSpec | undefined {
+  return OPTION_TABLE.find((o) => (isShort ? o.short === name : o.name === name));
+}
+
+/** The known long option closest to `name` (edit distance <= 2), for "did you mean". */
+export function closestOption(name: string): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const o of OPTION_TABLE) {
+    const d = editDistance(name, o.name);
+    if (d < bestDistance) {
+      best = o.name;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row.push(Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
+    }
+    prev = row;
+  }
+  return prev[b.length] ?? 0;
+}

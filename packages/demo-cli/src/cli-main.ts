@@ -1,0 +1,201 @@
+/**
+ * What `v8r-demo` does, with every process access passed in (so tests
+ * can run it in-process): parse the command line, then help, version,
+ * config, lint, xl, or run the demo with orderly shutdown.
+ *
+ * @module
+ */
+import { writeFile } from "node:fs/promises";
+import { formatBanner } from "./banner.ts";
+import { DEFAULT_CONFIG_NAME, readDefaultConfig } from "./config/default-config.ts";
+import { createConsoleMux, shouldUseColor, type ConsoleMux, type TextSink } from "./console-mux.ts";
+import { ControlError, runXl } from "./control-client.ts";
+import { formatHelp } from "./help.ts";
+import { formatLintReport, lintConfigFile } from "./lint-config.ts";
+import { parseOptions, type DemoCommand, type DemoOptions } from "./options.ts";
+import { runDemo as defaultRunDemo, type DemoConfig, type DemoIo, type RunningDemo } from "./run-demo.ts";
+import { createShutdown, type SignalSource } from "./shutdown.ts";
+import { UsageError } from "./usage-error.ts";
+import { packageVersion } from "./version.ts";
+
+/** An output stream of the CLI. */
+export interface CliStream extends TextSink {
+  /** Whether it is a terminal (colours, progress lines). */
+  readonly isTTY?: boolean;
+}
+
+/** Everything the CLI needs from its process. */
+export interface CliIo {
+  /** Standard output. */
+  readonly stdout: CliStream;
+  /** Standard error. */
+  readonly stderr: CliStream;
+  /** Environment variables. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** SIGINT/SIGTERM source (the process). */
+  readonly signals?: SignalSource;
+  /** Boots the demo; default {@link defaultRunDemo} (replace it in tests). */
+  readonly runDemo?: (options: DemoOptions, io: DemoIo) => Promise<RunningDemo>;
+}
+
+/** Exit codes of v8r-demo. */
+export const EXIT_CODES = { ok: 0, failure: 1, usage: 2 } as const;
+
+/**
+ * Run `v8r-demo` with `argv` (without node and the script) and resolve
+ * with the exit code. A real-time run resolves when it has shut down
+ * after Ctrl-C/SIGTERM (or with 1 at once on a second signal).
+ *
+ * @example
+ * ```ts
+ * process.exit(await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, signals: process }));
+ * ```
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let options: DemoOptions;
+  try {
+    options = parseOptions(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr.write(`${err.message}\nsee v8r-demo --help\n`);
+    return EXIT_CODES.usage;
+  }
+  try {
+    return await runCommand(options, options.command, io);
+  } catch (err) {
+    io.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    return err instanceof UsageError ? EXIT_CODES.usage : EXIT_CODES.failure;
+  }
+}
+
+async function runCommand(options: DemoOptions, command: DemoCommand, io: CliIo): Promise<number> {
+  switch (command.name) {
+    case "help":
+      io.stdout.write(formatHelp());
+      return EXIT_CODES.ok;
+    case "version":
+      io.stdout.write(`v8r-demo ${packageVersion()}\n`);
+      return EXIT_CODES.ok;
+    case "config":
+      return printConfig(command.file, io);
+    case "lint":
+      return lint(command.file, options, io);
+    case "xl":
+      return xl(command, io);
+    case "run":
+      return runDemoCommand(options, io);
+  }
+}
+
+async function printConfig(file: string | undefined, io: CliIo): Promise<number> {
+  const text = await readDefaultConfig();
+  if (file === undefined) {
+    io.stdout.write(text);
+    return EXIT_CODES.ok;
+  }
+  try {
+    await writeFile(file, text, { flag: "wx" });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    io.stderr.write(`[v8r-demo] writing ${file}: it exists already; remove it or pick another name\n`);
+    return EXIT_CODES.failure;
+  }
+  io.stderr.write(`[v8r-demo] wrote ${file}; check it with: v8r-demo lint ${file}\n`);
+  return EXIT_CODES.ok;
+}
+
+async function lint(file: string, options: DemoOptions, io: CliIo): Promise<number> {
+  let report;
+  try {
+    report = await lintConfigFile(file);
+  } catch (err) {
+    io.stderr.write(`${(err as Error).message}\n`);
+    return EXIT_CODES.usage;
+  }
+  io.stdout.write(await formatLintReport(report, options.logFormat));
+  return report.errors > 0 ? EXIT_CODES.usage : EXIT_CODES.ok;
+}
+
+async function xl(command: Extract<DemoCommand, { name: "xl" }>, io: CliIo): Promise<number> {
+  try {
+    io.stdout.write(await runXl(command, { env: io.env }));
+    return EXIT_CODES.ok;
+  } catch (err) {
+    if (!(err instanceof ControlError)) throw err;
+    io.stderr.write(`${err.message}\n`);
+    return EXIT_CODES.failure;
+  }
+}
+
+/** Read (and lint, when it is the user's) the device tree; a number is an exit code. */
+async function loadConfig(options: DemoOptions, io: CliIo): Promise<DemoConfig | number> {
+  if (options.config === undefined) {
+    const bytes = new TextEncoder().encode(await readDefaultConfig());
+    return { file: DEFAULT_CONFIG_NAME, bytes, bundled: true };
+  }
+  const report = await lintConfigFile(options.config);
+  if (report.errors > 0) {
+    io.stderr.write(await formatLintReport(report, options.logFormat));
+    io.stderr.write(`[v8r-demo] not booting ${options.config}: fix the errors above (check with: v8r-demo lint ${options.config})\n`);
+    return EXIT_CODES.usage;
+  }
+  const { readFile } = await import("node:fs/promises");
+  return { file: options.config, bytes: await readFile(options.config), bundled: false };
+}
+
+async function runDemoCommand(options: DemoOptions, io: CliIo): Promise<number> {
+  const config = await loadConfig(options, io);
+  if (typeof config === "number") return config;
+  const mux = createConsoleMux({
+    out: io.stdout,
+    color: shouldUseColor({ isTTY: io.stdout.isTTY === true, env: { ...io.env } }),
+    format: options.logFormat,
+    // With telnet consoles the guests' lines go to their ports, not stdout.
+    quiet: options.quiet || options.consoles === "telnet",
+  });
+  let settle: (code: number) => void = () => {};
+  const ended = new Promise<number>((resolve) => (settle = resolve));
+  const shutdown = createShutdown({ signals: io.signals, exit: settle, log: (line, level) => mux.line("v8r", line, level) });
+  shutdown.add("flush consoles", () => mux.flush());
+  const progress = io.stderr.isTTY === true ? (line: string) => io.stderr.write(`\r${line}\x1b[K`) : () => {};
+  shutdown.add("clear progress line", () => progress(""));
+  let demo: RunningDemo;
+  try {
+    demo = await (io.runDemo ?? defaultRunDemo)(options, { console: mux, shutdown, config, env: io.env, progress });
+  } catch (err) {
+    mux.line("v8r", err instanceof Error ? err.message : String(err), "error");
+    await shutdown.run("start-up failed");
+    shutdown.dispose();
+    return EXIT_CODES.failure;
+  }
+  printBanner(options, config, demo, mux, io);
+  if (demo.finished !== undefined) {
+    void demo.finished.then(
+      async (code) => settle(Math.max(code, await shutdown.run("run complete"))),
+      async (err: unknown) => {
+        mux.line("v8r", err instanceof Error ? err.message : String(err), "error");
+        await shutdown.run("run failed");
+        settle(EXIT_CODES.failure);
+      },
+    );
+  }
+  const code = await ended;
+  shutdown.dispose();
+  return code;
+}
+
+function printBanner(options: DemoOptions, config: DemoConfig, demo: RunningDemo, mux: ConsoleMux, io: CliIo): void {
+  const mode = options.virtualTime ? "inline, simulated time" : options.inline ? "inline, one thread" : "one Worker per domain";
+  const text = formatBanner({
+    version: packageVersion(),
+    ...(demo.statusUrl === undefined ? {} : { statusUrl: demo.statusUrl }),
+    ...(demo.dashboardUrl === undefined ? {} : { dashboardUrl: demo.dashboardUrl }),
+    rootfs: demo.rootfs,
+    consoles: demo.consoles,
+    config: config.bundled ? `bundled ${config.file}` : config.file,
+    mode,
+    finite: demo.finished !== undefined,
+  });
+  if (options.logFormat === "json") mux.line("v8r", text);
+  else io.stdout.write(text);
+}

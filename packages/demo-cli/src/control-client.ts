@@ -1,0 +1,94 @@
+/**
+ * The client side of the control endpoint: what `v8r-demo xl ...` runs.
+ *
+ * @module
+ */
+import { controlStatePath, readControlState, type ControlStateLocation } from "./control-state.ts";
+import { formatXlList, isDomainInfo, type DomainInfo } from "./xl-list.ts";
+
+/** Why a control request failed. */
+export const ControlErrorCode = {
+  /** No state file: no demo is running (for this user). */
+  noDemo: "V8R_DEMO_NO_DEMO",
+  /** A state file exists but its demo does not answer. */
+  stale: "V8R_DEMO_STALE",
+  /** The domain named does not exist. */
+  noSuchDomain: "V8R_DEMO_NO_SUCH_DOMAIN",
+  /** The demo answered with an error. */
+  failed: "V8R_DEMO_CONTROL_FAILED",
+} as const;
+/** One of {@link ControlErrorCode}. */
+export type ControlErrorCode = (typeof ControlErrorCode)[keyof typeof ControlErrorCode];
+
+/** A control request that failed; `code` says why. */
+export class ControlError extends Error {
+  /** Stable code callers can test for. */
+  readonly code: ControlErrorCode;
+  /** Build an error; `message` says what was being done and what was wrong. */
+  constructor(code: ControlErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ControlError";
+    this.code = code;
+  }
+}
+
+/** An `xl` request. */
+export type XlRequest = { readonly action: "list" } | { readonly action: "destroy" | "restart"; readonly domain: string };
+
+/** Options of {@link runXl}: where the state file is, and a timeout. */
+export interface XlOptions extends ControlStateLocation {
+  /** Request timeout in ms; default 5000. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Run an `xl` request against the running demo and return the text to
+ * print (the `xl list` table, or a one-line confirmation).
+ *
+ * @throws ControlError when no demo runs, it does not answer, or it refuses
+ * @example
+ * ```ts
+ * process.stdout.write(await runXl({ action: "list" }));
+ * ```
+ */
+export async function runXl(request: XlRequest, options: XlOptions = {}): Promise<string> {
+  const path = controlStatePath(options);
+  const state = await readControlState(path);
+  if (state === undefined) {
+    throw new ControlError(ControlErrorCode.noDemo, `[v8r-demo] xl ${request.action}: no running demo found (no control file ${path}); start one with: v8r-demo`);
+  }
+  const target =
+    request.action === "list" ? "/v1/domains" : `/v1/domains/${encodeURIComponent(request.domain)}/${request.action}`;
+  let res: Response;
+  try {
+    res = await fetch(new URL(target, state.url), {
+      method: request.action === "list" ? "GET" : "POST",
+      headers: { authorization: `Bearer ${state.token}` },
+      signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+    });
+  } catch (err) {
+    const alive = isAlive(state.pid);
+    throw new ControlError(
+      ControlErrorCode.stale,
+      `[v8r-demo] xl ${request.action}: the demo in ${path} (pid ${state.pid}) ${alive ? "does not answer" : "is no longer running"}`,
+      { cause: err },
+    );
+  }
+  const body = (await res.json().catch(() => ({}))) as { ok?: boolean; error?: string; domains?: unknown };
+  if (!res.ok || body.ok !== true) {
+    const code = res.status === 404 ? ControlErrorCode.noSuchDomain : ControlErrorCode.failed;
+    throw new ControlError(code, `[v8r-demo] xl ${request.action}: ${body.error ?? `the demo answered HTTP ${res.status}`}`);
+  }
+  if (request.action !== "list") return `${request.action === "destroy" ? "destroyed" : "restarted"} domain ${request.domain}\n`;
+  const domains = Array.isArray(body.domains) ? body.domains.filter(isDomainInfo) : [];
+  return formatXlList(domains as DomainInfo[]);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

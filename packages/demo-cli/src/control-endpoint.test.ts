@@ -1,0 +1,147 @@
+import { mkdtemp, readFile, rm, stat, writeFile, mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ControlError, ControlErrorCode, runXl } from "./control-client.ts";
+import { startControlEndpoint, type ControlEndpoint, type ControlHandlers } from "./control-endpoint.ts";
+import { controlStatePath, readControlState } from "./control-state.ts";
+import type { DomainInfo } from "./xl-list.ts";
+
+let dir: string;
+let endpoint: ControlEndpoint | undefined;
+const env = (): Record<string, string> => ({ XDG_RUNTIME_DIR: dir });
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "v8r-demo-control-test-"));
+});
+
+afterEach(async () => {
+  await endpoint?.close();
+  endpoint = undefined;
+  await rm(dir, { recursive: true, force: true });
+});
+
+function handlers() {
+  const domains: DomainInfo[] = [
+    { name: "zephyr", domid: 1, memKiB: 16_384, vcpus: 1, state: "running", cpuTimeS: 1.5 },
+    { name: "linux", domid: 2, memKiB: 524_288, vcpus: 2, state: "blocked", cpuTimeS: 0.25 },
+  ];
+  return {
+    list: () => domains,
+    destroy: vi.fn<(name: string) => void>(),
+    restart: vi.fn<(name: string) => Promise<void>>(async () => {}),
+  } satisfies ControlHandlers;
+}
+
+async function caught(p: Promise<unknown>): Promise<ControlError> {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(ControlError);
+  return err as ControlError;
+}
+
+describe("controlStatePath", () => {
+  it.each([
+    [{ XDG_RUNTIME_DIR: "/run/user/1000" }, "/run/user/1000/v8r-demo/control.json"],
+    [{ XDG_RUNTIME_DIR: "" }, join(tmpdir(), `v8r-demo-${process.getuid?.() ?? ""}`, "control.json")],
+    [{}, join(tmpdir(), `v8r-demo-${process.getuid?.() ?? ""}`, "control.json")],
+  ])("with env %j is %s", (e, path) => {
+    expect(controlStatePath({ env: e })).toBe(path);
+  });
+
+  it("prefers an explicit file", () => {
+    expect(controlStatePath({ stateFile: "/x/y.json", env: { XDG_RUNTIME_DIR: "/run" } })).toBe("/x/y.json");
+  });
+});
+
+describe("control endpoint round trip", () => {
+  it("writes a 0600 state file in a 0700 directory with a loopback URL and a token", async () => {
+    endpoint = await startControlEndpoint(handlers(), { env: env() });
+    expect(endpoint.stateFile).toBe(join(dir, "v8r-demo", "control.json"));
+    expect((await stat(endpoint.stateFile)).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dir, "v8r-demo"))).mode & 0o777).toBe(0o700);
+    const state = await readControlState(endpoint.stateFile);
+    expect(state?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(state?.token.length).toBeGreaterThanOrEqual(32);
+    expect(state?.pid).toBe(process.pid);
+  });
+
+  it("lists the domains like xl list", async () => {
+    endpoint = await startControlEndpoint(handlers(), { env: env() });
+    const text = await runXl({ action: "list" }, { env: env() });
+    expect(text).toMatch(/^Name\s+ID\s+Mem\s+VCPUs\s+State\s+Time\(s\)\n/);
+    expect(text).toMatch(/\nzephyr\s+1\s+16\s+1\s+r-----\s+1\.5\n/);
+    expect(text).toMatch(/\nlinux\s+2\s+512\s+2\s+-b----\s+0\.3\n$/);
+  });
+
+  it.each([
+    ["destroy", "destroyed domain zephyr\n"],
+    ["restart", "restarted domain zephyr\n"],
+  ] as const)("%s calls the handler with the domain name", async (action, printed) => {
+    const h = handlers();
+    endpoint = await startControlEndpoint(h, { env: env() });
+    expect(await runXl({ action, domain: "zephyr" }, { env: env() })).toBe(printed);
+    expect(h[action]).toHaveBeenCalledExactlyOnceWith("zephyr");
+  });
+
+  it("refuses an unknown domain, naming the ones that exist", async () => {
+    const h = handlers();
+    endpoint = await startControlEndpoint(h, { env: env() });
+    const err = await caught(runXl({ action: "destroy", domain: "dom0" }, { env: env() }));
+    expect(err.code).toBe(ControlErrorCode.noSuchDomain);
+    expect(err.message).toBe('[v8r-demo] xl destroy: no domain named "dom0" (domains: zephyr, linux)');
+    expect(h.destroy).not.toHaveBeenCalled();
+  });
+
+  it("reports a handler failure", async () => {
+    const h = handlers();
+    h.restart.mockRejectedValueOnce(new Error("restart is not supported yet"));
+    endpoint = await startControlEndpoint(h, { env: env() });
+    const err = await caught(runXl({ action: "restart", domain: "linux" }, { env: env() }));
+    expect(err.code).toBe(ControlErrorCode.failed);
+    expect(err.message).toContain("restart is not supported yet");
+  });
+
+  it("refuses requests without the token", async () => {
+    endpoint = await startControlEndpoint(handlers(), { env: env() });
+    const res = await fetch(`${endpoint.url}/v1/domains`);
+    expect(res.status).toBe(401);
+    const wrong = await fetch(`${endpoint.url}/v1/domains`, { headers: { authorization: "Bearer nope" } });
+    expect(wrong.status).toBe(401);
+  });
+
+  it("removes the state file on close, so xl then says no demo runs", async () => {
+    endpoint = await startControlEndpoint(handlers(), { env: env() });
+    const file = endpoint.stateFile;
+    await endpoint.close();
+    endpoint = undefined;
+    await expect(stat(file)).rejects.toThrow();
+    const err = await caught(runXl({ action: "list" }, { env: env() }));
+    expect(err.code).toBe(ControlErrorCode.noDemo);
+    expect(err.message).toContain("no running demo found");
+  });
+
+  it("leaves a state file that another demo wrote in the meantime", async () => {
+    endpoint = await startControlEndpoint(handlers(), { env: env() });
+    const file = endpoint.stateFile;
+    const other = { version: 1, pid: 1, url: "http://127.0.0.1:1", token: "other", startedAt: "" };
+    await writeFile(file, JSON.stringify(other));
+    await endpoint.close();
+    endpoint = undefined;
+    expect(JSON.parse(await readFile(file, "utf8"))).toEqual(other);
+  });
+
+  it("says the demo is gone when the state file points at a dead process", async () => {
+    await mkdir(join(dir, "v8r-demo"), { recursive: true });
+    const dead = { version: 1, pid: 2 ** 22 + 12_345, url: "http://127.0.0.1:9", token: "t", startedAt: "" };
+    await writeFile(join(dir, "v8r-demo", "control.json"), JSON.stringify(dead));
+    const err = await caught(runXl({ action: "list" }, { env: env(), timeoutMs: 2000 }));
+    expect(err.code).toBe(ControlErrorCode.stale);
+    expect(err.message).toContain("is no longer running");
+  });
+
+  it("refuses a state file that is not one", async () => {
+    await mkdir(join(dir, "v8r-demo"), { recursive: true });
+    await writeFile(join(dir, "v8r-demo", "control.json"), "{}");
+    await expect(runXl({ action: "list" }, { env: env() })).rejects.toThrow("is not a v8r-demo control file");
+  });
+});

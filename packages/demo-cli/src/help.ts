@@ -1,0 +1,91 @@
+/**
+ * The text of `v8r-demo --help`.
+ *
+ * @module
+ */
+import { OPTION_TABLE, type OptionSpec } from "./_option-table.ts";
+
+const COMMANDS: readonly (readonly [string, string])[] = [
+  ["v8r-demo [OPTIONS]", "boot Xen dom0less with the Zephyr and Linux guests, serve the page"],
+  ["v8r-demo lint FILE", "check a dom0less device tree (.dts or .dtb); exit 2 on errors"],
+  ["v8r-demo xl list", "list the domains of the demo running on this machine"],
+  ["v8r-demo xl destroy DOMAIN", "stop a domain of the running demo (e.g. zephyr)"],
+  ["v8r-demo xl restart DOMAIN", "restart a domain of the running demo"],
+  ["v8r-demo config [FILE]", "print the bundled device tree (or write it to FILE) to copy and change"],
+];
+
+const FAULTS = `FAULTS (--faults SPEC: comma-separated items; random choices follow --seed)
+  drop=P                        drop each event-channel delivery with probability P
+  delay=P:TIME                  delay a delivery by TIME with probability P
+  dup=P                         deliver an event twice with probability P
+  corrupt[:REGION[:BYTES]]@TIME write BYTES random bytes into shm REGION at TIME
+                                (default: every region, a size the run chooses)
+  crash:DOMAIN@TIME             crash DOMAIN at TIME
+  restart:DOMAIN@TIME           restart DOMAIN at TIME
+  P is 0..1 or a percentage (30%); TIME is 500ms, 12s, 2m, 1h, 1m30s.
+  e.g. --faults drop=0.3,delay=0.1:5ms,dup=0.05,corrupt@12s,crash:zephyr@20s,restart:linux@40s`;
+
+/** Column at which `--help` wraps option descriptions. */
+const HELP_WIDTH = 100;
+
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line !== "" && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = word;
+    } else {
+      line = line === "" ? word : `${line} ${word}`;
+    }
+  }
+  out.push(line);
+  return out;
+}
+
+function optionLabel(o: OptionSpec): string {
+  const short = o.short === undefined ? "    " : `-${o.short}, `;
+  return `${short}--${o.name}${o.value === undefined ? "" : ` ${o.value}`}`;
+}
+
+/**
+ * The full help text: commands, every option with its default and an
+ * example, the fault syntax and where things are.
+ *
+ * @example
+ * ```ts
+ * formatHelp().includes("--virtual-time"); // true
+ * ```
+ */
+export function formatHelp(): string {
+  const width = Math.max(...OPTION_TABLE.map((o) => optionLabel(o).length)) + 2;
+  const commandWidth = Math.max(...COMMANDS.map(([c]) => c.length)) + 2;
+  const lines = [
+    "v8r-demo: the Arm v8r64 Xen dom0less virtualization demo in one command",
+    "(a Zephyr guest samples its status and sends it over OpenAMP RPMsg to a Linux",
+    "guest, which writes the page http://HOST:PORT/zephyr-status.html; / is a live dashboard)",
+    "",
+    "USAGE",
+    ...COMMANDS.map(([c, d]) => `  ${c.padEnd(commandWidth)}${d}`),
+    "",
+    "OPTIONS",
+  ];
+  const indent = " ".repeat(width + 2);
+  for (const o of OPTION_TABLE) {
+    const [first = "", ...rest] = wrap(o.help, HELP_WIDTH - indent.length);
+    lines.push(`  ${optionLabel(o).padEnd(width)}${first}`, ...rest.map((l) => indent + l));
+    lines.push(`${indent}e.g. ${o.example}`);
+  }
+  lines.push(
+    "",
+    FAULTS,
+    "",
+    "STOPPING",
+    "  Ctrl-C or SIGTERM stops the guests, closes the server, flushes the consoles and exits 0;",
+    "  a second Ctrl-C exits at once with 1.",
+    "",
+    "EXIT CODES",
+    "  0 done, 1 failure, 2 bad command line or a config with lint errors",
+  );
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,145 @@
+import { describe, expect, it } from "vitest";
+import { OPTION_TABLE } from "./_option-table.ts";
+import { formatHelp } from "./help.ts";
+import { DEFAULT_OPTIONS, parseOptions, type DemoOptions } from "./options.ts";
+import { UsageError } from "./usage-error.ts";
+
+function usageErrorOf(argv: string[]): UsageError {
+  try {
+    parseOptions(argv);
+  } catch (err) {
+    if (err instanceof UsageError) return err;
+    throw err;
+  }
+  throw new Error(`expected a UsageError for ${JSON.stringify(argv)}`);
+}
+
+describe("parseOptions: valid command lines", () => {
+  it("gives the defaults for an empty command line", () => {
+    expect(parseOptions([])).toEqual(DEFAULT_OPTIONS);
+    expect(DEFAULT_OPTIONS).toMatchObject({ port: 8080, host: "127.0.0.1", server: "builtin", autorun: true, logFormat: "text" });
+  });
+
+  it.each<[string[], Partial<DemoOptions>]>([
+    [["--port", "9000"], { port: 9000 }],
+    [["--port=0"], { port: 0 }],
+    [["--port", "65535"], { port: 65_535 }],
+    [["--host", "0.0.0.0"], { host: "0.0.0.0" }],
+    [["--host", "[::1]"], { host: "::1" }],
+    [["--host=localhost"], { host: "localhost" }],
+    [["--period", "100"], { periodMs: 100 }],
+    [["--period", "60000"], { periodMs: 60_000 }],
+    [["--config", "my.dts"], { config: "my.dts", configFormat: "dts" }],
+    [["--config", "boot/MY.DTB"], { config: "boot/MY.DTB", configFormat: "dtb" }],
+    [["--server", "nginx"], { server: "nginx" }],
+    [["--server", "docker"], { server: "docker" }],
+    [["--server", "none"], { server: "none" }],
+    [["--rootfs", "./rootfs"], { rootfs: "./rootfs" }],
+    [["--no-autorun"], { autorun: false }],
+    [["--inline"], { inline: true, virtualTime: false }],
+    [["--virtual-time", "--duration", "1h"], { virtualTime: true, inline: true, durationMs: 3_600_000 }],
+    [["--duration=90s", "--virtual-time"], { durationMs: 90_000 }],
+    [["--seed", "42"], { seed: 42 }],
+    [["--seed", "0xffffffff"], { seed: 0xffff_ffff }],
+    [["--faults", "drop=0.3,crash:zephyr@20s"], { faults: { drop: 0.3, corrupt: [], crash: [{ domain: "zephyr", atMs: 20_000 }], restart: [] } }],
+    [["--consoles", "telnet"], { consoles: "telnet" }],
+    [["--quiet"], { quiet: true }],
+    [["-q"], { quiet: true }],
+    [["--log-format", "json"], { logFormat: "json" }],
+    [["run", "--inline"], { inline: true, command: { name: "run" } }],
+  ])("reads %j", (argv, expected) => {
+    expect(parseOptions(argv)).toMatchObject(expected);
+  });
+
+  it.each<[string[], DemoOptions["command"]]>([
+    [["--help"], { name: "help" }],
+    [["-h"], { name: "help" }],
+    [["--port", "nope", "--help"], { name: "help" }],
+    [["--version"], { name: "version" }],
+    [["-V"], { name: "version" }],
+    [["lint", "my.dts"], { name: "lint", file: "my.dts" }],
+    [["lint", "--", "-odd-name.dts"], { name: "lint", file: "-odd-name.dts" }],
+    [["xl", "list"], { name: "xl", action: "list" }],
+    [["xl", "destroy", "zephyr"], { name: "xl", action: "destroy", domain: "zephyr" }],
+    [["xl", "restart", "linux", "--quiet"], { name: "xl", action: "restart", domain: "linux" }],
+    [["config"], { name: "config", file: undefined }],
+    [["config", "my.dts"], { name: "config", file: "my.dts" }],
+    [["lint", "a.dts", "--log-format", "json"], { name: "lint", file: "a.dts" }],
+  ])("reads the command in %j", (argv, command) => {
+    expect(parseOptions(argv).command).toEqual(command);
+  });
+});
+
+describe("parseOptions: bad command lines", () => {
+  it.each<[string[], string]>([
+    [["--prot", "9000"], "unknown option --prot (did you mean --port?)"],
+    [["--frobnicate"], "unknown option --frobnicate"],
+    [["-x"], "unknown option -x"],
+    [["--port"], "--port needs a value N, e.g. 9000"],
+    [["--port", "--inline"], "--port needs a value"],
+    [["--port", "65536"], "--port must be a whole number from 0 to 65535"],
+    [["--port", "-1"], "--port needs a value"],
+    [["--port", "80.5"], "--port must be a whole number"],
+    [["--port", "1", "--port", "2"], "--port is given twice"],
+    [["--host", "a b"], "--host must be an IP address or host name"],
+    [["--period", "99"], "--period must be a whole number from 100 to 60000"],
+    [["--period", "60001"], "--period must be a whole number from 100 to 60000"],
+    [["--config", "my.json"], "--config needs a .dts or .dtb file"],
+    [["--server", "apache"], "--server must be one of builtin, nginx, docker, none"],
+    [["--rootfs", ""], "--rootfs needs a non-empty value"],
+    [["--inline=yes"], "--inline takes no value"],
+    [["--duration", "1h"], "--duration needs --virtual-time"],
+    [["--virtual-time"], "--virtual-time needs --duration"],
+    [["--virtual-time", "--duration", "0s"], "--duration must be longer than 0"],
+    [["--virtual-time", "--duration", "1hour"], "--duration: reading the duration \"1hour\""],
+    [["--virtual-time", "--duration", "1h", "--no-autorun"], "--no-autorun needs an interactive run"],
+    [["--virtual-time", "--duration", "1h", "--consoles", "telnet"], "--consoles telnet needs a run on real time"],
+    [["--seed", "4294967296"], "--seed must be a whole number from 0 to 4294967295"],
+    [["--faults", "drop=2"], "--faults: reading the fault item \"drop=2\""],
+    [["--consoles", "serial"], "--consoles must be one of stdout, telnet"],
+    [["--log-format", "xml"], "--log-format must be one of text, json"],
+    [["launch"], "unknown command \"launch\""],
+    [["run", "now"], "unexpected argument \"now\" after \"run\""],
+    [["lint"], "lint needs a file"],
+    [["lint", "a.dts", "b.dts"], "unexpected argument \"b.dts\""],
+    [["lint", "a.dts", "--port", "1"], "--port only applies when running the demo, not to \"lint\""],
+    [["xl"], "xl needs list, destroy DOMAIN or restart DOMAIN"],
+    [["xl", "pause", "zephyr"], "(got \"pause\")"],
+    [["xl", "list", "zephyr"], "unexpected argument \"zephyr\" after \"xl list\""],
+    [["xl", "destroy"], "xl destroy needs a domain name"],
+    [["xl", "restart", "a", "b"], "unexpected argument \"b\""],
+    [["config", "a.dts", "b.dts"], "unexpected argument \"b.dts\""],
+  ])("refuses %j with %j", (argv, reason) => {
+    const err = usageErrorOf(argv);
+    expect(err.message).toContain(reason);
+    expect(err.message.startsWith("[v8r-demo] ")).toBe(true);
+    expect(err.message).not.toContain("\n");
+    expect(err.exitCode).toBe(2);
+  });
+});
+
+describe("formatHelp", () => {
+  const help = formatHelp();
+
+  it.each(OPTION_TABLE.map((o) => [o.name, o.example] as const))("documents --%s with its example", (name, example) => {
+    expect(help).toContain(`--${name}`);
+    expect(help).toContain(`e.g. ${example}`);
+  });
+
+  it("documents the subcommands and the fault syntax", () => {
+    for (const text of ["lint FILE", "xl list", "xl destroy DOMAIN", "xl restart DOMAIN", "config [FILE]", "crash:DOMAIN@TIME", "corrupt[:REGION[:BYTES]]@TIME"]) {
+      expect(help).toContain(text);
+    }
+  });
+
+  it("has every example parse without a usage error", () => {
+    for (const o of OPTION_TABLE) {
+      const argv = o.example.split(" ").slice(1);
+      expect(() => parseOptions(argv)).not.toThrow();
+    }
+  });
+
+  it("keeps lines within 100 columns", () => {
+    for (const line of help.split("\n")) expect(line.length).toBeLessThanOrEqual(100);
+  });
+});

@@ -1,0 +1,318 @@
+/**
+ * The command-line parser of `v8r-demo`: argv in, typed {@link DemoOptions}
+ * out, or a {@link UsageError}. Pure: no process access.
+ *
+ * @module
+ */
+import { closestOption, findOption, type OptionSpec } from "./_option-table.ts";
+import { DurationError, parseDuration } from "./duration.ts";
+import { FaultSpecError, parseFaultSpec, type FaultPlan } from "./fault-spec.ts";
+import { UsageError } from "./usage-error.ts";
+
+/** Who serves the status page. */
+export const ServerKind = { builtin: "builtin", nginx: "nginx", docker: "docker", none: "none" } as const;
+/** One of {@link ServerKind}. */
+export type ServerKind = (typeof ServerKind)[keyof typeof ServerKind];
+
+/** Where guest consoles go. */
+export const ConsoleMode = { stdout: "stdout", telnet: "telnet" } as const;
+/** One of {@link ConsoleMode}. */
+export type ConsoleMode = (typeof ConsoleMode)[keyof typeof ConsoleMode];
+
+/** How log lines are written. */
+export const LogFormat = { text: "text", json: "json" } as const;
+/** One of {@link LogFormat}. */
+export type LogFormat = (typeof LogFormat)[keyof typeof LogFormat];
+
+/** What the command line asks for. */
+export type DemoCommand =
+  | { readonly name: "run" }
+  | { readonly name: "help" }
+  | { readonly name: "version" }
+  | { readonly name: "lint"; readonly file: string }
+  | { readonly name: "xl"; readonly action: "list" }
+  | { readonly name: "xl"; readonly action: "destroy" | "restart"; readonly domain: string }
+  | { readonly name: "config"; readonly file: string | undefined };
+
+/** The parsed command line. Fields not given are `undefined` or the default. */
+export interface DemoOptions {
+  /** The subcommand (`run` when none is given). */
+  readonly command: DemoCommand;
+  /** Web server port (default 8080; 0 = any free port). */
+  readonly port: number;
+  /** Web server listen address (default 127.0.0.1). */
+  readonly host: string;
+  /** Zephyr's sampling period in ms, when overridden. */
+  readonly periodMs: number | undefined;
+  /** Path of the device tree to boot, when not the bundled one. */
+  readonly config: string | undefined;
+  /** Format of `config`, from its extension. */
+  readonly configFormat: "dts" | "dtb" | undefined;
+  /** Who serves the status page (default builtin). */
+  readonly server: ServerKind;
+  /** Directory of the Linux root filesystem, when given. */
+  readonly rootfs: string | undefined;
+  /** Whether the demo apps start by themselves (false with --no-autorun). */
+  readonly autorun: boolean;
+  /** Every domain in one thread (also implied by --virtual-time). */
+  readonly inline: boolean;
+  /** Run on simulated time as fast as possible. */
+  readonly virtualTime: boolean;
+  /** Simulated run length in ms (with virtualTime). */
+  readonly durationMs: number | undefined;
+  /** Seed of every random choice, when given. */
+  readonly seed: number | undefined;
+  /** The fault plan, when --faults is given. */
+  readonly faults: FaultPlan | undefined;
+  /** Where guest consoles go (default stdout). */
+  readonly consoles: ConsoleMode;
+  /** Only v8r-demo's own lines and errors. */
+  readonly quiet: boolean;
+  /** Log line format (default text). */
+  readonly logFormat: LogFormat;
+}
+
+/** The defaults of every option. */
+export const DEFAULT_OPTIONS: DemoOptions = {
+  command: { name: "run" },
+  port: 8080,
+  host: "127.0.0.1",
+  periodMs: undefined,
+  config: undefined,
+  configFormat: undefined,
+  server: "builtin",
+  rootfs: undefined,
+  autorun: true,
+  inline: false,
+  virtualTime: false,
+  durationMs: undefined,
+  seed: undefined,
+  faults: undefined,
+  consoles: "stdout",
+  quiet: false,
+  logFormat: "text",
+};
+
+/** Smallest and largest sampling period (the rpmsg-ctrl `period` command limits). */
+export const PERIOD_RANGE_MS = { min: 100, max: 60_000 } as const;
+
+type Given = Map<string, string | true>;
+
+/**
+ * Parse the arguments after the program name.
+ *
+ * @param argv e.g. `process.argv.slice(2)`
+ * @throws UsageError with a one-line reason for any bad input
+ * @example
+ * ```ts
+ * const o = parseOptions(["--port", "9000", "--inline"]);
+ * o.port; // 9000
+ * parseOptions(["xl", "destroy", "zephyr"]).command; // { name: "xl", action: "destroy", domain: "zephyr" }
+ * ```
+ */
+export function parseOptions(argv: readonly string[]): DemoOptions {
+  const { given, positionals } = tokenize(argv);
+  if (given.has("help")) return { ...DEFAULT_OPTIONS, command: { name: "help" } };
+  if (given.has("version")) return { ...DEFAULT_OPTIONS, command: { name: "version" } };
+  const command = readCommand(positionals);
+  if (command.name !== "run") {
+    for (const name of given.keys()) {
+      if (findOption(name, false)?.scope === "run") {
+        throw new UsageError(`--${name} only applies when running the demo, not to "${command.name}"`);
+      }
+    }
+  }
+  return checkCombination({ ...readValues(given), command });
+}
+
+function tokenize(argv: readonly string[]): { given: Given; positionals: string[] } {
+  const given: Given = new Map();
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--") {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith("-") || arg === "-") {
+      positionals.push(arg);
+      continue;
+    }
+    const isShort = !arg.startsWith("--");
+    const eq = arg.indexOf("=");
+    const name = arg.slice(isShort ? 1 : 2, eq < 0 ? undefined : eq);
+    const spec = findOption(name, isShort);
+    if (spec === undefined) throw unknownOption(arg, name, isShort);
+    if (given.has(spec.name)) throw new UsageError(`--${spec.name} is given twice`);
+    if (spec.value === undefined) {
+      if (eq >= 0) throw new UsageError(`--${spec.name} takes no value (got "${arg}")`);
+      given.set(spec.name, true);
+    } else if (eq >= 0) {
+      given.set(spec.name, arg.slice(eq + 1));
+    } else {
+      const next = argv[i + 1];
+      if (next === undefined || (next.startsWith("-") && next !== "-")) {
+        throw new UsageError(`--${spec.name} needs a value ${spec.value}, e.g. ${exampleValue(spec)}`);
+      }
+      given.set(spec.name, next);
+      i++;
+    }
+  }
+  return { given, positionals };
+}
+
+function unknownOption(arg: string, name: string, isShort: boolean): UsageError {
+  const guess = isShort ? undefined : closestOption(name);
+  return new UsageError(`unknown option ${arg}${guess === undefined ? "" : ` (did you mean --${guess}?)`}`);
+}
+
+function exampleValue(spec: OptionSpec): string {
+  return spec.example.split(` --${spec.name} `)[1] ?? spec.value ?? "";
+}
+
+function readCommand(positionals: readonly string[]): DemoCommand {
+  const [name, ...rest] = positionals;
+  const extra = (max: number): void => {
+    if (rest.length > max) throw new UsageError(`unexpected argument "${rest[max]}" after "${name}"`);
+  };
+  switch (name) {
+    case undefined:
+    case "run":
+      extra(0);
+      return { name: "run" };
+    case "lint":
+      if (rest[0] === undefined) throw new UsageError("lint needs a file: v8r-demo lint my.dts");
+      extra(1);
+      return { name: "lint", file: rest[0] };
+    case "config":
+      extra(1);
+      return { name: "config", file: rest[0] };
+    case "xl":
+      return readXl(rest);
+    default:
+      throw new UsageError(`unknown command "${name}" (commands: run, lint FILE, xl list|destroy|restart DOMAIN, config [FILE])`);
+  }
+}
+
+function readXl(rest: readonly string[]): DemoCommand {
+  const [action, domain, more] = rest;
+  if (action === "list") {
+    if (domain !== undefined) throw new UsageError(`unexpected argument "${domain}" after "xl list"`);
+    return { name: "xl", action };
+  }
+  if (action === "destroy" || action === "restart") {
+    if (domain === undefined) throw new UsageError(`xl ${action} needs a domain name, e.g. v8r-demo xl ${action} zephyr`);
+    if (more !== undefined) throw new UsageError(`unexpected argument "${more}" after "xl ${action} ${domain}"`);
+    return { name: "xl", action, domain };
+  }
+  throw new UsageError(`xl needs list, destroy DOMAIN or restart DOMAIN${action === undefined ? "" : ` (got "${action}")`}`);
+}
+
+type Values = Omit<DemoOptions, "command">;
+
+function readValues(given: Given): Values {
+  const text = (name: string): string | undefined => {
+    const v = given.get(name);
+    return typeof v === "string" ? v : undefined;
+  };
+  const config = text("config");
+  return {
+    port: readInt("port", text("port"), 0, 65_535) ?? DEFAULT_OPTIONS.port,
+    host: readHost(text("host")) ?? DEFAULT_OPTIONS.host,
+    periodMs: readInt("period", text("period"), PERIOD_RANGE_MS.min, PERIOD_RANGE_MS.max),
+    config,
+    configFormat: readConfigFormat(config),
+    server: readChoice("server", text("server"), ServerKind) ?? DEFAULT_OPTIONS.server,
+    rootfs: readNonEmpty("rootfs", text("rootfs")),
+    autorun: !given.has("no-autorun"),
+    inline: given.has("inline") || given.has("virtual-time"),
+    virtualTime: given.has("virtual-time"),
+    durationMs: readPositiveDuration(text("duration")),
+    seed: readInt("seed", text("seed"), 0, 0xffff_ffff),
+    faults: readFaults(text("faults")),
+    consoles: readChoice("consoles", text("consoles"), ConsoleMode) ?? DEFAULT_OPTIONS.consoles,
+    quiet: given.has("quiet"),
+    logFormat: readChoice("log-format", text("log-format"), LogFormat) ?? DEFAULT_OPTIONS.logFormat,
+  };
+}
+
+function checkCombination(o: DemoOptions): DemoOptions {
+  if (o.durationMs !== undefined && !o.virtualTime) {
+    throw new UsageError("--duration needs --virtual-time (e.g. --virtual-time --duration 1h)");
+  }
+  if (o.virtualTime && o.durationMs === undefined) {
+    throw new UsageError("--virtual-time needs --duration (e.g. --virtual-time --duration 1h)");
+  }
+  if (o.virtualTime && !o.autorun) {
+    throw new UsageError("--no-autorun needs an interactive run on real time (drop --virtual-time)");
+  }
+  if (o.virtualTime && o.consoles === "telnet") {
+    throw new UsageError("--consoles telnet needs a run on real time (drop --virtual-time)");
+  }
+  return o;
+}
+
+function readInt(name: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const n = /^\d+$/.test(text) ? Number(text) : /^0x[0-9a-f]+$/i.test(text) ? Number.parseInt(text, 16) : Number.NaN;
+  if (!(n >= min && n <= max)) {
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got "${text}")`);
+  }
+  return n;
+}
+
+function readChoice<T extends Record<string, string>>(name: string, text: string | undefined, choices: T): T[keyof T] | undefined {
+  if (text === undefined) return undefined;
+  if (!Object.hasOwn(choices, text)) {
+    throw new UsageError(`--${name} must be one of ${Object.keys(choices).join(", ")} (got "${text}")`);
+  }
+  return choices[text as keyof T];
+}
+
+function readNonEmpty(name: string, text: string | undefined): string | undefined {
+  if (text !== undefined && text.trim() === "") throw new UsageError(`--${name} needs a non-empty value`);
+  return text;
+}
+
+function readHost(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (!/^(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:.]+|[A-Za-z0-9.-]+)$/.test(text)) {
+    throw new UsageError(`--host must be an IP address or host name (got "${text}")`);
+  }
+  return text.startsWith("[") ? text.slice(1, -1) : text;
+}
+
+function readConfigFormat(file: string | undefined): "dts" | "dtb" | undefined {
+  if (file === undefined) return undefined;
+  const lower = file.toLowerCase();
+  if (lower.endsWith(".dts")) return "dts";
+  if (lower.endsWith(".dtb")) return "dtb";
+  throw new UsageError(`--config needs a .dts or .dtb file (got "${file}")`);
+}
+
+function readPositiveDuration(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  let ms: number;
+  try {
+    ms = parseDuration(text);
+  } catch (err) {
+    if (err instanceof DurationError) throw new UsageError(`--duration: ${stripPrefix(err.message)}`, { cause: err });
+    throw err;
+  }
+  if (ms <= 0) throw new UsageError(`--duration must be longer than 0 (got "${text}")`);
+  return ms;
+}
+
+function readFaults(text: string | undefined): FaultPlan | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseFaultSpec(text);
+  } catch (err) {
+    if (err instanceof FaultSpecError) throw new UsageError(`--faults: ${stripPrefix(err.message)}`, { cause: err });
+    throw err;
+  }
+}
+
+function stripPrefix(message: string): string {
+  return message.replace(/^\[v8r-demo\] /, "");
+}
