@@ -1,9 +1,84 @@
 /**
- * A Zephyr-like guest OS for v8r: kernel API subset, Xen events, an IPC service with an RPMsg backend, and the rpmsg-host application.
+ * A Zephyr-like guest OS for v8r: the slice of the Zephyr kernel API the
+ * demo needs (uptime, sleeping, `k_timer`, `k_work`, `k_sem`, threads with
+ * runtime statistics, heap statistics, `printk` and logging), Zephyr's Xen
+ * event channel API, the IPC service with an RPMsg static-vrings backend
+ * over Xen static shared memory, and the rpmsg-host application
+ * (`@v8r/zephyr-shim/apps/rpmsg-host`).
  *
- * This package is being built; see its README for what it will provide.
+ * Zephyr's functions keep their names and are methods of the kernel object
+ * that {@link bootZephyr} returns (one per domain; no global state).
+ *
+ * @example
+ * ```ts
+ * import type { DomainContext } from "@v8r/xen-dom0less";
+ * import {
+ *   bootZephyr, createRpmsgIpcInstance, ipc_service_open_instance,
+ *   ipc_service_register_endpoint, ipc_service_send,
+ * } from "@v8r/zephyr-shim";
+ *
+ * export async function start(ctx: DomainContext) {
+ *   const k = bootZephyr(ctx, { appName: "hello-ipc", version: "v0.1.0" });
+ *   const log = k.LOG_MODULE_REGISTER("hello");
+ *   const ipc0 = createRpmsgIpcInstance(k, { role: "host", shmId: "rpmsg-shm", port: 0xa });
+ *   await ipc_service_open_instance(ipc0);
+ *   const ept = ipc_service_register_endpoint(ipc0, {
+ *     name: "rpmsg-demo",
+ *     cb: {
+ *       bound: () => void ipc_service_send(ept, new TextEncoder().encode("hello")),
+ *       received: (data) => log.LOG_INF("got %d bytes", data.length),
+ *     },
+ *   });
+ * }
+ * ```
  * @module
  */
+
+export { bootBanner, bootZephyr, Zephyr, ZEPHYR_VERSION, type BootOptions } from "./zephyr.ts";
+export { ZephyrKernel, type KernelOptions, type ThreadOptions } from "./kernel/kernel.ts";
+export { KThread, ThreadState, type k_thread_entry_t, type k_thread_runtime_stats_t, type ThreadStateName } from "./kernel/thread.ts";
+export { KTimer, type k_timer_fn } from "./kernel/k-timer.ts";
+export { KWork, KWorkDelayable, KWorkQueue, type k_work_handler_t } from "./kernel/k-work.ts";
+export { KSem } from "./kernel/k-sem.ts";
+export { KHeap, type HeapBlock, type sys_memory_stats } from "./kernel/k-heap.ts";
+export { formatLogTimestamp, formatPrintf, Logger, LogLevel, type LogLevelValue } from "./kernel/log.ts";
+export { K_FOREVER, K_MSEC, K_NO_WAIT, K_SECONDS, type k_timeout_t } from "./kernel/timeout.ts";
+export { Errno, type ErrnoName } from "./kernel/errno.ts";
+export { XenEvents, type evtchn_cb_t } from "./xen-events.ts";
+export { IpcError } from "./ipc/ipc-error.ts";
+export {
+  ipc_service_close_instance,
+  ipc_service_deregister_endpoint,
+  ipc_service_drop_tx_buffer,
+  ipc_service_get_tx_buffer,
+  ipc_service_open_instance,
+  ipc_service_register_endpoint,
+  ipc_service_send,
+  ipc_service_send_nocopy,
+  IpcEndpoint,
+  IpcInstance,
+  type ipc_ept_cfg,
+  type ipc_service_cb,
+  type IpcBackend,
+  type IpcTxBuffer,
+  type SendOptions,
+} from "./ipc/ipc-service.ts";
+export { createRpmsgIpcInstance, RpmsgStaticVringsBackend, type RpmsgStaticVringsConfig } from "./ipc/rpmsg-static-vrings.ts";
+export {
+  LinkError,
+  RPMSG_ADDR_ANY,
+  type LinkEndpoint,
+  type LinkEndpointOptions,
+  type LinkFactory,
+  type LinkOptions,
+  type LinkTxBuffer,
+  type RpmsgLink,
+} from "./ipc/rpmsg-link.ts";
+export { createOpenAmpLinkFactory, type OpenAmpLinkFactoryOptions } from "./ipc/openamp-link.ts";
+export { runRpmsgHost, RPMSG_HOST_VERSION, type RpmsgHostApp, type RpmsgHostOptions } from "./rpmsg-host/rpmsg-host.ts";
+export { DEFAULT_LINK_POLICY, type LinkPolicy } from "./rpmsg-host/host-link.ts";
+export { encodeStatus, MAX_MESSAGE_BYTES, type IpcCounters, type StatusSample, type ThreadEntry } from "./rpmsg-host/status.ts";
+export { handleCommand, PERIOD_MAX_MS, PERIOD_MIN_MS, type CommandReply, type CommandTarget } from "./rpmsg-host/commands.ts";
 
 /** The npm name of this package. */
 export const packageName = "@v8r/zephyr-shim";
