@@ -1,0 +1,74 @@
+/** Internal: the host-side {@link GuestHandle} shared by both executors. */
+import type { GuestExit, GuestHandle } from "./executor.ts";
+import type { TraceSink } from "./trace-bus.ts";
+
+/** Host-side state of one guest; the executor supplies how to post and how to stop. */
+export class HostGuestHandle implements GuestHandle {
+  /** The guest's name. */
+  readonly name: string;
+  /** Resolves when the guest stopped or crashed. */
+  readonly exited: Promise<GuestExit>;
+  #state: "running" | "stopped" | "crashed" = "running";
+  #resolve: (e: GuestExit) => void = () => {};
+  readonly #listeners = new Set<(msg: unknown) => void>();
+  readonly #trace: TraceSink;
+  /** Sends a message to the guest. */
+  send: (msg: unknown) => void = () => {};
+  /** Tears the guest down (called once, by stop or crash). */
+  teardown: (reason?: string) => Promise<void> = async () => {};
+
+  /** Track guest `name`, publishing lifecycle events on `trace`. */
+  constructor(name: string, trace: TraceSink) {
+    this.name = name;
+    this.#trace = trace;
+    this.exited = new Promise((r) => {
+      this.#resolve = r;
+    });
+  }
+
+  /** Current state. */
+  get state(): "running" | "stopped" | "crashed" {
+    return this.#state;
+  }
+
+  /** Publish `guest-started`. */
+  started(): void {
+    if (this.#trace.active) this.#trace.emit({ type: "guest-started", guest: this.name });
+  }
+
+  /** Stop the guest; idempotent. */
+  async stop(reason?: string): Promise<void> {
+    if (this.#state !== "running") return;
+    this.#state = "stopped";
+    await this.teardown(reason);
+    if (this.#trace.active) this.#trace.emit(reason === undefined ? { type: "guest-stopped", guest: this.name } : { type: "guest-stopped", guest: this.name, reason });
+    this.#resolve({ state: "stopped" });
+  }
+
+  /** Record a crash of guest code; tears the guest down. */
+  crashed(info: { error: string; stack?: string }): void {
+    if (this.#state !== "running") return;
+    this.#state = "crashed";
+    void this.teardown("crashed");
+    if (this.#trace.active) this.#trace.emit({ type: "guest-crashed", guest: this.name, ...info });
+    this.#resolve({ state: "crashed", ...info });
+  }
+
+  /** Send a message to the guest's control port. */
+  post(msg: unknown): void {
+    if (this.#state === "running") this.send(msg);
+  }
+
+  /** Receive the guest's control messages. */
+  onMessage(cb: (msg: unknown) => void): () => void {
+    this.#listeners.add(cb);
+    return () => {
+      this.#listeners.delete(cb);
+    };
+  }
+
+  /** Deliver a message from the guest to the listeners. */
+  deliver(msg: unknown): void {
+    for (const l of [...this.#listeners]) l(msg);
+  }
+}

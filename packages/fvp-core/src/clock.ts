@@ -1,0 +1,22 @@
+/** A scheduled callback; `cancel()` is idempotent. */
+export interface TimerHandle {
+  /** Stop the timer; a one-shot timer that already fired is unaffected. */
+  cancel(): void;
+  /** True until the timer fired (one-shot) or was cancelled. */
+  readonly active: boolean;
+}
+
+/**
+ * Time source and timers of the platform. Times are milliseconds since the
+ * clock started, fractional values allowed.
+ */
+export interface Clock {
+  /** Milliseconds since the clock started. */
+  now(): number;
+  /** Run `cb` once after `delayMs` (negative delays count as 0). */
+  setTimeout(cb: () => void, delayMs: number): TimerHandle;
+  /** Run `cb` every `periodMs` (must be > 0) until cancelled. */
+  setInterval(cb: () => void, periodMs: number): TimerHandle;
+  /** `"real"` for wall-clock time, `"virtual"` for discrete-event time. */
+  readonly kind: "real" | "virtual";
+}

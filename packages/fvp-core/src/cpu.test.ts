@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { Cpu } from "./cpu.ts";
+import { VirtualClock } from "./virtual-clock.ts";
+
+/** A clock whose time only moves when the test says so. */
+function setup(opts = {}) {
+  const clock = new VirtualClock();
+  return { clock, cpu: new Cpu(0, clock, opts) };
+}
+
+describe("Cpu load accounting", () => {
+  it("charge() counts busy time ending now", () => {
+    const { clock, cpu } = setup();
+    clock.advanceTo(1000);
+    cpu.charge(250);
+    expect(cpu.load(1000)).toBeCloseTo(0.25, 6);
+    expect(cpu.load(250)).toBeCloseTo(1, 6);
+    expect(cpu.stats()).toEqual({ busyMs: 250, idleMs: 750, uptimeMs: 1000 });
+  });
+
+  it("busy() accounts the time its function takes, nested calls once", () => {
+    const { clock, cpu } = setup();
+    clock.advanceTo(100);
+    const r = cpu.busy(() => {
+      clock.advanceTo(130);
+      cpu.busy(() => clock.advanceTo(150));
+      return "done";
+    });
+    expect(r).toBe("done");
+    expect(cpu.stats().busyMs).toBe(50);
+    clock.advanceTo(200);
+    expect(cpu.load(100)).toBeCloseTo(0.5, 6);
+  });
+
+  it("busy() still accounts when the function throws", () => {
+    const { clock, cpu } = setup();
+    expect(() =>
+      cpu.busy(() => {
+        clock.advanceTo(40);
+        throw new Error("x");
+      }),
+    ).toThrow("x");
+    expect(cpu.stats().busyMs).toBe(40);
+  });
+
+  it.each([
+    { window: 100, expected: 0.3 },
+    { window: 200, expected: 0.15 },
+    { window: 1000, expected: 0.1 },
+  ])("load over the last $window ms of mixed activity is $expected", ({ window, expected }) => {
+    const { clock, cpu } = setup();
+    clock.advanceTo(800);
+    cpu.charge(70); // 730..800
+    clock.advanceTo(1000);
+    cpu.charge(30); // 970..1000
+    expect(cpu.load(window)).toBeCloseTo(expected, 6);
+  });
+
+  it("forgets busy time older than its history", () => {
+    const { clock, cpu } = setup({ bucketMs: 10, buckets: 16 });
+    clock.advanceTo(100);
+    cpu.charge(100);
+    clock.advanceTo(1000);
+    expect(cpu.load(1000)).toBe(0);
+    expect(cpu.stats().busyMs).toBe(100);
+  });
+
+  it("an open busy section counts toward load read from another handle", () => {
+    const { clock, cpu } = setup();
+    const reader = Cpu.fromDescriptor(structuredClone(cpu.describe()), clock);
+    clock.advanceTo(100);
+    cpu.busy(() => {
+      clock.advanceTo(150);
+      expect(reader.load(100)).toBeCloseTo(0.5, 6);
+    });
+  });
+
+  it.each([
+    { name: "negative charge", f: (c: Cpu) => c.charge(-1) },
+    { name: "zero window", f: (c: Cpu) => c.load(0) },
+  ])("rejects $name", ({ f }) => {
+    expect(() => f(setup().cpu)).toThrow(RangeError);
+  });
+});

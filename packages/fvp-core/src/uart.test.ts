@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { TraceBus, type TraceEvent } from "./trace-bus.ts";
+import { MemorySink, PrefixSink, Uart } from "./uart.ts";
+
+const make = (opts: { maxLine?: number } = {}) => new Uart({ name: "uart0", base: 0x9c09_0000, irq: 37, ...opts });
+
+describe("Uart", () => {
+  it.each([
+    { name: "one line", chunks: ["hello\n"], lines: ["hello"] },
+    { name: "split line", chunks: ["hel", "lo\nwor", "ld\n"], lines: ["hello", "world"] },
+    { name: "CRLF", chunks: ["a\r\nb\r\n"], lines: ["a", "b"] },
+    { name: "empty lines", chunks: ["\n\n"], lines: ["", ""] },
+    { name: "no newline yet", chunks: ["partial"], lines: [] },
+  ])("buffers output into lines: $name", ({ chunks, lines }) => {
+    const uart = make();
+    const sink = new MemorySink();
+    uart.attach(sink);
+    for (const c of chunks) uart.write(c);
+    expect(sink.lines).toEqual(lines);
+  });
+
+  it("decodes UTF-8 split across byte writes", () => {
+    const uart = make();
+    const sink = new MemorySink();
+    uart.attach(sink);
+    const bytes = new TextEncoder().encode("héllo €\n");
+    for (const b of bytes) uart.write(new Uint8Array([b]));
+    expect(sink.lines).toEqual(["héllo €"]);
+  });
+
+  it("flush() emits a partial line", () => {
+    const uart = make();
+    const sink = new MemorySink();
+    uart.attach(sink);
+    uart.write("no newline");
+    uart.flush();
+    expect(sink.lines).toEqual(["no newline"]);
+  });
+
+  it("splits overlong lines", () => {
+    const uart = make({ maxLine: 4 });
+    const sink = new MemorySink();
+    uart.attach(sink);
+    uart.write("abcdefghij\n");
+    expect(sink.lines).toEqual(["abcd", "efgh", "ij"]);
+  });
+
+  it("a detached sink receives nothing more; every attached sink receives each line", () => {
+    const uart = make();
+    const a = new MemorySink();
+    const b = new MemorySink();
+    const offA = uart.attach(a);
+    uart.attach(b);
+    uart.write("1\n");
+    offA();
+    uart.write("2\n");
+    expect(a.lines).toEqual(["1"]);
+    expect(b.text()).toBe("1\n2\n");
+  });
+
+  it("MemorySink keeps only the newest lines when limited", () => {
+    const uart = make();
+    const sink = new MemorySink({ limit: 2 });
+    uart.attach(sink);
+    uart.write("1\n2\n3\n");
+    expect(sink.lines).toEqual(["2", "3"]);
+  });
+
+  it("PrefixSink writes prefixed lines", () => {
+    const out: string[] = [];
+    const uart = make();
+    uart.attach(new PrefixSink((s) => out.push(s)));
+    uart.attach(new PrefixSink((s) => out.push(s), { prefix: "Z> " }));
+    uart.write("boot\n");
+    expect(out).toEqual(["[uart0] boot\n", "Z> boot\n"]);
+  });
+
+  it("delivers input to registered receivers", () => {
+    const uart = make();
+    const got: string[] = [];
+    const off = uart.onInput((b) => got.push(new TextDecoder().decode(b)));
+    uart.input("ls\n");
+    off();
+    uart.input("ignored");
+    expect(got).toEqual(["ls\n"]);
+  });
+
+  it("publishes uart-output per line and close() flushes and closes sinks", async () => {
+    const trace = new TraceBus();
+    const seen: TraceEvent[] = [];
+    trace.on((e) => seen.push(e));
+    const uart = new Uart({ name: "uart1", base: 0, irq: 38, trace });
+    let closed = false;
+    uart.attach({ line() {}, close: () => void (closed = true) });
+    uart.write("x\ny");
+    await uart.close();
+    expect(seen).toEqual([
+      { type: "uart-output", uart: "uart1", line: "x" },
+      { type: "uart-output", uart: "uart1", line: "y" },
+    ]);
+    expect(closed).toBe(true);
+  });
+});

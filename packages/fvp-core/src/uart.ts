@@ -1,0 +1,188 @@
+import { PREFIX } from "./_format.ts";
+import type { TraceSink } from "./trace-bus.ts";
+
+/** Receives a UART's output, one complete line at a time. */
+export interface UartSink {
+  /** One output line, without its line terminator. */
+  line(text: string, uart: Uart): void;
+  /** The UART is being shut down. */
+  close?(): void | Promise<void>;
+}
+
+/** Options of {@link Uart}. */
+export interface UartOptions {
+  /** Name, e.g. `"uart0"`. */
+  name: string;
+  /** MMIO base address from the platform model. */
+  base: number;
+  /** Interrupt ID from the platform model. */
+  irq: number;
+  /** Receives `uart-output` events. */
+  trace?: TraceSink;
+  /** A line longer than this many characters is emitted in pieces (default 4096). */
+  maxLine?: number;
+}
+
+/**
+ * A PL011-flavoured console. Output bytes are decoded as UTF-8 and buffered
+ * until a line feed (a trailing carriage return is dropped); each complete
+ * line goes to every attached sink and to the trace bus. Input bytes go to
+ * the guest through {@link Uart.onInput}.
+ *
+ * @example
+ * ```ts
+ * const uart = new Uart({ name: "uart0", base: 0x9c09_0000, irq: 37 });
+ * const mem = new MemorySink();
+ * uart.attach(mem);
+ * uart.write("hello\n");
+ * mem.lines; // ["hello"]
+ * ```
+ */
+export class Uart {
+  /** Name, e.g. `"uart0"`. */
+  readonly name: string;
+  /** MMIO base address. */
+  readonly base: number;
+  /** Interrupt ID. */
+  readonly irq: number;
+  readonly #sinks = new Set<UartSink>();
+  readonly #inputs = new Set<(bytes: Uint8Array) => void>();
+  readonly #decoder = new TextDecoder("utf-8", { fatal: false });
+  readonly #trace: TraceSink | undefined;
+  readonly #maxLine: number;
+  #partial = "";
+
+  /** Create a UART with no sinks. */
+  constructor(opts: UartOptions) {
+    this.name = opts.name;
+    this.base = opts.base;
+    this.irq = opts.irq;
+    this.#trace = opts.trace;
+    this.#maxLine = opts.maxLine ?? 4096;
+  }
+
+  /** Attach an output sink; returns a function that detaches it. */
+  attach(sink: UartSink): () => void {
+    if (!sink || typeof sink.line !== "function") throw new TypeError(`${PREFIX} attaching a sink to ${this.name}: it has no line() method`);
+    this.#sinks.add(sink);
+    return () => {
+      this.#sinks.delete(sink);
+    };
+  }
+
+  /** Transmit bytes (or a string, encoded as UTF-8) from the guest. */
+  write(data: Uint8Array | string): void {
+    const text = typeof data === "string" ? data : this.#decoder.decode(data, { stream: true });
+    let buf = this.#partial + text;
+    for (;;) {
+      const nl = buf.indexOf("\n");
+      if (nl < 0) break;
+      this.#emitLong(buf.slice(0, nl));
+      buf = buf.slice(nl + 1);
+    }
+    while (buf.length > this.#maxLine) {
+      this.#emit(buf.slice(0, this.#maxLine));
+      buf = buf.slice(this.#maxLine);
+    }
+    this.#partial = buf;
+  }
+
+  /** Emit a pending partial line, if any. */
+  flush(): void {
+    const rest = this.#partial + this.#decoder.decode();
+    this.#partial = "";
+    if (rest !== "") this.#emit(rest);
+  }
+
+  /** Deliver input bytes to the guest (e.g. keystrokes from a terminal). */
+  input(bytes: Uint8Array | string): void {
+    const data = typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes;
+    for (const cb of [...this.#inputs]) cb(data);
+  }
+
+  /** Register a receiver of input bytes (the guest side); returns a function that removes it. */
+  onInput(cb: (bytes: Uint8Array) => void): () => void {
+    this.#inputs.add(cb);
+    return () => {
+      this.#inputs.delete(cb);
+    };
+  }
+
+  /** Flush, then close and detach every sink. */
+  async close(): Promise<void> {
+    this.flush();
+    const sinks = [...this.#sinks];
+    this.#sinks.clear();
+    this.#inputs.clear();
+    await Promise.all(sinks.map((s) => s.close?.()));
+  }
+
+  #emitLong(line: string): void {
+    let rest = line;
+    while (rest.length > this.#maxLine) {
+      this.#emit(rest.slice(0, this.#maxLine));
+      rest = rest.slice(this.#maxLine);
+    }
+    this.#emit(rest);
+  }
+
+  #emit(raw: string): void {
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    for (const s of [...this.#sinks]) s.line(line, this);
+    if (this.#trace?.active) this.#trace.emit({ type: "uart-output", uart: this.name, line });
+  }
+}
+
+/**
+ * A sink that keeps every line in memory (for tests and dashboards).
+ *
+ * @example
+ * ```ts
+ * const sink = new MemorySink();
+ * sink.line("boot ok", uart);
+ * sink.text(); // "boot ok\n"
+ * ```
+ */
+export class MemorySink implements UartSink {
+  /** Lines received so far. */
+  readonly lines: string[] = [];
+  readonly #limit: number;
+
+  /** Keep at most `limit` lines (oldest dropped first; default unlimited). */
+  constructor(opts: { limit?: number } = {}) {
+    this.#limit = opts.limit ?? Infinity;
+  }
+
+  /** Store a line. */
+  line(text: string): void {
+    this.lines.push(text);
+    if (this.lines.length > this.#limit) this.lines.shift();
+  }
+
+  /** All lines joined, each followed by a line feed. */
+  text(): string {
+    return this.lines.map((l) => `${l}\n`).join("");
+  }
+}
+
+/**
+ * A sink that writes `"<prefix>line"` to a text writer, e.g. a terminal:
+ * `new PrefixSink((s) => process.stdout.write(s))` prints `[uart0] hello`.
+ */
+export class PrefixSink implements UartSink {
+  readonly #write: (text: string) => void;
+  readonly #prefix: ((uart: Uart) => string) | string | undefined;
+
+  /** Write through `write`; the prefix defaults to `"[<uart name>] "`. */
+  constructor(write: (text: string) => void, opts: { prefix?: string | ((uart: Uart) => string) } = {}) {
+    this.#write = write;
+    this.#prefix = opts.prefix;
+  }
+
+  /** Write one prefixed line with a trailing line feed. */
+  line(text: string, uart: Uart): void {
+    const p = this.#prefix;
+    const prefix = p === undefined ? `[${uart.name}] ` : typeof p === "string" ? p : p(uart);
+    this.#write(`${prefix}${text}\n`);
+  }
+}
