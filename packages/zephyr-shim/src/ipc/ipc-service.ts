@@ -1,0 +1,223 @@
+/**
+ * Zephyr's IPC service API (`include/zephyr/ipc/ipc_service.h`):
+ * instances, endpoints registered by name with `bound`/`received`/`error`
+ * callbacks, copy and no-copy sends. The transport is a backend chosen when
+ * the instance is created (here: RPMsg over static vrings).
+ *
+ * Differences from C: functions that would return a negative errno throw
+ * an {@link IpcError} carrying it; calls that may wait return promises.
+ *
+ * @module
+ */
+import { Errno } from "../kernel/errno.ts";
+import { IpcError } from "./ipc-error.ts";
+
+/** Endpoint callbacks (`struct ipc_service_cb`). All optional. */
+export interface ipc_service_cb {
+  /** The endpoint is bound: both sides can send. */
+  bound?(priv: unknown): void;
+  /** The peer went away (its endpoint was destroyed, or the link was reset). */
+  unbound?(priv: unknown): void;
+  /** A message arrived; `data` is a zero-copy view valid only during the call. */
+  received?(data: Uint8Array, priv: unknown): void;
+  /** The backend hit an error on this endpoint. */
+  error?(message: string, priv: unknown): void;
+}
+
+/** Endpoint configuration (`struct ipc_ept_cfg`). */
+export interface ipc_ept_cfg {
+  /** Endpoint name; both sides use the same name. */
+  readonly name: string;
+  /** Priority (kept for API compatibility; the RPMsg backend serves endpoints in order). */
+  readonly prio?: number;
+  /** Callbacks. */
+  readonly cb: ipc_service_cb;
+  /** Passed back to every callback. */
+  readonly priv?: unknown;
+}
+
+/** A TX buffer lent by `ipc_service_get_tx_buffer`; fill `data`, then `ipc_service_send_nocopy`. */
+export interface IpcTxBuffer {
+  /** The buffer's payload bytes, in shared memory. */
+  readonly data: Uint8Array;
+  /** Its capacity in bytes. */
+  readonly size: number;
+}
+
+/** What a transport implements for the IPC service. */
+export interface IpcBackend {
+  /** Bring the link up (map memory, create the device, bind the doorbell). */
+  open(): Promise<void>;
+  /** Tear the link down. */
+  close(): Promise<void>;
+  /** Start binding an endpoint. */
+  register(ept: IpcEndpoint): void;
+  /** Destroy an endpoint. */
+  deregister(ept: IpcEndpoint): void;
+  /** Send a copy of `data`; waits up to `timeoutMs` for a buffer. */
+  send(ept: IpcEndpoint, data: Uint8Array, timeoutMs: number): Promise<number>;
+  /** Lend a TX buffer. */
+  getTxBuffer(ept: IpcEndpoint, size: number, timeoutMs: number): Promise<IpcTxBuffer>;
+  /** Send a lent buffer. */
+  sendNoCopy(ept: IpcEndpoint, buffer: IpcTxBuffer, len: number): number;
+  /** Return a lent buffer unsent. */
+  releaseTxBuffer(ept: IpcEndpoint, buffer: IpcTxBuffer): void;
+  /** Counters for diagnostics. */
+  stats(): Readonly<Record<string, number>>;
+  /** TX buffers of the link (undefined while closed): `free` now, out of `total`. */
+  txBuffers(): { free: number; total: number } | undefined;
+}
+
+/** A registered endpoint (`struct ipc_ept`). */
+export class IpcEndpoint {
+  /** The instance it belongs to. */
+  readonly instance: IpcInstance;
+  /** Its configuration. */
+  readonly cfg: ipc_ept_cfg;
+  /** Whether the binding handshake completed. */
+  bound = false;
+  /** Whether it was deregistered. */
+  closed = false;
+
+  /** Built by `ipc_service_register_endpoint`. */
+  constructor(instance: IpcInstance, cfg: ipc_ept_cfg) {
+    this.instance = instance;
+    this.cfg = cfg;
+  }
+
+  /** The endpoint name. */
+  get name(): string {
+    return this.cfg.name;
+  }
+
+  /** @internal the backend calls this when the handshake completes. */
+  _setBound(): void {
+    if (this.bound || this.closed) return;
+    this.bound = true;
+    this.cfg.cb.bound?.(this.cfg.priv);
+  }
+
+  /** @internal the backend calls this when the peer goes away. */
+  _setUnbound(): void {
+    if (!this.bound) return;
+    this.bound = false;
+    this.cfg.cb.unbound?.(this.cfg.priv);
+  }
+
+  /** @internal the backend delivers a message. */
+  _deliver(data: Uint8Array): void {
+    if (!this.closed) this.cfg.cb.received?.(data, this.cfg.priv);
+  }
+
+  /** @internal the backend reports an error. */
+  _error(message: string): void {
+    this.cfg.cb.error?.(message, this.cfg.priv);
+  }
+}
+
+/** An IPC instance (the devicetree `ipc` node in Zephyr): a name and a backend. */
+export class IpcInstance {
+  /** Instance name, e.g. `"ipc0"`. */
+  readonly name: string;
+  /** The transport. */
+  readonly backend: IpcBackend;
+  /** Whether it is open. */
+  opened = false;
+  /** Endpoints registered now. */
+  readonly endpoints = new Set<IpcEndpoint>();
+
+  /** Wrap a backend as an instance. */
+  constructor(name: string, backend: IpcBackend) {
+    this.name = name;
+    this.backend = backend;
+  }
+}
+
+/** `ipc_service_open_instance`: 0, or -EALREADY when it is open already. Rejects with IpcError when the link cannot be set up. */
+export async function ipc_service_open_instance(instance: IpcInstance): Promise<number> {
+  if (instance.opened) return -Errno.EALREADY;
+  await instance.backend.open();
+  instance.opened = true;
+  return 0;
+}
+
+/** `ipc_service_close_instance`: 0; throws IpcError EBUSY while endpoints are registered, ENOENT when not open. */
+export async function ipc_service_close_instance(instance: IpcInstance): Promise<number> {
+  if (!instance.opened) throw new IpcError("ENOENT", `[zephyr-shim] closing IPC instance ${instance.name}: it is not open`);
+  if (instance.endpoints.size > 0) {
+    const names = [...instance.endpoints].map((e) => e.name).join(", ");
+    throw new IpcError("EBUSY", `[zephyr-shim] closing IPC instance ${instance.name}: endpoints still registered (${names})`);
+  }
+  instance.opened = false;
+  await instance.backend.close();
+  return 0;
+}
+
+/** `ipc_service_register_endpoint`: start binding an endpoint; `cb.bound` runs when the handshake completes. */
+export function ipc_service_register_endpoint(instance: IpcInstance, cfg: ipc_ept_cfg): IpcEndpoint {
+  if (typeof cfg?.name !== "string" || cfg.name.length === 0 || cfg.name.length > 31) {
+    throw new TypeError(`[zephyr-shim] registering an endpoint on ${instance.name}: the name must be 1..31 characters`);
+  }
+  if (!instance.opened) {
+    throw new IpcError("EIO", `[zephyr-shim] registering endpoint ${cfg.name}: IPC instance ${instance.name} is not open`);
+  }
+  for (const e of instance.endpoints) {
+    if (e.name === cfg.name) throw new IpcError("EALREADY", `[zephyr-shim] registering endpoint ${cfg.name} on ${instance.name}: the name is already registered`);
+  }
+  const ept = new IpcEndpoint(instance, cfg);
+  instance.endpoints.add(ept);
+  instance.backend.register(ept);
+  return ept;
+}
+
+/** `ipc_service_deregister_endpoint`: destroy the endpoint (the peer sees it go). 0, or -ENOENT when already deregistered. */
+export function ipc_service_deregister_endpoint(ept: IpcEndpoint): number {
+  if (ept.closed) return -Errno.ENOENT;
+  ept.closed = true;
+  ept.bound = false;
+  ept.instance.endpoints.delete(ept);
+  ept.instance.backend.deregister(ept);
+  return 0;
+}
+
+function checkSendable(what: string, ept: IpcEndpoint): void {
+  if (ept.closed) throw new IpcError("ENOENT", `[zephyr-shim] ${what} on ${ept.name}: the endpoint is deregistered`);
+  if (!ept.bound) throw new IpcError("ENOTCONN", `[zephyr-shim] ${what} on ${ept.name}: the endpoint is not bound yet (wait for the bound callback)`);
+}
+
+/** Options of {@link ipc_service_send}. */
+export interface SendOptions {
+  /** How long to wait for a free TX buffer, ms (default 0: fail at once with ENOMEM). */
+  readonly timeoutMs?: number;
+}
+
+/** `ipc_service_send`: send a copy of `data`; resolves with the bytes sent. Rejects with IpcError ENOTCONN before `bound`, ENOMEM when no buffer frees up in time, EMSGSIZE when too big, EBADMSG for an empty message (reserved for the handshake). */
+export async function ipc_service_send(ept: IpcEndpoint, data: Uint8Array, options: SendOptions = {}): Promise<number> {
+  checkSendable("ipc_service_send", ept);
+  if (!(data instanceof Uint8Array)) throw new TypeError(`[zephyr-shim] ipc_service_send on ${ept.name}: data must be a Uint8Array`);
+  if (data.length === 0) {
+    throw new IpcError("EBADMSG", `[zephyr-shim] ipc_service_send on ${ept.name}: empty messages are reserved for the binding handshake`);
+  }
+  return ept.instance.backend.send(ept, data, options.timeoutMs ?? 0);
+}
+
+/** `ipc_service_get_tx_buffer`: lend a TX buffer of at least `size` bytes (0: the largest), waiting up to `wait` ms. */
+export async function ipc_service_get_tx_buffer(ept: IpcEndpoint, size = 0, wait = 0): Promise<IpcTxBuffer> {
+  checkSendable("ipc_service_get_tx_buffer", ept);
+  return ept.instance.backend.getTxBuffer(ept, size, wait);
+}
+
+/** `ipc_service_send_nocopy`: send the first `len` bytes of a lent buffer; returns `len`. */
+export function ipc_service_send_nocopy(ept: IpcEndpoint, buffer: IpcTxBuffer, len: number): number {
+  checkSendable("ipc_service_send_nocopy", ept);
+  if (!Number.isInteger(len) || len < 1 || len > buffer.size) {
+    throw new RangeError(`[zephyr-shim] ipc_service_send_nocopy on ${ept.name}: length ${len} is outside 1..${buffer.size}`);
+  }
+  return ept.instance.backend.sendNoCopy(ept, buffer, len);
+}
+
+/** `ipc_service_drop_tx_buffer`: give a lent buffer back unsent. */
+export function ipc_service_drop_tx_buffer(ept: IpcEndpoint, buffer: IpcTxBuffer): number {
+  ept.instance.backend.releaseTxBuffer(ept, buffer);
+  return 0;
+}

@@ -1,0 +1,179 @@
+/**
+ * The default link factory: an RPMsg device of `@v8r/openamp-wasm` with
+ * the static-vrings layout over the whole shared memory region.
+ *
+ * @module
+ */
+import {
+  loadOpenAmp,
+  RpmsgError,
+  RpmsgErrorCode,
+  staticVringsLayout,
+  type OpenAmp,
+  type RpmsgDevice,
+  type RpmsgEndpoint,
+  type TxBuffer,
+} from "@v8r/openamp-wasm";
+import { LinkError, type LinkEndpoint, type LinkEndpointOptions, type LinkFactory, type LinkOptions, type LinkTxBuffer, type RpmsgLink } from "./rpmsg-link.ts";
+
+/** Options of {@link createOpenAmpLinkFactory}. */
+export interface OpenAmpLinkFactoryOptions {
+  /** A loaded module to use (default: `loadOpenAmp()` on first use). */
+  readonly openamp?: OpenAmp | Promise<OpenAmp>;
+  /** Module source for `loadOpenAmp` (bytes, a compiled module or a URL). */
+  readonly wasm?: BufferSource | WebAssembly.Module | URL;
+}
+
+/** The OpenAMP error that maps to each link error code. */
+function toLinkError(error: unknown): unknown {
+  if (!(error instanceof RpmsgError)) return error;
+  const code =
+    error.code === RpmsgErrorCode.RPMSG_ERR_NO_BUFF
+      ? "ENOMEM"
+      : error.code === RpmsgErrorCode.RPMSG_ERR_BUFF_SIZE
+        ? "EMSGSIZE"
+        : error.code === RpmsgErrorCode.RPMSG_ERR_PARAM || error.code === RpmsgErrorCode.RPMSG_ERR_DEV_STATE
+          ? "ENOTCONN"
+          : "EIO";
+  return new LinkError(code, error.message, { cause: error });
+}
+
+class OpenAmpEndpoint implements LinkEndpoint {
+  readonly #ep: RpmsgEndpoint;
+  readonly #o: LinkOptions;
+  readonly #lent = new WeakMap<LinkTxBuffer, TxBuffer>();
+
+  constructor(ep: RpmsgEndpoint, o: LinkOptions) {
+    this.#ep = ep;
+    this.#o = o;
+  }
+
+  get addr(): number {
+    return this.#ep.addr;
+  }
+
+  trySend(data: Uint8Array): number {
+    try {
+      return this.#ep.trySend(data);
+    } catch (error) {
+      throw toLinkError(error);
+    }
+  }
+
+  async send(data: Uint8Array, timeoutMs: number): Promise<number> {
+    try {
+      return await this.#ep.send(data, { timeoutMs });
+    } catch (error) {
+      throw toLinkError(error);
+    }
+  }
+
+  async getTxBuffer(timeoutMs: number): Promise<LinkTxBuffer> {
+    const deadline = this.#o.now() + timeoutMs;
+    for (;;) {
+      try {
+        const tx = this.#ep.getTxBuffer();
+        const lent: LinkTxBuffer = { data: tx.data, size: tx.data.length };
+        this.#lent.set(lent, tx);
+        return lent;
+      } catch (error) {
+        const mapped = toLinkError(error);
+        if (!(mapped instanceof LinkError) || mapped.code !== "ENOMEM" || this.#o.now() >= deadline) throw mapped;
+      }
+      await this.#o.sleep(1);
+    }
+  }
+
+  sendNoCopy(buffer: LinkTxBuffer, len: number): number {
+    const tx = this.#take(buffer);
+    try {
+      return tx.send(len);
+    } catch (error) {
+      throw toLinkError(error);
+    }
+  }
+
+  releaseTxBuffer(buffer: LinkTxBuffer): void {
+    this.#take(buffer).release();
+  }
+
+  destroy(): void {
+    this.#ep.destroy();
+  }
+
+  #take(buffer: LinkTxBuffer): TxBuffer {
+    const tx = this.#lent.get(buffer);
+    if (!tx) throw new TypeError("[zephyr-shim] the TX buffer was not lent by this endpoint, or was already sent or released");
+    this.#lent.delete(buffer);
+    return tx;
+  }
+}
+
+class OpenAmpLink implements RpmsgLink {
+  readonly maxPayload: number;
+  readonly #device: RpmsgDevice;
+  readonly #o: LinkOptions;
+  readonly #num: number;
+
+  constructor(device: RpmsgDevice, o: LinkOptions, num: number) {
+    this.#device = device;
+    this.#o = o;
+    this.#num = num;
+    this.maxPayload = o.bufferSize - 16;
+  }
+
+  txBuffers(): { free: number; total: number } {
+    return { free: this.#device.stats().freeTxBuffers, total: this.#num };
+  }
+
+  get ready(): Promise<void> {
+    return this.#device.ready;
+  }
+
+  notified(): void {
+    this.#device.notified();
+  }
+
+  createEndpoint(options: LinkEndpointOptions): LinkEndpoint {
+    const ep = this.#device.createEndpoint({
+      name: options.name,
+      ...(options.dst !== undefined ? { dst: options.dst } : {}),
+      onMessage: (data, src) => options.onMessage(data, src),
+      onBound: (dst) => options.onBound?.(dst),
+      onUnbound: () => options.onUnbound?.(),
+    });
+    return new OpenAmpEndpoint(ep, this.#o);
+  }
+
+  stats(): Readonly<Record<string, number>> {
+    const s = this.#device.stats();
+    const out: Record<string, number> = {};
+    for (const [key, value] of Object.entries(s)) out[key] = typeof value === "boolean" ? Number(value) : (value as number);
+    return out;
+  }
+
+  dispose(): void {
+    this.#device.dispose();
+  }
+}
+
+/** A link factory over openamp-wasm; the module is loaded once, on first use, and shared by the links it makes. */
+export function createOpenAmpLinkFactory(options: OpenAmpLinkFactoryOptions = {}): LinkFactory {
+  let loading: Promise<OpenAmp> | undefined = options.openamp ? Promise.resolve(options.openamp) : undefined;
+  return async (o) => {
+    loading ??= loadOpenAmp(options.wasm ? { wasm: options.wasm } : {});
+    const openamp = await loading;
+    const layout = staticVringsLayout({ shmSize: o.shm.size, bufferSize: o.bufferSize });
+    const device = await openamp.createRpmsgDevice({
+      role: o.role,
+      layout,
+      shm: { buffer: o.shm.buffer, offset: o.shm.byteOffset, length: o.shm.size },
+      notify: () => o.notify(),
+      physBase: o.physBase,
+      onNameService: (name, addr) => o.onNameService(name, addr),
+      onError: (error) => o.onError(error),
+      clock: { now: () => o.now(), sleep: (ms) => o.sleep(ms) },
+    });
+    return new OpenAmpLink(device, o, layout.num);
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * The narrow view of an RPMsg device that the IPC backend needs. The
+ * default implementation drives `@v8r/openamp-wasm`; tests may inject
+ * another one (`RpmsgStaticVringsConfig.linkFactory`).
+ *
+ * @module
+ */
+import type { MemoryWindow } from "@v8r/fvp-core";
+
+/** `RPMSG_ADDR_ANY`. */
+export const RPMSG_ADDR_ANY = 0xffffffff;
+
+/** A TX buffer lent by a link endpoint. */
+export interface LinkTxBuffer {
+  /** Payload bytes in shared memory. */
+  readonly data: Uint8Array;
+  /** Capacity. */
+  readonly size: number;
+}
+
+/** An RPMsg endpoint on a link. */
+export interface LinkEndpoint {
+  /** Local address. */
+  readonly addr: number;
+  /** Send without waiting; throws a `LinkError` (`code` "ENOMEM" when no buffer is free). */
+  trySend(data: Uint8Array): number;
+  /** Send, waiting up to `timeoutMs` for a buffer. */
+  send(data: Uint8Array, timeoutMs: number): Promise<number>;
+  /** Lend a TX buffer, waiting up to `timeoutMs`; rejects with a LinkError ENOMEM. */
+  getTxBuffer(timeoutMs: number): Promise<LinkTxBuffer>;
+  /** Send the first `len` bytes of a lent buffer. */
+  sendNoCopy(buffer: LinkTxBuffer, len: number): number;
+  /** Give a lent buffer back. */
+  releaseTxBuffer(buffer: LinkTxBuffer): void;
+  /** Destroy the endpoint (announces NS destroy when the link allows it). */
+  destroy(): void;
+}
+
+/** Options of {@link RpmsgLink.createEndpoint}. */
+export interface LinkEndpointOptions {
+  /** Name (announced by a remote, matched by a host). */
+  readonly name: string;
+  /** Destination address; `RPMSG_ADDR_ANY` (default) lets the first message bind it. */
+  readonly dst?: number;
+  /** A message arrived (zero-copy view, valid during the call). */
+  onMessage(data: Uint8Array, src: number): void;
+  /** The peer (re-)announced this endpoint's name: the destination changed to `dst`. */
+  onBound?(dst: number): void;
+  /** The peer destroyed its endpoint or the link was reset. */
+  onUnbound?(): void;
+}
+
+/** An RPMsg device over a static-vrings region. */
+export interface RpmsgLink {
+  /** Resolves when the link is usable (remote: the host wrote DRIVER_OK). */
+  readonly ready: Promise<void>;
+  /** Process incoming work (call on every doorbell). */
+  notified(): void;
+  /** Create an endpoint. */
+  createEndpoint(options: LinkEndpointOptions): LinkEndpoint;
+  /** Largest payload of one message. */
+  readonly maxPayload: number;
+  /** Counters. */
+  stats(): Readonly<Record<string, number>>;
+  /** TX buffers: `total` the host can have in flight, `free` those not waiting for the peer now. */
+  txBuffers(): { free: number; total: number };
+  /** Release the device. */
+  dispose(): void;
+}
+
+/** What is needed to create a link. */
+export interface LinkOptions {
+  /** `"host"` (virtio driver) or `"remote"` (virtio device). */
+  readonly role: "host" | "remote";
+  /** The static shared memory region holding the vrings. */
+  readonly shm: MemoryWindow;
+  /** Guest physical address of the region (descriptor addresses). */
+  readonly physBase: number;
+  /** Buffer size, default 512. */
+  readonly bufferSize: number;
+  /** Kick the peer. */
+  notify(): void;
+  /** A name service announcement for a name with no local endpoint. */
+  onNameService(name: string, addr: number): void;
+  /** Waits `ms` on the guest's clock (for sends that wait for buffers). */
+  sleep(ms: number): Promise<void>;
+  /** The guest's clock, ms. */
+  now(): number;
+  /** An exception thrown by a callback the link ran. */
+  onError(error: unknown): void;
+}
+
+/** Creates links; the default uses openamp-wasm. */
+export type LinkFactory = (options: LinkOptions) => Promise<RpmsgLink>;
+
+/** A failed link operation, with an errno-style `code` and the transport's own code in `cause`. */
+export class LinkError extends Error {
+  /** `"ENOMEM"` (no buffer), `"EMSGSIZE"`, `"ENOTCONN"`, `"EIO"`. */
+  readonly code: "ENOMEM" | "EMSGSIZE" | "ENOTCONN" | "EIO";
+  /** Build one. */
+  constructor(code: LinkError["code"], message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "LinkError";
+    this.code = code;
+  }
+}
