@@ -110,6 +110,7 @@ function guestClock(base: Clock, scope: GuestScope): Clock {
   return {
     kind: base.kind,
     now: () => base.now(),
+    hold: (work) => base.hold(work),
     setTimeout(cb, ms) {
       if (scope.dead) return INERT;
       const g = scope.guard(cb);

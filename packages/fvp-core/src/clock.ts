@@ -17,6 +17,13 @@ export interface Clock {
   setTimeout(cb: () => void, delayMs: number): TimerHandle;
   /** Run `cb` every `periodMs` (must be > 0) until cancelled. */
   setInterval(cb: () => void, periodMs: number): TimerHandle;
+  /**
+   * Mark real work (loading or compiling a module, file I/O) that takes no
+   * simulated time: a virtual clock does not advance while it is pending, so
+   * a run does not depend on how fast the host machine is. A real clock
+   * returns `work` unchanged.
+   */
+  hold<T>(work: Promise<T>): Promise<T>;
   /** `"real"` for wall-clock time, `"virtual"` for discrete-event time. */
   readonly kind: "real" | "virtual";
 }

@@ -38,6 +38,11 @@ export class RealClock implements Clock {
     return absoluteNow() - this.origin;
   }
 
+  /** Real time passes anyway: returns `work` unchanged. */
+  hold<T>(work: Promise<T>): Promise<T> {
+    return work;
+  }
+
   /** Run `cb` once after `delayMs`. */
   setTimeout(cb: () => void, delayMs: number): TimerHandle {
     checkCallback(cb);

@@ -133,6 +133,34 @@ describe("VirtualClock", () => {
     expect(clock.now()).toBe(100);
   });
 
+  it("run() does not advance time while held real work is pending", async () => {
+    const clock = new VirtualClock();
+    const seen: string[] = [];
+    clock.setInterval(() => seen.push(`tick@${clock.now()}`), 10);
+    let finish: (v: string) => void = () => {};
+    const work = clock.hold(new Promise<string>((r) => (finish = r)));
+    void work.then((v) => seen.push(`${v}@${clock.now()}`));
+    const running = clock.run(25);
+    // Real time passes (several macrotasks) while the work is pending.
+    for (let i = 0; i < 20; i++) await new Promise((r) => setTimeout(r, 0));
+    expect(seen).toEqual([]);
+    expect(clock.held()).toBe(1);
+    finish("loaded");
+    await running;
+    expect(seen).toEqual(["loaded@0", "tick@10", "tick@20"]);
+    expect(clock.held()).toBe(0);
+  });
+
+  it("hold() returns the work itself and releases the clock when it rejects", async () => {
+    const clock = new VirtualClock();
+    const failing = Promise.reject(new Error("no such module"));
+    await expect(clock.hold(failing)).rejects.toThrow("no such module");
+    clock.setTimeout(() => {}, 5);
+    await clock.run(5);
+    expect(clock.now()).toBe(5);
+    expect(clock.held()).toBe(0);
+  });
+
   it("run() stops at the target time and leaves later timers queued", async () => {
     const clock = new VirtualClock();
     let fired = 0;

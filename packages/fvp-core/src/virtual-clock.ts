@@ -38,6 +38,7 @@ export class VirtualClock implements Clock {
   /** Always `"virtual"`. */
   readonly kind = "virtual" as const;
   readonly #queue = new TimerQueue();
+  readonly #held = new Set<Promise<void>>();
   #now: number;
 
   /** Create a clock at `opts.start` ms (default 0). */
@@ -64,6 +65,25 @@ export class VirtualClock implements Clock {
     checkCallback(cb);
     checkPeriod(periodMs);
     return handleOf(this.#queue.push(this.#now + periodMs, periodMs, cb));
+  }
+
+  /**
+   * Hold the clock while `work` (real I/O or compilation) is pending:
+   * {@link VirtualClock.run} fires no further timer until it settles.
+   * Returns `work` itself.
+   */
+  hold<T>(work: Promise<T>): Promise<T> {
+    const settled: Promise<void> = work.then(
+      () => void this.#held.delete(settled),
+      () => void this.#held.delete(settled),
+    );
+    this.#held.add(settled);
+    return work;
+  }
+
+  /** Number of pieces of held work still pending (see {@link VirtualClock.hold}). */
+  held(): number {
+    return this.#held.size;
   }
 
   /** Number of active timers. */
@@ -104,7 +124,8 @@ export class VirtualClock implements Clock {
   /**
    * Drive the clock up to `untilMs`, letting every promise continuation run
    * between two firings (it yields a macrotask after each one), so async
-   * guest code such as `await sleep(10)` loops proceeds deterministically.
+   * guest code such as `await sleep(10)` loops proceeds deterministically,
+   * and waiting for any work marked with {@link VirtualClock.hold}.
    * Resolves with the time set to `untilMs`.
    */
   async run(untilMs: number, limits: { maxSteps?: number } = {}): Promise<void> {
@@ -114,15 +135,24 @@ export class VirtualClock implements Clock {
     try {
       await y.next();
       for (let steps = 0; steps < maxSteps; steps++) {
+        await this.#waitForHeld(y);
         const next = this.#queue.peek();
         if (!next || next.at > untilMs) break;
         this.#fire(next);
         await y.next();
       }
+      await this.#waitForHeld(y);
       if (untilMs > this.#now) this.#now = untilMs;
       await y.next();
     } finally {
       y.close();
+    }
+  }
+
+  async #waitForHeld(y: { next(): Promise<void> }): Promise<void> {
+    while (this.#held.size > 0) {
+      await Promise.race(this.#held);
+      await y.next();
     }
   }
 

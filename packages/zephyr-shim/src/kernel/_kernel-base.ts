@@ -246,10 +246,12 @@ export class KernelBase {
 
   /**
    * Track work that takes real time even on a VirtualClock (such as
-   * instantiating a wasm device), so a virtual-time driver can wait for it
-   * with {@link ZephyrKernel.settled} and runs stay deterministic.
+   * instantiating a wasm device): the platform clock is held while it is
+   * pending (`Clock.hold`), and {@link ZephyrKernel.settled} waits for it,
+   * so runs stay deterministic.
    */
   track<T>(work: Promise<T>): Promise<T> {
+    this.clock.hold(work);
     this.#pending.add(work);
     const done = (): void => void this.#pending.delete(work);
     work.then(done, done);

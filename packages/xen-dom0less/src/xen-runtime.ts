@@ -1,0 +1,174 @@
+/**
+ * The guest side of the hypervisor: the executor loads this module in the
+ * domain's own thread (the same code inline and in a Worker) and calls
+ * `createContext(init, env)` to build the {@link DomainContext} the domain's
+ * image receives in `start(ctx)`. Nothing here holds another domain's
+ * objects: only shared bytes (static shm, event-channel state) cross.
+ *
+ * @module
+ */
+import { type Clock, type GuestEnv, MemoryWindow, type TimerHandle } from "@v8r/fvp-core";
+import { type DomainContext, type GuestConsole, type ShutdownReason, XenError } from "./domain-context.ts";
+import { checkDomainInit, type DomainInit, type ShutdownEnvelope } from "./_domain-init.ts";
+import { ShutdownCode, Word } from "./_evtchn-layout.ts";
+import { vcpuKey, wakeVcpu } from "./_evtchn-wake.ts";
+import { createSendFaults } from "./_send-faults.ts";
+import { Vcpu } from "./_vcpu.ts";
+import { DomainEventChannels } from "./event-channel.ts";
+
+const SHUTDOWN_CODES: Readonly<Record<ShutdownReason, number>> = {
+  poweroff: ShutdownCode.POWEROFF,
+  reboot: ShutdownCode.REBOOT,
+  crash: ShutdownCode.CRASH,
+};
+
+/**
+ * Build a domain's context from the hypervisor's descriptor and the
+ * executor's guest environment. Called by the executor, never by guests.
+ * @example
+ * ```ts
+ * // bootXen starts each domain with:
+ * platform.startGuest({ name, image, runtime: xenRuntimeUrl(), init, cpus });
+ * ```
+ */
+export function createContext(init: unknown, env: GuestEnv): DomainContext {
+  const i = checkDomainInit(init);
+  const state = new Int32Array(i.evtchn.state);
+  const key = vcpuKey(i.xenId, i.domid);
+  const peers = new Map<number, Int32Array>(i.evtchn.peers.map((p) => [p.domid, new Int32Array(p.state)]));
+  peers.set(i.domid, state);
+  const cpu = env.cpus[0];
+  if (cpu === undefined) throw new RangeError(`[xen-dom0less] creating the context of ${i.name}: it has no CPU`);
+  const evtchn = new DomainEventChannels({
+    domid: i.domid,
+    name: i.name,
+    state,
+    ports: i.evtchn.ports,
+    peers,
+    wake: (domid) => {
+      const s = peers.get(domid);
+      if (s !== undefined) wakeVcpu(i.mode, vcpuKey(i.xenId, domid), s);
+    },
+    clock: env.clock,
+    faults: createSendFaults(i.faults, i.domid, i.generation),
+    trace: env.trace,
+  });
+  const vcpu = new Vcpu({
+    mode: i.mode,
+    key,
+    state,
+    generation: i.generation,
+    clock: env.clock,
+    cpu,
+    deliver: (run, alive) => evtchn.deliver(run, alive),
+  });
+  const ctx = buildContext(i, env, vcpu, evtchn, state);
+  vcpu.start();
+  return ctx;
+}
+
+function buildContext(i: DomainInit, env: GuestEnv, vcpu: Vcpu, evtchn: DomainEventChannels, state: Int32Array): DomainContext {
+  const windows = new Map(i.shm.map((s) => [s.id, s.window]));
+  const controls = new Set<(m: unknown) => void>();
+  env.control.onMessage((raw) => {
+    const m = raw as { xen?: unknown; msg?: unknown } | null;
+    if (m === null || typeof m !== "object" || m.xen !== "control") return;
+    const deliver = (): void => controls.forEach((l) => vcpu.run(() => l(m.msg)));
+    if (vcpu.paused) vcpu.hold(deliver);
+    else if (vcpu.alive) deliver();
+  });
+  const ctx: DomainContext = {
+    domid: i.domid,
+    name: i.name,
+    bootargs: i.bootargs,
+    console: makeConsole(i, env),
+    clock: gatedClock(env.clock, vcpu),
+    cpus: Object.freeze([...env.cpus]),
+    memoryKiB: i.memoryKiB,
+    reservedMemory: Object.freeze(i.reservedMemory.map((n) => Object.freeze({ ...n }))),
+    mapSharedMemory(id) {
+      const d = typeof id === "string" ? windows.get(id) : undefined;
+      if (d === undefined) {
+        const have = [...windows.keys()].map((k) => JSON.stringify(k)).join(", ") || "none";
+        throw new XenError("ENOENT", `[xen-dom0less] mapping static shared memory ${JSON.stringify(id)} in ${i.name}: it is not mapped into this domain (mapped: ${have})`);
+      }
+      return MemoryWindow.fromDescriptor(d);
+    },
+    evtchn,
+    shutdown(reason) {
+      const code = SHUTDOWN_CODES[reason];
+      if (code === undefined) throw new TypeError(`[xen-dom0less] shutdown of ${i.name}: reason ${JSON.stringify(reason)} is not poweroff, reboot or crash`);
+      if (!vcpu.alive) return;
+      Atomics.compareExchange(state, Word.SHUTDOWN, ShutdownCode.NONE, code);
+      vcpu.die();
+      const note: ShutdownEnvelope = { xen: "shutdown", reason };
+      env.control.post(note);
+    },
+    publish(event) {
+      if (event === null || typeof event !== "object" || typeof event.type !== "string") {
+        throw new TypeError(`[xen-dom0less] publishing a trace event from ${i.name}: it needs a string "type"`);
+      }
+      if (env.trace.active) env.trace.emit({ ...event, domain: i.name, domid: i.domid });
+    },
+    onControl(listener) {
+      if (typeof listener !== "function") throw new TypeError(`[xen-dom0less] onControl in ${i.name}: the listener is not a function`);
+      controls.add(listener);
+      return () => void controls.delete(listener);
+    },
+  };
+  return Object.freeze(ctx);
+}
+
+/** The platform clock as the domain sees it: callbacks due while it is paused run when it is unpaused. */
+function gatedClock(base: Clock, vcpu: Vcpu): Clock {
+  const gate = (cb: () => void) => (): void => {
+    if (!vcpu.alive) return;
+    if (vcpu.paused) vcpu.hold(cb);
+    else cb();
+  };
+  return {
+    kind: base.kind,
+    now: () => base.now(),
+    hold: (work) => base.hold(work),
+    setTimeout: (cb, ms): TimerHandle => base.setTimeout(gate(cb), ms),
+    setInterval: (cb, ms): TimerHandle => {
+      let held = false;
+      const once = (): void => {
+        held = false;
+        cb();
+      };
+      return base.setInterval(() => {
+        if (!vcpu.alive) return;
+        if (!vcpu.paused) return cb();
+        if (held) return;
+        held = true;
+        vcpu.hold(once);
+      }, ms);
+    },
+  };
+}
+
+/** The domain's vpl011 console; without a vpl011 its lines go to Xen's console as `(dN) text`. */
+function makeConsole(i: DomainInit, env: GuestEnv): GuestConsole {
+  const listeners = new Set<(data: Uint8Array) => void>();
+  env.onInput((bytes) => listeners.forEach((l) => l(bytes)));
+  let write: (data: string | Uint8Array) => void = (data) => env.console(data);
+  if (!i.vpl011) {
+    const decoder = new TextDecoder();
+    let partial = "";
+    write = (data) => {
+      partial += typeof data === "string" ? data : decoder.decode(data, { stream: true });
+      const lines = partial.split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines) env.console(`(d${i.domid}) ${line}\n`);
+    };
+  }
+  return {
+    write,
+    onInput(listener) {
+      if (typeof listener !== "function") throw new TypeError(`[xen-dom0less] console.onInput in ${i.name}: the listener is not a function`);
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+  };
+}
