@@ -47,3 +47,31 @@ export {
 } from "./status-history.ts";
 export { renderStatusJson, renderStatusPage, statusJson, type RenderStatusPageOptions, type StatusJson } from "./status-page.ts";
 export { DEFAULT_STATUS_DIR, StatusPublisher, writeFileAtomic, type StatusPublisherOptions } from "./status-publisher.ts";
+// --- guest OS layer and rpmsg-remote (Linux guest half) ---
+export { LinuxErrno, LinuxError, type LinuxErrnoName } from "./linux-error.ts";
+export { bootargFlag, bootargInt, parseBootargs } from "./bootargs.ts";
+export {
+  EVTCHN_RING_SIZE,
+  EvtchnDevice,
+  EvtchnFile,
+  IOCTL_EVTCHN_BIND_STATIC,
+  IOCTL_EVTCHN_NOTIFY,
+  IOCTL_EVTCHN_RESET,
+  IOCTL_EVTCHN_UNBIND,
+  type EvtchnIoctl,
+  type EvtchnPortArg,
+} from "./dev-evtchn.ts";
+export { findXenSharedMemory, XEN_SHMEM_COMPATIBLE, type XenSharedMemory } from "./xen-shmem.ts";
+export { bootLinux, LINUX_RELEASE, type BootLinuxOptions, type LinuxSystem } from "./linux.ts";
+export { LinuxShell, splitCommandLine, type LinuxShellOptions, type ShellCommand, type ShellIo } from "./shell.ts";
+export { LINUX_REQUEST, LINUX_RESPONSE, requestHost, type LinuxRequest, type LinuxRequestAction, type LinuxResponse } from "./host-request.ts";
+export {
+  DEFAULT_CTRL_TIMEOUT_MS,
+  MAX_CTRL_BYTES,
+  RpmsgCtrlClient,
+  type CtrlCommand,
+  type CtrlReply,
+  type RpmsgCtrlClientOptions,
+} from "./rpmsg-ctrl-client.ts";
+export { LinkState, RpmsgDemoService, type LinkStateName, type RpmsgDemoCounters, type RpmsgDemoServiceOptions } from "./rpmsg-demo-service.ts";
+export { RpmsgRemoteApp, rpmsgRemoteConfig, runRpmsgRemote, type RpmsgRemoteConfig, type RunRpmsgRemoteOptions } from "./rpmsg-remote-app.ts";

@@ -5,16 +5,7 @@
  */
 import { Cpu, MemoryWindow, VirtualClock } from "@v8r/fvp-core";
 import type { DomainContext, EventChannels, EventHandler, ReservedMemoryNode } from "@v8r/xen-dom0less";
-
-/** Stands in for XenError (same name and code) without a runtime dependency on the hypervisor. */
-class XenError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = "XenError";
-    this.code = code;
-  }
-}
+import { XenError } from "@v8r/xen-dom0less";
 
 /** Test hooks of one fake domain besides its DomainContext. */
 export interface FakeDomain {

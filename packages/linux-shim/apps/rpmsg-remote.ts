@@ -1,0 +1,31 @@
+/**
+ * The rpmsg-remote guest image: a Linux that receives Zephyr's status
+ * samples over OpenAMP RPMsg (remote role, static vrings in the `rpmsg-shm`
+ * region, static event channel 0xa as the doorbell) and writes
+ * `/usr/share/nginx/html/zephyr-status.html` and `.json` after each one.
+ * Name it as the kernel of the Linux domain in a dom0less configuration:
+ * `v8r,image = "@v8r/linux-shim/apps/rpmsg-remote"`.
+ *
+ * Bootargs: `autorun=0` (boot to the console; start with `rpmsg-demo`),
+ * `evtchn=N` (doorbell port), `shm_id=ID`, `shm_phys=ADDR`,
+ * `rootfs=/abs/host/dir` (Node and Deno: the root filesystem is that host
+ * directory, so a web server on the host can serve the page; otherwise the
+ * root filesystem lives in memory), `quiet`.
+ *
+ * @module
+ */
+import type { DomainContext } from "@v8r/xen-dom0less";
+import { rpmsgRemoteConfig, runRpmsgRemote } from "../src/rpmsg-remote-app.ts";
+import type { RootFs } from "../src/rootfs.ts";
+
+/** Guest entry point: boot Linux and run rpmsg-remote on the domain. */
+export async function start(ctx: DomainContext): Promise<void> {
+  const config = rpmsgRemoteConfig(ctx.bootargs ?? "");
+  let rootfs: RootFs | undefined;
+  if (config.rootfsDir !== undefined) {
+    // only loaded when asked for: it needs node:fs (Node, Deno)
+    const { NodeRootFs } = await import("../src/node.ts");
+    rootfs = new NodeRootFs(config.rootfsDir);
+  }
+  await runRpmsgRemote(ctx, { config, ...(rootfs ? { rootfs } : {}) });
+}
