@@ -136,7 +136,8 @@ export class RpmsgDemoService {
     this.publisher = publisher;
     this.#writer = publisher
       ? new CoalescingWriter(
-          () => publisher.publish(this.history),
+          // Writing takes real time only: a virtual clock waits for it.
+          () => linux.ctx.clock.hold(publisher.publish(this.history)),
           (err) => {
             this.#counters.publishErrors++;
             if (this.#counters.publishErrors <= 3) this.#log(`writing the status page failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -161,7 +162,7 @@ export class RpmsgDemoService {
     const file = linux.devices.evtchn().open();
     try {
       file.ioctl(IOCTL_EVTCHN_BIND_STATIC, { port });
-      const openamp = opts.openamp ?? (await loadOpenAmp());
+      const openamp = opts.openamp ?? (await linux.ctx.clock.hold(loadOpenAmp()));
       const svc = new RpmsgDemoService(opts, openamp, shm, file, port);
       await svc.#createLink();
       svc.#run();
@@ -219,7 +220,7 @@ export class RpmsgDemoService {
   async #createLink(): Promise<void> {
     const { linux } = this.#opts;
     const clock = linux.ctx.clock;
-    const device: RpmsgDevice = await this.#openamp.createRpmsgDevice({
+    const device: RpmsgDevice = await clock.hold(this.#openamp.createRpmsgDevice({
       role: "remote",
       layout: this.layout,
       shm: { buffer: this.shm.window.buffer, offset: this.shm.window.byteOffset, length: this.shm.window.size },
@@ -227,7 +228,7 @@ export class RpmsgDemoService {
       notify: () => this.#kick(),
       clock: { now: () => clock.now(), sleep: (ms) => new Promise<void>((r) => void clock.setTimeout(r, ms)) },
       onError: (err) => this.#log(`callback failed: ${err instanceof Error ? err.message : String(err)}`),
-    });
+    }));
     if (this.#stopped) {
       device.dispose();
       return;

@@ -80,3 +80,25 @@ export {
 } from "./lint.ts";
 export { GUEST_RAM_BANKS, guestRamRanges } from "./guest-memory.ts";
 // --- end of configuration exports ---
+
+// --- hypervisor: domains, static shm, static event channels, lifecycle, faults ---
+export {
+  XenErrno,
+  XenError,
+  type DomainContext,
+  type EventChannels,
+  type EventHandler,
+  type GuestConsole,
+  type ReservedMemoryNode,
+  type ShutdownReason,
+  type XenErrnoName,
+} from "./domain-context.ts";
+export { bootXen, xenRuntimeUrl, type BootXenOptions } from "./boot-xen.ts";
+export { Xen, type XenParts } from "./hypervisor.ts";
+export type { CrashPolicy, Domain, DomainHost, DomainInfo, DomainState } from "./domain.ts";
+export { XEN_BOOT_ERROR_CODES, XenBootError, type XenBootErrorCode } from "./xen-boot-error.ts";
+export { XEN_LOG_PREFIX, XEN_VERSION } from "./boot-log.ts";
+export type { CorruptFault, DomainFault, FaultPlan } from "./faults.ts";
+export type { StaticPort } from "./event-channel.ts";
+export { EVTCHN_2L_PORTS } from "./_evtchn-layout.ts";
+// --- end of hypervisor exports ---

@@ -61,6 +61,7 @@ export function createContext(init: unknown, env: GuestEnv): DomainContext {
     clock: env.clock,
     cpu,
     deliver: (run, alive) => evtchn.deliver(run, alive),
+    spinUs: i.spinUs ?? 0,
   });
   const ctx = buildContext(i, env, vcpu, evtchn, state);
   vcpu.start();

@@ -1,0 +1,210 @@
+/**
+ * `bootXen`: boot a dom0less configuration on an fvp-core platform, the way
+ * Xen does it from the device tree: print the boot log, map each static
+ * shared memory region once, bind the static event channels, create every
+ * domain and start its image on the platform's executor.
+ *
+ * @module
+ */
+import type { Platform } from "@v8r/fvp-core";
+import { bootDoneLines, bootLogLines, XEN_LOG_PREFIX } from "./boot-log.ts";
+import type { Dom0lessConfig, DomainConfig } from "./dom0less-config.ts";
+import { type BootPlan, type DomainPlan, planBoot } from "./_boot-plan.ts";
+import type { DomainInit } from "./_domain-init.ts";
+import { Domain, type CrashPolicy } from "./domain.ts";
+import { checkFaultPlan, type FaultPlan, scheduleFaults, sendFaultPlan } from "./faults.ts";
+import { Xen } from "./hypervisor.ts";
+import { XenBootError } from "./xen-boot-error.ts";
+
+/** Options of {@link bootXen}. */
+export interface BootXenOptions {
+  /** Turn a `v8r,image` specifier into a module URL (default: absolute URLs as they are, `./`/`../` against `baseUrl`, else `import.meta.resolve`). */
+  readonly resolveImage?: (specifier: string, domain: DomainConfig) => string | URL;
+  /** Base URL for relative `v8r,image` specifiers (e.g. the URL of the .dts file). */
+  readonly baseUrl?: string | URL;
+  /** `on_crash` policy: one for all domains or per domain name (default `"destroy"`, like xl). */
+  readonly onCrash?: CrashPolicy | Readonly<Record<string, CrashPolicy>>;
+  /** Fault injection plan. */
+  readonly faults?: FaultPlan;
+  /** Consoles: Xen's UART (default 0) and per-domain overrides; otherwise each domain with vpl011 gets the next free UART. */
+  readonly console?: { readonly xen?: string | number; readonly domains?: Readonly<Record<string, string | number>> };
+  /** Worker mode: microseconds an idle vCPU polls its wake word before sleeping (default 0; tens of µs trade CPU for latency). */
+  readonly spinUs?: number;
+}
+
+let instances = 0;
+
+/** URL of the guest runtime module next to this one (`.ts` from sources, `.js` when built). */
+export function xenRuntimeUrl(): URL {
+  const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+  return new URL(`./xen-runtime${ext}`, import.meta.url);
+}
+
+/**
+ * Boot `config` on `platform`: every domain under `/chosen` is created and
+ * its image (`v8r,image`) started, in domid order. Rejects with
+ * {@link XenBootError} when something cannot be booted (a kernel without
+ * `v8r,image`, a region that cannot be mapped, an image that fails to load);
+ * nothing is left running then.
+ * @example
+ * ```ts
+ * const { config } = loadDom0lessConfig(parseDts(text, { file: "xen.dts" }));
+ * const platform = createPlatform(FVP_BaseR_AEMv8R, { clock: new VirtualClock() });
+ * platform.uarts[0]?.attach(new PrefixSink((s) => console.log(s.trimEnd())));
+ * const xen = await bootXen(platform, config, { baseUrl: import.meta.url });
+ * await (platform.clock as VirtualClock).run(1000);
+ * console.table(xen.list());
+ * ```
+ */
+export async function bootXen(platform: Platform, config: Dom0lessConfig, options: BootXenOptions = {}): Promise<Xen> {
+  if (options.spinUs !== undefined && !(options.spinUs >= 0 && options.spinUs <= 10_000)) {
+    throw new RangeError(`[xen-dom0less] booting: spinUs ${String(options.spinUs)} must be 0..10000 microseconds`);
+  }
+  const plan = planBoot(platform, config, {
+    resolveImage: (s, d) => resolveSpecifier(s, d, options),
+    ...(options.console?.xen !== undefined ? { xenUart: options.console.xen } : {}),
+    ...(options.console?.domains !== undefined ? { domainUarts: options.console.domains } : {}),
+  });
+  const xenUart = platform.uart(plan.xenUart);
+  const log = (line: string): void => xenUart.write(`${XEN_LOG_PREFIX}${line}\n`);
+  const regionNames = mapRegions(platform, plan);
+  const xenId = `xen${++instances}-${Math.random().toString(36).slice(2, 8)}`;
+  const mode = platform.executor.kind;
+  const runtime = xenRuntimeUrl().href;
+  const domains: Domain[] = [];
+  const host = (p: DomainPlan) => ({
+    platform,
+    xenId,
+    mode,
+    runtime,
+    onCrash: crashPolicy(options.onCrash, p.name),
+    initFor: (dp: DomainPlan, state: SharedArrayBuffer, generation: number) => initFor(platform, dp, state, generation, { xenId, mode, domains, options }),
+    beforeRestart: (dp: DomainPlan) => clearOwnedRegions(platform, plan, regionNames, dp, log),
+    log,
+  });
+  for (const p of plan.domains) domains.push(new Domain(p, host(p)));
+  let cancelFaults = (): void => {};
+  const xen = new Xen({ platform, config, plan, domains, regionNames, cancelFaults: () => cancelFaults() });
+  const target = {
+    clock: platform.clock,
+    trace: platform.trace,
+    region: (id: string) => (regionNames.has(id) ? xen.sharedMemory(id) : undefined),
+    hasDomain: (name: string) => domains.some((d) => d.name === name),
+    crash: (name: string, reason: string) => xen.crash(name, reason),
+    restart: (name: string) => xen.restart(name),
+  };
+  try {
+    if (options.faults !== undefined) checkFaultPlan(options.faults, target);
+    for (const line of bootLogLines(platform, config, plan)) log(line);
+    for (const d of domains) {
+      log(`Starting d${d.domid} (${d.name})`);
+      await createDomain(d);
+    }
+  } catch (e) {
+    await xen.shutdown();
+    throw e;
+  }
+  if (options.faults !== undefined) cancelFaults = scheduleFaults(options.faults, target);
+  for (const line of bootDoneLines(plan)) log(line);
+  if (platform.trace.active) platform.trace.emit({ type: "xen-booted", domains: domains.map((d) => d.name), atMs: platform.clock.now() });
+  return xen;
+}
+
+async function createDomain(d: Domain): Promise<void> {
+  try {
+    await d.create();
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new XenBootError("domain-start-failed", `[xen-dom0less] starting d${d.domid} (${d.name}): ${why}`, { domain: d.name, cause: e });
+  }
+}
+
+function resolveSpecifier(specifier: string, domain: DomainConfig, options: BootXenOptions): string {
+  if (options.resolveImage !== undefined) return String(options.resolveImage(specifier, domain));
+  if (URL.canParse?.(specifier) ?? isAbsolute(specifier)) return new URL(specifier).href;
+  if (/^\.{0,2}\//.test(specifier)) {
+    if (options.baseUrl === undefined) throw new TypeError(`the relative specifier needs the baseUrl option (e.g. the URL of the device tree file)`);
+    return new URL(specifier, options.baseUrl).href;
+  }
+  const resolve = (import.meta as { resolve?: (s: string) => string }).resolve;
+  if (typeof resolve !== "function") throw new TypeError(`this runtime has no import.meta.resolve; pass the resolveImage option`);
+  return resolve(specifier);
+}
+
+function isAbsolute(s: string): boolean {
+  try {
+    new URL(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function crashPolicy(opt: BootXenOptions["onCrash"], name: string): CrashPolicy {
+  const p = typeof opt === "string" ? opt : (opt?.[name] ?? "destroy");
+  if (p !== "destroy" && p !== "restart" && p !== "preserve") {
+    throw new TypeError(`[xen-dom0less] on_crash of ${name}: ${JSON.stringify(p)} is not destroy, restart or preserve`);
+  }
+  return p;
+}
+
+function mapRegions(platform: Platform, plan: BootPlan): Map<string, string> {
+  const names = new Map<string, string>();
+  try {
+    for (const r of plan.regions) {
+      const name = `xen-shm:${r.id}`;
+      platform.memory.map({ base: r.hostAddr, size: r.size, name });
+      names.set(r.id, name);
+    }
+  } catch (e) {
+    for (const name of names.values()) platform.memory.unmap(name);
+    const why = e instanceof Error ? e.message : String(e);
+    throw new XenBootError("shm-map-failed", `[xen-dom0less] mapping the static shared memory regions: ${why}`, { cause: e });
+  }
+  return names;
+}
+
+function clearOwnedRegions(platform: Platform, plan: BootPlan, names: ReadonlyMap<string, string>, d: DomainPlan, log: (l: string) => void): void {
+  for (const r of plan.regions) {
+    const region = r.owner === d.name ? platform.memory.region(names.get(r.id) ?? "") : undefined;
+    if (region === undefined) continue;
+    new Uint8Array(region.buffer).fill(0);
+    log(`d${d.domid}: static shm "${r.id}" is owned by the domain: cleared for the new instance`);
+  }
+}
+
+interface InitContext {
+  readonly xenId: string;
+  readonly mode: "inline" | "worker";
+  readonly domains: readonly Domain[];
+  readonly options: BootXenOptions;
+}
+
+function initFor(platform: Platform, p: DomainPlan, state: SharedArrayBuffer, generation: number, c: InitContext): DomainInit {
+  const peerIds = [...new Set(p.ports.map((x) => x.peerDomid))].filter((id) => id !== p.domid);
+  const faults = sendFaultPlan(c.options.faults);
+  return {
+    kind: "v8r.xen-domain",
+    xenId: c.xenId,
+    mode: c.mode,
+    domid: p.domid,
+    name: p.name,
+    bootargs: p.config.kernel?.bootargs ?? "",
+    memoryKiB: p.config.memoryKiB,
+    generation,
+    vpl011: p.ownConsole,
+    reservedMemory: p.reservedMemory,
+    shm: p.shm.map((m) => ({ id: m.id, window: { ...platform.memory.window(m.hostAddr, m.size).describe(), base: m.guestAddr } })),
+    evtchn: {
+      state,
+      ports: p.ports,
+      peers: peerIds.map((domid) => {
+        const peer = c.domains.find((d) => d.domid === domid);
+        if (peer === undefined) throw new RangeError(`[xen-dom0less] binding the channels of ${p.name}: peer d${domid} does not exist`);
+        return { domid, state: peer.evtchnState };
+      }),
+    },
+    ...(faults !== undefined ? { faults } : {}),
+    ...(c.options.spinUs !== undefined && c.mode === "worker" ? { spinUs: c.options.spinUs } : {}),
+  };
+}

@@ -1,0 +1,283 @@
+/**
+ * The hypervisor's record of one domain and its lifecycle, like `xl` sees it:
+ * create, pause/unpause, shutdown, crash with its `on_crash` policy,
+ * destroy and restart. Control operations run on the main thread; the
+ * domain's state words in shared memory tell its vCPU what to do.
+ *
+ * @module
+ */
+import type { GuestExit, GuestHandle, Platform } from "@v8r/fvp-core";
+import type { ShutdownReason } from "./domain-context.ts";
+import type { DomainPlan } from "./_boot-plan.ts";
+import type { DomainInit } from "./_domain-init.ts";
+import { createEvtchnState, resetEvtchnState, RunState, ShutdownCode, Word } from "./_evtchn-layout.ts";
+import { dropKicker, vcpuKey, wakeVcpu, type WakeMode } from "./_evtchn-wake.ts";
+
+/** What `xl list` shows in its State column, spelled out. */
+export type DomainState = "running" | "paused" | "shutdown" | "crashed" | "dying";
+
+/** What happens when a domain crashes (`on_crash` in xl.cfg). */
+export type CrashPolicy = "destroy" | "restart" | "preserve";
+
+/** One row of {@link Xen.list}. */
+export interface DomainInfo {
+  /** Domain id. */
+  readonly domid: number;
+  /** Domain name. */
+  readonly name: string;
+  /** Current state. */
+  readonly state: DomainState;
+  /** Number of vCPUs. */
+  readonly vcpus: number;
+  /** RAM in KiB. */
+  readonly memoryKiB: number;
+  /** Time since the current instance started (frozen once it stopped), ms. */
+  readonly uptimeMs: number;
+  /** How many times the domain was restarted. */
+  readonly restarts: number;
+}
+
+/** What a {@link Domain} needs from its hypervisor. */
+export interface DomainHost {
+  /** The platform. */
+  readonly platform: Platform;
+  /** Hypervisor instance id. */
+  readonly xenId: string;
+  /** Inline or worker wake-ups. */
+  readonly mode: WakeMode;
+  /** URL of the guest runtime module. */
+  readonly runtime: string;
+  /** The domain's crash policy. */
+  readonly onCrash: CrashPolicy;
+  /** Build the init descriptor of an instance. */
+  initFor(plan: DomainPlan, state: SharedArrayBuffer, generation: number): DomainInit;
+  /** Called before a restarted instance starts (e.g. to clear regions it owns). */
+  beforeRestart(plan: DomainPlan): void;
+  /** Write a line on Xen's console. */
+  log(line: string): void;
+}
+
+/** Restarts after crashes in quick succession before the policy falls back to preserve. */
+const CRASH_LOOP_LIMIT = 5;
+/** An instance that lived at least this long (ms) resets the crash-loop count. */
+const CRASH_LOOP_WINDOW_MS = 1000;
+
+/**
+ * One domain. Created by {@link bootXen}; drive it through the {@link Xen}
+ * object (`xen.pause("zephyr")`, ...).
+ */
+export class Domain {
+  /** Domain id. */
+  readonly domid: number;
+  /** Domain name. */
+  readonly name: string;
+  /** The domain's shared event-channel state (kept across restarts, reset for each instance). */
+  readonly evtchnState: SharedArrayBuffer = createEvtchnState();
+  readonly #plan: DomainPlan;
+  readonly #host: DomainHost;
+  readonly #s: Int32Array;
+  #state: DomainState | "destroyed" = "dying";
+  #handle: GuestHandle | undefined;
+  #generation = -1;
+  #startedAt = 0;
+  #stoppedAt: number | undefined;
+  #restarts = 0;
+  #crashLoop = 0;
+  #op: Promise<void> = Promise.resolve();
+
+  /** Track the domain of `plan`; nothing runs until {@link Domain.create}. */
+  constructor(plan: DomainPlan, host: DomainHost) {
+    this.domid = plan.domid;
+    this.name = plan.name;
+    this.#plan = plan;
+    this.#host = host;
+    this.#s = new Int32Array(this.evtchnState);
+  }
+
+  /** Current state, `"destroyed"` once destroyed. */
+  get state(): DomainState | "destroyed" {
+    return this.#state;
+  }
+
+  /** The running instance's guest handle, if any. */
+  get handle(): GuestHandle | undefined {
+    return this.#handle;
+  }
+
+  /** The row of `xl list`. */
+  info(): DomainInfo {
+    const now = this.#host.platform.clock.now();
+    const state = this.#state === "destroyed" ? "dying" : this.#state;
+    return {
+      domid: this.domid,
+      name: this.name,
+      state,
+      vcpus: this.#plan.config.cpus,
+      memoryKiB: this.#plan.config.memoryKiB,
+      uptimeMs: Math.max(0, (this.#stoppedAt ?? now) - this.#startedAt),
+      restarts: this.#restarts,
+    };
+  }
+
+  /** Start the first instance; rejects when the image cannot be loaded. */
+  create(): Promise<void> {
+    return this.#serial(() => this.#startInstance());
+  }
+
+  /** Hold the domain: events stay pending, timers and control messages wait until {@link Domain.unpause}. */
+  pause(): void {
+    if (this.#state !== "running") return;
+    Atomics.store(this.#s, Word.RUN, RunState.PAUSED);
+    this.#set("paused");
+  }
+
+  /** Resume a paused domain: held timers run, pending events are delivered. */
+  unpause(): void {
+    if (this.#state !== "paused") return;
+    Atomics.store(this.#s, Word.RUN, RunState.RUNNING);
+    this.#set("running");
+    wakeVcpu(this.#host.mode, vcpuKey(this.#host.xenId, this.domid), this.#s);
+  }
+
+  /** Stop the domain and forget its instance (it leaves `xl list`). */
+  destroy(): Promise<void> {
+    return this.#serial(async () => {
+      if (this.#state === "destroyed") return;
+      await this.#stopInstance("destroy");
+      this.#set("destroyed");
+    });
+  }
+
+  /** Stop the current instance (if any) and start the image again from scratch. */
+  restart(reason = "restart"): Promise<void> {
+    return this.#serial(async () => {
+      await this.#stopInstance(reason);
+      this.#restarts++;
+      this.#host.beforeRestart(this.#plan);
+      await this.#startInstance();
+    });
+  }
+
+  /** Crash the domain now (fault injection) and apply its crash policy. */
+  crash(reason: string): Promise<void> {
+    return this.#serial(() => this.#crashed(this.#handle, reason));
+  }
+
+  /** Send a control message to the guest's `ctx.onControl` listeners. */
+  post(message: unknown): void {
+    this.#handle?.post({ xen: "control", msg: message });
+  }
+
+  #serial(fn: () => Promise<void>): Promise<void> {
+    const next = this.#op.then(fn);
+    this.#op = next.catch(() => {});
+    return next;
+  }
+
+  async #startInstance(): Promise<void> {
+    // The first instance keeps what was sent to it before it started (all channels are bound at boot);
+    // a restarted instance gets its channels bound again with nothing pending.
+    this.#generation++;
+    if (this.#generation > 0) resetEvtchnState(this.#s, this.#generation);
+    const p = this.#plan;
+    const init = this.#host.initFor(p, this.evtchnState, this.#generation);
+    const handle = await this.#host.platform.startGuest({ name: p.name, image: p.image, runtime: this.#host.runtime, init, cpus: [...p.pcpus], uart: p.uart });
+    this.#handle = handle;
+    this.#startedAt = this.#host.platform.clock.now();
+    this.#stoppedAt = undefined;
+    this.#set("running");
+    handle.onMessage((m) => {
+      if ((m as { xen?: unknown } | null)?.xen === "shutdown") this.#onShutdownRequest(handle);
+    });
+    void handle.exited.then((exit) => this.#onExit(handle, exit));
+    // A shutdown requested during start() may have been posted before we listened.
+    if (Atomics.load(this.#s, Word.SHUTDOWN) !== ShutdownCode.NONE) this.#onShutdownRequest(handle);
+  }
+
+  async #stopInstance(reason: string): Promise<void> {
+    const handle = this.#handle;
+    this.#handle = undefined;
+    if (handle !== undefined) {
+      this.#set("dying", reason);
+      Atomics.store(this.#s, Word.RUN, RunState.STOPPED);
+      wakeVcpu(this.#host.mode, vcpuKey(this.#host.xenId, this.domid), this.#s);
+      dropKicker(vcpuKey(this.#host.xenId, this.domid));
+      await handle.stop(reason);
+      this.#stoppedAt ??= this.#host.platform.clock.now();
+    }
+  }
+
+  #onShutdownRequest(handle: GuestHandle): void {
+    const code = Atomics.exchange(this.#s, Word.SHUTDOWN, ShutdownCode.NONE);
+    if (code === ShutdownCode.NONE || handle !== this.#handle) return;
+    const reason = (["poweroff", "reboot", "crash"] as const)[code - 1] as ShutdownReason;
+    this.#host.log(`d${this.domid}: shutdown requested (${reason})`);
+    void this.#serial(async () => {
+      if (handle !== this.#handle) return;
+      if (reason === "crash") return this.#crashed(handle, "the guest called shutdown(crash)");
+      if (reason === "reboot") {
+        await this.#stopInstance("reboot");
+        this.#restarts++;
+        this.#host.beforeRestart(this.#plan);
+        return this.#startInstance();
+      }
+      await this.#stopInstance("poweroff");
+      this.#set("shutdown", "poweroff");
+    });
+  }
+
+  #onExit(handle: GuestHandle, exit: GuestExit): void {
+    if (handle !== this.#handle) return;
+    this.#stoppedAt = this.#host.platform.clock.now();
+    if (exit.state === "crashed") {
+      void this.#serial(() => this.#crashed(handle, exit.error ?? "the guest crashed"));
+      return;
+    }
+    this.#handle = undefined;
+    this.#set("shutdown", "stopped");
+  }
+
+  /** Mark crashed, then apply the policy (the instance is stopped first). */
+  async #crashed(handle: GuestHandle | undefined, reason: string): Promise<void> {
+    if (handle === undefined || handle !== this.#handle) return;
+    const lived = this.#host.platform.clock.now() - this.#startedAt;
+    this.#crashLoop = lived >= CRASH_LOOP_WINDOW_MS ? 1 : this.#crashLoop + 1;
+    this.#host.log(`d${this.domid}: domain crashed: ${reason}`);
+    this.#set("crashed", reason);
+    this.#handle = undefined;
+    Atomics.store(this.#s, Word.RUN, RunState.STOPPED);
+    dropKicker(vcpuKey(this.#host.xenId, this.domid));
+    if (handle.state === "running") await handle.stop("crashed");
+    this.#stoppedAt ??= this.#host.platform.clock.now();
+    let policy = this.#host.onCrash;
+    if (policy === "restart" && this.#crashLoop > CRASH_LOOP_LIMIT) {
+      this.#host.log(`d${this.domid}: crashed ${this.#crashLoop} times in a row within ${CRASH_LOOP_WINDOW_MS} ms; preserving it instead of restarting`);
+      policy = "preserve";
+    }
+    if (policy === "preserve") return;
+    if (policy === "destroy") {
+      this.#set("dying", "on_crash=destroy");
+      this.#set("destroyed", "on_crash=destroy");
+      return;
+    }
+    this.#set("dying", "on_crash=restart");
+    this.#restarts++;
+    this.#host.beforeRestart(this.#plan);
+    await this.#startInstance();
+  }
+
+  #set(state: DomainState | "destroyed", reason?: string): void {
+    this.#state = state;
+    const trace = this.#host.platform.trace;
+    if (!trace.active) return;
+    trace.emit({
+      type: "xen-domain",
+      domid: this.domid,
+      domain: this.name,
+      state,
+      generation: this.#generation,
+      atMs: this.#host.platform.clock.now(),
+      ...(reason !== undefined ? { reason } : {}),
+    });
+  }
+}
