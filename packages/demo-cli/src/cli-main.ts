@@ -160,15 +160,21 @@ async function runDemoCommand(options: DemoOptions, io: CliIo): Promise<number> 
   const progress = io.stderr.isTTY === true ? (line: string) => io.stderr.write(`\r${line}\x1b[K`) : () => {};
   shutdown.add("clear progress line", () => progress(""));
   let demo: RunningDemo;
+  let announced = false;
+  const announce = (d: RunningDemo): void => {
+    if (announced) return;
+    announced = true;
+    printBanner(options, config, d, mux, io);
+  };
   try {
-    demo = await (io.runDemo ?? defaultRunDemo)(options, { console: mux, shutdown, config, env: io.env, progress });
+    demo = await (io.runDemo ?? defaultRunDemo)(options, { console: mux, shutdown, config, env: io.env, progress, announce });
   } catch (err) {
     mux.line("v8r", err instanceof Error ? err.message : String(err), "error");
     await shutdown.run("start-up failed");
     shutdown.dispose();
     return EXIT_CODES.failure;
   }
-  printBanner(options, config, demo, mux, io);
+  announce(demo);
   if (demo.finished !== undefined) {
     void demo.finished.then(
       async (code) => settle(Math.max(code, await shutdown.run("run complete"))),

@@ -5,8 +5,23 @@
  *
  * @module
  */
+import { mkdir, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { createPlatform, FVP_BaseR_AEMv8R, InlineExecutor, type Platform, RealClock, VirtualClock } from "@v8r/fvp-core";
+import { nodeWorkerExecutor } from "@v8r/fvp-core/node";
+import { bootXen, type Dom0lessConfig, type Xen } from "@v8r/xen-dom0less";
+import { startWebServer } from "@v8r/linux-shim/node";
 import type { ConsoleEndpoint } from "./banner.ts";
 import type { ConsoleMux } from "./console-mux.ts";
+import { startTelnetConsoles } from "./console-telnet.ts";
+import { startControlEndpoint } from "./control-endpoint.ts";
+import { createDashboard } from "./dashboard/create-dashboard.ts";
+import { DemoSession } from "./_demo-session.ts";
+import { loadDemoConfig, withGuestArgs } from "./_demo-config.ts";
+import { toXenFaults } from "./_demo-faults.ts";
+import { driveVirtualTime } from "./_virtual-run.ts";
 import type { DemoOptions } from "./options.ts";
 import type { Shutdown } from "./shutdown.ts";
 
@@ -35,6 +50,11 @@ export interface DemoIo {
    * `formatProgress`); `""` clears it. A no-op when stderr is not a terminal.
    */
   readonly progress: (line: string) => void;
+  /**
+   * Called once the URLs and consoles are known, just before the guests
+   * boot, so the banner comes before the consoles' output.
+   */
+  readonly announce?: (demo: RunningDemo) => void;
 }
 
 /** A started demo, for the banner and the CLI's wait. */
@@ -55,19 +75,115 @@ export interface RunningDemo {
   readonly finished?: Promise<number>;
 }
 
+/** Where the Linux guest keeps the status page, inside its root filesystem. */
+export const STATUS_DIR = "usr/share/nginx/html";
+
 /**
  * Boot the demo described by `options` and return once it is serving.
- *
- * @throws Error while the wiring is not written yet
+ * Everything started is registered on `io.shutdown`, so a failure half-way
+ * and Ctrl-C both stop what runs.
  */
 export async function runDemo(options: DemoOptions, io: DemoIo): Promise<RunningDemo> {
-  // TODO(lead): wire fvp-core + xen-dom0less + zephyr-shim + linux-shim here:
-  // boot the platform from io.config, start the guests (Workers, or inline
-  // with options.inline / a VirtualClock with options.virtualTime), pipe the
-  // UARTs into io.console.writer(name), start the linux-shim web server with
-  // `dashboard: createDashboard(...)`, start the control endpoint, register
-  // every stop hook on io.shutdown, and return the URLs.
-  void options;
-  void io;
-  throw new Error("[v8r-demo] booting the demo is not wired yet (run-demo.ts)");
+  const base = loadDemoConfig(io.config);
+  const rootfs = options.rootfs === undefined ? await mkdtemp(join(tmpdir(), "v8r-rootfs-")) : resolve(options.rootfs);
+  const htmlDir = join(rootfs, STATUS_DIR);
+  await mkdir(htmlDir, { recursive: true });
+  const config = withGuestArgs(base, { rootfs, autorun: options.autorun, periodMs: options.periodMs, seed: options.seed });
+
+  const platform = createDemoPlatform(options);
+  io.shutdown.add("platform", () => platform.shutdown());
+  const uarts = consoleUarts(config);
+  for (const [source, index] of Object.entries(uarts)) {
+    platform.uart(index).attach({ line: (text) => io.console.line(source, text) });
+  }
+  const session = new DemoSession(platform, io.console, htmlDir);
+  const web = await startServer(options, io, htmlDir, session);
+  const consoles = await startConsoles(options, io, platform, uarts);
+  const demo: RunningDemo = { rootfs, consoles, ...web };
+  io.announce?.(demo);
+
+  const xen = await bootXen(platform, config, {
+    resolveImage: (specifier) => (/^\.{0,2}\//.test(specifier) ? new URL(specifier, configUrl(io.config)) : import.meta.resolve(specifier)),
+    console: { xen: uarts["xen"] ?? 0, domains: withoutXen(uarts) },
+    onCrash: "restart",
+    ...(options.faults === undefined ? {} : { faults: toXenFaults(options.faults, options.seed ?? 1, config) }),
+  });
+  io.shutdown.add("Xen and its domains", () => xen.shutdown());
+  session.attach(xen);
+  if (!options.virtualTime) await startControl(io, xen);
+  if (options.virtualTime) {
+    const finished = driveVirtualTime({ clock: platform.clock as VirtualClock, durationMs: options.durationMs ?? 60_000, io, session });
+    return { ...demo, finished };
+  }
+  return demo;
+}
+
+function createDemoPlatform(options: DemoOptions): Platform {
+  if (options.virtualTime) return createPlatform(FVP_BaseR_AEMv8R, { clock: new VirtualClock(), executor: new InlineExecutor() });
+  const executor = options.inline ? new InlineExecutor() : nodeWorkerExecutor();
+  return createPlatform(FVP_BaseR_AEMv8R, { clock: new RealClock(), executor });
+}
+
+/** UART per console source: Xen on UART0, then each domain with a vpl011 in order. */
+function consoleUarts(config: Dom0lessConfig): Record<string, number> {
+  const out: Record<string, number> = { xen: 0 };
+  let next = 1;
+  for (const d of config.domains) {
+    if (!d.vpl011) continue;
+    if (next >= FVP_BaseR_AEMv8R.uarts.length) throw new Error(`[v8r-demo] ${d.name} needs a console but all ${FVP_BaseR_AEMv8R.uarts.length} UARTs are taken`);
+    out[d.name] = next++;
+  }
+  return out;
+}
+
+function withoutXen(uarts: Record<string, number>): Record<string, number> {
+  const { xen: _xen, ...domains } = uarts;
+  return domains;
+}
+
+function configUrl(config: DemoConfig): URL {
+  return config.bundled ? new URL(import.meta.url) : pathToFileURL(resolve(config.file));
+}
+
+async function startServer(options: DemoOptions, io: DemoIo, htmlDir: string, session: DemoSession): Promise<Pick<RunningDemo, "statusUrl" | "dashboardUrl">> {
+  if (options.server === "none") return {};
+  const dashboard = options.server === "builtin" ? createDashboard({ getSnapshot: () => session.snapshot(), onSetPeriod: (ms) => session.setPeriod(ms) }) : undefined;
+  const server = await startWebServer({
+    root: htmlDir,
+    port: options.port,
+    host: options.host,
+    engine: options.server,
+    log: (line) => io.console.line(options.server === "builtin" ? "v8r" : "linux", line),
+    ...(dashboard === undefined ? {} : { dashboard }),
+  });
+  io.shutdown.add("web server", () => server.close());
+  if (dashboard !== undefined) io.shutdown.add("dashboard streams", () => dashboard.close());
+  const base = server.url.replace(/\/$/, "");
+  return { statusUrl: `${base}/zephyr-status.html`, ...(dashboard === undefined ? {} : { dashboardUrl: `${base}/` }) };
+}
+
+async function startConsoles(options: DemoOptions, io: DemoIo, platform: Platform, uarts: Record<string, number>): Promise<ConsoleEndpoint[]> {
+  const sources = Object.keys(uarts);
+  if (options.consoles !== "telnet") return sources.map((name) => ({ name, where: "this terminal" }));
+  const telnet = await startTelnetConsoles({
+    mux: io.console,
+    sources,
+    host: options.host,
+    onInput: (source, bytes) => {
+      const index = uarts[source];
+      if (index !== undefined) platform.uart(index).input(bytes);
+    },
+  });
+  io.shutdown.add("console ports", () => telnet.close());
+  return sources.map((name) => ({ name, where: `telnet ${options.host} ${telnet.ports[name] ?? "?"}` }));
+}
+
+async function startControl(io: DemoIo, xen: Xen): Promise<void> {
+  const control = await startControlEndpoint({
+    list: () =>
+      xen.list().map((d) => ({ name: d.name, domid: d.domid, memKiB: d.memoryKiB, vcpus: d.vcpus, state: d.state, cpuTimeS: d.cpuTimeMs / 1000 })),
+    destroy: (name) => xen.destroy(name),
+    restart: (name) => xen.restart(name),
+  });
+  io.shutdown.add("control endpoint", () => control.close());
 }

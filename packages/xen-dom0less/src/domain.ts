@@ -35,6 +35,10 @@ export interface DomainInfo {
   readonly uptimeMs: number;
   /** How many times the domain was restarted. */
   readonly restarts: number;
+  /** Physical CPUs its vCPUs run on (vCPU i on `pcpus[i]`). */
+  readonly pcpus: readonly number[];
+  /** CPU time its vCPUs have been busy since the platform started, ms. */
+  readonly cpuTimeMs: number;
 }
 
 /** What a {@link Domain} needs from its hypervisor. */
@@ -116,6 +120,8 @@ export class Domain {
       memoryKiB: this.#plan.config.memoryKiB,
       uptimeMs: Math.max(0, (this.#stoppedAt ?? now) - this.#startedAt),
       restarts: this.#restarts,
+      pcpus: this.#plan.pcpus,
+      cpuTimeMs: this.#plan.pcpus.reduce((sum, i) => sum + (this.#host.platform.cpus[i]?.stats().busyMs ?? 0), 0),
     };
   }
 

@@ -1,0 +1,65 @@
+// Reading the demo's device tree and fitting it to the command line: the
+// options that reach the guests travel as kernel bootargs, exactly as on the
+// real stack (the device tree is the only thing Xen hands a domU).
+import { type Dom0lessConfig, type DomainConfig, formatDiagnostic, lintSource } from "@v8r/xen-dom0less";
+import type { DemoConfig } from "./run-demo.ts";
+
+/** Which demo application a domain runs, told by its `v8r,image`. */
+export type DemoRole = "rpmsg-host" | "rpmsg-remote" | "other";
+
+/** The role of a domain from its kernel image specifier. */
+export function demoRole(domain: DomainConfig): DemoRole {
+  const image = domain.kernel?.image ?? "";
+  if (/rpmsg-host(\.[cm]?[jt]s)?$/.test(image)) return "rpmsg-host";
+  if (/rpmsg-remote(\.[cm]?[jt]s)?$/.test(image)) return "rpmsg-remote";
+  return "other";
+}
+
+/** What the run adds to the guests' bootargs. */
+export interface GuestArgs {
+  /** Host directory of the Linux root filesystem. */
+  readonly rootfs: string;
+  /** Start rpmsg-demo at boot (`autorun=`). */
+  readonly autorun: boolean;
+  /** Sampling period override (`period_ms=`). */
+  readonly periodMs: number | undefined;
+  /** Seed for the guests' random choices (`seed=`). */
+  readonly seed: number | undefined;
+}
+
+/**
+ * Parse `config` (already linted by the CLI when it is the user's) into the
+ * dom0less model; throws with every error diagnostic when it does not load.
+ */
+export function loadDemoConfig(config: DemoConfig): Dom0lessConfig {
+  const result = lintSource({ bytes: config.bytes, file: config.file });
+  const errors = result.diagnostics.filter((d) => d.severity === "error");
+  if (errors.length > 0 || result.config === undefined) {
+    const detail = errors.map((d) => formatDiagnostic(d)).join("\n");
+    throw new Error(`[v8r-demo] ${config.file} cannot be booted:\n${detail}`);
+  }
+  return result.config;
+}
+
+/** A copy of `config` whose demo domains carry the run's options as bootargs. */
+export function withGuestArgs(config: Dom0lessConfig, args: GuestArgs): Dom0lessConfig {
+  const domains = config.domains.map((d) => {
+    const extra = extraBootargs(demoRole(d), args);
+    if (extra.length === 0 || d.kernel === undefined) return d;
+    const bootargs = [d.kernel.bootargs ?? "", ...extra].join(" ").trim();
+    return { ...d, kernel: { ...d.kernel, bootargs } };
+  });
+  return { ...config, domains };
+}
+
+function extraBootargs(role: DemoRole, args: GuestArgs): string[] {
+  const out: string[] = [];
+  if (role === "rpmsg-host") {
+    if (args.periodMs !== undefined) out.push(`period_ms=${args.periodMs}`);
+    if (args.seed !== undefined) out.push(`seed=${args.seed}`);
+  } else if (role === "rpmsg-remote") {
+    if (/\s/.test(args.rootfs)) throw new Error(`[v8r-demo] the root filesystem path "${args.rootfs}" contains white space, which bootargs cannot carry`);
+    out.push(`rootfs=${args.rootfs}`, `autorun=${args.autorun ? 1 : 0}`);
+  }
+  return out;
+}

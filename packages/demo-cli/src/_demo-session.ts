@@ -1,0 +1,130 @@
+// What the demo process knows about the running system, for the dashboard
+// and the period control: domains from Xen, the link from the shared memory
+// and the guests' trace events, the latest sample from the file Linux wrote.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Platform, TraceEvent } from "@v8r/fvp-core";
+import type { Xen } from "@v8r/xen-dom0less";
+import type { ConsoleMux } from "./console-mux.ts";
+import type { DashboardSnapshot, DomainSnapshot, LinkSnapshot } from "./dashboard/snapshot.ts";
+import { LinkMonitor } from "./_link-monitor.ts";
+
+/** The parts of `zephyr-status.json` the demo reads. */
+interface StatusFile {
+  readonly latest?: unknown;
+  readonly counters?: { readonly received?: number; readonly lost?: number; readonly restarts?: number; readonly malformed?: number };
+}
+
+/** The static shm id the demo's RPMsg link lives in. */
+export const RPMSG_SHM_ID = "rpmsg-shm";
+
+const LOAD_WINDOW_MS = 1000;
+const DOWN: LinkSnapshot = { state: "down", txPerSec: 0, rxPerSec: 0, ringUsed: 0, ringSize: 0, retries: 0, reinits: 0, lost: 0 };
+
+/** The running demo as seen from the host process. */
+export class DemoSession {
+  readonly #platform: Platform;
+  readonly #mux: ConsoleMux;
+  readonly #htmlDir: string;
+  #xen: Xen | undefined;
+  #monitor: LinkMonitor | undefined;
+  readonly #early: TraceEvent[] = [];
+
+  /** Watch `platform`'s trace bus from now on (before Xen boots, so no event is missed). */
+  constructor(platform: Platform, mux: ConsoleMux, htmlDir: string) {
+    this.#platform = platform;
+    this.#mux = mux;
+    this.#htmlDir = htmlDir;
+    platform.trace.on((e) => this.#observe(e));
+  }
+
+  /** Start reading the link once Xen has booted and mapped the region. */
+  attach(xen: Xen): void {
+    this.#xen = xen;
+    const hasLink = xen.config.sharedMemory.some((r) => r.id === RPMSG_SHM_ID);
+    if (hasLink) this.#monitor = new LinkMonitor(xen.sharedMemory(RPMSG_SHM_ID));
+    for (const e of this.#early.splice(0)) this.#monitor?.observe(e);
+    this.#platform.clock.setInterval(() => this.#monitor?.sample(this.#platform.clock.now()), 1000);
+  }
+
+  /** The latest status sample Linux published, or `null`. */
+  latestSample(): Record<string, unknown> | null {
+    const latest = this.#statusJson()?.latest;
+    return latest !== null && typeof latest === "object" ? (latest as Record<string, unknown>) : null;
+  }
+
+  /** A closing summary of a run, from the status file Linux left. */
+  summary(): { samples: number; lines: string[] } {
+    const json = this.#statusJson();
+    const page = join(this.#htmlDir, "zephyr-status.html");
+    if (json === undefined) return { samples: 0, lines: [`Linux wrote no status file (${page} is missing)`] };
+    const c = json.counters ?? {};
+    const latest = this.latestSample();
+    const lines = [
+      `Linux received ${c.received ?? 0} samples, lost ${c.lost ?? 0}, rejected ${c.malformed ?? 0} malformed; Zephyr restarted ${c.restarts ?? 0} time(s)`,
+      ...(latest === null ? [] : [`latest sample: seq ${String(latest["seq"])} of boot ${String(latest["boot"])} at Zephyr uptime ${String(latest["t"])} ms`]),
+      `final status page: ${page}`,
+    ];
+    return { samples: c.received ?? 0, lines };
+  }
+
+  #statusJson(): StatusFile | undefined {
+    try {
+      return JSON.parse(readFileSync(join(this.#htmlDir, "zephyr-status.json"), "utf8")) as StatusFile;
+    } catch {
+      return undefined; // not written yet
+    }
+  }
+
+  /** Everything the dashboard shows, now. */
+  snapshot(): DashboardSnapshot {
+    const sample = this.latestSample();
+    const per = sample?.["per"];
+    return {
+      time: this.#platform.clock.now(),
+      domains: this.#domains(),
+      link: this.#monitor?.snapshot() ?? DOWN,
+      latestSample: sample,
+      consoles: this.#mux.tails(),
+      ...(typeof per === "number" ? { periodMs: per } : {}),
+    };
+  }
+
+  /**
+   * Change Zephyr's sampling period the way a user would: type
+   * `rpmsg-ctrl period MS` on the Linux console, which sends the command to
+   * Zephyr over the `rpmsg-ctrl` endpoint.
+   */
+  async setPeriod(ms: number): Promise<void> {
+    if (!Number.isInteger(ms) || ms < 100 || ms > 60_000) throw new RangeError(`[v8r-demo] the period must be an integer from 100 to 60000 ms, got ${ms}`);
+    const xen = this.#xen;
+    const linux = xen?.list().find((d) => d.name === "linux" && d.state === "running");
+    if (xen === undefined || linux === undefined) throw new Error("[v8r-demo] the Linux domain is not running");
+    xen.console(linux.name).input(`rpmsg-ctrl period ${ms}\n`);
+  }
+
+  #domains(): DomainSnapshot[] {
+    const xen = this.#xen;
+    if (xen === undefined) return [];
+    return xen.list().map((d) => ({
+      name: d.name,
+      domid: d.domid,
+      state: d.state,
+      vcpus: d.vcpus,
+      load: Math.round(this.#load(d.pcpus) * 1000) / 10,
+    }));
+  }
+
+  #load(pcpus: readonly number[]): number {
+    if (pcpus.length === 0) return 0;
+    let sum = 0;
+    for (const i of pcpus) sum += this.#platform.cpus[i]?.load(LOAD_WINDOW_MS) ?? 0;
+    return sum / pcpus.length;
+  }
+
+  #observe(e: TraceEvent): void {
+    if (e.type !== "zephyr.link" && e.type !== "linux.sample") return;
+    if (this.#monitor === undefined) this.#early.push(e);
+    else this.#monitor.observe(e);
+  }
+}
