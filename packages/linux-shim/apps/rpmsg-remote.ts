@@ -24,7 +24,8 @@ export async function start(ctx: DomainContext): Promise<void> {
   let rootfs: RootFs | undefined;
   if (config.rootfsDir !== undefined) {
     // only loaded when asked for: it needs node:fs (Node, Deno)
-    const { NodeRootFs } = await import("../src/node.ts");
+    // (real work: a virtual clock waits for it)
+    const { NodeRootFs } = await ctx.clock.hold(import("../src/node.ts"));
     rootfs = new NodeRootFs(config.rootfsDir);
   }
   await runRpmsgRemote(ctx, { config, ...(rootfs ? { rootfs } : {}) });

@@ -82,7 +82,7 @@ export async function bootLinux(ctx: DomainContext, options: BootLinuxOptions = 
   const hostname = options.hostname ?? "v8r64-linux";
   printBootLog(ctx, klog);
   const rootfs = options.rootfs ?? new MemoryRootFs({ now: () => ctx.clock.now() });
-  await rootfs.mkdir(DEFAULT_STATUS_DIR, { recursive: true });
+  await ctx.clock.hold(rootfs.mkdir(DEFAULT_STATUS_DIR, { recursive: true }));
   let evtchn: EvtchnDevice | undefined;
   const devices = { evtchn: () => (evtchn ??= new EvtchnDevice(ctx.evtchn)) };
   klog.log("xen:xen_evtchn: Event-channel device installed");
