@@ -1,0 +1,263 @@
+/*
+ * v8r OpenAMP subset: RPMsg endpoints, address allocation and name service.
+ * Transport-independent; the transport is reached through rdev->ops.
+ */
+#include <string.h>
+#include <openamp/rpmsg.h>
+#include "_rpmsg_internal.h"
+
+static uint32_t alloc_address(struct rpmsg_device *rdev)
+{
+	for (int bit = 0; bit < RPMSG_ADDR_BMP_SIZE; bit++) {
+		if (!metal_bitmap_is_bit_set(rdev->bitmap, bit)) {
+			metal_bitmap_set_bit(rdev->bitmap, bit);
+			return RPMSG_RESERVED_ADDRESSES + (uint32_t)bit;
+		}
+	}
+	return RPMSG_ADDR_ANY;
+}
+
+static int in_bitmap(uint32_t addr)
+{
+	return addr >= RPMSG_RESERVED_ADDRESSES && addr < RPMSG_RESERVED_ADDRESSES + RPMSG_ADDR_BMP_SIZE;
+}
+
+static void release_address(struct rpmsg_device *rdev, uint32_t addr)
+{
+	if (in_bitmap(addr))
+		metal_bitmap_clear_bit(rdev->bitmap, (int)(addr - RPMSG_RESERVED_ADDRESSES));
+}
+
+struct rpmsg_endpoint *rpmsg_get_endpoint(struct rpmsg_device *rdev, const char *name, uint32_t addr,
+					  uint32_t dest_addr)
+{
+	struct metal_list *node;
+	metal_list_for_each(&rdev->endpoints, node) {
+		struct rpmsg_endpoint *ept = metal_container_of(node, struct rpmsg_endpoint, node);
+		if (addr != RPMSG_ADDR_ANY && ept->addr == addr)
+			return ept;
+		if (!name || ept == &rdev->ns_ept || strncmp(ept->name, name, RPMSG_NAME_SIZE) != 0)
+			continue;
+		if (ept->dest_addr == dest_addr)
+			return ept;
+		if (addr == RPMSG_ADDR_ANY && ept->dest_addr == RPMSG_ADDR_ANY)
+			return ept;
+	}
+	return NULL;
+}
+
+void rpmsg_register_endpoint(struct rpmsg_device *rdev, struct rpmsg_endpoint *ept, const char *name, uint32_t src,
+			     uint32_t dest, rpmsg_ept_cb cb, rpmsg_ns_unbind_cb ns_unbind_cb)
+{
+	memset(ept->name, 0, sizeof(ept->name));
+	if (name) {
+		size_t n = rpmsg_v8r_strnlen(name, RPMSG_NAME_SIZE - 1);
+		memcpy(ept->name, name, n);
+	}
+	ept->rdev = rdev;
+	ept->addr = src;
+	ept->dest_addr = dest;
+	ept->cb = cb;
+	ept->ns_unbind_cb = ns_unbind_cb;
+	ept->v8r_raw_cb = NULL;
+	ept->v8r_fixed_dest = dest != RPMSG_ADDR_ANY;
+	ept->v8r_ns_pending = 0;
+	metal_list_add_tail(&rdev->endpoints, &ept->node);
+}
+
+void rpmsg_unregister_endpoint(struct rpmsg_endpoint *ept)
+{
+	struct rpmsg_device *rdev = ept->rdev;
+	if (!rdev)
+		return;
+	release_address(rdev, ept->addr);
+	metal_list_del(&ept->node);
+	ept->rdev = NULL;
+}
+
+/* Reserve src (or a dynamic address when ANY); returns the address or ANY on failure. */
+static uint32_t claim_address(struct rpmsg_device *rdev, uint32_t src)
+{
+	if (src == RPMSG_ADDR_ANY)
+		return alloc_address(rdev);
+	if (in_bitmap(src)) {
+		int bit = (int)(src - RPMSG_RESERVED_ADDRESSES);
+		if (metal_bitmap_is_bit_set(rdev->bitmap, bit))
+			return RPMSG_ADDR_ANY;
+		metal_bitmap_set_bit(rdev->bitmap, bit);
+		return src;
+	}
+	if (rpmsg_get_endpoint(rdev, NULL, src, RPMSG_ADDR_ANY))
+		return RPMSG_ADDR_ANY;
+	return src;
+}
+
+int rpmsg_send_ns_message(struct rpmsg_endpoint *ept, unsigned long flags, int wait)
+{
+	unsigned char msg[RPMSG_NS_MSG_SIZE];
+	memcpy(msg, ept->name, RPMSG_NAME_SIZE);
+	rpmsg_v8r_put32(msg + 32, ept->addr);
+	rpmsg_v8r_put32(msg + 36, (uint32_t)flags);
+	int ret = rpmsg_send_offchannel_raw(ept, ept->addr, RPMSG_NS_EPT_ADDR, msg, (int)sizeof(msg), wait);
+	return ret < 0 ? ret : RPMSG_SUCCESS;
+}
+
+int rpmsg_create_ept(struct rpmsg_endpoint *ept, struct rpmsg_device *rdev, const char *name, uint32_t src,
+		     uint32_t dest, rpmsg_ept_cb cb, rpmsg_ns_unbind_cb ns_unbind_cb)
+{
+	if (!ept || !rdev || !cb)
+		return RPMSG_ERR_PARAM;
+	metal_mutex_acquire(&rdev->lock);
+	uint32_t addr = claim_address(rdev, src);
+	if (addr == RPMSG_ADDR_ANY) {
+		metal_mutex_release(&rdev->lock);
+		return RPMSG_ERR_ADDR;
+	}
+	rpmsg_register_endpoint(rdev, ept, name, addr, dest, cb, ns_unbind_cb);
+	metal_mutex_release(&rdev->lock);
+	if (ept->name[0] && rdev->support_ns && dest == RPMSG_ADDR_ANY) {
+		int ret = rpmsg_send_ns_message(ept, RPMSG_NS_CREATE, 1);
+		if (ret) {
+			rpmsg_unregister_endpoint(ept);
+			return ret;
+		}
+	}
+	return RPMSG_SUCCESS;
+}
+
+int rpmsg_v8r_create_ept(struct rpmsg_endpoint *ept, struct rpmsg_device *rdev, const char *name, uint32_t src,
+			 uint32_t dest, rpmsg_v8r_raw_cb raw_cb)
+{
+	if (!ept || !rdev || !raw_cb)
+		return RPMSG_ERR_PARAM;
+	uint32_t addr = claim_address(rdev, src);
+	if (addr == RPMSG_ADDR_ANY)
+		return RPMSG_ERR_ADDR;
+	rpmsg_register_endpoint(rdev, ept, name, addr, dest, NULL, NULL);
+	ept->v8r_raw_cb = raw_cb;
+	ept->v8r_ns_pending = ept->name[0] && rdev->support_ns && dest == RPMSG_ADDR_ANY;
+	return RPMSG_SUCCESS;
+}
+
+static void destroy(struct rpmsg_endpoint *ept, int wait)
+{
+	struct rpmsg_device *rdev = ept->rdev;
+	if (ept->name[0] && rdev->support_ns && ept->addr >= RPMSG_RESERVED_ADDRESSES && !ept->v8r_ns_pending)
+		(void)rpmsg_send_ns_message(ept, RPMSG_NS_DESTROY, wait);
+	metal_mutex_acquire(&rdev->lock);
+	rpmsg_unregister_endpoint(ept);
+	metal_mutex_release(&rdev->lock);
+}
+
+void rpmsg_destroy_ept(struct rpmsg_endpoint *ept)
+{
+	if (!ept || !ept->rdev)
+		return;
+	destroy(ept, 1);
+}
+
+void rpmsg_v8r_destroy_ept(struct rpmsg_endpoint *ept)
+{
+	if (!ept || !ept->rdev)
+		return;
+	destroy(ept, 0);
+}
+
+void rpmsg_v8r_set_dest(struct rpmsg_endpoint *ept, uint32_t dest)
+{
+	uint32_t old = ept->dest_addr;
+	ept->dest_addr = dest;
+	if (old != dest && ept->rdev && ept->rdev->v8r_bind_hook)
+		ept->rdev->v8r_bind_hook(ept, old);
+}
+
+void rpmsg_v8r_ns_received(struct rpmsg_device *rdev, const unsigned char *data, size_t len)
+{
+	char name[RPMSG_NAME_SIZE];
+	if (len != RPMSG_NS_MSG_SIZE) {
+		rdev->v8r_ns_dropped++;
+		return;
+	}
+	memcpy(name, data, RPMSG_NAME_SIZE);
+	uint32_t addr = rpmsg_v8r_get32(data + 32);
+	uint32_t flags = rpmsg_v8r_get32(data + 36);
+	if (!memchr(name, 0, RPMSG_NAME_SIZE) || addr == RPMSG_ADDR_ANY || flags > RPMSG_NS_DESTROY) {
+		rdev->v8r_ns_dropped++;
+		return;
+	}
+	struct rpmsg_endpoint *ept = rpmsg_get_endpoint(rdev, name, RPMSG_ADDR_ANY, addr);
+	if (flags == RPMSG_NS_DESTROY) {
+		if (ept) {
+			/* The bind hook may destroy an endpoint that has no unbind callback. */
+			rpmsg_ns_unbind_cb unbind = ept->ns_unbind_cb;
+			rpmsg_v8r_set_dest(ept, RPMSG_ADDR_ANY);
+			if (unbind)
+				unbind(ept);
+		}
+		if (rdev->ns_unbind_cb)
+			rdev->ns_unbind_cb(rdev, name, addr);
+		return;
+	}
+	if (ept)
+		rpmsg_v8r_set_dest(ept, addr);
+	else if (rdev->ns_bind_cb)
+		rdev->ns_bind_cb(rdev, name, addr);
+}
+
+int rpmsg_send_offchannel_raw(struct rpmsg_endpoint *ept, uint32_t src, uint32_t dst, const void *data, int len,
+			      int wait)
+{
+	if (!ept || !ept->rdev || !data || dst == RPMSG_ADDR_ANY || len < 0)
+		return RPMSG_ERR_PARAM;
+	struct rpmsg_device *rdev = ept->rdev;
+	if (!rdev->ops.send_offchannel_raw)
+		return RPMSG_ERR_PARAM;
+	return rdev->ops.send_offchannel_raw(rdev, src, dst, data, len, wait);
+}
+
+void rpmsg_hold_rx_buffer(struct rpmsg_endpoint *ept, void *rxbuf)
+{
+	if (ept && ept->rdev && rxbuf && ept->rdev->ops.hold_rx_buffer)
+		ept->rdev->ops.hold_rx_buffer(ept->rdev, rxbuf);
+}
+
+void rpmsg_release_rx_buffer(struct rpmsg_endpoint *ept, void *rxbuf)
+{
+	if (ept && ept->rdev && rxbuf && ept->rdev->ops.release_rx_buffer)
+		ept->rdev->ops.release_rx_buffer(ept->rdev, rxbuf);
+}
+
+void *rpmsg_get_tx_payload_buffer(struct rpmsg_endpoint *ept, uint32_t *len, int wait)
+{
+	if (!ept || !ept->rdev || !len || !ept->rdev->ops.get_tx_payload_buffer)
+		return NULL;
+	return ept->rdev->ops.get_tx_payload_buffer(ept->rdev, len, wait);
+}
+
+int rpmsg_release_tx_buffer(struct rpmsg_endpoint *ept, void *txbuf)
+{
+	if (!ept || !ept->rdev || !txbuf || !ept->rdev->ops.release_tx_buffer)
+		return RPMSG_ERR_PARAM;
+	return ept->rdev->ops.release_tx_buffer(ept->rdev, txbuf);
+}
+
+int rpmsg_send_offchannel_nocopy(struct rpmsg_endpoint *ept, uint32_t src, uint32_t dst, const void *data, int len)
+{
+	if (!ept || !ept->rdev || !data || dst == RPMSG_ADDR_ANY || len < 0 || !ept->rdev->ops.send_offchannel_nocopy)
+		return RPMSG_ERR_PARAM;
+	return ept->rdev->ops.send_offchannel_nocopy(ept->rdev, src, dst, data, len);
+}
+
+int rpmsg_get_tx_buffer_size(struct rpmsg_endpoint *ept)
+{
+	if (!ept || !ept->rdev || !ept->rdev->ops.get_tx_buffer_size)
+		return RPMSG_ERR_PARAM;
+	return ept->rdev->ops.get_tx_buffer_size(ept->rdev);
+}
+
+int rpmsg_get_rx_buffer_size(struct rpmsg_endpoint *ept)
+{
+	if (!ept || !ept->rdev || !ept->rdev->ops.get_rx_buffer_size)
+		return RPMSG_ERR_PARAM;
+	return ept->rdev->ops.get_rx_buffer_size(ept->rdev);
+}

@@ -1,0 +1,19 @@
+/* v8r: a metal_io_region over shared memory reached only through imports. */
+#ifndef V8R_SHM_IO_H
+#define V8R_SHM_IO_H
+
+#include <stddef.h>
+#include <metal/io.h>
+
+/*
+ * Token base of shared-memory "virtual addresses": never dereferenced,
+ * only converted back to offsets. Non-zero so that offset 0 is not NULL.
+ */
+#define V8R_SHM_TOKEN_BASE ((void *)(uintptr_t)0x40000000u)
+
+extern const struct metal_io_ops v8r_shm_io_ops;
+
+/** Set up io over size bytes of shared memory at physical address *physbase. */
+void v8r_shm_io_init(struct metal_io_region *io, metal_phys_addr_t *physbase, size_t size);
+
+#endif

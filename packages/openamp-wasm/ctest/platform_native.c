@@ -1,0 +1,91 @@
+/* Native implementation of the v8r platform interface over a plain buffer. */
+#include <stdio.h>
+#include <string.h>
+#include "../csrc/_platform.h"
+#include "platform_native.h"
+
+unsigned char *native_shm;
+size_t native_shm_size;
+unsigned long native_faults;
+
+static int ok(uint32_t off, uint32_t len)
+{
+	if (off > native_shm_size || len > native_shm_size - off) {
+		native_faults++;
+		return 0;
+	}
+	return 1;
+}
+
+uint32_t v8r_shm_read8(uint32_t off) { return ok(off, 1) ? native_shm[off] : 0; }
+uint32_t v8r_shm_read16(uint32_t off)
+{
+	uint16_t v = 0;
+	if (ok(off, 2))
+		memcpy(&v, native_shm + off, 2);
+	return v;
+}
+uint32_t v8r_shm_read32(uint32_t off)
+{
+	uint32_t v = 0;
+	if (ok(off, 4))
+		memcpy(&v, native_shm + off, 4);
+	return v;
+}
+void v8r_shm_write8(uint32_t off, uint32_t value)
+{
+	if (ok(off, 1))
+		native_shm[off] = (unsigned char)value;
+}
+void v8r_shm_write16(uint32_t off, uint32_t value)
+{
+	uint16_t v = (uint16_t)value;
+	if (ok(off, 2))
+		memcpy(native_shm + off, &v, 2);
+}
+void v8r_shm_write32(uint32_t off, uint32_t value)
+{
+	if (ok(off, 4))
+		memcpy(native_shm + off, &value, 4);
+}
+uint32_t v8r_shm_load_acquire16(uint32_t off)
+{
+	uint32_t v = v8r_shm_read16(off);
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return v;
+}
+uint32_t v8r_shm_load_acquire32(uint32_t off)
+{
+	uint32_t v = v8r_shm_read32(off);
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return v;
+}
+void v8r_shm_store_release16(uint32_t off, uint32_t value)
+{
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	v8r_shm_write16(off, value);
+}
+void v8r_shm_store_release32(uint32_t off, uint32_t value)
+{
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	v8r_shm_write32(off, value);
+}
+void v8r_shm_block_read(uint32_t off, void *dst, uint32_t len)
+{
+	if (ok(off, len))
+		memcpy(dst, native_shm + off, len);
+}
+void v8r_shm_block_write(uint32_t off, const void *src, uint32_t len)
+{
+	if (ok(off, len))
+		memcpy(native_shm + off, src, len);
+}
+void v8r_shm_block_set(uint32_t off, uint32_t value, uint32_t len)
+{
+	if (ok(off, len))
+		memset(native_shm + off, (int)value, len);
+}
+
+void v8r_env_log(int level, const char *msg, uint32_t len) { fprintf(stderr, "[log %d] %.*s\n", level, (int)len, msg); }
+double v8r_env_now_us(void) { return 0; }
+void v8r_env_sleep_us(uint32_t usec) { (void)usec; }

@@ -1,0 +1,65 @@
+/* v8r libmetal subset: intrusive doubly linked list. */
+#ifndef METAL_LIST_H
+#define METAL_LIST_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct metal_list {
+	struct metal_list *next, *prev;
+};
+
+#define METAL_INIT_LIST(name) { .next = &(name), .prev = &(name) }
+#define METAL_DECLARE_LIST(name) struct metal_list name = METAL_INIT_LIST(name)
+
+static inline void metal_list_init(struct metal_list *list)
+{
+	list->next = list;
+	list->prev = list;
+}
+
+static inline void metal_list_add_before(struct metal_list *node, struct metal_list *new_node)
+{
+	new_node->prev = node->prev;
+	new_node->next = node;
+	new_node->next->prev = new_node;
+	new_node->prev->next = new_node;
+}
+
+static inline void metal_list_add_tail(struct metal_list *list, struct metal_list *node)
+{
+	metal_list_add_before(list, node);
+}
+
+static inline void metal_list_add_head(struct metal_list *list, struct metal_list *node)
+{
+	metal_list_add_before(list->next, node);
+}
+
+static inline int metal_list_is_empty(struct metal_list *list)
+{
+	return list->next == list;
+}
+
+static inline void metal_list_del(struct metal_list *node)
+{
+	node->next->prev = node->prev;
+	node->prev->next = node->next;
+	node->next = node;
+	node->prev = node;
+}
+
+#define metal_list_for_each(list, node) \
+	for ((node) = (list)->next; (node) != (list); (node) = (node)->next)
+
+#define metal_container_of(ptr, structure, member) \
+	((structure *)(void *)((char *)(ptr) - offsetof(structure, member)))
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
