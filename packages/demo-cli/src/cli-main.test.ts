@@ -237,10 +237,4 @@ describe("runCli: run", () => {
     expect(await runCli(["--virtual-time", "--duration", "1h"], t.io)).toBe(0);
     expect(t.stderr()).toBe("");
   });
-
-  it("says the boot is not wired yet with the default runDemo", async () => {
-    const t = fakeIo();
-    expect(await runCli(["--quiet"], t.io)).toBe(1);
-    expect(t.stdout()).toContain("not wired yet");
-  });
 });
