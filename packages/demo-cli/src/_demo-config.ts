@@ -46,7 +46,10 @@ export function withGuestArgs(config: Dom0lessConfig, args: GuestArgs): Dom0less
   const domains = config.domains.map((d) => {
     const extra = extraBootargs(demoRole(d), args);
     if (extra.length === 0 || d.kernel === undefined) return d;
-    const bootargs = [d.kernel.bootargs ?? "", ...extra].join(" ").trim();
+    // A value from the command line replaces the device tree's for the same key.
+    const keys = new Set(extra.map((a) => a.slice(0, a.indexOf("=") + 1)));
+    const kept = (d.kernel.bootargs ?? "").split(/\s+/).filter((a) => a !== "" && ![...keys].some((k) => a.startsWith(k)));
+    const bootargs = [...kept, ...extra].join(" ");
     return { ...d, kernel: { ...d.kernel, bootargs } };
   });
   return { ...config, domains };

@@ -3,10 +3,11 @@
 // and the guests' trace events, the latest sample from the file Linux wrote.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Platform, TraceEvent } from "@v8r/fvp-core";
+import { type Platform, type TraceEvent, VirtualClock } from "@v8r/fvp-core";
 import type { Xen } from "@v8r/xen-dom0less";
 import type { ConsoleMux } from "./console-mux.ts";
 import type { DashboardSnapshot, DomainSnapshot, LinkSnapshot } from "./dashboard/snapshot.ts";
+import { formatDuration } from "./duration.ts";
 import { LinkMonitor } from "./_link-monitor.ts";
 
 /** The parts of `zephyr-status.json` the demo reads. */
@@ -29,6 +30,8 @@ export class DemoSession {
   #xen: Xen | undefined;
   #monitor: LinkMonitor | undefined;
   readonly #early: TraceEvent[] = [];
+  /** Injected event-delivery faults by kind (drop, delay, duplicate). */
+  readonly #sendFaults = new Map<string, number>();
 
   /** Watch `platform`'s trace bus from now on (before Xen boots, so no event is missed). */
   constructor(platform: Platform, mux: ConsoleMux, htmlDir: string) {
@@ -63,6 +66,7 @@ export class DemoSession {
     const lines = [
       `Linux received ${c.received ?? 0} samples, lost ${c.lost ?? 0}, rejected ${c.malformed ?? 0} malformed; Zephyr restarted ${c.restarts ?? 0} time(s)`,
       ...(latest === null ? [] : [`latest sample: seq ${String(latest["seq"])} of boot ${String(latest["boot"])} at Zephyr uptime ${String(latest["t"])} ms`]),
+      ...(this.#sendFaults.size === 0 ? [] : [`injected delivery faults: ${[...this.#sendFaults].map(([k, n]) => `${n} ${k}`).join(", ")}`]),
       `final status page: ${page}`,
     ];
     return { samples: c.received ?? 0, lines };
@@ -82,6 +86,7 @@ export class DemoSession {
     const per = sample?.["per"];
     return {
       time: this.#platform.clock.now(),
+      clock: this.#platform.clock instanceof VirtualClock ? "virtual" : "real",
       domains: this.#domains(),
       link: this.#monitor?.snapshot() ?? DOWN,
       latestSample: sample,
@@ -122,9 +127,30 @@ export class DemoSession {
     return sum / pcpus.length;
   }
 
+  #fault(e: TraceEvent): void {
+    const kind = String((e as { kind?: unknown }).kind);
+    if (kind === "corrupt" || kind === "crash" || kind === "restart") this.#mux.line("v8r", describeFault(e), "error");
+    else this.#sendFaults.set(kind, (this.#sendFaults.get(kind) ?? 0) + 1);
+  }
+
   #observe(e: TraceEvent): void {
+    if (e.type === "xen-fault") this.#fault(e);
     if (e.type !== "zephyr.link" && e.type !== "linux.sample") return;
     if (this.#monitor === undefined) this.#early.push(e);
     else this.#monitor.observe(e);
+  }
+}
+
+/** A console line for an injected fault (`xen-fault` trace event), so a chaos run shows what happened when. */
+function describeFault(e: TraceEvent): string {
+  const f = e as { kind?: unknown; region?: unknown; offset?: unknown; length?: unknown; domain?: unknown; atMs?: unknown };
+  const at = typeof f.atMs === "number" ? formatDuration(Math.max(0, Math.round(f.atMs))) : "?";
+  switch (f.kind) {
+    case "corrupt":
+      return `[v8r-demo] fault at ${at}: corrupting ${String(f.length)} bytes of shm "${String(f.region)}" at offset 0x${Number(f.offset).toString(16)}`;
+    case "crash":
+      return `[v8r-demo] fault at ${at}: crashing ${String(f.domain)}`;
+    default:
+      return `[v8r-demo] fault at ${at}: restarting ${String(f.domain)}`;
   }
 }

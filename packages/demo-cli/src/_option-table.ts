@@ -29,7 +29,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { name: "config", value: "FILE", scope: "run", help: "dom0less device tree to boot, .dts or .dtb; linted first, errors exit 2 (default: the bundled v8r64-virtualization.dts)", example: "v8r-demo --config my.dts" },
   { name: "server", value: "KIND", scope: "run", help: "who serves the status page: builtin, nginx (a local nginx process), docker (needs a Docker engine) or none (default builtin)", example: "v8r-demo --server nginx" },
   { name: "rootfs", value: "DIR", scope: "run", help: "directory holding the Linux root filesystem (default: a fresh temporary directory)", example: "v8r-demo --rootfs ./rootfs" },
-  { name: "no-autorun", scope: "run", help: "do not start the demo apps: Linux boots to an interactive console (rpmsg-demo, nginx, dmesg, cat, ls, xl list, rpmsg-ctrl)", example: "v8r-demo --no-autorun" },
+  { name: "no-autorun", scope: "run", help: "do not start the demo apps or the web server: Linux boots to its console, where you type rpmsg-demo (start the service), nginx or httpd (ask the host for the web server), dmesg, cat, ls, xl list, rpmsg-ctrl", example: "v8r-demo --no-autorun" },
   { name: "inline", scope: "run", help: "run every domain in one thread instead of one Worker each", example: "v8r-demo --inline" },
   { name: "virtual-time", scope: "run", help: "run on simulated time as fast as possible (implies --inline; needs --duration), then print a summary", example: "v8r-demo --virtual-time --duration 1h --seed 1" },
   { name: "duration", value: "TIME", scope: "run", help: "how much simulated time to run: 500ms, 90s, 2m, 1h, 1h30m (only with --virtual-time)", example: "v8r-demo --virtual-time --duration 90s" },

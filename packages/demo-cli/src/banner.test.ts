@@ -26,6 +26,14 @@ describe("formatBanner", () => {
     expect(text).toMatch(/\n {2}stop +Ctrl-C \(or SIGTERM\)\n$/);
   });
 
+  it("says how to start the web server when it starts later, and where typed lines go", () => {
+    const { statusUrl: _s, dashboardUrl: _d, ...rest } = base;
+    const text = formatBanner({ ...rest, serverHint: "not started yet: type nginx (or httpd) on the linux console", inputDomain: "linux" });
+    expect(text).not.toContain("status page");
+    expect(text).toMatch(/\n {2}web server +not started yet: type nginx \(or httpd\) on the linux console\n/);
+    expect(text).toMatch(/\n {2}input +lines typed here go to the linux shell \(rpmsg-demo, nginx, /);
+  });
+
   it("lists telnet consoles one per line and leaves out pages that are not served", () => {
     const text = formatBanner({
       ...base,

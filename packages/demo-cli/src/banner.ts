@@ -30,6 +30,10 @@ export interface BannerInfo {
   readonly config: string;
   /** How domains run, e.g. `one Worker per domain`, `inline, simulated time`. */
   readonly mode: string;
+  /** Shown instead of the URLs when the web server starts later (`--no-autorun`). */
+  readonly serverHint?: string;
+  /** The domain whose console gets what is typed on this terminal. */
+  readonly inputDomain?: string;
   /** Whether the run stops by itself (virtual time); the stop hint changes. */
   readonly finite?: boolean;
 }
@@ -47,10 +51,14 @@ export function formatBanner(info: BannerInfo): string {
   const rows: [string, string][] = [];
   if (info.statusUrl !== undefined) rows.push(["status page", info.statusUrl]);
   if (info.dashboardUrl !== undefined) rows.push(["dashboard", info.dashboardUrl]);
+  if (info.statusUrl === undefined && info.serverHint !== undefined) rows.push(["web server", info.serverHint]);
   rows.push(["rootfs", `${info.rootfs} (Linux's /; the page is usr/share/nginx/html/zephyr-status.html)`]);
   const onStdout = info.consoles.filter((c) => c.where === "stdout").map((c) => c.name);
   if (onStdout.length > 0) rows.push(["consoles", `${onStdout.join(", ")} below, each line prefixed with its source`]);
   for (const c of info.consoles.filter((c) => c.where !== "stdout")) rows.push([`${c.name} console`, c.where]);
+  if (info.inputDomain !== undefined) {
+    rows.push(["input", `lines typed here go to the ${info.inputDomain} shell (rpmsg-demo, nginx, dmesg, ls, cat, xl list, rpmsg-ctrl, help)`]);
+  }
   rows.push(["config", info.config]);
   rows.push(["stop", info.finite === true ? "stops by itself at the end; Ctrl-C stops early" : "Ctrl-C (or SIGTERM)"]);
   const width = Math.max(...rows.map(([k]) => k.length));

@@ -50,7 +50,9 @@ describe("runCli: simple commands", () => {
   it("exits 2 with the reason and a pointer to --help on a bad option", async () => {
     const t = fakeIo();
     expect(await runCli(["--port", "99999"], t.io)).toBe(2);
-    expect(t.stderr()).toBe("[v8r-demo] --port must be a whole number from 0 to 65535 (got \"99999\")\nsee v8r-demo --help\n");
+    expect(t.stderr()).toMatch(/^\[v8r-demo\] --port must be a whole number from 0 to 65535 \(got "99999"\)\nusage:\n  v8r-demo \[OPTIONS\]/);
+    expect(t.stderr()).toContain("\n  v8r-demo lint FILE\n");
+    expect(t.stderr()).toMatch(/see v8r-demo --help for every option\n$/);
     expect(t.stdout()).toBe("");
   });
 

@@ -10,10 +10,10 @@ import { formatBanner } from "./banner.ts";
 import { DEFAULT_CONFIG_NAME, readDefaultConfig } from "./config/default-config.ts";
 import { createConsoleMux, shouldUseColor, type ConsoleMux, type TextSink } from "./console-mux.ts";
 import { ControlError, runXl } from "./control-client.ts";
-import { formatHelp } from "./help.ts";
+import { formatHelp, formatUsage } from "./help.ts";
 import { formatLintReport, lintConfigFile } from "./lint-config.ts";
 import { parseOptions, type DemoCommand, type DemoOptions } from "./options.ts";
-import { runDemo as defaultRunDemo, type DemoConfig, type DemoIo, type RunningDemo } from "./run-demo.ts";
+import { runDemo as defaultRunDemo, type ConsoleInput, type DemoConfig, type DemoIo, type RunningDemo } from "./run-demo.ts";
 import { createShutdown, type SignalSource } from "./shutdown.ts";
 import { UsageError } from "./usage-error.ts";
 import { packageVersion } from "./version.ts";
@@ -34,6 +34,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** SIGINT/SIGTERM source (the process). */
   readonly signals?: SignalSource;
+  /** Standard input: in real-time runs its lines go to the Linux console. */
+  readonly stdin?: ConsoleInput;
   /** Boots the demo; default {@link defaultRunDemo} (replace it in tests). */
   readonly runDemo?: (options: DemoOptions, io: DemoIo) => Promise<RunningDemo>;
 }
@@ -57,7 +59,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     options = parseOptions(argv);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    io.stderr.write(`${err.message}\nsee v8r-demo --help\n`);
+    io.stderr.write(`${err.message}\n${formatUsage()}see v8r-demo --help for every option\n`);
     return EXIT_CODES.usage;
   }
   try {
@@ -167,7 +169,8 @@ async function runDemoCommand(options: DemoOptions, io: CliIo): Promise<number> 
     printBanner(options, config, d, mux, io);
   };
   try {
-    demo = await (io.runDemo ?? defaultRunDemo)(options, { console: mux, shutdown, config, env: io.env, progress, announce });
+    const input = io.stdin === undefined ? {} : { input: io.stdin };
+    demo = await (io.runDemo ?? defaultRunDemo)(options, { console: mux, shutdown, config, env: io.env, progress, announce, ...input });
   } catch (err) {
     mux.line("v8r", err instanceof Error ? err.message : String(err), "error");
     await shutdown.run("start-up failed");
@@ -196,6 +199,8 @@ function printBanner(options: DemoOptions, config: DemoConfig, demo: RunningDemo
     version: packageVersion(),
     ...(demo.statusUrl === undefined ? {} : { statusUrl: demo.statusUrl }),
     ...(demo.dashboardUrl === undefined ? {} : { dashboardUrl: demo.dashboardUrl }),
+    ...(demo.serverHint === undefined ? {} : { serverHint: demo.serverHint }),
+    ...(demo.inputDomain === undefined ? {} : { inputDomain: demo.inputDomain }),
     rootfs: demo.rootfs,
     consoles: demo.consoles,
     config: config.bundled ? `bundled ${config.file}` : config.file,

@@ -12,5 +12,6 @@ const code = await runCli(process.argv.slice(2), {
   stderr: process.stderr,
   env: process.env,
   signals: process,
+  stdin: process.stdin,
 });
 process.exit(code);

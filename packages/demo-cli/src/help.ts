@@ -25,6 +25,18 @@ const FAULTS = `FAULTS (--faults SPEC: comma-separated items; random choices fol
   P is 0..1 or a percentage (30%); TIME is 500ms, 12s, 2m, 1h, 1m30s.
   e.g. --faults drop=0.3,delay=0.1:5ms,dup=0.05,corrupt@12s,crash:zephyr@20s,restart:linux@40s`;
 
+/**
+ * The short usage printed with a command-line error: one line per command.
+ *
+ * @example
+ * ```ts
+ * formatUsage().startsWith("usage:\n  v8r-demo [OPTIONS]"); // true
+ * ```
+ */
+export function formatUsage(): string {
+  return `usage:\n${COMMANDS.map(([c]) => `  ${c}\n`).join("")}`;
+}
+
 /** Column at which `--help` wraps option descriptions. */
 const HELP_WIDTH = 100;
 
@@ -79,6 +91,10 @@ export function formatHelp(): string {
   lines.push(
     "",
     FAULTS,
+    "",
+    "TYPING",
+    "  In real-time runs with the consoles on this terminal, lines typed (or piped) on stdin go to the",
+    "  Linux shell (type help there for its commands), e.g. (sleep 3; echo uptime) | v8r-demo",
     "",
     "STOPPING",
     "  Ctrl-C or SIGTERM stops the guests, closes the server, flushes the consoles and exits 0;",

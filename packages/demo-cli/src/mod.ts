@@ -50,7 +50,7 @@ export {
   type DomainFault,
   type FaultPlan,
 } from "./fault-spec.ts";
-export { formatHelp } from "./help.ts";
+export { formatHelp, formatUsage } from "./help.ts";
 export {
   ConsoleMode,
   DEFAULT_OPTIONS,

@@ -34,5 +34,5 @@ export {
 } from "./control-state.ts";
 export { createDashboard, type DashboardHandler, type DashboardOptions } from "./dashboard/create-dashboard.ts";
 export { formatLintReport, lintConfigBytes, lintConfigFile, type ConfigLintReport } from "./lint-config.ts";
-export { runDemo, type DemoConfig, type DemoIo, type RunningDemo } from "./run-demo.ts";
+export { runDemo, type ConsoleInput, type DemoConfig, type DemoIo, type RunningDemo } from "./run-demo.ts";
 export { packageVersion } from "./version.ts";

@@ -12,14 +12,14 @@ import { pathToFileURL } from "node:url";
 import { createPlatform, FVP_BaseR_AEMv8R, InlineExecutor, type Platform, RealClock, VirtualClock } from "@v8r/fvp-core";
 import { nodeWorkerExecutor } from "@v8r/fvp-core/node";
 import { bootXen, type Dom0lessConfig, type Xen } from "@v8r/xen-dom0less";
-import { startWebServer } from "@v8r/linux-shim/node";
 import type { ConsoleEndpoint } from "./banner.ts";
 import type { ConsoleMux } from "./console-mux.ts";
 import { startTelnetConsoles } from "./console-telnet.ts";
 import { startControlEndpoint } from "./control-endpoint.ts";
-import { createDashboard } from "./dashboard/create-dashboard.ts";
 import { DemoSession } from "./_demo-session.ts";
-import { loadDemoConfig, withGuestArgs } from "./_demo-config.ts";
+import { demoRole, loadDemoConfig, withGuestArgs } from "./_demo-config.ts";
+import { HostRequests } from "./_host-requests.ts";
+import { WebHost } from "./_web-host.ts";
 import { toXenFaults } from "./_demo-faults.ts";
 import { driveVirtualTime } from "./_virtual-run.ts";
 import type { DemoOptions } from "./options.ts";
@@ -33,6 +33,14 @@ export interface DemoConfig {
   readonly bytes: Uint8Array;
   /** Whether it is the bundled `v8r64-virtualization.dts`. */
   readonly bundled: boolean;
+}
+
+/** Bytes typed by the user (`process.stdin`), forwarded to the Linux console. */
+export interface ConsoleInput {
+  /** Listen for input. */
+  on(event: "data", listener: (chunk: Uint8Array | string) => void): unknown;
+  /** Stop listening. */
+  removeListener(event: "data", listener: (chunk: Uint8Array | string) => void): unknown;
 }
 
 /** What the CLI hands to {@link runDemo}. */
@@ -55,6 +63,11 @@ export interface DemoIo {
    * boot, so the banner comes before the consoles' output.
    */
   readonly announce?: (demo: RunningDemo) => void;
+  /**
+   * What the user types: in real-time runs whose consoles are on this
+   * terminal, it goes to the Linux domain's console (its shell).
+   */
+  readonly input?: ConsoleInput;
 }
 
 /** A started demo, for the banner and the CLI's wait. */
@@ -63,6 +76,10 @@ export interface RunningDemo {
   readonly statusUrl?: string;
   /** URL of the dashboard, when served. */
   readonly dashboardUrl?: string;
+  /** How to start the web server when it does not start at boot (`--no-autorun`). */
+  readonly serverHint?: string;
+  /** The domain whose console gets what the user types, when input is forwarded. */
+  readonly inputDomain?: string;
   /** Host directory of the Linux root filesystem. */
   readonly rootfs: string;
   /** Where each console can be read. */
@@ -97,9 +114,20 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<Running
     platform.uart(index).attach({ line: (text) => io.console.line(source, text) });
   }
   const session = new DemoSession(platform, io.console, htmlDir);
-  const web = await startServer(options, io, htmlDir, session);
+  const web = new WebHost(options, io, htmlDir, session);
+  const requests = new HostRequests(platform, {
+    startWebServer: async () => (await web.start()).statusUrl,
+    log: (line, level) => io.console.line("v8r", line, level),
+  });
+  io.shutdown.add("guest requests", () => requests.close());
+  const consoleDomain = linuxConsoleDomain(config);
+  // With --no-autorun the web server starts when Linux asks for it (`nginx` on its console).
+  const serveAtBoot = options.server !== "none" && (options.autorun || options.virtualTime);
+  const urls = serveAtBoot ? await web.start() : {};
   const consoles = await startConsoles(options, io, platform, uarts);
-  const demo: RunningDemo = { rootfs, consoles, ...web };
+  const hint = !serveAtBoot && options.server !== "none" ? { serverHint: `not started yet: type nginx (or httpd) on the ${consoleDomain} console` } : {};
+  const forwarding = io.input !== undefined && !options.virtualTime && options.consoles !== "telnet" && config.domains.some((d) => d.name === consoleDomain);
+  const demo: RunningDemo = { rootfs, consoles, ...urls, ...hint, ...(forwarding ? { inputDomain: consoleDomain } : {}) };
   io.announce?.(demo);
 
   const xen = await bootXen(platform, config, {
@@ -110,7 +138,11 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<Running
   });
   io.shutdown.add("Xen and its domains", () => xen.shutdown());
   session.attach(xen);
-  if (!options.virtualTime) await startControl(io, xen);
+  requests.attach(xen);
+  if (!options.virtualTime) {
+    await startControl(io, xen);
+    if (demo.inputDomain !== undefined) forwardInput(io, xen, demo.inputDomain);
+  }
   if (options.virtualTime) {
     const finished = driveVirtualTime({ clock: platform.clock as VirtualClock, durationMs: options.durationMs ?? 60_000, io, session });
     return { ...demo, finished };
@@ -145,26 +177,26 @@ function configUrl(config: DemoConfig): URL {
   return config.bundled ? new URL(import.meta.url) : pathToFileURL(resolve(config.file));
 }
 
-async function startServer(options: DemoOptions, io: DemoIo, htmlDir: string, session: DemoSession): Promise<Pick<RunningDemo, "statusUrl" | "dashboardUrl">> {
-  if (options.server === "none") return {};
-  const dashboard = options.server === "builtin" ? createDashboard({ getSnapshot: () => session.snapshot(), onSetPeriod: (ms) => session.setPeriod(ms) }) : undefined;
-  const server = await startWebServer({
-    root: htmlDir,
-    port: options.port,
-    host: options.host,
-    engine: options.server,
-    log: (line) => io.console.line(options.server === "builtin" ? "v8r" : "linux", line),
-    ...(dashboard === undefined ? {} : { dashboard }),
-  });
-  io.shutdown.add("web server", () => server.close());
-  if (dashboard !== undefined) io.shutdown.add("dashboard streams", () => dashboard.close());
-  const base = server.url.replace(/\/$/, "");
-  return { statusUrl: `${base}/zephyr-status.html`, ...(dashboard === undefined ? {} : { dashboardUrl: `${base}/` }) };
+/** The domain that gets what the user types: the one running rpmsg-remote, else `linux`. */
+function linuxConsoleDomain(config: Dom0lessConfig): string {
+  return config.domains.find((d) => demoRole(d) === "rpmsg-remote")?.name ?? "linux";
+}
+
+/** Send what the user types to `domain`'s console (its shell reads lines). */
+function forwardInput(io: DemoIo, xen: Xen, domain: string): void {
+  const input = io.input;
+  if (input === undefined) return;
+  const listener = (chunk: Uint8Array | string): void => {
+    if (xen.state(domain) === "destroyed") return;
+    xen.console(domain).input(chunk);
+  };
+  input.on("data", listener);
+  io.shutdown.add("console input", () => void input.removeListener("data", listener));
 }
 
 async function startConsoles(options: DemoOptions, io: DemoIo, platform: Platform, uarts: Record<string, number>): Promise<ConsoleEndpoint[]> {
   const sources = Object.keys(uarts);
-  if (options.consoles !== "telnet") return sources.map((name) => ({ name, where: "this terminal" }));
+  if (options.consoles !== "telnet") return sources.map((name) => ({ name, where: "stdout" }));
   const telnet = await startTelnetConsoles({
     mux: io.console,
     sources,

@@ -30,7 +30,8 @@ export async function startHost(opts: { factory: LinkFactory; bootargs?: string;
   const sizes: number[] = [];
   const replies: Array<Record<string, unknown>> = [];
   const remoteK = bootZephyr(pair.linux.ctx);
-  const inst = createRpmsgIpcInstance(remoteK, { role: "remote", linkFactory: opts.factory });
+  // No ring poll: masking its port must stop this remote from consuming (a stalled peer).
+  const inst = createRpmsgIpcInstance(remoteK, { role: "remote", linkFactory: opts.factory, pollMs: 0 });
   await ipc_service_open_instance(inst);
   const dec = new TextDecoder();
   ipc_service_register_endpoint(inst, {

@@ -35,9 +35,11 @@ function renderDomains(domains) {
   }
 }
 function spark(values, max) {
+  // newest at the right edge, one point per update, the last minute across
   if (values.length < 2) return "";
   const step = 200 / (HISTORY - 1);
-  return values.map((v, i) => (i * step).toFixed(1) + "," + (40 - (v / max) * 38).toFixed(1)).join(" ");
+  const last = values.length - 1;
+  return values.map((v, i) => (200 - (last - i) * step).toFixed(1) + "," + (40 - (v / max) * 36).toFixed(1)).join(" ");
 }
 function renderLink(link) {
   $("link-state").textContent = link.state;
@@ -61,26 +63,38 @@ function renderConsoles(consoles) {
   box.replaceChildren();
   for (const [source, lines] of Object.entries(consoles)) {
     const section = el("section", undefined, "console");
-    section.append(el("h3", source), el("pre", lines.join("\n")));
+    const pre = lines.length === 0 ? el("pre", "(no output yet)", "empty") : el("pre", lines.join("\n"));
+    section.append(el("h3", source), pre);
     box.append(section);
+    pre.scrollTop = pre.scrollHeight; // show the tail
   }
 }
-function formatTime(t) {
-  // Wall-clock times are epoch ms; a virtual-time run reports ms since its start.
+function formatTime(t, clock) {
+  // Epoch ms from an older server; otherwise platform time since boot.
   if (t > 1e12) return new Date(t).toISOString().replace("T", " ").slice(0, 19) + " UTC";
   const secs = Math.floor(t / 1000);
   const hh = String(Math.floor(secs / 3600)).padStart(2, "0");
   const mm = String(Math.floor(secs / 60) % 60).padStart(2, "0");
   const ss = String(secs % 60).padStart(2, "0");
-  return "simulated " + hh + ":" + mm + ":" + ss;
+  return (clock === "real" ? "uptime " : "simulated ") + hh + ":" + mm + ":" + ss;
+}
+function formatValue(v) {
+  if (Array.isArray(v)) return v.map((x) => (x !== null && typeof x === "object" ? Object.values(x).join(" ") : String(x))).join(", ");
+  if (v !== null && typeof v === "object") return Object.entries(v).map(([k, x]) => k + " " + x).join(", ");
+  return String(v);
+}
+function formatSample(sample) {
+  // one field per line: "seq   37"; threads and counters compacted
+  if (sample === null || typeof sample !== "object") return "(none yet)";
+  return Object.entries(sample).map(([k, v]) => k.padEnd(5) + " " + formatValue(v)).join("\n");
 }
 function render(s) {
   renderDomains(s.domains || []);
   renderLink(s.link);
-  $("sample").textContent = s.latestSample == null ? "(none yet)" : JSON.stringify(s.latestSample, null, 2);
+  $("sample").textContent = s.latestSample == null ? "(none yet)" : formatSample(s.latestSample);
   renderConsoles(s.consoles || {});
   if (s.periodMs !== undefined) $("period-now").textContent = s.periodMs + " ms";
-  $("time").textContent = formatTime(s.time);
+  $("time").textContent = formatTime(s.time, s.clock);
 }
 const source = new EventSource("events");
 source.addEventListener("snapshot", (e) => {

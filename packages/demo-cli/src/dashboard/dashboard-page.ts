@@ -13,7 +13,7 @@ const STYLE = `
 body { margin: 0; font: 14px/1.4 system-ui, sans-serif; color: var(--fg); background: var(--bg); }
 header { display: flex; gap: 1em; align-items: baseline; padding: 12px 20px; border-bottom: 1px solid var(--line); }
 header h1 { font-size: 18px; margin: 0; }
-main { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 16px; padding: 16px 20px; }
+main { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 16px; padding: 16px 20px; align-items: start; }
 section.card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; }
 h2 { font-size: 15px; margin: 0 0 8px; }
 table { border-collapse: collapse; width: 100%; }
@@ -24,12 +24,18 @@ th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid var(--line
 .conn.live { color: #2b8a3e; } .conn.down { color: #c92a2a; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0; }
 dt { opacity: 0.7; } dd { margin: 0; font-variant-numeric: tabular-nums; }
-svg { width: 100%; height: 60px; } polyline { fill: none; stroke-width: 1.5; }
+svg#chart { display: block; width: 100%; height: 84px; margin-top: 10px; border: 1px solid var(--line); border-radius: 4px;
+  background: repeating-linear-gradient(to bottom, transparent 0 20px, color-mix(in srgb, var(--line) 45%, transparent) 20px 21px); }
+polyline { fill: none; stroke-width: 2; vector-effect: non-scaling-stroke; stroke-linejoin: round; }
 #chart-tx { stroke: var(--accent); } #chart-rx { stroke: #e67700; }
 pre { margin: 0; max-height: 240px; overflow: auto; font: 12px/1.35 ui-monospace, monospace; white-space: pre-wrap; }
 #consoles { grid-column: 1 / -1; display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 12px; }
 .console { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px; }
 .console h3 { font-size: 13px; margin: 0 0 4px; }
+.console pre { height: 220px; } .console pre.empty { height: auto; opacity: 0.6; }
+#period { margin-top: 14px; padding-top: 10px; border-top: 1px solid var(--line); }
+#period h2 { font-size: 14px; } #period p { margin: 4px 0 8px; }
+#sample { max-height: 268px; }
 .legend { font-size: 12px; opacity: 0.8; } .legend .tx { color: var(--accent); } .legend .rx { color: #e67700; }
 `;
 
@@ -78,6 +84,15 @@ export function renderDashboardPage(options: DashboardPageOptions = {}): string 
     <h2>Domains</h2>
     <table><thead><tr><th>Name</th><th>ID</th><th>State</th><th>vCPUs</th><th>Load</th></tr></thead>
     <tbody id="domains-body"></tbody></table>
+    <div id="period">
+      <h2>Sampling period</h2>
+      <p>Zephyr samples every <span id="period-now">-</span> (sent over rpmsg-ctrl from the Linux console)</p>
+      <form id="period-form">
+        <label>New period (ms) <input id="period-ms" type="number" min="100" max="60000" step="100" value="1000" required></label>
+        <button type="submit">Set</button>
+        <output id="period-result"></output>
+      </form>
+    </div>
   </section>
   <section class="card" id="link">
     <h2>RPMsg link <span id="link-state" class="state">-</span></h2>
@@ -97,15 +112,6 @@ export function renderDashboardPage(options: DashboardPageOptions = {}): string 
   <section class="card" id="sample-card">
     <h2>Latest sample</h2>
     <pre id="sample">(none yet)</pre>
-  </section>
-  <section class="card" id="period">
-    <h2>Sampling period</h2>
-    <p>Now: <span id="period-now">-</span></p>
-    <form id="period-form">
-      <label>New period (ms) <input id="period-ms" type="number" min="100" max="60000" step="100" value="1000" required></label>
-      <button type="submit">Set</button>
-      <output id="period-result"></output>
-    </form>
   </section>
   <div id="consoles"></div>
 </main>

@@ -41,8 +41,10 @@ export interface LinkSnapshot {
 
 /** Everything the dashboard shows at one moment. */
 export interface DashboardSnapshot {
-  /** When the snapshot was taken, ms (wall clock, or simulated time with --virtual-time). */
+  /** When the snapshot was taken: platform time in ms since boot (simulated with --virtual-time). */
   readonly time: number;
+  /** Whether `time` is real or simulated; shown as "uptime" or "simulated" (default simulated). */
+  readonly clock?: "real" | "virtual";
   /** The domains, in domid order. */
   readonly domains: readonly DomainSnapshot[];
   /** The RPMsg link. */

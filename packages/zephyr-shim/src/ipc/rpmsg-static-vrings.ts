@@ -12,6 +12,7 @@
  */
 import type { Zephyr } from "../zephyr.ts";
 import type { KWork, KWorkQueue } from "../kernel/k-work.ts";
+import type { KTimer } from "../kernel/k-timer.ts";
 import { IpcError } from "./ipc-error.ts";
 import { IpcInstance, type IpcBackend, type IpcEndpoint, type IpcTxBuffer } from "./ipc-service.ts";
 import { LinkError, type LinkEndpoint, type LinkFactory, type RpmsgLink } from "./rpmsg-link.ts";
@@ -32,6 +33,13 @@ export interface RpmsgStaticVringsConfig {
   readonly name?: string;
   /** How links are made; default: `@v8r/openamp-wasm`. */
   readonly linkFactory?: LinkFactory;
+  /**
+   * Look at the rings every this many ms even without a doorbell, so a lost
+   * event notification delays messages instead of stalling the link (real
+   * Zephyr has no such poll; v8r's fault injection drops events); default
+   * 250, 0 turns it off.
+   */
+  readonly pollMs?: number;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -56,6 +64,8 @@ export class RpmsgStaticVringsBackend implements IpcBackend {
   readonly #factory: LinkFactory;
   readonly #log: Logger;
   readonly #rxWork: KWork;
+  readonly #pollMs: number;
+  #poll: KTimer | undefined;
   #wq: KWorkQueue | undefined;
   #link: RpmsgLink | undefined;
   #generation = 0;
@@ -76,6 +86,10 @@ export class RpmsgStaticVringsBackend implements IpcBackend {
     this.#factory = config.linkFactory ?? createOpenAmpLinkFactory();
     this.#log = zephyr.LOG_MODULE_REGISTER("ipc_rpmsg");
     this.#rxWork = zephyr.k_work_init(() => this.#link?.notified());
+    this.#pollMs = config.pollMs ?? 250;
+    if (!(Number.isInteger(this.#pollMs) && this.#pollMs >= 0)) {
+      throw new RangeError(`[zephyr-shim] creating an RPMsg IPC instance: pollMs must be a whole number of ms >= 0, not ${this.#pollMs}`);
+    }
   }
 
   /** The current link (undefined while closed). */
@@ -123,10 +137,15 @@ export class RpmsgStaticVringsBackend implements IpcBackend {
     this.#k.get_missed_events(this.#port);
     if (this.#role === "host") this.#k.notify_evtchn(this.#port);
     this.#kick();
+    if (this.#pollMs > 0) {
+      this.#poll ??= this.#k.k_timer_init(() => this.#kick());
+      this.#k.k_timer_start(this.#poll, this.#pollMs, this.#pollMs);
+    }
   }
 
   async close(): Promise<void> {
     this.#generation++;
+    if (this.#poll) this.#k.k_timer_stop(this.#poll);
     this.#k.unbind_event_channel(this.#port);
     this.#k.k_work_cancel(this.#rxWork);
     for (const [ept, state] of this.#eps) this.#dropEndpoint(ept, state);

@@ -18,11 +18,16 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** A boot id: from `seed` when given (same seed, same id), else from `crypto.getRandomValues`. */
-export function makeBootId(seed?: number): string {
+/**
+ * A boot id: from `seed` when given (same seed and `salt`, same id), else
+ * from `crypto.getRandomValues`. `salt` tells boots with the same seed apart
+ * (rpmsg-host passes the platform time at boot, so a restarted Zephyr gets a
+ * new id and the same run replays to the same ids).
+ */
+export function makeBootId(seed?: number, salt = 0): string {
   let value: number;
   if (seed !== undefined) {
-    value = seededRandom(seed)();
+    value = seededRandom((seed ^ Math.imul(salt >>> 0, 0x9e3779b1)) >>> 0)();
   } else {
     const words = new Uint32Array(1);
     globalThis.crypto.getRandomValues(words);

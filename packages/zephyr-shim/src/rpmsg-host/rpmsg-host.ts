@@ -77,7 +77,8 @@ export async function runRpmsgHost(ctx: DomainContext, options: RpmsgHostOptions
   const log = k.LOG_MODULE_REGISTER("rpmsg_host");
   const { per, seed } = readArgs(ctx, options, log);
   const policy: LinkPolicy = { ...DEFAULT_LINK_POLICY, ...definedOnly(options) };
-  const sampler = new Sampler(k, ctx.cpus[0], makeBootId(seed), per);
+  // The platform time at boot salts a seeded id: a restart gets a new boot id, a replay the same ones.
+  const sampler = new Sampler(k, ctx.cpus[0], makeBootId(seed, Math.floor(ctx.clock.now())), per);
   log.LOG_INF("boot id %s; sampling every %d ms", sampler.boot, per);
 
   let link: HostLink | undefined;

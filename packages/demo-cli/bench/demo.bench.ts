@@ -1,0 +1,233 @@
+// The assembled demo, measured as a user runs it (figures only, no pass/fail):
+//  - time from the command's start to the first status page served (HTTP 200
+//    on /zephyr-status.html) and to the first page carrying a Zephyr sample;
+//  - wall time of `--virtual-time --duration 1h --seed 1`, and whether two
+//    runs leave byte-identical status files;
+//  - peak memory (VmHWM, summed over the process tree, Linux only);
+//  - status messages per second at the protocol's minimum period (100 ms):
+//    in simulated time (as fast as the host goes) and in real time.
+// Each run is a fresh process started the way `npm run demo` does
+// (`tsx --conditions=source packages/demo-cli/src/cli.ts`) and, when it has
+// been built, the way `npx v8r-demo` does (`node packages/demo-cli/dist/cli.js`).
+// Run: tsx packages/demo-cli/bench/demo.bench.ts [--quick]
+// The last stdout line is `BENCH_JSON {...}` for scripts/bench.mjs.
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort, median, pollUntil, startDemo, tryGet } from "./_bench-process.ts";
+
+interface Result {
+  name: string;
+  value: number;
+  unit: string;
+  note?: string;
+}
+
+interface Launcher {
+  /** Short label for result names. */
+  label: string;
+  command: string;
+  args: string[];
+}
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+const quick = process.argv.includes("--quick");
+const REPEATS = quick ? 1 : 3;
+const STATUS_DIR = "usr/share/nginx/html";
+const TARGET = { firstPageMs: 1000, hourS: 5, peakMiB: 150 } as const;
+const results: Result[] = [];
+const rows: string[][] = [];
+const tempDirs: string[] = [];
+
+function tempRootfs(): string {
+  const dir = mkdtempSync(join(tmpdir(), "v8r-bench-"));
+  tempDirs.push(dir);
+  return dir;
+}
+
+function record(r: Result, target = ""): void {
+  results.push({ ...r, value: Number(r.value.toPrecision(6)) });
+  rows.push([r.name, `${fmt(r.value)} ${r.unit}`, target, r.note ?? ""]);
+}
+
+function fmt(v: number): string {
+  if (!Number.isFinite(v)) return "n/a";
+  return Math.abs(v) >= 100 ? Math.round(v).toLocaleString("en-US") : v.toFixed(2);
+}
+
+const mib = (kib: number): number => kib / 1024;
+
+function launchers(): Launcher[] {
+  const out: Launcher[] = [{ label: "npm run demo (tsx, sources)", command: join(root, "node_modules", ".bin", "tsx"), args: ["--conditions=source", "packages/demo-cli/src/cli.ts"] }];
+  const built = join(root, "packages", "demo-cli", "dist", "cli.js");
+  if (existsSync(built)) out.push({ label: "npx v8r-demo (built dist)", command: process.execPath, args: [built] });
+  return out;
+}
+
+interface RealRun {
+  firstPageMs: number;
+  firstSampleMs: number;
+  peakTreeMiB: number;
+  peakProcessMiB: number;
+  /** Samples/s Linux received over the last `windowMs` (real-time period runs). */
+  rate?: { perSec: number; lost: number };
+}
+
+/** One real-time run: until the first sample, then `extraMs` more (a rate window when `period` is set). */
+async function realRun(l: Launcher, extra: { periodMs?: number; windowMs: number }): Promise<RealRun> {
+  const port = await freePort();
+  const rootfs = tempRootfs();
+  const args = [...l.args, "--port", String(port), "--rootfs", rootfs, ...(extra.periodMs === undefined ? [] : ["--period", String(extra.periodMs)])];
+  const p = startDemo(l.command, args, root);
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    const page = await pollUntil(async () => ((await tryGet(`${base}/zephyr-status.html`))?.status === 200 ? performance.now() : undefined), 30_000);
+    const sample = await pollUntil(async () => (latestSeq(await tryGet(`${base}/zephyr-status.json`)) !== undefined ? performance.now() : undefined), 30_000);
+    if (page === undefined || sample === undefined) throw new Error(`[bench] ${l.label}: no status page within 30 s\n${p.output().slice(-2000)}`);
+    const before = counters(rootfs);
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, extra.windowMs));
+    const after = counters(rootfs);
+    const secs = (performance.now() - t0) / 1000;
+    p.sampleMemory();
+    const run: RealRun = {
+      firstPageMs: page - p.startedAt,
+      firstSampleMs: sample - p.startedAt,
+      peakTreeMiB: mib(p.peakTreeKiB()),
+      peakProcessMiB: mib(p.peakProcessKiB()),
+    };
+    if (extra.periodMs !== undefined) run.rate = { perSec: (after.received - before.received) / secs, lost: after.lost };
+    return run;
+  } finally {
+    await p.stop();
+  }
+}
+
+function latestSeq(r: { status: number; body: string } | undefined): number | undefined {
+  if (r?.status !== 200) return undefined;
+  try {
+    const seq = (JSON.parse(r.body) as { latest?: { seq?: unknown } | null }).latest?.seq;
+    return typeof seq === "number" ? seq : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function counters(rootfs: string): { received: number; lost: number } {
+  try {
+    const c = (JSON.parse(readFileSync(join(rootfs, STATUS_DIR, "zephyr-status.json"), "utf8")) as { counters?: { received?: number; lost?: number } }).counters;
+    return { received: c?.received ?? 0, lost: c?.lost ?? 0 };
+  } catch {
+    return { received: 0, lost: 0 };
+  }
+}
+
+interface VirtualRun {
+  wallS: number;
+  simS: number;
+  received: number;
+  hash: string;
+  peakTreeMiB: number;
+}
+
+/** One `--virtual-time` run to completion. */
+async function virtualRun(l: Launcher, duration: string, extraArgs: string[] = []): Promise<VirtualRun> {
+  const rootfs = tempRootfs();
+  const p = startDemo(l.command, [...l.args, "--virtual-time", "--duration", duration, "--seed", "1", "--port", "0", "--rootfs", rootfs, "-q", ...extraArgs], root);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const code = await Promise.race([p.exited, new Promise<string>((r) => (timer = setTimeout(() => r("timeout"), 120_000)))]);
+  clearTimeout(timer);
+  if (code === "timeout") await p.stop(0);
+  const wallS = (performance.now() - p.startedAt) / 1000;
+  if (code !== 0) throw new Error(`[bench] ${l.label}: --virtual-time --duration ${duration} ended with ${code}\n${p.output().slice(-2000)}`);
+  const m = /simulated \S+ in ([\d.]+) s of wall time/.exec(p.output());
+  const hash = createHash("sha256");
+  for (const f of ["zephyr-status.html", "zephyr-status.json"]) hash.update(readFileSync(join(rootfs, STATUS_DIR, f)));
+  return { wallS, simS: m ? Number(m[1]) : Number.NaN, received: counters(rootfs).received, hash: hash.digest("hex").slice(0, 16), peakTreeMiB: mib(p.peakTreeKiB()) };
+}
+
+async function benchFirstPage(l: Launcher): Promise<void> {
+  const runs: RealRun[] = [];
+  for (let i = 0; i < REPEATS; i++) runs.push(await realRun(l, { windowMs: 2000 }));
+  const page = median(runs.map((r) => r.firstPageMs));
+  const sample = median(runs.map((r) => r.firstSampleMs));
+  const n = `median of ${runs.length}`;
+  record({ name: `first status page, ${l.label}`, value: page, unit: "ms", note: `${n}; command start to HTTP 200 on /zephyr-status.html (runs: ${runs.map((r) => r.firstPageMs.toFixed(0)).join(", ")} ms)` }, `< ${TARGET.firstPageMs} ms`);
+  record({ name: `first page with a sample, ${l.label}`, value: sample, unit: "ms", note: `${n}; Zephyr sends its first sample one period (1 s) after it booted` });
+  const peak = Math.max(...runs.map((r) => r.peakTreeMiB));
+  const one = Math.max(...runs.map((r) => r.peakProcessMiB));
+  if (peak > 0) {
+    record({ name: `peak memory, real time (a Worker per domain), ${l.label}`, value: peak, unit: "MiB", note: `VmHWM summed over the process tree, 2 s after the first sample; largest single process ${one.toFixed(0)} MiB` }, `< ${TARGET.peakMiB} MB`);
+  }
+}
+
+async function benchVirtualHour(l: Launcher): Promise<void> {
+  const runs = [await virtualRun(l, "1h"), await virtualRun(l, "1h")];
+  const same = runs.every((r) => r.hash === runs[0]?.hash);
+  const wall = median(runs.map((r) => r.wallS));
+  record(
+    { name: `simulated hour (--virtual-time --duration 1h --seed 1), ${l.label}`, value: wall, unit: "s", note: `command start to exit, median of ${runs.length}; the simulation alone ${runs.map((r) => r.simS.toFixed(2)).join(" / ")} s; ${runs[0]?.received ?? 0} samples; files ${same ? "byte-identical across runs" : "DIFFER between runs"}` },
+    `< ${TARGET.hourS} s`,
+  );
+  const peak = Math.max(...runs.map((r) => r.peakTreeMiB));
+  if (peak > 0) record({ name: `peak memory, simulated hour, ${l.label}`, value: peak, unit: "MiB", note: "VmHWM summed over the process tree, sampled every 25 ms" }, `< ${TARGET.peakMiB} MB`);
+}
+
+async function benchMessageRate(l: Launcher): Promise<void> {
+  const v = await virtualRun(l, "10m", ["--period", "100"]);
+  record({ name: `status messages/s at period 100 ms, simulated time, ${l.label}`, value: v.received / v.simS, unit: "msgs/s", note: `${v.received} samples sampled, sent over RPMsg, parsed and published in ${v.simS.toFixed(2)} s of wall time` });
+  const r = await realRun(l, { periodMs: 100, windowMs: 3000 });
+  if (r.rate) record({ name: `status messages/s at period 100 ms, real time, ${l.label}`, value: r.rate.perSec, unit: "msgs/s", note: `over 3 s; the sampler cannot go faster than its period (10/s), lost ${r.rate.lost}` });
+}
+
+async function main(): Promise<void> {
+  const all = launchers();
+  const src = all[0] as Launcher;
+  const built = existsSync(join(root, "packages", "demo-cli", "dist", "cli.js")) ? distNote() : "";
+  for (const l of all) await stage(`first page, ${l.label}`, () => benchFirstPage(l));
+  for (const l of all) await stage(`simulated hour, ${l.label}`, () => benchVirtualHour(l));
+  await stage("message rate", () => benchMessageRate(src));
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+  const head = ["benchmark", "value", "target", "note"];
+  const widths = [0, 1, 2].map((i) => Math.max((head[i] ?? "").length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (r: string[]): string => r.map((c, i) => (i < 3 ? c.padEnd(widths[i] ?? 0) : c)).join("  ");
+  console.log(line(head));
+  for (const r of rows) console.log(line(r));
+  if (built) console.log(`\n${built}`);
+  console.log(`BENCH_JSON ${JSON.stringify({ package: "v8r-demo", results })}`);
+}
+
+/** Run one part, telling stderr how long it took. */
+async function stage(name: string, run: () => Promise<void>): Promise<void> {
+  const t = performance.now();
+  await run();
+  console.error(`[bench] ${name}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
+}
+
+/** Whether dist/ is older than some source (then its figures describe an earlier build). */
+function distNote(): string {
+  const distTime = statSync(join(root, "packages", "demo-cli", "dist", "cli.js")).mtimeMs;
+  let newest = 0;
+  for (const pkg of ["fvp-core", "xen-dom0less", "openamp-wasm", "zephyr-shim", "linux-shim", "demo-cli"]) {
+    for (const sub of ["src", "apps"]) {
+      const dir = join(root, "packages", pkg, sub);
+      if (!existsSync(dir)) continue;
+      for (const f of readdirRecursive(dir)) newest = Math.max(newest, statSync(f).mtimeMs);
+    }
+  }
+  return newest > distTime ? "note: dist/ is older than the sources; run `pnpm build` for current built figures" : "dist/ is up to date with the sources";
+}
+
+function readdirRecursive(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...readdirRecursive(p));
+    else if (e.name.endsWith(".ts") && !e.name.endsWith(".test.ts")) out.push(p);
+  }
+  return out;
+}
+
+await main();

@@ -1,0 +1,195 @@
+/**
+ * Test helper: run `v8r-demo` from source as a user would (tsx, from the
+ * repository root), in its own process group, with its own runtime
+ * directory (so `xl` control files of parallel tests never collide).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll } from "vitest";
+
+/** The repository root. */
+export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+/**
+ * How the tests run the TypeScript source: Node with tsx's loader in the
+ * same process, as `npx v8r-demo` runs one Node process. (The `tsx` CLI
+ * runs the script in a child and, on Ctrl-C, SIGKILLs it when it has not
+ * acknowledged the signal within 30 ms, which a busy 2-core machine misses.)
+ */
+export const NODE_TSX: readonly string[] = [process.execPath, "--import", "tsx", "--conditions=source"];
+/** Deno from the npm package. */
+export const DENO = join(REPO_ROOT, "node_modules/.bin/deno");
+/** The CLI source, relative to the repository root (as the README writes it). */
+export const CLI = "packages/demo-cli/src/cli.ts";
+/** Where Linux writes the page inside its root filesystem. */
+export const STATUS_DIR = "usr/share/nginx/html";
+
+/** How a demo process ended. */
+export interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** A spawned demo. */
+export interface DemoProcess {
+  readonly child: ChildProcess;
+  /** Its root filesystem directory. */
+  readonly rootfs: string;
+  /** Everything it wrote to stdout so far. */
+  stdout(): string;
+  /** Everything it wrote to stderr so far. */
+  stderr(): string;
+  /** Resolves when the process has exited. */
+  readonly exited: Promise<Exit>;
+  /** Wait until stdout+stderr match `pattern`; rejects after `timeoutMs` with the output. */
+  waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
+  /** Whether any process of its group is still alive. */
+  groupAlive(): boolean;
+  /** Kill the whole group (cleanup). */
+  kill(): void;
+}
+
+/** Options of {@link spawnDemo}. */
+export interface SpawnOptions {
+  /** Pipe stdin (to type into the Linux console) instead of /dev/null. */
+  readonly stdin?: boolean;
+  /** The command; default {@link NODE_TSX}. */
+  readonly command?: readonly string[];
+  /** A root filesystem directory; default a new temporary one (passed as --rootfs). */
+  readonly rootfs?: string;
+}
+
+const made: string[] = [];
+// Registered while the importing test file is collected: removes its directories at its end.
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A new temporary directory, removed after the test file unless `keep`. */
+export function tempDir(prefix: string, keep = false): string {
+  const dir = mkdtempSync(join(tmpdir(), `v8r-e2e-${prefix}-`));
+  if (!keep) made.push(dir);
+  return dir;
+}
+
+/** Spawn `v8r-demo ARGS --rootfs DIR` in its own process group. */
+export function spawnDemo(args: readonly string[], options: SpawnOptions = {}): DemoProcess {
+  const rootfs = options.rootfs ?? tempDir("rootfs");
+  const [cmd, ...pre] = options.command ?? NODE_TSX;
+  const child = spawn(cmd as string, [...pre, CLI, ...args, "--rootfs", rootfs], {
+    cwd: REPO_ROOT,
+    detached: true,
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "", XDG_RUNTIME_DIR: tempDir("run") },
+    stdio: [options.stdin === true ? "pipe" : "ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  const waiters = new Set<() => void>();
+  const changed = (): void => {
+    for (const w of waiters) w();
+  };
+  child.stdout?.on("data", (d: Buffer) => ((out += d.toString()), changed()));
+  child.stderr?.on("data", (d: Buffer) => ((err += d.toString()), changed()));
+  const exited = new Promise<Exit>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  const pid = child.pid ?? -1;
+  const groupAlive = (): boolean => {
+    try {
+      process.kill(-pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const waitFor = (pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        const m = (out + err).match(pattern);
+        if (m === null) return;
+        done();
+        resolve(m);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`no ${String(pattern)} within ${timeoutMs} ms; output:\n${out}\n${err}`));
+      }, timeoutMs);
+      const done = (): void => {
+        clearTimeout(timer);
+        waiters.delete(check);
+      };
+      waiters.add(check);
+      check();
+    });
+  return {
+    child,
+    rootfs,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    waitFor,
+    groupAlive,
+    kill: () => {
+      if (groupAlive()) process.kill(-pid, "SIGKILL");
+    },
+  };
+}
+
+/** Run a demo to its end and return its output and exit code. */
+export async function runDemoToEnd(args: readonly string[], options: SpawnOptions = {}): Promise<{ exit: Exit; stdout: string; stderr: string; rootfs: string; wallMs: number }> {
+  const started = performance.now();
+  const demo = spawnDemo(args, options);
+  const exit = await demo.exited;
+  return { exit, stdout: demo.stdout(), stderr: demo.stderr(), rootfs: demo.rootfs, wallMs: performance.now() - started };
+}
+
+/** A TCP port that was free a moment ago. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+/** Whether something accepts connections on 127.0.0.1:`port`. */
+export function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("error", () => resolve(false));
+  });
+}
+
+/** The status JSON Linux wrote into `rootfs`. */
+export interface StatusJson {
+  readonly counters: { received: number; lost: number; restarts: number; malformed: number; stale: number };
+  readonly ipc: { tx: number; rt: number; ri: number; dr: number; q: number };
+  readonly boots: readonly { boot: string; firstSeq: number; lastSeq: number; samples: number }[];
+  readonly latest: { seq: number; boot: string; t: number; per: number } | null;
+  readonly history?: readonly { boot: string; seq: number; t: number; receivedMs: number }[];
+}
+
+/** Read `zephyr-status.json` (and the html) from a root filesystem. */
+export function readStatus(rootfs: string): { json: StatusJson; jsonText: string; html: string } {
+  const jsonText = readFileSync(join(rootfs, STATUS_DIR, "zephyr-status.json"), "utf8");
+  return { json: JSON.parse(jsonText) as StatusJson, jsonText, html: readFileSync(join(rootfs, STATUS_DIR, "zephyr-status.html"), "utf8") };
+}
+
+/** Poll `fn` every 50 ms until it returns a value other than `undefined`; rejects after `timeoutMs`. */
+export async function eventually<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined> | T | undefined): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (performance.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms${last === undefined ? "" : ` (last error: ${String(last)})`}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

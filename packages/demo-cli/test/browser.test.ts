@@ -1,0 +1,106 @@
+// End to end in headless Chromium (Debian's /usr/bin/chromium, driven by
+// playwright-core): a running demo's status page and dashboard render, and
+// their screenshots are saved — to a temporary directory, or to docs/images/
+// (for the README) with V8R_UPDATE_SCREENSHOTS=1. A missing browser fails.
+import { mkdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, describe, expect, it } from "vitest";
+import { type DemoProcess, eventually, freePort, readStatus, REPO_ROOT, spawnDemo, tempDir } from "./_spawn-demo.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
+const SHOTS = process.env["V8R_UPDATE_SCREENSHOTS"] === "1" ? join(REPO_ROOT, "docs/images") : tempDir("screenshots", true);
+
+/** The element's box, failing when it is missing or empty. */
+async function box(page: Page, selector: string): Promise<{ width: number; height: number }> {
+  const b = await page.locator(selector).first().boundingBox();
+  expect(b, `${selector} has no box`).not.toBeNull();
+  expect(b?.width, `${selector} width`).toBeGreaterThan(0);
+  expect(b?.height, `${selector} height`).toBeGreaterThan(0);
+  return b as { width: number; height: number };
+}
+
+describe("a running demo in headless Chromium", () => {
+  let demo: DemoProcess | undefined;
+  let browser: Browser | undefined;
+  let setup: Promise<{ browser: Browser; base: string }> | undefined;
+
+  // Started by the first test (not in a hook), so a missing browser or a demo
+  // that does not come up fails every test instead of skipping them.
+  const ready = (): Promise<{ browser: Browser; base: string }> =>
+    (setup ??= (async () => {
+      const port = await freePort();
+      const running = spawnDemo(["--port", String(port), "--period", "250"]);
+      demo = running;
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+      // enough samples for the charts to show a line
+      await eventually("20 samples on the page", 20_000, () => (readStatus(running.rootfs).json.counters.received >= 20 ? true : undefined));
+      mkdirSync(SHOTS, { recursive: true });
+      return { browser, base: `http://127.0.0.1:${port}` };
+    })());
+
+  afterAll(async () => {
+    await browser?.close();
+    demo?.kill();
+  });
+
+  it("renders the status page: cards, the CPU chart (SVG) and the counters; saves status-page.png", async () => {
+    const { browser, base } = await ready();
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, deviceScaleFactor: 1 });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(`${base}/zephyr-status.html`);
+    expect(await page.title()).toBe("Zephyr status");
+    await box(page, "svg.chart");
+    expect(await page.locator("svg.chart polyline.line").getAttribute("points")).toMatch(/^(\d+\.\d,\d+\.\d ){19,}/);
+    expect(await page.locator(".card").count()).toBeGreaterThanOrEqual(4);
+    await box(page, ".card");
+    await expect(page.locator("dl.counters").innerText()).resolves.toMatch(/Samples received\s+\d+/);
+    const file = join(SHOTS, "status-page.png");
+    await page.screenshot({ path: file, fullPage: true });
+    expect(statSync(file).size).toBeGreaterThan(10_000);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 40_000);
+
+  it("renders the dashboard: both domains, the link, the live chart and the consoles; saves dashboard.png", async () => {
+    const { browser, base } = await ready();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
+    await page.goto(`${base}/`);
+    await page.waitForFunction(() => document.querySelectorAll("#domains-body tr").length === 2, null, { timeout: 10_000 });
+    // a few SSE updates, so the messages-per-second chart has a line
+    await page.waitForFunction(() => (document.getElementById("chart-tx")?.getAttribute("points") ?? "").split(" ").length >= 8, null, { timeout: 15_000 });
+    expect(await page.textContent("#conn")).toBe("live");
+    expect(await page.textContent("#time")).toMatch(/^uptime 00:00:\d\d$/);
+    expect(await page.textContent("#sample")).toMatch(/^v +1\nseq +\d+\nboot +[0-9a-f]{8}\n/);
+    const rows = await page.locator("#domains-body tr").allInnerTexts();
+    expect(rows[0]).toMatch(/zephyr[\s\S]*running/);
+    expect(rows[1]).toMatch(/linux[\s\S]*running/);
+    await expect(page.getByText("zephyr", { exact: true }).first().isVisible()).resolves.toBe(true);
+    await expect(page.getByText("linux", { exact: true }).first().isVisible()).resolves.toBe(true);
+    await box(page, "#domains");
+    await box(page, "#chart");
+    await box(page, "#consoles");
+    expect(await page.textContent("#link-state")).toBe("up");
+    const file = join(SHOTS, "dashboard.png");
+    await page.screenshot({ path: file, fullPage: true });
+    expect(statSync(file).size).toBeGreaterThan(10_000);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 40_000);
+});
