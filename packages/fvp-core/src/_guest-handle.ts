@@ -2,7 +2,15 @@
 import type { GuestExit, GuestHandle } from "./executor.ts";
 import type { TraceSink } from "./trace-bus.ts";
 
-/** Host-side state of one guest; the executor supplies how to post and how to stop. */
+/** Control messages kept while nobody listens; beyond this the oldest are dropped. */
+export const MAX_UNHEARD_MESSAGES = 1024;
+
+/**
+ * Host-side state of one guest; the executor supplies how to post and how to
+ * stop. Messages the guest sends while no host listener is registered (for
+ * one, those it posts during `start()`, before the executor's `start`
+ * resolved) are kept and delivered in order to the next listener.
+ */
 export class HostGuestHandle implements GuestHandle {
   /** The guest's name. */
   readonly name: string;
@@ -11,6 +19,8 @@ export class HostGuestHandle implements GuestHandle {
   #state: "running" | "stopped" | "crashed" = "running";
   #resolve: (e: GuestExit) => void = () => {};
   readonly #listeners = new Set<(msg: unknown) => void>();
+  readonly #unheard: unknown[] = [];
+  #flushQueued = false;
   readonly #trace: TraceSink;
   /** Sends a message to the guest. */
   send: (msg: unknown) => void = () => {};
@@ -59,16 +69,35 @@ export class HostGuestHandle implements GuestHandle {
     if (this.#state === "running") this.send(msg);
   }
 
-  /** Receive the guest's control messages. */
+  /** Receive the guest's control messages; messages nobody heard yet follow in a microtask, in order. */
   onMessage(cb: (msg: unknown) => void): () => void {
     this.#listeners.add(cb);
+    if (this.#unheard.length > 0) this.#queueFlush();
     return () => {
       this.#listeners.delete(cb);
     };
   }
 
-  /** Deliver a message from the guest to the listeners. */
+  /** Deliver a message from the guest to the listeners, or keep it until there is one. */
   deliver(msg: unknown): void {
+    if (this.#listeners.size === 0 || this.#unheard.length > 0) {
+      if (this.#unheard.length >= MAX_UNHEARD_MESSAGES) this.#unheard.shift();
+      this.#unheard.push(msg);
+      if (this.#listeners.size > 0) this.#queueFlush();
+      return;
+    }
     for (const l of [...this.#listeners]) l(msg);
+  }
+
+  #queueFlush(): void {
+    if (this.#flushQueued) return;
+    this.#flushQueued = true;
+    queueMicrotask(() => {
+      this.#flushQueued = false;
+      while (this.#unheard.length > 0 && this.#listeners.size > 0) {
+        const msg = this.#unheard.shift();
+        for (const l of [...this.#listeners]) l(msg);
+      }
+    });
   }
 }

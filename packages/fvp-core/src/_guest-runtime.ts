@@ -35,7 +35,7 @@ export interface RunningGuest {
   input(bytes: Uint8Array): void;
   /** Deliver a control message from the host. */
   control(msg: unknown): void;
-  /** Cancel timers and handlers, call the image's optional `stop(ctx)`. */
+  /** Call the image's optional `stop(ctx)` and the runtime's optional `destroyContext(ctx, reason)`, then cancel timers and handlers. */
   stop(reason?: string): Promise<void>;
 }
 
@@ -111,6 +111,7 @@ function guestClock(base: Clock, scope: GuestScope): Clock {
     kind: base.kind,
     now: () => base.now(),
     hold: (work) => base.hold(work),
+    background: (work) => base.background(work),
     setTimeout(cb, ms) {
       if (scope.dead) return INERT;
       const g = scope.guard(cb);
@@ -171,8 +172,14 @@ function guestEnv(side: GuestSide, scope: GuestScope, first: CpuHandle): GuestEn
 export async function runGuest(side: GuestSide): Promise<RunningGuest> {
   const first = side.cpus[0];
   if (!first) throw new RangeError(`${PREFIX} starting guest "${side.name}": it has no CPU`);
-  const scope = new GuestScope(first, (info) => side.crashed(info));
-  const { mod, ctx } = await load(side, guestEnv(side, scope, first));
+  let destroy = async (_reason: string): Promise<void> => {};
+  // The runtime cleans up before the host hears of the crash (a Worker is terminated then).
+  const scope = new GuestScope(first, (info) => {
+    void destroy("crashed");
+    side.crashed(info);
+  });
+  const { mod, ctx, destroyContext } = await load(side, guestEnv(side, scope, first));
+  if (destroyContext !== undefined) destroy = onceDestroy(destroyContext, ctx);
   side.starting();
   try {
     const r = first.busy(() => mod.start(ctx));
@@ -183,21 +190,42 @@ export async function runGuest(side: GuestSide): Promise<RunningGuest> {
   return {
     input: (b) => scope.inputs.forEach((cb) => cb(b)),
     control: (m) => scope.controls.forEach((cb) => cb(m)),
-    async stop() {
+    async stop(reason = "stop") {
       if (scope.dead) return;
       try {
         await mod.stop?.(ctx);
       } catch {
         // The guest is stopping anyway; a failing stop hook changes nothing.
       }
+      await destroy(reason);
       scope.shutdown();
     },
   };
 }
 
-async function load(side: GuestSide, env: GuestEnv): Promise<{ mod: GuestModule; ctx: unknown }> {
+type DestroyContext = (ctx: unknown, reason: string) => unknown;
+
+/** The runtime's `destroyContext`, called at most once; its failures are ignored (the guest is going away). */
+function onceDestroy(fn: DestroyContext, ctx: unknown): (reason: string) => Promise<void> {
+  let called = false;
+  return async (reason) => {
+    if (called) return;
+    called = true;
+    try {
+      await fn(ctx, reason);
+    } catch {
+      // Nothing left to report it to: the guest is stopped or crashed already.
+    }
+  };
+}
+
+async function load(side: GuestSide, env: GuestEnv): Promise<{ mod: GuestModule; ctx: unknown; destroyContext?: DestroyContext }> {
   const what = (u: string): string => `${PREFIX} starting guest "${side.name}": loading ${u}`;
   let ctx: unknown;
+  let destroyContext: DestroyContext | undefined;
+  // Load the image while the runtime loads and builds ctx; its failure is reported after the runtime's.
+  const image = importOrThrow(side, side.image);
+  image.catch(() => {});
   if (side.runtime) {
     const rt = await importOrThrow(side, side.runtime);
     const create = rt["createContext"];
@@ -207,13 +235,15 @@ async function load(side: GuestSide, env: GuestEnv): Promise<{ mod: GuestModule;
     } catch (e) {
       throw new GuestError(GuestErrorCode.LOAD_FAILED, side.name, `${what(side.runtime)}: createContext failed: ${describeError(e).error}`, { cause: e });
     }
+    const destroy = rt["destroyContext"];
+    if (typeof destroy === "function") destroyContext = destroy as DestroyContext;
   } else {
     const fields = side.init !== null && typeof side.init === "object" ? side.init : {};
     ctx = { ...fields, ...env, init: side.init };
   }
-  const mod = await importOrThrow(side, side.image);
+  const mod = await image;
   if (typeof mod["start"] !== "function") throw new GuestError(GuestErrorCode.LOAD_FAILED, side.name, `${what(side.image)}: it exports no start function`);
-  return { mod: mod as unknown as GuestModule, ctx };
+  return { mod: mod as unknown as GuestModule, ctx, ...(destroyContext === undefined ? {} : { destroyContext }) };
 }
 
 async function importOrThrow(side: GuestSide, url: string): Promise<Record<string, unknown>> {

@@ -24,6 +24,15 @@ export interface Clock {
    * returns `work` unchanged.
    */
   hold<T>(work: Promise<T>): Promise<T>;
+  /**
+   * Mark real work that takes no simulated time and that the simulation
+   * never waits for (writing a file the guest only publishes): a virtual
+   * clock keeps firing timers while it is pending, but a run
+   * (`VirtualClock.run`) does not end before it settled, so what the work
+   * leaves behind is complete when the run returns. A real clock returns
+   * `work` unchanged.
+   */
+  background<T>(work: Promise<T>): Promise<T>;
   /** `"real"` for wall-clock time, `"virtual"` for discrete-event time. */
   readonly kind: "real" | "virtual";
 }

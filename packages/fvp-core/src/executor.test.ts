@@ -155,6 +155,37 @@ describe.each(executors)("executor conformance: $name", ({ make }) => {
     expect((err as Error).message).toMatch(/exports no start function/);
   });
 
+  it("keeps control messages posted during start() for the first listener, in order", async () => {
+    const p = boot();
+    const g = await p.startGuest({ name: "early", image: fixture("early-poster"), cpus: [0] });
+    const got: unknown[] = [];
+    g.onMessage((m) => got.push(m));
+    await until(() => got.length >= 3);
+    expect(got).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+  });
+
+  it("calls the runtime's destroyContext once when the guest stops, while its console still works", async () => {
+    const p = boot();
+    const sink = new MemorySink();
+    p.uart(0).attach(sink);
+    const flags = new Int32Array(new SharedArrayBuffer(8));
+    const g = await p.startGuest({ name: "rt", image: fixture("echo-guest"), runtime: fixture("counting-runtime"), cpus: [0], init: { flags } });
+    await g.stop("test done");
+    await g.stop("again");
+    expect(Array.from(flags)).toEqual([1, 1]);
+    await until(() => sink.lines.includes("destroyContext(test done)"));
+  });
+
+  it("calls the runtime's destroyContext with \"crashed\" when the guest crashes", async () => {
+    const p = boot();
+    const flags = new Int32Array(new SharedArrayBuffer(8));
+    const g = await p.startGuest({ name: "rc", image: fixture("echo-guest"), runtime: fixture("counting-runtime"), cpus: [0], init: { flags } });
+    g.post({ op: "throw", message: "boom" });
+    expect((await g.exited).state).toBe("crashed");
+    await until(() => Atomics.load(flags, 0) === 1);
+    expect(Atomics.load(flags, 1)).toBe(2);
+  });
+
   it("stop() runs the guest's stop hook, ends it and publishes guest-stopped", async () => {
     const p = boot();
     const sink = new MemorySink();

@@ -10,7 +10,14 @@ export interface GuestSpec {
   name: string;
   /** Absolute URL of the image module, e.g. `new URL("./guest.ts", import.meta.url)`. */
   image: string | URL;
-  /** Optional module exporting `createContext(init, env)`; without it `ctx` is `env` plus the fields of `init` (and `ctx.init`). */
+  /**
+   * Optional module exporting `createContext(init, env)`, and optionally
+   * `destroyContext(ctx, reason)`, called once when the guest stops (after
+   * the image's `stop(ctx)`, reason as given to `stop`) or crashes (reason
+   * `"crashed"`; in a Worker, which is terminated then, only its synchronous
+   * part is sure to run). Without it `ctx` is `env` plus the fields of
+   * `init` (and `ctx.init`).
+   */
   runtime?: string | URL;
   /** Structured-cloneable data for the guest: descriptors (windows, with their SharedArrayBuffer), numbers, strings. */
   init?: unknown;

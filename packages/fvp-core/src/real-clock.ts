@@ -43,6 +43,11 @@ export class RealClock implements Clock {
     return work;
   }
 
+  /** Nothing to wait for on real time: returns `work` unchanged. */
+  background<T>(work: Promise<T>): Promise<T> {
+    return work;
+  }
+
   /** Run `cb` once after `delayMs`. */
   setTimeout(cb: () => void, delayMs: number): TimerHandle {
     checkCallback(cb);

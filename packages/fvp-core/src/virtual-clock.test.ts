@@ -151,6 +151,48 @@ describe("VirtualClock", () => {
     expect(clock.held()).toBe(0);
   });
 
+  it("run() keeps firing timers while background work is pending and returns only once it settled", async () => {
+    const clock = new VirtualClock();
+    const ticks: number[] = [];
+    clock.setInterval(() => ticks.push(clock.now()), 10);
+    let finish: () => void = () => {};
+    let done = false;
+    const work = clock.background(new Promise<void>((r) => (finish = r)).then(() => void (done = true)));
+    const running = clock.run(30);
+    let returned = false;
+    void running.then(() => (returned = true));
+    for (let i = 0; i < 20; i++) await new Promise((r) => setTimeout(r, 0));
+    expect(ticks).toEqual([10, 20, 30]);
+    expect(returned).toBe(false);
+    expect(clock.backgroundPending()).toBe(1);
+    finish();
+    await running;
+    expect(done).toBe(true);
+    expect(clock.backgroundPending()).toBe(0);
+    expect(clock.now()).toBe(30);
+    await work;
+  });
+
+  it("run() fires a timer that settling background work sets within the run", async () => {
+    const clock = new VirtualClock();
+    const seen: string[] = [];
+    let finish: () => void = () => {};
+    void clock.background(new Promise<void>((r) => (finish = r))).then(() => void clock.setTimeout(() => seen.push(`late@${clock.now()}`), 5));
+    const running = clock.run(100);
+    await new Promise((r) => setTimeout(r, 0));
+    finish();
+    await running;
+    expect(seen).toEqual(["late@5"]);
+    expect(clock.now()).toBe(100);
+  });
+
+  it("background() returns the work itself and forgets it when it rejects", async () => {
+    const clock = new VirtualClock();
+    await expect(clock.background(Promise.reject(new Error("disk full")))).rejects.toThrow("disk full");
+    await clock.run(5);
+    expect(clock.backgroundPending()).toBe(0);
+  });
+
   it("hold() returns the work itself and releases the clock when it rejects", async () => {
     const clock = new VirtualClock();
     const failing = Promise.reject(new Error("no such module"));

@@ -39,6 +39,7 @@ export class VirtualClock implements Clock {
   readonly kind = "virtual" as const;
   readonly #queue = new TimerQueue();
   readonly #held = new Set<Promise<void>>();
+  readonly #background = new Set<Promise<void>>();
   #now: number;
 
   /** Create a clock at `opts.start` ms (default 0). */
@@ -73,17 +74,30 @@ export class VirtualClock implements Clock {
    * Returns `work` itself.
    */
   hold<T>(work: Promise<T>): Promise<T> {
-    const settled: Promise<void> = work.then(
-      () => void this.#held.delete(settled),
-      () => void this.#held.delete(settled),
-    );
-    this.#held.add(settled);
+    track(this.#held, work);
     return work;
   }
 
   /** Number of pieces of held work still pending (see {@link VirtualClock.hold}). */
   held(): number {
     return this.#held.size;
+  }
+
+  /**
+   * Mark real work the simulation does not wait for (a file write):
+   * {@link VirtualClock.run} keeps firing timers while it is pending and
+   * waits for it only before it returns. Its continuations should not feed
+   * back into the simulation (they run at no particular simulated time).
+   * Returns `work` itself.
+   */
+  background<T>(work: Promise<T>): Promise<T> {
+    track(this.#background, work);
+    return work;
+  }
+
+  /** Number of pieces of background work still pending (see {@link VirtualClock.background}). */
+  backgroundPending(): number {
+    return this.#background.size;
   }
 
   /** Number of active timers. */
@@ -125,8 +139,9 @@ export class VirtualClock implements Clock {
    * Drive the clock up to `untilMs`, letting every promise continuation run
    * between two firings (it yields a macrotask after each one), so async
    * guest code such as `await sleep(10)` loops proceeds deterministically,
-   * and waiting for any work marked with {@link VirtualClock.hold}.
-   * Resolves with the time set to `untilMs`.
+   * waiting for any work marked with {@link VirtualClock.hold} before the
+   * next firing and for work marked with {@link VirtualClock.background}
+   * before it returns. Resolves with the time set to `untilMs`.
    */
   async run(untilMs: number, limits: { maxSteps?: number } = {}): Promise<void> {
     if (Number.isNaN(untilMs)) throw new RangeError(`${PREFIX} running the VirtualClock: target time is NaN`);
@@ -134,25 +149,28 @@ export class VirtualClock implements Clock {
     const y = createYielder();
     try {
       await y.next();
-      for (let steps = 0; steps < maxSteps; steps++) {
-        await this.#waitForHeld(y);
+      let steps = 0;
+      for (;;) {
+        if (this.#held.size > 0) await drain(this.#held, y);
         const next = this.#queue.peek();
-        if (!next || next.at > untilMs) break;
-        this.#fire(next);
-        await y.next();
+        if (steps < maxSteps && next && next.at <= untilMs) {
+          this.#fire(next);
+          steps++;
+          await y.next();
+        } else if (steps < maxSteps && this.#background.size > 0) {
+          // Settling background work may set a timer that is still due in this run.
+          await Promise.race(this.#background);
+          await y.next();
+        } else break;
       }
-      await this.#waitForHeld(y);
+      while (this.#held.size > 0 || this.#background.size > 0) {
+        await drain(this.#held, y);
+        await drain(this.#background, y);
+      }
       if (untilMs > this.#now) this.#now = untilMs;
       await y.next();
     } finally {
       y.close();
-    }
-  }
-
-  async #waitForHeld(y: { next(): Promise<void> }): Promise<void> {
-    while (this.#held.size > 0) {
-      await Promise.race(this.#held);
-      await y.next();
     }
   }
 
@@ -162,6 +180,23 @@ export class VirtualClock implements Clock {
     if (t.period > 0) this.#queue.reinsert(t, t.at + t.period);
     else t.active = false;
     t.cb();
+  }
+}
+
+/** Keep `work` in `set` until it settles (either way). */
+function track(set: Set<Promise<void>>, work: Promise<unknown>): void {
+  const settled: Promise<void> = work.then(
+    () => void set.delete(settled),
+    () => void set.delete(settled),
+  );
+  set.add(settled);
+}
+
+/** Wait until `set` is empty, letting continuations run after each settlement. */
+async function drain(set: Set<Promise<void>>, y: { next(): Promise<void> }): Promise<void> {
+  while (set.size > 0) {
+    await Promise.race(set);
+    await y.next();
   }
 }
 

@@ -6,13 +6,20 @@
 export class CoalescingWriter {
   readonly #write: () => Promise<void>;
   readonly #onError: (err: unknown) => void;
+  readonly #schedule: ((next: () => void) => void) | undefined;
   #running: Promise<void> | undefined;
   #dirty = false;
 
-  /** Wrap `write`; its failures go to `onError` and never stop later writes. */
-  constructor(write: () => Promise<void>, onError: (err: unknown) => void) {
+  /**
+   * Wrap `write`; its failures go to `onError` and never stop later writes.
+   * With `schedule`, the write that merges requests made during a write is
+   * started through it (e.g. a guest timer, which never fires once the guest
+   * is gone, so a dead guest writes nothing more); without it, at once.
+   */
+  constructor(write: () => Promise<void>, onError: (err: unknown) => void, schedule?: (next: () => void) => void) {
     this.#write = write;
     this.#onError = onError;
+    this.#schedule = schedule;
   }
 
   /** Ask for a write. */
@@ -30,14 +37,17 @@ export class CoalescingWriter {
   }
 
   async #loop(): Promise<void> {
-    do {
+    for (;;) {
       this.#dirty = false;
       try {
         await this.#write();
       } catch (err) {
         this.#onError(err);
       }
-    } while (this.#dirty);
+      if (!this.#dirty) break;
+      const schedule = this.#schedule;
+      if (schedule !== undefined) await new Promise<void>((resolve) => schedule(resolve));
+    }
     this.#running = undefined;
   }
 }

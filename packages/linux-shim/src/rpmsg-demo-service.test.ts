@@ -291,6 +291,30 @@ describe("RpmsgDemoService reporting", () => {
     expect(pair.b.output()).toContain("rpmsg-remote: writing the status page failed: disk full");
   });
 
+  it("lets virtual time run on while a page write is slow, and a run ends with the newest state written as of its sample", async () => {
+    const pair = createFakePair({ ports: [0xa] });
+    const rootfs = new MemoryRootFs();
+    const linux = await bootLinux(pair.b.ctx, { shell: false, rootfs });
+    const write = rootfs.writeFile.bind(rootfs);
+    rootfs.writeFile = async (path, data) => {
+      await new Promise((r) => setTimeout(r, 40)); // a slow disk, in real time
+      return write(path, data);
+    };
+    const svc = await RpmsgDemoService.start({ linux, openamp: await openamp() });
+    const host = await ScriptedHost.create(pair.a);
+    await pair.clock.run(100);
+    let seq = 0;
+    pair.clock.setInterval(() => host.sendSample(seq++), 1000);
+    const before = svc.counters.published;
+    await pair.clock.run(10_500);
+    expect(svc.counters.samples).toBe(10);
+    expect(svc.counters.published - before).toBeLessThan(10);
+    const json = JSON.parse(await rootfs.readText("/usr/share/nginx/html/zephyr-status.json")) as { counters: { received: number } };
+    expect(json.counters.received).toBe(10);
+    // Rendered as of the last sample (at 10 100 ms), not as of when the slow write began.
+    expect(await rootfs.readText("/usr/share/nginx/html/zephyr-status.html")).toContain("0.0 s ago");
+  });
+
   it("writes the files once more after a burst instead of once per sample", async () => {
     const { svc, host, step, linux } = await setup();
     const before = svc.counters.published;

@@ -122,6 +122,8 @@ export class RpmsgDemoService {
   /** Polls with DRIVER_OK but no usable link before re-creating the device; doubles after each re-creation (at most 64). */
   #stuckLimit = 4;
   #recreating = false;
+  /** Linux time of the latest publish request: the time the page is rendered "as of". */
+  #publishAt = 0;
 
   private constructor(opts: RpmsgDemoServiceOptions, openamp: OpenAmp, shm: XenSharedMemory, file: EvtchnFile, port: number) {
     this.#opts = opts;
@@ -132,16 +134,24 @@ export class RpmsgDemoService {
     const { linux } = opts;
     this.#log = opts.log ?? ((line) => linux.shell.notice(`rpmsg-remote: ${line}\n`));
     this.history = opts.history ?? new StatusHistory();
-    const publisher = opts.publisher === null ? null : (opts.publisher ?? new StatusPublisher(linux.rootfs, { now: () => linux.ctx.clock.now() }));
+    this.#publishAt = linux.ctx.clock.now();
+    // The page shows the state as of the latest request (every history change
+    // requests a write at once), so what a write renders does not depend on
+    // when the host got round to it.
+    const publisher = opts.publisher === null ? null : (opts.publisher ?? new StatusPublisher(linux.rootfs, { now: () => this.#publishAt }));
     this.publisher = publisher;
     this.#writer = publisher
       ? new CoalescingWriter(
-          // Writing takes real time only: a virtual clock waits for it.
-          () => linux.ctx.clock.hold(publisher.publish(this.history)),
+          // Writing takes real time only and nothing in the system waits for
+          // it: a virtual clock runs on (requests made meanwhile merge into
+          // one more write) and waits for the last write before a run ends.
+          () => linux.ctx.clock.background(publisher.publish(this.history)),
           (err) => {
             this.#counters.publishErrors++;
             if (this.#counters.publishErrors <= 3) this.#log(`writing the status page failed: ${err instanceof Error ? err.message : String(err)}`);
           },
+          // Merged writes start from a guest timer: a crashed Linux leaves no write behind that could land after its successor's.
+          (next) => void linux.ctx.clock.setTimeout(next, 0),
         )
       : undefined;
     this.layout = staticVringsLayout({ shmSize: shm.window.size, bufferSize: opts.bufferSize ?? 512 });
@@ -213,7 +223,7 @@ export class RpmsgDemoService {
     this.#link = undefined;
     this.#file.close();
     this.history.setLinkState("stopped");
-    this.#writer?.request();
+    this.#requestPublish();
     await this.flush();
   }
 
@@ -380,6 +390,11 @@ export class RpmsgDemoService {
   }
 
   #publish(): void {
+    this.#requestPublish();
+  }
+
+  #requestPublish(): void {
+    this.#publishAt = this.#opts.linux.ctx.clock.now();
     this.#writer?.request();
   }
 

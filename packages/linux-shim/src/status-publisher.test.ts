@@ -76,6 +76,30 @@ describe("StatusPublisher", () => {
     expect(publisher.published).toBe(3);
   });
 
+  it("lets a second publisher on the same host directory (a restarted Linux) write only after the first one's pending write", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "v8r-publish-order-"));
+    try {
+      const slow = new NodeRootFs(dir);
+      const write = slow.writeFile.bind(slow);
+      slow.writeFile = async (path, data) => {
+        await new Promise((r) => setTimeout(r, 30));
+        return write(path, data);
+      };
+      const histories = [1, 2].map((n) => {
+        const h = new StatusHistory();
+        for (let i = 0; i < n; i++) h.add(sample(i), i);
+        return h;
+      });
+      const old = new StatusPublisher(slow).publish(histories[0] as StatusHistory);
+      const next = new StatusPublisher(new NodeRootFs(dir)).publish(histories[1] as StatusHistory);
+      await Promise.all([old, next]);
+      const fs = new NodeRootFs(dir);
+      expect(JSON.parse(await fs.readText(`${DIR}/zephyr-status.json`)).counters.received).toBe(2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("rejects a file name with a slash", () => {
     expect(() => new StatusPublisher(new MemoryRootFs(), { htmlName: "../x.html" })).toThrow(TypeError);
   });

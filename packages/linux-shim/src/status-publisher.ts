@@ -100,10 +100,23 @@ export class StatusPublisher {
     return this.#published;
   }
 
-  /** Render both files from `history` and replace them atomically. */
+  /**
+   * Render both files from `history` and replace them atomically. Publishes
+   * to the same host files from any publisher of this thread (a restarted
+   * Linux and its previous instance) run in the order they were asked for.
+   */
   publish(history: StatusHistory): Promise<void> {
-    const run = this.#queue.then(() => this.#write(history));
-    this.#queue = run.catch(() => undefined);
+    const key = sharedKey(this.#fs, this.htmlPath);
+    const before = key === undefined ? this.#queue : (chains.get(key) ?? this.#queue);
+    const run = before.then(() => this.#write(history));
+    const tail = run.catch(() => undefined);
+    this.#queue = tail;
+    if (key !== undefined) {
+      chains.set(key, tail);
+      void tail.then(() => {
+        if (chains.get(key) === tail) chains.delete(key);
+      });
+    }
     return run;
   }
 
@@ -117,6 +130,15 @@ export class StatusPublisher {
     await writeFileAtomic(this.#fs, this.jsonPath, renderStatusJson(history));
     this.#published++;
   }
+}
+
+/** The pending publish to each host file, shared by every publisher of this thread. */
+const chains = new Map<string, Promise<void>>();
+
+/** The host path `path` of `fs` maps to, when `fs` is backed by host files (NodeRootFs), else undefined. */
+function sharedKey(fs: RootFs, path: string): string | undefined {
+  const hostPath = (fs as { hostPath?: unknown }).hostPath;
+  return typeof hostPath === "function" ? String((hostPath as (p: string) => unknown).call(fs, path)) : undefined;
 }
 
 function fileName(name: string): string {

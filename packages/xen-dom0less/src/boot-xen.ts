@@ -96,10 +96,7 @@ export async function bootXen(platform: Platform, config: Dom0lessConfig, option
   try {
     if (options.faults !== undefined) checkFaultPlan(options.faults, target);
     for (const line of bootLogLines(platform, config, plan)) log(line);
-    for (const d of domains) {
-      log(`Starting d${d.domid} (${d.name})`);
-      await createDomain(d);
-    }
+    await startDomains(domains, mode, log);
   } catch (e) {
     await xen.shutdown();
     throw e;
@@ -108,6 +105,26 @@ export async function bootXen(platform: Platform, config: Dom0lessConfig, option
   for (const line of bootDoneLines(plan)) log(line);
   if (platform.trace.active) platform.trace.emit({ type: "xen-booted", domains: domains.map((d) => d.name), atMs: platform.clock.now() });
   return xen;
+}
+
+/**
+ * Start every domain. Inline, one after the other (a deterministic order);
+ * in Workers, all at once, as Xen unpauses all dom0less domains together at
+ * the end of boot, so their threads load in parallel. Fails with the first
+ * domain that failed, once every start has settled.
+ */
+async function startDomains(domains: readonly Domain[], mode: "inline" | "worker", log: (line: string) => void): Promise<void> {
+  if (mode === "inline") {
+    for (const d of domains) {
+      log(`Starting d${d.domid} (${d.name})`);
+      await createDomain(d);
+    }
+    return;
+  }
+  for (const d of domains) log(`Starting d${d.domid} (${d.name})`);
+  const settled = await Promise.allSettled(domains.map((d) => createDomain(d)));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed !== undefined) throw failed.reason;
 }
 
 async function createDomain(d: Domain): Promise<void> {

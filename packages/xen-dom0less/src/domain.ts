@@ -196,8 +196,6 @@ export class Domain {
       if ((m as { xen?: unknown } | null)?.xen === "shutdown") this.#onShutdownRequest(handle);
     });
     void handle.exited.then((exit) => this.#onExit(handle, exit));
-    // A shutdown requested during start() may have been posted before we listened.
-    if (Atomics.load(this.#s, Word.SHUTDOWN) !== ShutdownCode.NONE) this.#onShutdownRequest(handle);
   }
 
   async #stopInstance(reason: string): Promise<void> {

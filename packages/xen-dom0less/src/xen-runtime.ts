@@ -131,6 +131,7 @@ function gatedClock(base: Clock, vcpu: Vcpu): Clock {
     kind: base.kind,
     now: () => base.now(),
     hold: (work) => base.hold(work),
+    background: (work) => base.background(work),
     setTimeout: (cb, ms): TimerHandle => base.setTimeout(gate(cb), ms),
     setInterval: (cb, ms): TimerHandle => {
       let held = false;
