@@ -89,10 +89,11 @@ describe("RpmsgDemoService samples", () => {
   });
 
   it("rejects a sample over 496 bytes as oversize", async () => {
+    // Both sides agree on 1040-byte buffers, so the link carries it; the protocol does not.
     const pair = createFakePair({ ports: [0xa] });
     const linux = await bootLinux(pair.b.ctx, { shell: false });
-    const svc = await RpmsgDemoService.start({ linux, openamp: await openamp() });
-    const host = await ScriptedHost.create(pair.a, { h2rBufferSize: 1040 });
+    const svc = await RpmsgDemoService.start({ linux, openamp: await openamp(), bufferSize: 1040 });
+    const host = await ScriptedHost.create(pair.a, { bufferSize: 1040 });
     await pair.clock.run(100);
     host.sendRaw(JSON.stringify({ v: 1, seq: 0, boot: "1a2b3c4d", t: 1, pad: "x".repeat(600) }));
     host.sendSample(1);

@@ -21,8 +21,8 @@ const dec = new TextDecoder();
 export interface ScriptedHostOptions {
   readonly shmId?: string;
   readonly port?: number;
-  /** Buffer size host -> remote (header included); default 512. */
-  readonly h2rBufferSize?: number;
+  /** Buffer size of the static-vrings layout, both directions (header included); default 512. */
+  readonly bufferSize?: number;
   /** Do not answer rpmsg-ctrl commands. */
   readonly silentCtrl?: boolean;
   /** Kick the remote right after (re-)initialising (default true); without it the remote must poll. */
@@ -67,7 +67,7 @@ export class ScriptedHost {
   async #init(): Promise<void> {
     const { ctx } = this.#domain;
     const window = ctx.mapSharedMemory(this.#opts.shmId ?? "rpmsg-shm");
-    const layout = staticVringsLayout({ shmSize: window.size });
+    const layout = staticVringsLayout({ shmSize: window.size, bufferSize: this.#opts.bufferSize ?? 512 });
     this.endpoints.clear();
     this.bound.clear();
     this.device = await (await openamp()).createRpmsgDevice({
@@ -75,7 +75,6 @@ export class ScriptedHost {
       layout,
       shm: { buffer: window.buffer, offset: window.byteOffset, length: window.size },
       physBase: window.base,
-      bufferSizes: { hostToRemote: this.#opts.h2rBufferSize ?? 512 },
       notify: () => ctx.evtchn.send(this.#port),
       clock: { now: () => ctx.clock.now(), sleep: (ms) => new Promise<void>((r) => void ctx.clock.setTimeout(r, ms)) },
       onNameService: (name, addr) => {

@@ -32,7 +32,6 @@ V8R_IMPORT(v8r_shm, block_write) void v8r_shm_block_write(uint32_t off, const vo
 V8R_IMPORT(v8r_shm, block_set) void v8r_shm_block_set(uint32_t off, uint32_t value, uint32_t len);
 
 V8R_IMPORT(v8r_env, log) void v8r_env_log(int level, const char *msg, uint32_t len);
-V8R_IMPORT(v8r_env, now_us) double v8r_env_now_us(void);
 V8R_IMPORT(v8r_env, sleep_us) void v8r_env_sleep_us(uint32_t usec);
 
 #endif

@@ -38,6 +38,10 @@ int rpmsg_virtio_v8r_tx_tag(struct rpmsg_virtio_device *rvdev, unsigned long pay
 /** Hand a received buffer back to the peer (after the callback, or on release). */
 void rpmsg_virtio_v8r_return_rx(struct rpmsg_virtio_device *rvdev, uint32_t k);
 void rpmsg_virtio_v8r_rx_callback(struct virtqueue *vq);
+/** Slot k of a bounce area of n slots of `slot` bytes in linear memory (allocated on first use), or NULL. */
+unsigned char *rpmsg_virtio_v8r_bounce(unsigned char **area, unsigned int n, uint32_t slot, uint32_t k);
+/** Index of the slot p points at in a bounce area of n slots, or -1. */
+int rpmsg_virtio_v8r_bounce_index(const unsigned char *area, unsigned int n, uint32_t slot, const void *p);
 void rpmsg_virtio_v8r_set_ops(struct rpmsg_device *rdev);
 /** Index (into v8r_rx_held) of the buffer whose callback is running, or -1. */
 extern int rpmsg_virtio_v8r_current_rx;

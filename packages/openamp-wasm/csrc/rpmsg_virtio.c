@@ -197,6 +197,12 @@ int rpmsg_virtio_v8r_init(struct rpmsg_virtio_device *rvdev, struct virtio_devic
 		/* A restarted remote resumes where the rings are (0 after a host init). */
 		adopt_ring_position(rvdev->rvq);
 		adopt_ring_position(rvdev->svq);
+		/* The host's buffers must not cover either ring; the remote writes into its send buffers. */
+		struct virtqueue *vqs[2] = { rvdev->rvq, rvdev->svq };
+		for (int i = 0; i < 2; i++)
+			for (int j = 0; j < 2; j++)
+				virtqueue_v8r_keep(vqs[i], vqs[j]->vq_ring.desc, virtqueue_v8r_ring_bytes(vqs[j]));
+		rvdev->svq->vq_v8r_need_write = 1;
 	}
 	if (!ret) {
 		virtqueue_disable_cb(rvdev->svq);
@@ -244,20 +250,39 @@ void rpmsg_deinit_vdev(struct rpmsg_virtio_device *rvdev)
 	rvdev->vdev = NULL;
 }
 
+/* The first endpoint a peer reset still has to unbind, or NULL. */
+static struct rpmsg_endpoint *next_to_unbind(struct rpmsg_device *rdev)
+{
+	struct metal_list *node;
+	metal_list_for_each(&rdev->endpoints, node) {
+		struct rpmsg_endpoint *ept = metal_container_of(node, struct rpmsg_endpoint, node);
+		if (ept != &rdev->ns_ept && !ept->v8r_fixed_dest && ept->dest_addr != RPMSG_ADDR_ANY)
+			return ept;
+	}
+	return NULL;
+}
+
 void rpmsg_virtio_v8r_peer_reset(struct rpmsg_virtio_device *rvdev)
 {
 	virtqueue_v8r_reset(rvdev->rvq);
 	virtqueue_v8r_reset(rvdev->svq);
 	memset(rvdev->v8r_rx_held, 0, rvdev->rvq->vq_nentries);
 	struct rpmsg_device *rdev = &rvdev->rdev;
-	struct metal_list *node, *next;
-	for (node = rdev->endpoints.next; node != &rdev->endpoints; node = next) {
-		next = node->next;
+	struct metal_list *node;
+	metal_list_for_each(&rdev->endpoints, node) {
 		struct rpmsg_endpoint *ept = metal_container_of(node, struct rpmsg_endpoint, node);
-		if (ept == &rdev->ns_ept || ept->v8r_fixed_dest)
-			continue;
-		ept->v8r_ns_pending = ept->name[0] && rdev->support_ns;
-		rpmsg_v8r_set_dest(ept, RPMSG_ADDR_ANY); /* may destroy ept */
+		if (ept != &rdev->ns_ept && !ept->v8r_fixed_dest)
+			ept->v8r_ns_pending = ept->name[0] && rdev->support_ns;
+	}
+	/*
+	 * The bind hook may destroy any endpoint or tear the device down, so no
+	 * list position is kept across it: every round starts from the head.
+	 */
+	for (unsigned int guard = 0; guard < 65536u && rvdev->rvq; guard++) {
+		struct rpmsg_endpoint *ept = next_to_unbind(rdev);
+		if (!ept)
+			break;
+		rpmsg_v8r_set_dest(ept, RPMSG_ADDR_ANY);
 	}
 }
 

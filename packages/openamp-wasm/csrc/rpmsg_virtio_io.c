@@ -198,28 +198,35 @@ static int op_send_offchannel_raw(struct rpmsg_device *rdev, uint32_t src, uint3
 	return rpmsg_virtio_v8r_publish_tx(rvdev, tag, src, dst, (uint32_t)len);
 }
 
+unsigned char *rpmsg_virtio_v8r_bounce(unsigned char **area, unsigned int n, uint32_t slot, uint32_t k)
+{
+	if (!*area) {
+		*area = metal_allocate_memory(n * slot);
+		if (!*area)
+			return NULL;
+	}
+	return *area + (size_t)k * slot;
+}
+
+int rpmsg_virtio_v8r_bounce_index(const unsigned char *area, unsigned int n, uint32_t slot, const void *p)
+{
+	if (!area || !slot || (const unsigned char *)p < area)
+		return -1;
+	size_t d = (size_t)((const unsigned char *)p - area);
+	if (d % slot || d / slot >= n)
+		return -1;
+	return (int)(d / slot);
+}
+
 /* Lent TX payload buffers for C callers live in linear memory, one slot per tag. */
 static unsigned char *tx_bounce(struct rpmsg_virtio_device *rvdev, uint32_t tag)
 {
-	uint32_t slot = v8r_bounce_slot(rvdev);
-	if (!rvdev->v8r_tx_bounce) {
-		rvdev->v8r_tx_bounce = metal_allocate_memory(rvdev->svq->vq_nentries * slot);
-		if (!rvdev->v8r_tx_bounce)
-			return NULL;
-	}
-	return rvdev->v8r_tx_bounce + (size_t)tag * slot;
+	return rpmsg_virtio_v8r_bounce(&rvdev->v8r_tx_bounce, rvdev->svq->vq_nentries, v8r_bounce_slot(rvdev), tag);
 }
 
 static int bounce_tag(struct rpmsg_virtio_device *rvdev, const void *p)
 {
-	uint32_t slot = v8r_bounce_slot(rvdev);
-	const unsigned char *b = rvdev->v8r_tx_bounce;
-	if (!b || !slot || (const unsigned char *)p < b)
-		return -1;
-	size_t d = (size_t)((const unsigned char *)p - b);
-	if (d % slot || d / slot >= rvdev->svq->vq_nentries)
-		return -1;
-	return (int)(d / slot);
+	return rpmsg_virtio_v8r_bounce_index(rvdev->v8r_tx_bounce, rvdev->svq->vq_nentries, v8r_bounce_slot(rvdev), p);
 }
 
 static void *op_get_tx_payload_buffer(struct rpmsg_device *rdev, uint32_t *len, int wait)
@@ -243,7 +250,9 @@ static int op_send_offchannel_nocopy(struct rpmsg_device *rdev, uint32_t src, ui
 {
 	struct rpmsg_virtio_device *rvdev = v8r_to_rvdev(rdev);
 	int tag = bounce_tag(rvdev, data);
-	if (tag < 0 || !tag_ok(rvdev, (uint32_t)tag) || (uint32_t)len > v8r_bounce_slot(rvdev))
+	/* the bounce slot may be larger than the shared buffer behind this tag */
+	if (tag < 0 || len < 0 || !tag_ok(rvdev, (uint32_t)tag) || (uint32_t)len > v8r_bounce_slot(rvdev) ||
+	    (uint32_t)len > tag_capacity(rvdev, (uint32_t)tag))
 		return RPMSG_ERR_PARAM;
 	metal_io_block_write(rvdev->shbuf_io, tag_offset(rvdev, (uint32_t)tag) + RPMSG_HDR_SIZE, data, len);
 	return rpmsg_virtio_v8r_publish_tx(rvdev, (uint32_t)tag, src, dst, (uint32_t)len);
@@ -260,14 +269,7 @@ static int op_release_tx_buffer(struct rpmsg_device *rdev, void *txbuf)
 
 static int rx_index_of_bounce(struct rpmsg_virtio_device *rvdev, const void *p)
 {
-	uint32_t slot = v8r_bounce_slot(rvdev);
-	const unsigned char *b = rvdev->v8r_bounce;
-	if (!b || !slot || (const unsigned char *)p < b)
-		return -1;
-	size_t d = (size_t)((const unsigned char *)p - b);
-	if (d % slot || d / slot >= rvdev->rvq->vq_nentries)
-		return -1;
-	return (int)(d / slot);
+	return rpmsg_virtio_v8r_bounce_index(rvdev->v8r_bounce, rvdev->rvq->vq_nentries, v8r_bounce_slot(rvdev), p);
 }
 
 static void op_hold_rx_buffer(struct rpmsg_device *rdev, void *rxbuf)

@@ -43,13 +43,7 @@ static unsigned long take_rx(struct rpmsg_virtio_device *rvdev, uint32_t *k, uin
 
 static unsigned char *rx_bounce(struct rpmsg_virtio_device *rvdev, uint32_t k)
 {
-	uint32_t slot = v8r_bounce_slot(rvdev);
-	if (!rvdev->v8r_bounce) {
-		rvdev->v8r_bounce = metal_allocate_memory(rvdev->rvq->vq_nentries * slot);
-		if (!rvdev->v8r_bounce)
-			return NULL;
-	}
-	return rvdev->v8r_bounce + (size_t)k * slot;
+	return rpmsg_virtio_v8r_bounce(&rvdev->v8r_bounce, rvdev->rvq->vq_nentries, v8r_bounce_slot(rvdev), k);
 }
 
 static void deliver(struct rpmsg_virtio_device *rvdev, uint32_t k, unsigned long off, const struct rpmsg_v8r_hdr *h)

@@ -18,6 +18,8 @@ V8R_IMPORT(v8r_env, on_bind) void env_on_bind(uint32_t ept, uint32_t dest, uint3
 
 #define LAYOUT_STATIC 0
 #define LAYOUT_RSC 1
+/* Largest buffer: the header's u16 len must hold the whole payload. */
+#define V8R_MAX_BUF (0xffffu + RPMSG_HDR_SIZE)
 
 static struct metal_io_region g_io;
 static metal_phys_addr_t g_phys;
@@ -28,7 +30,7 @@ static struct rpmsg_virtio_device g_rvdev;
 static struct rpmsg_virtio_shm_pool g_pool[2];
 static struct rpmsg_virtio_config g_cfg;
 static int g_layout, g_inited, g_link_up;
-static unsigned long g_status_off;
+static unsigned long g_status_off, g_rsc_off, g_rsc_len;
 static uint32_t g_notifications, g_peer_resets;
 static uint32_t g_out[16];
 
@@ -84,12 +86,52 @@ static void base_io(uint32_t shm_size, double phys_base)
 	v8r_shm_io_init(&g_io, &g_phys, shm_size);
 }
 
+static int bufs_ok(uint32_t h2r, uint32_t r2h)
+{
+	return h2r > RPMSG_HDR_SIZE && r2h > RPMSG_HDR_SIZE && h2r <= V8R_MAX_BUF && r2h <= V8R_MAX_BUF;
+}
+
+static int overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return alen && blen && a < b + blen && b < a + alen;
+}
+
+/*
+ * Whether the buffers the host carves (one per descriptor of each vring) stay
+ * inside the pool and the region and clear of both vrings, the status byte and
+ * the extra range [keep, keep + keep_len) (the resource table).
+ */
+static int pool_fits(uint32_t pool_off, uint32_t pool_size, uint32_t h2r, uint32_t r2h, unsigned long keep,
+		     unsigned long keep_len)
+{
+	struct virtio_vring_info *vr = g_vdev->vrings_info;
+	uint64_t need = (uint64_t)vr[0].info.num_descs * r2h + (uint64_t)vr[1].info.num_descs * h2r;
+	if (need > pool_size || (uint64_t)pool_off + need > g_io.size)
+		return 0;
+	for (int i = 0; i < 2; i++) {
+		unsigned long off = metal_io_virt_to_offset(&g_io, vr[i].info.vaddr);
+		if (off == METAL_BAD_OFFSET ||
+		    overlaps(pool_off, need, off, vring_size(vr[i].info.num_descs, vr[i].info.align)))
+			return 0;
+	}
+	return !overlaps(pool_off, need, g_status_off, 1u) && !overlaps(pool_off, need, keep, keep_len);
+}
+
 static int try_init(void)
 {
 	int ret = rpmsg_virtio_v8r_init(&g_rvdev, g_vdev, ns_bind, &g_io, g_pool, &g_cfg, 0);
 	if (ret)
 		return ret;
 	g_rvdev.rdev.v8r_bind_hook = bind_hook;
+	if (g_vdev->role == VIRTIO_DEV_DEVICE) {
+		/* no host buffer may cover the status byte or the resource table either */
+		struct virtqueue *vqs[2] = { g_rvdev.rvq, g_rvdev.svq };
+		for (int i = 0; i < 2; i++) {
+			virtqueue_v8r_keep(vqs[i], g_status_off, 1u);
+			if (g_layout == LAYOUT_RSC)
+				virtqueue_v8r_keep(vqs[i], g_rsc_off, g_rsc_len);
+		}
+	}
 	g_inited = 1;
 	g_link_up = 1;
 	return 0;
@@ -100,8 +142,9 @@ int v8r_setup_static(uint32_t role, uint32_t shm_size, double phys_base, uint32_
 		     uint32_t pool_size, uint32_t vq0_off, uint32_t vq1_off, uint32_t num, uint32_t align,
 		     uint32_t h2r, uint32_t r2h)
 {
-	if (g_vdev || num == 0 || num > 32768u || h2r <= RPMSG_HDR_SIZE || r2h <= RPMSG_HDR_SIZE || h2r > 0x10010u ||
-	    r2h > 0x10010u || status_off >= shm_size)
+	if (g_vdev || num == 0 || num > 32768u || !bufs_ok(h2r, r2h) || status_off >= shm_size || !align ||
+	    (align & (align - 1u)) || vq0_off > shm_size || vq1_off > shm_size ||
+	    vring_size(num, align) > shm_size - vq0_off || vring_size(num, align) > shm_size - vq1_off)
 		return RPMSG_ERR_PARAM;
 	base_io(shm_size, phys_base);
 	g_layout = LAYOUT_STATIC;
@@ -120,6 +163,10 @@ int v8r_setup_static(uint32_t role, uint32_t shm_size, double phys_base, uint32_
 		g_vrings[i].info.align = align;
 	}
 	g_vdev = &g_svdev;
+	if (!pool_fits(pool_off, pool_size, h2r, r2h, status_off, 1u)) {
+		g_vdev = NULL;
+		return RPMSG_ERR_PARAM;
+	}
 	g_cfg = (struct rpmsg_virtio_config){ h2r, r2h, false };
 	if (!role) {
 		if (metal_io_read8(&g_io, status_off))
@@ -169,7 +216,7 @@ V8R_EXPORT(v8r_setup_rsc)
 int v8r_setup_rsc(uint32_t role, uint32_t shm_size, double phys_base, uint32_t rsc_off, uint32_t pool_off,
 		  uint32_t pool_size, uint32_t h2r, uint32_t r2h)
 {
-	if (g_vdev || h2r <= RPMSG_HDR_SIZE || r2h <= RPMSG_HDR_SIZE || h2r > 0x10010u || r2h > 0x10010u)
+	if (g_vdev || !bufs_ok(h2r, r2h))
 		return RPMSG_ERR_PARAM;
 	base_io(shm_size, phys_base);
 	g_layout = LAYOUT_RSC;
@@ -177,6 +224,8 @@ int v8r_setup_rsc(uint32_t role, uint32_t shm_size, double phys_base, uint32_t r
 	if (vdev_off == METAL_BAD_OFFSET)
 		return RPMSG_ERR_PARAM;
 	g_status_off = vdev_off + RSC_VDEV_STATUS;
+	g_rsc_off = rsc_off;
+	g_rsc_len = vdev_off + RSC_VDEV_VRING0 + 2u * RSC_VRING_SIZE - rsc_off;
 	if (!role && metal_io_read8(&g_io, g_status_off))
 		metal_io_write8(&g_io, g_status_off, 0);
 	uint32_t vnid = metal_io_read32(&g_io, vdev_off + RSC_VDEV_NOTIFYID);
@@ -185,6 +234,8 @@ int v8r_setup_rsc(uint32_t role, uint32_t shm_size, double phys_base, uint32_t r
 	if (!g_vdev)
 		return RPMSG_ERR_PARAM;
 	int ret = init_rsc_vrings(vdev_off);
+	if (!ret && !pool_fits(pool_off, pool_size, h2r, r2h, g_rsc_off, g_rsc_len))
+		ret = RPMSG_ERR_PARAM;
 	if (ret) {
 		rproc_virtio_remove_vdev(g_vdev);
 		g_vdev = NULL;

@@ -83,13 +83,6 @@ static metal_phys_addr_t shm_offset_to_phys(struct metal_io_region *io, unsigned
 	return io->physmap[0] + offset;
 }
 
-static unsigned long shm_phys_to_offset(struct metal_io_region *io, metal_phys_addr_t phys)
-{
-	if (!io->physmap || phys < io->physmap[0] || phys - io->physmap[0] >= io->size)
-		return METAL_BAD_OFFSET;
-	return (unsigned long)(phys - io->physmap[0]);
-}
-
 const struct metal_io_ops v8r_shm_io_ops = {
 	.read = shm_read,
 	.write = shm_write,
@@ -98,7 +91,7 @@ const struct metal_io_ops v8r_shm_io_ops = {
 	.block_set = shm_block_set,
 	.close = NULL,
 	.offset_to_phys = shm_offset_to_phys,
-	.phys_to_offset = shm_phys_to_offset,
+	.phys_to_offset = NULL, /* metal_io_phys_to_offset() handles one contiguous physmap */
 };
 
 void v8r_shm_io_init(struct metal_io_region *io, metal_phys_addr_t *physbase, size_t size)

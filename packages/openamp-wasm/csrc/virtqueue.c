@@ -173,6 +173,35 @@ static void give_back_bad(struct virtqueue *vq, uint16_t head)
 	metal_io_write16_explicit(io, vq->vq_ring.used + VRING_USED_IDX, vq->vq_used_cons_idx, memory_order_release);
 }
 
+void virtqueue_v8r_keep(struct virtqueue *vq, unsigned long off, unsigned long len)
+{
+	if (vq && vq->vq_v8r_nkeep < 4u) {
+		vq->vq_v8r_keep[vq->vq_v8r_nkeep][0] = off;
+		vq->vq_v8r_keep[vq->vq_v8r_nkeep][1] = len;
+		vq->vq_v8r_nkeep++;
+	}
+}
+
+unsigned long virtqueue_v8r_ring_bytes(struct virtqueue *vq)
+{
+	return vq->vq_ring.used + VRING_USED_RING + VRING_USED_ELEM_SIZE * vq->vq_nentries + 2u - vq->vq_ring.desc;
+}
+
+/* Device: whether a buffer at [off, off + len) has the flags it needs and stays clear of the kept ranges. */
+static int buffer_allowed(struct virtqueue *vq, uint16_t flags, unsigned long off, uint32_t len)
+{
+	if (flags & (VRING_DESC_F_NEXT | VRING_DESC_F_INDIRECT))
+		return 0; /* no chains: every RPMsg buffer is one descriptor */
+	if (vq->vq_v8r_need_write && !(flags & VRING_DESC_F_WRITE))
+		return 0;
+	for (unsigned int i = 0; i < vq->vq_v8r_nkeep; i++) {
+		unsigned long k = vq->vq_v8r_keep[i][0], klen = vq->vq_v8r_keep[i][1];
+		if (klen && off < k + klen && k < off + len)
+			return 0;
+	}
+	return 1;
+}
+
 /* Device: read and validate the avail entry at vq_available_idx. 1 = good, 0 = none, -1 = bad (skip). */
 static int peek_avail(struct virtqueue *vq, uint16_t *head, unsigned long *off, uint32_t *dlen)
 {
@@ -192,8 +221,9 @@ static int peek_avail(struct virtqueue *vq, uint16_t *head, unsigned long *off, 
 	unsigned long d = desc_off(vq, *head);
 	uint64_t addr = metal_io_read64_explicit(io, d + VRING_DESC_ADDR, memory_order_relaxed);
 	*dlen = metal_io_read32_explicit(io, d + VRING_DESC_LEN, memory_order_relaxed);
+	uint16_t flags = metal_io_read16_explicit(io, d + VRING_DESC_FLAGS, memory_order_relaxed);
 	*off = metal_io_phys_to_offset(io, addr);
-	if (*off == METAL_BAD_OFFSET || *dlen == 0 || *dlen > io->size - *off)
+	if (*off == METAL_BAD_OFFSET || *dlen == 0 || *dlen > io->size - *off || !buffer_allowed(vq, flags, *off, *dlen))
 		return -2;
 	return 1;
 }

@@ -9,6 +9,7 @@
 #include <metal/sys.h>
 #include <openamp/open_amp.h>
 #include "../csrc/v8r_shm_io.h"
+#include "../csrc/_rpmsg_internal.h"
 #include "platform_native.h"
 
 #define SHM_SIZE 65536u

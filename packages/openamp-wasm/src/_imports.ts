@@ -1,3 +1,5 @@
+import type { FaultCounter } from "./_safe-accessor.ts";
+import { inRegion } from "./_shm-range.ts";
 import type { EnvHandlers } from "./_wasm-api.ts";
 import type { ShmAccessor } from "./shm.ts";
 
@@ -5,16 +7,30 @@ import type { ShmAccessor } from "./shm.ts";
  * Build the import object of one instance: "v8r_shm" over the accessor (all
  * offsets are region offsets; the accessor bounds-checks) and "v8r_env" over
  * the handlers. `memory()` returns the instance's memory once it exists.
+ * Block accesses outside the region, or whose view throws, are counted in
+ * `faults` and skipped; no import throws. `shm` must not throw either (wrap
+ * caller-supplied accessors with guardAccessor()).
  */
-export function buildImports(shm: ShmAccessor, env: EnvHandlers, memory: () => WebAssembly.Memory): WebAssembly.Imports {
+export function buildImports(shm: ShmAccessor, env: EnvHandlers, memory: () => WebAssembly.Memory, faults: FaultCounter): WebAssembly.Imports {
   let mem = new Uint8Array(0);
   // memory.grow() detaches the old buffer (byteLength 0): refresh the cached view then
   const wasmBytes = (): Uint8Array => (mem.byteLength ? mem : (mem = new Uint8Array(memory().buffer)));
   const region = shm.bytes;
-  const inRange = (off: number, len: number): boolean => off >= 0 && len >= 0 && off + len <= shm.size;
   const copy = (dst: Uint8Array, d: number, src: Uint8Array, s: number, len: number): void => {
     if (len <= 32) for (let i = 0; i < len; i++) dst[d + i] = src[s + i] as number;
     else dst.set(src.subarray(s, s + len), d);
+  };
+  /** Run a block access on [o, o + len), or count a fault. */
+  const block = (o: number, len: number, fn: (o: number, len: number) => void): void => {
+    if (!inRegion(o, len, shm.size)) {
+      faults.n++;
+      return;
+    }
+    try {
+      fn(o, len);
+    } catch {
+      faults.n++;
+    }
   };
   return {
     v8r_shm: {
@@ -28,22 +44,12 @@ export function buildImports(shm: ShmAccessor, env: EnvHandlers, memory: () => W
       load_acquire32: (o: number) => shm.loadAcquire32(o >>> 0) | 0,
       store_release16: (o: number, v: number) => shm.storeRelease16(o >>> 0, v & 0xffff),
       store_release32: (o: number, v: number) => shm.storeRelease32(o >>> 0, v >>> 0),
-      block_read: (o: number, ptr: number, len: number) => {
-        o >>>= 0;
-        len >>>= 0;
-        if (!inRange(o, len)) shm.read8(-1);
-        else copy(wasmBytes(), ptr, region ?? shm.view(o, len), region ? o : 0, len);
-      },
-      block_write: (o: number, ptr: number, len: number) => {
-        o >>>= 0;
-        len >>>= 0;
-        if (!inRange(o, len)) shm.read8(-1);
-        else copy(region ?? shm.view(o, len), region ? o : 0, wasmBytes(), ptr, len);
-      },
-      block_set: (o: number, v: number, len: number) => {
-        if (inRange(o >>> 0, len >>> 0)) shm.view(o >>> 0, len >>> 0).fill(v & 0xff);
-        else shm.read8(-1);
-      },
+      block_read: (o: number, ptr: number, len: number) =>
+        block(o >>> 0, len >>> 0, (o, len) => copy(wasmBytes(), ptr >>> 0, region ?? shm.view(o, len), region ? o : 0, len)),
+      block_write: (o: number, ptr: number, len: number) =>
+        block(o >>> 0, len >>> 0, (o, len) => copy(region ?? shm.view(o, len), region ? o : 0, wasmBytes(), ptr >>> 0, len)),
+      block_set: (o: number, v: number, len: number) =>
+        block(o >>> 0, len >>> 0, (o, len) => void shm.view(o, len).fill(v & 0xff)),
     },
     v8r_env: {
       notify: (id: number) => env.notify(id >>> 0),
@@ -51,7 +57,6 @@ export function buildImports(shm: ShmAccessor, env: EnvHandlers, memory: () => W
       on_ns_bind: (ptr: number, len: number, addr: number) => env.onNsBind(ptr >>> 0, len >>> 0, addr >>> 0),
       on_bind: (ept: number, dest: number, old: number) => env.onBind(ept >>> 0, dest >>> 0, old >>> 0),
       log: (level: number, ptr: number, len: number) => env.log(level, ptr >>> 0, len >>> 0),
-      now_us: () => performance.now() * 1000,
       sleep_us: () => {},
     },
     env: { emscripten_notify_memory_growth: () => {} },

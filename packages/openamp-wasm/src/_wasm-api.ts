@@ -24,6 +24,7 @@ export interface OpenAmpExports {
   v8r_free(ptr: number): void;
   v8r_stats(): number;
   v8r_deinit(): void;
+  v8r_vring_notify_id(index: number): number;
 }
 
 /** Callbacks the module calls back into (module "v8r_env"). */

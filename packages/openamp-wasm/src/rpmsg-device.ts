@@ -1,9 +1,13 @@
+import { type DeviceClock, deviceClock, Waiters } from "./_device-timer.ts";
+import { makeCore } from "./_endpoint-core.ts";
 import { buildImports } from "./_imports.ts";
+import { type FaultCounter, guardAccessor } from "./_safe-accessor.ts";
+import { setupLayout } from "./_setup-layout.ts";
 import type { OpenAmpExports } from "./_wasm-api.ts";
 import { checkCode, RpmsgError, RpmsgErrorCode } from "./errors.ts";
 import type { ResourceTableLayout } from "./resource-table.ts";
 import { type EndpointCore, type EndpointOptions, RPMSG_ADDR_ANY, RpmsgEndpoint } from "./rpmsg-endpoint.ts";
-import { createShmAccessor, type ShmAccessor, type ShmInput, shmPhysBase } from "./shm.ts";
+import { createShmAccessor, type ShmAccessor, type ShmInput } from "./shm.ts";
 import type { StaticVringsLayout } from "./static-vrings-layout.ts";
 
 /** Time source and timer; inject a virtual clock in tests. */
@@ -20,13 +24,6 @@ export interface TimerClock {
   now(): number;
   /** Run cb once after ms milliseconds. */
   setTimeout(cb: () => void, ms: number): unknown;
-}
-
-function toClock(c: Clock | TimerClock | undefined): Clock {
-  if (!c) return realClock;
-  if ("sleep" in c && typeof c.sleep === "function") return c;
-  const t = c as TimerClock;
-  return { now: () => t.now(), sleep: (ms) => new Promise((resolve) => void t.setTimeout(resolve, ms)) };
 }
 
 /** The default clock: performance.now() and setTimeout. */
@@ -51,6 +48,8 @@ export interface RpmsgDeviceOptions {
   bufferSizes?: { hostToRemote?: number; remoteToHost?: number };
   /** Called for a name announced by the peer that no local endpoint has. */
   onNameService?(name: string, addr: number): void;
+  /** Receives the C library's log lines (libmetal levels: 3 error ... 7 debug); default: dropped. */
+  onLog?(level: number, message: string): void;
   /** Receives exceptions thrown by callbacks (default: rethrown asynchronously). */
   onError?(err: unknown): void;
   /** Clock used for timeouts and polling (default: real time). */
@@ -94,21 +93,25 @@ const encoder = new TextEncoder();
 
 /** One RPMsg device (one wasm instance with private memory). */
 export class RpmsgDevice {
-  /** Resolves when the link is up (remote: DRIVER_OK seen). */
+  /** Resolves when the link is up (remote: DRIVER_OK seen); rejects with RPMSG_ERR_DEV_STATE on dispose() before that. */
   readonly ready: Promise<void>;
   /** The role. */
   readonly role: "host" | "remote";
   readonly #x: OpenAmpExports;
   readonly #shm: ShmAccessor;
+  readonly #faults: FaultCounter;
   readonly #opts: RpmsgDeviceOptions;
-  readonly #clock: Clock;
+  readonly #clock: DeviceClock;
   readonly #epts = new Map<number, RpmsgEndpoint>();
   readonly #waiting: RpmsgEndpoint[] = [];
-  readonly #wakers = new Set<() => void>();
+  readonly #waiters: Waiters;
   readonly #rxIds: number[];
-  #resolveReady: () => void = () => {};
+  #settleReady: (err?: Error) => void = () => {};
   #up = false;
   #disposed = false;
+  #depth = 0;
+  #deinitPending = false;
+  #cancelPoll: (() => void) | undefined;
   #current: { k: number; off: number; len: number; held: boolean } | undefined;
   #out = new Uint32Array(0);
   #coreCache: EndpointCore | undefined;
@@ -119,21 +122,26 @@ export class RpmsgDevice {
   }
 
   /** @internal Use {@link OpenAmp.createRpmsgDevice}. */
-  constructor(x: OpenAmpExports, shm: ShmAccessor, opts: RpmsgDeviceOptions, rxIds: number[]) {
+  constructor(x: OpenAmpExports, shm: ShmAccessor, opts: RpmsgDeviceOptions, rxIds: number[], faults: FaultCounter) {
     this.#x = x;
     this.#shm = shm;
+    this.#faults = faults;
     this.#opts = opts;
     this.role = opts.role;
-    this.#clock = toClock(opts.clock);
+    this.#clock = deviceClock(opts.clock);
     this.#rxIds = rxIds;
-    this.ready = new Promise((resolve) => (this.#resolveReady = resolve));
+    this.#waiters = new Waiters(this.#clock, opts.pollIntervalMs ?? 1, () => this.#guard(() => this.#tryStart()));
+    this.ready = new Promise((resolve, reject) => (this.#settleReady = (err) => (err ? reject(err) : resolve())));
+    this.ready.catch(() => {}); // a caller that never awaits ready must not see an unhandled rejection
   }
 
   /** @internal Instantiate the module for a device and set it up. */
   static async create(module: WebAssembly.Module, opts: RpmsgDeviceOptions): Promise<RpmsgDevice> {
     if (opts.role !== "host" && opts.role !== "remote") throw new TypeError(`[openamp-wasm] role must be "host" or "remote", got ${String(opts.role)}`);
     if (typeof opts.notify !== "function") throw new TypeError("[openamp-wasm] notify must be a function");
-    const shm = createShmAccessor(opts.shm);
+    const given = createShmAccessor(opts.shm);
+    const faults: FaultCounter = { n: 0 };
+    const shm = given === opts.shm ? guardAccessor(given, faults) : given;
     let device: RpmsgDevice | undefined;
     let x: OpenAmpExports | undefined;
     const imports = buildImports(shm, {
@@ -147,15 +155,15 @@ export class RpmsgDevice {
       onMessage: (ept, src, off, len) => { if (device) device.#onMessage(ept, src, off, len); },
       onNsBind: (ptr, len, addr) => { if (device) device.#onNsBind(ptr, len, addr); },
       onBind: (ept, dest) => { if (device) device.#onBind(ept, dest); },
-      log: () => {},
-    }, () => (x as OpenAmpExports).memory);
+      log: (level, ptr, len) => { if (device) device.#onLog(level, ptr, len); },
+    }, () => (x as OpenAmpExports).memory, faults);
     const instance = await WebAssembly.instantiate(module, imports);
     x = instance.exports as unknown as OpenAmpExports;
     x._initialize?.();
     const rxIds = setupLayout(x, shm, opts);
-    device = new RpmsgDevice(x, shm, opts, rxIds);
+    device = new RpmsgDevice(x, shm, opts, rxIds, faults);
     device.#tryStart();
-    if (!device.#up) void device.#pollReady();
+    if (!device.#up) device.#pollReady(device.#opts.pollIntervalMs ?? 1);
     return device;
   }
 
@@ -167,36 +175,51 @@ export class RpmsgDevice {
     }
   }
 
+  /** Run a C entry point that may call back into JS; a dispose() from a callback takes effect on the way out. */
+  #call<T>(fn: () => T): T {
+    this.#depth++;
+    try {
+      return fn();
+    } finally {
+      if (--this.#depth === 0 && this.#deinitPending) {
+        this.#deinitPending = false;
+        this.#x.v8r_deinit();
+      }
+    }
+  }
+
   #tryStart(): void {
-    if (this.#disposed || this.#x.v8r_start() !== 0) return;
+    if (this.#disposed || this.#call(() => this.#x.v8r_start()) !== 0) return;
     if (!this.#up) {
       this.#up = true;
-      for (const ep of this.#waiting.splice(0)) if (!ep.destroyed) this.#attach(ep);
-      this.#resolveReady();
+      for (const ep of this.#waiting.splice(0)) {
+        if (!ep.destroyed && !this.#disposed) this.#guard(() => this.#attach(ep));
+      }
+      this.#settleReady();
     }
     this.#wake();
   }
 
-  async #pollReady(): Promise<void> {
-    let ms = this.#opts.pollIntervalMs ?? 1;
-    while (!this.#up && !this.#disposed) {
-      await this.#clock.sleep(ms);
-      this.#tryStart();
-      ms = Math.min(ms * 2, 50);
-    }
+  #pollReady(ms: number): void {
+    this.#cancelPoll = this.#clock.timer(() => {
+      this.#cancelPoll = undefined;
+      this.#guard(() => this.#tryStart());
+      if (!this.#up && !this.#disposed) this.#pollReady(Math.min(ms * 2, 50));
+    }, ms);
   }
 
   #wake(): void {
-    const wakers = [...this.#wakers];
-    this.#wakers.clear();
-    for (const w of wakers) w();
+    this.#waiters.wake();
   }
 
   /** Process incoming work after the peer kicked `id` (default: every receive id). */
   notified(id?: number): void {
     if (this.#disposed) return;
     const ids = id === undefined ? this.#rxIds : [id];
-    for (const i of ids) this.#x.v8r_notified(i >>> 0);
+    for (const i of ids) {
+      this.#call(() => this.#x.v8r_notified(i >>> 0));
+      if (this.#disposed) return;
+    }
     if (!this.#up) this.#tryStart();
     this.#wake();
   }
@@ -216,8 +239,9 @@ export class RpmsgDevice {
     const x = this.#x;
     const name = encoder.encode(ep.opts.name);
     const ptr = x.v8r_alloc(name.length + 1);
+    if (!ptr) throw new RpmsgError(RpmsgErrorCode.RPMSG_ERR_NO_MEM, `createEndpoint("${ep.opts.name}"): out of wasm memory`);
     new Uint8Array(x.memory.buffer, ptr, name.length + 1).set([...name, 0]);
-    const ret = x.v8r_ept_create(ptr, (ep.opts.src ?? RPMSG_ADDR_ANY) >>> 0, (ep.opts.dst ?? RPMSG_ADDR_ANY) >>> 0);
+    const ret = this.#call(() => x.v8r_ept_create(ptr, (ep.opts.src ?? RPMSG_ADDR_ANY) >>> 0, (ep.opts.dst ?? RPMSG_ADDR_ANY) >>> 0));
     x.v8r_free(ptr);
     checkCode(ret, `createEndpoint("${ep.opts.name}")`);
     const h = ret >>> 0;
@@ -227,7 +251,7 @@ export class RpmsgDevice {
 
   #onMessage(ept: number, src: number, off: number, len: number): void {
     const ep = this.#epts.get(ept);
-    if (!ep) return;
+    if (!ep || this.#disposed) return;
     const saved = this.#current;
     this.#current = { k: -1, off, len, held: false };
     try {
@@ -241,82 +265,46 @@ export class RpmsgDevice {
   #onNsBind(ptr: number, len: number, addr: number): void {
     const name = decoder.decode(new Uint8Array(this.#x.memory.buffer, ptr, len));
     const hook = this.#opts.onNameService;
-    if (hook) this.#guard(() => hook(name, addr));
+    if (hook && !this.#disposed) this.#guard(() => hook(name, addr));
   }
 
   #onBind(ept: number, dest: number): void {
     const ep = this.#epts.get(ept);
-    if (ep) this.#guard(() => ep.destChanged(dest));
+    if (ep && !this.#disposed) this.#guard(() => ep.destChanged(dest));
     this.#wake();
   }
 
+  #onLog(level: number, ptr: number, len: number): void {
+    const hook = this.#opts.onLog;
+    if (hook) this.#guard(() => hook(level, decoder.decode(new Uint8Array(this.#x.memory.buffer, ptr, len))));
+  }
+
   get #core(): EndpointCore {
-    this.#coreCache ??= this.#makeCore();
-    return this.#coreCache;
-  }
-
-  #makeCore(): EndpointCore {
-    const self = this;
-    const x = this.#x;
-    return {
-      get disposed() { return self.#disposed; },
+    this.#coreCache ??= makeCore(this.#x, {
+      disposed: () => this.#disposed,
       defaultTimeoutMs: this.#opts.sendTimeoutMs ?? 15000,
-      takeTx: () => {
-        const r = x.v8r_tx_take();
-        if (r < 0) return r;
-        const out = self.#outView();
-        return { off: out[0] ?? 0, cap: out[1] ?? 0, tag: out[2] ?? 0 };
-      },
-      sendTag: (tag, src, dst, len) => x.v8r_tx_send(tag, src >>> 0, dst >>> 0, len),
-      releaseTag: (tag) => void x.v8r_tx_release(tag),
-      view: (off, len) => self.#shm.view(off, len),
-      hold: () => {
-        const cur = self.#current;
-        if (!cur) return undefined;
-        if (!cur.held) {
-          cur.k = x.v8r_rx_hold();
-          cur.held = cur.k >= 0;
-        }
-        return cur.held ? { k: cur.k, data: self.#shm.view(cur.off, cur.len) } : undefined;
-      },
-      releaseRx: (k) => { if (!self.#disposed) x.v8r_rx_release(k); },
-      waitForWork: (deadline) => self.#waitForWork(deadline),
-      now: () => self.#clock.now(),
-      destroyEndpoint: (ep) => {
-        self.#epts.delete(ep.handle);
-        if (ep.handle) x.v8r_ept_destroy(ep.handle);
-        ep.handle = 0;
-      },
-      sendCopy: (src, dst, data) => {
-        const ptr = x.v8r_alloc(data.length);
-        new Uint8Array(x.memory.buffer, ptr, data.length).set(data);
-        const ret = x.v8r_send_copy(src >>> 0, dst >>> 0, ptr, data.length, 0);
-        x.v8r_free(ptr);
-        return ret;
-      },
-    };
-  }
-
-  #waitForWork(deadline: number): Promise<void> {
-    const ms = Math.max(0, Math.min(this.#opts.pollIntervalMs ?? 1, deadline - this.#clock.now()));
-    return new Promise((resolve) => {
-      this.#wakers.add(resolve);
-      void this.#clock.sleep(ms).then(() => {
-        this.#wakers.delete(resolve);
-        if (!this.#disposed) this.#tryStart();
-        resolve();
-      });
+      call: (fn) => this.#call(fn),
+      out: () => this.#outView(),
+      view: (off, len) => this.#shm.view(off, len),
+      current: () => this.#current,
+      wait: (deadline) => this.#waiters.wait(deadline),
+      now: () => this.#clock.now(),
+      forget: (h) => this.#epts.delete(h),
+      wake: () => this.#wake(),
     });
+    return this.#coreCache;
   }
 
   /** Payload size of the next transmit buffer, or null when none is available. */
   txBufferSize(): number | null {
+    if (this.#disposed) return null;
     const r = this.#x.v8r_tx_size();
     return r < 0 ? null : r;
   }
 
   /** Payload size of receive buffers (remote: of the next pending message), or null. */
   rxBufferSize(): number | null {
+    if (this.#disposed) return null;
     const r = this.#x.v8r_rx_size();
     return r < 0 ? null : r;
   }
@@ -330,16 +318,24 @@ export class RpmsgDevice {
     return {
       txMessages: at(0), txBytes: at(1), rxMessages: at(2), rxBytes: at(3), kicks: at(4), notifications: at(5),
       droppedMalformed: at(6), droppedNoEndpoint: at(7), freeTxBuffers: at(8), peerResets: at(9),
-      ioFaults: this.#shm.faults, linkUp: at(10) !== 0,
+      ioFaults: this.#shm.faults + this.#faults.n, linkUp: at(10) !== 0,
     };
   }
 
-  /** Release the device: endpoints are dropped without NS messages, waiting sends reject. */
+  /**
+   * Release the device: endpoints are dropped without NS messages and marked
+   * destroyed, waiting sends reject, a pending `ready` rejects (RPMSG_ERR_DEV_STATE).
+   */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    this.#x.v8r_deinit();
+    this.#cancelPoll?.();
+    this.#cancelPoll = undefined;
+    if (this.#depth > 0) this.#deinitPending = true;
+    else this.#x.v8r_deinit();
+    for (const ep of [...this.#epts.values(), ...this.#waiting.splice(0)]) ep.markDisposed();
     this.#epts.clear();
+    if (!this.#up) this.#settleReady(new RpmsgError(RpmsgErrorCode.RPMSG_ERR_DEV_STATE, "device disposed before the link came up"));
     this.#wake();
   }
 }
@@ -349,27 +345,4 @@ function reportError(opts: RpmsgDeviceOptions, err: unknown): void {
   const onError = opts.onError;
   if (onError) onError(err);
   else queueMicrotask(() => { throw err; });
-}
-
-function setupLayout(x: OpenAmpExports, shm: ShmAccessor, opts: RpmsgDeviceOptions): number[] {
-  const role = opts.role === "host" ? 0 : 1;
-  const phys = opts.physBase ?? shmPhysBase(opts.shm) ?? 0;
-  if (!Number.isSafeInteger(phys) || phys < 0) throw new RangeError(`[openamp-wasm] physBase ${phys} is not a non-negative integer`);
-  const layout = opts.layout;
-  const buf = layout.kind === "static-vrings" ? layout.bufferSize : layout.bufferSize ?? 512;
-  const h2r = opts.bufferSizes?.hostToRemote ?? buf;
-  const r2h = opts.bufferSizes?.remoteToHost ?? buf;
-  if (layout.kind === "static-vrings") {
-    if (layout.shmSize > shm.size) throw new RangeError(`[openamp-wasm] layout needs ${layout.shmSize} bytes, shm has ${shm.size}`);
-    checkCode(x.v8r_setup_static(role, layout.shmSize, phys, layout.statusOffset, layout.poolOffset, layout.poolSize,
-      layout.vring0Offset, layout.vring1Offset, layout.num, layout.align, h2r, r2h), "setting up static vrings");
-    return [role === 0 ? 0 : 1];
-  }
-  if (layout.kind !== "resource-table") throw new TypeError(`[openamp-wasm] unknown layout kind ${String((layout as { kind: unknown }).kind)}`);
-  checkCode(x.v8r_setup_rsc(role, layout.shmSize, phys, layout.tableOffset, layout.poolOffset, layout.poolSize, h2r, r2h),
-    "setting up the resource-table vdev");
-  const ids: number[] = [];
-  const entry = layout.tableOffset + shm.read32(layout.tableOffset + 16);
-  for (let i = 0; i < 2; i++) ids.push(shm.read32(entry + 28 + 20 * i + 12));
-  return role === 0 ? ids.slice(0, 1) : ids.slice(1, 2);
 }

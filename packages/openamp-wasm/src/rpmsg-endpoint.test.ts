@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createPair } from "../test/_pair.ts";
 import { RpmsgError, RpmsgErrorCode } from "./errors.ts";
 import type { Clock } from "./rpmsg-device.ts";
-import { RPMSG_ADDR_ANY } from "./rpmsg-endpoint.ts";
+import { type EndpointCore, RPMSG_ADDR_ANY, RpmsgEndpoint } from "./rpmsg-endpoint.ts";
 
 /** Virtual clock: sleeping advances time at once and yields one macrotask. */
 function virtualClock(): Clock & { t: number } {
@@ -210,5 +210,43 @@ describe("RpmsgEndpoint", () => {
     const desc0 = layout.vring0Offset; // host receive ring, posted at init
     expect(dv.getUint32(desc0, true)).toBe(0x7fe0_0000 + layout.poolOffset);
     host.dispose();
+  });
+});
+
+describe("RpmsgEndpoint over a fake core", () => {
+  function fakeCore(over: Partial<EndpointCore> = {}): EndpointCore & { released: number[] } {
+    const mem = new Uint8Array(1024);
+    const released: number[] = [];
+    return {
+      released,
+      disposed: false,
+      defaultTimeoutMs: 0,
+      takeTx: () => ({ off: 16, cap: 496, tag: 7 }),
+      sendTag: () => RpmsgErrorCode.RPMSG_ERR_PARAM,
+      releaseTag: (tag) => (released.push(tag), 0),
+      view: (off, len) => mem.subarray(off, off + len),
+      hold: () => undefined,
+      releaseRx: () => 0,
+      waitForWork: () => Promise.resolve(),
+      now: () => 0,
+      destroyEndpoint: () => {},
+      sendCopy: () => 0,
+      ...over,
+    };
+  }
+
+  it("trySend() gives the transmit buffer back when publishing it fails", () => {
+    const core = fakeCore();
+    const ep = new RpmsgEndpoint(core, { name: "", dst: 5, onMessage: () => {} });
+    ep.attached(1, 1024, 5);
+    expect(() => ep.trySend(bytes(4))).toThrow(expect.objectContaining({ code: RpmsgErrorCode.RPMSG_ERR_PARAM }));
+    expect(core.released).toEqual([7]);
+  });
+
+  it("release() of a lent buffer surfaces the code the module returned", () => {
+    const core = fakeCore({ releaseTag: () => RpmsgErrorCode.RPMSG_ERR_PARAM });
+    const ep = new RpmsgEndpoint(core, { name: "", dst: 5, onMessage: () => {} });
+    ep.attached(1, 1024, 5);
+    expect(() => ep.getTxBuffer().release()).toThrow(RpmsgError);
   });
 });

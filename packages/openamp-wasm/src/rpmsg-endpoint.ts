@@ -56,10 +56,10 @@ export interface EndpointCore {
   readonly defaultTimeoutMs: number;
   takeTx(): { off: number; cap: number; tag: number } | number;
   sendTag(tag: number, src: number, dst: number, len: number): number;
-  releaseTag(tag: number): void;
+  releaseTag(tag: number): number;
   view(off: number, len: number): Uint8Array;
   hold(): { k: number; data: Uint8Array } | undefined;
-  releaseRx(k: number): void;
+  releaseRx(k: number): number;
   waitForWork(deadline: number): Promise<void>;
   now(): number;
   destroyEndpoint(ep: RpmsgEndpoint): void;
@@ -108,6 +108,11 @@ export class RpmsgEndpoint {
     this.#addr = addr;
     this.#dest = dest;
   }
+  /** @internal The device was disposed: the endpoint is gone without NS messages. */
+  markDisposed(): void {
+    this.#destroyed = true;
+    this.handle = 0;
+  }
   /** @internal */
   destChanged(dest: number): void {
     this.#dest = dest;
@@ -116,8 +121,8 @@ export class RpmsgEndpoint {
   }
 
   #check(doing: string): void {
-    if (this.#destroyed) throw new RpmsgError(RpmsgErrorCode.RPMSG_ERR_PARAM, `${doing} on destroyed endpoint "${this.name}"`);
     if (this.#core.disposed) throw new RpmsgError(RpmsgErrorCode.RPMSG_ERR_DEV_STATE, `${doing} on a disposed device`);
+    if (this.#destroyed) throw new RpmsgError(RpmsgErrorCode.RPMSG_ERR_PARAM, `${doing} on destroyed endpoint "${this.name}"`);
   }
 
   #resolve(opts: SendOptions | undefined): { src: number; dst: number } {
@@ -142,7 +147,11 @@ export class RpmsgEndpoint {
     }
     this.#core.view(ret.off, data.length).set(data);
     const sent = this.#core.sendTag(ret.tag, src, dst, data.length);
-    if (sent < 0) throw new RpmsgError(sent, `trySend() on "${this.name}"`);
+    if (sent < 0) {
+      // not published: give the buffer back, or it is lost for good
+      if (!this.#core.disposed) this.#core.releaseTag(ret.tag);
+      throw new RpmsgError(sent, `trySend() on "${this.name}"`);
+    }
     return sent;
   }
 
@@ -164,14 +173,18 @@ export class RpmsgEndpoint {
    */
   async send(data: Uint8Array, opts?: SendOptions): Promise<number> {
     const timeout = opts?.timeoutMs ?? this.#core.defaultTimeoutMs;
+    if (typeof timeout !== "number" || Number.isNaN(timeout) || timeout < 0 || timeout === -Infinity) {
+      throw new TypeError(`[openamp-wasm] send() timeoutMs must be a finite number >= 0 or Infinity, got ${String(timeout)}`);
+    }
     const deadline = this.#core.now() + timeout;
     for (;;) {
       try {
         return this.trySend(data, opts);
       } catch (err) {
         const code = err instanceof RpmsgError ? err.code : 0;
-        const retry = code === RpmsgErrorCode.RPMSG_ERR_NO_BUFF || code === RpmsgErrorCode.RPMSG_ERR_DEV_STATE ||
-          (code === RpmsgErrorCode.RPMSG_ERR_PARAM && !this.#destroyed && !this.#core.disposed);
+        const live = !this.#destroyed && !this.#core.disposed;
+        const retry = live && (code === RpmsgErrorCode.RPMSG_ERR_NO_BUFF || code === RpmsgErrorCode.RPMSG_ERR_DEV_STATE ||
+          code === RpmsgErrorCode.RPMSG_ERR_PARAM);
         if (!retry || this.#core.now() >= deadline) throw err;
       }
       await this.#core.waitForWork(deadline);
@@ -220,7 +233,8 @@ export class RpmsgEndpoint {
       release: () => {
         if (released) return;
         released = true;
-        this.#core.releaseRx(held.k);
+        const ret = this.#core.releaseRx(held.k);
+        if (ret < 0) throw new RpmsgError(ret, `release() of a held buffer on "${this.name}"`);
       },
     };
   }
@@ -262,6 +276,7 @@ class LentTxBuffer implements TxBuffer {
   release(): void {
     this.#finish("release()");
     this.#done = true;
-    this.#core.releaseTag(this.#tag);
+    const ret = this.#core.releaseTag(this.#tag);
+    if (ret < 0) throw new RpmsgError(ret, "release() of a lent transmit buffer");
   }
 }

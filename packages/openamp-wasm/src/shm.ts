@@ -1,3 +1,5 @@
+import { inRegion } from "./_shm-range.ts";
+
 /**
  * Shared memory as the C code sees it: byte offsets into one region, reached
  * only through these accessors. Out-of-range accesses never touch memory;
@@ -107,7 +109,7 @@ class WindowAccessor implements ShmAccessor {
   }
 
   #ok(off: number, len: number): boolean {
-    if (off >= 0 && len >= 0 && off + len <= this.size) return true;
+    if (inRegion(off, len, this.size)) return true;
     this.faults++;
     return false;
   }
@@ -149,7 +151,7 @@ class WindowAccessor implements ShmAccessor {
     else this.#dv.setUint32(off, value, true);
   }
   view(off: number, len: number): Uint8Array {
-    if (!(off >= 0 && len >= 0 && off + len <= this.size)) {
+    if (!inRegion(off, len, this.size)) {
       throw new RangeError(`[openamp-wasm] shm view ${off}+${len} is outside the ${this.size}-byte region`);
     }
     return this.#u8.subarray(off, off + len);

@@ -75,8 +75,16 @@ struct virtqueue {
 	uint16_t vq_v8r_owned;     /* allocated by virtio_create_virtqueues() */
 	uint32_t vq_bad_entries;       /* v8r: malformed entries dropped */
 	uint32_t vq_kicks;             /* v8r: notifications sent */
+	uint8_t vq_v8r_need_write;     /* v8r device: buffers must be device-writable (VRING_DESC_F_WRITE) */
+	uint8_t vq_v8r_nkeep;          /* v8r device: ranges no buffer may overlap ... */
+	unsigned long vq_v8r_keep[4][2]; /* ... {offset, length}: rings, status byte, resource table */
 	struct vq_desc_extra vq_descx[];
 };
+
+/** v8r, device side: refuse buffers that overlap [off, off + len) (up to 4 ranges). */
+void virtqueue_v8r_keep(struct virtqueue *vq, unsigned long off, unsigned long len);
+/** v8r: the region range [offset, offset + length) a vring occupies. */
+unsigned long virtqueue_v8r_ring_bytes(struct virtqueue *vq);
 
 /** Allocate a virtqueue with room for num descriptors' private state. */
 struct virtqueue *virtqueue_allocate(unsigned int num_desc_extra);
