@@ -28,6 +28,7 @@ export class DemoSession {
   readonly #mux: ConsoleMux;
   readonly #htmlDir: string;
   #xen: Xen | undefined;
+  #linuxDomain = "linux";
   #monitor: LinkMonitor | undefined;
   readonly #early: TraceEvent[] = [];
   /** Injected event-delivery faults by kind (drop, delay, duplicate). */
@@ -42,8 +43,9 @@ export class DemoSession {
   }
 
   /** Start reading the link once Xen has booted and mapped the region. */
-  attach(xen: Xen): void {
+  attach(xen: Xen, linuxDomain: string): void {
     this.#xen = xen;
+    this.#linuxDomain = linuxDomain;
     const hasLink = xen.config.sharedMemory.some((r) => r.id === RPMSG_SHM_ID);
     if (hasLink) this.#monitor = new LinkMonitor(xen.sharedMemory(RPMSG_SHM_ID));
     for (const e of this.#early.splice(0)) this.#monitor?.observe(e);
@@ -103,8 +105,8 @@ export class DemoSession {
   async setPeriod(ms: number): Promise<void> {
     if (!Number.isInteger(ms) || ms < 100 || ms > 60_000) throw new RangeError(`[v8r-demo] the period must be an integer from 100 to 60000 ms, got ${ms}`);
     const xen = this.#xen;
-    const linux = xen?.list().find((d) => d.name === "linux" && d.state === "running");
-    if (xen === undefined || linux === undefined) throw new Error("[v8r-demo] the Linux domain is not running");
+    const linux = xen?.list().find((d) => d.name === this.#linuxDomain && d.state === "running");
+    if (xen === undefined || linux === undefined) throw new Error(`[v8r-demo] the Linux domain (${this.#linuxDomain}) is not running`);
     xen.console(linux.name).input(`rpmsg-ctrl period ${ms}\n`);
   }
 

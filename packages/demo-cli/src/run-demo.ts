@@ -137,7 +137,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<Running
     ...(options.faults === undefined ? {} : { faults: toXenFaults(options.faults, options.seed ?? 1, config) }),
   });
   io.shutdown.add("Xen and its domains", () => xen.shutdown());
-  session.attach(xen);
+  session.attach(xen, consoleDomain);
   requests.attach(xen);
   if (!options.virtualTime) {
     await startControl(io, xen);
