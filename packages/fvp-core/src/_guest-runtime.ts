@@ -178,7 +178,9 @@ export async function runGuest(side: GuestSide): Promise<RunningGuest> {
     void destroy("crashed");
     side.crashed(info);
   });
-  const { mod, ctx, destroyContext } = await load(side, guestEnv(side, scope, first));
+  const env = guestEnv(side, scope, first);
+  // Loading takes real time only: a virtual clock does not run ahead of it (a guest restarted mid-run starts at the same instant every run).
+  const { mod, ctx, destroyContext } = await env.clock.hold(load(side, env));
   if (destroyContext !== undefined) destroy = onceDestroy(destroyContext, ctx);
   side.starting();
   try {

@@ -7,6 +7,7 @@ import { nodeWorkerExecutor } from "./node.ts";
 import { createPlatform, type Platform } from "./platform.ts";
 import { FVP_BaseR_AEMv8R } from "./platform-model.ts";
 import { RealClock } from "./real-clock.ts";
+import { VirtualClock } from "./virtual-clock.ts";
 import type { TraceEvent } from "./trace-bus.ts";
 import { MemorySink } from "./uart.ts";
 
@@ -222,6 +223,21 @@ describe("executor misuse", () => {
     const p = createPlatform(FVP_BaseR_AEMv8R);
     await p.startGuest({ name: "dup", image: fixture("echo-guest"), cpus: [0] });
     await expect(p.startGuest({ name: "dup", image: fixture("echo-guest"), cpus: [1] })).rejects.toThrow(/already|running/);
+    await p.shutdown();
+  });
+});
+
+describe("InlineExecutor on a VirtualClock", () => {
+  it("holds the clock while a guest loads, so a guest started mid-run starts at the same instant every run", async () => {
+    const clock = new VirtualClock();
+    const p = createPlatform(FVP_BaseR_AEMv8R, { clock, executor: new InlineExecutor() });
+    const sink = new MemorySink();
+    p.uart(0).attach(sink);
+    clock.setInterval(() => {}, 1);
+    const starting = p.startGuest({ name: "late", image: fixture("start-time-guest"), runtime: fixture("slow-runtime"), cpus: [0] });
+    await clock.run(2000);
+    await starting;
+    expect(sink.lines).toContain("started at 0");
     await p.shutdown();
   });
 });
