@@ -142,7 +142,8 @@ int v8r_setup_static(uint32_t role, uint32_t shm_size, double phys_base, uint32_
 		     uint32_t pool_size, uint32_t vq0_off, uint32_t vq1_off, uint32_t num, uint32_t align,
 		     uint32_t h2r, uint32_t r2h)
 {
-	if (g_vdev || num == 0 || num > 32768u || !bufs_ok(h2r, r2h) || status_off >= shm_size || !align ||
+	if (g_vdev || shm_size == 0 || shm_size > V8R_MAX_SHM_SIZE || num == 0 || num > 32768u || !bufs_ok(h2r, r2h) ||
+	    status_off >= shm_size || !align ||
 	    (align & (align - 1u)) || vq0_off > shm_size || vq1_off > shm_size ||
 	    vring_size(num, align) > shm_size - vq0_off || vring_size(num, align) > shm_size - vq1_off)
 		return RPMSG_ERR_PARAM;
@@ -216,7 +217,7 @@ V8R_EXPORT(v8r_setup_rsc)
 int v8r_setup_rsc(uint32_t role, uint32_t shm_size, double phys_base, uint32_t rsc_off, uint32_t pool_off,
 		  uint32_t pool_size, uint32_t h2r, uint32_t r2h)
 {
-	if (g_vdev || !bufs_ok(h2r, r2h))
+	if (g_vdev || shm_size == 0 || shm_size > V8R_MAX_SHM_SIZE || !bufs_ok(h2r, r2h))
 		return RPMSG_ERR_PARAM;
 	base_io(shm_size, phys_base);
 	g_layout = LAYOUT_RSC;

@@ -11,6 +11,9 @@
  */
 #define V8R_SHM_TOKEN_BASE ((void *)(uintptr_t)0x40000000u)
 
+/* Largest region whose cookies (token base + offset, one past the end included) fit in 32 bits. */
+#define V8R_MAX_SHM_SIZE 0xBFFFFFFFu
+
 extern const struct metal_io_ops v8r_shm_io_ops;
 
 /** Set up io over size bytes of shared memory at physical address *physbase. */

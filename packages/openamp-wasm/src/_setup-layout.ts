@@ -5,6 +5,12 @@ import type { ShmAccessor } from "./shm.ts";
 import { shmPhysBase } from "./shm.ts";
 import type { StaticVringsLayout } from "./static-vrings-layout.ts";
 
+/**
+ * Largest shared-memory region: C names region bytes by 32-bit cookies from
+ * 0x40000000 up (never dereferenced), which must not wrap.
+ */
+export const MAX_SHM_SIZE = 0xbfff_ffff;
+
 /** Largest buffer, header included: the header's u16 len must hold the whole payload. */
 export const MAX_BUFFER_SIZE = 0xffff + 16;
 
@@ -34,6 +40,7 @@ export function setupLayout(x: OpenAmpExports, shm: ShmAccessor, opts: RpmsgDevi
     throw new TypeError(`[openamp-wasm] unknown layout kind ${String((layout as { kind: unknown }).kind)}`);
   }
   if (layout.shmSize > shm.size) throw new RangeError(`[openamp-wasm] layout needs ${layout.shmSize} bytes, shm has ${shm.size}`);
+  if (layout.shmSize > MAX_SHM_SIZE) throw new RangeError(`[openamp-wasm] a layout of ${layout.shmSize} bytes is over the ${MAX_SHM_SIZE}-byte limit of a region`);
   const buf = layout.bufferSize ?? 512;
   const h2r = bufferSize("bufferSizes.hostToRemote", opts.bufferSizes?.hostToRemote ?? buf);
   const r2h = bufferSize("bufferSizes.remoteToHost", opts.bufferSizes?.remoteToHost ?? buf);

@@ -64,6 +64,19 @@ describe("regressions of the hardening review", () => {
     expect(setup(512, 512)).toBe(0);
   });
 
+  it("refuses a region of 3 GiB or more, whose byte cookies would wrap in 32 bits (TS RangeError and C RPMSG_ERR_PARAM)", async () => {
+    const oa = await openamp();
+    const small = createShmAccessor({ buffer: new SharedArrayBuffer(0x10000) });
+    const huge: ShmAccessor = Object.assign(Object.create(small) as ShmAccessor, { size: 0xc000_0000 });
+    const layout = { ...staticVringsLayout({ shmSize: 0x10000 }), shmSize: 0xc000_0000 };
+    await expect(oa.createRpmsgDevice({ role: "host", layout, shm: huge, notify: () => {} })).rejects.toThrow(/over the \d+-byte limit/);
+    const x = await rawModule(0x10000);
+    const L = staticVringsLayout({ shmSize: 0x10000 });
+    const setup = (size: number) => x.v8r_setup_static!(0, size, 0, L.statusOffset, L.poolOffset, L.poolSize, L.vring0Offset, L.vring1Offset, L.num, L.align, 512, 512);
+    expect(setup(0xc000_0000)).toBe(RPMSG_ERR_PARAM);
+    expect(setup(0x10000)).toBe(0);
+  });
+
   it.each([0x10010, 0x20000])("refuses a buffer size of %i, whose payload length no u16 header can carry", async (size) => {
     const oa = await openamp();
     const shm = new SharedArrayBuffer(0x10000);
