@@ -5,11 +5,11 @@
  * table. Everything v8r cannot boot becomes a {@link XenBootError} here,
  * before anything is mapped or started.
  */
-import type { Platform } from "@v8r/fvp-core";
+import { describeError, type Platform } from "@v8r/fvp-core";
 import type { ReservedMemoryNode } from "./domain-context.ts";
 import type { Dom0lessConfig, DomainConfig, EvtchnPairConfig, ShmRole } from "./dom0less-config.ts";
 import type { StaticPort } from "./event-channel.ts";
-import { EVTCHN_2L_PORTS } from "./_evtchn-layout.ts";
+import { EVTCHN_2L_PORTS, isPortNumber } from "./_evtchn-layout.ts";
 import { where, XenBootError } from "./xen-boot-error.ts";
 
 /** Where each region goes when the config leaves its host address to Xen (the published v8r64 shared-memory section). */
@@ -173,7 +173,7 @@ function imageUrl(d: DomainConfig, opts: PlanOptions): string {
   try {
     url = new URL(opts.resolveImage(kernel.image, d)).href;
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
+    const why = describeError(e).error;
     throw new XenBootError("image-unresolved", `[xen-dom0less] booting ${d.name}: v8r,image "${kernel.image}" could not be resolved to a module URL: ${why}`, {
       domain: d.name,
       loc: kernel.loc,
@@ -241,7 +241,7 @@ function planChannels(config: Dom0lessConfig): { channels: EvtchnPairConfig[]; s
   const ports = new Map<string, PortEnd[]>();
   const add = (domain: string, e: PortEnd, path: string): void => {
     const list = ports.get(domain) ?? [];
-    if (!Number.isInteger(e.port) || e.port < 1 || e.port >= EVTCHN_2L_PORTS || list.some((x) => x.port === e.port)) {
+    if (!isPortNumber(e.port) || list.some((x) => x.port === e.port)) {
       throw new XenBootError("evtchn-invalid", `[xen-dom0less] binding static event channel ${path}: port ${e.port} is 0, over the 2-level limit of ${EVTCHN_2L_PORTS - 1} or used twice in ${domain}`, { domain });
     }
     list.push(e);

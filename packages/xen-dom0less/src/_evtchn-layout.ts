@@ -106,7 +106,7 @@ export function maskPort(s: Int32Array, port: number): void {
 /** Clear the mask bit; when the port is pending, raise the upcall again. Returns true when the vCPU must be woken. */
 export function unmaskPort(s: Int32Array, port: number): boolean {
   Atomics.and(s, Word.MASK + (port >>> 5), ~bitOf(port));
-  return portPending(s, port) && !portMasked(s, port) ? markUpcall(s, port) : false;
+  return reannounce(s, port);
 }
 
 /** Re-announce a pending, unmasked port (after a handler was bound); true when the vCPU must be woken. */

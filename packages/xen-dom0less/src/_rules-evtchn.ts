@@ -1,4 +1,4 @@
-import { findNode, isCompatible, type DeviceTree } from "./device-tree.ts";
+import { findNode, isCompatible, type DeviceTree, type DtNode } from "./device-tree.ts";
 import type { Dom0lessConfig, DomainEvtchnConfig, XenEnhanced } from "./dom0less-config.ts";
 import type { DiagnosticSink } from "./_diag.ts";
 import { EVTCHN_COMPATIBLE } from "./_config-readers.ts";
@@ -38,7 +38,7 @@ export function checkEventChannels(tree: DeviceTree, config: Dom0lessConfig, abi
       if (dup !== undefined) {
         sink.error("evtchn-duplicate-port", n, `${where} uses local port ${e.port}, already used by ${dup.path}`, "xen,evtchn");
       } else seen.set(e.port, e);
-      checkPeer(tree, e, where, byPath, sink);
+      checkPeer(tree, n, e, where, byPath, sink);
     }
     const first = side.evtchns[0];
     const firstNode = first === undefined ? undefined : findNode(tree, first.path);
@@ -49,9 +49,7 @@ export function checkEventChannels(tree: DeviceTree, config: Dom0lessConfig, abi
   }
 }
 
-function checkPeer(tree: DeviceTree, e: DomainEvtchnConfig, where: string, byPath: Map<string, DomainEvtchnConfig>, sink: DiagnosticSink): void {
-  const n = findNode(tree, e.path);
-  if (n === undefined) return;
+function checkPeer(tree: DeviceTree, n: DtNode, e: DomainEvtchnConfig, where: string, byPath: Map<string, DomainEvtchnConfig>, sink: DiagnosticSink): void {
   if (e.peerPath === undefined) {
     sink.error("evtchn-peer-missing", n, `${where} points at ${e.peerRef}, which is not defined`, "xen,evtchn");
     return;

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Platform } from "@v8r/fvp-core";
+import { describeError, type Platform } from "@v8r/fvp-core";
 import { bootDoneLines, bootLogLines, XEN_LOG_PREFIX } from "./boot-log.ts";
 import type { Dom0lessConfig, DomainConfig } from "./dom0less-config.ts";
 import { type BootPlan, type DomainPlan, planBoot } from "./_boot-plan.ts";
@@ -131,7 +131,7 @@ async function createDomain(d: Domain): Promise<void> {
   try {
     await d.create();
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
+    const why = describeError(e).error;
     throw new XenBootError("domain-start-failed", `[xen-dom0less] starting d${d.domid} (${d.name}): ${why}`, { domain: d.name, cause: e });
   }
 }
@@ -175,7 +175,7 @@ function mapRegions(platform: Platform, plan: BootPlan): Map<string, string> {
     }
   } catch (e) {
     for (const name of names.values()) platform.memory.unmap(name);
-    const why = e instanceof Error ? e.message : String(e);
+    const why = describeError(e).error;
     throw new XenBootError("shm-map-failed", `[xen-dom0less] mapping the static shared memory regions: ${why}`, { cause: e });
   }
   return names;

@@ -1,4 +1,5 @@
 import type { ConfigErrorCode, Diagnostic, SourceLocation } from "./diagnostic.ts";
+import { where } from "./xen-boot-error.ts";
 
 /**
  * A device tree that cannot be read at all: a syntax error, a missing or cyclic
@@ -18,8 +19,7 @@ export class ConfigError extends Error implements SourceLocation {
 
   /** Creates the error at `loc`; `detail` says what was being done and what was wrong. */
   constructor(code: ConfigErrorCode, loc: SourceLocation, detail: string, options?: { cause?: unknown }) {
-    const where = loc.line > 0 ? `${loc.file}:${loc.line}:${loc.column}` : loc.file;
-    super(`[xen-dom0less] ${where}: ${detail}`, options);
+    super(`[xen-dom0less] ${where(loc)}: ${detail}`, options);
     this.name = "ConfigError";
     this.code = code;
     this.file = loc.file;

@@ -37,6 +37,7 @@ export function createContext(init: unknown, env: GuestEnv): DomainContext {
   const key = vcpuKey(i.xenId, i.domid);
   const peers = new Map<number, Int32Array>(i.evtchn.peers.map((p) => [p.domid, new Int32Array(p.state)]));
   peers.set(i.domid, state);
+  const peerKeys = new Map<number, string>([...peers.keys()].map((domid) => [domid, vcpuKey(i.xenId, domid)]));
   const cpu = env.cpus[0];
   if (cpu === undefined) throw new RangeError(`[xen-dom0less] creating the context of ${i.name}: it has no CPU`);
   const evtchn = new DomainEventChannels({
@@ -47,7 +48,8 @@ export function createContext(init: unknown, env: GuestEnv): DomainContext {
     peers,
     wake: (domid) => {
       const s = peers.get(domid);
-      if (s !== undefined) wakeVcpu(i.mode, vcpuKey(i.xenId, domid), s);
+      const k = peerKeys.get(domid);
+      if (s !== undefined && k !== undefined) wakeVcpu(i.mode, k, s);
     },
     clock: env.clock,
     faults: createSendFaults(i.faults, i.domid, i.generation),
