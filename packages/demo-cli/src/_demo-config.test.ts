@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import { readDefaultConfig } from "./config/default-config.ts";
 import { demoRole, loadDemoConfig, withGuestArgs } from "./_demo-config.ts";
 
@@ -21,5 +23,13 @@ describe("withGuestArgs", () => {
     await expect(bundled().then((c) => withGuestArgs(c, { rootfs: "/a b", autorun: true, periodMs: undefined, seed: undefined }))).rejects.toThrow(
       /\[v8r-demo\] the root filesystem path "\/a b" contains white space/,
     );
+  });
+});
+
+describe("loadDemoConfig", () => {
+  it("boots a device tree that /include/s a file beside it, as `v8r-demo lint` checks it (regression)", async () => {
+    const file = fileURLToPath(new URL("../../xen-dom0less/test/fixtures/valid/with-include.dts", import.meta.url));
+    const config = loadDemoConfig({ file, bytes: await readFile(file), bundled: false });
+    expect(config.domains.length).toBeGreaterThan(0);
   });
 });

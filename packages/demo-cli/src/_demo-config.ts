@@ -2,6 +2,7 @@
 // options that reach the guests travel as kernel bootargs, exactly as on the
 // real stack (the device tree is the only thing Xen hands a domU).
 import { type Dom0lessConfig, type DomainConfig, formatDiagnostic, lintSource } from "@v8r/xen-dom0less";
+import { readIncludedText } from "./lint-config.ts";
 import type { DemoConfig } from "./run-demo.ts";
 
 /** Which demo application a domain runs, told by its `v8r,image`. */
@@ -32,7 +33,7 @@ export interface GuestArgs {
  * dom0less model; throws with every error diagnostic when it does not load.
  */
 export function loadDemoConfig(config: DemoConfig): Dom0lessConfig {
-  const result = lintSource({ bytes: config.bytes, file: config.file });
+  const result = lintSource({ bytes: config.bytes, file: config.file, readFile: readIncludedText });
   const errors = result.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0 || result.config === undefined) {
     const detail = errors.map((d) => formatDiagnostic(d)).join("\n");

@@ -47,9 +47,14 @@ export class DemoSession {
     this.#xen = xen;
     this.#linuxDomain = linuxDomain;
     const hasLink = xen.config.sharedMemory.some((r) => r.id === RPMSG_SHM_ID);
-    if (hasLink) this.#monitor = new LinkMonitor(xen.sharedMemory(RPMSG_SHM_ID));
-    for (const e of this.#early.splice(0)) this.#monitor?.observe(e);
-    this.#platform.clock.setInterval(() => this.#monitor?.sample(this.#platform.clock.now()), 1000);
+    if (!hasLink) {
+      this.#early.length = 0;
+      return;
+    }
+    const monitor = new LinkMonitor(xen.sharedMemory(RPMSG_SHM_ID));
+    this.#monitor = monitor;
+    for (const e of this.#early.splice(0)) monitor.observe(e);
+    this.#platform.clock.setInterval(() => monitor.sample(this.#platform.clock.now()), 1000);
   }
 
   /** The latest status sample Linux published, or `null`. */
@@ -64,7 +69,7 @@ export class DemoSession {
     const page = join(this.#htmlDir, "zephyr-status.html");
     if (json === undefined) return { samples: 0, lines: [`Linux wrote no status file (${page} is missing)`] };
     const c = json.counters ?? {};
-    const latest = this.latestSample();
+    const latest = json.latest !== null && typeof json.latest === "object" ? (json.latest as Record<string, unknown>) : null;
     const lines = [
       `Linux received ${c.received ?? 0} samples, lost ${c.lost ?? 0}, rejected ${c.malformed ?? 0} malformed; Zephyr restarted ${c.restarts ?? 0} time(s)`,
       ...(latest === null ? [] : [`latest sample: seq ${String(latest["seq"])} of boot ${String(latest["boot"])} at Zephyr uptime ${String(latest["t"])} ms`]),
@@ -138,8 +143,8 @@ export class DemoSession {
   #observe(e: TraceEvent): void {
     if (e.type === "xen-fault") this.#fault(e);
     if (e.type !== "zephyr.link" && e.type !== "linux.sample") return;
-    if (this.#monitor === undefined) this.#early.push(e);
-    else this.#monitor.observe(e);
+    if (this.#monitor !== undefined) this.#monitor.observe(e);
+    else if (this.#xen === undefined) this.#early.push(e); // before Xen booted
   }
 }
 

@@ -141,8 +141,7 @@ async function loadConfig(options: DemoOptions, io: CliIo): Promise<DemoConfig |
     io.stderr.write(`[v8r-demo] not booting ${options.config}: fix the errors above (check with: v8r-demo lint ${options.config})\n`);
     return EXIT_CODES.usage;
   }
-  const { readFile } = await import("node:fs/promises");
-  return { file: options.config, bytes: await readFile(options.config), bundled: false };
+  return { file: options.config, bytes: report.bytes, bundled: false };
 }
 
 async function runDemoCommand(options: DemoOptions, io: CliIo): Promise<number> {

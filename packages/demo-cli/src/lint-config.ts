@@ -13,6 +13,8 @@ import type { LogFormat } from "./options.ts";
 export interface ConfigLintReport {
   /** The file as given. */
   readonly file: string;
+  /** Its bytes, as read for linting (so a boot uses exactly what was checked). */
+  readonly bytes: Uint8Array;
   /** Every diagnostic, sorted by position. */
   readonly diagnostics: readonly Diagnostic[];
   /** Number of errors (any error stops a boot). */
@@ -46,16 +48,18 @@ export async function lintConfigFile(file: string): Promise<ConfigLintReport> {
 /** Lint device-tree bytes (.dts as UTF-8, or .dtb) named `file`. */
 export async function lintConfigBytes(file: string, bytes: Uint8Array): Promise<ConfigLintReport> {
   const { lintSource } = await import("@v8r/xen-dom0less");
-  const readText = (path: string): string | undefined => {
-    try {
-      return readFileSync(path, "utf8");
-    } catch {
-      return undefined;
-    }
-  };
-  const { diagnostics } = lintSource({ bytes, file, readFile: readText });
+  const { diagnostics } = lintSource({ bytes, file, readFile: readIncludedText });
   const errors = diagnostics.filter((d) => d.severity === "error").length;
-  return { file, diagnostics, errors, warnings: diagnostics.length - errors };
+  return { file, bytes, diagnostics, errors, warnings: diagnostics.length - errors };
+}
+
+/** Reads a file named by `/include/` (relative to the including file), `undefined` when it cannot be read. */
+export function readIncludedText(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
 }
 
 /**

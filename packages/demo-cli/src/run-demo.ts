@@ -12,6 +12,7 @@ import { pathToFileURL } from "node:url";
 import { createPlatform, FVP_BaseR_AEMv8R, InlineExecutor, type Platform, RealClock, VirtualClock } from "@v8r/fvp-core";
 import { nodeWorkerExecutor } from "@v8r/fvp-core/node";
 import { bootXen, type Dom0lessConfig, type Xen } from "@v8r/xen-dom0less";
+import { DEFAULT_STATUS_DIR } from "@v8r/linux-shim";
 import type { ConsoleEndpoint } from "./banner.ts";
 import type { ConsoleMux } from "./console-mux.ts";
 import { startTelnetConsoles } from "./console-telnet.ts";
@@ -93,7 +94,7 @@ export interface RunningDemo {
 }
 
 /** Where the Linux guest keeps the status page, inside its root filesystem. */
-export const STATUS_DIR = "usr/share/nginx/html";
+export const STATUS_DIR = DEFAULT_STATUS_DIR.slice(1);
 
 /**
  * Boot the demo described by `options` and return once it is serving.
@@ -207,7 +208,7 @@ async function startConsoles(options: DemoOptions, io: DemoIo, platform: Platfor
     },
   });
   io.shutdown.add("console ports", () => telnet.close());
-  return sources.map((name) => ({ name, where: `telnet ${options.host} ${telnet.ports[name] ?? "?"}` }));
+  return [...telnet.endpoints];
 }
 
 async function startControl(io: DemoIo, xen: Xen): Promise<void> {
