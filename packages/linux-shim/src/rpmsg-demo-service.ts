@@ -355,7 +355,7 @@ export class RpmsgDemoService {
     if (state !== this.history.linkState) {
       this.history.setLinkState(state);
       this.#trace({ type: "linux.link", state, ...this.history.counters, peerResets: this.#counters.peerResets, reattaches: this.#counters.reattaches });
-      this.#publish();
+      this.#requestPublish();
     }
   }
 
@@ -377,7 +377,7 @@ export class RpmsgDemoService {
       else if (outcome.kind === "first") this.#log(`first sample from Zephyr boot ${r.sample.boot}`);
       this.#trace({ type: "linux.sample", seq: r.sample.seq, boot: r.sample.boot, outcome: outcome.kind, lost: outcome.kind === "gap" ? outcome.lost : 0 });
     }
-    this.#publish();
+    this.#requestPublish();
   }
 
   /** Publish on the platform trace bus (a dashboard may listen); never lets a bus failure stop the service. */
@@ -387,10 +387,6 @@ export class RpmsgDemoService {
     } catch {
       // the trace bus is best effort
     }
-  }
-
-  #publish(): void {
-    this.#requestPublish();
   }
 
   #requestPublish(): void {

@@ -246,11 +246,8 @@ export class RpmsgStaticVringsBackend implements IpcBackend {
       name: ept.name,
       dst: addr,
       onMessage: (data) => {
-        if (data.length === 0) ept._setBound();
-        else {
-          ept._setBound();
-          ept._deliver(data);
-        }
+        ept._setBound();
+        if (data.length > 0) ept._deliver(data);
       },
       onBound: () => {
         // the peer announced the name again (it restarted): bind again with a new handshake

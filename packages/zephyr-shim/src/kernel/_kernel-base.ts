@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { Clock, CpuHandle } from "@v8r/fvp-core";
+import { type Clock, type CpuHandle, describeError } from "@v8r/fvp-core";
 import { Scheduler } from "./_scheduler.ts";
 import { Errno } from "./errno.ts";
 import { KHeap } from "./k-heap.ts";
@@ -76,7 +76,7 @@ export class KernelBase {
     this.heap = new KHeap(options.heapSize ?? 16384);
     this._log = this.LOG_MODULE_REGISTER("os");
     this._sched = new Scheduler(options.clock, options.cpu, (thread, error) =>
-      this._log.LOG_ERR("thread %s exited with an error: %s", thread.name, describe(error)),
+      this._log.LOG_ERR("thread %s exited with an error: %s", thread.name, describeError(error).error),
     );
     this.main = this._sched.adopt(new KThread("main", MAIN_PRIO));
     this._sched.resume(this.main);
@@ -266,7 +266,7 @@ export class KernelBase {
   /** @internal a work queue with its own thread. */
   protected _workQueue(name: string, prio: number): KWorkQueue {
     return new KWorkQueue(this._sched, name, prio, (work, error) =>
-      this._log.LOG_ERR("work handler on %s failed: %s", work._queue?.thread.name ?? "?", describe(error)),
+      this._log.LOG_ERR("work handler on %s failed: %s", work._queue?.thread.name ?? "?", describeError(error).error),
     );
   }
 
@@ -274,8 +274,4 @@ export class KernelBase {
   _isr<T>(fn: () => T): T {
     return this._sched.isr(fn);
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

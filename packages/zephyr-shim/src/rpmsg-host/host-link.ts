@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { describeError } from "@v8r/fvp-core";
 import type { Zephyr } from "../zephyr.ts";
 import type { KSem } from "../kernel/k-sem.ts";
 import type { KWorkDelayable } from "../kernel/k-work.ts";
@@ -101,7 +102,7 @@ export class HostLink {
       this.#log.LOG_INF("RPMsg host up on %s; waiting for the remote to announce its endpoints", this.#inst.name);
       this.#register();
     } catch (error) {
-      this.#log.LOG_ERR("opening %s failed: %s", this.#inst.name, describe(error));
+      this.#log.LOG_ERR("opening %s failed: %s", this.#inst.name, describeError(error).error);
       this.#requestReinit("open failed");
     }
   }
@@ -162,7 +163,7 @@ export class HostLink {
     const ctrl = this.#ctrl;
     if (!ctrl) return;
     ipc_service_send(ctrl, reply, { timeoutMs: 100 }).catch((error: unknown) =>
-      this.#log.LOG_WRN("reply on %s not sent: %s", CTRL_ENDPOINT, describe(error)),
+      this.#log.LOG_WRN("reply on %s not sent: %s", CTRL_ENDPOINT, describeError(error).error),
     );
   }
 
@@ -263,7 +264,7 @@ export class HostLink {
     try {
       await ipc_service_open_instance(this.#inst);
     } catch (error) {
-      this.#log.LOG_ERR("re-init #%d: opening a new vdev failed: %s; trying again in %d ms", this.ri, describe(error), this.#policy.reopenDelayMs);
+      this.#log.LOG_ERR("re-init #%d: opening a new vdev failed: %s; trying again in %d ms", this.ri, describeError(error).error, this.#policy.reopenDelayMs);
       await this.#k.k_msleep(this.#policy.reopenDelayMs);
       this.#reinitRequested = true;
       return;
@@ -284,8 +285,4 @@ export class HostLink {
   #publish(state: "up" | "down" | "reinit"): void {
     this.#k.ctx.publish({ type: "zephyr.link", state, tx: this.tx, rt: this.rt, ri: this.ri, dr: this.queue.dropped, q: this.queue.length });
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
