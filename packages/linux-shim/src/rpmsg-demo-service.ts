@@ -288,35 +288,35 @@ export class RpmsgDemoService {
         return;
       }
       this.#file.write(ports);
-      this.#busy(() => {
-        this.#link?.device.notified();
-        this.#afterWork();
-      });
+      this.#service();
     }
   }
 
   #checkLink(): void {
     const link = this.#link;
     if (this.#stopped || link === undefined) return;
-    this.#busy(() => {
-      link.device.notified();
-      this.#afterWork();
-    });
+    const up = this.#service();
     const driverOk = (this.shm.window.read8(this.layout.statusOffset) & 4) !== 0;
-    const up = link.device.stats().linkUp;
     this.#stuckPolls = driverOk && !up ? this.#stuckPolls + 1 : 0;
     if (this.#stuckPolls >= this.#stuckLimit && !this.#recreating) void this.#recreate();
   }
 
-  /** Account the work as busy time of the domain's first vCPU (its load shows in `uptime`). */
-  #busy(fn: () => void): void {
+  /**
+   * Process what the host posted, as busy time of the domain's first vCPU
+   * (its load shows in `uptime`); returns whether the link is up.
+   */
+  #service(): boolean {
     const cpu = this.#opts.linux.ctx.cpus[0];
-    if (cpu) cpu.busy(fn);
-    else fn();
+    const work = (): boolean => {
+      this.#link?.device.notified();
+      return this.#afterWork();
+    };
+    return cpu ? cpu.busy(work) : work();
   }
 
-  #afterWork(): void {
-    const resets = this.#link?.device.stats().peerResets ?? 0;
+  #afterWork(): boolean {
+    const stats = this.#link?.device.stats();
+    const resets = stats?.peerResets ?? 0;
     const seen = this.#link?.peerResetsSeen ?? 0;
     if (this.#link && resets > seen) {
       this.#link.peerResetsSeen = resets;
@@ -325,7 +325,9 @@ export class RpmsgDemoService {
       this.ctrl.cancelAll("the host re-initialised the link");
       this.#log("the host re-initialised the link; re-announcing endpoints");
     }
-    this.#setLinkState();
+    const up = stats?.linkUp ?? false;
+    this.#setLinkState(up);
+    return up;
   }
 
   async #recreate(): Promise<void> {
@@ -345,10 +347,9 @@ export class RpmsgDemoService {
     }
   }
 
-  #setLinkState(): void {
+  #setLinkState(up = this.#link?.device.stats().linkUp ?? false): void {
     if (this.#stopped) return;
     const link = this.#link;
-    const up = link?.device.stats().linkUp ?? false;
     let state: LinkStateName;
     if (link === undefined || !up) state = this.#counters.devices > 1 || this.#counters.peerResets > 0 || this.#everBound ? LinkState.DOWN : LinkState.WAITING;
     else state = link.demoBound ? LinkState.BOUND : LinkState.ANNOUNCED;
