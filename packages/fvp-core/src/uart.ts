@@ -73,18 +73,18 @@ export class Uart {
   /** Transmit bytes (or a string, encoded as UTF-8) from the guest. */
   write(data: Uint8Array | string): void {
     const text = typeof data === "string" ? data : this.#decoder.decode(data, { stream: true });
-    let buf = this.#partial + text;
-    for (;;) {
-      const nl = buf.indexOf("\n");
-      if (nl < 0) break;
-      this.#emitLong(buf.slice(0, nl));
-      buf = buf.slice(nl + 1);
+    const buf = this.#partial + text;
+    let start = 0;
+    for (let nl = buf.indexOf("\n"); nl >= 0; nl = buf.indexOf("\n", start)) {
+      this.#emitLong(buf.slice(start, nl));
+      start = nl + 1;
     }
-    while (buf.length > this.#maxLine) {
-      this.#emit(buf.slice(0, this.#maxLine));
-      buf = buf.slice(this.#maxLine);
+    // A partial line longer than a line can be goes out in full chunks; the rest waits.
+    while (buf.length - start > this.#maxLine) {
+      this.#emit(buf.slice(start, start + this.#maxLine));
+      start += this.#maxLine;
     }
-    this.#partial = buf;
+    this.#partial = buf.slice(start);
   }
 
   /** Emit a pending partial line, if any. */

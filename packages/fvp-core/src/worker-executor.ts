@@ -151,7 +151,7 @@ function listen(worker: WorkerLike, name: string, handle: HostGuestHandle, uart:
   worker.addEventListener("error", (ev) => {
     const err = ev.error instanceof Error ? ev.error : new Error(ev.message ?? String(ev.error ?? "worker error"));
     reject(new GuestError(GuestErrorCode.LOAD_FAILED, name, `${PREFIX} starting guest "${name}": its Worker failed: ${err.message}`, { cause: err }));
-    handle.crashed(err.stack === undefined ? { error: err.message } : { error: err.message, stack: err.stack });
+    handle.crashed(describeError(err));
   });
   return { ready, stopped };
 }
