@@ -35,7 +35,7 @@ export {
   IrqRange,
 } from "./interrupt-controller.ts";
 export { Cpu, type CpuDescriptor, type CpuHandle, type CpuOptions, type CpuStats } from "./cpu.ts";
-export { MemorySink, PrefixSink, Uart, type UartOptions, type UartSink } from "./uart.ts";
+export { MemorySink, PrefixSink, Uart, type UartAttachOptions, type UartOptions, type UartSink } from "./uart.ts";
 export type { ControlPort, Executor, GuestEnv, GuestExit, GuestHandle, GuestHost, GuestIrq, GuestSpec } from "./executor.ts";
 export { describeError, GuestError, GuestErrorCode, type GuestErrorCodeName } from "./guest-error.ts";
 export { InlineExecutor } from "./inline-executor.ts";

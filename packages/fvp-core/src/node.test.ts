@@ -22,6 +22,39 @@ describe("serveUartTcp", () => {
       await server.close();
     }
   });
+
+  it("first sends a late client the lines printed before it connected, unless replay is off", async () => {
+    const uart = new Uart({ name: "uart0", base: 0x9c09_0000, irq: 37 });
+    uart.write("booted\nready\n");
+    const replaying = await serveUartTcp(uart, { port: 0 });
+    const quiet = await serveUartTcp(uart, { port: 0, replay: false });
+    /** Everything a client receives up to and including the next live line. */
+    const received = async (server: typeof replaying) => {
+      const socket = connect(server.port, "127.0.0.1");
+      try {
+        let text = "";
+        const done = new Promise<string>((r) =>
+          socket.on("data", (d) => {
+            text += d.toString();
+            if (text.endsWith("live\r\n")) r(text);
+          }),
+        );
+        await new Promise<void>((r) => socket.once("connect", () => r()));
+        for (let i = 0; i < 50 && server.clients === 0; i++) await new Promise((r) => setTimeout(r, 5));
+        uart.write("live\n");
+        return await done;
+      } finally {
+        socket.destroy();
+      }
+    };
+    try {
+      expect(await received(replaying)).toBe("booted\r\nready\r\nlive\r\n");
+      expect(await received(quiet)).toBe("live\r\n");
+    } finally {
+      await replaying.close();
+      await quiet.close();
+    }
+  });
 });
 
 describe("stripTelnet", () => {

@@ -101,12 +101,15 @@ export interface UartTcpOptions {
   port?: number;
   /** Interface to listen on (default 127.0.0.1). */
   host?: string;
+  /** Send each new client the UART's kept history first, so a late client still sees the boot log (default true). */
+  replay?: boolean;
 }
 
 /**
  * Serve a UART over TCP, like the FVP's telnet terminals: every client gets
  * the UART's output lines (CRLF-terminated) and what it types becomes UART
- * input.
+ * input. A client that connects later first gets the lines the UART kept
+ * (see `Uart.history()`), unless `replay` is false.
  */
 export async function serveUartTcp(uart: Uart, opts: UartTcpOptions = {}): Promise<UartTcpServer> {
   const sockets = new Set<Socket>();
@@ -116,6 +119,10 @@ export async function serveUartTcp(uart: Uart, opts: UartTcpOptions = {}): Promi
     },
   };
   const server = createServer((socket) => {
+    if (opts.replay !== false) {
+      const backlog = uart.history();
+      if (backlog.length > 0) socket.write(backlog.map((l) => `${l}\r\n`).join(""));
+    }
     sockets.add(socket);
     socket.on("data", (chunk: Buffer) => {
       const bytes = stripTelnet(new Uint8Array(chunk));

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { TraceBus, type TraceEvent } from "./trace-bus.ts";
 import { MemorySink, PrefixSink, Uart } from "./uart.ts";
 
-const make = (opts: { maxLine?: number } = {}) => new Uart({ name: "uart0", base: 0x9c09_0000, irq: 37, ...opts });
+const make = (opts: { maxLine?: number; historyLines?: number } = {}) => new Uart({ name: "uart0", base: 0x9c09_0000, irq: 37, ...opts });
 
 describe("Uart", () => {
   it.each([
@@ -56,6 +56,30 @@ describe("Uart", () => {
     uart.write("2\n");
     expect(a.lines).toEqual(["1"]);
     expect(b.text()).toBe("1\n2\n");
+  });
+
+  it.each([
+    { name: "fewer lines than kept", historyLines: 4, written: "1\n2\n", kept: ["1", "2"] },
+    { name: "exactly full", historyLines: 3, written: "1\n2\n3\n", kept: ["1", "2", "3"] },
+    { name: "wrapped around twice", historyLines: 3, written: "1\n2\n3\n4\n5\n6\n7\n", kept: ["5", "6", "7"] },
+    { name: "history off", historyLines: 0, written: "1\n2\n", kept: [] },
+  ])("keeps the latest lines and replays them to a late sink that asks: $name", ({ historyLines, written, kept }) => {
+    const uart = make({ historyLines });
+    uart.write(written);
+    uart.write("partial");
+    expect(uart.history()).toEqual(kept);
+    const late = new MemorySink();
+    const plain = new MemorySink();
+    uart.attach(late, { replay: true });
+    uart.attach(plain);
+    uart.write(" line\n");
+    expect(late.lines).toEqual([...kept, "partial line"]);
+    expect(plain.lines).toEqual(["partial line"]);
+  });
+
+  it("rejects a history size that is not a whole number >= 0", () => {
+    expect(() => make({ historyLines: -1 })).toThrow(/historyLines must be a whole number >= 0, got -1/);
+    expect(() => make({ historyLines: 1.5 })).toThrow(RangeError);
   });
 
   it("MemorySink keeps only the newest lines when limited", () => {

@@ -21,13 +21,22 @@ export interface UartOptions {
   trace?: TraceSink;
   /** A line longer than this many characters is emitted in pieces (default 4096). */
   maxLine?: number;
+  /** How many of the latest lines are kept for {@link Uart.history} and replay on attach (default 512; 0 keeps none). */
+  historyLines?: number;
+}
+
+/** Options of {@link Uart.attach}. */
+export interface UartAttachOptions {
+  /** Deliver the kept history (see {@link UartOptions.historyLines}) to the sink first, like a console that shows what was printed before you connected. Default false. */
+  replay?: boolean;
 }
 
 /**
  * A PL011-flavoured console. Output bytes are decoded as UTF-8 and buffered
  * until a line feed (a trailing carriage return is dropped); each complete
  * line goes to every attached sink and to the trace bus. Input bytes go to
- * the guest through {@link Uart.onInput}.
+ * the guest through {@link Uart.onInput}. The latest lines are kept, so a
+ * sink attached after boot can still see the boot log (`attach(sink, { replay: true })`).
  *
  * @example
  * ```ts
@@ -50,6 +59,10 @@ export class Uart {
   readonly #decoder = new TextDecoder("utf-8", { fatal: false });
   readonly #trace: TraceSink | undefined;
   readonly #maxLine: number;
+  readonly #historyLines: number;
+  /** Ring of the latest lines; `#historyStart` is the oldest once it is full. */
+  readonly #history: string[] = [];
+  #historyStart = 0;
   #partial = "";
 
   /** Create a UART with no sinks. */
@@ -59,15 +72,24 @@ export class Uart {
     this.irq = opts.irq;
     this.#trace = opts.trace;
     this.#maxLine = opts.maxLine ?? 4096;
+    const historyLines = opts.historyLines ?? 512;
+    if (!Number.isInteger(historyLines) || historyLines < 0) throw new RangeError(`${PREFIX} creating ${opts.name}: historyLines must be a whole number >= 0, got ${historyLines}`);
+    this.#historyLines = historyLines;
   }
 
-  /** Attach an output sink; returns a function that detaches it. */
-  attach(sink: UartSink): () => void {
+  /** Attach an output sink, optionally replaying the kept history to it first; returns a function that detaches it. */
+  attach(sink: UartSink, opts: UartAttachOptions = {}): () => void {
     if (!sink || typeof sink.line !== "function") throw new TypeError(`${PREFIX} attaching a sink to ${this.name}: it has no line() method`);
+    if (opts.replay === true) for (const line of this.history()) sink.line(line, this);
     this.#sinks.add(sink);
     return () => {
       this.#sinks.delete(sink);
     };
+  }
+
+  /** The latest complete lines (at most `historyLines`), oldest first. */
+  history(): string[] {
+    return [...this.#history.slice(this.#historyStart), ...this.#history.slice(0, this.#historyStart)];
   }
 
   /** Transmit bytes (or a string, encoded as UTF-8) from the guest. */
@@ -128,8 +150,19 @@ export class Uart {
 
   #emit(raw: string): void {
     const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    this.#remember(line);
     for (const s of [...this.#sinks]) s.line(line, this);
     if (this.#trace?.active) this.#trace.emit({ type: "uart-output", uart: this.name, line });
+  }
+
+  #remember(line: string): void {
+    if (this.#historyLines === 0) return;
+    if (this.#history.length < this.#historyLines) {
+      this.#history.push(line);
+      return;
+    }
+    this.#history[this.#historyStart] = line;
+    this.#historyStart = (this.#historyStart + 1) % this.#historyLines;
   }
 }
 

@@ -64,7 +64,7 @@ async function bootSystem(mode: "inline" | "worker", hostArgs = "period_ms=100 b
   const linuxConsole = new MemorySink();
   const { config } = loadDom0lessConfig(parseDts(dts(dir, hostArgs), { file: "linux-integration.dts" }));
   const xen = await bootXen(platform, config);
-  xen.console("linux").attach(linuxConsole);
+  xen.console("linux").attach(linuxConsole, { replay: true }); // a Worker guest may print before this line runs
   cleanups.push(async () => {
     await xen.shutdown();
     await platform.shutdown();

@@ -89,7 +89,7 @@ export class Xen {
     return this.#domain("crash", domain).crash(reason);
   }
 
-  /** `xl console`: the UART of a domain's console, or Xen's own console without an argument. */
+  /** `xl console`: the UART of a domain's console, or Xen's own console without an argument. Attach with `{ replay: true }` to also get what it printed before. */
   console(domain?: string | number): Uart {
     if (domain === undefined) return this.platform.uart(this.#parts.plan.xenUart);
     const d = this.#domain("console", domain);
