@@ -2,11 +2,13 @@
 // `pnpm bench`: runs every packages/*/bench/*.bench.ts with tsx, shows each
 // one's own output, then prints one table of all figures and writes them to
 // bench-results/<date>.json. Figures only: nothing here passes or fails on time.
+// The demo benchmark runs the built CLI, so dist/ is rebuilt first when stale.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import os from "node:os";
+import { staleDistReason } from "./dist-freshness.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const only = process.argv.slice(2);
@@ -21,6 +23,19 @@ for (const pkg of readdirSync(join(root, "packages")).sort()) {
 if (files.length === 0) {
   console.error("[bench] no benchmark files found");
   process.exit(1);
+}
+
+const stale = staleDistReason(root);
+if (stale !== undefined) {
+  console.error(`[bench] building the packages first (${stale})`);
+  // Under `pnpm bench`, npm_execpath is the running pnpm; otherwise pnpm from PATH.
+  const viaPnpm = /pnpm\.c?js$/.test(process.env.npm_execpath ?? "");
+  const [cmd, args] = viaPnpm ? [process.execPath, [process.env.npm_execpath, "run", "build"]] : ["pnpm", ["run", "build"]];
+  const build = spawnSync(cmd, args, { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+  if (build.status !== 0) {
+    console.error(`[bench] pnpm run build failed (exit ${build.status ?? build.signal})`);
+    process.exit(1);
+  }
 }
 
 const tsx = join(root, "node_modules", ".bin", "tsx");

@@ -3,9 +3,10 @@
 // Needs only Node 20 and npm: it fetches the pinned pnpm through npm,
 // installs the workspace from the frozen lockfile, then runs the task.
 import { spawnSync } from "node:child_process";
-import { readFileSync, mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { staleDistReason } from "./dist-freshness.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pnpmSpec = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).packageManager;
@@ -34,6 +35,22 @@ function pnpm(args, opts) {
   return run("npm", ["exec", "--yes", `--package=${pnpmSpec}`, "--", "pnpm", ...args], opts);
 }
 
+/** `pnpm run build` with its output in a log file; on failure, the end of the log and exit. */
+function buildQuietly(reason) {
+  const logFile = join(root, ".v8r-tmp", "build.log");
+  log(`building the packages first (${reason}); about 20 s, output in ${logFile}`);
+  const fd = openSync(logFile, "w");
+  const started = Date.now();
+  const res = spawnSync("npm", ["exec", "--yes", `--package=${pnpmSpec}`, "--", "pnpm", "run", "build"], { cwd: root, stdio: ["ignore", fd, fd] });
+  closeSync(fd);
+  if (res.status !== 0) {
+    process.stderr.write(readFileSync(logFile, "utf8").split("\n").slice(-40).join("\n"));
+    log(`pnpm run build failed with exit code ${res.status ?? res.signal}; full output in ${logFile}`);
+    process.exit(res.status ?? 1);
+  }
+  log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
 mkdirSync(join(root, ".v8r-tmp"), { recursive: true });
 log(`installing the workspace with ${pnpmSpec} (frozen lockfile)`);
 pnpm(["install", "--frozen-lockfile"]);
@@ -42,9 +59,13 @@ switch (task) {
   case "test":
     pnpm(["run", "test:all", ...rest]);
     break;
-  case "demo":
+  case "demo": {
+    // The demo runs built, exactly what `npx v8r-demo` runs; dist/ is rebuilt when the sources are newer.
+    const stale = staleDistReason(root);
+    if (stale !== undefined) buildQuietly(stale);
     pnpm(["run", "--silent", "demo:run", ...rest]);
     break;
+  }
   default:
     log(`unknown task "${task}"; use test or demo`);
     process.exit(2);

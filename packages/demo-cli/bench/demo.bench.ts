@@ -7,17 +7,20 @@
 //  - status messages per second: at the protocol's minimum period (100 ms)
 //    in simulated time (as fast as the host goes) and in real time, and on
 //    demand in real time (a flood of `rpmsg-ctrl sample` commands).
-// Each run is a fresh process started the way `npm run demo` does
-// (`tsx --conditions=source packages/demo-cli/src/cli.ts`) and, when it has
-// been built, the way `npx v8r-demo` does (`node packages/demo-cli/dist/cli.js`).
+// Each run is a fresh process started the way `npm run demo` and
+// `npx v8r-demo` do (`node packages/demo-cli/dist/cli.js`, so dist/ must be
+// current: `pnpm bench` builds it when stale) and, for comparison, from the
+// TypeScript sources the way the tests and developers run it
+// (`tsx --conditions=source packages/demo-cli/src/cli.ts`).
 // Run: tsx packages/demo-cli/bench/demo.bench.ts [--quick]
 // The last stdout line is `BENCH_JSON {...}` for scripts/bench.mjs.
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
+import { staleDistReason } from "../../../scripts/dist-freshness.mjs";
 import { freePort, median, pollUntil, startDemo, tryGet } from "./_bench-process.ts";
 
 interface Result {
@@ -34,8 +37,6 @@ interface Launcher {
   args: string[];
   /** Said beside its memory figures. */
   memoryNote: string;
-  /** Said beside every figure of it (e.g. a stale build). */
-  caveat: string;
 }
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
@@ -54,8 +55,7 @@ function tempRootfs(): string {
   return dir;
 }
 
-function record(r: Result, target = "", l?: Launcher): void {
-  if (l?.caveat) r = { ...r, note: `${r.note ?? ""}; ${l.caveat}` };
+function record(r: Result, target = ""): void {
   results.push({ ...r, value: Number(r.value.toPrecision(6)) });
   rows.push([r.name, `${fmt(r.value)} ${r.unit}`, target, r.note ?? ""]);
 }
@@ -67,19 +67,22 @@ function fmt(v: number): string {
 
 const mib = (kib: number): number => kib / 1024;
 
-function launchers(): Launcher[] {
-  const out: Launcher[] = [
+/** The built CLI first (what users run), then the sources under tsx (what tests and developers run). */
+function launchers(): [Launcher, Launcher] {
+  return [
     {
-      label: "npm run demo (tsx, sources)",
+      label: "npm run demo / npx v8r-demo (built dist)",
+      command: process.execPath,
+      args: [join(root, "packages", "demo-cli", "dist", "cli.js")],
+      memoryNote: "one process",
+    },
+    {
+      label: "sources under tsx (tests, development)",
       command: join(root, "node_modules", ".bin", "tsx"),
       args: ["--conditions=source", "packages/demo-cli/src/cli.ts"],
       memoryNote: "the tree is tsx's launcher process and the demo's; tsx also registers its loader (a hooks thread) in every Worker",
-      caveat: "",
     },
   ];
-  const built = join(root, "packages", "demo-cli", "dist", "cli.js");
-  if (existsSync(built)) out.push({ label: "npx v8r-demo (built dist)", command: process.execPath, args: [built], memoryNote: "one process", caveat: distCaveat() });
-  return out;
 }
 
 interface RealRun {
@@ -171,13 +174,13 @@ async function benchFirstPage(l: Launcher): Promise<void> {
   const page = median(runs.map((r) => r.firstPageMs));
   const sample = median(runs.map((r) => r.firstSampleMs));
   const n = `median of ${runs.length}`;
-  record({ name: `first status page, ${l.label}`, value: page, unit: "ms", note: `${n}; command start to HTTP 200 on /zephyr-status.html (runs: ${runs.map((r) => r.firstPageMs.toFixed(0)).join(", ")} ms)` }, `< ${TARGET.firstPageMs} ms`, l);
-  record({ name: `first page with a sample, ${l.label}`, value: sample, unit: "ms", note: `${n}; Zephyr sends its first sample one period (1 s) after it booted` }, "", l);
+  record({ name: `first status page, ${l.label}`, value: page, unit: "ms", note: `${n}; command start to HTTP 200 on /zephyr-status.html (runs: ${runs.map((r) => r.firstPageMs.toFixed(0)).join(", ")} ms)` }, `< ${TARGET.firstPageMs} ms`);
+  record({ name: `first page with a sample, ${l.label}`, value: sample, unit: "ms", note: `${n}; Zephyr sends its first sample one period (1 s) after it booted` }, "");
   const peak = Math.max(...runs.map((r) => r.peakTreeMiB));
   const one = Math.max(...runs.map((r) => r.peakProcessMiB));
   if (peak > 0) {
     const note = `${MEMORY_HOW}, 2 s after the first sample; largest single process ${one.toFixed(0)} MiB; ${l.memoryNote}`;
-    record({ name: `peak memory, real time (a Worker per domain), ${l.label}`, value: peak, unit: "MiB", note }, `< ${TARGET.peakMiB} MB`, l);
+    record({ name: `peak memory, real time (a Worker per domain), ${l.label}`, value: peak, unit: "MiB", note }, `< ${TARGET.peakMiB} MB`);
   }
 }
 
@@ -188,20 +191,19 @@ async function benchVirtualHour(l: Launcher): Promise<void> {
   record(
     { name: `simulated hour (--virtual-time --duration 1h --seed 1), ${l.label}`, value: wall, unit: "s", note: `command start to exit, median of ${runs.length}; the simulation alone ${runs.map((r) => r.simS.toFixed(2)).join(" / ")} s; ${runs[0]?.received ?? 0} samples; files ${same ? "byte-identical across runs" : "DIFFER between runs"}` },
     `< ${TARGET.hourS} s`,
-    l,
   );
   const peak = Math.max(...runs.map((r) => r.peakTreeMiB));
   const one = Math.max(...runs.map((r) => r.peakProcessMiB));
   const note = `${MEMORY_HOW}, sampled every 25 ms; largest single process ${one.toFixed(0)} MiB; ${l.memoryNote}`;
-  if (peak > 0) record({ name: `peak memory, simulated hour, ${l.label}`, value: peak, unit: "MiB", note }, `< ${TARGET.peakMiB} MB`, l);
+  if (peak > 0) record({ name: `peak memory, simulated hour, ${l.label}`, value: peak, unit: "MiB", note }, `< ${TARGET.peakMiB} MB`);
 }
 
 async function benchMessageRate(l: Launcher): Promise<void> {
   const v = await virtualRun(l, "20m", ["--period", "100"]);
   const note = `${v.received} samples taken, sent over RPMsg, parsed and kept in ${v.simS.toFixed(2)} s of wall time (--virtual-time --duration 20m --period 100); the page is rewritten as often as the disk allows`;
-  record({ name: `status messages/s at period 100 ms, simulated time, ${l.label}`, value: v.received / v.simS, unit: "msgs/s", note }, "", l);
+  record({ name: `status messages/s at period 100 ms, simulated time, ${l.label}`, value: v.received / v.simS, unit: "msgs/s", note }, "");
   const r = await realRun(l, { periodMs: 100, windowMs: 3000 });
-  if (r.rate) record({ name: `status messages/s at period 100 ms, real time, ${l.label}`, value: r.rate.perSec, unit: "msgs/s", note: `over 3 s; the sampler cannot go faster than its period (10/s), lost ${r.rate.lost}` }, "", l);
+  if (r.rate) record({ name: `status messages/s at period 100 ms, real time, ${l.label}`, value: r.rate.perSec, unit: "msgs/s", note: `over 3 s; the sampler cannot go faster than its period (10/s), lost ${r.rate.lost}` }, "");
 }
 
 /**
@@ -227,7 +229,7 @@ async function benchSampleFlood(l: Launcher, count: number): Promise<void> {
     const got = counters(rootfs).received - before;
     sock.destroy();
     const note = `${got} of ${count} \`rpmsg-ctrl sample\` commands typed at once into the Linux console, each a round trip over RPMsg, in ${secs.toFixed(2)} s (Workers, real time)`;
-    record({ name: `status messages/s on demand (rpmsg-ctrl sample flood), real time, ${l.label}`, value: got / secs, unit: "msgs/s", note }, "", l);
+    record({ name: `status messages/s on demand (rpmsg-ctrl sample flood), real time, ${l.label}`, value: got / secs, unit: "msgs/s", note }, "");
   } finally {
     await p.stop();
   }
@@ -242,19 +244,20 @@ function linkState(rootfs: string): string | undefined {
 }
 
 async function main(): Promise<void> {
+  const stale = staleDistReason(root);
+  if (stale !== undefined) throw new Error(`the built CLI is out of date (${stale}): run pnpm build, or run the benchmark through pnpm bench, which builds first`);
   const all = launchers();
-  const src = all[0] as Launcher;
+  const [built] = all;
   for (const l of all) await stage(`first page, ${l.label}`, () => benchFirstPage(l));
   for (const l of all) await stage(`simulated hour, ${l.label}`, () => benchVirtualHour(l));
-  await stage("message rate", () => benchMessageRate(src));
-  await stage("sample flood", () => benchSampleFlood(src, quick ? 300 : 1000));
+  await stage("message rate", () => benchMessageRate(built));
+  await stage("sample flood", () => benchSampleFlood(built, quick ? 300 : 1000));
   for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
   const head = ["benchmark", "value", "target", "note"];
   const widths = [0, 1, 2].map((i) => Math.max((head[i] ?? "").length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (r: string[]): string => r.map((c, i) => (i < 3 ? c.padEnd(widths[i] ?? 0) : c)).join("  ");
   console.log(line(head));
   for (const r of rows) console.log(line(r));
-  if (all.length < 2) console.log("\n(no packages/demo-cli/dist: run `pnpm build` to measure the built CLI too)");
   console.log(`BENCH_JSON ${JSON.stringify({ package: "v8r-demo", results })}`);
 }
 
@@ -263,30 +266,6 @@ async function stage(name: string, run: () => Promise<void>): Promise<void> {
   const t = performance.now();
   await run();
   console.error(`[bench] ${name}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
-}
-
-/** A warning when dist/ is older than some source (its figures then describe an earlier build), else "". */
-function distCaveat(): string {
-  const distTime = statSync(join(root, "packages", "demo-cli", "dist", "cli.js")).mtimeMs;
-  let newest = 0;
-  for (const pkg of ["fvp-core", "xen-dom0less", "openamp-wasm", "zephyr-shim", "linux-shim", "demo-cli"]) {
-    for (const sub of ["src", "apps"]) {
-      const dir = join(root, "packages", pkg, sub);
-      if (!existsSync(dir)) continue;
-      for (const f of readdirRecursive(dir)) newest = Math.max(newest, statSync(f).mtimeMs);
-    }
-  }
-  return newest > distTime ? "dist/ is OLDER than the sources (run pnpm build)" : "";
-}
-
-function readdirRecursive(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...readdirRecursive(p));
-    else if (e.name.endsWith(".ts") && !e.name.endsWith(".test.ts")) out.push(p);
-  }
-  return out;
 }
 
 await main();
