@@ -46,8 +46,6 @@ export interface DemoOptions {
   readonly periodMs: number | undefined;
   /** Path of the device tree to boot, when not the bundled one. */
   readonly config: string | undefined;
-  /** Format of `config`, from its extension. */
-  readonly configFormat: "dts" | "dtb" | undefined;
   /** Who serves the status page (default builtin). */
   readonly server: ServerKind;
   /** Directory of the Linux root filesystem, when given. */
@@ -79,7 +77,6 @@ export const DEFAULT_OPTIONS: DemoOptions = {
   host: "127.0.0.1",
   periodMs: undefined,
   config: undefined,
-  configFormat: undefined,
   server: "builtin",
   rootfs: undefined,
   autorun: true,
@@ -215,13 +212,11 @@ function readValues(given: Given): Values {
     const v = given.get(name);
     return typeof v === "string" ? v : undefined;
   };
-  const config = text("config");
   return {
     port: readInt("port", text("port"), 0, 65_535) ?? DEFAULT_OPTIONS.port,
     host: readHost(text("host")) ?? DEFAULT_OPTIONS.host,
     periodMs: readInt("period", text("period"), PERIOD_RANGE_MS.min, PERIOD_RANGE_MS.max),
-    config,
-    configFormat: readConfigFormat(config),
+    config: readConfigPath(text("config")),
     server: readChoice("server", text("server"), ServerKind) ?? DEFAULT_OPTIONS.server,
     rootfs: readNonEmpty("rootfs", text("rootfs")),
     autorun: !given.has("no-autorun"),
@@ -282,11 +277,9 @@ function readHost(text: string | undefined): string | undefined {
   return text.startsWith("[") ? text.slice(1, -1) : text;
 }
 
-function readConfigFormat(file: string | undefined): "dts" | "dtb" | undefined {
-  if (file === undefined) return undefined;
-  const lower = file.toLowerCase();
-  if (lower.endsWith(".dts")) return "dts";
-  if (lower.endsWith(".dtb")) return "dtb";
+/** `file` when it names a .dts or .dtb (the loader tells them apart by content; the extension catches a wrong file early). */
+function readConfigPath(file: string | undefined): string | undefined {
+  if (file === undefined || /\.dt[sb]$/i.test(file)) return file;
   throw new UsageError(`--config needs a .dts or .dtb file (got "${file}")`);
 }
 
