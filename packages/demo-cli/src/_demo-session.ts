@@ -142,6 +142,7 @@ export class DemoSession {
 
   #observe(e: TraceEvent): void {
     if (e.type === "xen-fault") this.#fault(e);
+    if (e.type === "guest-stop-timeout") this.#mux.line("v8r", `[v8r-demo] ${String(e["guest"])} did not stop within ${String(e["ms"])} ms; its Worker was terminated`, "error");
     if (e.type !== "zephyr.link" && e.type !== "linux.sample") return;
     if (this.#monitor !== undefined) this.#monitor.observe(e);
     else if (this.#xen === undefined) this.#early.push(e); // before Xen booted

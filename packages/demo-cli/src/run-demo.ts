@@ -151,9 +151,12 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<Running
   return demo;
 }
 
+const GUEST_STOP_TIMEOUT_MS = 1000;
+
 function createDemoPlatform(options: DemoOptions): Platform {
   if (options.virtualTime) return createPlatform(FVP_BaseR_AEMv8R, { clock: new VirtualClock(), executor: new InlineExecutor() });
-  const executor = options.inline ? new InlineExecutor() : nodeWorkerExecutor();
+  // A guest gets 1 s to stop, so Ctrl-C ends the whole demo within 2 s even when one hangs.
+  const executor = options.inline ? new InlineExecutor() : nodeWorkerExecutor({ stopTimeoutMs: GUEST_STOP_TIMEOUT_MS });
   return createPlatform(FVP_BaseR_AEMv8R, { clock: new RealClock(), executor });
 }
 

@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, connect } from "node:net";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -144,14 +144,15 @@ export async function runDemoToEnd(args: readonly string[], options: SpawnOption
   return { exit, stdout: demo.stdout(), stderr: demo.stderr(), rootfs: demo.rootfs, wallMs: performance.now() - started };
 }
 
-/** A TCP port that was free a moment ago. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
+/**
+ * The port a demo started with `--port 0` serves on, read from its banner
+ * (`status page  http://127.0.0.1:N/...`). Asking the demo for port 0 and
+ * reading it back leaves no window in which another process could take a
+ * port picked in advance.
+ */
+export async function servedPort(demo: DemoProcess, timeoutMs: number): Promise<number> {
+  const m = await demo.waitFor(/\n {2}status page +http:\/\/127\.0\.0\.1:(\d+)\/zephyr-status\.html\n/, timeoutMs);
+  return Number(m[1]);
 }
 
 /** Whether something accepts connections on 127.0.0.1:`port`. */

@@ -37,7 +37,7 @@ async function until(cond: () => boolean, ms = 5000): Promise<void> {
 
 const executors: Array<{ name: string; make: () => Executor }> = [
   { name: "InlineExecutor", make: () => new InlineExecutor() },
-  { name: "WorkerExecutor", make: () => nodeWorkerExecutor({ stopTimeoutMs: 500 }) },
+  { name: "WorkerExecutor", make: () => nodeWorkerExecutor() },
 ];
 
 describe.each(executors)("executor conformance: $name", ({ make }) => {
@@ -198,6 +198,23 @@ describe.each(executors)("executor conformance: $name", ({ make }) => {
     await until(() => events.some((e) => e.type === "guest-stopped"));
     expect(events.find((e) => e.type === "guest-stopped")).toEqual({ type: "guest-stopped", guest: "st", reason: "test done" });
     expect(sink.lines).toContain("st stopping");
+  });
+});
+
+describe("WorkerExecutor stop timeout", () => {
+  it("terminates a guest whose stop hook does not answer in time and publishes guest-stop-timeout", async () => {
+    const p = createPlatform(FVP_BaseR_AEMv8R, { clock: new RealClock(), executor: nodeWorkerExecutor({ stopTimeoutMs: 50 }) });
+    const events: TraceEvent[] = [];
+    p.trace.on((e) => events.push(e));
+    try {
+      const g = await p.startGuest({ name: "busy", image: fixture("echo-guest"), cpus: [0] });
+      g.post({ op: "spin", ms: 3_000 });
+      await g.stop("test done");
+      expect(g.state).toBe("stopped");
+      expect(events).toContainEqual({ type: "guest-stop-timeout", guest: "busy", ms: 50 });
+    } finally {
+      await p.shutdown();
+    }
   });
 });
 

@@ -12,7 +12,7 @@ describe("serveUartTcp", () => {
     try {
       await new Promise<void>((r) => socket.once("connect", () => r()));
       const received = new Promise<string>((r) => socket.once("data", (d) => r(d.toString())));
-      for (let i = 0; i < 50 && server.clients === 0; i++) await new Promise((r) => setTimeout(r, 5));
+      while (server.clients === 0) await new Promise((r) => setTimeout(r, 5));
       uart.write("hello telnet\n");
       expect(await received).toBe("hello telnet\r\n");
       socket.write("k");
@@ -40,7 +40,7 @@ describe("serveUartTcp", () => {
           }),
         );
         await new Promise<void>((r) => socket.once("connect", () => r()));
-        for (let i = 0; i < 50 && server.clients === 0; i++) await new Promise((r) => setTimeout(r, 5));
+        while (server.clients === 0) await new Promise((r) => setTimeout(r, 5));
         uart.write("live\n");
         return await done;
       } finally {

@@ -12,6 +12,7 @@ export type TraceEvent =
   | { type: "uart-output"; uart: string; line: string }
   | { type: "guest-started"; guest: string }
   | { type: "guest-stopped"; guest: string; reason?: string }
+  | { type: "guest-stop-timeout"; guest: string; ms: number }
   | { type: "guest-crashed"; guest: string; error: string; stack?: string }
   | { type: string; [k: string]: unknown };
 

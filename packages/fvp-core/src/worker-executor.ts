@@ -45,7 +45,7 @@ export type WorkerFactory = (url: URL, opts: WorkerFactoryOptions) => WorkerLike
 export interface WorkerExecutorOptions {
   /** How to make a Worker (Node: `nodeWorkerFactory` from `@v8r/fvp-core/node`). */
   workerFactory?: WorkerFactory;
-  /** How long `stop()` waits for the guest's stop hook before terminating its Worker, ms (default 2000). */
+  /** How long `stop()` waits for the guest's stop hook before terminating its Worker, ms (default 2000); when it runs out, a `guest-stop-timeout` trace event says so. */
   stopTimeoutMs?: number;
 }
 
@@ -94,7 +94,8 @@ export class WorkerExecutor implements Executor {
       offInput();
       if (reason !== "crashed") {
         send({ t: "stop", reason });
-        await within(stopped, this.#stopTimeoutMs);
+        const ms = this.#stopTimeoutMs;
+        if (!(await within(stopped, ms)) && platform.trace.active) platform.trace.emit({ type: "guest-stop-timeout", guest: spec.name, ms });
       }
       await worker.terminate();
     };
@@ -181,14 +182,14 @@ function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: 
   return { promise, resolve, reject };
 }
 
-/** Wait for `p`, at most `ms` milliseconds, without leaving a timer behind. */
-async function within(p: Promise<void>, ms: number): Promise<void> {
+/** Wait for `p`, at most `ms` milliseconds, without leaving a timer behind; true when it settled in time. */
+async function within(p: Promise<void>, ms: number): Promise<boolean> {
   let id: ReturnType<typeof globalThis.setTimeout> | undefined;
-  const timeout = new Promise<void>((r) => {
-    id = globalThis.setTimeout(r, ms);
+  const timeout = new Promise<boolean>((r) => {
+    id = globalThis.setTimeout(() => r(false), ms);
   });
   try {
-    await Promise.race([p, timeout]);
+    return await Promise.race([p.then(() => true), timeout]);
   } finally {
     globalThis.clearTimeout(id);
   }

@@ -13,6 +13,12 @@ function sleep(env: GuestEnv, ms: number): Promise<void> {
   return new Promise((resolve) => env.clock.setTimeout(resolve, ms));
 }
 
+/** Wait until `done()` holds (checked every 10 ms), at most `capMs`: a loaded machine only makes this slower. */
+async function waitUntil(env: GuestEnv, done: () => boolean, capMs: number): Promise<void> {
+  const until = env.clock.now() + capMs;
+  while (!done() && env.clock.now() < until) await sleep(env, 10);
+}
+
 async function kernelChecks(env: GuestEnv) {
   const k = new ZephyrKernel({ clock: env.clock, write: () => {}, ...(env.cpus[0] ? { cpu: env.cpus[0] } : {}) });
   const ticks: number[] = [];
@@ -24,7 +30,7 @@ async function kernelChecks(env: GuestEnv) {
   const t0 = k.k_uptime_get();
   const take = await k.k_sem_take(sem, 30);
   const waited = k.k_uptime_get() - t0;
-  await sleep(env, 120);
+  await waitUntil(env, () => ticks.length >= 4, 10_000);
   k.k_timer_stop(timer);
   return { ticks, order, take, waited };
 }
@@ -34,7 +40,7 @@ async function hostChecks(env: GuestEnv) {
   const h = await startHost({ factory, bootargs: "period_ms=100 seed=3", clock: env.clock, shmSize: 64 * 1024 });
   await sleep(env, 50);
   await h.command({ id: 1, cmd: "ping" });
-  await sleep(env, 600);
+  await waitUntil(env, () => h.samples.length >= 4, 10_000);
   await h.app.stop();
   return { seqs: h.samples.map((s) => s.seq), maxSize: Math.max(0, ...h.sizes), replies: h.replies };
 }
