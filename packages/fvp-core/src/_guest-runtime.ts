@@ -259,13 +259,3 @@ async function importOrThrow(side: GuestSide, url: string): Promise<Record<strin
 function isThenable(v: unknown): v is PromiseLike<unknown> {
   return v !== null && (typeof v === "object" || typeof v === "function") && typeof (v as { then?: unknown }).then === "function";
 }
-
-/** Turn a spec's image/runtime into an absolute URL string; TypeError when it is not one. */
-export function toUrl(guest: string, what: string, u: string | URL): string {
-  if (u instanceof URL) return u.href;
-  try {
-    return new URL(u).href;
-  } catch {
-    throw new TypeError(`${PREFIX} starting guest "${guest}": ${what} "${u}" is not an absolute URL (use new URL("./guest.ts", import.meta.url))`);
-  }
-}

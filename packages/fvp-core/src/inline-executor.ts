@@ -1,9 +1,8 @@
-import { runGuest, toUrl } from "./_guest-runtime.ts";
-import { HostGuestHandle } from "./_guest-handle.ts";
+import { runGuest } from "./_guest-runtime.ts";
+import { resolveSpec } from "./_guest-spec.ts";
 import type { Executor, GuestHandle, GuestHost, GuestSpec } from "./executor.ts";
 import { PREFIX } from "./_format.ts";
 import { describeError } from "./guest-error.ts";
-import type { CpuHandle } from "./cpu.ts";
 
 /**
  * Runs every guest in the calling thread. Guest code is async and shares the
@@ -24,11 +23,7 @@ export class InlineExecutor implements Executor {
 
   /** Load and start a guest in this thread. */
   async start(spec: GuestSpec, platform: GuestHost): Promise<GuestHandle> {
-    const cpus = pickCpus(spec, platform);
-    const image = toUrl(spec.name, "image", spec.image);
-    const runtime = spec.runtime === undefined ? undefined : toUrl(spec.name, "runtime", spec.runtime);
-    const uart = platform.uartFor(spec);
-    const handle = new HostGuestHandle(spec.name, platform.trace);
+    const { cpus, image, runtime, uart, handle } = resolveSpec(spec, platform);
     const init = cloneInit(spec);
     const guest = await runGuest({
       name: spec.name,
@@ -58,18 +53,6 @@ export class InlineExecutor implements Executor {
     };
     return handle;
   }
-}
-
-/** The platform CPUs a spec names; RangeError for a bad list. */
-export function pickCpus(spec: GuestSpec, platform: GuestHost): CpuHandle[] {
-  if (!Array.isArray(spec.cpus) || spec.cpus.length === 0) {
-    throw new RangeError(`${PREFIX} starting guest "${spec.name}": cpus must list at least one CPU index`);
-  }
-  return spec.cpus.map((i) => {
-    const cpu = platform.cpus[i];
-    if (!cpu) throw new RangeError(`${PREFIX} starting guest "${spec.name}": CPU ${i} does not exist (the platform has ${platform.cpus.length})`);
-    return cpu;
-  });
 }
 
 /** A structured clone of the spec's init, as a Worker would receive it; TypeError when it cannot be cloned. */

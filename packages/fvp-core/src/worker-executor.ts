@@ -1,11 +1,10 @@
 import { PREFIX } from "./_format.ts";
 import { HostGuestHandle } from "./_guest-handle.ts";
-import { toUrl } from "./_guest-runtime.ts";
 import type { FromWorker, ToWorker } from "./_worker-protocol.ts";
 import type { Cpu } from "./cpu.ts";
 import type { Executor, GuestHandle, GuestHost, GuestSpec } from "./executor.ts";
 import { describeError, GuestError, GuestErrorCode, type GuestErrorCodeName } from "./guest-error.ts";
-import { pickCpus } from "./inline-executor.ts";
+import { resolveSpec } from "./_guest-spec.ts";
 import type { Uart } from "./uart.ts";
 
 /** An event delivered by a {@link WorkerLike}: `data` for messages, `error`/`message` for errors. */
@@ -79,11 +78,7 @@ export class WorkerExecutor implements Executor {
     if (platform.clock.kind !== "real") {
       throw new GuestError(GuestErrorCode.UNSUPPORTED, spec.name, `${PREFIX} starting guest "${spec.name}" in a Worker: guests on a VirtualClock run inline only`);
     }
-    const cpus = pickCpus(spec, platform) as Cpu[];
-    const image = toUrl(spec.name, "image", spec.image);
-    const runtime = spec.runtime === undefined ? undefined : toUrl(spec.name, "runtime", spec.runtime);
-    const uart = platform.uartFor(spec);
-    const handle = new HostGuestHandle(spec.name, platform.trace);
+    const { cpus, image, runtime, uart, handle } = resolveSpec(spec, platform);
     const modules = runtime ? [image, runtime] : [image];
     const worker = this.#factory(entryUrl(), { name: spec.name, type: "module", modules });
     const send = (m: ToWorker): void => worker.postMessage(m);
@@ -109,7 +104,7 @@ export class WorkerExecutor implements Executor {
       origin: performance.timeOrigin + performance.now() - clock.now(),
       clockKind: clock.kind,
       gic: platform.gic.describe(),
-      cpus: cpus.map((c) => c.describe()),
+      cpus: (cpus as Cpu[]).map((c) => c.describe()),
       traceFlag: platform.trace.listenerFlag,
     };
     try {
