@@ -5,7 +5,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 
 /** What a package's dist/ is built from: its non-test sources and build settings. */
-const INPUT_DIRS = ["src", "apps"];
+const INPUT_DIRS = ["src", "apps", "browser"];
 const INPUT_FILES = ["package.json", "tsup.config.ts"];
 
 function newestFile(dir, accept) {

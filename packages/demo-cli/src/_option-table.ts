@@ -13,8 +13,8 @@ export interface OptionSpec {
   readonly short?: string;
   /** Placeholder of the value (`N`, `MS`, ...); absent for a flag. */
   readonly value?: string;
-  /** `run`: only when running the demo; `any`: also for subcommands. */
-  readonly scope: "run" | "any";
+  /** `run`: only when running the demo; `serve`: running it or `browser`; `any`: also for other subcommands. */
+  readonly scope: "run" | "serve" | "any";
   /** One-line description, with the default. */
   readonly help: string;
   /** A full command line showing the option. */
@@ -23,8 +23,8 @@ export interface OptionSpec {
 
 /** Every option `v8r-demo` accepts, in the order `--help` lists them. */
 export const OPTION_TABLE: readonly OptionSpec[] = [
-  { name: "port", value: "N", scope: "run", help: "TCP port of the web server, 0..65535, 0 picks a free one (default 8080)", example: "v8r-demo --port 9000" },
-  { name: "host", value: "ADDR", scope: "run", help: "address the web server listens on (default 127.0.0.1)", example: "v8r-demo --host 0.0.0.0" },
+  { name: "port", value: "N", scope: "serve", help: "TCP port of the web server, 0..65535, 0 picks a free one (default 8080)", example: "v8r-demo --port 9000" },
+  { name: "host", value: "ADDR", scope: "serve", help: "address the web server listens on (default 127.0.0.1)", example: "v8r-demo --host 0.0.0.0" },
   { name: "period", value: "MS", scope: "run", help: "Zephyr's sampling period in ms, 100..60000 (default: from the config, 1000)", example: "v8r-demo --period 250" },
   { name: "config", value: "FILE", scope: "run", help: "dom0less device tree to boot, .dts or .dtb; linted first, errors exit 2 (default: the bundled v8r64-virtualization.dts)", example: "v8r-demo --config my.dts" },
   { name: "server", value: "KIND", scope: "run", help: "who serves the status page: builtin, nginx (a local nginx process), docker (needs a Docker engine) or none (default builtin)", example: "v8r-demo --server nginx" },

@@ -1,12 +1,13 @@
 /**
  * What `v8r-demo` does, with every process access passed in (so tests
  * can run it in-process): parse the command line, then help, version,
- * config, lint, xl, or run the demo with orderly shutdown.
+ * config, lint, xl, browser, or run the demo with orderly shutdown.
  *
  * @module
  */
 import { writeFile } from "node:fs/promises";
 import { formatBanner } from "./banner.ts";
+import { runBrowser } from "./browser-serve.ts";
 import { DEFAULT_CONFIG_NAME, readDefaultConfig } from "./config/default-config.ts";
 import { createConsoleMux, shouldUseColor, type ConsoleMux, type TextSink } from "./console-mux.ts";
 import { ControlError, runXl } from "./control-client.ts";
@@ -84,6 +85,8 @@ async function runCommand(options: DemoOptions, command: DemoCommand, io: CliIo)
       return lint(command.file, options, io);
     case "xl":
       return xl(command, io);
+    case "browser":
+      return runBrowser(options, io);
     case "run":
       return runDemoCommand(options, io);
   }

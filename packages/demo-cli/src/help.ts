@@ -12,6 +12,7 @@ const COMMANDS: readonly (readonly [string, string])[] = [
   ["v8r-demo xl destroy DOMAIN", "stop a domain of the running demo (e.g. zephyr)"],
   ["v8r-demo xl restart DOMAIN", "restart a domain of the running demo"],
   ["v8r-demo config [FILE]", "print the bundled device tree (or write it to FILE) to copy and change"],
+  ["v8r-demo browser", "run the demo in a web browser (Web Workers); --port N, --host ADDR"],
 ];
 
 const FAULTS = `FAULTS (--faults SPEC: comma-separated items; random choices follow --seed)

@@ -47,6 +47,8 @@ describe("parseOptions: valid command lines", () => {
     [["-q"], { quiet: true }],
     [["--log-format", "json"], { logFormat: "json" }],
     [["run", "--inline"], { inline: true, command: { name: "run" } }],
+    [["browser"], { port: 8080, host: "127.0.0.1", command: { name: "browser" } }],
+    [["browser", "--port", "0", "--host", "0.0.0.0"], { port: 0, host: "0.0.0.0", command: { name: "browser" } }],
   ])("reads %j", (argv, expected) => {
     expect(parseOptions(argv)).toMatchObject(expected);
   });
@@ -102,7 +104,10 @@ describe("parseOptions: bad command lines", () => {
     [["run", "now"], "unexpected argument \"now\" after \"run\""],
     [["lint"], "lint needs a file"],
     [["lint", "a.dts", "b.dts"], "unexpected argument \"b.dts\""],
-    [["lint", "a.dts", "--port", "1"], "--port only applies when running the demo, not to \"lint\""],
+    [["lint", "a.dts", "--port", "1"], "--port only applies when running the demo or browser, not to \"lint\""],
+    [["browser", "--period", "200"], "--period only applies when running the demo, not to \"browser\""],
+    [["browser", "--host", "a b"], "--host must be an IP address or host name"],
+    [["browser", "now"], "unexpected argument \"now\" after \"browser\""],
     [["xl"], "xl needs list, destroy DOMAIN or restart DOMAIN"],
     [["xl", "pause", "zephyr"], "(got \"pause\")"],
     [["xl", "list", "zephyr"], "unexpected argument \"zephyr\" after \"xl list\""],

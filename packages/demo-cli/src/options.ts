@@ -32,7 +32,8 @@ export type DemoCommand =
   | { readonly name: "lint"; readonly file: string }
   | { readonly name: "xl"; readonly action: "list" }
   | { readonly name: "xl"; readonly action: "destroy" | "restart"; readonly domain: string }
-  | { readonly name: "config"; readonly file: string | undefined };
+  | { readonly name: "config"; readonly file: string | undefined }
+  | { readonly name: "browser" };
 
 /** The parsed command line. Fields not given are `undefined` or the default. */
 export interface DemoOptions {
@@ -114,8 +115,9 @@ export function parseOptions(argv: readonly string[]): DemoOptions {
   const command = readCommand(positionals);
   if (command.name !== "run") {
     for (const name of given.keys()) {
-      if (findOption(name, false)?.scope === "run") {
-        throw new UsageError(`--${name} only applies when running the demo, not to "${command.name}"`);
+      const scope = findOption(name, false)?.scope;
+      if (scope === "run" || (scope === "serve" && command.name !== "browser")) {
+        throw new UsageError(`--${name} only applies when running the demo${scope === "serve" ? " or browser" : ""}, not to "${command.name}"`);
       }
     }
   }
@@ -186,8 +188,11 @@ function readCommand(positionals: readonly string[]): DemoCommand {
       return { name: "config", file: rest[0] };
     case "xl":
       return readXl(rest);
+    case "browser":
+      extra(0);
+      return { name: "browser" };
     default:
-      throw new UsageError(`unknown command "${name}" (commands: run, lint FILE, xl list|destroy|restart DOMAIN, config [FILE])`);
+      throw new UsageError(`unknown command "${name}" (commands: run, browser, lint FILE, xl list|destroy|restart DOMAIN, config [FILE])`);
   }
 }
 

@@ -12,9 +12,15 @@
  * directory, so a web server on the host can serve the page; otherwise the
  * root filesystem lives in memory), `quiet`.
  *
+ * The host can read a file of the root filesystem with a
+ * `linux.read-file` control message (see `src/control-file-reader.ts`):
+ * a browser page, which cannot see an in-memory root filesystem, reads the
+ * status page this way.
+ *
  * @module
  */
 import type { DomainContext } from "@v8r/xen-dom0less";
+import { serveFileReads } from "../src/control-file-reader.ts";
 import { rpmsgRemoteConfig, runRpmsgRemote } from "../src/rpmsg-remote-app.ts";
 import type { RootFs } from "../src/rootfs.ts";
 
@@ -28,5 +34,6 @@ export async function start(ctx: DomainContext): Promise<void> {
     const { NodeRootFs } = await ctx.clock.hold(import("../src/node.ts"));
     rootfs = new NodeRootFs(config.rootfsDir);
   }
-  await runRpmsgRemote(ctx, { config, ...(rootfs ? { rootfs } : {}) });
+  const app = await runRpmsgRemote(ctx, { config, ...(rootfs ? { rootfs } : {}) });
+  serveFileReads(ctx, app.linux.rootfs);
 }

@@ -64,6 +64,7 @@ export {
 export { findXenSharedMemory, XEN_SHMEM_COMPATIBLE, type XenSharedMemory } from "./xen-shmem.ts";
 export { bootLinux, LINUX_RELEASE, type BootLinuxOptions, type LinuxSystem } from "./linux.ts";
 export { LinuxShell, splitCommandLine, type LinuxShellOptions, type ShellCommand, type ShellIo } from "./shell.ts";
+export { isReadFileRequest, LINUX_FILE, LINUX_READ_FILE, type LinuxFileAnswer, type LinuxReadFileRequest, MAX_READ_FILE_BYTES, serveFileReads } from "./control-file-reader.ts";
 export { LINUX_REQUEST, LINUX_RESPONSE, requestHost, type LinuxRequest, type LinuxRequestAction, type LinuxResponse } from "./host-request.ts";
 export {
   DEFAULT_CTRL_TIMEOUT_MS,

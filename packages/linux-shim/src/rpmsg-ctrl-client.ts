@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { decodePayloadText } from "@v8r/openamp-wasm";
 import type { Clock, TimerHandle } from "@v8r/fvp-core";
 import { LinuxError } from "./linux-error.ts";
 
@@ -47,7 +48,6 @@ export interface RpmsgCtrlClientOptions {
 type Pending = { resolve(r: CtrlReply): void; reject(e: unknown): void; timer: TimerHandle };
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 /**
  * Sends commands and matches replies by `id`. Feed every message received on
@@ -168,7 +168,7 @@ function checkCommand(command: CtrlCommand): void {
 function parseReply(data: Uint8Array): CtrlReply | undefined {
   if (data.byteLength === 0 || data.byteLength > MAX_CTRL_BYTES) return undefined;
   try {
-    const value: unknown = JSON.parse(decoder.decode(data));
+    const value: unknown = JSON.parse(decodePayloadText(data, { fatal: false }));
     if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
     const r = value as Record<string, unknown>;
     if (typeof r.ok !== "boolean" || !(r.id === null || typeof r.id === "number")) return undefined;

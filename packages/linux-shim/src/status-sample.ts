@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { decodePayloadText } from "@v8r/openamp-wasm";
 
 /** Largest sample in bytes: the payload of a 512-byte RPMsg buffer. */
 export const MAX_SAMPLE_BYTES = 496;
@@ -74,7 +75,6 @@ class Reject {
   }
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
  * Decode and validate one status sample. Never throws on bad input: it
@@ -97,7 +97,7 @@ export function parseStatusSample(bytes: Uint8Array): ParseSampleResult {
   }
   let text: string;
   try {
-    text = utf8.decode(bytes);
+    text = decodePayloadText(bytes);
   } catch {
     return { ok: false, code: "not-utf8", reason: "sample is not valid UTF-8" };
   }

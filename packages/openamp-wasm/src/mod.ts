@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { loadOpenAmp, staticVringsLayout, type RpmsgDevice } from "@v8r/openamp-wasm";
+ * import { decodePayloadText, loadOpenAmp, staticVringsLayout, type RpmsgDevice } from "@v8r/openamp-wasm";
  * const shm = { buffer: new SharedArrayBuffer(0x10000) };
  * const layout = staticVringsLayout({ shmSize: 0x10000 }); // num = 32
  * const openamp = await loadOpenAmp();
@@ -13,7 +13,7 @@
  * const kick = (to: "host" | "remote") => () => queueMicrotask(() => dev[to]?.notified());
  * dev.host = await openamp.createRpmsgDevice({ role: "host", layout, shm, notify: kick("remote") });
  * dev.remote = await openamp.createRpmsgDevice({ role: "remote", layout, shm, notify: kick("host") });
- * dev.remote.createEndpoint({ name: "rpmsg-demo", onMessage: (data) => console.log(new TextDecoder().decode(data.slice())) });
+ * dev.remote.createEndpoint({ name: "rpmsg-demo", onMessage: (data) => console.log(decodePayloadText(data)) });
  * const ep = dev.host.createEndpoint({ name: "rpmsg-demo", onMessage: () => {} });
  * await ep.send(new TextEncoder().encode("hello"), { timeoutMs: 1000 }); // waits until bound
  * ```
@@ -29,4 +29,5 @@ export { staticVringsLayout, type StaticVringsLayout, vringSize } from "./static
 export { resourceTableBytes, type ResourceTableLayout, type RscVringSpec } from "./resource-table.ts";
 export { defaultWasmUrl, loadOpenAmp, type LoadOpenAmpOptions, OpenAmp } from "./openamp.ts";
 export { type Clock, realClock, RpmsgDevice, type RpmsgDeviceOptions, type RpmsgStats, type TimerClock } from "./rpmsg-device.ts";
+export { decodePayloadText, type DecodePayloadTextOptions } from "./payload-text.ts";
 export { type EndpointOptions, type HeldBuffer, RPMSG_ADDR_ANY, RpmsgEndpoint, type SendOptions, type TxBuffer } from "./rpmsg-endpoint.ts";

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { decodePayloadText } from "@v8r/openamp-wasm";
 import { MAX_MESSAGE_BYTES } from "./status.ts";
 
 /** Smallest and largest sampling period a `period` command may set, ms. */
@@ -26,7 +27,6 @@ export type CommandReply =
   | { readonly id: number | null; readonly ok: true; readonly [key: string]: unknown }
   | { readonly id: number | null; readonly ok: false; readonly err: string };
 
-const decoder = new TextDecoder("utf-8", { fatal: true });
 
 function fail(id: number | null, err: string): CommandReply {
   return { id, ok: false, err };
@@ -41,7 +41,7 @@ function parse(data: Uint8Array): Record<string, unknown> | string {
   if (data.length > MAX_MESSAGE_BYTES) return `command of ${data.length} bytes is over ${MAX_MESSAGE_BYTES}`;
   let value: unknown;
   try {
-    value = JSON.parse(decoder.decode(data));
+    value = JSON.parse(decodePayloadText(data));
   } catch {
     return "not valid UTF-8 JSON";
   }

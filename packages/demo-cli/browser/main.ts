@@ -1,0 +1,152 @@
+/**
+ * The browser demo's page module: boots FVP_BaseR_AEMv8R on a RealClock
+ * with one Web Worker per domain, Xen dom0less from the bundled device
+ * tree, and shows the consoles and the status page the Linux guest writes
+ * into its in-memory root filesystem. The page asks Linux for that file
+ * with a `linux.read-file` control message; Linux answers with the bytes
+ * it holds (a `linux.file` event on the trace bus). Nothing here renders
+ * the status itself.
+ *
+ * Served by `v8r-demo browser`, which maps the `@v8r/...` imports to the
+ * built packages (import map for the page, rewritten imports for Workers).
+ *
+ * @module
+ */
+import { createPlatform, FVP_BaseR_AEMv8R, type Platform, RealClock, type TraceEvent, WorkerExecutor } from "@v8r/fvp-core";
+import { DEFAULT_STATUS_DIR, LINUX_FILE, LINUX_READ_FILE, type LinuxReadFileRequest } from "@v8r/linux-shim";
+import { bootXen, type Dom0lessConfig, loadDom0lessConfig, parseDts, type Xen } from "@v8r/xen-dom0less";
+
+/** Where Linux writes the page. */
+const STATUS_PATH = `${DEFAULT_STATUS_DIR}/zephyr-status.html`;
+const CONFIG_URL = "/config/v8r64-virtualization.dts";
+const POLL_MS = 500;
+const CONSOLE_LINES = 400;
+
+function element<T extends HTMLElement>(id: string, type: new () => T): T {
+  const el = document.getElementById(id);
+  if (!(el instanceof type)) throw new Error(`[v8r-demo] browser page: #${id} is missing`);
+  return el;
+}
+
+const stateEl = element("state", HTMLElement);
+const problemEl = element("problem", HTMLElement);
+const frame = element("status-frame", HTMLIFrameElement);
+const sourceEl = element("status-source", HTMLElement);
+
+function setState(text: string): void {
+  stateEl.textContent = text;
+  document.body.dataset["state"] = text;
+}
+
+function showProblem(text: string): void {
+  problemEl.textContent = text;
+  problemEl.classList.add("shown");
+  setState("stopped");
+}
+
+/** A console panel: keeps the last lines, follows the end unless scrolled up. */
+function consolePanel(source: string): (line: string) => void {
+  const pre = document.getElementById(`console-${source}`);
+  if (!(pre instanceof HTMLPreElement)) return () => {};
+  const lines: string[] = [];
+  let queued = false;
+  return (line) => {
+    lines.push(line);
+    if (lines.length > CONSOLE_LINES) lines.splice(0, lines.length - CONSOLE_LINES);
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      const follow = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
+      pre.textContent = `${lines.join("\n")}\n`;
+      if (follow) pre.scrollTop = pre.scrollHeight;
+    });
+  };
+}
+
+/** UART per console source, as the CLI does: Xen on UART0, then each domain with a vpl011. */
+function consoleUarts(config: Dom0lessConfig): Map<string, number> {
+  const out = new Map<string, number>([["xen", 0]]);
+  for (const d of config.domains) {
+    if (d.vpl011 && out.size < FVP_BaseR_AEMv8R.uarts.length) out.set(d.name, out.size);
+  }
+  return out;
+}
+
+interface FileAnswer {
+  readonly id: number;
+  readonly ok: boolean;
+  readonly data?: Uint8Array;
+  readonly error?: string;
+}
+
+function isFileAnswer(e: TraceEvent): e is TraceEvent & FileAnswer {
+  return e.type === LINUX_FILE && typeof e["id"] === "number" && typeof e["ok"] === "boolean";
+}
+
+/** Ask the Linux domain for its status page every POLL_MS and show what it answers. */
+function followStatusPage(platform: Platform, xen: Xen, domain: string): void {
+  let nextId = 1;
+  let pending: number | undefined;
+  let shown = "";
+  const decoder = new TextDecoder();
+  platform.trace.on((e) => {
+    if (!isFileAnswer(e) || e.id !== pending) return;
+    pending = undefined;
+    if (!e.ok || e.data === undefined) {
+      sourceEl.textContent = `not written yet (${e.error ?? "no data"})`;
+      return;
+    }
+    const html = decoder.decode(e.data);
+    sourceEl.textContent = `${e.data.byteLength} bytes read from ${domain}:${STATUS_PATH} at ${new Date().toLocaleTimeString()}`;
+    if (html !== shown) {
+      shown = html;
+      frame.srcdoc = html;
+    }
+  });
+  setInterval(() => {
+    if (xen.state(domain) !== "running") return;
+    pending = nextId++;
+    const request: LinuxReadFileRequest = { type: LINUX_READ_FILE, id: pending, path: STATUS_PATH };
+    xen.post(domain, request);
+  }, POLL_MS);
+}
+
+async function boot(): Promise<void> {
+  if (!crossOriginIsolated) {
+    showProblem(
+      "This page is not cross-origin isolated, so it cannot use SharedArrayBuffer, which the emulated platform's memory needs. " +
+        "Serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp (v8r-demo browser does).",
+    );
+    return;
+  }
+  setState("fetching the device tree");
+  const res = await fetch(CONFIG_URL);
+  if (!res.ok) throw new Error(`[v8r-demo] browser page: fetching ${CONFIG_URL}: HTTP ${res.status}`);
+  const { config, diagnostics } = loadDom0lessConfig(parseDts(await res.text(), { file: "v8r64-virtualization.dts" }));
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  if (errors.length > 0) throw new Error(`[v8r-demo] browser page: the device tree does not load: ${errors.map((d) => d.message).join("; ")}`);
+
+  const platform = createPlatform(FVP_BaseR_AEMv8R, { clock: new RealClock(), executor: new WorkerExecutor({ stopTimeoutMs: 1000 }) });
+  addEventListener("pagehide", () => void platform.shutdown());
+  const uarts = consoleUarts(config);
+  for (const [source, index] of uarts) {
+    const write = consolePanel(source);
+    platform.uart(index).attach({ line: (text) => write(text) });
+  }
+  const domains = Object.fromEntries([...uarts].filter(([s]) => s !== "xen"));
+  setState("booting Xen");
+  const xen = await bootXen(platform, config, {
+    resolveImage: (specifier) => import.meta.resolve(specifier),
+    console: { xen: 0, domains },
+    onCrash: "restart",
+  });
+  setState("running");
+  const linux = config.domains.find((d) => /rpmsg-remote(\.[cm]?[jt]s)?$/.test(d.kernel?.image ?? ""))?.name ?? "linux";
+  followStatusPage(platform, xen, linux);
+}
+
+boot().catch((err: unknown) => {
+  showProblem(err instanceof Error ? err.message : String(err));
+  throw err;
+});

@@ -1,0 +1,100 @@
+// End to end: `v8r-demo browser` serves the built packages, and headless
+// Chromium (Debian's /usr/bin/chromium, driven by playwright-core) runs the
+// whole demo in the page, each domain in a Web Worker. Needs the packages
+// built (`npm test` builds before the tests). A missing browser fails.
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, describe, expect, it } from "vitest";
+import { CLI, eventually, NODE_TSX, REPO_ROOT } from "./_spawn-demo.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+const BUILT = ["packages/demo-cli/dist/browser/main.js", "packages/fvp-core/dist/guest-worker.js", "packages/linux-shim/dist/apps/rpmsg-remote.js", "packages/zephyr-shim/dist/apps/rpmsg-host.js"];
+
+/** `v8r-demo browser --port 0` in its own process group; resolves with the page URL from its output. */
+function startServer(): { child: ChildProcess; url: Promise<string>; output: () => string; exited: Promise<number | null> } {
+  const [cmd, ...pre] = NODE_TSX;
+  const child = spawn(cmd as string, [...pre, CLI, "browser", "--port", "0"], {
+    cwd: REPO_ROOT,
+    detached: true,
+    env: { ...process.env, NO_COLOR: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const url = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "browser demo  URL" line within 15 s; output:\n${out}`)), 15_000);
+    const check = (): void => {
+      const m = /browser demo +(http:\/\/127\.0\.0\.1:\d+\/)\n/.exec(out);
+      if (m?.[1] !== undefined) (clearTimeout(timer), resolve(m[1]));
+    };
+    child.stdout?.on("data", (d: Buffer) => ((out += d.toString()), check()));
+    child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
+    void exited.then((code) => (clearTimeout(timer), reject(new Error(`v8r-demo browser exited with ${String(code)}; output:\n${out}`))));
+  });
+  return { child, url, output: () => out, exited };
+}
+
+function killGroup(child: ChildProcess | undefined): void {
+  if (child?.pid === undefined) return;
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+
+/** The `seq N` the status page frame shows, when it shows a sample. */
+async function frameSeq(page: Page): Promise<number | undefined> {
+  const text = await page.frameLocator("#status-frame").locator("body").innerText({ timeout: 1000 });
+  const m = /\bseq (\d+)\b/.exec(text);
+  return m?.[1] === undefined ? undefined : Number(m[1]);
+}
+
+describe("v8r-demo browser: the whole demo in headless Chromium", () => {
+  let server: ReturnType<typeof startServer> | undefined;
+  let browser: Browser | undefined;
+
+  afterAll(async () => {
+    await browser?.close();
+    killGroup(server?.child);
+  });
+
+  it("boots Xen, Zephyr and Linux in the page; the status page Linux writes shows growing samples", async () => {
+    const missing = BUILT.filter((f) => !existsSync(join(REPO_ROOT, f)));
+    expect(missing, "the packages are not built: run `pnpm run build` first (npm test does)").toEqual([]);
+    server = startServer();
+    const url = await server.url;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(url);
+
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    await page.waitForFunction(() => document.getElementById("console-zephyr")?.textContent?.includes("*** Booting ") === true, null, { timeout: 15_000 });
+    expect(await page.textContent("#console-zephyr")).toMatch(/\*\*\* Booting rpmsg-host .* Zephyr OS build .* \*\*\*/);
+    await page.waitForFunction(() => document.getElementById("console-linux")?.textContent?.includes("Booting Linux") === true, null, { timeout: 10_000 });
+    expect(await page.textContent("#console-xen")).toContain("(XEN) Brought up 2 domains");
+    expect(await page.textContent("#state")).toBe("running");
+
+    const first = await eventually("a sample on the status page", 10_000, () => frameSeq(page)).catch(async (err: unknown) => {
+      const linux = (await page.textContent("#console-linux")) ?? "";
+      throw new Error(`${String(err)}; the linux console ends with:\n${linux.split("\n").slice(-8).join("\n")}`);
+    });
+    const later = await eventually("a newer sample on the status page", 5_000, async () => {
+      const seq = await frameSeq(page);
+      return seq !== undefined && seq > first ? seq : undefined;
+    });
+    expect(later).toBeGreaterThan(first);
+    expect(await page.textContent("#status-source")).toMatch(/^\d+ bytes read from linux:\/usr\/share\/nginx\/html\/zephyr-status\.html/);
+    expect(errors).toEqual([]);
+    await page.close();
+
+    // Ctrl-C stops the server cleanly.
+    server.child.kill("SIGINT");
+    expect(await server.exited).toBe(0);
+  }, 40_000);
+});
