@@ -75,6 +75,11 @@ export function tempDir(prefix: string, keep = false): string {
   return dir;
 }
 
+/** Where browser tests save screenshots: docs/images/ (for the READMEs) with V8R_UPDATE_SCREENSHOTS=1, else a kept temporary directory. */
+export function screenshotDir(): string {
+  return process.env["V8R_UPDATE_SCREENSHOTS"] === "1" ? join(REPO_ROOT, "docs/images") : tempDir("screenshots", true);
+}
+
 /** Spawn `v8r-demo ARGS --rootfs DIR` in its own process group. */
 export function spawnDemo(args: readonly string[], options: SpawnOptions = {}): DemoProcess {
   const rootfs = options.rootfs ?? tempDir("rootfs");

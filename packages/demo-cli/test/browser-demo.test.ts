@@ -1,13 +1,14 @@
 // End to end: `v8r-demo browser` serves the built packages, and headless
 // Chromium (Debian's /usr/bin/chromium, driven by playwright-core) runs the
 // whole demo in the page, each domain in a Web Worker. Needs the packages
-// built (`npm test` builds before the tests). A missing browser fails.
+// built (`npm test` builds before the tests). Saves browser-demo.png (to
+// docs/images/ with V8R_UPDATE_SCREENSHOTS=1). A missing browser fails.
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
-import { CLI, eventually, NODE_TSX, REPO_ROOT } from "./_spawn-demo.ts";
+import { CLI, eventually, NODE_TSX, REPO_ROOT, screenshotDir } from "./_spawn-demo.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
@@ -91,6 +92,10 @@ describe("v8r-demo browser: the whole demo in headless Chromium", () => {
     expect(later).toBeGreaterThan(first);
     expect(await page.textContent("#status-source")).toMatch(/^\d+ bytes read from linux:\/usr\/share\/nginx\/html\/zephyr-status\.html/);
     expect(errors).toEqual([]);
+    const shots = screenshotDir();
+    mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: join(shots, "browser-demo.png") });
+    expect(statSync(join(shots, "browser-demo.png")).size).toBeGreaterThan(10_000);
     await page.close();
 
     // Ctrl-C stops the server cleanly.

@@ -6,7 +6,7 @@ import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
-import { type DemoProcess, eventually, readStatus, REPO_ROOT, servedPort, spawnDemo, tempDir } from "./_spawn-demo.ts";
+import { type DemoProcess, eventually, readStatus, screenshotDir, servedPort, spawnDemo } from "./_spawn-demo.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ARGS = [
@@ -19,7 +19,7 @@ const ARGS = [
   "--no-first-run",
   "--disable-quic",
 ];
-const SHOTS = process.env["V8R_UPDATE_SCREENSHOTS"] === "1" ? join(REPO_ROOT, "docs/images") : tempDir("screenshots", true);
+const SHOTS = screenshotDir();
 
 /** The element's box, failing when it is missing or empty. */
 async function box(page: Page, selector: string): Promise<{ width: number; height: number }> {
