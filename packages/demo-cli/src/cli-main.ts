@@ -16,7 +16,7 @@ import { formatLintReport, lintConfigFile } from "./lint-config.ts";
 import { parseOptions, type DemoCommand, type DemoOptions } from "./options.ts";
 import { runDemo as defaultRunDemo, type ConsoleInput, type DemoConfig, type DemoIo, type RunningDemo } from "./run-demo.ts";
 import { createShutdown, type SignalSource } from "./shutdown.ts";
-import { UsageError } from "./usage-error.ts";
+import { USAGE_EXIT_CODE, UsageError } from "./usage-error.ts";
 import { packageVersion } from "./version.ts";
 
 /** An output stream of the CLI. */
@@ -42,7 +42,7 @@ export interface CliIo {
 }
 
 /** Exit codes of v8r-demo. */
-export const EXIT_CODES = { ok: 0, failure: 1, usage: 2 } as const;
+export const EXIT_CODES = { ok: 0, failure: 1, usage: USAGE_EXIT_CODE } as const;
 
 /**
  * Run `v8r-demo` with `argv` (without node and the script) and resolve
