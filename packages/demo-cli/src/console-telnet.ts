@@ -1,35 +1,34 @@
 /**
  * `--consoles telnet`: one TCP port per console on the loopback address,
  * like the FVP's terminals (`telnet 127.0.0.1 5000`). A client first gets
- * the console's recent lines, then every new one; what it types goes to
- * the guest's console input when the demo supplies `onInput`.
+ * the console's recent lines and its unfinished one (a prompt), then the
+ * output as the guest writes it; in character mode, so each key goes to the
+ * guest at once and its echo comes back at once. Built on fvp-core's
+ * `serveUartTcp`.
  *
  * @module
  */
-import { createServer, type Server, type Socket } from "node:net";
-import { CHARACTER_MODE, createTelnetInputFilter } from "./_telnet.ts";
+import type { Uart } from "@v8r/fvp-core";
+import { serveUartTcp, type UartTcpServer } from "@v8r/fvp-core/node";
 import type { ConsoleEndpoint } from "./banner.ts";
-import type { ConsoleMux } from "./console-mux.ts";
 
 /** Options of {@link startTelnetConsoles}. */
 export interface TelnetConsoleOptions {
-  /** The console lines come from here. */
-  readonly mux: ConsoleMux;
-  /** One port per source, in this order, e.g. `["xen", "zephyr", "linux"]`. */
-  readonly sources: readonly string[];
+  /** One port per console, in this order, e.g. `{ xen: uart0, zephyr: uart1, linux: uart2 }`. */
+  readonly consoles: Readonly<Record<string, Uart>>;
   /** Listen address; default 127.0.0.1. */
   readonly host?: string;
-  /** First port; the next sources take the next ports. Default 0: any free port each. */
+  /** First port; the next consoles take the next ports. Default 0: any free port each. */
   readonly basePort?: number;
-  /** Receives what a client types (telnet commands removed); without it consoles are read-only. */
-  readonly onInput?: (source: string, bytes: Uint8Array) => void;
+  /** Pass what clients type to the guest (default true); false serves read-only consoles. */
+  readonly input?: boolean;
 }
 
 /** The running console servers. */
 export interface TelnetConsoles {
   /** Where each console is, for the banner (`telnet 127.0.0.1 5000`). */
   readonly endpoints: readonly ConsoleEndpoint[];
-  /** The port of each source. */
+  /** The port of each console. */
   readonly ports: Readonly<Record<string, number>>;
   /** Disconnect every client and stop listening. */
   close(): Promise<void>;
@@ -52,33 +51,34 @@ export class TelnetConsoleError extends Error {
  * @throws TelnetConsoleError when a port is in use
  * @example
  * ```ts
- * const consoles = await startTelnetConsoles({ mux, sources: ["xen", "zephyr", "linux"], basePort: 5000 });
+ * const consoles = await startTelnetConsoles({ consoles: { xen: platform.uart(0), linux: platform.uart(2) }, basePort: 5000 });
  * shutdown.add("console ports", () => consoles.close());
  * ```
  */
 export async function startTelnetConsoles(options: TelnetConsoleOptions): Promise<TelnetConsoles> {
   const host = options.host ?? "127.0.0.1";
   const base = options.basePort ?? 0;
-  if (!Number.isInteger(base) || base < 0 || base + options.sources.length - 1 > 65_535) {
-    throw new RangeError(`[v8r-demo] opening console ports: basePort ${base} leaves no room for ${options.sources.length} ports`);
+  const entries = Object.entries(options.consoles);
+  if (!Number.isInteger(base) || base < 0 || base + entries.length - 1 > 65_535) {
+    throw new RangeError(`[v8r-demo] opening console ports: basePort ${base} leaves no room for ${entries.length} ports`);
   }
-  const servers: Server[] = [];
-  const sockets = new Set<Socket>();
+  const input = options.input !== false;
+  const servers: UartTcpServer[] = [];
   const ports: Record<string, number> = {};
   const close = async (): Promise<void> => {
-    unsubscribe();
-    for (const s of sockets) s.destroy();
-    await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    await Promise.all(servers.map((s) => s.close()));
   };
-  const clients = new Map<string, Set<Socket>>(options.sources.map((s) => [s, new Set()]));
-  const unsubscribe = options.mux.subscribe((entry) => {
-    for (const socket of clients.get(entry.source) ?? []) socket.write(`${entry.line}\r\n`);
-  });
   try {
-    for (const [i, source] of options.sources.entries()) {
-      const server = createServer((socket) => accept(socket, source, options, clients, sockets));
+    for (const [i, [name, uart]] of entries.entries()) {
+      const port = base === 0 ? 0 : base + i;
+      const greeting = `--- v8r-demo: ${name} console${input ? "" : " (read-only)"} ---`;
+      const server = await serveUartTcp(uart, { port, host, greeting, input }).catch((err: unknown) => {
+        const code = (err as { cause?: NodeJS.ErrnoException }).cause?.code;
+        const reason = code === "EADDRINUSE" ? "the port is in use (pick another with a free range)" : err instanceof Error ? err.message : String(err);
+        throw new TelnetConsoleError(`[v8r-demo] opening the ${name} console on ${host}:${port}: ${reason}`, { cause: err });
+      });
       servers.push(server);
-      ports[source] = await listen(server, host, base === 0 ? 0 : base + i, source);
+      ports[name] = server.port;
     }
   } catch (err) {
     await close();
@@ -86,47 +86,8 @@ export async function startTelnetConsoles(options: TelnetConsoleOptions): Promis
   }
   const shown = host.includes(":") ? `[${host}]` : host;
   return {
-    endpoints: options.sources.map((name) => ({ name, where: `telnet ${shown} ${ports[name]}` })),
+    endpoints: entries.map(([name]) => ({ name, where: `telnet ${shown} ${ports[name]}` })),
     ports,
     close,
   };
-}
-
-function accept(socket: Socket, source: string, options: TelnetConsoleOptions, clients: Map<string, Set<Socket>>, all: Set<Socket>): void {
-  const mine = clients.get(source);
-  mine?.add(socket);
-  all.add(socket);
-  socket.setNoDelay(true);
-  socket.on("error", () => socket.destroy());
-  socket.on("close", () => {
-    mine?.delete(socket);
-    all.delete(socket);
-  });
-  const onInput = options.onInput;
-  if (onInput !== undefined) {
-    socket.write(CHARACTER_MODE);
-    const filter = createTelnetInputFilter();
-    socket.on("data", (chunk: Buffer) => {
-      const bytes = filter(chunk);
-      if (bytes.length > 0) onInput(source, bytes);
-    });
-  } else {
-    socket.resume();
-  }
-  const tail = options.mux.tail(source);
-  socket.write(`--- v8r-demo: ${source} console${onInput === undefined ? " (read-only)" : ""} ---\r\n`);
-  if (tail.length > 0) socket.write(`${tail.join("\r\n")}\r\n`);
-}
-
-function listen(server: Server, host: string, port: number, source: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", (err: NodeJS.ErrnoException) => {
-      const reason = err.code === "EADDRINUSE" ? "the port is in use (pick another with a free range)" : err.message;
-      reject(new TelnetConsoleError(`[v8r-demo] opening the ${source} console on ${host}:${port}: ${reason}`, { cause: err }));
-    });
-    server.listen({ host, port, exclusive: true }, () => {
-      const address = server.address();
-      resolve(typeof address === "object" && address !== null ? address.port : port);
-    });
-  });
 }

@@ -202,13 +202,8 @@ async function startConsoles(options: DemoOptions, io: DemoIo, platform: Platfor
   const sources = Object.keys(uarts);
   if (options.consoles !== "telnet") return sources.map((name) => ({ name, where: "stdout" }));
   const telnet = await startTelnetConsoles({
-    mux: io.console,
-    sources,
+    consoles: Object.fromEntries(Object.entries(uarts).map(([source, index]) => [source, platform.uart(index)])),
     host: options.host,
-    onInput: (source, bytes) => {
-      const index = uarts[source];
-      if (index !== undefined) platform.uart(index).input(bytes);
-    },
   });
   io.shutdown.add("console ports", () => telnet.close());
   return [...telnet.endpoints];

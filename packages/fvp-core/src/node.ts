@@ -18,7 +18,8 @@ import { createServer, type Socket } from "node:net";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { PREFIX } from "./_format.ts";
-import type { Uart, UartSink } from "./uart.ts";
+import { CHARACTER_MODE, createTelnetInputFilter } from "./_telnet.ts";
+import type { Uart } from "./uart.ts";
 import { WorkerExecutor, type WorkerExecutorOptions, type WorkerFactory, type WorkerLike } from "./worker-executor.ts";
 
 // Runs first in every worker (CommonJS eval code): gives worker_threads the
@@ -101,41 +102,63 @@ export interface UartTcpOptions {
   port?: number;
   /** Interface to listen on (default 127.0.0.1). */
   host?: string;
-  /** Send each new client the UART's kept history first, so a late client still sees the boot log (default true). */
+  /** Send each new client the UART's kept history and its unfinished line first, so a late client still sees the boot log and the prompt (default true). */
   replay?: boolean;
+  /** A line sent to each new client before anything else, e.g. `--- linux console ---`. */
+  greeting?: string;
+  /** Pass what clients type to the guest (default true). False serves a read-only console that stays in the client's line mode. */
+  input?: boolean;
 }
 
 /**
  * Serve a UART over TCP, like the FVP's telnet terminals: every client gets
- * the UART's output lines (CRLF-terminated) and what it types becomes UART
- * input. A client that connects later first gets the lines the UART kept
- * (see `Uart.history()`), unless `replay` is false.
+ * the UART's output as the guest writes it (line feeds sent as CRLF), so a
+ * prompt or the echo of a key shows at once, and what it types becomes UART
+ * input. A console that takes input switches telnet clients to character
+ * mode with the guest echoing (`IAC WILL ECHO`, `IAC WILL SUPPRESS-GO-AHEAD`)
+ * and drops telnet commands from what they send. A client that connects
+ * later first gets the lines the UART kept (see `Uart.history()`) and its
+ * unfinished line, unless `replay` is false.
+ *
+ * @throws Error when the port cannot be opened; its `cause` is the Node error (`code` `EADDRINUSE` for a taken port)
  */
 export async function serveUartTcp(uart: Uart, opts: UartTcpOptions = {}): Promise<UartTcpServer> {
   const sockets = new Set<Socket>();
-  const sink: UartSink = {
-    line(text) {
-      for (const s of sockets) s.write(`${text}\r\n`);
-    },
-  };
+  const takesInput = opts.input !== false;
   const server = createServer((socket) => {
+    socket.setNoDelay(true);
+    const opening: string[] = [];
+    if (opts.greeting !== undefined) opening.push(`${opts.greeting}\r\n`);
     if (opts.replay !== false) {
-      const backlog = uart.history();
-      if (backlog.length > 0) socket.write(backlog.map((l) => `${l}\r\n`).join(""));
+      for (const line of uart.history()) opening.push(`${line}\r\n`);
+      opening.push(uart.pending());
     }
+    if (takesInput) socket.write(CHARACTER_MODE);
+    if (opening.length > 0) socket.write(opening.join(""));
     sockets.add(socket);
-    socket.on("data", (chunk: Buffer) => {
-      const bytes = stripTelnet(new Uint8Array(chunk));
-      if (bytes.length > 0) uart.input(bytes);
-    });
+    if (takesInput) {
+      const filter = createTelnetInputFilter();
+      socket.on("data", (chunk: Buffer) => {
+        const bytes = filter(new Uint8Array(chunk));
+        if (bytes.length > 0) uart.input(bytes);
+      });
+    } else {
+      socket.resume();
+    }
     socket.on("close", () => sockets.delete(socket));
-    socket.on("error", () => sockets.delete(socket));
+    socket.on("error", () => {
+      sockets.delete(socket);
+      socket.destroy();
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", (e) => reject(new Error(`${PREFIX} serving ${uart.name} over TCP on port ${opts.port ?? 0}: ${e.message}`, { cause: e })));
-    server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", resolve);
+    server.listen({ port: opts.port ?? 0, host: opts.host ?? "127.0.0.1", exclusive: true }, resolve);
   });
-  const detach = uart.attach(sink);
+  const detach = uart.onOutput((text) => {
+    const crlf = text.replace(/\r?\n/g, "\r\n");
+    for (const s of sockets) s.write(crlf);
+  });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : (opts.port ?? 0);
   return {
@@ -151,31 +174,9 @@ export async function serveUartTcp(uart: Uart, opts: UartTcpOptions = {}): Promi
   };
 }
 
-const IAC = 255;
-const SB = 250;
-const SE = 240;
-
-/** Drop telnet commands (IAC sequences, option negotiation, subnegotiation) from client input; IAC IAC stands for a 0xff byte. */
+/** Drop telnet commands (IAC sequences, option negotiation, subnegotiation) from one piece of client input; IAC IAC stands for a 0xff byte. For a stream, use {@link createTelnetInputFilter}, which keeps its state across chunks. */
 export function stripTelnet(input: Uint8Array): Uint8Array {
-  const out: number[] = [];
-  for (let i = 0; i < input.length; i++) {
-    const b = input[i] as number;
-    if (b !== IAC) {
-      out.push(b);
-      continue;
-    }
-    const cmd = input[i + 1];
-    if (cmd === IAC) {
-      out.push(IAC);
-      i++;
-    } else if (cmd === SB) {
-      while (i < input.length && !(input[i] === IAC && input[i + 1] === SE)) i++;
-      i++;
-    } else if (cmd !== undefined && cmd >= 251 && cmd <= 254) {
-      i += 2; // WILL/WONT/DO/DONT <option>
-    } else {
-      i++;
-    }
-  }
-  return Uint8Array.from(out);
+  return createTelnetInputFilter()(input);
 }
+
+export { createTelnetInputFilter } from "./_telnet.ts";

@@ -77,6 +77,26 @@ describe("Uart", () => {
     expect(plain.lines).toEqual(["partial line"]);
   });
 
+  it("streams raw output (a prompt, a key's echo) as written, and tells the unfinished line", () => {
+    const uart = make();
+    const raw: string[] = [];
+    const stop = uart.onOutput((t) => raw.push(t));
+    uart.write("login ok\nroot# ");
+    expect(uart.pending()).toBe("root# ");
+    uart.write(new TextEncoder().encode("l"));
+    uart.write("s\b \b");
+    const euro = new TextEncoder().encode("€");
+    uart.write(euro.subarray(0, 1));
+    uart.write(euro.subarray(1));
+    expect(raw).toEqual(["login ok\nroot# ", "l", "s\b \b", "€"]);
+    expect(uart.pending()).toBe("root# ls\b \b€");
+    uart.write("\n");
+    expect(uart.pending()).toBe("");
+    stop();
+    uart.write("after\n");
+    expect(raw).toHaveLength(5);
+  });
+
   it("rejects a history size that is not a whole number >= 0", () => {
     expect(() => make({ historyLines: -1 })).toThrow(/historyLines must be a whole number >= 0, got -1/);
     expect(() => make({ historyLines: 1.5 })).toThrow(RangeError);

@@ -37,6 +37,8 @@ export interface UartAttachOptions {
  * line goes to every attached sink and to the trace bus. Input bytes go to
  * the guest through {@link Uart.onInput}. The latest lines are kept, so a
  * sink attached after boot can still see the boot log (`attach(sink, { replay: true })`).
+ * Terminals that must show output as it comes, such as a prompt or the echo
+ * of a key, read the raw stream with {@link Uart.onOutput} instead.
  *
  * @example
  * ```ts
@@ -56,6 +58,7 @@ export class Uart {
   readonly irq: number;
   readonly #sinks = new Set<UartSink>();
   readonly #inputs = new Set<(bytes: Uint8Array) => void>();
+  readonly #outputs = new Set<(text: string) => void>();
   readonly #decoder = new TextDecoder("utf-8", { fatal: false });
   readonly #trace: TraceSink | undefined;
   readonly #maxLine: number;
@@ -92,9 +95,26 @@ export class Uart {
     return [...this.#history.slice(this.#historyStart), ...this.#history.slice(0, this.#historyStart)];
   }
 
+  /** The unfinished last line (e.g. a shell prompt waiting for input), "" when output ended with a line feed. */
+  pending(): string {
+    return this.#partial;
+  }
+
+  /**
+   * Receive the output as the guest writes it, decoded but not split into
+   * lines (a prompt, a key's echo, `\b \b`); returns a function that stops it.
+   */
+  onOutput(cb: (text: string) => void): () => void {
+    this.#outputs.add(cb);
+    return () => {
+      this.#outputs.delete(cb);
+    };
+  }
+
   /** Transmit bytes (or a string, encoded as UTF-8) from the guest. */
   write(data: Uint8Array | string): void {
     const text = typeof data === "string" ? data : this.#decoder.decode(data, { stream: true });
+    this.#raw(text);
     const buf = this.#partial + text;
     let start = 0;
     for (let nl = buf.indexOf("\n"); nl >= 0; nl = buf.indexOf("\n", start)) {
@@ -111,7 +131,9 @@ export class Uart {
 
   /** Emit a pending partial line, if any. */
   flush(): void {
-    const rest = this.#partial + this.#decoder.decode();
+    const tail = this.#decoder.decode();
+    this.#raw(tail);
+    const rest = this.#partial + tail;
     this.#partial = "";
     if (rest !== "") this.#emit(rest);
   }
@@ -136,7 +158,12 @@ export class Uart {
     const sinks = [...this.#sinks];
     this.#sinks.clear();
     this.#inputs.clear();
+    this.#outputs.clear();
     await Promise.all(sinks.map((s) => s.close?.()));
+  }
+
+  #raw(text: string): void {
+    if (text !== "") for (const cb of [...this.#outputs]) cb(text);
   }
 
   #emitLong(line: string): void {

@@ -27,9 +27,9 @@ export const CHARACTER_MODE = new Uint8Array([
 type State = "data" | "iac" | "option" | "sub" | "sub-iac";
 
 /**
- * A filter that removes telnet commands from a client's byte stream,
- * keeping its state across chunks; `IAC IAC` becomes one 0xff byte and
- * a NUL after CR is dropped.
+ * A filter that removes telnet commands (IAC sequences, option negotiation,
+ * subnegotiation) from a client's byte stream, keeping its state across
+ * chunks; `IAC IAC` becomes one 0xff byte and a NUL after CR is dropped.
  */
 export function createTelnetInputFilter(): (chunk: Uint8Array) => Uint8Array {
   let state: State = "data";
