@@ -156,6 +156,7 @@ async function runDemoCommand(options: DemoOptions, io: CliIo): Promise<number> 
     format: options.logFormat,
     // With telnet consoles the guests' lines go to their ports, not stdout.
     quiet: options.quiet || options.consoles === "telnet",
+    interactive: io.stdout.isTTY === true,
   });
   let settle: (code: number) => void = () => {};
   const ended = new Promise<number>((resolve) => (settle = resolve));

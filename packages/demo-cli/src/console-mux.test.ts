@@ -128,3 +128,59 @@ describe("shouldUseColor", () => {
     expect(shouldUseColor({ isTTY, env })).toBe(expected);
   });
 });
+
+describe("createConsoleMux: prompts on an interactive terminal", () => {
+  it("shows a prompt at once, then the guest's echo of piped input continues it on the same line", () => {
+    const { mux, text } = setup({ interactive: true });
+    mux.line("linux", "v8r64 Linux");
+    mux.prompt("linux", "root# ");
+    expect(text()).toBe("linux  | v8r64 Linux\nlinux  | root# ");
+    mux.prompt("linux", "root# l");
+    mux.prompt("linux", "root# ls");
+    mux.line("linux", "root# ls");
+    mux.line("linux", "usr");
+    mux.prompt("linux", "root# ");
+    expect(text()).toBe("linux  | v8r64 Linux\nlinux  | root# ls\nlinux  | usr\nlinux  | root# ");
+  });
+
+  it("does not print again the line a terminal in line mode already shows (prompt and what was typed)", () => {
+    const { mux, text } = setup({ interactive: true });
+    mux.prompt("linux", "root# ");
+    mux.typed("linux", "ls\n"); // the terminal echoed "ls" and moved to a new line
+    mux.prompt("linux", "root# l"); // the guest's own echo, already on screen
+    mux.line("linux", "root# ls");
+    mux.line("linux", "usr");
+    expect(text()).toBe("linux  | root# linux  | usr\n");
+  });
+
+  it("closes an unfinished line before another source's line, and prints a finished line that differs", () => {
+    const { mux, text } = setup({ interactive: true });
+    mux.prompt("linux", "root# ");
+    mux.line("zephyr", "sample 3");
+    mux.prompt("linux", "login: ");
+    mux.line("linux", "something else");
+    mux.flush();
+    expect(text()).toBe("linux  | root# \nzephyr | sample 3\nlinux  | login: \nlinux  | something else\n");
+  });
+
+  it("a typed line that the guest echoes differently is printed; flush() ends an open prompt with a line feed", () => {
+    const { mux, text } = setup({ interactive: true });
+    mux.prompt("linux", "root# ");
+    mux.typed("linux", "ls\n");
+    mux.line("linux", "-sh: permission denied");
+    mux.prompt("linux", "root# ");
+    mux.flush();
+    expect(text()).toBe("linux  | root# linux  | -sh: permission denied\nlinux  | root# \n");
+  });
+
+  it.each([
+    { name: "not interactive", options: {} },
+    { name: "json", options: { interactive: true, format: "json" as const } },
+    { name: "quiet", options: { interactive: true, quiet: true } },
+  ])("ignores prompts when $name", ({ options }) => {
+    const { mux, chunks } = setup(options);
+    mux.prompt("linux", "root# ");
+    mux.typed("linux", "ls\n");
+    expect(chunks).toEqual([]);
+  });
+});

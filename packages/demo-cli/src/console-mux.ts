@@ -58,6 +58,12 @@ export interface ConsoleMuxOptions {
   readonly now?: () => number;
   /** Sources known up front (prefix width, order of `tails()`); default xen, zephyr, linux, v8r. */
   readonly sources?: readonly string[];
+  /**
+   * The output is a terminal a person types into: show unfinished lines
+   * ({@link ConsoleMux.prompt}) as they come. Only in text format and not
+   * quiet; default false.
+   */
+  readonly interactive?: boolean;
 }
 
 /** The merged console. */
@@ -74,6 +80,19 @@ export interface ConsoleMux {
   subscribe(listener: (entry: ConsoleEntry) => void): () => void;
   /** Emit the partial lines of every writer. */
   flush(): void;
+  /**
+   * The unfinished last line of `source` (a shell prompt, then the guest's
+   * echo of what is typed): on an interactive terminal it is shown at once,
+   * without a line feed, and the next line completes or follows it. A
+   * no-op when not interactive.
+   */
+  prompt(source: ConsoleSource, text: string): void;
+  /**
+   * What the user typed for `source` on a terminal that echoes it itself
+   * (stdin in line mode): the terminal already shows the finished line, so
+   * the guest's echo of it is not printed again.
+   */
+  typed(source: ConsoleSource, text: string): void;
 }
 
 const ANSI = { reset: "\x1b[0m", dim: "\x1b[2m", red: "\x1b[31m" } as const;
@@ -155,6 +174,27 @@ export function createConsoleMux(options: ConsoleMuxOptions): ConsoleMux {
   const width = Math.max(0, ...known.map((s) => s.length));
   const listeners = new Set<(entry: ConsoleEntry) => void>();
   const writers = new Set<ConsoleWriter>();
+  const interactive = options.interactive === true && format === "text" && !quiet;
+  /** An unfinished line on screen, the cursor after it. */
+  let open: { source: string; text: string } | undefined;
+  /** A line the terminal shows finished (prompt and what the user typed), until the guest echoes it. */
+  let echoed: { source: string; line: string } | undefined;
+
+  /** Write a line, continuing or closing the unfinished one on screen. */
+  const show = (entry: ConsoleEntry): void => {
+    if (echoed !== undefined && echoed.source === entry.source) {
+      const seen = echoed.line === entry.line;
+      echoed = undefined;
+      if (seen) return;
+    }
+    if (open !== undefined) {
+      const continues = open.source === entry.source && entry.line.startsWith(open.text);
+      out.write(continues ? `${entry.line.slice(open.text.length)}\n` : "\n");
+      open = undefined;
+      if (continues) return;
+    }
+    out.write(formatConsoleEntry(entry, { format, color, width }));
+  };
 
   const emit = (source: string, line: string, level: ConsoleLevel): void => {
     const entry: ConsoleEntry = { t: now(), source, line, level };
@@ -162,7 +202,7 @@ export function createConsoleMux(options: ConsoleMuxOptions): ConsoleMux {
     if (tail === undefined) tails.set(source, (tail = []));
     tail.push(line);
     if (tail.length > tailLines) tail.splice(0, tail.length - tailLines);
-    if (!quiet || source === ConsoleSource.v8r || level === "error") out.write(formatConsoleEntry(entry, { format, color, width }));
+    if (!quiet || source === ConsoleSource.v8r || level === "error") show(entry);
     for (const listener of listeners) listener(entry);
   };
 
@@ -185,6 +225,27 @@ export function createConsoleMux(options: ConsoleMuxOptions): ConsoleMux {
     },
     flush() {
       for (const w of writers) w.flush();
+      if (open !== undefined) out.write("\n");
+      open = undefined;
+    },
+    prompt(source, text) {
+      if (!interactive || text === "") return;
+      if (echoed !== undefined && echoed.source === source && echoed.line.startsWith(text)) return;
+      if (open !== undefined && open.source === source && text.startsWith(open.text)) {
+        out.write(text.slice(open.text.length));
+        open = { source, text };
+        return;
+      }
+      if (open !== undefined) out.write("\n");
+      out.write(formatConsoleEntry({ t: now(), source, line: text, level: "info" }, { format, color, width }).slice(0, -1));
+      open = { source, text };
+    },
+    typed(source, text) {
+      if (!interactive || open === undefined || open.source !== source) return;
+      const nl = text.search(/\r|\n/);
+      if (nl < 0) return;
+      echoed = { source, line: open.text + text.slice(0, nl) };
+      open = undefined; // Enter moved the terminal to a new line
     },
   };
   return mux;

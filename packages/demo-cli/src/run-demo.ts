@@ -38,6 +38,8 @@ export interface DemoConfig {
 
 /** Bytes typed by the user (`process.stdin`), forwarded to the Linux console. */
 export interface ConsoleInput {
+  /** A terminal in line mode, which echoes what is typed itself. */
+  readonly isTTY?: boolean;
   /** Listen for input. */
   on(event: "data", listener: (chunk: Uint8Array | string) => void): unknown;
   /** Stop listening. */
@@ -186,16 +188,28 @@ function linuxConsoleDomain(config: Dom0lessConfig): string {
   return config.domains.find((d) => demoRole(d) === "rpmsg-remote")?.name ?? "linux";
 }
 
-/** Send what the user types to `domain`'s console (its shell reads lines). */
+/**
+ * Send what the user types to `domain`'s console (its shell reads lines), and
+ * show the console's prompt as soon as the guest prints it (on a terminal).
+ */
 function forwardInput(io: DemoIo, xen: Xen, domain: string): void {
   const input = io.input;
   if (input === undefined) return;
+  const uart = xen.console(domain);
+  const showPrompt = (): void => io.console.prompt(domain, uart.pending());
+  const offOutput = uart.onOutput(showPrompt);
+  showPrompt(); // the shell may have printed its prompt already
+  const decoder = new TextDecoder();
   const listener = (chunk: Uint8Array | string): void => {
     if (xen.state(domain) === "destroyed") return;
-    xen.console(domain).input(chunk);
+    if (input.isTTY === true) io.console.typed(domain, typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true }));
+    uart.input(chunk);
   };
   input.on("data", listener);
-  io.shutdown.add("console input", () => void input.removeListener("data", listener));
+  io.shutdown.add("console input", () => {
+    input.removeListener("data", listener);
+    offOutput();
+  });
 }
 
 async function startConsoles(options: DemoOptions, io: DemoIo, platform: Platform, uarts: Record<string, number>): Promise<ConsoleEndpoint[]> {

@@ -97,6 +97,15 @@ describe("Uart", () => {
     expect(raw).toHaveLength(5);
   });
 
+  it("calls output listeners after the line sinks of the same write, so pending() is current", () => {
+    const uart = make();
+    const order: string[] = [];
+    uart.attach({ line: (l) => order.push(`line ${l}`) });
+    uart.onOutput(() => order.push(`pending ${uart.pending()}`));
+    uart.write("usr\nroot# ");
+    expect(order).toEqual(["line usr", "pending root# "]);
+  });
+
   it("rejects a history size that is not a whole number >= 0", () => {
     expect(() => make({ historyLines: -1 })).toThrow(/historyLines must be a whole number >= 0, got -1/);
     expect(() => make({ historyLines: 1.5 })).toThrow(RangeError);

@@ -102,7 +102,9 @@ export class Uart {
 
   /**
    * Receive the output as the guest writes it, decoded but not split into
-   * lines (a prompt, a key's echo, `\b \b`); returns a function that stops it.
+   * lines (a prompt, a key's echo, `\b \b`); called after the line sinks of
+   * the same write, so {@link Uart.pending} is current. Returns a function
+   * that stops it.
    */
   onOutput(cb: (text: string) => void): () => void {
     this.#outputs.add(cb);
@@ -114,7 +116,6 @@ export class Uart {
   /** Transmit bytes (or a string, encoded as UTF-8) from the guest. */
   write(data: Uint8Array | string): void {
     const text = typeof data === "string" ? data : this.#decoder.decode(data, { stream: true });
-    this.#raw(text);
     const buf = this.#partial + text;
     let start = 0;
     for (let nl = buf.indexOf("\n"); nl >= 0; nl = buf.indexOf("\n", start)) {
@@ -127,6 +128,7 @@ export class Uart {
       start += this.#maxLine;
     }
     this.#partial = buf.slice(start);
+    this.#raw(text); // after the lines, so pending() is current for the listeners
   }
 
   /** Emit a pending partial line, if any. */
