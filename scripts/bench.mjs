@@ -25,7 +25,8 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-const stale = staleDistReason(root);
+// Only the demo benchmark runs the built packages.
+const stale = files.some((f) => f.includes(join("packages", "demo-cli"))) ? staleDistReason(root) : undefined;
 if (stale !== undefined) {
   console.error(`[bench] building the packages first (${stale})`);
   // Under `pnpm bench`, npm_execpath is the running pnpm; otherwise pnpm from PATH.
@@ -33,7 +34,7 @@ if (stale !== undefined) {
   const [cmd, args] = viaPnpm ? [process.execPath, [process.env.npm_execpath, "run", "build"]] : ["pnpm", ["run", "build"]];
   const build = spawnSync(cmd, args, { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
   if (build.status !== 0) {
-    console.error(`[bench] pnpm run build failed (exit ${build.status ?? build.signal})`);
+    console.error(`[bench] pnpm run build failed (${build.error ? build.error.message : `exit ${build.status ?? build.signal}`})`);
     process.exit(1);
   }
 }

@@ -7,6 +7,8 @@ import { join, relative } from "node:path";
 /** What a package's dist/ is built from: its non-test sources and build settings. */
 const INPUT_DIRS = ["src", "apps", "browser"];
 const INPUT_FILES = ["package.json", "tsup.config.ts"];
+/** Build settings every package shares, at the repository root. */
+const ROOT_INPUTS = ["tsup.base.ts"];
 
 function newestFile(dir, accept) {
   let newest = { time: 0, path: "" };
@@ -49,6 +51,10 @@ export function staleDistReason(root) {
     for (const f of INPUT_FILES) {
       const p = join(dir, f);
       if (existsSync(p) && statSync(p).mtimeMs > built) return `packages/${pkg}/${f} changed after packages/${pkg}/dist was built`;
+    }
+    for (const f of ROOT_INPUTS) {
+      const p = join(root, f);
+      if (existsSync(p) && statSync(p).mtimeMs > built) return `${f} changed after packages/${pkg}/dist was built`;
     }
   }
   return undefined;

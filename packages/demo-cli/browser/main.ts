@@ -84,15 +84,19 @@ function isFileAnswer(e: TraceEvent): e is TraceEvent & FileAnswer {
   return e.type === LINUX_FILE && typeof e["id"] === "number" && typeof e["ok"] === "boolean";
 }
 
-/** Ask the Linux domain for its status page every POLL_MS and show what it answers. */
+/**
+ * Ask the Linux domain for its status page every POLL_MS and show what it
+ * answers. An answer newer than the one shown is taken even when later
+ * requests are still out, so a slow guest still updates the page.
+ */
 function followStatusPage(platform: Platform, xen: Xen, domain: string): void {
   let nextId = 1;
-  let pending: number | undefined;
+  let shownId = 0;
   let shown = "";
   const decoder = new TextDecoder();
   platform.trace.on((e) => {
-    if (!isFileAnswer(e) || e.id !== pending) return;
-    pending = undefined;
+    if (!isFileAnswer(e) || e.id <= shownId) return;
+    shownId = e.id;
     if (!e.ok || e.data === undefined) {
       sourceEl.textContent = `not written yet (${e.error ?? "no data"})`;
       return;
@@ -106,8 +110,7 @@ function followStatusPage(platform: Platform, xen: Xen, domain: string): void {
   });
   setInterval(() => {
     if (xen.state(domain) !== "running") return;
-    pending = nextId++;
-    const request: LinuxReadFileRequest = { type: LINUX_READ_FILE, id: pending, path: STATUS_PATH };
+    const request: LinuxReadFileRequest = { type: LINUX_READ_FILE, id: nextId++, path: STATUS_PATH };
     xen.post(domain, request);
   }, POLL_MS);
 }

@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -104,6 +105,24 @@ describe("browser-serve", () => {
       const missing = await fetch(new URL("pkg/core/src/mod.ts", server.url));
       expect(missing.status).toBe(404);
       expect(missing.headers.get("cross-origin-embedder-policy")).toBe("require-corp");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("answers a request target that is not a URL with 400 and keeps serving", async () => {
+    const server = await startBrowserServer({ port: 0, host: "127.0.0.1", site });
+    try {
+      const port = Number(new URL(server.url).port);
+      const raw = await new Promise<string>((resolve, reject) => {
+        const socket = connect(port, "127.0.0.1", () => socket.write("GET http://[/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+        let text = "";
+        socket.on("data", (d: Buffer) => (text += d.toString()));
+        socket.on("end", () => resolve(text));
+        socket.on("error", reject);
+      });
+      expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+      expect((await fetch(server.url)).status).toBe(200);
     } finally {
       await server.close();
     }

@@ -238,7 +238,12 @@ export interface BrowserServer {
  */
 export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
   const site = options.site ?? locateSite();
-  const server = createServer((req, res) => void handle(site, req, res));
+  const server = createServer((req, res) => {
+    handle(site, req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
+      res.end("server error\n");
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", (err: NodeJS.ErrnoException) => {
       const why = err.code === "EADDRINUSE" ? "the port is taken (pick another with --port, or --port 0)" : err.message;
@@ -262,7 +267,13 @@ async function handle(site: BrowserSite, req: IncomingMessage, res: ServerRespon
     res.writeHead(405, { Allow: "GET, HEAD", "Content-Type": "text/plain; charset=utf-8" }).end("method not allowed\n");
     return;
   }
-  const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
+  let pathname: string;
+  try {
+    pathname = new URL(req.url ?? "/", "http://localhost").pathname;
+  } catch {
+    res.writeHead(400, { "Content-Type": "text/plain; charset=utf-8" }).end("bad request\n");
+    return;
+  }
   const found = await resolveRequest(site, pathname);
   if (found === undefined) {
     res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" }).end("not found\n");

@@ -58,10 +58,16 @@ describe("startTelnetConsoles", () => {
     await vi.waitFor(() => expect(typed).toEqual([0x6c]));
   });
 
-  it("read-only consoles say so and take no input", async () => {
-    consoles = await startTelnetConsoles({ consoles: uarts("xen"), input: false });
-    const c = await client(consoles.ports.xen as number);
-    await vi.waitFor(() => expect(c.received()).toBe("--- v8r-demo: xen console (read-only) ---\r\n"));
+  it.each([
+    { input: false, readOnly: ["xen", "linux"] },
+    { input: ["linux"], readOnly: ["xen"] },
+  ])("read-only consoles say so and do not ask for character mode (input: $input)", async ({ input, readOnly }) => {
+    consoles = await startTelnetConsoles({ consoles: uarts("xen", "linux"), input });
+    for (const name of ["xen", "linux"]) {
+      const c = await client(consoles.ports[name] as number);
+      if (readOnly.includes(name)) await vi.waitFor(() => expect(c.received()).toBe(`--- v8r-demo: ${name} console (read-only) ---\r\n`));
+      else await vi.waitFor(() => expect(c.received()).toBe(`\xff\xfb\x01\xff\xfb\x03--- v8r-demo: ${name} console ---\r\n`));
+    }
   });
 
   it("fails clearly when a port is taken", async () => {

@@ -20,8 +20,8 @@ export interface TelnetConsoleOptions {
   readonly host?: string;
   /** First port; the next consoles take the next ports. Default 0: any free port each. */
   readonly basePort?: number;
-  /** Pass what clients type to the guest (default true); false serves read-only consoles. */
-  readonly input?: boolean;
+  /** Which consoles pass what clients type to their guest: all (true, the default), none (false), or those named. The others are read-only. */
+  readonly input?: boolean | readonly string[];
 }
 
 /** The running console servers. */
@@ -62,7 +62,7 @@ export async function startTelnetConsoles(options: TelnetConsoleOptions): Promis
   if (!Number.isInteger(base) || base < 0 || base + entries.length - 1 > 65_535) {
     throw new RangeError(`[v8r-demo] opening console ports: basePort ${base} leaves no room for ${entries.length} ports`);
   }
-  const input = options.input !== false;
+  const takesInput = (name: string): boolean => (typeof options.input === "object" ? options.input.includes(name) : options.input !== false);
   const servers: UartTcpServer[] = [];
   const ports: Record<string, number> = {};
   const close = async (): Promise<void> => {
@@ -71,6 +71,7 @@ export async function startTelnetConsoles(options: TelnetConsoleOptions): Promis
   try {
     for (const [i, [name, uart]] of entries.entries()) {
       const port = base === 0 ? 0 : base + i;
+      const input = takesInput(name);
       const greeting = `--- v8r-demo: ${name} console${input ? "" : " (read-only)"} ---`;
       const server = await serveUartTcp(uart, { port, host, greeting, input }).catch((err: unknown) => {
         const code = (err as { cause?: NodeJS.ErrnoException }).cause?.code;

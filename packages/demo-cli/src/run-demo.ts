@@ -127,7 +127,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<Running
   // With --no-autorun the web server starts when Linux asks for it (`nginx` on its console).
   const serveAtBoot = options.server !== "none" && (options.autorun || options.virtualTime);
   const urls = serveAtBoot ? await web.start() : {};
-  const consoles = await startConsoles(options, io, platform, uarts);
+  const consoles = await startConsoles(options, io, platform, uarts, consoleDomain);
   const hint = !serveAtBoot && options.server !== "none" ? { serverHint: `not started yet: type nginx (or httpd) on the ${consoleDomain} console` } : {};
   const forwarding = io.input !== undefined && !options.virtualTime && options.consoles !== "telnet" && config.domains.some((d) => d.name === consoleDomain);
   const demo: RunningDemo = { rootfs, consoles, ...urls, ...hint, ...(forwarding ? { inputDomain: consoleDomain } : {}) };
@@ -212,12 +212,14 @@ function forwardInput(io: DemoIo, xen: Xen, domain: string): void {
   });
 }
 
-async function startConsoles(options: DemoOptions, io: DemoIo, platform: Platform, uarts: Record<string, number>): Promise<ConsoleEndpoint[]> {
+/** The consoles' endpoints for the banner; with `--consoles telnet`, one port each, where only `inputDomain`'s (the one with a shell) takes input. */
+async function startConsoles(options: DemoOptions, io: DemoIo, platform: Platform, uarts: Record<string, number>, inputDomain: string): Promise<ConsoleEndpoint[]> {
   const sources = Object.keys(uarts);
   if (options.consoles !== "telnet") return sources.map((name) => ({ name, where: "stdout" }));
   const telnet = await startTelnetConsoles({
     consoles: Object.fromEntries(Object.entries(uarts).map(([source, index]) => [source, platform.uart(index)])),
     host: options.host,
+    input: [inputDomain],
   });
   io.shutdown.add("console ports", () => telnet.close());
   return [...telnet.endpoints];

@@ -96,6 +96,9 @@ export interface UartTcpServer {
   close(): Promise<void>;
 }
 
+/** Output queued for one TCP client beyond which it is disconnected (it stopped reading). */
+const MAX_CLIENT_BACKLOG = 1 << 20;
+
 /** Options of {@link serveUartTcp}. */
 export interface UartTcpOptions {
   /** TCP port (0 picks a free one). */
@@ -118,7 +121,8 @@ export interface UartTcpOptions {
  * mode with the guest echoing (`IAC WILL ECHO`, `IAC WILL SUPPRESS-GO-AHEAD`)
  * and drops telnet commands from what they send. A client that connects
  * later first gets the lines the UART kept (see `Uart.history()`) and its
- * unfinished line, unless `replay` is false.
+ * unfinished line, unless `replay` is false. A client that stops reading
+ * is disconnected once 1 MiB of output waits for it.
  *
  * @throws Error when the port cannot be opened; its `cause` is the Node error (`code` `EADDRINUSE` for a taken port)
  */
@@ -155,9 +159,16 @@ export async function serveUartTcp(uart: Uart, opts: UartTcpOptions = {}): Promi
     server.once("error", (e) => reject(new Error(`${PREFIX} serving ${uart.name} over TCP on port ${opts.port ?? 0}: ${e.message}`, { cause: e })));
     server.listen({ port: opts.port ?? 0, host: opts.host ?? "127.0.0.1", exclusive: true }, resolve);
   });
+  let afterCr = false;
   const detach = uart.onOutput((text) => {
-    const crlf = text.replace(/\r?\n/g, "\r\n");
-    for (const s of sockets) s.write(crlf);
+    // a CR at the end of one write and its LF at the start of the next are still one CRLF
+    const crlf = text.replace(/\r?\n/g, (m, at: number) => (m === "\n" && at === 0 && afterCr ? "\n" : "\r\n"));
+    afterCr = text.endsWith("\r");
+    for (const s of sockets) {
+      // a client that stopped reading is dropped rather than buffered for without limit
+      if (s.writableLength > MAX_CLIENT_BACKLOG) s.destroy();
+      else s.write(crlf);
+    }
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : (opts.port ?? 0);

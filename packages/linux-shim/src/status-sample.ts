@@ -75,7 +75,6 @@ class Reject {
   }
 }
 
-
 /**
  * Decode and validate one status sample. Never throws on bad input: it
  * returns `{ ok: false, code, reason }` for anything over 496 bytes, not

@@ -27,7 +27,6 @@ export type CommandReply =
   | { readonly id: number | null; readonly ok: true; readonly [key: string]: unknown }
   | { readonly id: number | null; readonly ok: false; readonly err: string };
 
-
 function fail(id: number | null, err: string): CommandReply {
   return { id, ok: false, err };
 }
