@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { createPlatform, FVP_BaseR_AEMv8R, type Platform, RealClock, type TraceEvent, WorkerExecutor } from "@v8r/fvp-core";
+import { createPlatform, FVP_BaseR_AEMv8R, type Platform, RealClock, type TraceEvent, type Uart, WorkerExecutor } from "@v8r/fvp-core";
 import { DEFAULT_STATUS_DIR, LINUX_FILE, LINUX_READ_FILE, type LinuxReadFileRequest } from "@v8r/linux-shim";
 import { bootXen, type Dom0lessConfig, loadDom0lessConfig, parseDts, type Xen } from "@v8r/xen-dom0less";
 
@@ -44,24 +44,45 @@ function showProblem(text: string): void {
   setState("stopped");
 }
 
-/** A console panel: keeps the last lines, follows the end unless scrolled up. */
-function consolePanel(source: string): (line: string) => void {
+/**
+ * A console panel for `uart`: the last lines and the unfinished one (a
+ * prompt, the echo of what is typed), following the end unless scrolled up.
+ */
+function consolePanel(source: string, uart: Uart): void {
   const pre = document.getElementById(`console-${source}`);
-  if (!(pre instanceof HTMLPreElement)) return () => {};
+  if (!(pre instanceof HTMLPreElement)) return;
   const lines: string[] = [];
   let queued = false;
-  return (line) => {
-    lines.push(line);
-    if (lines.length > CONSOLE_LINES) lines.splice(0, lines.length - CONSOLE_LINES);
+  const render = (): void => {
     if (queued) return;
     queued = true;
     requestAnimationFrame(() => {
       queued = false;
       const follow = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
-      pre.textContent = `${lines.join("\n")}\n`;
+      pre.textContent = `${lines.join("\n")}\n${uart.pending()}`;
       if (follow) pre.scrollTop = pre.scrollHeight;
     });
   };
+  uart.attach({
+    line: (line) => {
+      lines.push(line);
+      if (lines.length > CONSOLE_LINES) lines.splice(0, lines.length - CONSOLE_LINES);
+      render();
+    },
+  });
+  uart.onOutput(render);
+}
+
+/** Lines typed into the command field go to `uart`, the Linux console, whose shell echoes them. */
+function commandField(uart: Uart): void {
+  const form = element("linux-input", HTMLFormElement);
+  const field = element("linux-command", HTMLInputElement);
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    uart.input(`${field.value}\n`);
+    field.value = "";
+  });
+  field.disabled = false;
 }
 
 /** UART per console source, as the CLI does: Xen on UART0, then each domain with a vpl011. */
@@ -133,10 +154,7 @@ async function boot(): Promise<void> {
   const platform = createPlatform(FVP_BaseR_AEMv8R, { clock: new RealClock(), executor: new WorkerExecutor({ stopTimeoutMs: 1000 }) });
   addEventListener("pagehide", () => void platform.shutdown());
   const uarts = consoleUarts(config);
-  for (const [source, index] of uarts) {
-    const write = consolePanel(source);
-    platform.uart(index).attach({ line: (text) => write(text) });
-  }
+  for (const [source, index] of uarts) consolePanel(source, platform.uart(index));
   const domains = Object.fromEntries([...uarts].filter(([s]) => s !== "xen"));
   setState("booting Xen");
   const xen = await bootXen(platform, config, {
@@ -147,6 +165,7 @@ async function boot(): Promise<void> {
   setState("running");
   const linux = config.domains.find((d) => /rpmsg-remote(\.[cm]?[jt]s)?$/.test(d.kernel?.image ?? ""))?.name ?? "linux";
   followStatusPage(platform, xen, linux);
+  commandField(xen.console(linux));
 }
 
 boot().catch((err: unknown) => {

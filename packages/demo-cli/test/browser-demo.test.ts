@@ -63,7 +63,7 @@ describe("v8r-demo browser: the whole demo in headless Chromium", () => {
     killGroup(server?.child);
   });
 
-  it("boots Xen, Zephyr and Linux in the page; the status page Linux writes shows growing samples", async () => {
+  it("boots Xen, Zephyr and Linux in the page; the status page Linux writes shows growing samples; commands typed in the page run in Linux", async () => {
     const missing = BUILT.filter((f) => !existsSync(join(REPO_ROOT, f)));
     expect(missing, "the packages are not built: run `pnpm run build` first (npm test does)").toEqual([]);
     server = startServer();
@@ -91,10 +91,16 @@ describe("v8r-demo browser: the whole demo in headless Chromium", () => {
     });
     expect(later).toBeGreaterThan(first);
     expect(await page.textContent("#status-source")).toMatch(/^\d+ bytes read from linux:\/usr\/share\/nginx\/html\/zephyr-status\.html/);
+
+    // a command typed into the page runs in the Linux guest's shell
+    await page.fill("#linux-command", "ls /usr/share/nginx/html");
+    await page.press("#linux-command", "Enter");
+    await page.waitForFunction(() => /# ls \/usr\/share\/nginx\/html\n.*zephyr-status\.html/.test(document.getElementById("console-linux")?.textContent ?? ""), null, { timeout: 10_000 });
+    expect(await page.inputValue("#linux-command")).toBe("");
     expect(errors).toEqual([]);
     const shots = screenshotDir();
     mkdirSync(shots, { recursive: true });
-    await page.screenshot({ path: join(shots, "browser-demo.png") });
+    await page.screenshot({ path: join(shots, "browser-demo.png"), fullPage: true });
     expect(statSync(join(shots, "browser-demo.png")).size).toBeGreaterThan(10_000);
     await page.close();
 
