@@ -1,14 +1,14 @@
 // What both executors work out from a GuestSpec before starting a guest.
 import { PREFIX } from "./_format.ts";
 import { HostGuestHandle } from "./_guest-handle.ts";
-import type { CpuHandle } from "./cpu.ts";
+import type { Cpu } from "./cpu.ts";
 import type { GuestHost, GuestSpec } from "./executor.ts";
 import type { Uart } from "./uart.ts";
 
 /** A spec checked and resolved against the platform. */
 export interface ResolvedSpec {
   /** The platform CPUs it runs on. */
-  readonly cpus: CpuHandle[];
+  readonly cpus: Cpu[];
   /** Absolute URL of the image module. */
   readonly image: string;
   /** Absolute URL of the runtime module, if any. */
@@ -30,7 +30,7 @@ export function resolveSpec(spec: GuestSpec, platform: GuestHost): ResolvedSpec 
   };
 }
 
-function pickCpus(spec: GuestSpec, platform: GuestHost): CpuHandle[] {
+function pickCpus(spec: GuestSpec, platform: GuestHost): Cpu[] {
   if (!Array.isArray(spec.cpus) || spec.cpus.length === 0) {
     throw new RangeError(`${PREFIX} starting guest "${spec.name}": cpus must list at least one CPU index`);
   }

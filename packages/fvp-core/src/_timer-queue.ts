@@ -14,11 +14,6 @@ export class TimerQueue {
   readonly #heap: QueuedTimer[] = [];
   #seq = 0;
 
-  /** Number of queued entries (cancelled ones are dropped lazily). */
-  get size(): number {
-    return this.#heap.length;
-  }
-
   /** Queue a timer at absolute time `at`. */
   push(at: number, period: number, cb: () => void): QueuedTimer {
     const t: QueuedTimer = { at, seq: this.#seq++, period, cb, active: true };

@@ -223,7 +223,8 @@ export class InterruptController {
       }
       const irq = this.#nextPending(cpu, handlers);
       if (irq < 0) break;
-      const [word, bit] = this.#bitOf("dispatch", irq, cpu);
+      const word = this.#word(irq, cpu);
+      const bit = this.#bit(irq);
       if ((Atomics.and(this.#i32, this.#o.pending + word, ~bit) & bit) === 0) continue;
       ran++;
       try {
@@ -241,8 +242,8 @@ export class InterruptController {
     let bestPrio = 256;
     for (const irq of handlers.keys()) {
       if (irq >= IrqRange.SPI_FIRST && this.#targetOf(irq, cpu) !== cpu) continue;
-      const [word, bit] = this.#bitOf("dispatch", irq, cpu);
-      const live = Atomics.load(this.#i32, this.#o.pending + word) & Atomics.load(this.#i32, this.#o.enabled + word) & bit;
+      const word = this.#word(irq, cpu); // handlers' lines were checked when registered
+      const live = Atomics.load(this.#i32, this.#o.pending + word) & Atomics.load(this.#i32, this.#o.enabled + word) & this.#bit(irq);
       if (!live) continue;
       const p = Atomics.load(this.#prio, this.#prioIndex(irq, cpu));
       if (p < bestPrio || (p === bestPrio && irq < best)) {
@@ -312,12 +313,18 @@ export class InterruptController {
     if (!Number.isInteger(irq) || irq < 0 || irq >= this.lines) {
       throw new RangeError(`${PREFIX} ${op} IRQ ${String(irq)}: valid IDs are 0..${this.lines - 1}`);
     }
-    if (irq < IrqRange.SPI_FIRST) {
-      this.#checkCpu(op, cpu);
-      return [cpu, 1 << irq];
-    }
-    const n = irq - IrqRange.SPI_FIRST;
-    return [this.cpus + (n >>> 5), 1 << (n & 31)];
+    if (irq < IrqRange.SPI_FIRST) this.#checkCpu(op, cpu);
+    return [this.#word(irq, cpu), this.#bit(irq)];
+  }
+
+  /** Index of the bitmap word holding `irq` (per-CPU word for SGIs and PPIs); unchecked. */
+  #word(irq: number, cpu: number): number {
+    return irq < IrqRange.SPI_FIRST ? cpu : this.cpus + ((irq - IrqRange.SPI_FIRST) >>> 5);
+  }
+
+  /** The bit of `irq` in its word; unchecked. */
+  #bit(irq: number): number {
+    return irq < IrqRange.SPI_FIRST ? 1 << irq : 1 << ((irq - IrqRange.SPI_FIRST) & 31);
   }
 
   #prioIndex(irq: number, cpu: number): number {

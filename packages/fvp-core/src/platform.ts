@@ -88,7 +88,10 @@ export function createPlatform(model: PlatformModel, opts: PlatformOptions = {})
     trace,
     executor,
     uart,
-    uartFor: (spec) => uart(spec.uart ?? (uarts[spec.cpus[0] ?? 0] ? (spec.cpus[0] ?? 0) : 0)),
+    uartFor: (spec) => {
+      const first = spec.cpus[0] ?? 0;
+      return uart(spec.uart ?? (first < uarts.length ? first : 0));
+    },
     async startGuest(spec) {
       if ([...running].some((g) => g.name === spec.name)) {
         throw new RangeError(`${PREFIX} starting guest "${spec.name}": a guest with that name is running`);

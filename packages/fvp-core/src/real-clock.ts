@@ -8,7 +8,7 @@ export interface RealClockOptions {
 }
 
 /** Absolute monotonic-ish time in ms, comparable across threads. */
-function absoluteNow(): number {
+export function absoluteNow(): number {
   return performance.timeOrigin + performance.now();
 }
 

@@ -1,6 +1,8 @@
 import { PREFIX } from "./_format.ts";
 import type { TraceSink } from "./trace-bus.ts";
 
+const encoder = new TextEncoder();
+
 /** Receives a UART's output, one complete line at a time. */
 export interface UartSink {
   /** One output line, without its line terminator. */
@@ -142,7 +144,7 @@ export class Uart {
 
   /** Deliver input bytes to the guest (e.g. keystrokes from a terminal). */
   input(bytes: Uint8Array | string): void {
-    const data = typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes;
+    const data = typeof bytes === "string" ? encoder.encode(bytes) : bytes;
     for (const cb of [...this.#inputs]) cb(data);
   }
 

@@ -5,6 +5,7 @@ import type { Cpu } from "./cpu.ts";
 import type { Executor, GuestHandle, GuestHost, GuestSpec } from "./executor.ts";
 import { describeError, GuestError, GuestErrorCode, type GuestErrorCodeName } from "./guest-error.ts";
 import { resolveSpec } from "./_guest-spec.ts";
+import { absoluteNow } from "./real-clock.ts";
 import type { Uart } from "./uart.ts";
 
 /** An event delivered by a {@link WorkerLike}: `data` for messages, `error`/`message` for errors. */
@@ -101,10 +102,10 @@ export class WorkerExecutor implements Executor {
       image,
       runtime,
       init: spec.init,
-      origin: performance.timeOrigin + performance.now() - clock.now(),
+      origin: absoluteNow() - clock.now(),
       clockKind: clock.kind,
       gic: platform.gic.describe(),
-      cpus: (cpus as Cpu[]).map((c) => c.describe()),
+      cpus: cpus.map((c) => c.describe()),
       traceFlag: platform.trace.listenerFlag,
     };
     try {
