@@ -93,11 +93,6 @@ export function markUpcall(s: Int32Array, port: number): boolean {
   return Atomics.exchange(s, Word.UPCALL, 1) === 0;
 }
 
-/** Set `port`'s pending bit again without announcing it (its handler went away before it could run). */
-export function keepPending(s: Int32Array, port: number): void {
-  Atomics.or(s, Word.PENDING + (port >>> 5), bitOf(port));
-}
-
 /** Set the mask bit of `port`. */
 export function maskPort(s: Int32Array, port: number): void {
   Atomics.or(s, Word.MASK + (port >>> 5), bitOf(port));

@@ -51,6 +51,9 @@ export class Vcpu {
   #scheduled = false;
   #held: Array<() => void> = [];
   #unregister: () => void = () => {};
+  /** Made once, so the event channels can reuse their scan hooks across services. */
+  readonly #canRun = (): boolean => this.alive && !this.paused;
+  readonly #runHandler: HandlerRunner = (handler: EventHandler, port: number) => this.run(() => handler(port));
 
   /** Build the loop; call {@link Vcpu.start} once the context is ready. */
   constructor(opts: VcpuOptions) {
@@ -122,13 +125,12 @@ export class Vcpu {
     this.#held = [];
     for (const cb of held) this.run(cb);
     const s = this.#o.state;
-    const runHandler: HandlerRunner = (handler: EventHandler, port: number) => this.run(() => handler(port));
-    const alive = (): boolean => this.alive && !this.paused;
+    const canRun = this.#canRun;
     for (let round = 0; round < ROUNDS_PER_SERVICE; round++) {
-      if (!alive() || Atomics.load(s, Word.UPCALL) === 0) return;
-      this.#o.deliver(runHandler, alive);
+      if (!canRun() || Atomics.load(s, Word.UPCALL) === 0) return;
+      this.#o.deliver(this.#runHandler, canRun);
     }
-    if (alive() && Atomics.load(s, Word.UPCALL) !== 0) this.kick();
+    if (canRun() && Atomics.load(s, Word.UPCALL) !== 0) this.kick();
   }
 
   /** Inline mode: queue one service on the platform clock. */

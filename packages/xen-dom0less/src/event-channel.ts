@@ -11,13 +11,13 @@ import type { Clock, TraceSink } from "@v8r/fvp-core";
 import { type EventChannels, type EventHandler, XenError } from "./domain-context.ts";
 import {
   isPortNumber,
-  keepPending,
   maskPort,
   portMasked,
   portPending,
   raisePort,
   reannounce,
   scanUpcall,
+  type ScanHooks,
   unmaskPort,
 } from "./_evtchn-layout.ts";
 import type { SendFaults } from "./_send-faults.ts";
@@ -72,6 +72,7 @@ export class DomainEventChannels implements EventChannels {
   readonly #o: DomainEventChannelsOptions;
   readonly #table: ReadonlyMap<number, StaticPort>;
   readonly #handlers = new Map<number, EventHandler>();
+  #hooks: (ScanHooks & { readonly runner: HandlerRunner }) | undefined;
 
   /** Attach to a domain's shared state and static table. */
   constructor(opts: DomainEventChannelsOptions) {
@@ -91,11 +92,9 @@ export class DomainEventChannels implements EventChannels {
     if (peer === undefined) {
       throw new XenError("ESRCH", `[xen-dom0less] EVTCHNOP_send on port ${port} of ${this.#o.name}: peer domain d${entry.peerDomid} does not exist`);
     }
-    const raise = (): void => {
-      if (raisePort(peer, entry.peerPort) === "upcall") this.#o.wake(entry.peerDomid);
-    };
     const fate = this.#o.faults?.decide(port);
-    if (fate === undefined) return raise();
+    if (fate === undefined) return this.#raise(entry, peer);
+    const raise = (): void => this.#raise(entry, peer);
     this.#traceFault(port, entry, fate);
     if (fate.drop) return;
     if (fate.delayMs > 0) this.#o.clock.setTimeout(raise, fate.delayMs);
@@ -150,15 +149,27 @@ export class DomainEventChannels implements EventChannels {
    * Returns how many handlers ran.
    */
   deliver(run: HandlerRunner, alive: () => boolean): number {
-    return scanUpcall(this.#o.state, {
-      accepts: (port) => this.#handlers.has(port),
-      run: (port) => {
-        const handler = this.#handlers.get(port);
-        if (handler !== undefined) run(handler, port);
-        else keepPending(this.#o.state, port);
-      },
-      alive,
-    });
+    // one hooks object per (run, alive) pair: a vCPU passes the same two on every round
+    let hooks = this.#hooks;
+    if (hooks === undefined || hooks.runner !== run || hooks.alive !== alive) {
+      const handlers = this.#handlers;
+      hooks = {
+        runner: run,
+        alive,
+        accepts: (port) => handlers.has(port),
+        // scanUpcall calls accepts(port) right before run(port), with no guest code between
+        run: (port) => {
+          const handler = handlers.get(port);
+          if (handler !== undefined) run(handler, port);
+        },
+      };
+      this.#hooks = hooks;
+    }
+    return scanUpcall(this.#o.state, hooks);
+  }
+
+  #raise(entry: StaticPort, peer: Int32Array): void {
+    if (raisePort(peer, entry.peerPort) === "upcall") this.#o.wake(entry.peerDomid);
   }
 
   #entry(op: string, port: number): StaticPort {
