@@ -10,6 +10,7 @@ import type { ReservedMemoryNode } from "./domain-context.ts";
 import type { Dom0lessConfig, DomainConfig, EvtchnPairConfig, ShmRole } from "./dom0less-config.ts";
 import type { StaticPort } from "./event-channel.ts";
 import { EVTCHN_2L_PORTS, isPortNumber } from "./_evtchn-layout.ts";
+import { rangesOverlap } from "./guest-memory.ts";
 import { where, XenBootError } from "./xen-boot-error.ts";
 
 /** Where each region goes when the config leaves its host address to Xen (the published v8r64 shared-memory section). */
@@ -218,7 +219,7 @@ function planRegions(platform: Platform, config: Dom0lessConfig): RegionPlan[] {
 function placeRegion(from: number, size: number, taken: readonly { addr: number; size: number }[]): number {
   let addr = roundUp(from);
   for (let guard = 0; guard < 10_000; guard++) {
-    const clash = taken.find((t) => addr < t.addr + t.size && t.addr < addr + size);
+    const clash = taken.find((t) => rangesOverlap(t, { addr, size }));
     if (clash === undefined) return addr;
     addr = roundUp(clash.addr + clash.size);
   }

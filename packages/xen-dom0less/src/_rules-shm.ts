@@ -58,13 +58,14 @@ function checkHostOverlaps(regions: Owned[], node: (p: string) => DtNode | undef
   for (let i = 0; i < regions.length; i++) {
     const b = regions[i];
     if (b === undefined || b.m.hostAddr === undefined) continue;
+    const n = node(b.m.path);
+    if (n === undefined) continue;
+    const rb = { addr: b.m.hostAddr, size: b.m.size };
     for (let j = 0; j < i; j++) {
       const a = regions[j];
       if (a === undefined || a.m.hostAddr === undefined) continue;
       const ra = { addr: a.m.hostAddr, size: a.m.size };
-      const rb = { addr: b.m.hostAddr, size: b.m.size };
-      const n = node(b.m.path);
-      if (n !== undefined && rangesOverlap(ra, rb)) {
+      if (rangesOverlap(ra, rb)) {
         sink.error("shm-overlap", n, `region "${b.m.id}" (host ${hex(rb.addr)}+${hex(rb.size)}) overlaps region "${a.m.id}" (host ${hex(ra.addr)}+${hex(ra.size)}, ${a.m.path})`, "xen,shared-mem");
       }
     }
