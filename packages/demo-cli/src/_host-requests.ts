@@ -3,7 +3,7 @@
 // `linux.request` with action `start-web-server` on the trace bus; the demo
 // starts its web server (once) and answers with a `linux.response` control
 // message carrying the page's URL.
-import type { Platform, TraceEvent } from "@v8r/fvp-core";
+import { describeError, type Platform, type TraceEvent } from "@v8r/fvp-core";
 import { LINUX_REQUEST, LINUX_RESPONSE, type LinuxResponse } from "@v8r/linux-shim";
 import type { Xen } from "@v8r/xen-dom0less";
 
@@ -62,7 +62,7 @@ export class HostRequests {
         this.#handlers.log(`[v8r-demo] ${r.domain} asked for the web server: serving ${url}`, "info");
         response = { type: LINUX_RESPONSE, id: r.id, ok: true, url };
       } catch (err) {
-        const error = err instanceof Error ? err.message : String(err);
+        const error = describeError(err).error;
         this.#handlers.log(`[v8r-demo] ${r.domain} asked for the web server, which did not start: ${error}`, "error");
         response = { type: LINUX_RESPONSE, id: r.id, ok: false, error };
       }

@@ -1,6 +1,7 @@
 // The demo's web server (the status page, plus the dashboard with the
 // built-in engine), started at boot or later when the Linux guest asks for it
 // (`nginx` on its console with --no-autorun). Starting is idempotent.
+import { describeError } from "@v8r/fvp-core";
 import { startWebServer } from "@v8r/linux-shim/node";
 import { createDashboard } from "./dashboard/create-dashboard.ts";
 import type { DemoSession } from "./_demo-session.ts";
@@ -69,7 +70,7 @@ export class WebHost {
     } catch (err) {
       dashboard?.close();
       if ((err as { code?: unknown }).code !== "EADDRINUSE") throw err;
-      const reason = err instanceof Error ? err.message : String(err);
+      const reason = describeError(err).error;
       throw new Error(`${reason}; pick another port with --port N (--port 0 takes any free one) or stop what uses it`, { cause: err });
     }
     io.shutdown.add("web server", () => server.close());

@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { describeError } from "@v8r/fvp-core";
 import { existsSync, readFileSync } from "node:fs";
 import { readFile, realpath, stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -92,7 +93,7 @@ export function findPackageRoot(name: string, resolve: Resolver = defaultResolve
   try {
     entry = fileURLToPath(resolve(name));
   } catch (err) {
-    throw new BrowserServeError("package-not-found", `[v8r-demo] browser: cannot find the installed package ${name}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new BrowserServeError("package-not-found", `[v8r-demo] browser: cannot find the installed package ${name}: ${describeError(err).error}`, { cause: err });
   }
   for (let dir = dirname(entry); ; dir = dirname(dir)) {
     const file = join(dir, "package.json");
@@ -319,7 +320,7 @@ export async function runBrowser(options: { readonly port: number; readonly host
   try {
     server = await startBrowserServer(options);
   } catch (err) {
-    io.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    io.stderr.write(`${describeError(err).error}\n`);
     return 1;
   }
   let settle: (code: number) => void = () => {};

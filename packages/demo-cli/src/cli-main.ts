@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { describeError } from "@v8r/fvp-core";
 import { writeFile } from "node:fs/promises";
 import { formatBanner } from "./banner.ts";
 import { runBrowser } from "./browser-serve.ts";
@@ -66,7 +67,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     return await runCommand(options, options.command, io);
   } catch (err) {
-    io.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    io.stderr.write(`${describeError(err).error}\n`);
     return err instanceof UsageError ? EXIT_CODES.usage : EXIT_CODES.failure;
   }
 }
@@ -175,7 +176,7 @@ async function runDemoCommand(options: DemoOptions, io: CliIo): Promise<number> 
     const input = io.stdin === undefined ? {} : { input: io.stdin };
     demo = await (io.runDemo ?? defaultRunDemo)(options, { console: mux, shutdown, config, env: io.env, progress, announce, ...input });
   } catch (err) {
-    mux.line("v8r", err instanceof Error ? err.message : String(err), "error");
+    mux.line("v8r", describeError(err).error, "error");
     await shutdown.run("start-up failed");
     shutdown.dispose();
     return EXIT_CODES.failure;
@@ -185,7 +186,7 @@ async function runDemoCommand(options: DemoOptions, io: CliIo): Promise<number> 
     void demo.finished.then(
       async (code) => settle(Math.max(code, await shutdown.run("run complete"))),
       async (err: unknown) => {
-        mux.line("v8r", err instanceof Error ? err.message : String(err), "error");
+        mux.line("v8r", describeError(err).error, "error");
         await shutdown.run("run failed");
         settle(EXIT_CODES.failure);
       },

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { Uart } from "@v8r/fvp-core";
+import { describeError, type Uart } from "@v8r/fvp-core";
 import { serveUartTcp, type UartTcpServer } from "@v8r/fvp-core/node";
 import type { ConsoleEndpoint } from "./banner.ts";
 
@@ -75,7 +75,7 @@ export async function startTelnetConsoles(options: TelnetConsoleOptions): Promis
       const greeting = `--- v8r-demo: ${name} console${input ? "" : " (read-only)"} ---`;
       const server = await serveUartTcp(uart, { port, host, greeting, input }).catch((err: unknown) => {
         const code = (err as { cause?: NodeJS.ErrnoException }).cause?.code;
-        const reason = code === "EADDRINUSE" ? "the port is in use (pick another with a free range)" : err instanceof Error ? err.message : String(err);
+        const reason = code === "EADDRINUSE" ? "the port is in use (pick another with a free range)" : describeError(err).error;
         throw new TelnetConsoleError(`[v8r-demo] opening the ${name} console on ${host}:${port}: ${reason}`, { cause: err });
       });
       servers.push(server);

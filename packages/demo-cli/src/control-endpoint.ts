@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { describeError } from "@v8r/fvp-core";
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -48,7 +49,7 @@ export async function startControlEndpoint(handlers: ControlHandlers, location: 
   const token = randomBytes(24).toString("base64url");
   const server = createServer((req, res) => {
     void route(req, res, handlers, token).catch((err: unknown) => {
-      if (!res.headersSent) reply(res, 500, { ok: false, error: err instanceof Error ? err.message : String(err) });
+      if (!res.headersSent) reply(res, 500, { ok: false, error: describeError(err).error });
       else res.destroy();
     });
   });

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { describeError } from "@v8r/fvp-core";
 
 /** The signals that stop the demo. */
 export type StopSignal = "SIGINT" | "SIGTERM";
@@ -64,7 +65,7 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
         await hook();
       } catch (err) {
         code = 1;
-        log(`[v8r-demo] shutting down: ${name} failed: ${err instanceof Error ? err.message : String(err)}`, "error");
+        log(`[v8r-demo] shutting down: ${name} failed: ${describeError(err).error}`, "error");
       }
     }
     return code;

@@ -2,6 +2,7 @@
  * The Linux console's built-in commands: dmesg, cat, ls, uptime, uname,
  * hostname, xl, nginx/httpd, poweroff, reboot.
  */
+import { describeError } from "@v8r/fvp-core";
 import { requestHost } from "./host-request.ts";
 import type { LinuxSystem } from "./linux.ts";
 import { LINUX_RELEASE } from "./_release.ts";
@@ -22,7 +23,7 @@ function fsMessage(err: unknown): string {
     };
     return text[err.code] ?? err.code;
   }
-  return err instanceof Error ? err.message : String(err);
+  return describeError(err).error;
 }
 
 function resolvePath(path: string): string {

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { TimerHandle } from "@v8r/fvp-core";
+import { describeError, type TimerHandle } from "@v8r/fvp-core";
 import { loadOpenAmp, type OpenAmp, type RpmsgDevice, type RpmsgStats, staticVringsLayout, type StaticVringsLayout } from "@v8r/openamp-wasm";
 import { type EvtchnFile, IOCTL_EVTCHN_BIND_STATIC, IOCTL_EVTCHN_NOTIFY } from "./dev-evtchn.ts";
 import { LinuxError } from "./linux-error.ts";
@@ -148,7 +148,7 @@ export class RpmsgDemoService {
           () => linux.ctx.clock.background(publisher.publish(this.history)),
           (err) => {
             this.#counters.publishErrors++;
-            if (this.#counters.publishErrors <= 3) this.#log(`writing the status page failed: ${err instanceof Error ? err.message : String(err)}`);
+            if (this.#counters.publishErrors <= 3) this.#log(`writing the status page failed: ${describeError(err).error}`);
           },
           // Merged writes start from a guest timer: a crashed Linux leaves no write behind that could land after its successor's.
           (next) => void linux.ctx.clock.setTimeout(next, 0),
@@ -237,7 +237,7 @@ export class RpmsgDemoService {
       physBase: this.#opts.physBase ?? this.shm.node.address,
       notify: () => this.#kick(),
       clock: { now: () => clock.now(), sleep: (ms) => new Promise<void>((r) => void clock.setTimeout(r, ms)) },
-      onError: (err) => this.#log(`callback failed: ${err instanceof Error ? err.message : String(err)}`),
+      onError: (err) => this.#log(`callback failed: ${describeError(err).error}`),
     }));
     if (this.#stopped) {
       device.dispose();
@@ -263,7 +263,7 @@ export class RpmsgDemoService {
         this.#setLinkState();
       },
       unbound: () => this.#setLinkState(),
-      failed: (what, err) => this.#log(`${what} failed: ${err instanceof Error ? err.message : String(err)}`),
+      failed: (what, err) => this.#log(`${what} failed: ${describeError(err).error}`),
     };
   }
 
@@ -284,7 +284,7 @@ export class RpmsgDemoService {
         ports = await this.#file.read();
       } catch (err) {
         if (err instanceof LinuxError && err.code === "EBADF") return;
-        this.#log(`reading /dev/xen/evtchn failed: ${err instanceof Error ? err.message : String(err)}`);
+        this.#log(`reading /dev/xen/evtchn failed: ${describeError(err).error}`);
         return;
       }
       this.#file.write(ports);
@@ -340,7 +340,7 @@ export class RpmsgDemoService {
     try {
       if (!this.#stopped) await this.#createLink();
     } catch (err) {
-      this.#log(`re-creating the OpenAMP remote failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.#log(`re-creating the OpenAMP remote failed: ${describeError(err).error}`);
     } finally {
       this.#recreating = false;
       this.#stuckPolls = 0;

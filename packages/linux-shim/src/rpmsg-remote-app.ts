@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { describeError } from "@v8r/fvp-core";
 import type { OpenAmp } from "@v8r/openamp-wasm";
 import type { DomainContext } from "@v8r/xen-dom0less";
 import { bootargFlag, bootargInt, parseBootargs } from "./bootargs.ts";
@@ -143,7 +144,7 @@ export async function runRpmsgRemote(ctx: DomainContext, options: RunRpmsgRemote
     try {
       await app.startService();
     } catch (err) {
-      ctx.console.write(`rpmsg-remote: could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+      ctx.console.write(`rpmsg-remote: could not start: ${describeError(err).error}\n`);
     }
   } else {
     ctx.console.write("rpmsg-remote: autorun is off; type `rpmsg-demo` to start the service and `nginx` to serve the page\n");

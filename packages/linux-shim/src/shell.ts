@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { describeError } from "@v8r/fvp-core";
 import type { GuestConsole } from "@v8r/xen-dom0less";
 
 /** What a running command gets. */
@@ -162,7 +163,7 @@ export class LinuxShell {
       const status = await command.run(words.slice(1), io);
       return typeof status === "number" ? status : 0;
     } catch (err) {
-      io.write(`${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+      io.write(`${name}: ${describeError(err).error}\n`);
       return 1;
     }
   }

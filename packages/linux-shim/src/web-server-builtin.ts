@@ -1,4 +1,5 @@
 /** Internal: the built-in static file server on node:http. */
+import { describeError } from "@v8r/fvp-core";
 import { realpath } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
@@ -75,7 +76,7 @@ export async function startBuiltinServer(opts: ResolvedWebServerOptions): Promis
     connectionsCheckingInterval: Math.max(25, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
   }, (req, res) => {
     handle(req, res, rootReal, opts, limits).catch((err: unknown) => {
-      opts.log(`[linux-shim] web: ${req.method} ${req.url}: ${err instanceof Error ? err.message : String(err)}`);
+      opts.log(`[linux-shim] web: ${req.method} ${req.url}: ${describeError(err).error}`);
       if (!res.headersSent) sendStatus(res, 500, "Internal Server Error");
       else res.destroy();
     });

@@ -1,3 +1,4 @@
+import { describeError } from "@v8r/fvp-core";
 import { formatDiagnostic, type Diagnostic } from "./diagnostic.ts";
 import { DEFAULT_PLATFORM_CPUS, lintSource, type EvtchnAbi } from "./lint.ts";
 
@@ -94,7 +95,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     try {
       bytes = io.readBytes(file);
     } catch (err) {
-      io.stderr(`xen-dom0less: cannot read ${file}: ${err instanceof Error ? err.message : String(err)}\n`);
+      io.stderr(`xen-dom0less: cannot read ${file}: ${describeError(err).error}\n`);
       exit = EXIT.usage;
       continue;
     }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { describeError } from "@v8r/fvp-core";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { PERIOD_RANGE_MS } from "../options.ts";
 import { renderDashboardPage, type DashboardPageOptions } from "./dashboard-page.ts";
@@ -136,7 +137,7 @@ async function setPeriod(
   try {
     await onSetPeriod(ms);
   } catch (err) {
-    sendJson(res, 503, { ok: false, error: `could not set the period: ${err instanceof Error ? err.message : String(err)}` });
+    sendJson(res, 503, { ok: false, error: `could not set the period: ${describeError(err).error}` });
     return;
   }
   sendJson(res, 200, { ok: true, ms });

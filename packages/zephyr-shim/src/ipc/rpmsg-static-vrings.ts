@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { describeError } from "@v8r/fvp-core";
 import type { Zephyr } from "../zephyr.ts";
 import type { KWork, KWorkQueue } from "../kernel/k-work.ts";
 import type { KTimer } from "../kernel/k-timer.ts";
@@ -120,7 +121,7 @@ export class RpmsgStaticVringsBackend implements IpcBackend {
       onNameService: (name, addr) => this.#onNameService(name, addr),
       sleep: (ms) => new Promise<void>((resolve) => this.#k.clock.setTimeout(resolve, ms)),
       now: () => this.#k.clock.now(),
-      onError: (error) => this.#log.LOG_ERR("%s: callback failed: %s", this.#name, error instanceof Error ? error.message : String(error)),
+      onError: (error) => this.#log.LOG_ERR("%s: callback failed: %s", this.#name, describeError(error).error),
     }));
     if (generation !== this.#generation) {
       link.dispose();
