@@ -31,7 +31,7 @@ export async function start(ctx: DomainContext): Promise<void> {
   if (config.rootfsDir !== undefined) {
     // only loaded when asked for: it needs node:fs (Node, Deno)
     // (real work: a virtual clock waits for it)
-    const { NodeRootFs } = await ctx.clock.hold(import("../src/node.ts"));
+    const { NodeRootFs } = await ctx.clock.hold(import("../src/rootfs-node.ts"));
     rootfs = new NodeRootFs(config.rootfsDir);
   }
   const app = await runRpmsgRemote(ctx, { config, ...(rootfs ? { rootfs } : {}) });

@@ -31,16 +31,3 @@ export function guestPathParts(path: string, what = "path"): string[] {
 export function normalizeGuestPath(path: string, what = "path"): string {
   return "/" + guestPathParts(path, what).join("/");
 }
-
-/** The directory part of a normalised guest path (`"/"` for `"/"`). */
-export function guestDirname(path: string): string {
-  const parts = guestPathParts(path);
-  parts.pop();
-  return "/" + parts.join("/");
-}
-
-/** The last component of a normalised guest path (`""` for `"/"`). */
-export function guestBasename(path: string): string {
-  const parts = guestPathParts(path);
-  return parts[parts.length - 1] ?? "";
-}

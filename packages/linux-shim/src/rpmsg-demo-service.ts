@@ -15,7 +15,7 @@ import { LinuxError } from "./linux-error.ts";
 import type { LinuxSystem } from "./linux.ts";
 import { CoalescingWriter } from "./_coalescing-writer.ts";
 import { DemoLink, type DemoLinkEvents } from "./_demo-link.ts";
-import { RpmsgCtrlClient } from "./rpmsg-ctrl-client.ts";
+import { DEFAULT_CTRL_TIMEOUT_MS, RpmsgCtrlClient } from "./rpmsg-ctrl-client.ts";
 import { StatusHistory } from "./status-history.ts";
 import { StatusPublisher } from "./status-publisher.ts";
 import { parseStatusSample } from "./status-sample.ts";
@@ -155,7 +155,7 @@ export class RpmsgDemoService {
         )
       : undefined;
     this.layout = staticVringsLayout({ shmSize: shm.window.size, bufferSize: opts.bufferSize ?? 512 });
-    const timeoutMs = opts.ctrlTimeoutMs ?? 2000;
+    const timeoutMs = opts.ctrlTimeoutMs ?? DEFAULT_CTRL_TIMEOUT_MS;
     this.ctrl = new RpmsgCtrlClient({ clock: linux.ctx.clock, timeoutMs, send: (d) => this.#sendCtrl(d, timeoutMs) });
   }
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { guestBasename, guestDirname, normalizeGuestPath } from "./_guest-path.ts";
+import { guestPathParts, normalizeGuestPath } from "./_guest-path.ts";
 import type { RootFs } from "./rootfs.ts";
 import type { StatusHistory } from "./status-history.ts";
 import { renderStatusJson, renderStatusPage } from "./status-page.ts";
@@ -31,10 +31,11 @@ function randomSuffix(): string {
  * ```
  */
 export async function writeFileAtomic(fs: RootFs, path: string, data: Uint8Array | string): Promise<void> {
-  const target = normalizeGuestPath(path);
-  const name = guestBasename(target);
+  const parts = guestPathParts(path);
+  const name = parts.pop() ?? "";
   if (name === "") throw new TypeError(`[linux-shim] writeFileAtomic needs a file path, got "${path}"`);
-  const dir = guestDirname(target);
+  const dir = `/${parts.join("/")}`;
+  const target = `${dir === "/" ? "" : dir}/${name}`;
   const temp = `${dir === "/" ? "" : dir}/.${name}.${randomSuffix()}.tmp`;
   const bytes = typeof data === "string" ? encoder.encode(data) : data;
   try {
