@@ -33,6 +33,7 @@ export interface GuestArgs {
  * dom0less model; throws with every error diagnostic when it does not load.
  */
 export function loadDemoConfig(config: DemoConfig): Dom0lessConfig {
+  if (config.loaded !== undefined) return config.loaded;
   const result = lintSource({ bytes: config.bytes, file: config.file, readFile: readIncludedText });
   const errors = result.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0 || result.config === undefined) {

@@ -9,6 +9,7 @@ import type { ConsoleMux } from "./console-mux.ts";
 import type { DashboardSnapshot, DomainSnapshot, LinkSnapshot } from "./dashboard/snapshot.ts";
 import { formatDuration } from "./duration.ts";
 import { LinkMonitor } from "./_link-monitor.ts";
+import { PERIOD_RANGE_MS } from "./options.ts";
 
 /** The parts of `zephyr-status.json` the demo reads. */
 interface StatusFile {
@@ -108,7 +109,8 @@ export class DemoSession {
    * Zephyr over the `rpmsg-ctrl` endpoint.
    */
   async setPeriod(ms: number): Promise<void> {
-    if (!Number.isInteger(ms) || ms < 100 || ms > 60_000) throw new RangeError(`[v8r-demo] the period must be an integer from 100 to 60000 ms, got ${ms}`);
+    const { min, max } = PERIOD_RANGE_MS;
+    if (!Number.isInteger(ms) || ms < min || ms > max) throw new RangeError(`[v8r-demo] the period must be an integer from ${min} to ${max} ms, got ${ms}`);
     const xen = this.#xen;
     const linux = xen?.list().find((d) => d.name === this.#linuxDomain && d.state === "running");
     if (xen === undefined || linux === undefined) throw new Error(`[v8r-demo] the Linux domain (${this.#linuxDomain}) is not running`);

@@ -53,9 +53,9 @@ export class LinkMonitor {
   sample(nowMs: number): void {
     const toRemote = this.#read(this.#toRemote.availIdx);
     const toHost = this.#read(this.#toHost.usedIdx);
-    // A host re-init clears the rings: indices restart from 0.
-    this.#sent += toRemote >= this.#lastToRemote ? toRemote - this.#lastToRemote : (toRemote - this.#lastToRemote + 0x1_0000) % 0x1_0000;
-    this.#received += toHost >= this.#lastToHost ? toHost - this.#lastToHost : (toHost - this.#lastToHost + 0x1_0000) % 0x1_0000;
+    // 16-bit indices: the difference modulo 2^16 counts across a wrap (and a re-init that restarts them at 0).
+    this.#sent += (toRemote - this.#lastToRemote) & 0xffff;
+    this.#received += (toHost - this.#lastToHost) & 0xffff;
     this.#lastToRemote = toRemote;
     this.#lastToHost = toHost;
     this.#tx.record(this.#sent, nowMs);

@@ -32,11 +32,6 @@ export class WebHost {
     this.#session = session;
   }
 
-  /** Whether {@link start} was called. */
-  get started(): boolean {
-    return this.#started !== undefined;
-  }
-
   /** Start the server (once); a failed start may be retried. */
   start(): Promise<WebUrls> {
     if (this.#started === undefined) {

@@ -13,6 +13,7 @@
  * @module
  */
 import { describeError } from "@v8r/fvp-core";
+import { formatBaseUrl } from "@v8r/linux-shim/node";
 import { existsSync, readFileSync } from "node:fs";
 import { readFile, realpath, stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -254,8 +255,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   });
   const address = server.address();
   const port = typeof address === "object" && address !== null ? address.port : options.port;
-  const host = options.host.includes(":") ? `[${options.host}]` : options.host;
-  return { url: `http://${host}:${port}/`, close: () => closeServer(server) };
+  return { url: formatBaseUrl(options.host, port), close: () => closeServer(server) };
 }
 
 async function handle(site: BrowserSite, req: IncomingMessage, res: ServerResponse): Promise<void> {

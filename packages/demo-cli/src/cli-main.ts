@@ -145,7 +145,7 @@ async function loadConfig(options: DemoOptions, io: CliIo): Promise<DemoConfig |
     io.stderr.write(`[v8r-demo] not booting ${options.config}: fix the errors above (check with: v8r-demo lint ${options.config})\n`);
     return EXIT_CODES.usage;
   }
-  return { file: options.config, bytes: report.bytes, bundled: false };
+  return { file: options.config, bytes: report.bytes, bundled: false, ...(report.config === undefined ? {} : { loaded: report.config }) };
 }
 
 async function runDemoCommand(options: DemoOptions, io: CliIo): Promise<number> {

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import type { Diagnostic } from "@v8r/xen-dom0less";
+import { type Diagnostic, type Dom0lessConfig, formatDiagnostic, lintSource } from "@v8r/xen-dom0less";
 import type { LogFormat } from "./options.ts";
 
 /** The outcome of linting one file. */
@@ -21,6 +21,8 @@ export interface ConfigLintReport {
   readonly errors: number;
   /** Number of warnings. */
   readonly warnings: number;
+  /** The dom0less model, when the file loaded (a boot reuses it instead of parsing again). */
+  readonly config?: Dom0lessConfig;
 }
 
 /**
@@ -47,10 +49,9 @@ export async function lintConfigFile(file: string): Promise<ConfigLintReport> {
 
 /** Lint device-tree bytes (.dts as UTF-8, or .dtb) named `file`. */
 export async function lintConfigBytes(file: string, bytes: Uint8Array): Promise<ConfigLintReport> {
-  const { lintSource } = await import("@v8r/xen-dom0less");
-  const { diagnostics } = lintSource({ bytes, file, readFile: readIncludedText });
+  const { diagnostics, config } = lintSource({ bytes, file, readFile: readIncludedText });
   const errors = diagnostics.filter((d) => d.severity === "error").length;
-  return { file, bytes, diagnostics, errors, warnings: diagnostics.length - errors };
+  return { file, bytes, diagnostics, errors, warnings: diagnostics.length - errors, ...(config === undefined ? {} : { config }) };
 }
 
 /** Reads a file named by `/include/` (relative to the including file), `undefined` when it cannot be read. */
@@ -68,7 +69,6 @@ export function readIncludedText(path: string): string | undefined {
  */
 export async function formatLintReport(report: ConfigLintReport, format: LogFormat): Promise<string> {
   if (format === "json") return report.diagnostics.map((d) => `${JSON.stringify(d)}\n`).join("");
-  const { formatDiagnostic } = await import("@v8r/xen-dom0less");
   const lines = report.diagnostics.map((d) => formatDiagnostic(d));
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
   lines.push(

@@ -34,6 +34,8 @@ export interface DemoConfig {
   readonly bytes: Uint8Array;
   /** Whether it is the bundled `v8r64-virtualization.dts`. */
   readonly bundled: boolean;
+  /** Its dom0less model, when the caller already linted it (then it is not parsed again). */
+  readonly loaded?: Dom0lessConfig;
 }
 
 /** Bytes typed by the user (`process.stdin`), forwarded to the Linux console. */
