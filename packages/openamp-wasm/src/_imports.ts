@@ -20,17 +20,11 @@ export function buildImports(shm: ShmAccessor, env: EnvHandlers, memory: () => W
     if (len <= 32) for (let i = 0; i < len; i++) dst[d + i] = src[s + i] as number;
     else dst.set(src.subarray(s, s + len), d);
   };
-  /** Run a block access on [o, o + len), or count a fault. */
-  const block = (o: number, len: number, fn: (o: number, len: number) => void): void => {
-    if (!inRegion(o, len, shm.size)) {
-      faults.n++;
-      return;
-    }
-    try {
-      fn(o, len);
-    } catch {
-      faults.n++;
-    }
+  /** Whether [o, o + len) lies in the region; a range outside it is counted as a fault. (No closure per access: these run per message.) */
+  const inBlock = (o: number, len: number): boolean => {
+    if (inRegion(o, len, shm.size)) return true;
+    faults.n++;
+    return false;
   };
   return {
     v8r_shm: {
@@ -44,12 +38,36 @@ export function buildImports(shm: ShmAccessor, env: EnvHandlers, memory: () => W
       load_acquire32: (o: number) => shm.loadAcquire32(o >>> 0) | 0,
       store_release16: (o: number, v: number) => shm.storeRelease16(o >>> 0, v & 0xffff),
       store_release32: (o: number, v: number) => shm.storeRelease32(o >>> 0, v >>> 0),
-      block_read: (o: number, ptr: number, len: number) =>
-        block(o >>> 0, len >>> 0, (o, len) => copy(wasmBytes(), ptr >>> 0, region ?? shm.view(o, len), region ? o : 0, len)),
-      block_write: (o: number, ptr: number, len: number) =>
-        block(o >>> 0, len >>> 0, (o, len) => copy(region ?? shm.view(o, len), region ? o : 0, wasmBytes(), ptr >>> 0, len)),
-      block_set: (o: number, v: number, len: number) =>
-        block(o >>> 0, len >>> 0, (o, len) => void shm.view(o, len).fill(v & 0xff)),
+      block_read: (o: number, ptr: number, len: number) => {
+        o >>>= 0;
+        len >>>= 0;
+        if (!inBlock(o, len)) return;
+        try {
+          copy(wasmBytes(), ptr >>> 0, region ?? shm.view(o, len), region ? o : 0, len);
+        } catch {
+          faults.n++;
+        }
+      },
+      block_write: (o: number, ptr: number, len: number) => {
+        o >>>= 0;
+        len >>>= 0;
+        if (!inBlock(o, len)) return;
+        try {
+          copy(region ?? shm.view(o, len), region ? o : 0, wasmBytes(), ptr >>> 0, len);
+        } catch {
+          faults.n++;
+        }
+      },
+      block_set: (o: number, v: number, len: number) => {
+        o >>>= 0;
+        len >>>= 0;
+        if (!inBlock(o, len)) return;
+        try {
+          shm.view(o, len).fill(v & 0xff);
+        } catch {
+          faults.n++;
+        }
+      },
     },
     v8r_env: {
       notify: (id: number) => env.notify(id >>> 0),

@@ -114,7 +114,7 @@ export class RpmsgDevice {
   #cancelPoll: (() => void) | undefined;
   #current: { k: number; off: number; len: number; held: boolean } | undefined;
   #out = new Uint32Array(0);
-  #coreCache: EndpointCore | undefined;
+  readonly #core: EndpointCore;
 
   #outView(): Uint32Array {
     if (!this.#out.byteLength) this.#out = new Uint32Array(this.#x.memory.buffer, this.#x.v8r_out_ptr(), 16);
@@ -131,6 +131,18 @@ export class RpmsgDevice {
     this.#clock = deviceClock(opts.clock);
     this.#rxIds = rxIds;
     this.#waiters = new Waiters(this.#clock, opts.pollIntervalMs ?? 1, () => this.#guard(() => this.#tryStart()));
+    this.#core = makeCore(x, {
+      disposed: () => this.#disposed,
+      defaultTimeoutMs: this.#opts.sendTimeoutMs ?? 15000,
+      call: (fn) => this.#call(fn),
+      out: () => this.#outView(),
+      view: (off, len) => this.#shm.view(off, len),
+      current: () => this.#current,
+      wait: (deadline) => this.#waiters.wait(deadline),
+      now: () => this.#clock.now(),
+      forget: (h) => this.#epts.delete(h),
+      wake: () => this.#wake(),
+    });
     this.ready = new Promise((resolve, reject) => (this.#settleReady = (err) => (err ? reject(err) : resolve())));
     this.ready.catch(() => {}); // a caller that never awaits ready must not see an unhandled rejection
   }
@@ -277,22 +289,6 @@ export class RpmsgDevice {
   #onLog(level: number, ptr: number, len: number): void {
     const hook = this.#opts.onLog;
     if (hook) this.#guard(() => hook(level, decoder.decode(new Uint8Array(this.#x.memory.buffer, ptr, len))));
-  }
-
-  get #core(): EndpointCore {
-    this.#coreCache ??= makeCore(this.#x, {
-      disposed: () => this.#disposed,
-      defaultTimeoutMs: this.#opts.sendTimeoutMs ?? 15000,
-      call: (fn) => this.#call(fn),
-      out: () => this.#outView(),
-      view: (off, len) => this.#shm.view(off, len),
-      current: () => this.#current,
-      wait: (deadline) => this.#waiters.wait(deadline),
-      now: () => this.#clock.now(),
-      forget: (h) => this.#epts.delete(h),
-      wake: () => this.#wake(),
-    });
-    return this.#coreCache;
   }
 
   /** Payload size of the next transmit buffer, or null when none is available. */

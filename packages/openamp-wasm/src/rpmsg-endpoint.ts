@@ -149,7 +149,7 @@ export class RpmsgEndpoint {
     const sent = this.#core.sendTag(ret.tag, src, dst, data.length);
     if (sent < 0) {
       // not published: give the buffer back, or it is lost for good
-      if (!this.#core.disposed) this.#core.releaseTag(ret.tag);
+      this.#core.releaseTag(ret.tag);
       throw new RpmsgError(sent, `trySend() on "${this.name}"`);
     }
     return sent;

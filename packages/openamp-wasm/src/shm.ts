@@ -93,7 +93,6 @@ class WindowAccessor implements ShmAccessor {
   faults = 0;
   readonly #base: number;
   readonly #dv: DataView;
-  readonly #u8: Uint8Array;
   readonly bytes: Uint8Array;
   readonly #u16: Uint16Array | undefined;
   readonly #u32: Uint32Array | undefined;
@@ -102,8 +101,7 @@ class WindowAccessor implements ShmAccessor {
     this.size = size;
     this.#base = base;
     this.#dv = new DataView(buffer, base, size);
-    this.#u8 = new Uint8Array(buffer, base, size);
-    this.bytes = this.#u8;
+    this.bytes = new Uint8Array(buffer, base, size);
     this.#u16 = base % 2 === 0 ? new Uint16Array(buffer, 0, buffer.byteLength >>> 1) : undefined;
     this.#u32 = base % 4 === 0 ? new Uint32Array(buffer, 0, buffer.byteLength >>> 2) : undefined;
   }
@@ -154,6 +152,6 @@ class WindowAccessor implements ShmAccessor {
     if (!inRegion(off, len, this.size)) {
       throw new RangeError(`[openamp-wasm] shm view ${off}+${len} is outside the ${this.size}-byte region`);
     }
-    return this.#u8.subarray(off, off + len);
+    return this.bytes.subarray(off, off + len);
   }
 }
