@@ -33,8 +33,6 @@ int rpmsg_virtio_v8r_publish_tx(struct rpmsg_virtio_device *rvdev, uint32_t tag,
 				uint32_t len);
 /** Give back a taken TX buffer without sending it. */
 int rpmsg_virtio_v8r_return_tx(struct rpmsg_virtio_device *rvdev, uint32_t tag);
-/** Tag of a taken TX buffer from its payload offset, or -1. */
-int rpmsg_virtio_v8r_tx_tag(struct rpmsg_virtio_device *rvdev, unsigned long payload_off);
 /** Hand a received buffer back to the peer (after the callback, or on release). */
 void rpmsg_virtio_v8r_return_rx(struct rpmsg_virtio_device *rvdev, uint32_t k);
 void rpmsg_virtio_v8r_rx_callback(struct virtqueue *vq);

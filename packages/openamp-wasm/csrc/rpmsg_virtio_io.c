@@ -105,24 +105,6 @@ static uint32_t tag_capacity(struct rpmsg_virtio_device *rvdev, uint32_t tag)
 	return rvdev->svq->vq_descx[tag].len - RPMSG_HDR_SIZE;
 }
 
-int rpmsg_virtio_v8r_tx_tag(struct rpmsg_virtio_device *rvdev, unsigned long payload_off)
-{
-	if (payload_off < RPMSG_HDR_SIZE)
-		return -1;
-	unsigned long off = payload_off - RPMSG_HDR_SIZE;
-	if (v8r_is_host(rvdev)) {
-		for (unsigned int i = 0; i < rvdev->v8r_tx_carved; i++)
-			if (rvdev->v8r_tx[i].off == off && rvdev->v8r_tx[i].state == V8R_TX_LENT)
-				return (int)i;
-		return -1;
-	}
-	struct virtqueue *svq = rvdev->svq;
-	for (unsigned int i = 0; i < svq->vq_nentries; i++)
-		if (svq->vq_descx[i].in_use && metal_io_virt_to_offset(rvdev->shbuf_io, svq->vq_descx[i].cookie) == off)
-			return (int)i;
-	return -1;
-}
-
 static void write_header(struct metal_io_region *io, unsigned long off, uint32_t src, uint32_t dst, uint32_t len)
 {
 	unsigned char h[RPMSG_HDR_SIZE];

@@ -162,15 +162,21 @@ uint32_t virtqueue_get_buffer_length(struct virtqueue *vq, uint16_t idx)
 	return vq->vq_descx[idx].len;
 }
 
-/* Device: return a descriptor we could not use, with length 0. */
-static void give_back_bad(struct virtqueue *vq, uint16_t head)
+/* Device: append {head, len} to the used ring and publish the new used index. */
+static void push_used(struct virtqueue *vq, uint16_t head, uint32_t len)
 {
 	struct metal_io_region *io = vq->shm_io;
 	unsigned long e = vq->vq_ring.used + VRING_USED_RING + VRING_USED_ELEM_SIZE * slot_of(vq, vq->vq_used_cons_idx);
 	metal_io_write32_explicit(io, e, head, memory_order_relaxed);
-	metal_io_write32_explicit(io, e + 4u, 0, memory_order_relaxed);
+	metal_io_write32_explicit(io, e + 4u, len, memory_order_relaxed);
 	vq->vq_used_cons_idx++;
 	metal_io_write16_explicit(io, vq->vq_ring.used + VRING_USED_IDX, vq->vq_used_cons_idx, memory_order_release);
+}
+
+/* Device: return a descriptor we could not use, with length 0. */
+static void give_back_bad(struct virtqueue *vq, uint16_t head)
+{
+	push_used(vq, head, 0);
 }
 
 void virtqueue_v8r_keep(struct virtqueue *vq, unsigned long off, unsigned long len)
@@ -287,14 +293,9 @@ int virtqueue_add_consumed_buffer(struct virtqueue *vq, uint16_t head_idx, uint3
 {
 	if (!vq || head_idx >= vq->vq_nentries || !vq->vq_descx[head_idx].in_use)
 		return ERROR_INVLD_DESC_IDX;
-	struct metal_io_region *io = vq->shm_io;
 	vq->vq_descx[head_idx].in_use = 0;
 	vq->vq_descx[head_idx].cookie = NULL;
-	unsigned long e = vq->vq_ring.used + VRING_USED_RING + VRING_USED_ELEM_SIZE * slot_of(vq, vq->vq_used_cons_idx);
-	metal_io_write32_explicit(io, e, head_idx, memory_order_relaxed);
-	metal_io_write32_explicit(io, e + 4u, len, memory_order_relaxed);
-	vq->vq_used_cons_idx++;
-	metal_io_write16_explicit(io, vq->vq_ring.used + VRING_USED_IDX, vq->vq_used_cons_idx, memory_order_release);
+	push_used(vq, head_idx, len);
 	return 0;
 }
 

@@ -87,5 +87,4 @@ void v8r_shm_block_set(uint32_t off, uint32_t value, uint32_t len)
 }
 
 void v8r_env_log(int level, const char *msg, uint32_t len) { fprintf(stderr, "[log %d] %.*s\n", level, (int)len, msg); }
-double v8r_env_now_us(void) { return 0; }
 void v8r_env_sleep_us(uint32_t usec) { (void)usec; }
