@@ -1,7 +1,5 @@
 import { createPlatform, FVP_BaseR_AEMv8R, VirtualClock, type TraceEvent } from "@v8r/fvp-core";
-import { loadDom0lessConfig, parseDts } from "@v8r/xen-dom0less";
-// TODO(lead): import bootXen from "@v8r/xen-dom0less" once its mod.ts exports it
-import { bootXen } from "../../xen-dom0less/src/boot-xen.ts";
+import { bootXen, loadDom0lessConfig, parseDts } from "@v8r/xen-dom0less";
 import { describe, expect, it } from "vitest";
 
 const DTS = `/dts-v1/;

@@ -117,9 +117,6 @@ export class KWorkDelayable extends KWork {
   override isPending(): boolean {
     return this._timer !== undefined || super.isPending();
   }
-
-  /** `k_work_delayable_remaining_get` needs the deadline; kept here. */
-  _deadline = 0;
 }
 
 /** `k_work_schedule_for_queue`: no change when already scheduled or queued (returns 0), else 1. */
@@ -133,7 +130,6 @@ export function scheduleDelayable(
   if (dwork._timer || dwork._queued) return 0;
   if (isForever(delay)) return 0;
   if (delay === 0) return queue.submit(dwork);
-  dwork._deadline = sched.clock.now() + delay;
   dwork._timer = sched.clock.setTimeout(() => {
     dwork._timer = undefined;
     queue.submit(dwork);

@@ -23,7 +23,7 @@ export class ZephyrKernel extends KernelBase {
 
   /** `k_timer_init`: a new timer with an expiry and a stop function (both run in interrupt context). */
   k_timer_init(expiry?: k_timer_fn, stop?: k_timer_fn): KTimer {
-    return new KTimer({ clock: this.clock, isr: (fn) => this._sched.isr(fn) }, expiry, stop);
+    return new KTimer(this._sched, expiry, stop);
   }
 
   /** `k_timer_start`: first expiry after `duration`, then every `period`. */

@@ -27,6 +27,8 @@ export type CommandReply =
   | { readonly id: number | null; readonly ok: true; readonly [key: string]: unknown }
   | { readonly id: number | null; readonly ok: false; readonly err: string };
 
+const encoder = new TextEncoder();
+
 function fail(id: number | null, err: string): CommandReply {
   return { id, ok: false, err };
 }
@@ -75,5 +77,5 @@ export function handleCommand(data: Uint8Array, target: CommandTarget): CommandR
 
 /** Encode a reply as UTF-8 JSON (at most 496 bytes: error texts are short). */
 export function encodeReply(reply: CommandReply): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(reply));
+  return encoder.encode(JSON.stringify(reply));
 }
