@@ -67,15 +67,14 @@ await check("fvp-core: a guest in a Web Worker answers through shared memory", a
   try {
     platform.memory.map({ base: 0x7a00_0000, size: 0x1000, name: "shm" });
     const win = platform.memory.window(0x7a00_0000, 0x1000);
-    win.storeRelease32(0, 21);
     const guest = await platform.startGuest({
       name: "deno-guest",
-      image: new URL("./deno/echo-guest.ts", import.meta.url),
+      image: new URL("../packages/fvp-core/test/fixtures/echo-guest.ts", import.meta.url),
       init: { shm: win.describe() },
       cpus: [1],
     });
     const reply = new Promise<unknown>((resolve) => guest.onMessage(resolve));
-    guest.post({ op: "go" });
+    guest.post({ op: "window-write", off: 4, v: 42 });
     const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error("no reply within 10 s")), 10_000));
     await Promise.race([reply, timeout]);
     assert(win.loadAcquire32(4) === 42, `the guest wrote ${win.loadAcquire32(4)}`);
