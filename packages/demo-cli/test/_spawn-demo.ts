@@ -9,6 +9,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEFAULT_STATUS_DIR, type StatusJson } from "@v8r/linux-shim";
 import { afterAll } from "vitest";
 
 /** The repository root. */
@@ -24,8 +25,8 @@ export const NODE_TSX: readonly string[] = [process.execPath, "--import", "tsx",
 export const DENO = join(REPO_ROOT, "node_modules/.bin/deno");
 /** The CLI source, relative to the repository root (as the README writes it). */
 export const CLI = "packages/demo-cli/src/cli.ts";
-/** Where Linux writes the page inside its root filesystem. */
-export const STATUS_DIR = "usr/share/nginx/html";
+/** Where Linux writes the page, relative to its root filesystem. */
+export const STATUS_DIR = DEFAULT_STATUS_DIR.slice(1);
 
 /** How a demo process ended. */
 export interface Exit {
@@ -58,8 +59,8 @@ export interface SpawnOptions {
   readonly stdin?: boolean;
   /** The command; default {@link NODE_TSX}. */
   readonly command?: readonly string[];
-  /** A root filesystem directory; default a new temporary one (passed as --rootfs). */
-  readonly rootfs?: string;
+  /** A root filesystem directory; default a new temporary one (passed as --rootfs); false passes none (commands that take no --rootfs). */
+  readonly rootfs?: string | false;
 }
 
 const made: string[] = [];
@@ -82,9 +83,9 @@ export function screenshotDir(): string {
 
 /** Spawn `v8r-demo ARGS --rootfs DIR` in its own process group. */
 export function spawnDemo(args: readonly string[], options: SpawnOptions = {}): DemoProcess {
-  const rootfs = options.rootfs ?? tempDir("rootfs");
+  const rootfs = options.rootfs === false ? "" : (options.rootfs ?? tempDir("rootfs"));
   const [cmd, ...pre] = options.command ?? NODE_TSX;
-  const child = spawn(cmd as string, [...pre, CLI, ...args, "--rootfs", rootfs], {
+  const child = spawn(cmd as string, [...pre, CLI, ...args, ...(rootfs === "" ? [] : ["--rootfs", rootfs])], {
     cwd: REPO_ROOT,
     detached: true,
     env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "", XDG_RUNTIME_DIR: tempDir("run") },
@@ -169,14 +170,7 @@ export function portOpen(port: number): Promise<boolean> {
   });
 }
 
-/** The status JSON Linux wrote into `rootfs`. */
-export interface StatusJson {
-  readonly counters: { received: number; lost: number; restarts: number; malformed: number; stale: number };
-  readonly ipc: { tx: number; rt: number; ri: number; dr: number; q: number };
-  readonly boots: readonly { boot: string; firstSeq: number; lastSeq: number; samples: number }[];
-  readonly latest: { seq: number; boot: string; t: number; per: number } | null;
-  readonly history?: readonly { boot: string; seq: number; t: number; receivedMs: number }[];
-}
+export type { StatusJson };
 
 /** Read `zephyr-status.json` (and the html) from a root filesystem. */
 export function readStatus(rootfs: string): { json: StatusJson; jsonText: string; html: string } {

@@ -3,49 +3,14 @@
 // whole demo in the page, each domain in a Web Worker. Needs the packages
 // built (`npm test` builds before the tests). Saves browser-demo.png (to
 // docs/images/ with V8R_UPDATE_SCREENSHOTS=1). A missing browser fails.
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
-import { CLI, eventually, NODE_TSX, REPO_ROOT, screenshotDir } from "./_spawn-demo.ts";
+import { CHROMIUM, CHROMIUM_ARGS } from "./_chromium.ts";
+import { type DemoProcess, eventually, REPO_ROOT, screenshotDir, spawnDemo } from "./_spawn-demo.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 const BUILT = ["packages/demo-cli/dist/browser/main.js", "packages/fvp-core/dist/guest-worker.js", "packages/linux-shim/dist/apps/rpmsg-remote.js", "packages/zephyr-shim/dist/apps/rpmsg-host.js"];
-
-/** `v8r-demo browser --port 0` in its own process group; resolves with the page URL from its output. */
-function startServer(): { child: ChildProcess; url: Promise<string>; output: () => string; exited: Promise<number | null> } {
-  const [cmd, ...pre] = NODE_TSX;
-  const child = spawn(cmd as string, [...pre, CLI, "browser", "--port", "0"], {
-    cwd: REPO_ROOT,
-    detached: true,
-    env: { ...process.env, NO_COLOR: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const url = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "browser demo  URL" line within 15 s; output:\n${out}`)), 15_000);
-    const check = (): void => {
-      const m = /browser demo +(http:\/\/127\.0\.0\.1:\d+\/)\n/.exec(out);
-      if (m?.[1] !== undefined) (clearTimeout(timer), resolve(m[1]));
-    };
-    child.stdout?.on("data", (d: Buffer) => ((out += d.toString()), check()));
-    child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
-    void exited.then((code) => (clearTimeout(timer), reject(new Error(`v8r-demo browser exited with ${String(code)}; output:\n${out}`))));
-  });
-  return { child, url, output: () => out, exited };
-}
-
-function killGroup(child: ChildProcess | undefined): void {
-  if (child?.pid === undefined) return;
-  try {
-    process.kill(-child.pid, "SIGKILL");
-  } catch {
-    // already gone
-  }
-}
 
 /** The `seq N` the status page frame shows, when it shows a sample. */
 async function frameSeq(page: Page): Promise<number | undefined> {
@@ -55,20 +20,20 @@ async function frameSeq(page: Page): Promise<number | undefined> {
 }
 
 describe("v8r-demo browser: the whole demo in headless Chromium", () => {
-  let server: ReturnType<typeof startServer> | undefined;
+  let server: DemoProcess | undefined;
   let browser: Browser | undefined;
 
   afterAll(async () => {
     await browser?.close();
-    killGroup(server?.child);
+    server?.kill();
   });
 
   it("boots Xen, Zephyr and Linux in the page; the status page Linux writes shows growing samples; commands typed in the page run in Linux", async () => {
     const missing = BUILT.filter((f) => !existsSync(join(REPO_ROOT, f)));
     expect(missing, "the packages are not built: run `pnpm run build` first (npm test does)").toEqual([]);
-    server = startServer();
-    const url = await server.url;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    server = spawnDemo(["browser", "--port", "0"], { rootfs: false });
+    const url = (await server.waitFor(/browser demo +(http:\/\/127\.0\.0\.1:\d+\/)\n/, 15_000))[1] ?? "";
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(String(e)));
@@ -106,6 +71,6 @@ describe("v8r-demo browser: the whole demo in headless Chromium", () => {
 
     // Ctrl-C stops the server cleanly.
     server.child.kill("SIGINT");
-    expect(await server.exited).toBe(0);
+    expect((await server.exited).code).toBe(0);
   }, 40_000);
 });

@@ -6,19 +6,10 @@ import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
+import { CHROMIUM, CHROMIUM_ARGS } from "./_chromium.ts";
 import { type DemoProcess, eventually, readStatus, screenshotDir, servedPort, spawnDemo } from "./_spawn-demo.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
+const ARGS = [...CHROMIUM_ARGS, "--disable-quic"];
 const SHOTS = screenshotDir();
 
 /** The element's box, failing when it is missing or empty. */

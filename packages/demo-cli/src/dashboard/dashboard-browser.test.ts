@@ -3,8 +3,8 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDashboard, type DashboardHandler } from "./create-dashboard.ts";
 import type { DashboardSnapshot } from "./snapshot.ts";
+import { CHROMIUM, CHROMIUM_ARGS } from "../../test/_chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 
 // No skipping: a missing browser is a failing test (CI installs Debian's chromium).
 const playwright = await import("playwright-core");
@@ -49,7 +49,7 @@ describe("the dashboard in headless Chromium", () => {
   it("renders the snapshot stream and sets the period, with no script error", async () => {
     const browser = await playwright.chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      args: [...CHROMIUM_ARGS],
     });
     try {
       const page = await browser.newPage();
