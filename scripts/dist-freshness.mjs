@@ -37,6 +37,9 @@ const isSource = (name) => name.endsWith(".ts") && !name.endsWith(".test.ts");
  */
 export function staleDistReason(root) {
   const packages = join(root, "packages");
+  const rootInputs = ROOT_INPUTS.map((f) => ({ f, p: join(root, f) }))
+    .filter(({ p }) => existsSync(p))
+    .map(({ f, p }) => ({ f, time: statSync(p).mtimeMs }));
   for (const pkg of readdirSync(packages).sort()) {
     const dir = join(packages, pkg);
     if (!existsSync(join(dir, "package.json"))) continue;
@@ -52,9 +55,8 @@ export function staleDistReason(root) {
       const p = join(dir, f);
       if (existsSync(p) && statSync(p).mtimeMs > built) return `packages/${pkg}/${f} changed after packages/${pkg}/dist was built`;
     }
-    for (const f of ROOT_INPUTS) {
-      const p = join(root, f);
-      if (existsSync(p) && statSync(p).mtimeMs > built) return `${f} changed after packages/${pkg}/dist was built`;
+    for (const { f, time } of rootInputs) {
+      if (time > built) return `${f} changed after packages/${pkg}/dist was built`;
     }
   }
   return undefined;

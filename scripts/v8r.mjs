@@ -31,8 +31,13 @@ function run(cmd, args, { allowFail = false, env = {} } = {}) {
   return res.status ?? 1;
 }
 
+/** npm's arguments to run the pinned pnpm with `args`. */
+function pnpmArgv(args) {
+  return ["exec", "--yes", `--package=${pnpmSpec}`, "--", "pnpm", ...args];
+}
+
 function pnpm(args, opts) {
-  return run("npm", ["exec", "--yes", `--package=${pnpmSpec}`, "--", "pnpm", ...args], opts);
+  return run("npm", pnpmArgv(args), opts);
 }
 
 /** `pnpm run build` with its output in a log file; on failure, the end of the log and exit. */
@@ -41,7 +46,7 @@ function buildQuietly(reason) {
   log(`building the packages first (${reason}); about 20 s, output in ${logFile}`);
   const fd = openSync(logFile, "w");
   const started = Date.now();
-  const res = spawnSync("npm", ["exec", "--yes", `--package=${pnpmSpec}`, "--", "pnpm", "run", "build"], { cwd: root, stdio: ["ignore", fd, fd] });
+  const res = spawnSync("npm", pnpmArgv(["run", "build"]), { cwd: root, stdio: ["ignore", fd, fd] });
   closeSync(fd);
   if (res.status !== 0) {
     process.stderr.write(readFileSync(logFile, "utf8").split("\n").slice(-40).join("\n"));

@@ -1,13 +1,11 @@
 // Helpers of demo.bench.ts: start the demo as a user would, watch its
 // process tree's memory through /proc (Linux), poll its web server, stop it.
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 
 /** A started demo process. */
 export interface DemoProcess {
-  /** The spawned process (for `tsx` runs: the tsx wrapper, whose child runs the demo). */
-  readonly child: ChildProcess;
   /** ms from spawn, by `performance.now()`. */
   readonly startedAt: number;
   /** Everything it printed on stdout and stderr so far. */
@@ -38,7 +36,7 @@ export function freePort(): Promise<number> {
 }
 
 /** The pids of `pid` and all its descendants (empty without /proc). */
-export function processTree(pid: number): number[] {
+function processTree(pid: number): number[] {
   const out = [pid];
   let tasks: string[];
   try {
@@ -59,7 +57,7 @@ export function processTree(pid: number): number[] {
 }
 
 /** VmHWM (peak resident set) of one process in KiB, or 0 when it cannot be read. */
-export function vmHwmKiB(pid: number): number {
+function vmHwmKiB(pid: number): number {
   try {
     const m = /VmHWM:\s+(\d+)\s*kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
     return m ? Number(m[1]) : 0;
@@ -115,7 +113,7 @@ export function startDemo(command: string, args: readonly string[], cwd: string)
     await exited;
     clearTimeout(killer);
   };
-  return { child, startedAt, output: () => text, exited, peakTreeKiB: () => peakTree, peakProcessKiB: () => peakOne, sampleMemory, stop };
+  return { startedAt, output: () => text, exited, peakTreeKiB: () => peakTree, peakProcessKiB: () => peakOne, sampleMemory, stop };
 }
 
 /** GET `url`; the status and body, or undefined when nothing answers yet. */

@@ -20,6 +20,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
+import { DEFAULT_STATUS_DIR, type StatusJson } from "@v8r/linux-shim";
 import { staleDistReason } from "../../../scripts/dist-freshness.mjs";
 import { freePort, median, pollUntil, startDemo, tryGet } from "./_bench-process.ts";
 
@@ -42,7 +43,7 @@ interface Launcher {
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const quick = process.argv.includes("--quick");
 const REPEATS = quick ? 1 : 3;
-const STATUS_DIR = "usr/share/nginx/html";
+const STATUS_DIR = DEFAULT_STATUS_DIR.slice(1);
 const TARGET = { firstPageMs: 1000, hourS: 5, peakMiB: 150 } as const;
 const MEMORY_HOW = "VmHWM summed over the process tree (an upper bound: shared pages such as the node binary count once per process)";
 const results: Result[] = [];
@@ -134,13 +135,18 @@ function latestSeq(r: { status: number; body: string } | undefined): number | un
   }
 }
 
-function counters(rootfs: string): { received: number; lost: number } {
+/** The status JSON Linux wrote into `rootfs`, or undefined while there is none (or it is being replaced). */
+function readStatusFile(rootfs: string): StatusJson | undefined {
   try {
-    const c = (JSON.parse(readFileSync(join(rootfs, STATUS_DIR, "zephyr-status.json"), "utf8")) as { counters?: { received?: number; lost?: number } }).counters;
-    return { received: c?.received ?? 0, lost: c?.lost ?? 0 };
+    return JSON.parse(readFileSync(join(rootfs, STATUS_DIR, "zephyr-status.json"), "utf8")) as StatusJson;
   } catch {
-    return { received: 0, lost: 0 };
+    return undefined;
   }
+}
+
+function counters(rootfs: string): { received: number; lost: number } {
+  const c = readStatusFile(rootfs)?.counters;
+  return { received: c?.received ?? 0, lost: c?.lost ?? 0 };
 }
 
 interface VirtualRun {
@@ -213,7 +219,7 @@ async function benchMessageRate(l: Launcher): Promise<void> {
  */
 async function benchSampleFlood(l: Launcher, count: number): Promise<void> {
   const rootfs = tempRootfs();
-  const p = startDemo(l.command, [...l.args, "--consoles", "telnet", "--period", "60000", "--port", String(await freePort()), "--rootfs", rootfs], root);
+  const p = startDemo(l.command, [...l.args, "--consoles", "telnet", "--period", "60000", "--port", "0", "--rootfs", rootfs], root);
   try {
     const port = await pollUntil(async () => /linux console\s+telnet \S+ (\d+)/.exec(p.output())?.[1], 30_000, 20);
     const bound = await pollUntil(async () => (linkState(rootfs) === "bound" ? true : undefined), 30_000, 20);
@@ -236,11 +242,7 @@ async function benchSampleFlood(l: Launcher, count: number): Promise<void> {
 }
 
 function linkState(rootfs: string): string | undefined {
-  try {
-    return (JSON.parse(readFileSync(join(rootfs, STATUS_DIR, "zephyr-status.json"), "utf8")) as { link?: string }).link;
-  } catch {
-    return undefined;
-  }
+  return readStatusFile(rootfs)?.link;
 }
 
 async function main(): Promise<void> {
