@@ -92,10 +92,11 @@ function readStructure(
 ): DtNode {
   const end = h.structOff + h.structSize;
   const decoder = new TextDecoder("utf-8", { fatal: false });
-  const cString = (from: number, limit: number, what: string): string => {
+  /** The NUL-terminated string at `from` and the offset of its NUL. */
+  const cString = (from: number, limit: number, what: string): [text: string, nul: number] => {
     const nul = bytes.indexOf(0, from);
     if (nul < 0 || nul >= limit) fail(`${what} at offset ${from} is not NUL-terminated`);
-    return decoder.decode(bytes.subarray(from, nul));
+    return [decoder.decode(bytes.subarray(from, nul)), nul];
   };
   const stack: DtNode[] = [];
   let root: DtNode | undefined;
@@ -106,8 +107,8 @@ function readStructure(
     off += 4;
     const parent = stack[stack.length - 1];
     if (token === FDT_BEGIN_NODE) {
-      const name = cString(off, end, "a node name");
-      off = align4(off + new TextEncoder().encode(name).length + 1);
+      const [name, nul] = cString(off, end, "a node name");
+      off = align4(nul + 1);
       if (parent === undefined && root !== undefined) fail("there is more than one root node");
       if (stack.length >= MAX_DEPTH) fail(`nodes are nested more than ${MAX_DEPTH} deep`);
       const node = createNode(parent === undefined ? "" : name, parent?.path, loc);
@@ -124,7 +125,7 @@ function readStructure(
       if (off + len > end) fail(`a property value at offset ${off} runs past the structure block`);
       if (parent === undefined) fail(`a property at offset ${off - 12} is outside any node`);
       if (nameOff >= h.stringsSize) fail(`a property name offset ${nameOff} is outside the strings block`);
-      const name = cString(h.stringsOff + nameOff, h.stringsOff + h.stringsSize, "a property name");
+      const [name] = cString(h.stringsOff + nameOff, h.stringsOff + h.stringsSize, "a property name");
       parent.properties.push({ name, value: bytes.slice(off, off + len), refs: [], loc });
       off = align4(off + len);
     } else if (token === FDT_NOP) {

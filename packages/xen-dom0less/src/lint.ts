@@ -60,8 +60,13 @@ export function validateDom0less(tree: DeviceTree, config: Dom0lessConfig, optio
  */
 export function lint(input: DeviceTree | string, options: LintOptions = {}): Diagnostic[] {
   const tree = typeof input === "string" ? parseDts(input, { file: options.file, readFile: options.readFile }) : input;
+  return lintTree(tree, options).diagnostics;
+}
+
+/** Load the dom0less model of `tree` and run every rule on it: diagnostics sorted by position. */
+function lintTree(tree: DeviceTree, options: LintOptions): { config: Dom0lessConfig; diagnostics: Diagnostic[] } {
   const { config, diagnostics } = loadDom0lessConfig(tree);
-  return sortDiagnostics([...diagnostics, ...validateDom0less(tree, config, options)]);
+  return { config, diagnostics: sortDiagnostics([...diagnostics, ...validateDom0less(tree, config, options)]) };
 }
 
 /** What {@link lintSource} is given: source text or blob bytes, and a file name. */
@@ -106,6 +111,5 @@ export function lintSource(input: LintSourceInput): LintResult {
     if (err instanceof ConfigError) return { diagnostics: [err.toDiagnostic()] };
     throw err;
   }
-  const { config, diagnostics } = loadDom0lessConfig(tree);
-  return { diagnostics: sortDiagnostics([...diagnostics, ...validateDom0less(tree, config, input)]), config, tree };
+  return { ...lintTree(tree, input), tree };
 }
