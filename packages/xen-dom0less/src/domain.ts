@@ -103,11 +103,6 @@ export class Domain {
     return this.#state;
   }
 
-  /** The running instance's guest handle, if any. */
-  get handle(): GuestHandle | undefined {
-    return this.#handle;
-  }
-
   /** The row of `xl list`. */
   info(): DomainInfo {
     const now = this.#host.platform.clock.now();
@@ -158,9 +153,7 @@ export class Domain {
   restart(reason = "restart"): Promise<void> {
     return this.#serial(async () => {
       await this.#stopInstance(reason);
-      this.#restarts++;
-      this.#host.beforeRestart(this.#plan);
-      await this.#startInstance();
+      await this.#relaunch();
     });
   }
 
@@ -178,6 +171,13 @@ export class Domain {
     const next = this.#op.then(fn);
     this.#op = next.catch(() => {});
     return next;
+  }
+
+  /** Start the image again (counted as a restart) after the old instance stopped. */
+  async #relaunch(): Promise<void> {
+    this.#restarts++;
+    this.#host.beforeRestart(this.#plan);
+    await this.#startInstance();
   }
 
   async #startInstance(): Promise<void> {
@@ -221,9 +221,7 @@ export class Domain {
       if (reason === "crash") return this.#crashed(handle, "the guest called shutdown(crash)");
       if (reason === "reboot") {
         await this.#stopInstance("reboot");
-        this.#restarts++;
-        this.#host.beforeRestart(this.#plan);
-        return this.#startInstance();
+        return this.#relaunch();
       }
       await this.#stopInstance("poweroff");
       this.#set("shutdown", "poweroff");
@@ -265,9 +263,7 @@ export class Domain {
       return;
     }
     this.#set("dying", "on_crash=restart");
-    this.#restarts++;
-    this.#host.beforeRestart(this.#plan);
-    await this.#startInstance();
+    await this.#relaunch();
   }
 
   #set(state: DomainState | "destroyed", reason?: string): void {
