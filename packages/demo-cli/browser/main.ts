@@ -14,7 +14,8 @@
  */
 import { createPlatform, FVP_BaseR_AEMv8R, type Platform, RealClock, type TraceEvent, type Uart, WorkerExecutor } from "@v8r/fvp-core";
 import { DEFAULT_STATUS_DIR, LINUX_FILE, LINUX_READ_FILE, type LinuxReadFileRequest } from "@v8r/linux-shim";
-import { bootXen, type Dom0lessConfig, loadDom0lessConfig, parseDts, type Xen } from "@v8r/xen-dom0less";
+import { bootXen, loadDom0lessConfig, parseDts, type Xen } from "@v8r/xen-dom0less";
+import { consoleUarts, domainUarts, linuxConsoleDomain } from "../src/_demo-layout.ts";
 
 /** Where Linux writes the page. */
 const STATUS_PATH = `${DEFAULT_STATUS_DIR}/zephyr-status.html`;
@@ -85,15 +86,6 @@ function commandField(uart: Uart): void {
   field.disabled = false;
 }
 
-/** UART per console source, as the CLI does: Xen on UART0, then each domain with a vpl011. */
-function consoleUarts(config: Dom0lessConfig): Map<string, number> {
-  const out = new Map<string, number>([["xen", 0]]);
-  for (const d of config.domains) {
-    if (d.vpl011 && out.size < FVP_BaseR_AEMv8R.uarts.length) out.set(d.name, out.size);
-  }
-  return out;
-}
-
 interface FileAnswer {
   readonly id: number;
   readonly ok: boolean;
@@ -154,16 +146,15 @@ async function boot(): Promise<void> {
   const platform = createPlatform(FVP_BaseR_AEMv8R, { clock: new RealClock(), executor: new WorkerExecutor({ stopTimeoutMs: 1000 }) });
   addEventListener("pagehide", () => void platform.shutdown());
   const uarts = consoleUarts(config);
-  for (const [source, index] of uarts) consolePanel(source, platform.uart(index));
-  const domains = Object.fromEntries([...uarts].filter(([s]) => s !== "xen"));
+  for (const [source, index] of Object.entries(uarts)) consolePanel(source, platform.uart(index));
   setState("booting Xen");
   const xen = await bootXen(platform, config, {
     resolveImage: (specifier) => import.meta.resolve(specifier),
-    console: { xen: 0, domains },
+    console: { xen: uarts["xen"] ?? 0, domains: domainUarts(uarts) },
     onCrash: "restart",
   });
   setState("running");
-  const linux = config.domains.find((d) => /rpmsg-remote(\.[cm]?[jt]s)?$/.test(d.kernel?.image ?? ""))?.name ?? "linux";
+  const linux = linuxConsoleDomain(config);
   followStatusPage(platform, xen, linux);
   commandField(xen.console(linux));
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { readDefaultConfig } from "./config/default-config.ts";
-import { demoRole, loadDemoConfig, withGuestArgs } from "./_demo-config.ts";
+import { loadDemoConfig, withGuestArgs } from "./_demo-config.ts";
+import { demoRole } from "./_demo-layout.ts";
 
 const bundled = async () => loadDemoConfig({ file: "v8r64-virtualization.dts", bytes: new TextEncoder().encode(await readDefaultConfig()), bundled: true });
 

@@ -1,20 +1,10 @@
 // Reading the demo's device tree and fitting it to the command line: the
 // options that reach the guests travel as kernel bootargs, exactly as on the
 // real stack (the device tree is the only thing Xen hands a domU).
-import { type Dom0lessConfig, type DomainConfig, formatDiagnostic, lintSource } from "@v8r/xen-dom0less";
+import { type Dom0lessConfig, formatDiagnostic, lintSource } from "@v8r/xen-dom0less";
+import { type DemoRole, demoRole } from "./_demo-layout.ts";
 import { readIncludedText } from "./lint-config.ts";
 import type { DemoConfig } from "./run-demo.ts";
-
-/** Which demo application a domain runs, told by its `v8r,image`. */
-export type DemoRole = "rpmsg-host" | "rpmsg-remote" | "other";
-
-/** The role of a domain from its kernel image specifier. */
-export function demoRole(domain: DomainConfig): DemoRole {
-  const image = domain.kernel?.image ?? "";
-  if (/rpmsg-host(\.[cm]?[jt]s)?$/.test(image)) return "rpmsg-host";
-  if (/rpmsg-remote(\.[cm]?[jt]s)?$/.test(image)) return "rpmsg-remote";
-  return "other";
-}
 
 /** What the run adds to the guests' bootargs. */
 export interface GuestArgs {

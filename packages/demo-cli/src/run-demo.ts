@@ -18,7 +18,8 @@ import type { ConsoleMux } from "./console-mux.ts";
 import { startTelnetConsoles } from "./console-telnet.ts";
 import { startControlEndpoint } from "./control-endpoint.ts";
 import { DemoSession } from "./_demo-session.ts";
-import { demoRole, loadDemoConfig, withGuestArgs } from "./_demo-config.ts";
+import { loadDemoConfig, withGuestArgs } from "./_demo-config.ts";
+import { consoleUarts, domainUarts, linuxConsoleDomain } from "./_demo-layout.ts";
 import { HostRequests } from "./_host-requests.ts";
 import { WebHost } from "./_web-host.ts";
 import { toXenFaults } from "./_demo-faults.ts";
@@ -137,7 +138,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<Running
 
   const xen = await bootXen(platform, config, {
     resolveImage: (specifier) => (/^\.{0,2}\//.test(specifier) ? new URL(specifier, configUrl(io.config)) : import.meta.resolve(specifier)),
-    console: { xen: uarts["xen"] ?? 0, domains: withoutXen(uarts) },
+    console: { xen: uarts["xen"] ?? 0, domains: domainUarts(uarts) },
     onCrash: "restart",
     ...(options.faults === undefined ? {} : { faults: toXenFaults(options.faults, options.seed ?? 1, config) }),
   });
@@ -164,30 +165,8 @@ function createDemoPlatform(options: DemoOptions): Platform {
   return createPlatform(FVP_BaseR_AEMv8R, { clock: new RealClock(), executor });
 }
 
-/** UART per console source: Xen on UART0, then each domain with a vpl011 in order. */
-function consoleUarts(config: Dom0lessConfig): Record<string, number> {
-  const out: Record<string, number> = { xen: 0 };
-  let next = 1;
-  for (const d of config.domains) {
-    if (!d.vpl011) continue;
-    if (next >= FVP_BaseR_AEMv8R.uarts.length) throw new Error(`[v8r-demo] ${d.name} needs a console but all ${FVP_BaseR_AEMv8R.uarts.length} UARTs are taken`);
-    out[d.name] = next++;
-  }
-  return out;
-}
-
-function withoutXen(uarts: Record<string, number>): Record<string, number> {
-  const { xen: _xen, ...domains } = uarts;
-  return domains;
-}
-
 function configUrl(config: DemoConfig): URL {
   return config.bundled ? new URL(import.meta.url) : pathToFileURL(resolve(config.file));
-}
-
-/** The domain that gets what the user types: the one running rpmsg-remote, else `linux`. */
-function linuxConsoleDomain(config: Dom0lessConfig): string {
-  return config.domains.find((d) => demoRole(d) === "rpmsg-remote")?.name ?? "linux";
 }
 
 /**
