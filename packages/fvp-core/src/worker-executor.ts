@@ -109,13 +109,11 @@ export class WorkerExecutor implements Executor {
       traceFlag: platform.trace.listenerFlag,
     };
     try {
-      send(start);
-    } catch (e) {
-      offInput();
-      await worker.terminate();
-      throw new TypeError(`${PREFIX} starting guest "${spec.name}": its init cannot be sent to a Worker (${describeError(e).error})`, { cause: e });
-    }
-    try {
+      try {
+        send(start);
+      } catch (e) {
+        throw new TypeError(`${PREFIX} starting guest "${spec.name}": its init cannot be sent to a Worker (${describeError(e).error})`, { cause: e });
+      }
       await ready;
     } catch (e) {
       offInput();

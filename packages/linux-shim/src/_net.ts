@@ -1,5 +1,5 @@
 /** Internal: ports and readiness checks for the web server engines. */
-import { createServer } from "node:net";
+import { createServer, type Server } from "node:net";
 import { WebServerError } from "./web-server-error.ts";
 
 /** The clear error for a port that is taken. */
@@ -7,19 +7,27 @@ export function portInUse(host: string, port: number, cause?: unknown): WebServe
   return new WebServerError("EADDRINUSE", `[linux-shim] port ${port} on ${host} is already in use`, { cause });
 }
 
-/** Bind `port` on `host` briefly: returns the port (a free one for 0), or throws the port-in-use error. */
-export function probePort(host: string, port: number): Promise<number> {
+/** Listen on `port` (0: a free one) of `host`, exclusively; resolves with the port, or rejects with the port-in-use error. */
+export function listen(server: Server, host: string, port: number): Promise<number> {
   return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once("error", (err: NodeJS.ErrnoException) => {
+    const onError = (err: NodeJS.ErrnoException) => {
       reject(err.code === "EADDRINUSE" ? portInUse(host, port, err) : err);
-    });
-    srv.listen({ host, port, exclusive: true }, () => {
-      const address = srv.address();
-      const chosen = typeof address === "object" && address ? address.port : port;
-      srv.close(() => resolvePort(chosen));
+    };
+    server.once("error", onError);
+    server.listen({ host, port, exclusive: true }, () => {
+      server.off("error", onError);
+      const address = server.address();
+      resolvePort(typeof address === "object" && address ? address.port : port);
     });
   });
+}
+
+/** Bind `port` on `host` briefly: returns the port (a free one for 0), or throws the port-in-use error. */
+export async function probePort(host: string, port: number): Promise<number> {
+  const server = createServer();
+  const chosen = await listen(server, host, port);
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return chosen;
 }
 
 /**

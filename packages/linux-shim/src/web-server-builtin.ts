@@ -3,7 +3,7 @@ import { describeError } from "@v8r/fvp-core";
 import { realpath } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { portInUse } from "./_net.ts";
+import { listen } from "./_net.ts";
 import { resolveStaticTarget, sendFile, sendStatus } from "./_static-files.ts";
 import { formatBaseUrl, type ResolvedWebServerOptions, type WebServer } from "./web-server.ts";
 
@@ -47,20 +47,6 @@ async function handle(req: IncomingMessage, res: ServerResponse, rootReal: strin
     return;
   }
   await sendFile(req, res, target);
-}
-
-function listen(server: ReturnType<typeof createServer>, host: string, port: number): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const onError = (err: NodeJS.ErrnoException) => {
-      reject(err.code === "EADDRINUSE" ? portInUse(host, port, err) : err);
-    };
-    server.once("error", onError);
-    server.listen({ host, port, exclusive: true }, () => {
-      server.off("error", onError);
-      const address = server.address();
-      resolvePort(typeof address === "object" && address ? address.port : port);
-    });
-  });
 }
 
 /** Start the built-in engine. */
