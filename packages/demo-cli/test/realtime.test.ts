@@ -123,7 +123,9 @@ describe("v8r-demo on real time (Workers), end to end", () => {
     const ms = performance.now() - t0;
     expect(exit, demo.stdout().slice(-1500) + demo.stderr()).toEqual({ code: 0, signal: null });
     expect(ms).toBeLessThan(2_000);
-    await eventually("the process group is gone", 1_000, () => (demo.groupAlive() ? undefined : true));
+    // The demo itself has exited; tsx's esbuild service (same process group, only because the
+    // test runs the sources) leaves once its pipe closes, which a loaded machine can take a while to notice.
+    await eventually("the process group is gone", 5_000, () => (demo.groupAlive() ? undefined : true));
     expect(await portOpen(port)).toBe(false);
     expect(demo.stdout()).toMatch(/SIGINT .*: stopping/);
     expect(demo.stderr()).not.toMatch(/\n\s+at /);
