@@ -1,9 +1,9 @@
 /** Internal: the built-in static file server on node:http. */
 import { describeError } from "@v8r/fvp-core";
-import { realpath } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { listen } from "./_net.ts";
+import { createRootGuard, type RootGuard } from "./_open-in-root.ts";
 import { resolveStaticTarget, sendFile, sendStatus } from "./_static-files.ts";
 import { formatBaseUrl, type ResolvedWebServerOptions, type WebServer } from "./web-server.ts";
 
@@ -24,7 +24,7 @@ function tooLarge(req: IncomingMessage, limits: Limits): boolean {
   return !Number.isFinite(length) || length > limits.maxBodyBytes;
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, rootReal: string, opts: ResolvedWebServerOptions, limits: Limits): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, guard: RootGuard, opts: ResolvedWebServerOptions, limits: Limits): Promise<void> {
   res.setHeader("X-Content-Type-Options", "nosniff");
   if (opts.dashboard && (await opts.dashboard(req, res))) return;
   const url = req.url ?? "/";
@@ -41,18 +41,18 @@ async function handle(req: IncomingMessage, res: ServerResponse, rootReal: strin
     sendStatus(res, 414, "URI Too Long");
     return;
   }
-  const target = await resolveStaticTarget(rootReal, url);
+  const target = resolveStaticTarget(guard.rootReal, url);
   if (!target.ok) {
     sendStatus(res, target.status, target.status === 400 ? "Bad Request" : "Not Found");
     return;
   }
-  await sendFile(req, res, target);
+  await sendFile(req, res, guard, target);
 }
 
 /** Start the built-in engine. */
 export async function startBuiltinServer(opts: ResolvedWebServerOptions): Promise<WebServer> {
   const limits: Limits = { ...DEFAULTS, ...opts.limits };
-  const rootReal = await realpath(opts.root);
+  const guard = await createRootGuard(opts.root);
   const server = createServer({
     maxHeaderSize: limits.maxHeaderBytes,
     requestTimeout: limits.requestTimeoutMs,
@@ -61,7 +61,7 @@ export async function startBuiltinServer(opts: ResolvedWebServerOptions): Promis
     // Node checks the two timeouts above only this often (default 30 s).
     connectionsCheckingInterval: Math.max(25, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
   }, (req, res) => {
-    handle(req, res, rootReal, opts, limits).catch((err: unknown) => {
+    handle(req, res, guard, opts, limits).catch((err: unknown) => {
       opts.log(`[linux-shim] web: ${req.method} ${req.url}: ${describeError(err).error}`);
       if (!res.headersSent) sendStatus(res, 500, "Internal Server Error");
       else res.destroy();
