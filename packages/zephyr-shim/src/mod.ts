@@ -40,6 +40,29 @@ export { KThread, ThreadState, type k_thread_entry_t, type k_thread_runtime_stat
 export { KTimer, type k_timer_fn } from "./kernel/k-timer.ts";
 export { KWork, KWorkDelayable, KWorkQueue, type k_work_handler_t } from "./kernel/k-work.ts";
 export { KSem } from "./kernel/k-sem.ts";
+export { KMutex } from "./kernel/k-mutex.ts";
+export { KMsgq, type k_msgq_attrs } from "./kernel/k-msgq.ts";
+export { KFifo } from "./kernel/k-fifo.ts";
+export { KEvent } from "./kernel/k-event.ts";
+export {
+  K_POLL_MODE_NOTIFY_ONLY,
+  K_POLL_STATE_CANCELLED,
+  K_POLL_STATE_DATA_AVAILABLE,
+  K_POLL_STATE_FIFO_DATA_AVAILABLE,
+  K_POLL_STATE_MSGQ_DATA_AVAILABLE,
+  K_POLL_STATE_NOT_READY,
+  K_POLL_STATE_SEM_AVAILABLE,
+  K_POLL_STATE_SIGNALED,
+  K_POLL_TYPE_DATA_AVAILABLE,
+  K_POLL_TYPE_FIFO_DATA_AVAILABLE,
+  K_POLL_TYPE_IGNORE,
+  K_POLL_TYPE_MSGQ_DATA_AVAILABLE,
+  K_POLL_TYPE_SEM_AVAILABLE,
+  K_POLL_TYPE_SIGNAL,
+  KPollEvent,
+  KPollSignal,
+  type Pollable,
+} from "./kernel/k-poll.ts";
 export { KHeap, type HeapBlock, type sys_memory_stats } from "./kernel/k-heap.ts";
 export { formatLogTimestamp, formatPrintf, Logger, LogLevel, type LogLevelValue } from "./kernel/log.ts";
 export { K_FOREVER, K_MSEC, K_NO_WAIT, K_SECONDS, type k_timeout_t } from "./kernel/timeout.ts";

@@ -4,25 +4,19 @@
  *
  * @module
  */
-import type { TimerHandle } from "@v8r/fvp-core";
+import { K_POLL_STATE, K_POLL_TYPE, PollSite, type Pollable } from "./_poll-site.ts";
 import type { Scheduler } from "./_scheduler.ts";
+import { WaitQueue } from "./_wait-queue.ts";
 import { Errno } from "./errno.ts";
-import { ThreadState, type KThread } from "./thread.ts";
-import { checkTimeout, isForever, type k_timeout_t } from "./timeout.ts";
-
-interface Waiter {
-  readonly thread: KThread | undefined;
-  readonly prio: number;
-  readonly resolve: (result: number) => void;
-  timer: TimerHandle | undefined;
-}
+import { checkTimeout, type k_timeout_t } from "./timeout.ts";
 
 /** A counting semaphore (`struct k_sem`); create with `kernel.k_sem_init(initial, limit)`. */
-export class KSem {
-  readonly #sched: Scheduler;
+export class KSem implements Pollable {
+  /** @internal poll events waiting for a count. */
+  readonly _poll = new PollSite();
   #count: number;
   readonly #limit: number;
-  #waiters: Waiter[] = [];
+  readonly #waiters: WaitQueue<undefined, number>;
 
   /** Build a semaphore; prefer `kernel.k_sem_init(initial, limit)`. */
   constructor(sched: Scheduler, initial: number, limit: number) {
@@ -32,7 +26,7 @@ export class KSem {
     if (!Number.isInteger(initial) || initial < 0 || initial > limit) {
       throw new RangeError(`[zephyr-shim] k_sem_init: initial count ${initial} must be an integer in 0..${limit}`);
     }
-    this.#sched = sched;
+    this.#waiters = new WaitQueue(sched);
     this.#count = initial;
     this.#limit = limit;
   }
@@ -44,7 +38,7 @@ export class KSem {
 
   /** Number of threads waiting. */
   get waiting(): number {
-    return this.#waiters.length;
+    return this.#waiters.size;
   }
 
   /** `k_sem_take`: 0 when taken, -EBUSY when not available with K_NO_WAIT, -EAGAIN on timeout. */
@@ -55,48 +49,24 @@ export class KSem {
       return Promise.resolve(0);
     }
     if (timeout === 0) return Promise.resolve(-Errno.EBUSY);
-    const thread = this.#sched.block(ThreadState.PENDING);
-    const result = new Promise<number>((resolve) => {
-      const waiter: Waiter = { thread, prio: thread?.prio ?? 0, resolve, timer: undefined };
-      if (!isForever(timeout)) {
-        waiter.timer = this.#sched.clock.setTimeout(() => {
-          this.#waiters = this.#waiters.filter((w) => w !== waiter);
-          resolve(-Errno.EAGAIN);
-        }, timeout);
-      }
-      this.#enqueue(waiter);
-    });
-    return result.then((code) => {
-      if (thread) this.#sched.resume(thread);
-      return code;
-    });
+    return this.#waiters.pend(timeout, undefined, -Errno.EAGAIN);
   }
 
-  /** `k_sem_give`: wake the first waiter, or count up to the limit. */
+  /** `k_sem_give`: wake the first waiter, or count up to the limit (and tell a poller). */
   give(): void {
-    const waiter = this.#waiters.shift();
-    if (waiter) {
-      waiter.timer?.cancel();
-      waiter.resolve(0);
-      return;
-    }
+    if (this.#waiters.wakeFirst(0)) return;
     if (this.#count < this.#limit) this.#count++;
+    this._poll.notify(K_POLL_STATE.SEM_AVAILABLE);
   }
 
   /** `k_sem_reset`: count to 0; waiters are released with -EAGAIN. */
   reset(): void {
     this.#count = 0;
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const waiter of waiters) {
-      waiter.timer?.cancel();
-      waiter.resolve(-Errno.EAGAIN);
-    }
+    this.#waiters.wakeAll(-Errno.EAGAIN);
   }
 
-  #enqueue(waiter: Waiter): void {
-    const index = this.#waiters.findIndex((w) => w.prio > waiter.prio);
-    if (index < 0) this.#waiters.push(waiter);
-    else this.#waiters.splice(index, 0, waiter);
+  /** @internal k_poll: available when the count is positive. */
+  _pollState(type: number): number {
+    return type === K_POLL_TYPE.SEM_AVAILABLE && this.#count > 0 ? K_POLL_STATE.SEM_AVAILABLE : 0;
   }
 }

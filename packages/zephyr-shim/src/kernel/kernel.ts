@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { KernelBase } from "./_kernel-base.ts";
+import { KernelObjects } from "./_kernel-objects.ts";
 import type { HeapBlock, sys_memory_stats } from "./k-heap.ts";
 import { KSem } from "./k-sem.ts";
 import { KTimer, type k_timer_fn } from "./k-timer.ts";
@@ -18,7 +18,7 @@ import type { k_timeout_t } from "./timeout.ts";
 export type { KernelOptions, ThreadOptions } from "./_kernel-base.ts";
 
 /** A Zephyr kernel instance (one per domain; no global state). */
-export class ZephyrKernel extends KernelBase {
+export class ZephyrKernel extends KernelObjects {
   // ---- timers ----
 
   /** `k_timer_init`: a new timer with an expiry and a stop function (both run in interrupt context). */
