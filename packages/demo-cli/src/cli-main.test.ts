@@ -87,13 +87,13 @@ describe("runCli: lint", () => {
     ["a channel to an undefined label", (s: string) => s.replace("<0xa &ec_zephyr>", "<0xa &ec_nowhere>"), "evtchn-peer-missing"],
     ["a channel without xen,enhanced", (s: string) => s.replace('\t\t\txen,enhanced = "no-xenstore";\n\n\t\t\tmodule {\n\t\t\t\tcompatible = "multiboot,kernel", "multiboot,module";\n\t\t\t\tv8r,image = "@v8r/linux', '\t\t\tmodule {\n\t\t\t\tcompatible = "multiboot,kernel", "multiboot,module";\n\t\t\t\tv8r,image = "@v8r/linux'), "evtchn-not-enhanced"],
     ["port 0", (s: string) => s.replaceAll("<0xa &", "<0x0 &"), "evtchn-port-invalid"],
-  ])("exits 2 and prints the error for %s", async (_name, edit, code) => {
+  ])("exits 1 (as xen-dom0less lint does) and prints the error for %s", async (_name, edit, code) => {
     const text = edit(await readDefaultConfig());
     expect(text).not.toBe(await readDefaultConfig());
     const file = join(dir, "bad.dts");
     await writeFile(file, text);
     const t = fakeIo();
-    expect(await runCli(["lint", file], t.io)).toBe(2);
+    expect(await runCli(["lint", file], t.io)).toBe(1);
     expect(t.stdout()).toContain(`error[${code}]`);
     expect(t.stdout()).toMatch(/: [1-9]\d* errors?, \d+ warnings?\n$/);
   });
@@ -102,7 +102,7 @@ describe("runCli: lint", () => {
     const file = join(dir, "bad.dts");
     await writeFile(file, (await readDefaultConfig()).replaceAll("<0xa &", "<0x0 &"));
     const t = fakeIo();
-    expect(await runCli(["lint", file, "--log-format", "json"], t.io)).toBe(2);
+    expect(await runCli(["lint", file, "--log-format", "json"], t.io)).toBe(1);
     const first = JSON.parse(t.stdout().split("\n")[0] ?? "") as { code: string; severity: string };
     expect(first).toMatchObject({ severity: "error" });
   });

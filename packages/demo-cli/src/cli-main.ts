@@ -13,7 +13,7 @@ import { DEFAULT_CONFIG_NAME, readDefaultConfig } from "./config/default-config.
 import { createConsoleMux, shouldUseColor, type ConsoleMux, type TextSink } from "./console-mux.ts";
 import { ControlError, runXl } from "./control-client.ts";
 import { formatHelp, formatUsage } from "./help.ts";
-import { formatLintReport, lintConfigFile } from "./lint-config.ts";
+import { formatLintReport, lintConfigFile, lintExitCode } from "./lint-config.ts";
 import { parseOptions, type DemoCommand, type DemoOptions } from "./options.ts";
 import { runDemo as defaultRunDemo, type ConsoleInput, type DemoConfig, type DemoIo, type RunningDemo } from "./run-demo.ts";
 import { createShutdown, type SignalSource } from "./shutdown.ts";
@@ -119,7 +119,7 @@ async function lint(file: string, options: DemoOptions, io: CliIo): Promise<numb
     return EXIT_CODES.usage;
   }
   io.stdout.write(await formatLintReport(report, options.logFormat));
-  return report.errors > 0 ? EXIT_CODES.usage : EXIT_CODES.ok;
+  return lintExitCode(report);
 }
 
 async function xl(command: Extract<DemoCommand, { name: "xl" }>, io: CliIo): Promise<number> {

@@ -4,9 +4,8 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { type Diagnostic, type Dom0lessConfig, formatDiagnostic, lintSource } from "@v8r/xen-dom0less";
+import { ConfigFileError, readConfigFile, readIncludedFile } from "@v8r/xen-dom0less/node";
 import type { LogFormat } from "./options.ts";
 
 /** The outcome of linting one file. */
@@ -25,23 +24,28 @@ export interface ConfigLintReport {
   readonly config?: Dom0lessConfig;
 }
 
+/** Exit codes of `v8r-demo lint`, the same as `xen-dom0less lint`'s. */
+export const LINT_EXIT_CODES = { clean: 0, errors: 1, unreadable: 2 } as const;
+
 /**
  * Read and lint `file` (.dts text or .dtb bytes, told apart by content).
- * A file that cannot be parsed comes back as one error diagnostic.
+ * A file that cannot be parsed comes back as one error diagnostic. The
+ * file must be a regular file within xen-dom0less's size limit, checked
+ * before it is read (so `/dev/zero` or a FIFO is refused at once).
  *
  * @throws Error when the file cannot be read
  * @example
  * ```ts
  * const report = await lintConfigFile("my.dts");
- * if (report.errors > 0) process.exitCode = 2;
+ * process.exitCode = lintExitCode(report);
  * ```
  */
 export async function lintConfigFile(file: string): Promise<ConfigLintReport> {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(file);
+    bytes = readConfigFile(file);
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message;
+    const reason = err instanceof ConfigFileError ? err.detail : (err as Error).message;
     throw new Error(`[v8r-demo] reading the config ${file}: ${reason}`, { cause: err });
   }
   return lintConfigBytes(file, bytes);
@@ -54,14 +58,17 @@ export async function lintConfigBytes(file: string, bytes: Uint8Array): Promise<
   return { file, bytes, diagnostics, errors, warnings: diagnostics.length - errors, ...(config === undefined ? {} : { config }) };
 }
 
-/** Reads a file named by `/include/` (relative to the including file), `undefined` when it cannot be read. */
-export function readIncludedText(path: string): string | undefined {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return undefined;
-  }
+/** The exit code of `v8r-demo lint` for a report: 1 with errors, else 0 (warnings allowed). */
+export function lintExitCode(report: ConfigLintReport): number {
+  return report.errors > 0 ? LINT_EXIT_CODES.errors : LINT_EXIT_CODES.clean;
 }
+
+/**
+ * Reads a file named by `/include/` (relative to the including file):
+ * `undefined` when it does not exist; throws (an `include-unreadable`
+ * error for the linter) when it is not a regular file or too large.
+ */
+export const readIncludedText: (path: string) => string | undefined = readIncludedFile;
 
 /**
  * Format a report: compiler-style lines plus a summary (`text`), or one

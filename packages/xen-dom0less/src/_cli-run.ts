@@ -1,4 +1,6 @@
 import { describeError } from "@v8r/fvp-core";
+import { ConfigFileError, MAX_CONFIG_BYTES } from "./config-file-error.ts";
+import { formatBytes } from "./_diag.ts";
 import { formatDiagnostic, type Diagnostic } from "./diagnostic.ts";
 import { DEFAULT_PLATFORM_CPUS, lintSource, type EvtchnAbi } from "./lint.ts";
 
@@ -8,9 +10,9 @@ export interface CliIo {
   readonly stdout: (text: string) => void;
   /** Writes to standard error. */
   readonly stderr: (text: string) => void;
-  /** Reads a whole file; throws when it cannot be read. */
+  /** Reads a whole file; throws when it cannot be read (a {@link ConfigFileError} says why). */
   readonly readBytes: (path: string) => Uint8Array;
-  /** Reads an included file as text, `undefined` when it does not exist. */
+  /** Reads an included file as text, `undefined` when it does not exist; throws when it cannot be read. */
   readonly readText: (path: string) => string | undefined;
 }
 
@@ -27,6 +29,8 @@ options:
   --platform-cpus N    physical CPUs of the platform (default ${DEFAULT_PLATFORM_CPUS}, FVP_BaseR_AEMv8R)
   --evtchn-abi ABI     event channel ABI whose port limit applies (default 2-level)
   -h, --help           show this help
+
+Files must be regular files of at most ${formatBytes(MAX_CONFIG_BYTES)} (included files too).
 
 exit status: 0 no errors (warnings allowed), 1 errors found, 2 unreadable input or bad usage
 `;
@@ -95,7 +99,8 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     try {
       bytes = io.readBytes(file);
     } catch (err) {
-      io.stderr(`xen-dom0less: cannot read ${file}: ${describeError(err).error}\n`);
+      const why = err instanceof ConfigFileError ? err.detail : describeError(err).error;
+      io.stderr(`xen-dom0less: cannot read ${file}: ${why}\n`);
       exit = EXIT.usage;
       continue;
     }

@@ -26,3 +26,10 @@ export class DiagnosticSink {
 export function hex(n: number): string {
   return `0x${n.toString(16)}`;
 }
+
+/** Formats a byte count exactly: `N MiB` or `N KiB` when it is a whole number of them, else `N bytes`. */
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
+  return `${n} bytes`;
+}

@@ -18,14 +18,28 @@ export interface ParsedValue {
 
 const MASK64 = (1n << 64n) - 1n;
 
-/** Growable big-endian byte buffer. */
+/** Growable big-endian byte buffer, kept as chunks so that a long string is copied once. */
 class ByteBuilder {
-  readonly bytes: number[] = [];
+  readonly #chunks: Uint8Array[] = [];
+  /** Bytes pushed so far. */
+  length = 0;
   pushUint(v: bigint, width: number): void {
-    for (let i = width - 1; i >= 0; i--) this.bytes.push(Number((v >> BigInt(i * 8)) & 0xffn));
+    const b = new Uint8Array(width);
+    for (let i = 0; i < width; i++) b[i] = Number((v >> BigInt((width - 1 - i) * 8)) & 0xffn);
+    this.pushBytes(b);
   }
   pushBytes(b: Uint8Array): void {
-    for (const x of b) this.bytes.push(x);
+    this.#chunks.push(b);
+    this.length += b.length;
+  }
+  toBytes(): Uint8Array {
+    const out = new Uint8Array(this.length);
+    let o = 0;
+    for (const c of this.#chunks) {
+      out.set(c, o);
+      o += c.length;
+    }
+    return out;
   }
 }
 
@@ -41,9 +55,9 @@ export function parsePropertyValue(lx: DtsLexer): ParsedValue {
     const t = lx.next("cells");
     if (t.kind === "string") {
       out.pushBytes(t.bytes ?? new Uint8Array());
-      out.bytes.push(0);
+      out.pushBytes(Uint8Array.of(0));
     } else if (t.kind === "ref") {
-      refs.push({ kind: "path", offset: out.bytes.length, target: t.text, loc: t.loc });
+      refs.push({ kind: "path", offset: out.length, target: t.text, loc: t.loc });
     } else if (t.kind === "punct" && t.text === "<") {
       parseCells(lx, out, refs, 32);
     } else if (t.kind === "directive" && t.text === "/bits/") {
@@ -59,12 +73,13 @@ export function parsePropertyValue(lx: DtsLexer): ParsedValue {
       lx.next("cells");
       continue;
     }
-    return { bytes: Uint8Array.from(out.bytes), refs };
+    return { bytes: out.toBytes(), refs };
   }
 }
 
 function skipLabels(lx: DtsLexer, mode: "cells" | "bytes"): void {
   for (;;) {
+    if (!lx.atIdentifier()) return; // only a word can be a label: never lex a long string twice
     const [t, colon] = lx.peekTwo(mode);
     if (t.kind !== "word" || !/^[A-Za-z_]/.test(t.text) || !(colon.kind === "punct" && colon.text === ":")) return;
     lx.next(mode);
@@ -91,7 +106,7 @@ function parseCells(lx: DtsLexer, out: ByteBuilder, refs: PendingRef[], bits: nu
     if (t.kind === "punct" && t.text === ">") return;
     if (t.kind === "ref") {
       if (bits !== 32) throw new ConfigError("syntax", t.loc, `a phandle reference &${t.text} needs 32-bit cells`);
-      refs.push({ kind: "phandle", offset: out.bytes.length, target: t.text, loc: t.loc });
+      refs.push({ kind: "phandle", offset: out.length, target: t.text, loc: t.loc });
       out.pushUint(0xffffffffn, 4);
       continue;
     }
@@ -115,7 +130,9 @@ function parseBytes(lx: DtsLexer, out: ByteBuilder): void {
     if (t.kind !== "word" || !/^([0-9a-fA-F]{2})+$/.test(t.text)) {
       throw unexpected(t, "pairs of hex digits or ]");
     }
-    for (let i = 0; i < t.text.length; i += 2) out.bytes.push(parseInt(t.text.slice(i, i + 2), 16));
+    const b = new Uint8Array(t.text.length / 2);
+    for (let i = 0; i < b.length; i++) b[i] = parseInt(t.text.slice(2 * i, 2 * i + 2), 16);
+    out.pushBytes(b);
   }
 }
 
@@ -125,10 +142,20 @@ const BINARY: Record<string, number> = {
   "<": 7, ">": 7, "<=": 7, ">=": 7, "<<": 8, ">>": 8, "+": 9, "-": 9, "*": 10, "/": 10, "%": 10,
 };
 
+/** Deepest nesting of parentheses, unary operators and `?:` in one expression. */
+const MAX_EXPRESSION_DEPTH = 64;
+
+/** Throws a positioned error when an expression nests deeper than {@link MAX_EXPRESSION_DEPTH}. */
+function deeper(depth: number, at: SourceLocation): number {
+  if (depth >= MAX_EXPRESSION_DEPTH) {
+    throw new ConfigError("nesting-too-deep", at, `expression nested more than ${MAX_EXPRESSION_DEPTH} deep (parentheses, unary operators and ?: count)`);
+  }
+  return depth + 1;
+}
+
 /** Parses an integer expression inside `( )`; the `(` has been read. */
 function parseExpression(lx: DtsLexer, depth: number, open: SourceLocation): bigint {
-  if (depth > 64) throw new ConfigError("syntax", open, "expression nested too deeply");
-  const v = parseTernary(lx, depth);
+  const v = parseTernary(lx, deeper(depth, open));
   const close = lx.next("cells");
   if (!(close.kind === "punct" && close.text === ")")) throw unexpected(close, ")");
   return v;
@@ -139,10 +166,10 @@ function parseTernary(lx: DtsLexer, depth: number): bigint {
   const q = lx.peek("cells");
   if (!(q.kind === "punct" && q.text === "?")) return cond;
   lx.next("cells");
-  const a = parseTernary(lx, depth);
+  const a = parseTernary(lx, deeper(depth, q.loc));
   const colon = lx.next("cells");
   if (!(colon.kind === "punct" && colon.text === ":")) throw unexpected(colon, ": in a ?: expression");
-  const b = parseTernary(lx, depth);
+  const b = parseTernary(lx, deeper(depth, colon.loc));
   return cond !== 0n ? a : b;
 }
 
@@ -162,10 +189,10 @@ function parseUnary(lx: DtsLexer, depth: number): bigint {
   const t = lx.next("cells");
   if (t.kind === "number" || t.kind === "char") return t.num ?? 0n;
   if (t.kind === "punct") {
-    if (t.text === "(") return parseExpression(lx, depth + 1, t.loc);
-    if (t.text === "-") return -parseUnary(lx, depth) & MASK64;
-    if (t.text === "~") return ~parseUnary(lx, depth) & MASK64;
-    if (t.text === "!") return parseUnary(lx, depth) === 0n ? 1n : 0n;
+    if (t.text === "(") return parseExpression(lx, depth, t.loc);
+    if (t.text === "-") return -parseUnary(lx, deeper(depth, t.loc)) & MASK64;
+    if (t.text === "~") return ~parseUnary(lx, deeper(depth, t.loc)) & MASK64;
+    if (t.text === "!") return parseUnary(lx, deeper(depth, t.loc)) === 0n ? 1n : 0n;
   }
   throw unexpected(t, "a number in the expression");
 }

@@ -19,6 +19,10 @@ export class TreeBuilder {
   readonly memoryReservations: DtMemoryReservation[] = [];
   readonly #labels = new Map<string, DtNode>();
   readonly #pending = new WeakMap<DtProperty, PendingRef[]>();
+  /** Children of each node by full name, so that finding a child does not scan its siblings. */
+  readonly #childIndex = new WeakMap<DtNode, Map<string, DtNode>>();
+  /** Names of the properties each node has, so that a redefinition is found without a scan. */
+  readonly #propertyNames = new WeakMap<DtNode, Set<string>>();
 
   /** Starts an empty tree; `loc` is where the root is first seen. */
   constructor(loc: SourceLocation) {
@@ -27,11 +31,22 @@ export class TreeBuilder {
 
   /** The child `fullName` of `parent`, created when it does not exist yet. */
   child(parent: DtNode, fullName: string, loc: SourceLocation): DtNode {
-    const existing = parent.children.find((c) => c.fullName === fullName);
+    const index = this.#children(parent);
+    const existing = index.get(fullName);
     if (existing !== undefined) return existing;
     const node = createNode(fullName, parent.path, loc);
     parent.children.push(node);
+    index.set(fullName, node);
     return node;
+  }
+
+  #children(parent: DtNode): Map<string, DtNode> {
+    let index = this.#childIndex.get(parent);
+    if (index === undefined) {
+      index = new Map(parent.children.map((c) => [c.fullName, c]));
+      this.#childIndex.set(parent, index);
+    }
+    return index;
   }
 
   /** Attaches `label` to `node`; a label already on another node is an error. */
@@ -49,7 +64,7 @@ export class TreeBuilder {
     if (target.startsWith("/")) {
       let node: DtNode | undefined = this.root;
       for (const part of target.split("/").filter((p) => p.length > 0)) {
-        node = node.children.find((c) => c.fullName === part);
+        node = this.#children(node).get(part);
         if (node === undefined) return undefined;
       }
       return node;
@@ -61,21 +76,31 @@ export class TreeBuilder {
   setProperty(node: DtNode, name: string, value: ParsedValue, loc: SourceLocation): void {
     const prop: DtProperty = { name, value: value.bytes, refs: [], loc };
     this.#pending.set(prop, value.refs);
-    const i = node.properties.findIndex((p) => p.name === name);
-    if (i >= 0) node.properties[i] = prop;
-    else node.properties.push(prop);
+    let names = this.#propertyNames.get(node);
+    if (names === undefined) {
+      names = new Set(node.properties.map((p) => p.name));
+      this.#propertyNames.set(node, names);
+    }
+    if (names.has(name)) node.properties[node.properties.findIndex((p) => p.name === name)] = prop;
+    else {
+      node.properties.push(prop);
+      names.add(name);
+    }
   }
 
   /** Removes a property if present. */
   deleteProperty(node: DtNode, name: string): void {
     node.properties = node.properties.filter((p) => p.name !== name);
+    this.#propertyNames.get(node)?.delete(name);
   }
 
   /** Removes a child (and its labels) if present; returns whether it existed. */
   deleteChild(parent: DtNode, fullName: string): boolean {
-    const child = parent.children.find((c) => c.fullName === fullName);
+    const index = this.#children(parent);
+    const child = index.get(fullName);
     if (child === undefined) return false;
     parent.children = parent.children.filter((c) => c !== child);
+    index.delete(fullName);
     walkNodes(child, (n) => {
       for (const l of n.labels) if (this.#labels.get(l) === n) this.#labels.delete(l);
     });
@@ -118,25 +143,36 @@ export class TreeBuilder {
   #resolve(prop: DtProperty, phandleOf: (n: DtNode) => number): void {
     const pending = this.#pending.get(prop) ?? [];
     if (pending.length === 0) return;
-    const out: number[] = [];
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    const push = (bytes: Uint8Array): void => {
+      parts.push(bytes);
+      size += bytes.length;
+    };
     const refs: DtReference[] = [];
     let from = 0;
     for (const r of pending) {
       const target = this.lookup(r.target);
-      out.push(...prop.value.subarray(from, r.offset));
-      const offset = out.length;
+      push(prop.value.subarray(from, r.offset));
+      const offset = size;
       if (r.kind === "phandle") {
         const v = target === undefined ? 0xffffffff : phandleOf(target);
-        out.push(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
+        push(Uint8Array.of(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff));
         from = r.offset + 4;
       } else {
-        out.push(...new TextEncoder().encode(target?.path ?? ""), 0);
+        push(new TextEncoder().encode(`${target?.path ?? ""}\0`));
         from = r.offset;
       }
       refs.push({ kind: r.kind, offset, target: r.target, resolvedPath: target?.path, loc: r.loc });
     }
-    out.push(...prop.value.subarray(from));
-    prop.value = Uint8Array.from(out);
+    push(prop.value.subarray(from));
+    const value = new Uint8Array(size);
+    let o = 0;
+    for (const p of parts) {
+      value.set(p, o);
+      o += p.length;
+    }
+    prop.value = value;
     prop.refs = refs;
   }
 }

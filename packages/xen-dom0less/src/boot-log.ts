@@ -7,6 +7,7 @@
  * @module
  */
 import type { Platform } from "@v8r/fvp-core";
+import { formatBytes } from "./_diag.ts";
 import type { Dom0lessConfig } from "./dom0less-config.ts";
 import type { BootPlan, DomainPlan } from "./_boot-plan.ts";
 
@@ -21,12 +22,6 @@ export function hex8(n: number): string {
   return `0x${n.toString(16).padStart(8, "0")}`;
 }
 
-function size(bytes: number): string {
-  if (bytes >= 1 << 20 && bytes % (1 << 20) === 0) return `${bytes / (1 << 20)} MiB`;
-  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
-  return `${bytes} bytes`;
-}
-
 /** The lines printed before any domain starts (without the `(XEN) ` prefix). */
 export function bootLogLines(platform: Platform, config: Dom0lessConfig, plan: BootPlan): string[] {
   const lines = [
@@ -37,7 +32,7 @@ export function bootLogLines(platform: Platform, config: Dom0lessConfig, plan: B
   ];
   for (const r of plan.regions) {
     const owner = r.owner === undefined ? "Xen (DOMID_IO)" : r.owner;
-    lines.push(`Static shm "${r.id}": host ${hex8(r.hostAddr)}-${hex8(r.hostAddr + r.size - 1)} (${size(r.size)}), owner ${owner}${r.placed ? ", placed by Xen" : ""}`);
+    lines.push(`Static shm "${r.id}": host ${hex8(r.hostAddr)}-${hex8(r.hostAddr + r.size - 1)} (${formatBytes(r.size)}), owner ${owner}${r.placed ? ", placed by Xen" : ""}`);
   }
   for (const d of plan.domains) lines.push(...domainLines(platform, d));
   for (const c of plan.channels) {
@@ -56,12 +51,12 @@ function domainLines(platform: Platform, d: DomainPlan): string[] {
   const uart = platform.uarts[d.uart]?.name ?? `uart${d.uart}`;
   const lines = [
     `*** LOADING DOMU cpus=${c.cpus} memory=0x${c.memoryKiB.toString(16)}KB ***`,
-    `d${d.domid} (${d.name}): ${c.cpus} vCPU${c.cpus === 1 ? "" : "s"} on pCPU ${d.pcpus.join(",")}, ${size(c.memoryKiB * 1024)} RAM`,
+    `d${d.domid} (${d.name}): ${c.cpus} vCPU${c.cpus === 1 ? "" : "s"} on pCPU ${d.pcpus.join(",")}, ${formatBytes(c.memoryKiB * 1024)} RAM`,
     `d${d.domid}: kernel image ${d.imageSpecifier}`,
   ];
   if (c.kernel?.bootargs !== undefined) lines.push(`d${d.domid}: bootargs "${c.kernel.bootargs}"`);
   for (const m of d.shm) {
-    lines.push(`d${d.domid}: STATIC SHM "${m.id}" host ${hex8(m.hostAddr)} -> guest ${hex8(m.guestAddr)} (${size(m.size)}, ${m.role})`);
+    lines.push(`d${d.domid}: STATIC SHM "${m.id}" host ${hex8(m.hostAddr)} -> guest ${hex8(m.guestAddr)} (${formatBytes(m.size)}, ${m.role})`);
   }
   lines.push(d.ownConsole ? `d${d.domid}: vpl011 console on ${uart}` : `d${d.domid}: console on Xen's ${uart}, lines prefixed (d${d.domid})`);
   return lines;

@@ -1,8 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runCli, type CliIo } from "./_cli-run.ts";
+import { readConfigFile, readIncludedFile } from "./node.ts";
 import { compileDtb, FIXTURES } from "../test/_dtc.ts";
 
 function run(argv: string[]): { code: number; out: string; err: string } {
@@ -11,8 +14,8 @@ function run(argv: string[]): { code: number; out: string; err: string } {
   const io: CliIo = {
     stdout: (t) => (out += t),
     stderr: (t) => (err += t),
-    readBytes: (p) => new Uint8Array(readFileSync(p)),
-    readText: (p) => (existsSync(p) ? readFileSync(p, "utf8") : undefined),
+    readBytes: readConfigFile,
+    readText: readIncludedFile,
   };
   return { code: runCli(argv, io), out, err };
 }
@@ -75,6 +78,18 @@ describe("xen-dom0less lint", () => {
     const r = run(["lint", `${FIXTURES}no-such.dts`]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/cannot read .*no-such\.dts/);
+  });
+
+  it("exits 2 at once for /dev/zero instead of reading it forever (regression)", () => {
+    expect(run(["lint", "/dev/zero"])).toEqual({ code: 2, out: "", err: "xen-dom0less: cannot read /dev/zero: it is a character device, not a regular file\n" });
+  });
+
+  it("reports an /include/ of /dev/zero as include-unreadable at the directive", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "xen-dom0less-cli-")), "inc.dts");
+    writeFileSync(file, '/dts-v1/;\n/include/ "/dev/zero"\n/ { };\n');
+    const r = run(["lint", file]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(`${file}:2:1: error[include-unreadable]: cannot include "/dev/zero": it is a character device, not a regular file`);
   });
 
   it.each([

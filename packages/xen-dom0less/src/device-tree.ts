@@ -1,5 +1,12 @@
 import type { SourceLocation } from "./diagnostic.ts";
 
+/**
+ * Deepest node nesting v8r reads, in a .dts or a .dtb (the root is depth 0). Real device trees
+ * stay far below it (Xen itself ignores nodes nested 16 or more deep); the limit keeps a hostile
+ * input from exhausting the stack and gives it a positioned error instead.
+ */
+export const MAX_NODE_DEPTH = 64;
+
 /** A reference inside a property value: `&label` / `&{/path}` in a .dts. */
 export interface DtReference {
   /** `"phandle"` for a reference inside `< >` (4 bytes), `"path"` for one outside (a NUL-terminated string). */
@@ -93,10 +100,16 @@ export function findNode(tree: DeviceTree, path: string): DtNode | undefined {
   return node;
 }
 
-/** Calls `visit` for every node, parents before children. */
+/** Calls `visit` for every node, parents before children, in tree order (iterative: any depth). */
 export function walkNodes(node: DtNode, visit: (n: DtNode) => void): void {
-  visit(node);
-  for (const child of node.children) walkNodes(child, visit);
+  const stack: DtNode[] = [node];
+  for (let n = stack.pop(); n !== undefined; n = stack.pop()) {
+    visit(n);
+    for (let i = n.children.length - 1; i >= 0; i--) {
+      const child = n.children[i];
+      if (child !== undefined) stack.push(child);
+    }
+  }
 }
 
 /** Returns the property called `name`, or `undefined`. */

@@ -41,10 +41,13 @@ export const CONFIG_ERROR_CODES = [
   "missing-version",
   "include-not-found",
   "include-cycle",
+  "include-unreadable",
+  "nesting-too-deep",
   "duplicate-label",
   "undefined-label",
   "value-out-of-range",
   "dtb-invalid",
+  "input-too-large",
 ] as const;
 
 /** Code of a {@link ConfigError}. */

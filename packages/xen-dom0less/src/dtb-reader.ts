@@ -1,6 +1,6 @@
 import { ConfigError } from "./config-error.ts";
 import type { SourceLocation } from "./diagnostic.ts";
-import { createNode, type DeviceTree, type DtMemoryReservation, type DtNode } from "./device-tree.ts";
+import { createNode, MAX_NODE_DEPTH, type DeviceTree, type DtMemoryReservation, type DtNode } from "./device-tree.ts";
 
 /** Options of {@link readDtb}. */
 export interface ReadDtbOptions {
@@ -19,7 +19,6 @@ const FDT_END = 9;
 /** Oldest structure layout this reader understands (version 16 and 17 share it). */
 const FDT_MIN_COMPAT_VERSION = 16;
 const HEADER_SIZE = 40;
-const MAX_DEPTH = 64;
 
 interface Header {
   readonly totalSize: number;
@@ -110,7 +109,7 @@ function readStructure(
       const [name, nul] = cString(off, end, "a node name");
       off = align4(nul + 1);
       if (parent === undefined && root !== undefined) fail("there is more than one root node");
-      if (stack.length >= MAX_DEPTH) fail(`nodes are nested more than ${MAX_DEPTH} deep`);
+      if (stack.length > MAX_NODE_DEPTH) fail(`nodes are nested more than ${MAX_NODE_DEPTH} deep`);
       const node = createNode(parent === undefined ? "" : name, parent?.path, loc);
       if (parent === undefined) root = node;
       else parent.children.push(node);

@@ -1,6 +1,7 @@
 import { ConfigError } from "./config-error.ts";
+import { ConfigFileError } from "./config-file-error.ts";
 import type { SourceLocation } from "./diagnostic.ts";
-import type { DeviceTree, DtNode } from "./device-tree.ts";
+import { MAX_NODE_DEPTH, type DeviceTree, type DtNode } from "./device-tree.ts";
 import { DtsLexer, type Token } from "./_dts-lexer.ts";
 import { parsePropertyValue, unexpected } from "./_dts-values.ts";
 import { TreeBuilder } from "./_tree-builder.ts";
@@ -11,7 +12,8 @@ export interface ParseDtsOptions {
   readonly file?: string;
   /**
    * Reads an included file by its resolved path (relative includes are resolved against the
-   * including file's directory); returns `undefined` when the file does not exist.
+   * including file's directory); returns `undefined` when the file does not exist, and throws
+   * when it exists but cannot be read (the message becomes an `include-unreadable` ConfigError).
    * Without it every `/include/` fails with a `include-not-found` ConfigError.
    */
   readonly readFile?: (path: string) => string | undefined;
@@ -165,7 +167,14 @@ class DtsParser {
         `including ${JSON.stringify(nameTok.text)} makes a cycle: ${[...chain, path].join(" -> ")}`,
       );
     }
-    const text = this.#readFile?.(path);
+    let text: string | undefined;
+    try {
+      text = this.#readFile?.(path);
+    } catch (err) {
+      const why = err instanceof ConfigFileError ? err.detail : err instanceof Error ? err.message : String(err);
+      const where = path === nameTok.text ? "" : ` (${path})`;
+      throw new ConfigError("include-unreadable", directive.loc, `cannot include ${JSON.stringify(nameTok.text)}${where}: ${why}`, { cause: err });
+    }
     if (text === undefined) {
       const why = this.#readFile === undefined ? " (no readFile was given to parseDts)" : "";
       throw new ConfigError("include-not-found", directive.loc, `cannot include ${JSON.stringify(nameTok.text)}: ${path} not found${why}`);
@@ -233,6 +242,9 @@ class DtsParser {
     if (after.kind === "punct" && after.text === "{") {
       const child = b.child(node, name.text, labels[0]?.loc ?? name.loc);
       for (const l of labels) b.addLabel(child, l.text, l.loc);
+      if (child.path.split("/").length - 1 > MAX_NODE_DEPTH) {
+        throw new ConfigError("nesting-too-deep", name.loc, `node ${name.text} is nested more than ${MAX_NODE_DEPTH} levels below the root; device trees are far shallower (Xen ignores nodes 16 levels deep or more)`);
+      }
       return this.#body(child);
     }
     if (this.#sawChild) {

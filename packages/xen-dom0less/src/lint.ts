@@ -1,4 +1,5 @@
 import { ConfigError } from "./config-error.ts";
+import { MAX_CONFIG_BYTES, tooLarge } from "./config-file-error.ts";
 import { sortDiagnostics, type Diagnostic } from "./diagnostic.ts";
 import type { DeviceTree } from "./device-tree.ts";
 import { loadDom0lessConfig, type Dom0lessConfig } from "./dom0less-config.ts";
@@ -100,6 +101,11 @@ export function isDtb(bytes: Uint8Array): boolean {
  */
 export function lintSource(input: LintSourceInput): LintResult {
   const file = input.file ?? "<input>";
+  const size = input.bytes?.length ?? input.text?.length ?? 0;
+  if (size > MAX_CONFIG_BYTES) {
+    const err = new ConfigError("input-too-large", { file, line: 0, column: 0 }, tooLarge(file, size).detail);
+    return { diagnostics: [err.toDiagnostic()] };
+  }
   let tree: DeviceTree;
   try {
     if (input.bytes !== undefined && isDtb(input.bytes)) tree = readDtb(input.bytes, { file });

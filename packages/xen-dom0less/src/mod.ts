@@ -19,6 +19,7 @@
 
 // --- configuration: parse, model, lint ---
 export { ConfigError } from "./config-error.ts";
+export { ConfigFileError, MAX_CONFIG_BYTES, type ConfigFileErrorCode } from "./config-file-error.ts";
 export {
   CONFIG_ERROR_CODES,
   LINT_CODES,
@@ -34,6 +35,7 @@ export {
 export {
   cellsToNumber,
   findByPhandle,
+  MAX_NODE_DEPTH,
   findNode,
   getProperty,
   isCompatible,
