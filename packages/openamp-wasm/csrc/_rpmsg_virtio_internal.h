@@ -4,9 +4,11 @@
 
 #include <openamp/rpmsg_virtio.h>
 
-#define V8R_TX_FREE 0
-#define V8R_TX_IN_RING 1
-#define V8R_TX_LENT 2
+/* States of a TX buffer (struct rpmsg_virtio_v8r_txbuf). */
+#define V8R_TX_NONE 0      /* host: not carved yet; remote: not taken from the avail ring */
+#define V8R_TX_IN_RING 1   /* host: posted to the peer */
+#define V8R_TX_LENT 2      /* taken, not yet sent or released */
+#define V8R_TX_RECLAIMED 3 /* released unsent: in rvdev->reclaimer */
 
 static inline struct rpmsg_virtio_device *v8r_to_rvdev(struct rpmsg_device *rdev)
 {

@@ -134,9 +134,10 @@ int rproc_virtio_notified(struct virtio_device *vdev, uint32_t notifyid)
 		return -22;
 	if (notifyid == vdev->notifyid)
 		return 0; /* vdev-level: nothing to do */
+	/* RSC_NOTIFY_ID_ANY (what Linux remoteproc may deliver) stands for every vring */
 	for (unsigned int i = 0; i < vdev->vrings_num; i++) {
 		struct virtio_vring_info *info = &vdev->vrings_info[i];
-		if (info->notifyid == notifyid && info->vq)
+		if ((info->notifyid == notifyid || notifyid == RSC_NOTIFY_ID_ANY) && info->vq)
 			virtqueue_notification(info->vq);
 	}
 	return 0;

@@ -6,12 +6,18 @@
 #include <openamp/rpmsg.h>
 #include "_rpmsg_internal.h"
 
+/*
+ * Dynamic addresses: the first free bit at or after rdev->bitnext, without
+ * wrapping (as upstream searches), so a re-created endpoint does not get the
+ * address of the one just destroyed.
+ */
 static uint32_t alloc_address(struct rpmsg_device *rdev)
 {
-	for (int bit = 0; bit < RPMSG_ADDR_BMP_SIZE; bit++) {
-		if (!metal_bitmap_is_bit_set(rdev->bitmap, bit)) {
-			metal_bitmap_set_bit(rdev->bitmap, bit);
-			return RPMSG_RESERVED_ADDRESSES + (uint32_t)bit;
+	for (unsigned int bit = rdev->bitnext; bit < RPMSG_ADDR_BMP_SIZE; bit++) {
+		if (!metal_bitmap_is_bit_set(rdev->bitmap, (int)bit)) {
+			metal_bitmap_set_bit(rdev->bitmap, (int)bit);
+			rdev->bitnext = (bit + 1u) % RPMSG_ADDR_BMP_SIZE;
+			return RPMSG_RESERVED_ADDRESSES + bit;
 		}
 	}
 	return RPMSG_ADDR_ANY;
@@ -75,21 +81,32 @@ void rpmsg_unregister_endpoint(struct rpmsg_endpoint *ept)
 	ept->rdev = NULL;
 }
 
-/* Reserve src (or a dynamic address when ANY); returns the address or ANY on failure. */
-static uint32_t claim_address(struct rpmsg_device *rdev, uint32_t src)
+/*
+ * Reserve src, or a dynamic address when src is ANY. Returns 0 and the address
+ * in *addr, RPMSG_ERR_ADDR when it is taken or none is left, RPMSG_ERR_PARAM for
+ * a fixed address at or above the bitmap. Fixed addresses below 1024 are not
+ * tracked (upstream trusts their authors); with unique_low they must also be
+ * unused by another endpoint of the device.
+ */
+static int claim_address(struct rpmsg_device *rdev, uint32_t src, int unique_low, uint32_t *addr)
 {
-	if (src == RPMSG_ADDR_ANY)
-		return alloc_address(rdev);
-	if (in_bitmap(src)) {
+	if (src == RPMSG_ADDR_ANY) {
+		*addr = alloc_address(rdev);
+		return *addr == RPMSG_ADDR_ANY ? RPMSG_ERR_ADDR : 0;
+	}
+	*addr = src;
+	if (src >= RPMSG_RESERVED_ADDRESSES) {
+		if (!in_bitmap(src))
+			return RPMSG_ERR_PARAM;
 		int bit = (int)(src - RPMSG_RESERVED_ADDRESSES);
 		if (metal_bitmap_is_bit_set(rdev->bitmap, bit))
-			return RPMSG_ADDR_ANY;
+			return RPMSG_ERR_ADDR;
 		metal_bitmap_set_bit(rdev->bitmap, bit);
-		return src;
+		return 0;
 	}
-	if (rpmsg_get_endpoint(rdev, NULL, src, RPMSG_ADDR_ANY))
-		return RPMSG_ADDR_ANY;
-	return src;
+	if (unique_low && rpmsg_get_endpoint(rdev, NULL, src, RPMSG_ADDR_ANY))
+		return RPMSG_ERR_ADDR;
+	return 0;
 }
 
 int rpmsg_send_ns_message(struct rpmsg_endpoint *ept, unsigned long flags, int wait)
@@ -108,10 +125,11 @@ int rpmsg_create_ept(struct rpmsg_endpoint *ept, struct rpmsg_device *rdev, cons
 	if (!ept || !rdev || !cb)
 		return RPMSG_ERR_PARAM;
 	metal_mutex_acquire(&rdev->lock);
-	uint32_t addr = claim_address(rdev, src);
-	if (addr == RPMSG_ADDR_ANY) {
+	uint32_t addr;
+	int status = claim_address(rdev, src, 0, &addr);
+	if (status) {
 		metal_mutex_release(&rdev->lock);
-		return RPMSG_ERR_ADDR;
+		return status;
 	}
 	rpmsg_register_endpoint(rdev, ept, name, addr, dest, cb, ns_unbind_cb);
 	metal_mutex_release(&rdev->lock);
@@ -130,9 +148,10 @@ int rpmsg_v8r_create_ept(struct rpmsg_endpoint *ept, struct rpmsg_device *rdev, 
 {
 	if (!ept || !rdev || !raw_cb)
 		return RPMSG_ERR_PARAM;
-	uint32_t addr = claim_address(rdev, src);
-	if (addr == RPMSG_ADDR_ANY)
-		return RPMSG_ERR_ADDR;
+	uint32_t addr;
+	int status = claim_address(rdev, src, 1, &addr);
+	if (status)
+		return status;
 	rpmsg_register_endpoint(rdev, ept, name, addr, dest, NULL, NULL);
 	ept->v8r_raw_cb = raw_cb;
 	ept->v8r_ns_pending = ept->name[0] && rdev->support_ns && dest == RPMSG_ADDR_ANY;

@@ -32,12 +32,6 @@ struct rpmsg_device *rpmsg_virtio_get_rpmsg_device(struct rpmsg_virtio_device *r
 	return rvdev ? &rvdev->rdev : NULL;
 }
 
-void rpmsg_virtio_set_wait_cb(struct rpmsg_virtio_device *rvdev, rpmsg_virtio_wait_cb wait_cb)
-{
-	if (rvdev)
-		rvdev->notify_wait_cb = wait_cb;
-}
-
 int rpmsg_virtio_get_tx_buffer_size(struct rpmsg_device *rdev)
 {
 	if (!rdev)
@@ -182,6 +176,7 @@ int rpmsg_virtio_v8r_init(struct rpmsg_virtio_device *rvdev, struct virtio_devic
 	rvdev->vdev = vdev;
 	vdev->priv = rvdev;
 	rvdev->shbuf_io = shm_io;
+	metal_list_init(&rvdev->reclaimer);
 	rvdev->config = config ? *config : *RPMSG_VIRTIO_DEFAULT_CONFIG;
 	rvdev->shpool = shpool;
 	rvdev->v8r_rx_pool = shpool && rvdev->config.split_shpool ? shpool + 1 : shpool;
@@ -267,6 +262,11 @@ void rpmsg_virtio_v8r_peer_reset(struct rpmsg_virtio_device *rvdev)
 	virtqueue_v8r_reset(rvdev->rvq);
 	virtqueue_v8r_reset(rvdev->svq);
 	memset(rvdev->v8r_rx_held, 0, rvdev->rvq->vq_nentries);
+	if (!v8r_is_host(rvdev)) {
+		/* the host took every buffer back: the remote's lent and reclaimed ones are gone */
+		memset(rvdev->v8r_tx, 0, rvdev->svq->vq_nentries * sizeof(*rvdev->v8r_tx));
+		metal_list_init(&rvdev->reclaimer);
+	}
 	struct rpmsg_device *rdev = &rvdev->rdev;
 	struct metal_list *node;
 	metal_list_for_each(&rdev->endpoints, node) {
@@ -308,12 +308,16 @@ uint32_t rpmsg_virtio_v8r_bad_entries(struct rpmsg_virtio_device *rvdev)
 
 int rpmsg_virtio_v8r_free_tx(struct rpmsg_virtio_device *rvdev)
 {
+	struct virtqueue *svq = rvdev->svq;
+	unsigned int reclaimed = 0;
+	struct metal_list *node;
+	metal_list_for_each(&rvdev->reclaimer, node)
+		reclaimed++;
 	if (v8r_is_host(rvdev)) {
-		struct virtqueue *svq = rvdev->svq;
 		unsigned int lent = 0;
 		for (unsigned int i = 0; i < rvdev->v8r_tx_carved; i++)
 			lent += rvdev->v8r_tx[i].state == V8R_TX_LENT;
-		/* never carved + returned by the peer but not yet reclaimed + released */
+		/* never carved + returned by the peer but not yet reclaimed + released unsent */
 		unsigned int in_ring = svq->vq_nentries - svq->vq_free_cnt;
 		uint16_t used = metal_io_read16(svq->shm_io, svq->vq_ring.used + VRING_USED_IDX);
 		unsigned int returned = (uint16_t)(used - svq->vq_used_cons_idx);
@@ -321,8 +325,7 @@ int rpmsg_virtio_v8r_free_tx(struct rpmsg_virtio_device *rvdev)
 			returned = in_ring;
 		return (int)(svq->vq_nentries - in_ring - lent + returned);
 	}
-	struct virtqueue *svq = rvdev->svq;
 	uint16_t avail = metal_io_read16(svq->shm_io, svq->vq_ring.avail + VRING_AVAIL_IDX);
 	unsigned int pending = (uint16_t)(avail - svq->vq_available_idx);
-	return pending > svq->vq_nentries ? 0 : (int)pending;
+	return (int)((pending > svq->vq_nentries ? 0 : pending) + reclaimed);
 }

@@ -23,18 +23,19 @@ static int link_ready(struct rpmsg_virtio_device *rvdev)
 	return (vdev->func->get_status(vdev) & VIRTIO_CONFIG_STATUS_DRIVER_OK) != 0;
 }
 
+/* A TX buffer released unsent, oldest first (upstream reuses these before anything else). */
+static struct rpmsg_virtio_v8r_txbuf *take_reclaimed(struct rpmsg_virtio_device *rvdev)
+{
+	struct metal_list *node = metal_list_first(&rvdev->reclaimer);
+	if (!node)
+		return NULL;
+	metal_list_del(node);
+	return metal_container_of(node, struct rpmsg_virtio_v8r_txbuf, node);
+}
+
 static unsigned long host_take_tx(struct rpmsg_virtio_device *rvdev, uint32_t *tag)
 {
-	struct rpmsg_virtio_v8r_txbuf *txb = NULL;
-	if (rvdev->v8r_tx_released) {
-		for (unsigned int i = 0; i < rvdev->v8r_tx_carved; i++) {
-			if (rvdev->v8r_tx[i].state == V8R_TX_FREE) {
-				txb = &rvdev->v8r_tx[i];
-				rvdev->v8r_tx_released--;
-				break;
-			}
-		}
-	}
+	struct rpmsg_virtio_v8r_txbuf *txb = take_reclaimed(rvdev);
 	if (!txb)
 		txb = virtqueue_get_buffer(rvdev->svq, NULL, NULL);
 	if (!txb && rvdev->v8r_tx_carved < rvdev->svq->vq_nentries) {
@@ -55,6 +56,13 @@ static unsigned long host_take_tx(struct rpmsg_virtio_device *rvdev, uint32_t *t
 static unsigned long remote_take_tx(struct rpmsg_virtio_device *rvdev, uint32_t *cap, uint32_t *tag)
 {
 	struct virtqueue *svq = rvdev->svq;
+	struct rpmsg_virtio_v8r_txbuf *txb = take_reclaimed(rvdev);
+	if (txb) {
+		*tag = (uint32_t)(txb - rvdev->v8r_tx);
+		txb->state = V8R_TX_LENT;
+		*cap = svq->vq_descx[*tag].len - RPMSG_HDR_SIZE;
+		return metal_io_virt_to_offset(rvdev->shbuf_io, svq->vq_descx[*tag].cookie);
+	}
 	for (unsigned int guard = 0; guard <= svq->vq_nentries; guard++) {
 		uint16_t head = 0;
 		uint32_t dlen = 0;
@@ -68,6 +76,7 @@ static unsigned long remote_take_tx(struct rpmsg_virtio_device *rvdev, uint32_t 
 		}
 		*cap = dlen - RPMSG_HDR_SIZE;
 		*tag = head;
+		rvdev->v8r_tx[head].state = V8R_TX_LENT;
 		return metal_io_virt_to_offset(rvdev->shbuf_io, buf);
 	}
 	return METAL_BAD_OFFSET;
@@ -86,9 +95,7 @@ unsigned long rpmsg_virtio_v8r_take_tx(struct rpmsg_virtio_device *rvdev, uint32
 
 static int tag_ok(struct rpmsg_virtio_device *rvdev, uint32_t tag)
 {
-	if (v8r_is_host(rvdev))
-		return tag < rvdev->v8r_tx_carved && rvdev->v8r_tx[tag].state == V8R_TX_LENT;
-	return tag < rvdev->svq->vq_nentries && rvdev->svq->vq_descx[tag].in_use;
+	return tag < rvdev->svq->vq_nentries && rvdev->v8r_tx[tag].state == V8R_TX_LENT;
 }
 
 static unsigned long tag_offset(struct rpmsg_virtio_device *rvdev, uint32_t tag)
@@ -131,6 +138,7 @@ int rpmsg_virtio_v8r_publish_tx(struct rpmsg_virtio_device *rvdev, uint32_t tag,
 	} else {
 		if (virtqueue_add_consumed_buffer(rvdev->svq, (uint16_t)tag, rvdev->svq->vq_descx[tag].len))
 			return RPMSG_ERR_PARAM;
+		rvdev->v8r_tx[tag].state = V8R_TX_NONE;
 	}
 	rvdev->v8r_stats.tx_msgs++;
 	rvdev->v8r_stats.tx_bytes += len;
@@ -142,27 +150,44 @@ int rpmsg_virtio_v8r_return_tx(struct rpmsg_virtio_device *rvdev, uint32_t tag)
 {
 	if (!tag_ok(rvdev, tag))
 		return RPMSG_ERR_PARAM;
-	if (v8r_is_host(rvdev)) {
-		rvdev->v8r_tx[tag].state = V8R_TX_FREE;
-		rvdev->v8r_tx_released++;
-		return RPMSG_SUCCESS;
-	}
-	/* A device cannot keep a buffer: hand it back as an empty message to no one. */
-	write_header(rvdev->shbuf_io, tag_offset(rvdev, tag), RPMSG_ADDR_ANY, RPMSG_ADDR_ANY, 0);
-	virtqueue_add_consumed_buffer(rvdev->svq, (uint16_t)tag, rvdev->svq->vq_descx[tag].len);
+	/* Kept for reuse by the next send, in both roles: nothing goes on the wire. */
+	rvdev->v8r_tx[tag].state = V8R_TX_RECLAIMED;
+	metal_list_add_tail(&rvdev->reclaimer, &rvdev->v8r_tx[tag].node);
 	return RPMSG_SUCCESS;
 }
 
+/* Ask the wait callback (with the receive vring's notify id) what to do while no buffer is free. */
+static int notify_wait(struct rpmsg_virtio_device *rvdev)
+{
+	if (!rvdev->notify_wait_cb)
+		return RPMSG_EOPNOTSUPP;
+	struct virtio_device *vdev = rvdev->vdev;
+	unsigned int i = rvdev->rvq->vq_queue_index;
+	uint32_t id = i < vdev->vrings_num ? vdev->vrings_info[i].notifyid : 0;
+	return rvdev->notify_wait_cb(&rvdev->rdev, id);
+}
+
+/*
+ * Take a TX buffer, waiting when asked as upstream does: the wait callback
+ * returning RPMSG_EOPNOTSUPP (or none set) means sleep 1 ms and retry, up to
+ * 15 s; RPMSG_SUCCESS means retry at once; anything else stops waiting.
+ */
 static unsigned long take_tx_waiting(struct rpmsg_virtio_device *rvdev, uint32_t *cap, uint32_t *tag, int wait)
 {
-	for (int ticks = RPMSG_TICK_COUNT / RPMSG_TICKS_PER_INTERVAL;; ticks--) {
+	if (!link_ready(rvdev))
+		return METAL_BAD_OFFSET;
+	int ticks = wait ? RPMSG_TICK_COUNT / RPMSG_TICKS_PER_INTERVAL : 0;
+	for (;;) {
 		unsigned long off = rpmsg_virtio_v8r_take_tx(rvdev, cap, tag);
-		if (off != METAL_BAD_OFFSET || !wait || ticks <= 0 || !link_ready(rvdev))
+		if (off != METAL_BAD_OFFSET || !ticks)
 			return off;
-		if (rvdev->notify_wait_cb)
-			rvdev->notify_wait_cb(&rvdev->rdev);
-		else
+		int status = notify_wait(rvdev);
+		if (status == RPMSG_EOPNOTSUPP) {
 			metal_sleep_usec(RPMSG_TICKS_PER_INTERVAL);
+			ticks--;
+		} else if (status != RPMSG_SUCCESS) {
+			return METAL_BAD_OFFSET;
+		}
 	}
 }
 

@@ -25,7 +25,7 @@ static void unbind(struct rpmsg_endpoint *ept) { rpmsg_destroy_ept(ept); }
 static void bind(struct rpmsg_device *rdev, const char *name, uint32_t dest) { (void)rdev; (void)name; (void)dest; }
 static int notify(void *priv, uint32_t id) { (void)priv; (void)id; return 0; }
 static int irq(int n, void *arg) { (void)n; (void)arg; return METAL_IRQ_HANDLED; }
-static int wait_cb(struct rpmsg_device *rdev) { (void)rdev; return 0; }
+static int wait_cb(struct rpmsg_device *rdev, uint32_t id) { (void)rdev; (void)id; return RPMSG_EOPNOTSUPP; }
 
 int v8r_api_surface(struct metal_io_region *io, void *shm);
 int v8r_api_surface(struct metal_io_region *io, void *shm)

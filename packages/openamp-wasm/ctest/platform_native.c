@@ -1,6 +1,8 @@
+#define _POSIX_C_SOURCE 200809L
 /* Native implementation of the v8r platform interface over a plain buffer. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include "../csrc/_platform.h"
 #include "platform_native.h"
 
@@ -87,4 +89,9 @@ void v8r_shm_block_set(uint32_t off, uint32_t value, uint32_t len)
 }
 
 void v8r_env_log(int level, const char *msg, uint32_t len) { fprintf(stderr, "[log %d] %.*s\n", level, (int)len, msg); }
-void v8r_env_sleep_us(uint32_t usec) { (void)usec; }
+void v8r_env_sleep_us(uint32_t usec)
+{
+	struct timespec ts = { .tv_sec = usec / 1000000u, .tv_nsec = (long)(usec % 1000000u) * 1000L };
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}

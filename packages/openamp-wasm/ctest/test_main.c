@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L
 /*
  * Native test: a host and a remote run against each other on one plain
  * buffer, with the same sources the wasm module is built from.
@@ -6,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <metal/sys.h>
 #include <openamp/open_amp.h>
 #include "../csrc/v8r_shm_io.h"
@@ -90,6 +92,7 @@ static void setup_side(struct side *s, unsigned int role)
 		s->vrings[i].info.vaddr = metal_io_virt(&s->io, offs[i]);
 		s->vrings[i].info.num_descs = (uint16_t)g_num;
 		s->vrings[i].info.align = 4;
+		s->vrings[i].notifyid = 10u + (unsigned int)i;
 	}
 	s->kicks = 0;
 }
@@ -109,7 +112,11 @@ static void pump(void)
 	}
 }
 
+/* Region offset of a virtqueue's used ring. */
+static unsigned long vq_used_offset(struct virtqueue *vq) { return vq->vq_ring.used; }
+
 #include "test_cases.inc"
+#include "test_behaviours.inc"
 
 int main(void)
 {
@@ -120,6 +127,7 @@ int main(void)
 	compute_layout();
 	CHECK(g_num == 32 && g_vq1_off == 0x8004 && g_vq0_off == 0x8354);
 	run_all_cases();
+	run_behaviour_cases();
 	CHECK(native_faults == 0);
 	free(native_shm);
 	printf("ctest: all native checks passed\n");

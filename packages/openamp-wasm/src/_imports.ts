@@ -1,5 +1,6 @@
 import type { FaultCounter } from "./_safe-accessor.ts";
 import { inRegion } from "./_shm-range.ts";
+import { makeSleep } from "./_sleep.ts";
 import type { EnvHandlers } from "./_wasm-api.ts";
 import type { ShmAccessor } from "./shm.ts";
 
@@ -16,6 +17,7 @@ export function buildImports(shm: ShmAccessor, env: EnvHandlers, memory: () => W
   // memory.grow() detaches the old buffer (byteLength 0): refresh the cached view then
   const wasmBytes = (): Uint8Array => (mem.byteLength ? mem : (mem = new Uint8Array(memory().buffer)));
   const region = shm.bytes;
+  const sleep = makeSleep();
   const copy = (dst: Uint8Array, d: number, src: Uint8Array, s: number, len: number): void => {
     if (len <= 32) for (let i = 0; i < len; i++) dst[d + i] = src[s + i] as number;
     else dst.set(src.subarray(s, s + len), d);
@@ -75,7 +77,7 @@ export function buildImports(shm: ShmAccessor, env: EnvHandlers, memory: () => W
       on_ns_bind: (ptr: number, len: number, addr: number) => env.onNsBind(ptr >>> 0, len >>> 0, addr >>> 0),
       on_bind: (ept: number, dest: number, old: number) => env.onBind(ept >>> 0, dest >>> 0, old >>> 0),
       log: (level: number, ptr: number, len: number) => env.log(level, ptr >>> 0, len >>> 0),
-      sleep_us: () => {},
+      sleep_us: (usec: number) => sleep(usec >>> 0),
     },
     env: { emscripten_notify_memory_growth: () => {} },
   };

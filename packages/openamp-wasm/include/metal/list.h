@@ -2,6 +2,7 @@
 #ifndef METAL_LIST_H
 #define METAL_LIST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -29,6 +30,14 @@ static inline void metal_list_add_before(struct metal_list *node, struct metal_l
 	new_node->prev->next = new_node;
 }
 
+static inline void metal_list_add_after(struct metal_list *node, struct metal_list *new_node)
+{
+	new_node->prev = node;
+	new_node->next = node->next;
+	new_node->next->prev = new_node;
+	new_node->prev->next = new_node;
+}
+
 static inline void metal_list_add_tail(struct metal_list *list, struct metal_list *node)
 {
 	metal_list_add_before(list, node);
@@ -36,7 +45,7 @@ static inline void metal_list_add_tail(struct metal_list *list, struct metal_lis
 
 static inline void metal_list_add_head(struct metal_list *list, struct metal_list *node)
 {
-	metal_list_add_before(list->next, node);
+	metal_list_add_after(list, node);
 }
 
 static inline int metal_list_is_empty(struct metal_list *list)
@@ -52,8 +61,28 @@ static inline void metal_list_del(struct metal_list *node)
 	node->prev = node;
 }
 
+/** The first node of list, or NULL when it is empty. */
+static inline struct metal_list *metal_list_first(struct metal_list *list)
+{
+	return metal_list_is_empty(list) ? NULL : list->next;
+}
+
 #define metal_list_for_each(list, node) \
 	for ((node) = (list)->next; (node) != (list); (node) = (node)->next)
+
+/** Iterate while the loop body may delete node (temp holds the next one). */
+#define metal_list_for_each_safe(list, node, temp) \
+	for ((node) = (list)->next, (temp) = (node)->next; (node) != (list); (node) = (temp), (temp) = (node)->next)
+
+static inline bool metal_list_find_node(struct metal_list *list, struct metal_list *node)
+{
+	struct metal_list *n;
+	metal_list_for_each(list, n) {
+		if (n == node)
+			return true;
+	}
+	return false;
+}
 
 #define metal_container_of(ptr, structure, member) \
 	((structure *)(void *)((char *)(ptr) - offsetof(structure, member)))

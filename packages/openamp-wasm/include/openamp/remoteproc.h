@@ -8,6 +8,9 @@
 extern "C" {
 #endif
 
+/** Notification id that stands for every vring of a device. */
+#define RSC_NOTIFY_ID_ANY 0xFFFFFFFFU
+
 #define RSC_CARVEOUT 0
 #define RSC_DEVMEM 1
 #define RSC_TRACE 2

@@ -88,6 +88,7 @@ struct rpmsg_device {
 	struct metal_list endpoints;
 	struct rpmsg_endpoint ns_ept;
 	unsigned long bitmap[metal_bitmap_longs(RPMSG_ADDR_BMP_SIZE)];
+	unsigned int bitnext; /* where the round-robin search for a dynamic address starts */
 	metal_mutex_t lock;
 	rpmsg_ns_bind_cb ns_bind_cb;
 	rpmsg_ns_bind_cb ns_unbind_cb;

@@ -56,29 +56,31 @@ struct rpmsg_virtio_v8r_stats {
 	uint32_t dropped_no_ept;
 };
 
-/** v8r: private state of one host TX buffer. */
+/** v8r: private state of one TX buffer (host: a carved buffer; remote: a descriptor of the send queue). */
 struct rpmsg_virtio_v8r_txbuf {
-	unsigned long off;  /* region offset of the buffer (header) */
-	uint8_t state;      /* 0 free, 1 in ring, 2 lent to the caller */
+	struct metal_list node; /* in reclaimer while released unsent */
+	unsigned long off;      /* host: region offset of the buffer (header) */
+	uint8_t state;          /* V8R_TX_* (csrc/_rpmsg_virtio_internal.h) */
 	uint8_t pad[3];
 };
 
-typedef int (*rpmsg_virtio_wait_cb)(struct rpmsg_device *rdev);
+/** Waits for the peer to return a buffer; id is the notify id of the receive vring. */
+typedef int (*rpmsg_virtio_notify_wait_cb)(struct rpmsg_device *rdev, uint32_t id);
 
 struct rpmsg_virtio_device {
 	struct rpmsg_device rdev;
 	struct rpmsg_virtio_config config;
 	struct virtio_device *vdev;
-	struct metal_io_region *shbuf_io;
-	struct rpmsg_virtio_shm_pool *shpool;
 	struct virtqueue *rvq;
 	struct virtqueue *svq;
-	rpmsg_virtio_wait_cb notify_wait_cb;
+	struct metal_io_region *shbuf_io;
+	struct rpmsg_virtio_shm_pool *shpool;
+	struct metal_list reclaimer; /* TX buffers released unsent, reused first */
+	rpmsg_virtio_notify_wait_cb notify_wait_cb;
 	/* v8r extensions */
 	struct rpmsg_virtio_shm_pool *v8r_rx_pool;
-	struct rpmsg_virtio_v8r_txbuf *v8r_tx; /* host: carved TX buffers, at most svq entries */
-	unsigned int v8r_tx_carved;
-	unsigned int v8r_tx_released;  /* host: carved buffers given back unsent */
+	struct rpmsg_virtio_v8r_txbuf *v8r_tx; /* one per send-queue descriptor */
+	unsigned int v8r_tx_carved;    /* host: buffers carved from the pool so far */
 	unsigned long v8r_rx_base;     /* host: offset of the first RX buffer */
 	uint8_t *v8r_rx_held;          /* per RX buffer: held by the application */
 	unsigned char *v8r_bounce;     /* copies of received payloads for C callbacks */
@@ -99,7 +101,17 @@ struct rpmsg_device *rpmsg_virtio_get_rpmsg_device(struct rpmsg_virtio_device *r
 int rpmsg_virtio_get_tx_buffer_size(struct rpmsg_device *rdev);
 int rpmsg_virtio_get_rx_buffer_size(struct rpmsg_device *rdev);
 int rpmsg_virtio_get_buffer_size(struct rpmsg_device *rdev);
-void rpmsg_virtio_set_wait_cb(struct rpmsg_virtio_device *rvdev, rpmsg_virtio_wait_cb wait_cb);
+
+/**
+ * Set the callback a waiting send calls while no TX buffer is free. It returns
+ * RPMSG_SUCCESS to try again at once, RPMSG_EOPNOTSUPP to sleep 1 ms and try
+ * again (counting towards the 15 s limit), any other value to stop waiting.
+ */
+static inline void rpmsg_virtio_set_wait_cb(struct rpmsg_virtio_device *rvdev,
+					    rpmsg_virtio_notify_wait_cb notify_wait_cb)
+{
+	rvdev->notify_wait_cb = notify_wait_cb;
+}
 
 /** Role of the device: RPMSG_HOST or RPMSG_REMOTE. */
 static inline unsigned int rpmsg_virtio_get_role(struct rpmsg_virtio_device *rvdev)
