@@ -1,34 +1,33 @@
-// Turning the command line's --faults plan into the hypervisor's fault plan.
-import { staticVringsLayout } from "@v8r/openamp-wasm";
-import type { Dom0lessConfig, FaultPlan as XenFaultPlan } from "@v8r/xen-dom0less";
-import type { FaultPlan } from "./fault-spec.ts";
+// The demo's defaults for the --faults plan, and the named parts of its
+// shared-memory layout that corruptions aim at (from openamp-wasm).
+import { layoutRegions, staticVringsLayout } from "@v8r/openamp-wasm";
+import type { Fault, FaultPlan, ShmRange } from "@v8r/xen-dom0less";
 
-const DEFAULT_CORRUPT_BYTES = 32;
+/** The layout part a corruption hits when the spec names none: the host -> remote vring, where a broken peer does the most harm. */
+export const DEFAULT_CORRUPT_PART = "vring1";
+
+/** Bytes a corruption writes when the spec names neither a part nor a count. */
+export const DEFAULT_CORRUPT_BYTES = 32;
 
 /**
- * The hypervisor's plan for `plan`: send faults with `seed`, and each
- * corruption aimed at the vrings of the region (or of every region when the
- * plan names none), where a broken peer does the most harm.
+ * The hypervisor's plan for `plan` with `seed`: each corruption that names
+ * no part of the layout aims at {@link DEFAULT_CORRUPT_PART}, with
+ * {@link DEFAULT_CORRUPT_BYTES} bytes unless the spec gave a count.
  */
-export function toXenFaults(plan: FaultPlan, seed: number, config: Dom0lessConfig): XenFaultPlan {
-  const regions = config.sharedMemory;
-  const corrupt = plan.corrupt.flatMap((c) => {
-    const targets = c.region === undefined ? regions : regions.filter((r) => r.id === c.region);
-    if (targets.length === 0) throw new Error(`[v8r-demo] --faults corrupts region "${c.region}", which the device tree does not define`);
-    return targets.map((r) => ({ atMs: c.atMs, region: r.id, offset: ringOffset(r.size), length: c.bytes ?? DEFAULT_CORRUPT_BYTES }));
+export function withDemoDefaults(plan: FaultPlan, seed: number): FaultPlan {
+  const faults = plan.faults.map((f): Fault => {
+    if (f.kind !== "corrupt" || f.range !== undefined) return f;
+    return { ...f, range: DEFAULT_CORRUPT_PART, length: f.length ?? DEFAULT_CORRUPT_BYTES };
   });
-  return {
-    seed,
-    ...(plan.drop === undefined ? {} : { drop: plan.drop }),
-    ...(plan.delay === undefined ? {} : { delay: { probability: plan.delay.p, ms: plan.delay.ms } }),
-    ...(plan.duplicate === undefined ? {} : { duplicate: plan.duplicate }),
-    corrupt,
-    crash: plan.crash,
-    restart: plan.restart,
-  };
+  return { seed, faults };
 }
 
-/** Offset of the host-to-remote vring in a static-vrings region of `size` bytes. */
-function ringOffset(size: number): number {
-  return staticVringsLayout({ shmSize: size }).vring1Offset;
+/** The named parts of a static shm region: the OpenAMP static-vrings layout Zephyr and Linux use (none for a region too small for it). */
+export function demoShmRanges(region: { readonly size: number }): readonly ShmRange[] {
+  try {
+    return layoutRegions(staticVringsLayout({ shmSize: region.size }));
+  } catch (err) {
+    if (err instanceof RangeError) return [];
+    throw err;
+  }
 }

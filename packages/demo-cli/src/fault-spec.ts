@@ -1,62 +1,24 @@
 /**
- * The `--faults` chaos syntax: which event deliveries to drop, delay or
- * duplicate, when to corrupt shared memory, and when to crash or restart a
- * domain.
+ * The `--faults` chaos syntax, read and written through the registry of
+ * fault kinds of `@v8r/xen-dom0less` (`FAULT_KINDS`): this module knows only
+ * the item shapes, each kind reads its own arguments.
  *
  * ```
  * SPEC  := ITEM ( "," ITEM )*
- * ITEM  := drop=P                        drop each event delivery with probability P
- *        | delay=P:DURATION              delay a delivery by DURATION with probability P
- *        | dup=P | duplicate=P           deliver an event twice with probability P
- *        | corrupt[:REGION[:BYTES]]@TIME write BYTES random bytes (default: chosen
- *                                        by the run) into shm REGION (default: every
- *                                        region) at simulated TIME
- *        | crash:DOMAIN@TIME             crash DOMAIN at TIME (it stays down)
- *        | restart:DOMAIN@TIME           restart DOMAIN at TIME
+ * ITEM  := KIND "=" ARG ( ":" ARG )*             a send-path fault (drop=P, delay=P:TIME, dup=P)
+ *        | KIND ( ":" ARG )* "@" TIME            a timed fault (corrupt, crash:DOMAIN, restart:DOMAIN)
  * P     := a probability 0..1 (0.3) or a percentage (30%)
- * TIME, DURATION := 500ms | 12s | 2m | 1h | 1m30s
+ * TIME  := 500ms | 12s | 2m | 1h | 1m30s
  * ```
  *
+ * The kinds, their syntax and help lines are listed by {@link faultSpecHelp}.
  * Example: `drop=0.3,delay=0.1:5ms,dup=0.05,corrupt@12s,crash:zephyr@20s,restart:linux@40s`.
  * Randomness comes from `--seed`, so a plan plus a seed replays exactly.
  *
  * @module
  */
+import { type AnyFaultKind, FAULT_KINDS, type Fault, type FaultPlan, type FaultSpecItem, faultKind } from "@v8r/xen-dom0less";
 import { DurationError, formatDuration, parseDuration } from "./duration.ts";
-
-/** Shared-memory corruption at a point in time. */
-export interface CorruptFault {
-  /** When, in ms since the start of the run. */
-  readonly atMs: number;
-  /** The static shm id (`xen,shm-id`) to corrupt; every region when absent. */
-  readonly region?: string;
-  /** How many random bytes to write; the run chooses when absent. */
-  readonly bytes?: number;
-}
-
-/** A domain crash or restart at a point in time. */
-export interface DomainFault {
-  /** The domain's name, as in the device tree (`zephyr`, `linux`). */
-  readonly domain: string;
-  /** When, in ms since the start of the run. */
-  readonly atMs: number;
-}
-
-/** A parsed `--faults` plan; the timed lists are sorted by `atMs`. */
-export interface FaultPlan {
-  /** Probability of dropping an event delivery. */
-  readonly drop?: number;
-  /** Probability and length of a delivery delay. */
-  readonly delay?: { readonly p: number; readonly ms: number };
-  /** Probability of delivering an event twice. */
-  readonly duplicate?: number;
-  /** Shared-memory corruptions. */
-  readonly corrupt: readonly CorruptFault[];
-  /** Domain crashes. */
-  readonly crash: readonly DomainFault[];
-  /** Domain restarts. */
-  readonly restart: readonly DomainFault[];
-}
 
 /** Error thrown by {@link parseFaultSpec}; `token` is the part that was wrong. */
 export class FaultSpecError extends Error {
@@ -72,105 +34,73 @@ export class FaultSpecError extends Error {
   }
 }
 
-/** Largest number of bytes one `corrupt` item may write. */
-export const MAX_CORRUPT_BYTES = 65_536;
-
-const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
-
-interface MutablePlan {
-  drop?: number;
-  delay?: { p: number; ms: number };
-  duplicate?: number;
-  corrupt: CorruptFault[];
-  crash: DomainFault[];
-  restart: DomainFault[];
-}
+const KIND_NAMES = (FAULT_KINDS as readonly AnyFaultKind[]).flatMap((k) => [k.name, ...k.aliases]);
+const SEND_NAMES = (FAULT_KINDS as readonly AnyFaultKind[]).filter((k) => k.when === "send").map((k) => k.aliases[0] ?? k.name);
+const TIMED_NAMES = (FAULT_KINDS as readonly AnyFaultKind[]).filter((k) => k.when === "timed").map((k) => k.name);
 
 /**
- * Read a `--faults` spec (syntax in this module's documentation).
+ * Read a `--faults` spec (syntax in this module's documentation) into a plan
+ * without a seed: send-path faults first, in the order given, then timed
+ * faults by time.
  *
  * @throws FaultSpecError naming the bad item
  * @example
  * ```ts
  * const plan = parseFaultSpec("drop=30%,crash:zephyr@20s");
- * plan.drop; // 0.3
- * plan.crash; // [{ domain: "zephyr", atMs: 20000 }]
+ * plan.faults; // [{ kind: "drop", probability: 0.3 }, { kind: "crash", domain: "zephyr", atMs: 20000 }]
  * ```
  */
 export function parseFaultSpec(spec: string): FaultPlan {
-  const plan: MutablePlan = { corrupt: [], crash: [], restart: [] };
   const tokens = spec.split(",").map((t) => t.trim());
   if (tokens.length === 1 && tokens[0] === "") {
     throw new FaultSpecError(spec, "the spec is empty (e.g. drop=0.3,crash:zephyr@20s)");
   }
+  const sends: Fault[] = [];
+  const timed: Fault[] = [];
   for (const token of tokens) {
     if (token === "") throw new FaultSpecError(token, "empty item (two commas in a row?)");
-    parseItem(token, plan);
+    const fault = parseItem(token);
+    if (!("atMs" in fault)) {
+      if (sends.some((f) => f.kind === fault.kind)) throw new FaultSpecError(token, `${fault.kind} is given twice`);
+      sends.push(fault);
+    } else {
+      timed.push(fault);
+    }
   }
-  const byTime = (a: { atMs: number }, b: { atMs: number }): number => a.atMs - b.atMs;
-  plan.corrupt.sort(byTime);
-  plan.crash.sort(byTime);
-  plan.restart.sort(byTime);
-  return plan;
+  timed.sort((a, b) => ("atMs" in a ? a.atMs : 0) - ("atMs" in b ? b.atMs : 0));
+  return { faults: [...sends, ...timed] };
 }
 
-function parseItem(token: string, plan: MutablePlan): void {
+function parseItem(token: string): Fault {
   const eq = token.indexOf("=");
   if (eq >= 0) {
-    parseRate(token, token.slice(0, eq), token.slice(eq + 1), plan);
-    return;
+    const name = token.slice(0, eq);
+    const kind = faultKind(name);
+    if (kind?.when !== "send") throw new FaultSpecError(token, `unknown fault "${name}" (use ${KIND_NAMES.join(", ")})`);
+    return kind.parse(item(token, token.slice(eq + 1).split(":"), 0)) as Fault;
   }
   const at = token.lastIndexOf("@");
   if (at < 0) {
-    throw new FaultSpecError(token, "expected KIND=P (drop, delay, dup) or KIND[:ARGS]@TIME (corrupt, crash, restart)");
+    throw new FaultSpecError(token, `expected KIND=P (${SEND_NAMES.join(", ")}) or KIND[:ARGS]@TIME (${TIMED_NAMES.join(", ")})`);
   }
   const atMs = readTime(token, token.slice(at + 1));
-  const [kind = "", ...args] = token.slice(0, at).split(":");
-  switch (kind) {
-    case "corrupt":
-      plan.corrupt.push(readCorrupt(token, args, atMs));
-      return;
-    case "crash":
-    case "restart":
-      if (args.length !== 1 || !NAME.test(args[0] ?? "")) {
-        throw new FaultSpecError(token, `${kind} needs one domain name: ${kind}:DOMAIN@TIME`);
-      }
-      plan[kind].push({ domain: args[0] as string, atMs });
-      return;
-    default:
-      throw new FaultSpecError(token, `unknown timed fault "${kind}" (use corrupt, crash or restart)`);
-  }
+  const [name = "", ...args] = token.slice(0, at).split(":");
+  const kind = faultKind(name);
+  if (kind?.when !== "timed") throw new FaultSpecError(token, `unknown timed fault "${name}" (use ${TIMED_NAMES.join(", ")})`);
+  return kind.parse(item(token, args, atMs)) as Fault;
 }
 
-function parseRate(token: string, key: string, value: string, plan: MutablePlan): void {
-  const field = key === "dup" ? "duplicate" : key;
-  if (field !== "drop" && field !== "delay" && field !== "duplicate") {
-    throw new FaultSpecError(token, `unknown fault "${key}" (use drop, delay, dup, corrupt, crash or restart)`);
-  }
-  if (plan[field] !== undefined) throw new FaultSpecError(token, `${field} is given twice`);
-  if (field === "delay") {
-    const colon = value.indexOf(":");
-    if (colon < 0) throw new FaultSpecError(token, "delay needs a probability and a length: delay=P:DURATION");
-    const ms = readTime(token, value.slice(colon + 1));
-    if (ms <= 0) throw new FaultSpecError(token, "the delay must be longer than 0ms");
-    plan.delay = { p: readProbability(token, value.slice(0, colon)), ms };
-    return;
-  }
-  plan[field] = readProbability(token, value);
-}
-
-function readCorrupt(token: string, args: string[], atMs: number): CorruptFault {
-  if (args.length > 2) throw new FaultSpecError(token, "expected corrupt[:REGION[:BYTES]]@TIME");
-  const [region, bytesText] = args;
-  if (region !== undefined && (!NAME.test(region) || new TextEncoder().encode(region).length > 15)) {
-    throw new FaultSpecError(token, `"${region}" is not a shm id (1 to 15 characters: letters, digits, _ . -)`);
-  }
-  if (bytesText === undefined) return region === undefined ? { atMs } : { atMs, region };
-  const bytes = /^\d+$/.test(bytesText) ? Number(bytesText) : Number.NaN;
-  if (!(bytes >= 1 && bytes <= MAX_CORRUPT_BYTES)) {
-    throw new FaultSpecError(token, `the byte count "${bytesText}" must be a whole number from 1 to ${MAX_CORRUPT_BYTES}`);
-  }
-  return { atMs, region: region as string, bytes };
+function item(token: string, args: readonly string[], atMs: number): FaultSpecItem {
+  return {
+    token,
+    args,
+    atMs,
+    probability: (text) => readProbability(token, text),
+    duration: (text) => readTime(token, text),
+    fail: (reason) => {
+      throw new FaultSpecError(token, reason);
+    },
+  };
 }
 
 function readProbability(token: string, text: string): number {
@@ -195,8 +125,8 @@ function readTime(token: string, text: string): number {
 }
 
 /**
- * Write a plan back in the `--faults` syntax (rates first, then timed
- * faults by time), e.g. for a run summary.
+ * Write a plan back in the `--faults` syntax (send-path faults first, then
+ * timed faults by time), e.g. for a run summary.
  *
  * @example
  * ```ts
@@ -204,19 +134,34 @@ function readTime(token: string, text: string): number {
  * ```
  */
 export function formatFaultSpec(plan: FaultPlan): string {
-  const items: string[] = [];
-  if (plan.drop !== undefined) items.push(`drop=${plan.drop}`);
-  if (plan.delay !== undefined) items.push(`delay=${plan.delay.p}:${formatDuration(plan.delay.ms)}`);
-  if (plan.duplicate !== undefined) items.push(`dup=${plan.duplicate}`);
-  const timed: { atMs: number; text: string }[] = [
-    ...plan.corrupt.map((c) => ({
-      atMs: c.atMs,
-      text: `corrupt${c.region === undefined ? "" : `:${c.region}`}${c.bytes === undefined ? "" : `:${c.bytes}`}`,
-    })),
-    ...plan.crash.map((c) => ({ atMs: c.atMs, text: `crash:${c.domain}` })),
-    ...plan.restart.map((c) => ({ atMs: c.atMs, text: `restart:${c.domain}` })),
-  ];
+  const writer = { duration: formatDuration };
+  const sends: string[] = [];
+  const timed: { atMs: number; text: string }[] = [];
+  for (const f of plan.faults) {
+    const kind = faultKind(f.kind);
+    if (kind === undefined) throw new TypeError(`[v8r-demo] writing a fault plan: "${f.kind}" is not a known fault kind`);
+    const text = kind.format(f as never, writer);
+    if ("atMs" in f) timed.push({ atMs: f.atMs, text: `${text}@${formatDuration(f.atMs)}` });
+    else sends.push(text);
+  }
   timed.sort((a, b) => a.atMs - b.atMs);
-  for (const t of timed) items.push(`${t.text}@${formatDuration(t.atMs)}`);
-  return items.join(",");
+  return [...sends, ...timed.map((t) => t.text)].join(",");
+}
+
+/**
+ * The lines of the FAULTS section of `--help`: one per kind of the registry,
+ * `SYNTAX  help`, continuation lines indented under the help.
+ *
+ * @example
+ * ```ts
+ * faultSpecHelp()[0]?.startsWith("drop=P "); // true
+ * ```
+ */
+export function faultSpecHelp(): string[] {
+  const kinds = FAULT_KINDS as readonly AnyFaultKind[];
+  const width = Math.max(...kinds.map((k) => k.syntax.length)) + 2;
+  return kinds.flatMap((k) => {
+    const [first = "", ...rest] = k.help.split("\n");
+    return [`${k.syntax.padEnd(width)}${first}`, ...rest.map((l) => `${" ".repeat(width)}${l}`)];
+  });
 }

@@ -3,6 +3,8 @@
  *
  * @module
  */
+import { DEFAULT_CORRUPT_BYTES, DEFAULT_CORRUPT_PART } from "./_demo-faults.ts";
+import { faultSpecHelp } from "./fault-spec.ts";
 import { OPTION_TABLE, type OptionSpec } from "./_option-table.ts";
 
 const COMMANDS: readonly (readonly [string, string])[] = [
@@ -15,16 +17,18 @@ const COMMANDS: readonly (readonly [string, string])[] = [
   ["v8r-demo browser", "run the demo in a web browser (Web Workers); --port N, --host ADDR"],
 ];
 
-const FAULTS = `FAULTS (--faults SPEC: comma-separated items; random choices follow --seed)
-  drop=P                        drop each event-channel delivery with probability P
-  delay=P:TIME                  delay a delivery by TIME with probability P
-  dup=P                         deliver an event twice with probability P
-  corrupt[:REGION[:BYTES]]@TIME write BYTES random bytes into shm REGION at TIME
-                                (default: every region, a size the run chooses)
-  crash:DOMAIN@TIME             crash DOMAIN at TIME
-  restart:DOMAIN@TIME           restart DOMAIN at TIME
-  P is 0..1 or a percentage (30%); TIME is 500ms, 12s, 2m, 1h, 1m30s.
-  e.g. --faults drop=0.3,delay=0.1:5ms,dup=0.05,corrupt@12s,crash:zephyr@20s,restart:linux@40s`;
+/** The FAULTS section: the registry's kinds, then what the demo adds to them. */
+function faultsSection(): string[] {
+  return [
+    "FAULTS (--faults SPEC: comma-separated items; random choices follow --seed)",
+    ...faultSpecHelp().map((l) => `  ${l}`),
+    `  corrupt without PART aims at ${DEFAULT_CORRUPT_PART} (${DEFAULT_CORRUPT_BYTES} bytes unless BYTES is given); PART is a part of`,
+    "  the OpenAMP static-vrings layout: status, buffers, vring0, vring1, or vringN.desc/.avail/.used;",
+    "  without REGION every region is hit.",
+    "  P is 0..1 or a percentage (30%); TIME is 500ms, 12s, 2m, 1h, 1m30s.",
+    "  e.g. --faults drop=0.3,delay=0.1:5ms,dup=0.05,corrupt@12s,crash:zephyr@20s,restart:linux@40s",
+  ];
+}
 
 /**
  * The short usage printed with a command-line error: one line per command.
@@ -91,7 +95,7 @@ export function formatHelp(): string {
   }
   lines.push(
     "",
-    FAULTS,
+    ...faultsSection(),
     "",
     "TYPING",
     "  In real-time runs with the consoles on this terminal, lines typed (or piped) on stdin go to the",

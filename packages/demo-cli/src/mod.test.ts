@@ -27,7 +27,7 @@ describe("the portable entry (v8r-demo)", () => {
   it("runs the example of its module documentation", () => {
     const options = mod.parseOptions(["--virtual-time", "--duration", "1h", "--faults", "drop=0.3,crash:zephyr@20s"]);
     expect(options.durationMs).toBe(3_600_000);
-    expect(options.faults?.crash).toEqual([{ domain: "zephyr", atMs: 20_000 }]);
+    expect(options.faults?.faults).toEqual([{ kind: "drop", probability: 0.3 }, { kind: "crash", domain: "zephyr", atMs: 20_000 }]);
     const lines: string[] = [];
     const mux = mod.createConsoleMux({ out: { write: (t) => lines.push(t.trimEnd()) } });
     mux.line("zephyr", "*** Booting Zephyr OS ***");

@@ -13,7 +13,7 @@
  * import { parseOptions, createConsoleMux } from "v8r-demo";
  *
  * const options = parseOptions(["--virtual-time", "--duration", "1h", "--faults", "drop=0.3,crash:zephyr@20s"]);
- * console.log(options.durationMs, options.faults?.crash); // 3600000 [{ domain: "zephyr", atMs: 20000 }]
+ * console.log(options.durationMs, options.faults?.faults[1]); // 3600000 { kind: "crash", domain: "zephyr", atMs: 20000 }
  *
  * const mux = createConsoleMux({ out: { write: (t) => console.log(t.trimEnd()) } });
  * mux.line("zephyr", "*** Booting Zephyr OS ***"); // "zephyr | *** Booting Zephyr OS ***"
@@ -41,15 +41,7 @@ export { renderDashboardPage, type DashboardPageOptions } from "./dashboard/dash
 export { createRateMeter, type RateMeter } from "./dashboard/rate-meter.ts";
 export type { DashboardSnapshot, DomainSnapshot, LinkSnapshot } from "./dashboard/snapshot.ts";
 export { DURATION_UNITS_MS, DurationError, formatDuration, parseDuration, type DurationUnit } from "./duration.ts";
-export {
-  FaultSpecError,
-  MAX_CORRUPT_BYTES,
-  formatFaultSpec,
-  parseFaultSpec,
-  type CorruptFault,
-  type DomainFault,
-  type FaultPlan,
-} from "./fault-spec.ts";
+export { FaultSpecError, faultSpecHelp, formatFaultSpec, parseFaultSpec } from "./fault-spec.ts";
 export { formatHelp, formatUsage } from "./help.ts";
 export {
   ConsoleMode,

@@ -1,3 +1,4 @@
+import { type AnyFaultKind, FAULT_KINDS } from "@v8r/xen-dom0less";
 import { describe, expect, it } from "vitest";
 import { OPTION_TABLE } from "./_option-table.ts";
 import { formatHelp } from "./help.ts";
@@ -41,7 +42,7 @@ describe("parseOptions: valid command lines", () => {
     [["--duration=90s", "--virtual-time"], { durationMs: 90_000 }],
     [["--seed", "42"], { seed: 42 }],
     [["--seed", "0xffffffff"], { seed: 0xffff_ffff }],
-    [["--faults", "drop=0.3,crash:zephyr@20s"], { faults: { drop: 0.3, corrupt: [], crash: [{ domain: "zephyr", atMs: 20_000 }], restart: [] } }],
+    [["--faults", "drop=0.3,crash:zephyr@20s"], { faults: { faults: [{ kind: "drop", probability: 0.3 }, { kind: "crash", domain: "zephyr", atMs: 20_000 }] } }],
     [["--consoles", "telnet"], { consoles: "telnet" }],
     [["--quiet"], { quiet: true }],
     [["-q"], { quiet: true }],
@@ -132,8 +133,15 @@ describe("formatHelp", () => {
   });
 
   it("documents the subcommands and the fault syntax", () => {
-    for (const text of ["lint FILE", "xl list", "xl destroy DOMAIN", "xl restart DOMAIN", "config [FILE]", "crash:DOMAIN@TIME", "corrupt[:REGION[:BYTES]]@TIME"]) {
+    for (const text of ["lint FILE", "xl list", "xl destroy DOMAIN", "xl restart DOMAIN", "config [FILE]", "crash:DOMAIN@TIME", "corrupt[:REGION[/PART][:BYTES]]@TIME"]) {
       expect(help).toContain(text);
+    }
+  });
+
+  it("lists every fault kind of the registry with its syntax and help", () => {
+    for (const k of FAULT_KINDS as readonly AnyFaultKind[]) {
+      expect(help).toContain(k.syntax);
+      expect(help).toContain(k.help.split("\n")[0]);
     }
   });
 

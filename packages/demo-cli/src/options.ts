@@ -6,7 +6,8 @@
  */
 import { closestOption, findOption, type OptionSpec } from "./_option-table.ts";
 import { DurationError, parseDuration } from "./duration.ts";
-import { FaultSpecError, parseFaultSpec, type FaultPlan } from "./fault-spec.ts";
+import type { FaultPlan } from "@v8r/xen-dom0less";
+import { FaultSpecError, parseFaultSpec } from "./fault-spec.ts";
 import { UsageError } from "./usage-error.ts";
 
 /** Who serves the status page. */

@@ -22,7 +22,7 @@ import { loadDemoConfig, withGuestArgs } from "./_demo-config.ts";
 import { consoleUarts, domainUarts, linuxConsoleDomain } from "./_demo-layout.ts";
 import { HostRequests } from "./_host-requests.ts";
 import { WebHost } from "./_web-host.ts";
-import { toXenFaults } from "./_demo-faults.ts";
+import { demoShmRanges, withDemoDefaults } from "./_demo-faults.ts";
 import { driveVirtualTime } from "./_virtual-run.ts";
 import type { DemoOptions } from "./options.ts";
 import type { Shutdown } from "./shutdown.ts";
@@ -140,7 +140,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<Running
     resolveImage: (specifier) => (/^\.{0,2}\//.test(specifier) ? new URL(specifier, configUrl(io.config)) : import.meta.resolve(specifier)),
     console: { xen: uarts["xen"] ?? 0, domains: domainUarts(uarts) },
     onCrash: "restart",
-    ...(options.faults === undefined ? {} : { faults: toXenFaults(options.faults, options.seed ?? 1, config) }),
+    ...(options.faults === undefined ? {} : { faults: withDemoDefaults(options.faults, options.seed ?? 1), shmRanges: demoShmRanges }),
   });
   io.shutdown.add("Xen and its domains", () => xen.shutdown());
   session.attach(xen, consoleDomain);

@@ -8,7 +8,7 @@ import type { WindowDescriptor } from "@v8r/fvp-core";
 import type { ReservedMemoryNode } from "./domain-context.ts";
 import type { StaticPort } from "./event-channel.ts";
 import type { WakeMode } from "./_evtchn-wake.ts";
-import type { SendFaultPlan } from "./_send-faults.ts";
+import type { SendFaultPlan } from "./faults.ts";
 
 /** Everything a domain instance starts from. */
 export interface DomainInit {

@@ -31,3 +31,14 @@ export function createRng(seed: number, stream = 0): Rng {
   };
   return { u32, next: () => u32() / 0x1_0000_0000 };
 }
+
+/**
+ * A stream number for `key` (32-bit FNV-1a of its UTF-16 code units), so each
+ * named consumer (a fault kind, one of its items, a domain instance) draws
+ * from its own sequence and never shifts another's.
+ */
+export function streamId(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}

@@ -1,59 +1,50 @@
 /**
- * Internal: the part of a fault plan applied in `send()`, on the sender's
- * thread: drop, delay or duplicate a notification with a seeded generator (one
- * independent stream per sending domain instance, so runs are reproducible).
+ * Internal: the send-path faults of a plan, applied in `send()` on the
+ * sender's thread. Each fault draws one number per send it covers from its
+ * own seeded stream (per fault, see `faultStreamKeys`, and per sending domain
+ * instance), so runs are reproducible and one fault never shifts another's
+ * sequence.
  */
-import { createRng } from "./_rng.ts";
-
-/** The send-path faults of a plan (plain data, crosses threads in the domain's init). */
-export interface SendFaultPlan {
-  /** Seed of the generator. */
-  readonly seed: number;
-  /** Probability (0..1) that a send is dropped. */
-  readonly drop?: number;
-  /** Probability that a send is delivered `ms` later. */
-  readonly delay?: { readonly probability: number; readonly ms: number };
-  /** Probability that a send is delivered twice (the second time after the first was handled, when it can be). */
-  readonly duplicate?: number;
-  /** Only sends on these local ports are affected (default: every port). */
-  readonly ports?: readonly number[];
-}
-
-/** What happens to one send. */
-export interface SendFate {
-  /** The notification is lost. */
-  readonly drop: boolean;
-  /** Delivery delay in ms (0: now). */
-  readonly delayMs: number;
-  /** The notification is raised a second time. */
-  readonly duplicate: boolean;
-}
+import type { SendFate, SendFaultBase, SendFaultKind } from "./fault-kind.ts";
+import { faultKind } from "./fault-kinds.ts";
+import { faultStreamKeys, type SendFaultPlan } from "./faults.ts";
+import { createRng, type Rng, streamId } from "./_rng.ts";
 
 /** Decides the fate of each send. */
 export interface SendFaults {
-  /** The fate of a send on local `port`, `undefined` when no fault applies. */
+  /** The fate of a send on local `port` (one object, reused by the next call), `undefined` when no fault fired. */
   decide(port: number): SendFate | undefined;
+}
+
+interface Armed {
+  readonly fault: SendFaultBase;
+  readonly kind: SendFaultKind<SendFaultBase>;
+  readonly rng: Rng;
+  readonly only: ReadonlySet<number> | undefined;
 }
 
 /** A decider for domain `domid`'s instance `generation`, or `undefined` when the plan has no send faults. */
 export function createSendFaults(plan: SendFaultPlan | undefined, domid: number, generation: number): SendFaults | undefined {
-  if (plan === undefined) return undefined;
-  const drop = plan.drop ?? 0;
-  const delayP = plan.delay?.probability ?? 0;
-  const delayMs = plan.delay?.ms ?? 0;
-  const dup = plan.duplicate ?? 0;
-  if (drop <= 0 && delayP <= 0 && dup <= 0) return undefined;
-  const rng = createRng(plan.seed, domid * 65_536 + generation);
-  const only = plan.ports === undefined ? undefined : new Set(plan.ports);
+  if (plan === undefined || plan.faults.length === 0) return undefined;
+  const keys = faultStreamKeys(plan.faults);
+  const armed: Armed[] = plan.faults.map((fault, i) => {
+    const kind = faultKind(fault.kind);
+    if (kind?.when !== "send") throw new TypeError(`[xen-dom0less] arming the send faults of d${domid}: "${fault.kind}" is not a send-path fault kind`);
+    const rng = createRng(plan.seed, streamId(`${keys[i] ?? ""}/d${domid}.${generation}`));
+    return { fault, kind, rng, only: fault.ports === undefined ? undefined : new Set(fault.ports) };
+  });
+  const fate: SendFate = { drop: false, delayMs: 0, copies: 0, kinds: [] };
   return {
     decide(port) {
-      if (only !== undefined && !only.has(port)) return undefined;
-      // Draw all three numbers every time so one fault never shifts the others' sequence.
-      const a = rng.next();
-      const b = rng.next();
-      const c = rng.next();
-      const fate = { drop: a < drop, delayMs: b < delayP ? delayMs : 0, duplicate: c < dup };
-      return fate.drop || fate.delayMs > 0 || fate.duplicate ? fate : undefined;
+      fate.drop = false;
+      fate.delayMs = 0;
+      fate.copies = 0;
+      fate.kinds.length = 0;
+      for (const a of armed) {
+        if (a.only !== undefined && !a.only.has(port)) continue;
+        if (a.kind.apply(a.fault, a.rng.next(), fate)) fate.kinds.push(a.fault.kind);
+      }
+      return fate.kinds.length > 0 ? fate : undefined;
     },
   };
 }

@@ -12,6 +12,7 @@ import type { Dom0lessConfig, DomainConfig } from "./dom0less-config.ts";
 import { type BootPlan, type DomainPlan, planBoot } from "./_boot-plan.ts";
 import type { DomainInit } from "./_domain-init.ts";
 import { Domain, type CrashPolicy } from "./domain.ts";
+import type { ShmRange } from "./fault-kind.ts";
 import { checkFaultPlan, type FaultPlan, scheduleFaults, sendFaultPlan } from "./faults.ts";
 import { Xen } from "./hypervisor.ts";
 import { XenBootError } from "./xen-boot-error.ts";
@@ -26,6 +27,8 @@ export interface BootXenOptions {
   readonly onCrash?: CrashPolicy | Readonly<Record<string, CrashPolicy>>;
   /** Fault injection plan. */
   readonly faults?: FaultPlan;
+  /** Named byte ranges of a static shm region that `corrupt` faults can aim at (e.g. `layoutRegions` of an OpenAMP layout from @v8r/openamp-wasm). */
+  readonly shmRanges?: (region: { readonly id: string; readonly size: number }) => readonly ShmRange[];
   /** Consoles: Xen's UART (default 0) and per-domain overrides; otherwise each domain with vpl011 gets the next free UART. */
   readonly console?: { readonly xen?: string | number; readonly domains?: Readonly<Record<string, string | number>> };
   /** Worker mode: microseconds an idle vCPU polls its wake word before sleeping (default 0; tens of µs trade CPU for latency). */
@@ -88,7 +91,9 @@ export async function bootXen(platform: Platform, config: Dom0lessConfig, option
   const target = {
     clock: platform.clock,
     trace: platform.trace,
-    region: (id: string) => (regionNames.has(id) ? xen.sharedMemory(id) : undefined),
+    regions: () => plan.regions.map((r) => ({ id: r.id, size: r.size })),
+    ranges: (id: string) => shmRanges(options, plan, id),
+    window: (id: string) => (regionNames.has(id) ? xen.sharedMemory(id) : undefined),
     hasDomain: (name: string) => domains.some((d) => d.name === name),
     crash: (name: string, reason: string) => xen.crash(name, reason),
     restart: (name: string) => xen.restart(name),
@@ -155,6 +160,11 @@ function isAbsolute(s: string): boolean {
   } catch {
     return false;
   }
+}
+
+function shmRanges(options: BootXenOptions, plan: BootPlan, id: string): readonly ShmRange[] {
+  const r = plan.regions.find((x) => x.id === id);
+  return r === undefined || options.shmRanges === undefined ? [] : options.shmRanges({ id, size: r.size });
 }
 
 function crashPolicy(opt: BootXenOptions["onCrash"], name: string): CrashPolicy {

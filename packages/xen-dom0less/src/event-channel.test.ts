@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { XenError } from "./domain-context.ts";
 import { createEvtchnState, raisePort, scanUpcall, Word } from "./_evtchn-layout.ts";
 import { vcpuKey, wakeVcpu } from "./_evtchn-wake.ts";
-import { createSendFaults, type SendFaultPlan } from "./_send-faults.ts";
+import type { SendFaultPlan } from "./faults.ts";
+import { createSendFaults } from "./_send-faults.ts";
 import { Vcpu } from "./_vcpu.ts";
 import { DomainEventChannels } from "./event-channel.ts";
 
@@ -227,7 +228,7 @@ describe("event channel semantics (inline, VirtualClock)", () => {
 
 describe("send-path faults", () => {
   it("drops every send with drop probability 1 and keeps the bits untouched", () => {
-    const { d1, d2, log, record, settle } = pair([5], { seed: 1, drop: 1 });
+    const { d1, d2, log, record, settle } = pair([5], { seed: 1, faults: [{ kind: "drop", probability: 1 }] });
     d2.evtchn.bind(5, record("d2"));
     d1.evtchn.send(5);
     settle();
@@ -236,7 +237,7 @@ describe("send-path faults", () => {
   });
 
   it("delays a send by the planned time on the clock", () => {
-    const { clock, d1, d2, settle } = pair([5], { seed: 1, delay: { probability: 1, ms: 25 } });
+    const { clock, d1, d2, settle } = pair([5], { seed: 1, faults: [{ kind: "delay", probability: 1, ms: 25 }] });
     const at: number[] = [];
     d2.evtchn.bind(5, () => at.push(clock.now()));
     d1.evtchn.send(5);
@@ -245,7 +246,7 @@ describe("send-path faults", () => {
   });
 
   it("duplicates a send into a second delivery after the first was handled", () => {
-    const { d1, d2, settle } = pair([5], { seed: 1, duplicate: 1 });
+    const { d1, d2, settle } = pair([5], { seed: 1, faults: [{ kind: "duplicate", probability: 1 }] });
     let n = 0;
     d2.evtchn.bind(5, () => n++);
     d1.evtchn.send(5);
@@ -255,11 +256,27 @@ describe("send-path faults", () => {
 
   it("draws the same fates for the same seed and different ones for another seed", () => {
     const fates = (seed: number) => {
-      const f = createSendFaults({ seed, drop: 0.5 }, 1, 0)!;
+      const f = createSendFaults({ seed, faults: [{ kind: "drop", probability: 0.5 }] }, 1, 0)!;
       return Array.from({ length: 64 }, () => (f.decide(5)?.drop ? 1 : 0)).join("");
     };
     expect(fates(42)).toBe(fates(42));
     expect(fates(42)).not.toBe(fates(43));
     expect(fates(42)).toMatch(/1.*0|0.*1/);
+  });
+
+  it("keeps the drops of a plan when faults of other kinds join it, before or after (one stream per fault)", () => {
+    const drops = (plan: SendFaultPlan) => {
+      const f = createSendFaults(plan, 1, 0)!;
+      return Array.from({ length: 128 }, () => (f.decide(5)?.kinds.includes("drop") ? 1 : 0)).join("");
+    };
+    const drop = { kind: "drop", probability: 0.5 } as const;
+    const alone = drops({ seed: 9, faults: [drop] });
+    expect(drops({ seed: 9, faults: [{ kind: "delay", probability: 0.5, ms: 3 }, drop, { kind: "duplicate", probability: 0.5 }] })).toBe(alone);
+  });
+
+  it("draws for a send only from the faults whose ports cover it", () => {
+    const f = createSendFaults({ seed: 1, faults: [{ kind: "drop", probability: 1, ports: [7] }] }, 1, 0)!;
+    expect(f.decide(5)).toBeUndefined();
+    expect(f.decide(7)).toMatchObject({ drop: true, kinds: ["drop"] });
   });
 });

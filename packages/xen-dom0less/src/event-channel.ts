@@ -20,6 +20,7 @@ import {
   type ScanHooks,
   unmaskPort,
 } from "./_evtchn-layout.ts";
+import type { SendFate } from "./fault-kind.ts";
 import type { SendFaults } from "./_send-faults.ts";
 
 /** One static channel end of a domain: local port and where it leads. */
@@ -94,12 +95,13 @@ export class DomainEventChannels implements EventChannels {
     }
     const fate = this.#o.faults?.decide(port);
     if (fate === undefined) return this.#raise(entry, peer);
-    const raise = (): void => this.#raise(entry, peer);
     this.#traceFault(port, entry, fate);
     if (fate.drop) return;
-    if (fate.delayMs > 0) this.#o.clock.setTimeout(raise, fate.delayMs);
+    const raise = (): void => this.#raise(entry, peer);
+    const delayMs = fate.delayMs;
+    if (delayMs > 0) this.#o.clock.setTimeout(raise, delayMs);
     else raise();
-    if (fate.duplicate) this.#o.clock.setTimeout(raise, fate.delayMs);
+    for (let k = 0; k < fate.copies; k++) this.#o.clock.setTimeout(raise, delayMs);
   }
 
   /** Attach `handler`; an event already pending is delivered right after (missed events). XenError EBUSY when the port has a handler. */
@@ -182,13 +184,12 @@ export class DomainEventChannels implements EventChannels {
     return entry;
   }
 
-  #traceFault(port: number, entry: StaticPort, fate: { drop: boolean; delayMs: number; duplicate: boolean }): void {
+  #traceFault(port: number, entry: StaticPort, fate: SendFate): void {
     const trace = this.#o.trace;
     if (!trace?.active) return;
-    const kind = fate.drop ? "drop" : fate.delayMs > 0 && fate.duplicate ? "delay+duplicate" : fate.delayMs > 0 ? "delay" : "duplicate";
     trace.emit({
       type: "xen-fault",
-      kind,
+      kind: fate.drop ? "drop" : fate.kinds.join("+"),
       domid: this.#o.domid,
       domain: this.#o.name,
       port,

@@ -1,145 +1,103 @@
 /**
- * Fault injection for tests and the demo's chaos mode. Send-path faults
- * (drop, delay, duplicate) are decided in `send()` on the sender's thread
- * with a seeded generator; timed faults (corrupt shm bytes, crash or restart
- * a domain) run on the platform clock. Under a VirtualClock the same plan
- * and seed give the same trace every run.
+ * Fault injection for tests and the demo's chaos mode. A plan is a seed and
+ * a list of faults of the kinds in the registry (fault-kinds.ts). Send-path
+ * faults (drop, delay, duplicate) are decided in `send()` on the sender's
+ * thread; timed faults (corrupt shm bytes, crash or restart a domain) fire on
+ * the platform clock. Every fault draws from its own stream of the seed, so
+ * under a VirtualClock the same plan and seed give the same trace every run,
+ * and adding a fault to a plan leaves what the others do unchanged.
  *
  * @module
  */
 import type { Clock, TimerHandle, TraceSink } from "@v8r/fvp-core";
-import type { MemoryWindow } from "@v8r/fvp-core";
-import { createRng } from "./_rng.ts";
-import type { SendFaultPlan } from "./_send-faults.ts";
+import type { FaultBase, FaultTarget, TimedFaultBase, TimedFaultKind } from "./fault-kind.ts";
+import { type Fault, faultKind, isSendFault, type SendFault } from "./fault-kinds.ts";
+import { createRng, streamId } from "./_rng.ts";
 import { XenBootError } from "./xen-boot-error.ts";
 
-/** Overwrite bytes of a static shm region at a given time. */
-export interface CorruptFault {
-  /** When, in ms after boot. */
-  readonly atMs: number;
-  /** `xen,shm-id` of the region. */
-  readonly region: string;
-  /** First byte (default 0). */
-  readonly offset?: number;
-  /** How many bytes (default: `bytes.length`, else 1); without `bytes` each is XORed with a random non-zero value. */
-  readonly length?: number;
-  /** The bytes to write. */
-  readonly bytes?: readonly number[];
-}
-
-/** Crash or restart a domain at a given time. */
-export interface DomainFault {
-  /** Domain name. */
-  readonly domain: string;
-  /** When, in ms after boot. */
-  readonly atMs: number;
-}
-
 /** A fault plan (see `BootXenOptions.faults`). */
-export interface FaultPlan extends SendFaultPlan {
-  /** Corrupt bytes of shared memory. */
-  readonly corrupt?: readonly CorruptFault[];
-  /** Crash domains (their `on_crash` policy applies). */
-  readonly crash?: readonly DomainFault[];
-  /** Restart domains. */
-  readonly restart?: readonly DomainFault[];
+export interface FaultPlan {
+  /** Seed of every random choice (default 1). */
+  readonly seed?: number;
+  /** The faults, of any kind in `FAULT_KINDS`. */
+  readonly faults: readonly Fault[];
 }
 
-/** What the timed faults act on. */
-export interface FaultTarget {
-  /** The platform clock. */
-  readonly clock: Clock;
-  /** Where fault events are published. */
-  readonly trace: TraceSink;
-  /** Host-side window on a region, `undefined` for an unknown id. */
-  region(id: string): MemoryWindow | undefined;
-  /** Whether a domain of that name exists. */
-  hasDomain(name: string): boolean;
-  /** Crash a domain. */
-  crash(name: string, reason: string): Promise<void>;
-  /** Restart a domain. */
-  restart(name: string): Promise<void>;
+/** The send-path part of a plan, as plain data for the domains' runtimes. */
+export interface SendFaultPlan {
+  /** Seed of the generators. */
+  readonly seed: number;
+  /** The send-path faults. */
+  readonly faults: readonly SendFault[];
 }
 
-/** XenBootError "faults-invalid" unless the plan's numbers and names make sense. */
-export function checkFaultPlan(plan: FaultPlan, target: FaultTarget): void {
+/** Default seed of a plan that names none. */
+export const DEFAULT_FAULT_SEED = 1;
+
+/**
+ * The stream key of each fault: its kind and fields in a canonical order,
+ * plus how many identical faults come before it. A fault's random stream
+ * depends on nothing else in the plan: adding, removing or reordering other
+ * faults leaves its draws unchanged.
+ */
+export function faultStreamKeys(faults: readonly FaultBase[]): string[] {
+  const seen = new Map<string, number>();
+  return faults.map((f) => {
+    const text = canonical(f);
+    const n = seen.get(text) ?? 0;
+    seen.set(text, n + 1);
+    return `${text}#${n}`;
+  });
+}
+
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (v === null || typeof v !== "object") return JSON.stringify(v) ?? "null";
+  const o = v as Record<string, unknown>;
+  return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(",")}}`;
+}
+
+/** XenBootError "faults-invalid" unless every fault of the plan is known, well-formed and names what exists. */
+export function checkFaultPlan(plan: FaultPlan, target: Omit<FaultTarget, "clock" | "window" | "crash" | "restart" | "emit">): void {
   const bad = (msg: string): never => {
     throw new XenBootError("faults-invalid", `[xen-dom0less] checking the fault plan: ${msg}`);
   };
-  if (!Number.isFinite(plan.seed)) bad(`seed ${String(plan.seed)} is not a finite number`);
-  const prob = (name: string, p: number | undefined): void => {
-    if (p !== undefined && !(p >= 0 && p <= 1)) bad(`${name} probability ${String(p)} is not within 0..1`);
-  };
-  prob("drop", plan.drop);
-  prob("duplicate", plan.duplicate);
-  prob("delay", plan.delay?.probability);
-  if (plan.delay !== undefined && !(plan.delay.ms >= 0)) bad(`delay ms ${String(plan.delay.ms)} must be 0 or more`);
-  const time = (what: string, t: number): void => {
-    if (!(t >= 0) || !Number.isFinite(t)) bad(`${what}: atMs ${String(t)} must be a finite time of 0 or more`);
-  };
-  for (const c of plan.corrupt ?? []) {
-    time(`corrupt "${c.region}"`, c.atMs);
-    const w = target.region(c.region);
-    if (w === undefined) bad(`corrupt names region "${c.region}", which is not a static shm region`);
-    const len = c.length ?? c.bytes?.length ?? 1;
-    const off = c.offset ?? 0;
-    if (w !== undefined && !(Number.isInteger(off) && Number.isInteger(len) && off >= 0 && len > 0 && off + len <= w.size)) {
-      bad(`corrupt of "${c.region}" at offset ${off}, ${len} bytes, does not fit its ${w.size} bytes`);
-    }
-  }
-  for (const [kind, list] of [["crash", plan.crash], ["restart", plan.restart]] as const) {
-    for (const f of list ?? []) {
-      time(`${kind} ${f.domain}`, f.atMs);
-      if (!target.hasDomain(f.domain)) bad(`${kind} names domain "${f.domain}", which is not in the configuration`);
-    }
+  if (plan === null || typeof plan !== "object" || !Array.isArray(plan.faults)) bad("it needs a faults array ({ seed, faults: [...] })");
+  if (plan.seed !== undefined && !Number.isFinite(plan.seed)) bad(`seed ${String(plan.seed)} is not a finite number`);
+  for (const f of plan.faults) {
+    const kind = faultKind(String((f as { kind?: unknown } | null)?.kind));
+    if (kind === undefined || kind.name !== f.kind) bad(`${JSON.stringify(f)} is not a fault of a known kind`);
+    if ("atMs" in f && !(f.atMs >= 0 && Number.isFinite(f.atMs))) bad(`${f.kind}: atMs ${String(f.atMs)} must be a finite time of 0 or more`);
+    if ("ports" in f && f.ports !== undefined && !f.ports.every((p) => Number.isInteger(p) && p > 0)) bad(`${f.kind}: ports must be positive integers`);
+    const why = kind?.check(f as never, target);
+    if (why !== undefined) bad(why);
   }
 }
 
 /** Schedule the timed faults of `plan` relative to now; returns a function that cancels those not yet fired. */
-export function scheduleFaults(plan: FaultPlan, target: FaultTarget): () => void {
-  const rng = createRng(plan.seed, 0xfa17);
-  const timers: TimerHandle[] = [];
-  const emit = (e: Record<string, unknown>): void => {
-    if (target.trace.active) target.trace.emit({ type: "xen-fault", ...e, atMs: target.clock.now() });
+export function scheduleFaults(plan: FaultPlan, target: Omit<FaultTarget, "emit"> & { readonly trace: TraceSink; readonly clock: Clock }): () => void {
+  const seed = plan.seed ?? DEFAULT_FAULT_SEED;
+  const full: FaultTarget = {
+    ...target,
+    emit(kind, fields) {
+      if (target.trace.active) target.trace.emit({ type: "xen-fault", kind, ...fields, atMs: target.clock.now() });
+    },
   };
-  for (const c of plan.corrupt ?? []) {
-    timers.push(target.clock.setTimeout(() => {
-      const w = target.region(c.region);
-      if (w === undefined) return;
-      const off = c.offset ?? 0;
-      const len = c.length ?? c.bytes?.length ?? 1;
-      const bytes = Array.from({ length: len }, (_, k) => {
-        const given = c.bytes?.[k];
-        return given !== undefined ? given & 0xff : w.read8(off + k) ^ (1 + (rng.u32() % 255));
-      });
-      bytes.forEach((b, k) => w.write8(off + k, b));
-      emit({ kind: "corrupt", region: c.region, offset: off, length: len });
-    }, c.atMs));
-  }
-  for (const f of plan.crash ?? []) {
-    timers.push(target.clock.setTimeout(() => {
-      emit({ kind: "crash", domain: f.domain });
-      void target.crash(f.domain, "fault injection").catch(() => {});
-    }, f.atMs));
-  }
-  for (const f of plan.restart ?? []) {
-    timers.push(target.clock.setTimeout(() => {
-      emit({ kind: "restart", domain: f.domain });
-      void target.restart(f.domain).catch(() => {});
-    }, f.atMs));
-  }
+  const timers: TimerHandle[] = [];
+  const keys = faultStreamKeys(plan.faults);
+  plan.faults.forEach((f, i) => {
+    const kind = faultKind(f.kind);
+    if (kind?.when !== "timed" || !("atMs" in f)) return;
+    const rng = createRng(seed, streamId(keys[i] ?? ""));
+    const timed = kind as TimedFaultKind<TimedFaultBase>;
+    timers.push(target.clock.setTimeout(() => timed.fire(f, full, rng), f.atMs));
+  });
   return () => timers.forEach((t) => t.cancel());
 }
 
-/** The send-path part of a plan, as plain data for the domains' runtimes. */
+/** The send-path part of `plan` (the faults keep their plan order), or `undefined` when it has none. */
 export function sendFaultPlan(plan: FaultPlan | undefined): SendFaultPlan | undefined {
-  if (plan === undefined) return undefined;
-  const { seed, drop, delay, duplicate, ports } = plan;
-  return {
-    seed,
-    ...(drop !== undefined ? { drop } : {}),
-    ...(delay !== undefined ? { delay: { probability: delay.probability, ms: delay.ms } } : {}),
-    ...(duplicate !== undefined ? { duplicate } : {}),
-    ...(ports !== undefined ? { ports: [...ports] } : {}),
-  };
+  const faults = plan?.faults.filter(isSendFault) ?? [];
+  if (plan === undefined || faults.length === 0) return undefined;
+  return { seed: plan.seed ?? DEFAULT_FAULT_SEED, faults: structuredClone(faults) };
 }

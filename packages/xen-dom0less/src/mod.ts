@@ -100,7 +100,38 @@ export { Xen, type XenParts } from "./hypervisor.ts";
 export type { CrashPolicy, Domain, DomainHost, DomainInfo, DomainState } from "./domain.ts";
 export { XEN_BOOT_ERROR_CODES, XenBootError, type XenBootErrorCode } from "./xen-boot-error.ts";
 export { XEN_LOG_PREFIX, XEN_VERSION } from "./boot-log.ts";
-export type { CorruptFault, DomainFault, FaultPlan } from "./faults.ts";
+export { DEFAULT_FAULT_SEED, type FaultPlan, type SendFaultPlan } from "./faults.ts";
+export {
+  FAULT_KINDS,
+  faultKind,
+  isSendFault,
+  MAX_CORRUPT_BYTES,
+  type CorruptFault,
+  type CrashFault,
+  type DelayFault,
+  type DropFault,
+  type DuplicateFault,
+  type Fault,
+  type RestartFault,
+  type SendFault,
+  type TimedFault,
+} from "./fault-kinds.ts";
+export type {
+  AnyFaultKind,
+  FaultBase,
+  FaultCheckTarget,
+  FaultRegion,
+  FaultRng,
+  FaultSpecItem,
+  FaultSpecWriter,
+  FaultTarget,
+  SendFate,
+  SendFaultBase,
+  SendFaultKind,
+  ShmRange,
+  TimedFaultBase,
+  TimedFaultKind,
+} from "./fault-kind.ts";
 export type { StaticPort } from "./event-channel.ts";
 export { EVTCHN_2L_PORTS } from "./_evtchn-layout.ts";
 // --- end of hypervisor exports ---
