@@ -2,6 +2,7 @@
 // unmodified under Deno, and fvp-core works there (memory, VirtualClock
 // timers, a Web Worker executor round trip).
 import * as fvp from "../packages/fvp-core/src/mod.ts";
+import { nodeWorkerFactory } from "../packages/fvp-core/src/node.ts";
 import * as xen from "../packages/xen-dom0less/src/mod.ts";
 import * as openamp from "../packages/openamp-wasm/src/mod.ts";
 import * as zephyr from "../packages/zephyr-shim/src/mod.ts";
@@ -62,26 +63,47 @@ await check("fvp-core: timers on a VirtualClock fire in order at simulated time"
   assert(fired.join(" ") === "a@10 i@15 b@20 c@20 i@30", `got ${fired.join(" ")}`);
 });
 
-await check("fvp-core: a guest in a Web Worker answers through shared memory", async () => {
-  const platform = fvp.createPlatform(fvp.FVP_BaseR_AEMv8R, { executor: new fvp.WorkerExecutor() });
+/** Start fvp-core's echo guest with `executor`, have it write 42 through shared memory and answer. */
+async function echoThroughWorker(executor: fvp.WorkerExecutor): Promise<void> {
+  const platform = fvp.createPlatform(fvp.FVP_BaseR_AEMv8R, { executor });
   try {
     platform.memory.map({ base: 0x7a00_0000, size: 0x1000, name: "shm" });
     const win = platform.memory.window(0x7a00_0000, 0x1000);
-    const guest = await platform.startGuest({
+    const started = platform.startGuest({
       name: "deno-guest",
       image: new URL("../packages/fvp-core/test/fixtures/echo-guest.ts", import.meta.url),
       init: { shm: win.describe() },
       cpus: [1],
     });
+    const guest = await within(started, "the guest started");
     const reply = new Promise<unknown>((resolve) => guest.onMessage(resolve));
     guest.post({ op: "window-write", off: 4, v: 42 });
-    const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error("no reply within 10 s")), 10_000));
-    await Promise.race([reply, timeout]);
+    await within(reply, "a reply");
     assert(win.loadAcquire32(4) === 42, `the guest wrote ${win.loadAcquire32(4)}`);
   } finally {
     await platform.shutdown();
   }
-});
+}
+
+/** `p`, or a rejection naming `what` after 10 s. */
+async function within<T>(p: Promise<T>, what: string): Promise<T> {
+  let id: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    id = setTimeout(() => reject(new Error(`no ${what} within 10 s`)), 10_000);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(id);
+  }
+}
+
+await check("fvp-core: a guest in a Web Worker answers through shared memory", () => echoThroughWorker(new fvp.WorkerExecutor()));
+
+// What v8r-demo uses in Worker mode: node:worker_threads, which Deno runs on a Web Worker.
+await check("fvp-core/node: a guest in a worker_threads Worker answers through shared memory", () =>
+  echoThroughWorker(new fvp.WorkerExecutor({ workerFactory: nodeWorkerFactory })),
+);
 
 console.log(`deno check: ${passes} passed, ${failures} failed`);
 if (failures) Deno.exit(1);

@@ -21,8 +21,18 @@ export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
  * acknowledged the signal within 30 ms, which a busy 2-core machine misses.)
  */
 export const NODE_TSX: readonly string[] = [process.execPath, "--import", "tsx", "--conditions=source"];
-/** Deno from the npm package. */
-export const DENO = join(REPO_ROOT, "node_modules/.bin/deno");
+/**
+ * The Deno binary of the npm package (`node_modules/.bin/deno` runs it
+ * through a Node wrapper, which a signal to the process group would end
+ * first).
+ */
+export const DENO = join(REPO_ROOT, "node_modules/deno/deno");
+/**
+ * How the tests run the TypeScript source under Deno: `--conditions=source`
+ * resolves the workspace packages to their sources (without it Deno follows
+ * their package.json to the built dist/).
+ */
+export const DENO_RUN: readonly string[] = [DENO, "run", "-A", "--conditions=source"];
 /** The CLI source, relative to the repository root (as the README writes it). */
 export const CLI = "packages/demo-cli/src/cli.ts";
 /** Where Linux writes the page, relative to its root filesystem. */

@@ -22,15 +22,35 @@ import { CHARACTER_MODE, createTelnetInputFilter } from "./_telnet.ts";
 import type { Uart } from "./uart.ts";
 import { WorkerExecutor, type WorkerExecutorOptions, type WorkerFactory, type WorkerLike } from "./worker-executor.ts";
 
-// Runs first in every worker (CommonJS eval code): gives worker_threads the
-// Web Worker globals the entry module uses, registers tsx for .ts sources,
+// Runs first in every worker (CommonJS eval code): gives the entry module
+// the Web Worker globals it uses (postMessage, addEventListener for
+// message, error and unhandledrejection), registers tsx for .ts sources,
 // then imports the entry module.
+// - Messages go through parentPort, which it listens on at once, keeping what
+//   arrives until the entry listens: Deno's parentPort drops messages that
+//   come while nobody listens (Node's queues them), and the host's first
+//   message comes while the entry is still loading.
+// - Error events go to the runtime's own addEventListener where there is one
+//   (Deno runs worker_threads on a Web Worker, and builds process.on(
+//   "uncaughtException") on that addEventListener: routing them to process.on
+//   made each registration call itself until the stack overflowed), else
+//   to process.on (Node).
 const BOOTSTRAP = `
 const { parentPort, workerData } = require("node:worker_threads");
-globalThis.self = globalThis;
+const nativeListen = typeof globalThis.addEventListener === "function" ? globalThis.addEventListener.bind(globalThis) : undefined;
+const early = [];
+const listeners = [];
+parentPort.on("message", (data) => {
+  if (listeners.length === 0) early.push(data);
+  else for (const fn of listeners) fn({ data });
+});
+globalThis.self ??= globalThis;
 globalThis.postMessage = (m) => parentPort.postMessage(m);
 globalThis.addEventListener = (type, fn) => {
-  if (type === "message") parentPort.on("message", (data) => fn({ data }));
+  if (type === "message") {
+    listeners.push(fn);
+    for (const data of early.splice(0)) fn({ data });
+  } else if (nativeListen) nativeListen(type, fn);
   else if (type === "error") process.on("uncaughtException", (error) => fn({ error }));
   else if (type === "unhandledrejection") process.on("unhandledRejection", (reason) => fn({ reason }));
 };
