@@ -122,25 +122,30 @@ export class FakeLink implements RpmsgLink {
       this.sent++;
       return data.length;
     };
+    const waitForBuffer = async <T>(attempt: () => T, timeoutMs: number): Promise<T> => {
+      for (let waited = 0; ; waited++) {
+        try {
+          return attempt();
+        } catch (e) {
+          if (!(e instanceof LinkError) || e.code !== "ENOMEM" || waited >= timeoutMs) throw e;
+          await this.#o.sleep(1);
+        }
+      }
+    };
+    const lend = (): LinkTxBuffer => {
+      if (this.#out.length >= this.#num) throw new LinkError("ENOMEM", "fake: no free TX buffer");
+      return { data: new Uint8Array(this.maxPayload), size: this.maxPayload };
+    };
     return {
       addr: ept.addr,
       trySend,
-      send: async (data, timeoutMs) => {
-        for (let waited = 0; ; waited++) {
-          try {
-            return trySend(data);
-          } catch (e) {
-            if (!(e instanceof LinkError) || e.code !== "ENOMEM" || waited >= timeoutMs) throw e;
-            await this.#o.sleep(1);
-          }
-        }
+      send: (data, timeoutMs) => {
+        if (ept.dst === RPMSG_ADDR_ANY) return Promise.reject(new LinkError("ENOTCONN", "fake: no destination"));
+        return waitForBuffer(() => trySend(data), timeoutMs);
       },
-      getTxBuffer: async (): Promise<LinkTxBuffer> => {
-        if (this.#out.length >= this.#num) throw new LinkError("ENOMEM", "fake: no free TX buffer");
-        return { data: new Uint8Array(this.maxPayload), size: this.maxPayload };
-      },
+      getTxBuffer: (timeoutMs) => waitForBuffer(lend, timeoutMs),
       sendNoCopy: (buffer, len) => trySend(buffer.data.subarray(0, len)),
-      releaseTxBuffer: () => {},
+      hold: () => ({ release: () => {} }),
       destroy: () => {
         if (!ept.alive) return;
         ept.alive = false;

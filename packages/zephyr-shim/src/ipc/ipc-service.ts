@@ -10,6 +10,7 @@
  * @module
  */
 import { Errno } from "../kernel/errno.ts";
+import { K_FOREVER, K_NO_WAIT, type k_timeout_t } from "../kernel/timeout.ts";
 import { IpcError } from "./ipc-error.ts";
 
 /** Endpoint callbacks (`struct ipc_service_cb`). All optional. */
@@ -50,18 +51,26 @@ export interface IpcBackend {
   open(): Promise<void>;
   /** Tear the link down. */
   close(): Promise<void>;
+  /** Whether the instance is ready for sends (Zephyr's backend state "inited"; a remote is not before the host is up). */
+  ready(): boolean;
   /** Start binding an endpoint. */
   register(ept: IpcEndpoint): void;
   /** Destroy an endpoint. */
   deregister(ept: IpcEndpoint): void;
-  /** Send a copy of `data`; waits up to `timeoutMs` for a buffer. */
+  /** Send a copy of `data`; waits up to `timeoutMs` (Infinity: no limit) for a buffer. */
   send(ept: IpcEndpoint, data: Uint8Array, timeoutMs: number): Promise<number>;
-  /** Lend a TX buffer. */
+  /** Payload bytes of one TX buffer. */
+  txBufferSize(ept: IpcEndpoint): number;
+  /** Lend a TX buffer of at least `size` bytes, waiting up to `timeoutMs` (0: not at all, Infinity: no limit). */
   getTxBuffer(ept: IpcEndpoint, size: number, timeoutMs: number): Promise<IpcTxBuffer>;
   /** Send a lent buffer. */
   sendNoCopy(ept: IpcEndpoint, buffer: IpcTxBuffer, len: number): number;
-  /** Return a lent buffer unsent. */
-  releaseTxBuffer(ept: IpcEndpoint, buffer: IpcTxBuffer): void;
+  /** Return a lent buffer unsent (a backend that cannot throws IpcError ENOTSUP). */
+  dropTxBuffer(ept: IpcEndpoint, buffer: IpcTxBuffer): void;
+  /** Inside `received`: keep `data` valid after the callback returns. */
+  holdRxBuffer(ept: IpcEndpoint, data: Uint8Array): void;
+  /** Give a held buffer back. */
+  releaseRxBuffer(ept: IpcEndpoint, data: Uint8Array): void;
   /** Counters for diagnostics. */
   stats(): Readonly<Record<string, number>>;
   /** TX buffers of the link (undefined while closed): `free` now, out of `total`. */
@@ -180,44 +189,95 @@ export function ipc_service_deregister_endpoint(ept: IpcEndpoint): number {
   return 0;
 }
 
-function checkSendable(what: string, ept: IpcEndpoint): void {
+function checkRegistered(what: string, ept: IpcEndpoint): void {
   if (ept.closed) throw new IpcError("ENOENT", `[zephyr-shim] ${what} on ${ept.name}: the endpoint is deregistered`);
-  if (!ept.bound) throw new IpcError("ENOTCONN", `[zephyr-shim] ${what} on ${ept.name}: the endpoint is not bound yet (wait for the bound callback)`);
+}
+
+function checkReady(what: string, ept: IpcEndpoint): void {
+  checkRegistered(what, ept);
+  if (!ept.instance.opened || !ept.instance.backend.ready()) {
+    throw new IpcError("EBUSY", `[zephyr-shim] ${what} on ${ept.name}: IPC instance ${ept.instance.name} is not ready (its link is not up yet)`);
+  }
 }
 
 /** Options of {@link ipc_service_send}. */
 export interface SendOptions {
-  /** How long to wait for a free TX buffer, ms (default 0: fail at once with ENOMEM). */
+  /** How long to wait for a free TX buffer, ms (default 0: fail at once with ENOMEM); `K_FOREVER` waits without limit. */
   readonly timeoutMs?: number;
 }
 
-/** `ipc_service_send`: send a copy of `data`; resolves with the bytes sent. Rejects with IpcError ENOTCONN before `bound`, ENOMEM when no buffer frees up in time, EMSGSIZE when too big, EBADMSG for an empty message (reserved for the handshake). */
+function waitMs(what: string, ept: IpcEndpoint, ms: number): number {
+  if (ms === K_FOREVER || ms === Number.POSITIVE_INFINITY) return Number.POSITIVE_INFINITY;
+  if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) {
+    throw new RangeError(`[zephyr-shim] ${what} on ${ept.name}: wait ${String(ms)} is not K_NO_WAIT, K_FOREVER or a number of ms >= 0`);
+  }
+  return ms;
+}
+
+/**
+ * `ipc_service_send`: send a copy of `data`; resolves with the bytes sent.
+ * As under Zephyr's RPMsg backend it does not wait for `bound`: it sends as
+ * soon as the endpoint has a peer. Rejects with IpcError ENOENT (deregistered),
+ * EBUSY (instance not ready), EBADMSG (empty: reserved for the handshake),
+ * ENOTCONN (no peer endpoint yet), EMSGSIZE (over the payload), ENOMEM (no TX
+ * buffer freed up within `timeoutMs`).
+ */
 export async function ipc_service_send(ept: IpcEndpoint, data: Uint8Array, options: SendOptions = {}): Promise<number> {
-  checkSendable("ipc_service_send", ept);
+  checkReady("ipc_service_send", ept);
   if (!(data instanceof Uint8Array)) throw new TypeError(`[zephyr-shim] ipc_service_send on ${ept.name}: data must be a Uint8Array`);
   if (data.length === 0) {
     throw new IpcError("EBADMSG", `[zephyr-shim] ipc_service_send on ${ept.name}: empty messages are reserved for the binding handshake`);
   }
-  return ept.instance.backend.send(ept, data, options.timeoutMs ?? 0);
+  const timeout = waitMs("ipc_service_send", ept, options.timeoutMs ?? 0);
+  return ept.instance.backend.send(ept, data, timeout);
 }
 
-/** `ipc_service_get_tx_buffer`: lend a TX buffer of at least `size` bytes (0: the largest), waiting up to `wait` ms. */
-export async function ipc_service_get_tx_buffer(ept: IpcEndpoint, size = 0, wait = 0): Promise<IpcTxBuffer> {
-  checkSendable("ipc_service_get_tx_buffer", ept);
-  return ept.instance.backend.getTxBuffer(ept, size, wait);
+/** `ipc_service_get_tx_buffer_size`: payload bytes of one TX buffer (496 with 512-byte buffers). Throws IpcError ENOENT when deregistered. */
+export function ipc_service_get_tx_buffer_size(ept: IpcEndpoint): number {
+  checkRegistered("ipc_service_get_tx_buffer_size", ept);
+  return ept.instance.backend.txBufferSize(ept);
 }
 
-/** `ipc_service_send_nocopy`: send the first `len` bytes of a lent buffer; returns `len`. */
+/**
+ * `ipc_service_get_tx_buffer`: lend a TX buffer of at least `size` bytes
+ * (0: any). `wait` is `K_NO_WAIT` or `K_FOREVER` as in Zephyr; a number of
+ * ms is a v8r extension (Zephyr's backend answers -ENOTSUP to it). Rejects
+ * with IpcError ENOENT, ENOMEM (`size` over the buffer size), ENOBUFS (no
+ * buffer free with K_NO_WAIT, or within the wait), ENOTCONN (no peer yet).
+ */
+export async function ipc_service_get_tx_buffer(ept: IpcEndpoint, size = 0, wait: k_timeout_t = K_NO_WAIT): Promise<IpcTxBuffer> {
+  checkRegistered("ipc_service_get_tx_buffer", ept);
+  if (!Number.isInteger(size) || size < 0) throw new RangeError(`[zephyr-shim] ipc_service_get_tx_buffer on ${ept.name}: size ${size} is not a byte count`);
+  return ept.instance.backend.getTxBuffer(ept, size, waitMs("ipc_service_get_tx_buffer", ept, wait));
+}
+
+/** `ipc_service_send_nocopy`: send the first `len` bytes of a lent buffer; returns `len`. IpcError ENOENT, EBUSY, EBADMSG (`len` 0), ENOTCONN. */
 export function ipc_service_send_nocopy(ept: IpcEndpoint, buffer: IpcTxBuffer, len: number): number {
-  checkSendable("ipc_service_send_nocopy", ept);
-  if (!Number.isInteger(len) || len < 1 || len > buffer.size) {
+  checkReady("ipc_service_send_nocopy", ept);
+  if (len === 0) throw new IpcError("EBADMSG", `[zephyr-shim] ipc_service_send_nocopy on ${ept.name}: empty messages are reserved for the binding handshake`);
+  if (!Number.isInteger(len) || len < 0 || len > buffer.size) {
     throw new RangeError(`[zephyr-shim] ipc_service_send_nocopy on ${ept.name}: length ${len} is outside 1..${buffer.size}`);
   }
   return ept.instance.backend.sendNoCopy(ept, buffer, len);
 }
 
-/** `ipc_service_drop_tx_buffer`: give a lent buffer back unsent. */
+/** `ipc_service_drop_tx_buffer`: give a lent buffer back unsent; 0. The RPMsg static-vrings backend cannot (IpcError ENOTSUP, as in Zephyr): send the buffer instead. */
 export function ipc_service_drop_tx_buffer(ept: IpcEndpoint, buffer: IpcTxBuffer): number {
-  ept.instance.backend.releaseTxBuffer(ept, buffer);
+  checkRegistered("ipc_service_drop_tx_buffer", ept);
+  ept.instance.backend.dropTxBuffer(ept, buffer);
+  return 0;
+}
+
+/** `ipc_service_hold_rx_buffer`: inside `received`, keep `data` (valid, and not returned to the peer) after the callback; 0. */
+export function ipc_service_hold_rx_buffer(ept: IpcEndpoint, data: Uint8Array): number {
+  checkRegistered("ipc_service_hold_rx_buffer", ept);
+  ept.instance.backend.holdRxBuffer(ept, data);
+  return 0;
+}
+
+/** `ipc_service_release_rx_buffer`: give a held buffer back to the peer; `data` must not be used afterwards; 0. */
+export function ipc_service_release_rx_buffer(ept: IpcEndpoint, data: Uint8Array): number {
+  checkRegistered("ipc_service_release_rx_buffer", ept);
+  ept.instance.backend.releaseRxBuffer(ept, data);
   return 0;
 }

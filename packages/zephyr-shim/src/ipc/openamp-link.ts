@@ -6,6 +6,7 @@
  */
 import {
   loadOpenAmp,
+  RPMSG_ADDR_ANY,
   RpmsgError,
   RpmsgErrorCode,
   staticVringsLayout,
@@ -14,7 +15,16 @@ import {
   type RpmsgEndpoint,
   type TxBuffer,
 } from "@v8r/openamp-wasm";
-import { LinkError, type LinkEndpoint, type LinkEndpointOptions, type LinkFactory, type LinkOptions, type LinkTxBuffer, type RpmsgLink } from "./rpmsg-link.ts";
+import {
+  LinkError,
+  type LinkEndpoint,
+  type LinkEndpointOptions,
+  type LinkFactory,
+  type LinkHeldBuffer,
+  type LinkOptions,
+  type LinkTxBuffer,
+  type RpmsgLink,
+} from "./rpmsg-link.ts";
 
 /** Options of {@link createOpenAmpLinkFactory}. */
 export interface OpenAmpLinkFactoryOptions {
@@ -61,8 +71,18 @@ class OpenAmpEndpoint implements LinkEndpoint {
   }
 
   async send(data: Uint8Array, timeoutMs: number): Promise<number> {
+    // OpenAMP's rpmsg_send fails at once (RPMSG_ERR_ADDR) without a destination; it only waits for buffers
+    if (this.#ep.dest === RPMSG_ADDR_ANY) throw new LinkError("ENOTCONN", `[zephyr-shim] sending on "${this.#ep.name}": the endpoint has no destination yet`);
     try {
       return await this.#ep.send(data, { timeoutMs });
+    } catch (error) {
+      throw toLinkError(error);
+    }
+  }
+
+  hold(): LinkHeldBuffer {
+    try {
+      return this.#ep.hold();
     } catch (error) {
       throw toLinkError(error);
     }
@@ -85,27 +105,19 @@ class OpenAmpEndpoint implements LinkEndpoint {
   }
 
   sendNoCopy(buffer: LinkTxBuffer, len: number): number {
-    const tx = this.#take(buffer);
+    const tx = this.#lent.get(buffer);
+    if (!tx) throw new TypeError("[zephyr-shim] ipc_service_send_nocopy: the TX buffer was not lent by this endpoint, or was sent already");
     try {
-      return tx.send(len);
+      const sent = tx.send(len);
+      this.#lent.delete(buffer);
+      return sent;
     } catch (error) {
       throw toLinkError(error);
     }
   }
 
-  releaseTxBuffer(buffer: LinkTxBuffer): void {
-    this.#take(buffer).release();
-  }
-
   destroy(): void {
     this.#ep.destroy();
-  }
-
-  #take(buffer: LinkTxBuffer): TxBuffer {
-    const tx = this.#lent.get(buffer);
-    if (!tx) throw new TypeError("[zephyr-shim] the TX buffer was not lent by this endpoint, or was already sent or released");
-    this.#lent.delete(buffer);
-    return tx;
   }
 }
 

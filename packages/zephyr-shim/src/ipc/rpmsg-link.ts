@@ -18,20 +18,26 @@ export interface LinkTxBuffer {
   readonly size: number;
 }
 
+/** A received buffer kept past its callback (`rpmsg_hold_rx_buffer`). */
+export interface LinkHeldBuffer {
+  /** Give it back to the peer (`rpmsg_release_rx_buffer`). */
+  release(): void;
+}
+
 /** An RPMsg endpoint on a link. */
 export interface LinkEndpoint {
   /** Local address. */
   readonly addr: number;
-  /** Send without waiting; throws a `LinkError` (`code` "ENOMEM" when no buffer is free). */
+  /** Send without waiting; throws a `LinkError` (`code` "ENOMEM" when no buffer is free, "ENOTCONN" while the endpoint has no destination). */
   trySend(data: Uint8Array): number;
-  /** Send, waiting up to `timeoutMs` for a buffer. */
+  /** Send, waiting up to `timeoutMs` (Infinity: no limit) for a buffer; fails at once with ENOTCONN while the endpoint has no destination. */
   send(data: Uint8Array, timeoutMs: number): Promise<number>;
-  /** Lend a TX buffer, waiting up to `timeoutMs`; rejects with a LinkError ENOMEM. */
+  /** Lend a TX buffer, waiting up to `timeoutMs` (0: not at all, Infinity: no limit); rejects with a LinkError ENOMEM. */
   getTxBuffer(timeoutMs: number): Promise<LinkTxBuffer>;
+  /** Inside `onMessage` only: keep the buffer being delivered until the returned handle is released. */
+  hold(): LinkHeldBuffer;
   /** Send the first `len` bytes of a lent buffer. */
   sendNoCopy(buffer: LinkTxBuffer, len: number): number;
-  /** Give a lent buffer back. */
-  releaseTxBuffer(buffer: LinkTxBuffer): void;
   /** Destroy the endpoint (announces NS destroy when the link allows it). */
   destroy(): void;
 }

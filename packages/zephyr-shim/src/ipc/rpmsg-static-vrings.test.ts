@@ -6,8 +6,10 @@ import { bootZephyr } from "../zephyr.ts";
 import {
   ipc_service_deregister_endpoint,
   ipc_service_get_tx_buffer,
+  ipc_service_hold_rx_buffer,
   ipc_service_open_instance,
   ipc_service_register_endpoint,
+  ipc_service_release_rx_buffer,
   ipc_service_send,
   ipc_service_send_nocopy,
 } from "./ipc-service.ts";
@@ -35,12 +37,13 @@ async function scriptedRemote(clock: VirtualClock, pair: ReturnType<typeof creat
     clock: { now: () => clock.now(), sleep: (ms) => new Promise((r) => clock.setTimeout(r, ms)) },
   });
   pair.linux.ctx.evtchn.bind(0xa, () => device.notified());
-  const endpoint = (name: string): RpmsgEndpoint => {
+  const endpoint = (name: string, opts: { answer?: boolean } = {}): RpmsgEndpoint => {
     let handshaken = false;
     const ep: RpmsgEndpoint = device.createEndpoint({
       name,
       onMessage: (data) => {
-        if (data.length === 0 && !handshaken) {
+        if (data.length === 0 && opts.answer === false) log.push(`${name}:handshake unanswered`);
+        else if (data.length === 0 && !handshaken) {
           handshaken = true;
           ep.trySend(new Uint8Array(0));
           log.push(`${name}:handshake`);
@@ -105,10 +108,40 @@ describe("IPC service (host) against a remote scripted on openamp-wasm", () => {
     expect(s.events).toEqual(["rpmsg-demo:bound", "rpmsg-demo:rx:lost doorbell"]);
   });
 
-  it("a send before the handshake completes is refused with ENOTCONN", async () => {
+  it("a send before the remote announced the endpoint is ENOTCONN; after, it goes out before bound, as in Zephyr", async () => {
     const s = await setup();
     const demo = s.register("rpmsg-demo");
     await expect(ipc_service_send(demo, enc("early"))).rejects.toMatchObject({ code: "ENOTCONN" });
+    s.remote.endpoint("rpmsg-demo", { answer: false });
+    await s.clock.run(20);
+    expect(s.events).toEqual([]);
+    expect(await ipc_service_send(demo, enc("before bound"))).toBe(12);
+    await s.clock.run(40);
+    expect(s.remote.log).toEqual(["rpmsg-demo:handshake unanswered", "rpmsg-demo:rx:before bound"]);
+  });
+
+  it("a held RX buffer stays valid after received returns and is not given back to the remote until released", async () => {
+    const s = await setup();
+    const held: Uint8Array[] = [];
+    const demo = ipc_service_register_endpoint(s.ipc0, {
+      name: "rpmsg-demo",
+      cb: {
+        received: (d) => {
+          ipc_service_hold_rx_buffer(demo, d);
+          held.push(d);
+        },
+      },
+    });
+    const ep = s.remote.endpoint("rpmsg-demo");
+    await s.clock.run(20);
+    const num = staticVringsLayout({ shmSize: s.pair.shm.byteLength }).num;
+    for (let i = 0; i < num; i++) ep.trySend(enc(`m${i}`));
+    await s.clock.run(60);
+    expect(held.map(dec)).toEqual(Array.from({ length: num }, (_, i) => `m${i}`));
+    expect(() => ep.trySend(enc("one more"))).toThrow(/RPMSG_ERR_NO_BUFF/);
+    ipc_service_release_rx_buffer(demo, held[0]!);
+    await s.clock.run(80);
+    expect(ep.trySend(enc("one more"))).toBe(8);
   });
 
   it("two endpoints share the link and keep their traffic apart", async () => {

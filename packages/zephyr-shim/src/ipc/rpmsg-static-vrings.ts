@@ -14,34 +14,14 @@ import { describeError } from "@v8r/fvp-core";
 import type { Zephyr } from "../zephyr.ts";
 import type { KWork, KWorkQueue } from "../kernel/k-work.ts";
 import type { KTimer } from "../kernel/k-timer.ts";
+import type { Logger } from "../kernel/log.ts";
 import { IpcError } from "./ipc-error.ts";
 import { IpcInstance, type IpcBackend, type IpcEndpoint, type IpcTxBuffer } from "./ipc-service.ts";
-import { LinkError, type LinkEndpoint, type LinkFactory, type RpmsgLink } from "./rpmsg-link.ts";
+import { LinkError, type LinkEndpoint, type LinkFactory, type LinkHeldBuffer, type RpmsgLink } from "./rpmsg-link.ts";
 import { createOpenAmpLinkFactory } from "./openamp-link.ts";
-import type { Logger } from "../kernel/log.ts";
+import { mapRegion, resolveConfig, RPMSG_HEADER, safeDestroy, wrapLinkError, type ResolvedConfig, type RpmsgStaticVringsConfig } from "./_rpmsg-config.ts";
 
-/** Configuration of an RPMsg static-vrings instance. */
-export interface RpmsgStaticVringsConfig {
-  /** `"host"` (virtio driver, Zephyr's role in the demo) or `"remote"`. */
-  readonly role: "host" | "remote";
-  /** `xen,id` of the static shared memory region, default `"rpmsg-shm"`. */
-  readonly shmId?: string;
-  /** Static event channel port used as the doorbell, default 0xa. */
-  readonly port?: number;
-  /** RPMsg buffer size, default 512 (496-byte payloads). */
-  readonly bufferSize?: number;
-  /** Instance name, default `"ipc0"`. */
-  readonly name?: string;
-  /** How links are made; default: `@v8r/openamp-wasm`. */
-  readonly linkFactory?: LinkFactory;
-  /**
-   * Look at the rings every this many ms even without a doorbell, so a lost
-   * event notification delays messages instead of stalling the link (real
-   * Zephyr has no such poll; v8r's fault injection drops events); default
-   * 250, 0 turns it off.
-   */
-  readonly pollMs?: number;
-}
+export type { RpmsgStaticVringsConfig } from "./_rpmsg-config.ts";
 
 const EMPTY = new Uint8Array(0);
 /** Handshake re-sends when no TX buffer is free, and their spacing. */
@@ -52,45 +32,34 @@ interface EptState {
   link: LinkEndpoint | undefined;
   /** The peer address the host bound to. */
   dst: number;
+  /** Received buffers the application holds (`ipc_service_hold_rx_buffer`). */
+  readonly held: Map<Uint8Array, LinkHeldBuffer>;
 }
 
 /** The backend; use {@link createRpmsgIpcInstance}. */
 export class RpmsgStaticVringsBackend implements IpcBackend {
   readonly #k: Zephyr;
-  readonly #role: "host" | "remote";
-  readonly #shmId: string;
-  readonly #port: number;
-  readonly #bufferSize: number;
-  readonly #name: string;
+  readonly #c: ResolvedConfig;
   readonly #factory: LinkFactory;
   readonly #log: Logger;
   readonly #rxWork: KWork;
-  readonly #pollMs: number;
   #poll: KTimer | undefined;
   #wq: KWorkQueue | undefined;
   #link: RpmsgLink | undefined;
+  #linkReady = false;
+  /** The message being delivered now (hold_rx_buffer is valid only for it). */
+  #rx: { readonly le: LinkEndpoint; readonly data: Uint8Array } | undefined;
   #generation = 0;
   readonly #announced = new Map<string, number>();
   readonly #eps = new Map<IpcEndpoint, EptState>();
 
   /** Build the backend for `zephyr` with `config`. */
   constructor(zephyr: Zephyr, config: RpmsgStaticVringsConfig) {
-    if (config.role !== "host" && config.role !== "remote") {
-      throw new TypeError(`[zephyr-shim] creating an RPMsg IPC instance: role must be "host" or "remote", not ${String(config.role)}`);
-    }
+    this.#c = resolveConfig(config);
     this.#k = zephyr;
-    this.#role = config.role;
-    this.#shmId = config.shmId ?? "rpmsg-shm";
-    this.#port = config.port ?? 0xa;
-    this.#bufferSize = config.bufferSize ?? 512;
-    this.#name = config.name ?? "ipc0";
-    this.#factory = config.linkFactory ?? createOpenAmpLinkFactory();
+    this.#factory = this.#c.linkFactory ?? createOpenAmpLinkFactory();
     this.#log = zephyr.LOG_MODULE_REGISTER("ipc_rpmsg");
     this.#rxWork = zephyr.k_work_init(() => this.#link?.notified());
-    this.#pollMs = config.pollMs ?? 250;
-    if (!(Number.isInteger(this.#pollMs) && this.#pollMs >= 0)) {
-      throw new RangeError(`[zephyr-shim] creating an RPMsg IPC instance: pollMs must be a whole number of ms >= 0, not ${this.#pollMs}`);
-    }
   }
 
   /** The current link (undefined while closed). */
@@ -99,67 +68,62 @@ export class RpmsgStaticVringsBackend implements IpcBackend {
   }
 
   async open(): Promise<void> {
-    const what = `opening IPC instance ${this.#name}`;
-    const node = this.#k.ctx.reservedMemory.find((n) => n.xenId === this.#shmId);
-    if (!node) {
-      const found = this.#k.ctx.reservedMemory.map((n) => n.xenId).join(", ") || "none";
-      throw new IpcError("ENOENT", `[zephyr-shim] ${what}: no xen-shmem reserved-memory node has xen,id "${this.#shmId}" (found: ${found})`);
-    }
-    let shm;
-    try {
-      shm = this.#k.ctx.mapSharedMemory(this.#shmId);
-    } catch (cause) {
-      throw new IpcError("ENOENT", `[zephyr-shim] ${what}: mapping ${this.#shmId} failed: ${String(cause)}`, { cause });
-    }
+    const what = `opening IPC instance ${this.#c.name}`;
+    const { node, shm } = mapRegion(this.#k.ctx, this.#c.shmId, what);
     const generation = ++this.#generation;
     const link = await this.#k.track(this.#factory({
-      role: this.#role,
+      role: this.#c.role,
       shm,
       physBase: node.address,
-      bufferSize: this.#bufferSize,
-      notify: () => this.#k.notify_evtchn(this.#port),
+      bufferSize: this.#c.bufferSize,
+      notify: () => this.#k.notify_evtchn(this.#c.port),
       onNameService: (name, addr) => this.#onNameService(name, addr),
       sleep: (ms) => new Promise<void>((resolve) => this.#k.clock.setTimeout(resolve, ms)),
       now: () => this.#k.clock.now(),
-      onError: (error) => this.#log.LOG_ERR("%s: callback failed: %s", this.#name, describeError(error).error),
+      onError: (error) => this.#log.LOG_ERR("%s: callback failed: %s", this.#c.name, describeError(error).error),
     }));
     if (generation !== this.#generation) {
       link.dispose();
       throw new IpcError("ECANCELED", `[zephyr-shim] ${what}: closed while opening`);
     }
     this.#link = link;
-    this.#wq ??= this.#k.k_work_queue_start(`${this.#name}_wq`, 0);
-    const rc = this.#k.bind_event_channel(this.#port, () => this.#kick(), null);
+    this.#linkReady = this.#c.role === "host";
+    void link.ready.then(() => {
+      if (this.#link === link) this.#linkReady = true;
+    });
+    this.#wq ??= this.#k.k_work_queue_start(`${this.#c.name}_wq`, 0);
+    const rc = this.#k.bind_event_channel(this.#c.port, () => this.#kick(), null);
     if (rc !== 0) {
       link.dispose();
       this.#link = undefined;
-      throw new IpcError("EBUSY", `[zephyr-shim] ${what}: event channel ${this.#port} already has a handler`);
+      throw new IpcError("EBUSY", `[zephyr-shim] ${what}: event channel ${this.#c.port} already has a handler`);
     }
-    this.#k.get_missed_events(this.#port);
-    if (this.#role === "host") this.#k.notify_evtchn(this.#port);
+    this.#k.get_missed_events(this.#c.port);
+    if (this.#c.role === "host") this.#k.notify_evtchn(this.#c.port);
     this.#kick();
-    if (this.#pollMs > 0) {
+    if (this.#c.pollMs > 0) {
       this.#poll ??= this.#k.k_timer_init(() => this.#kick());
-      this.#k.k_timer_start(this.#poll, this.#pollMs, this.#pollMs);
+      this.#k.k_timer_start(this.#poll, this.#c.pollMs, this.#c.pollMs);
     }
   }
 
   async close(): Promise<void> {
     this.#generation++;
     if (this.#poll) this.#k.k_timer_stop(this.#poll);
-    this.#k.unbind_event_channel(this.#port);
+    this.#k.unbind_event_channel(this.#c.port);
     this.#k.k_work_cancel(this.#rxWork);
     for (const [ept, state] of this.#eps) this.#dropEndpoint(ept, state);
     this.#eps.clear();
     this.#announced.clear();
     this.#link?.dispose();
     this.#link = undefined;
+    this.#linkReady = false;
   }
 
   register(ept: IpcEndpoint): void {
-    const state: EptState = { link: undefined, dst: -1 };
+    const state: EptState = { link: undefined, dst: -1, held: new Map() };
     this.#eps.set(ept, state);
-    if (this.#role === "host") {
+    if (this.#c.role === "host") {
       const addr = this.#announced.get(ept.name);
       if (addr !== undefined) this.#bindHost(ept, state, addr);
       return;
@@ -178,21 +142,37 @@ export class RpmsgStaticVringsBackend implements IpcBackend {
     this.#dropEndpoint(ept, state);
   }
 
+  ready(): boolean {
+    return this.#link !== undefined && this.#linkReady;
+  }
+
   async send(ept: IpcEndpoint, data: Uint8Array, timeoutMs: number): Promise<number> {
     const le = this.#endpoint("ipc_service_send", ept, data.length);
     try {
-      return timeoutMs > 0 ? await le.send(data, timeoutMs) : le.trySend(data);
+      return await le.send(data, timeoutMs);
     } catch (cause) {
-      throw this.#wrap("ipc_service_send", ept, cause);
+      throw wrapLinkError("ipc_service_send", ept, cause);
     }
   }
 
+  txBufferSize(): number {
+    return this.#c.bufferSize - RPMSG_HEADER;
+  }
+
   async getTxBuffer(ept: IpcEndpoint, size: number, timeoutMs: number): Promise<IpcTxBuffer> {
-    const le = this.#endpoint("ipc_service_get_tx_buffer", ept, size);
+    const what = "ipc_service_get_tx_buffer";
+    if (size > this.txBufferSize()) {
+      throw new IpcError("ENOMEM", `[zephyr-shim] ${what} on ${ept.name}: ${size} bytes is over the ${this.txBufferSize()}-byte TX buffer`);
+    }
+    const le = this.#endpoint(what, ept, size);
     try {
       return await le.getTxBuffer(timeoutMs);
     } catch (cause) {
-      throw this.#wrap("ipc_service_get_tx_buffer", ept, cause);
+      if (cause instanceof LinkError && cause.code === "ENOMEM") {
+        const waited = timeoutMs === 0 ? "" : ` within ${timeoutMs} ms`;
+        throw new IpcError("ENOBUFS", `[zephyr-shim] ${what} on ${ept.name}: no TX buffer is free${waited}`, { cause });
+      }
+      throw wrapLinkError(what, ept, cause);
     }
   }
 
@@ -201,12 +181,32 @@ export class RpmsgStaticVringsBackend implements IpcBackend {
     try {
       return le.sendNoCopy(buffer, len);
     } catch (cause) {
-      throw this.#wrap("ipc_service_send_nocopy", ept, cause);
+      throw wrapLinkError("ipc_service_send_nocopy", ept, cause);
     }
   }
 
-  releaseTxBuffer(ept: IpcEndpoint, buffer: IpcTxBuffer): void {
-    this.#eps.get(ept)?.link?.releaseTxBuffer(buffer);
+  dropTxBuffer(ept: IpcEndpoint): never {
+    // Zephyr's static-vrings backend answers -ENOTSUP: OpenAMP gives a lent TX buffer back only by sending it
+    throw new IpcError("ENOTSUP", `[zephyr-shim] ipc_service_drop_tx_buffer on ${ept.name}: the RPMsg static-vrings backend cannot drop a TX buffer (send it instead)`);
+  }
+
+  holdRxBuffer(ept: IpcEndpoint, data: Uint8Array): void {
+    const state = this.#eps.get(ept);
+    const rx = this.#rx;
+    if (state === undefined || rx === undefined || rx.data !== data || state.link !== rx.le) {
+      throw new TypeError(`[zephyr-shim] ipc_service_hold_rx_buffer on ${ept.name}: call it inside the received callback, with the buffer that callback got`);
+    }
+    if (!state.held.has(data)) state.held.set(data, rx.le.hold());
+  }
+
+  releaseRxBuffer(ept: IpcEndpoint, data: Uint8Array): void {
+    const held = this.#eps.get(ept)?.held;
+    const handle = held?.get(data);
+    if (held === undefined || handle === undefined) {
+      throw new TypeError(`[zephyr-shim] ipc_service_release_rx_buffer on ${ept.name}: that buffer is not held (hold it with ipc_service_hold_rx_buffer in the received callback)`);
+    }
+    held.delete(data);
+    handle.release();
   }
 
   txBuffers(): { free: number; total: number } | undefined {
@@ -222,7 +222,7 @@ export class RpmsgStaticVringsBackend implements IpcBackend {
   }
 
   #onNameService(name: string, addr: number): void {
-    if (this.#role !== "host") return;
+    if (this.#c.role !== "host") return;
     for (const [ept, state] of this.#eps) {
       if (ept.name !== name) continue;
       if (state.link) {
@@ -248,7 +248,7 @@ export class RpmsgStaticVringsBackend implements IpcBackend {
       dst: addr,
       onMessage: (data) => {
         ept._setBound();
-        if (data.length > 0) ept._deliver(data);
+        if (data.length > 0) this.#deliver(ept, le, data);
       },
       onBound: () => {
         // the peer announced the name again (it restarted): bind again with a new handshake
@@ -285,7 +285,7 @@ export class RpmsgStaticVringsBackend implements IpcBackend {
       name: ept.name,
       onMessage: (data) => {
         if (data.length > 0) {
-          ept._deliver(data);
+          this.#deliver(ept, le, data);
           return;
         }
         try {
@@ -300,35 +300,34 @@ export class RpmsgStaticVringsBackend implements IpcBackend {
     state.link = le;
   }
 
+  /** Deliver a message; while `received` runs, the application may hold its buffer. */
+  #deliver(ept: IpcEndpoint, le: LinkEndpoint, data: Uint8Array): void {
+    this.#rx = { le, data };
+    try {
+      ept._deliver(data);
+    } finally {
+      this.#rx = undefined;
+    }
+  }
+
   #dropEndpoint(ept: IpcEndpoint, state: EptState): void {
     const le = state.link;
     state.link = undefined;
+    state.held.clear();
     if (le) safeDestroy(le);
     if (ept.bound) ept._setUnbound();
   }
 
   #endpoint(what: string, ept: IpcEndpoint, size: number): LinkEndpoint {
     const le = this.#eps.get(ept)?.link;
-    if (!le || !this.#link) throw new IpcError("ENOTCONN", `[zephyr-shim] ${what} on ${ept.name}: the endpoint has no link`);
+    if (!le || !this.#link) {
+      const why = this.#c.role === "host" ? "the remote has not announced it yet" : "the RPMsg endpoint is not created yet";
+      throw new IpcError("ENOTCONN", `[zephyr-shim] ${what} on ${ept.name}: no peer to send to (${why})`);
+    }
     if (size > this.#link.maxPayload) {
       throw new IpcError("EMSGSIZE", `[zephyr-shim] ${what} on ${ept.name}: ${size} bytes is over the ${this.#link.maxPayload}-byte payload`);
     }
     return le;
-  }
-
-  #wrap(what: string, ept: IpcEndpoint, cause: unknown): IpcError {
-    if (cause instanceof IpcError) return cause;
-    const code = cause instanceof LinkError ? cause.code : "EIO";
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    return new IpcError(code, `[zephyr-shim] ${what} on ${ept.name}: ${reason}`, { cause });
-  }
-}
-
-function safeDestroy(le: LinkEndpoint): void {
-  try {
-    le.destroy();
-  } catch {
-    // the link may be gone already; nothing to release then
   }
 }
 
