@@ -34,11 +34,12 @@ export interface DomainInit {
   readonly reservedMemory: readonly ReservedMemoryNode[];
   /** Static shared memory regions mapped into it, by id, with a window on the region's bytes (base = guest address). */
   readonly shm: readonly { readonly id: string; readonly window: WindowDescriptor }[];
-  /** Event channels: its own state, its static ports and the state of each peer domain. */
+  /** Event channels: its own state, its static ports, the state of every other domain and the hypervisor's channel table. */
   readonly evtchn: {
     readonly state: SharedArrayBuffer;
     readonly ports: readonly StaticPort[];
     readonly peers: readonly { readonly domid: number; readonly state: SharedArrayBuffer }[];
+    readonly table?: SharedArrayBuffer;
   };
   /** Send-path fault injection. */
   readonly faults?: SendFaultPlan;

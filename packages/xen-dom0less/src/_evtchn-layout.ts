@@ -93,6 +93,11 @@ export function markUpcall(s: Int32Array, port: number): boolean {
   return Atomics.exchange(s, Word.UPCALL, 1) === 0;
 }
 
+/** Clear the pending bit of `port` (`clear_event_channel`, and Xen when it frees a port). */
+export function clearPort(s: Int32Array, port: number): void {
+  Atomics.and(s, Word.PENDING + (port >>> 5), ~bitOf(port));
+}
+
 /** Set the mask bit of `port`. */
 export function maskPort(s: Int32Array, port: number): void {
   Atomics.or(s, Word.MASK + (port >>> 5), bitOf(port));

@@ -15,6 +15,8 @@ import { Domain, type CrashPolicy } from "./domain.ts";
 import type { ShmRange } from "./fault-kind.ts";
 import { checkFaultPlan, type FaultPlan, scheduleFaults, sendFaultPlan } from "./faults.ts";
 import { Xen } from "./hypervisor.ts";
+import { ChannelTable, createChannelTable } from "./_evtchn-table.ts";
+import { bindStaticChannels, rebindDomainChannels } from "./evtchn-ops.ts";
 import { XenBootError } from "./xen-boot-error.ts";
 
 /** Options of {@link bootXen}. */
@@ -75,14 +77,20 @@ export async function bootXen(platform: Platform, config: Dom0lessConfig, option
   const mode = platform.executor.kind;
   const runtime = xenRuntimeUrl().href;
   const domains: Domain[] = [];
+  const tableBuffer = createChannelTable(Math.max(...plan.domains.map((d) => d.domid), 1));
+  const table = new ChannelTable(tableBuffer);
+  bindStaticChannels(table, plan.domains);
   const host = (p: DomainPlan) => ({
     platform,
     xenId,
     mode,
     runtime,
     onCrash: crashPolicy(options.onCrash, p.name),
-    initFor: (dp: DomainPlan, state: SharedArrayBuffer, generation: number) => initFor(platform, dp, state, generation, { xenId, mode, domains, options }),
-    beforeRestart: (dp: DomainPlan) => clearOwnedRegions(platform, plan, regionNames, dp, log),
+    initFor: (dp: DomainPlan, state: SharedArrayBuffer, generation: number) => initFor(platform, dp, state, generation, { xenId, mode, domains, options, table: tableBuffer }),
+    beforeRestart: (dp: DomainPlan) => {
+      clearOwnedRegions(platform, plan, regionNames, dp, log);
+      rebindDomainChannels(table, dp.domid, dp.ports);
+    },
     log,
   });
   for (const p of plan.domains) domains.push(new Domain(p, host(p)));
@@ -205,10 +213,10 @@ interface InitContext {
   readonly mode: "inline" | "worker";
   readonly domains: readonly Domain[];
   readonly options: BootXenOptions;
+  readonly table: SharedArrayBuffer;
 }
 
 function initFor(platform: Platform, p: DomainPlan, state: SharedArrayBuffer, generation: number, c: InitContext): DomainInit {
-  const peerIds = [...new Set(p.ports.map((x) => x.peerDomid))].filter((id) => id !== p.domid);
   const faults = sendFaultPlan(c.options.faults);
   return {
     kind: "v8r.xen-domain",
@@ -224,12 +232,10 @@ function initFor(platform: Platform, p: DomainPlan, state: SharedArrayBuffer, ge
     shm: p.shm.map((m) => ({ id: m.id, window: { ...platform.memory.window(m.hostAddr, m.size).describe(), base: m.guestAddr } })),
     evtchn: {
       state,
+      table: c.table,
       ports: p.ports,
-      peers: peerIds.map((domid) => {
-        const peer = c.domains.find((d) => d.domid === domid);
-        if (peer === undefined) throw new RangeError(`[xen-dom0less] binding the channels of ${p.name}: peer d${domid} does not exist`);
-        return { domid, state: peer.evtchnState };
-      }),
+      // every other domain: a channel made at run time (EVTCHNOP_bind_interdomain) may lead to any of them
+      peers: c.domains.filter((d) => d.domid !== p.domid).map((d) => ({ domid: d.domid, state: d.evtchnState })),
     },
     ...(faults !== undefined ? { faults } : {}),
     ...(c.options.spinUs !== undefined && c.mode === "worker" ? { spinUs: c.options.spinUs } : {}),

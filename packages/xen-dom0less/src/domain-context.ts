@@ -7,6 +7,7 @@
  * @module
  */
 import type { Clock, CpuHandle, MemoryWindow } from "@v8r/fvp-core";
+import type { EventChannelOps } from "./evtchn-ops.ts";
 
 /** Xen hypercall error names used by {@link XenError}. */
 export const XenErrno = {
@@ -15,6 +16,7 @@ export const XenErrno = {
   EPERM: "EPERM",
   EBUSY: "EBUSY",
   ESRCH: "ESRCH",
+  ENOSPC: "ENOSPC",
 } as const;
 
 /** One of the Xen error names in {@link XenErrno}. */
@@ -75,6 +77,8 @@ export interface EventChannels {
   isPending(port: number): boolean;
   /** Whether the port's mask bit is set. */
   isMasked(port: number): boolean;
+  /** Clear the port's pending bit (Zephyr's `clear_event_channel`). */
+  clear?(port: number): void;
 }
 
 /** The domain's virtual PL011 console. */
@@ -111,8 +115,10 @@ export interface DomainContext {
   readonly reservedMemory: readonly ReservedMemoryNode[];
   /** Map a static shared memory region by its `xen,id`. Throws XenError ENOENT when it is not mapped into this domain. */
   mapSharedMemory(id: string): MemoryWindow;
-  /** The domain's static event channels. */
+  /** The domain's event channels (the static ones, and those made with `evtchnOps`). */
   readonly evtchn: EventChannels;
+  /** The other event-channel hypercalls: allocate, bind, close, status (absent where the host has no channel table). */
+  readonly evtchnOps?: EventChannelOps;
   /** Shut the domain down; `"crash"` applies the domain's `on_crash` policy. */
   shutdown(reason: ShutdownReason): void;
   /** Publish a guest-level event on the platform trace bus (e.g. link statistics for a dashboard). */

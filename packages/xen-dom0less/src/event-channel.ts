@@ -10,6 +10,7 @@
 import type { Clock, TraceSink } from "@v8r/fvp-core";
 import { type EventChannels, type EventHandler, XenError } from "./domain-context.ts";
 import {
+  clearPort,
   isPortNumber,
   maskPort,
   portMasked,
@@ -53,6 +54,14 @@ export interface DomainEventChannelsOptions {
   readonly faults?: SendFaults | undefined;
   /** Where fault events are published. */
   readonly trace?: TraceSink | undefined;
+  /** Where a port leads now, when channels change at run time (the hypervisor's channel table); without it, the static table. */
+  readonly resolver?: PortResolver | undefined;
+}
+
+/** Looks up a port in the hypervisor's channel table. */
+export interface PortResolver {
+  /** The other end of `port`; `"unbound"` while nobody is bound to it; undefined when the domain does not have the port. */
+  resolve(port: number): StaticPort | "unbound" | undefined;
 }
 
 /** Event handlers are run through this (the vCPU's error and CPU-time guard). */
@@ -89,6 +98,7 @@ export class DomainEventChannels implements EventChannels {
   /** `EVTCHNOP_send`: set the peer's pending bit and wake its vCPU when that raises an upcall. */
   send(port: number): void {
     const entry = this.#entry("send", port);
+    if (entry === "unbound") return; // Xen drops a send on an unbound port
     const peer = this.#o.peers.get(entry.peerDomid);
     if (peer === undefined) {
       throw new XenError("ESRCH", `[xen-dom0less] EVTCHNOP_send on port ${port} of ${this.#o.name}: peer domain d${entry.peerDomid} does not exist`);
@@ -145,6 +155,12 @@ export class DomainEventChannels implements EventChannels {
     return portMasked(this.#o.state, port);
   }
 
+  /** Clear the port's pending bit. */
+  clear(port: number): void {
+    this.#entry("clear", port);
+    clearPort(this.#o.state, port);
+  }
+
   /**
    * The upcall handler: run the handler of every pending, unmasked port that
    * has one, ascending, through `run`; stop early when `alive()` turns false.
@@ -174,8 +190,9 @@ export class DomainEventChannels implements EventChannels {
     if (raisePort(peer, entry.peerPort) === "upcall") this.#o.wake(entry.peerDomid);
   }
 
-  #entry(op: string, port: number): StaticPort {
-    const entry = isPortNumber(port) ? this.#table.get(port) : undefined;
+  #entry(op: string, port: number): StaticPort | "unbound" {
+    const resolver = this.#o.resolver;
+    const entry = !isPortNumber(port) ? undefined : resolver !== undefined ? resolver.resolve(port) : this.#table.get(port);
     if (entry === undefined) {
       const have = this.ports();
       const list = have.length === 0 ? "it has no static channels" : `its static ports are ${have.join(", ")}`;

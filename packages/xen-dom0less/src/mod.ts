@@ -133,5 +133,6 @@ export type {
   TimedFaultKind,
 } from "./fault-kind.ts";
 export type { StaticPort } from "./event-channel.ts";
+export { DOMID_SELF, EVTCHNSTAT, type EventChannelOps, type EvtchnStatus } from "./evtchn-ops.ts";
 export { EVTCHN_2L_PORTS } from "./_evtchn-layout.ts";
 // --- end of hypervisor exports ---

@@ -14,7 +14,9 @@ import { ShutdownCode, Word } from "./_evtchn-layout.ts";
 import { vcpuKey, wakeVcpu } from "./_evtchn-wake.ts";
 import { createSendFaults } from "./_send-faults.ts";
 import { Vcpu } from "./_vcpu.ts";
-import { DomainEventChannels } from "./event-channel.ts";
+import { DomainEventChannels, type PortResolver, type StaticPort } from "./event-channel.ts";
+import { ChannelState, ChannelTable, wordRemoteDom, wordRemotePort, wordState } from "./_evtchn-table.ts";
+import { type EventChannelOps, XenEventChannelOps } from "./evtchn-ops.ts";
 
 const SHUTDOWN_CODES: Readonly<Record<ShutdownReason, number>> = {
   poweroff: ShutdownCode.POWEROFF,
@@ -40,21 +42,25 @@ export function createContext(init: unknown, env: GuestEnv): DomainContext {
   const peerKeys = new Map<number, string>([...peers.keys()].map((domid) => [domid, vcpuKey(i.xenId, domid)]));
   const cpu = env.cpus[0];
   if (cpu === undefined) throw new RangeError(`[xen-dom0less] creating the context of ${i.name}: it has no CPU`);
+  const wake = (domid: number): void => {
+    const s = peers.get(domid);
+    const k = peerKeys.get(domid);
+    if (s !== undefined && k !== undefined) wakeVcpu(i.mode, k, s);
+  };
+  const table = i.evtchn.table !== undefined ? new ChannelTable(i.evtchn.table) : undefined;
   const evtchn = new DomainEventChannels({
     domid: i.domid,
     name: i.name,
     state,
     ports: i.evtchn.ports,
     peers,
-    wake: (domid) => {
-      const s = peers.get(domid);
-      const k = peerKeys.get(domid);
-      if (s !== undefined && k !== undefined) wakeVcpu(i.mode, k, s);
-    },
+    wake,
     clock: env.clock,
     faults: createSendFaults(i.faults, i.domid, i.generation),
     trace: env.trace,
+    resolver: table !== undefined ? tableResolver(table, i.domid) : undefined,
   });
+  const ops = table !== undefined ? new XenEventChannelOps({ domid: i.domid, name: i.name, table, state, wake: () => wake(i.domid) }) : undefined;
   const vcpu = new Vcpu({
     mode: i.mode,
     key,
@@ -65,12 +71,12 @@ export function createContext(init: unknown, env: GuestEnv): DomainContext {
     deliver: (run, alive) => evtchn.deliver(run, alive),
     spinUs: i.spinUs ?? 0,
   });
-  const ctx = buildContext(i, env, vcpu, evtchn, state);
+  const ctx = buildContext(i, env, vcpu, evtchn, state, ops);
   vcpu.start();
   return ctx;
 }
 
-function buildContext(i: DomainInit, env: GuestEnv, vcpu: Vcpu, evtchn: DomainEventChannels, state: Int32Array): DomainContext {
+function buildContext(i: DomainInit, env: GuestEnv, vcpu: Vcpu, evtchn: DomainEventChannels, state: Int32Array, ops: EventChannelOps | undefined): DomainContext {
   const windows = new Map(i.shm.map((s) => [s.id, s.window]));
   const controls = new Set<(m: unknown) => void>();
   env.control.onMessage((raw) => {
@@ -98,6 +104,7 @@ function buildContext(i: DomainInit, env: GuestEnv, vcpu: Vcpu, evtchn: DomainEv
       return MemoryWindow.fromDescriptor(d);
     },
     evtchn,
+    ...(ops !== undefined ? { evtchnOps: ops } : {}),
     shutdown(reason) {
       const code = SHUTDOWN_CODES[reason];
       if (code === undefined) throw new TypeError(`[xen-dom0less] shutdown of ${i.name}: reason ${JSON.stringify(reason)} is not poweroff, reboot or crash`);
@@ -120,6 +127,27 @@ function buildContext(i: DomainInit, env: GuestEnv, vcpu: Vcpu, evtchn: DomainEv
     },
   };
   return Object.freeze(ctx);
+}
+
+/** Ports as the channel table says they are now: interdomain ends lead to their peer, unbound ones nowhere, free ones do not exist. */
+function tableResolver(table: ChannelTable, domid: number): PortResolver {
+  const ends = new Map<number, StaticPort>(); // one object per port while its peer stays the same: send() allocates nothing
+  return {
+    resolve(port) {
+      const w = table.word(domid, port);
+      const state = wordState(w);
+      if (state === ChannelState.UNBOUND) return "unbound";
+      if (state !== ChannelState.INTERDOMAIN) return undefined;
+      const peerDomid = wordRemoteDom(w);
+      const peerPort = wordRemotePort(w);
+      let end = ends.get(port);
+      if (end === undefined || end.peerDomid !== peerDomid || end.peerPort !== peerPort) {
+        end = { port, peerDomid, peerPort };
+        ends.set(port, end);
+      }
+      return end;
+    },
+  };
 }
 
 /** The platform clock as the domain sees it: callbacks due while it is paused run when it is unpaused. */

@@ -67,7 +67,8 @@ export { KHeap, type HeapBlock, type sys_memory_stats } from "./kernel/k-heap.ts
 export { formatLogTimestamp, formatPrintf, Logger, LogLevel, type LogLevelValue } from "./kernel/log.ts";
 export { K_FOREVER, K_MSEC, K_NO_WAIT, K_SECONDS, type k_timeout_t } from "./kernel/timeout.ts";
 export { Errno, type ErrnoName } from "./kernel/errno.ts";
-export { XenEvents, type evtchn_cb_t } from "./xen-events.ts";
+export { EVTCHN_2L_NR_CHANNELS, XenEvents, type evtchn_cb_t, type evtchn_status_t } from "./xen-events.ts";
+export { DOMID_SELF, EVTCHNSTAT } from "@v8r/xen-dom0less";
 export { IpcError } from "./ipc/ipc-error.ts";
 export {
   ipc_service_close_instance,

@@ -7,7 +7,7 @@
 import type { DomainContext } from "@v8r/xen-dom0less";
 import { ZephyrKernel } from "./kernel/kernel.ts";
 import type { LogLevelValue } from "./kernel/log.ts";
-import { XenEvents, type evtchn_cb_t } from "./xen-events.ts";
+import { XenEvents, type evtchn_cb_t, type evtchn_status_t } from "./xen-events.ts";
 
 /** The Zephyr release this shim follows, as the banner prints it. */
 export const ZEPHYR_VERSION = "v3.7.0-v8r";
@@ -42,37 +42,67 @@ export class Zephyr extends ZephyrKernel {
       ...(options.logLevel !== undefined ? { logLevel: options.logLevel } : {}),
     });
     this.ctx = ctx;
-    this.xen = new XenEvents(ctx.evtchn, (fn) => this._isr(fn));
+    const log = this.LOG_MODULE_REGISTER("xen_events");
+    this.xen = new XenEvents(ctx.evtchn, {
+      ...(ctx.evtchnOps !== undefined ? { ops: ctx.evtchnOps } : {}),
+      isr: (fn) => this._isr(fn),
+      warn: (message) => log.LOG_WRN("%s", message),
+    });
   }
 
-  /** `notify_evtchn`. */
-  notify_evtchn(port: number): void {
-    this.xen.notify_evtchn(port);
+  /** `notify_evtchn`: 0, or -EINVAL for a port the domain does not have. */
+  notify_evtchn(port: number): number {
+    return this.xen.notify_evtchn(port);
   }
 
-  /** `bind_event_channel`: 0, or -EBUSY when already bound. */
+  /** `bind_event_channel`: replaces a handler already bound; 0. */
   bind_event_channel<T>(port: number, cb: evtchn_cb_t<T>, data: T): number {
     return this.xen.bind_event_channel(port, cb, data);
   }
 
-  /** `unbind_event_channel`: 0, or -ENOENT when nothing was bound. */
+  /** `unbind_event_channel`: 0, bound or not. */
   unbind_event_channel(port: number): number {
     return this.xen.unbind_event_channel(port);
   }
 
-  /** `get_missed_events`: events that came with no handler bound (count, reset on read). */
+  /** `get_missed_events`: 1 when events came with no handler bound (reset on read), else 0. */
   get_missed_events(port: number): number {
     return this.xen.get_missed_events(port);
   }
 
-  /** `mask_event_channel`. */
-  mask_event_channel(port: number): void {
-    this.xen.mask_event_channel(port);
+  /** `mask_event_channel`: 0 or -EINVAL. */
+  mask_event_channel(port: number): number {
+    return this.xen.mask_event_channel(port);
   }
 
-  /** `unmask_event_channel`. */
-  unmask_event_channel(port: number): void {
-    this.xen.unmask_event_channel(port);
+  /** `unmask_event_channel`: 0 or -EINVAL. */
+  unmask_event_channel(port: number): number {
+    return this.xen.unmask_event_channel(port);
+  }
+
+  /** `clear_event_channel`: forget a pending event. */
+  clear_event_channel(port: number): void {
+    this.xen.clear_event_channel(port);
+  }
+
+  /** `evtchn_status`: fills `status`; 0 or a negative errno. */
+  evtchn_status(status: evtchn_status_t): number {
+    return this.xen.evtchn_status(status);
+  }
+
+  /** `evtchn_close`: 0 or a negative errno. */
+  evtchn_close(port: number): number {
+    return this.xen.evtchn_close(port);
+  }
+
+  /** `alloc_unbound_event_channel`: the new port, or a negative errno. */
+  alloc_unbound_event_channel(remote_dom: number): number {
+    return this.xen.alloc_unbound_event_channel(remote_dom);
+  }
+
+  /** `bind_interdomain_event_channel`: the local port, or a negative errno. */
+  bind_interdomain_event_channel<T>(remote_dom: number, remote_port: number, cb: evtchn_cb_t<T>, data: T): number {
+    return this.xen.bind_interdomain_event_channel(remote_dom, remote_port, cb, data);
   }
 }
 

@@ -76,6 +76,10 @@ export class FakeEvtchn implements EventChannels {
     return this.#get(port).masked;
   }
 
+  clear(port: number): void {
+    this.#get(port).pending = false;
+  }
+
   #schedule(port: number): void {
     this.#clock.setTimeout(() => {
       const state = this.#get(port);

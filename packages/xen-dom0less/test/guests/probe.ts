@@ -3,7 +3,8 @@
  * trace bus (`ctx.publish`), so one scenario runs the same inline and in
  * Workers. Ops: bind, unbind, mask, unmask, send, burst (write 1..n into the
  * region "probe" at offset 0, sending after each), query, ticker, throw,
- * shutdown, hello.
+ * shutdown, hello, and the hypercalls alloc, bind-inter, close, status
+ * (reported as "probe-result").
  */
 import type { DomainContext } from "../../src/domain-context.ts";
 
@@ -16,6 +17,7 @@ interface Op {
   reason?: "poweroff" | "reboot" | "crash";
   ms?: number;
   region?: string;
+  dom?: number;
 }
 
 export function start(ctx: DomainContext): void {
@@ -57,6 +59,10 @@ export function start(ctx: DomainContext): void {
     },
     shutdown: (m) => ctx.shutdown(m.reason ?? "poweroff"),
     map: (m) => void ctx.mapSharedMemory(m.region!).size,
+    alloc: (m) => report("probe-result", { id: m.id, value: ctx.evtchnOps!.allocUnbound(m.dom!) }),
+    "bind-inter": (m) => report("probe-result", { id: m.id, value: ctx.evtchnOps!.bindInterdomain(m.dom!, m.port!) }),
+    close: (m) => ctx.evtchnOps!.close(m.port!),
+    status: (m) => report("probe-result", { id: m.id, value: ctx.evtchnOps!.status(m.dom!, m.port!) }),
     hello: () => report("probe-hello", { domid: ctx.domid, name: ctx.name, bootargs: ctx.bootargs, memoryKiB: ctx.memoryKiB, cpus: ctx.cpus.length, reserved: ctx.reservedMemory, ports: ctx.evtchn.ports() }),
   };
   ctx.onControl((raw) => {

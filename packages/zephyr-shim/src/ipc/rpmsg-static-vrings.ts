@@ -92,12 +92,7 @@ export class RpmsgStaticVringsBackend implements IpcBackend {
       if (this.#link === link) this.#linkReady = true;
     });
     this.#wq ??= this.#k.k_work_queue_start(`${this.#c.name}_wq`, 0);
-    const rc = this.#k.bind_event_channel(this.#c.port, () => this.#kick(), null);
-    if (rc !== 0) {
-      link.dispose();
-      this.#link = undefined;
-      throw new IpcError("EBUSY", `[zephyr-shim] ${what}: event channel ${this.#c.port} already has a handler`);
-    }
+    this.#k.bind_event_channel(this.#c.port, () => this.#kick(), null);
     this.#k.get_missed_events(this.#c.port);
     if (this.#c.role === "host") this.#k.notify_evtchn(this.#c.port);
     this.#kick();
