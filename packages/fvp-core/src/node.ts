@@ -62,6 +62,10 @@ globalThis.addEventListener = (type, fn) => {
 
 let tsxUrl: string | undefined;
 
+// Deno runs TypeScript itself (and tsx's esbuild service does not start in
+// a Deno worker_threads Worker), so only Node needs tsx for .ts sources.
+const RUNTIME_RUNS_TS = "deno" in process.versions;
+
 /** URL of tsx's ESM loader API, resolved from this package (a dev dependency of the workspace). */
 function resolveTsx(): string {
   if (tsxUrl) return tsxUrl;
@@ -76,11 +80,12 @@ function resolveTsx(): string {
 
 /**
  * A {@link WorkerFactory} over Node's `worker_threads`. When the entry or a
- * guest module is a `.ts` file it registers tsx in the worker first, so
- * guests run from the repository sources; built `.js` files need nothing.
+ * guest module is a `.ts` file it registers tsx in the worker first (in
+ * Node; Deno runs TypeScript itself), so guests run from the repository
+ * sources; built `.js` files need nothing.
  */
 export const nodeWorkerFactory: WorkerFactory = (url, opts) => {
-  const needsTs = [url.href, ...opts.modules].some((u) => /\.[cm]?ts$/.test(new URL(u).pathname));
+  const needsTs = !RUNTIME_RUNS_TS && [url.href, ...opts.modules].some((u) => /\.[cm]?ts$/.test(new URL(u).pathname));
   const w = new Worker(BOOTSTRAP, {
     eval: true,
     name: opts.name,
