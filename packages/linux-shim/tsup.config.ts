@@ -1,4 +1,4 @@
 import { defineConfig } from "tsup";
 import { packageConfig } from "../../tsup.base.ts";
 
-export default defineConfig(packageConfig({ mod: "src/mod.ts", node: "src/node.ts", "apps/rpmsg-remote": "apps/rpmsg-remote.ts" }));
+export default defineConfig(packageConfig({ mod: "src/mod.ts", node: "src/node.ts" }));

@@ -1,4 +1,4 @@
 import { defineConfig } from "tsup";
 import { packageConfig } from "../../tsup.base.ts";
 
-export default defineConfig(packageConfig({ mod: "src/mod.ts", "apps/rpmsg-host": "apps/rpmsg-host.ts" }));
+export default defineConfig(packageConfig({ mod: "src/mod.ts" }));

@@ -20,7 +20,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_STATUS_DIR, type StatusJson } from "@v8r/linux-shim";
+import { DEFAULT_STATUS_DIR, type StatusJson } from "v8r-demo/apps/rpmsg-demo/linux-rpmsg-remote";
 import { staleDistReason } from "../../../scripts/dist-freshness.mjs";
 import { freePort, median, pollUntil, startDemo, tryGet } from "./_bench-process.ts";
 

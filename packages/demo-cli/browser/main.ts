@@ -13,12 +13,12 @@
  * @module
  */
 import { createPlatform, FVP_BaseR_AEMv8R, type Platform, RealClock, type TraceEvent, type Uart, WorkerExecutor } from "@v8r/fvp-core";
-import { DEFAULT_STATUS_DIR, LINUX_FILE, LINUX_READ_FILE, type LinuxReadFileRequest } from "@v8r/linux-shim";
+import { LINUX_FILE, LINUX_READ_FILE, type LinuxReadFileRequest, WEB_ROOT } from "@v8r/linux-shim";
 import { bootXen, loadDom0lessConfig, parseDts, type Xen } from "@v8r/xen-dom0less";
-import { consoleUarts, domainUarts, linuxConsoleDomain } from "../src/_demo-layout.ts";
+import { consoleUarts, currentImage, domainUarts, linuxConsoleDomain } from "../src/_demo-layout.ts";
 
 /** Where Linux writes the page. */
-const STATUS_PATH = `${DEFAULT_STATUS_DIR}/zephyr-status.html`;
+const STATUS_PATH = `${WEB_ROOT}/zephyr-status.html`;
 const CONFIG_URL = "/config/v8r64-virtualization.dts";
 const POLL_MS = 500;
 const CONSOLE_LINES = 400;
@@ -149,7 +149,7 @@ async function boot(): Promise<void> {
   for (const [source, index] of Object.entries(uarts)) consolePanel(source, platform.uart(index));
   setState("booting Xen");
   const xen = await bootXen(platform, config, {
-    resolveImage: (specifier) => import.meta.resolve(specifier),
+    resolveImage: (specifier) => import.meta.resolve(currentImage(specifier)),
     console: { xen: uarts["xen"] ?? 0, domains: domainUarts(uarts) },
     onCrash: "restart",
   });

@@ -4,12 +4,37 @@
 import { FVP_BaseR_AEMv8R } from "@v8r/fvp-core";
 import type { Dom0lessConfig, DomainConfig } from "@v8r/xen-dom0less";
 
-/** Which demo application a domain runs, told by its `v8r,image`. */
-export type DemoRole = "rpmsg-host" | "rpmsg-remote" | "other";
+/** The guest images of the demo's rpmsg-demo application, by role. */
+export const DEMO_IMAGES = {
+  "rpmsg-host": "v8r-demo/apps/rpmsg-demo/zephyr-rpmsg-host",
+  "rpmsg-remote": "v8r-demo/apps/rpmsg-demo/linux-rpmsg-remote",
+} as const;
 
-/** The role of a domain from its kernel image specifier. */
+/**
+ * Image specifiers of earlier releases, when the apps lived in the shims,
+ * and the image that replaced each: a device tree copied from an older
+ * `v8r-demo config` still boots.
+ */
+export const RENAMED_IMAGES: Readonly<Record<string, string>> = {
+  "@v8r/zephyr-shim/apps/rpmsg-host": DEMO_IMAGES["rpmsg-host"],
+  "@v8r/linux-shim/apps/rpmsg-remote": DEMO_IMAGES["rpmsg-remote"],
+};
+
+/** `specifier`, or the image that replaced it (see {@link RENAMED_IMAGES}). */
+export function currentImage(specifier: string): string {
+  return RENAMED_IMAGES[specifier] ?? specifier;
+}
+
+/** Which demo application a domain runs, told by its `v8r,image`. */
+export type DemoRole = keyof typeof DEMO_IMAGES | "other";
+
+/**
+ * The role of a domain from its kernel image specifier: the demo's images
+ * ({@link DEMO_IMAGES}, or their former names), or a module of the user's
+ * whose name ends in `rpmsg-host` / `rpmsg-remote` (`./my/rpmsg-host.ts`).
+ */
 export function demoRole(domain: DomainConfig): DemoRole {
-  const image = domain.kernel?.image ?? "";
+  const image = currentImage(domain.kernel?.image ?? "");
   if (/rpmsg-host(\.[cm]?[jt]s)?$/.test(image)) return "rpmsg-host";
   if (/rpmsg-remote(\.[cm]?[jt]s)?$/.test(image)) return "rpmsg-remote";
   return "other";

@@ -22,7 +22,7 @@ import { fileURLToPath } from "node:url";
 import { createShutdown, type SignalSource } from "./shutdown.ts";
 
 /** The workspace packages the page imports, by their npm names. */
-export const BROWSER_PACKAGES = ["@v8r/fvp-core", "@v8r/xen-dom0less", "@v8r/openamp-wasm", "@v8r/zephyr-shim", "@v8r/linux-shim"] as const;
+export const BROWSER_PACKAGES = ["@v8r/fvp-core", "@v8r/xen-dom0less", "@v8r/openamp-wasm", "@v8r/zephyr-shim", "@v8r/linux-shim", "v8r-demo"] as const;
 
 /** Folders of a package that are served (when present): its build and its WebAssembly. */
 const SERVED_DIRS = ["dist", "wasm"] as const;

@@ -12,14 +12,14 @@ import { pathToFileURL } from "node:url";
 import { createPlatform, FVP_BaseR_AEMv8R, InlineExecutor, type Platform, RealClock, VirtualClock } from "@v8r/fvp-core";
 import { nodeWorkerExecutor } from "@v8r/fvp-core/node";
 import { bootXen, type Dom0lessConfig, type Xen } from "@v8r/xen-dom0less";
-import { DEFAULT_STATUS_DIR } from "@v8r/linux-shim";
+import { WEB_ROOT } from "@v8r/linux-shim";
 import type { ConsoleEndpoint } from "./banner.ts";
 import type { ConsoleMux } from "./console-mux.ts";
 import { startTelnetConsoles } from "./console-telnet.ts";
 import { startControlEndpoint } from "./control-endpoint.ts";
 import { DemoSession } from "./_demo-session.ts";
 import { loadDemoConfig, withGuestArgs } from "./_demo-config.ts";
-import { consoleUarts, domainUarts, linuxConsoleDomain } from "./_demo-layout.ts";
+import { consoleUarts, currentImage, domainUarts, linuxConsoleDomain } from "./_demo-layout.ts";
 import { HostRequests } from "./_host-requests.ts";
 import { WebHost } from "./_web-host.ts";
 import { demoShmRanges, withDemoDefaults } from "./_demo-faults.ts";
@@ -99,7 +99,7 @@ export interface RunningDemo {
 }
 
 /** Where the Linux guest keeps the status page, inside its root filesystem. */
-export const STATUS_DIR = DEFAULT_STATUS_DIR.slice(1);
+export const STATUS_DIR = WEB_ROOT.slice(1);
 
 /**
  * Boot the demo described by `options` and return once it is serving.
@@ -137,7 +137,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<Running
   io.announce?.(demo);
 
   const xen = await bootXen(platform, config, {
-    resolveImage: (specifier) => (/^\.{0,2}\//.test(specifier) ? new URL(specifier, configUrl(io.config)) : import.meta.resolve(specifier)),
+    resolveImage: (specifier) => (/^\.{0,2}\//.test(specifier) ? new URL(specifier, configUrl(io.config)) : import.meta.resolve(currentImage(specifier))),
     console: { xen: uarts["xen"] ?? 0, domains: domainUarts(uarts) },
     onCrash: "restart",
     ...(options.faults === undefined ? {} : { faults: withDemoDefaults(options.faults, options.seed ?? 1), shmRanges: demoShmRanges }),

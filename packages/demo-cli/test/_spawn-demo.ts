@@ -9,7 +9,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_STATUS_DIR, type StatusJson } from "@v8r/linux-shim";
+import { DEFAULT_STATUS_DIR, type StatusJson } from "v8r-demo/apps/rpmsg-demo/linux-rpmsg-remote";
 import { afterAll } from "vitest";
 
 /** The repository root. */

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { CHROMIUM, CHROMIUM_ARGS } from "./_chromium.ts";
 import { type DemoProcess, eventually, REPO_ROOT, screenshotDir, spawnDemo } from "./_spawn-demo.ts";
 
-const BUILT = ["packages/demo-cli/dist/browser/main.js", "packages/fvp-core/dist/guest-worker.js", "packages/linux-shim/dist/apps/rpmsg-remote.js", "packages/zephyr-shim/dist/apps/rpmsg-host.js"];
+const BUILT = ["packages/demo-cli/dist/browser/main.js", "packages/fvp-core/dist/guest-worker.js", "packages/demo-cli/dist/apps/rpmsg-demo/linux-rpmsg-remote.js", "packages/demo-cli/dist/apps/rpmsg-demo/zephyr-rpmsg-host.js"];
 
 /** The `seq N` the status page frame shows, when it shows a sample. */
 async function frameSeq(page: Page): Promise<number | undefined> {

@@ -8,7 +8,7 @@ import type { LinuxSystem } from "./linux.ts";
 import { LINUX_RELEASE } from "./_release.ts";
 import { RootFsError } from "./rootfs.ts";
 import type { ShellIo } from "./shell.ts";
-import { DEFAULT_STATUS_DIR } from "./status-publisher.ts";
+import { WEB_ROOT } from "./web-root.ts";
 
 /** How long `nginx`/`httpd` waits for the host's answer, ms. */
 export const WEB_SERVER_REQUEST_TIMEOUT_MS = 5000;
@@ -83,17 +83,17 @@ function uptime(sys: LinuxSystem, io: ShellIo): void {
 }
 
 async function webServer(sys: LinuxSystem, name: string, io: ShellIo): Promise<number> {
-  io.write(`${name}: asking the host to serve ${DEFAULT_STATUS_DIR} of this root filesystem ...\n`);
-  const answer = await requestHost(sys.ctx, "start-web-server", { root: DEFAULT_STATUS_DIR, command: name }, WEB_SERVER_REQUEST_TIMEOUT_MS);
+  io.write(`${name}: asking the host to serve ${WEB_ROOT} of this root filesystem ...\n`);
+  const answer = await requestHost(sys.ctx, "start-web-server", { root: WEB_ROOT, command: name }, WEB_SERVER_REQUEST_TIMEOUT_MS);
   if (answer === undefined) {
-    io.write(`${name}: the host did not answer; the page is written to ${DEFAULT_STATUS_DIR}/zephyr-status.html and any web server on the host can serve that directory\n`);
+    io.write(`${name}: the host did not answer; any web server on the host can serve ${WEB_ROOT} of this root filesystem\n`);
     return 1;
   }
   if (!answer.ok) {
     io.write(`${name}: the host could not start the web server: ${answer.error ?? "no reason given"}\n`);
     return 1;
   }
-  io.write(`${name}: serving ${DEFAULT_STATUS_DIR} at ${answer.url ?? "(address not reported)"}\n`);
+  io.write(`${name}: serving ${WEB_ROOT} at ${answer.url ?? "(address not reported)"}\n`);
   return 0;
 }
 
@@ -133,7 +133,7 @@ export function registerLinuxBuiltins(sys: LinuxSystem): void {
   shell.register("xl", { summary: "Xen toolstack (not in a domU; explains why)", usage: "xl list", run: (_a, io) => xl(sys, io) });
   for (const name of ["nginx", "httpd"]) {
     shell.register(name, {
-      summary: `ask the host to serve ${DEFAULT_STATUS_DIR} over HTTP`,
+      summary: `ask the host to serve ${WEB_ROOT} over HTTP`,
       run: (_a, io) => webServer(sys, name, io),
     });
   }

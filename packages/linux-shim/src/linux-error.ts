@@ -18,14 +18,15 @@ export const LinuxErrno = {
   ECANCELED: "ECANCELED",
   EMSGSIZE: "EMSGSIZE",
   EIO: "EIO",
+  EPROTO: "EPROTO",
 } as const;
 
 /** One of the errno names in {@link LinuxErrno}. */
 export type LinuxErrnoName = (typeof LinuxErrno)[keyof typeof LinuxErrno];
 
 /**
- * A failed guest operation (device file, shared memory lookup, rpmsg-ctrl
- * request) with the errno name in `code`.
+ * A failed guest operation (device file, shared memory lookup, or a
+ * request of an application running on it) with the errno name in `code`.
  *
  * @example
  * ```ts

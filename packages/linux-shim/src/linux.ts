@@ -5,8 +5,7 @@
  *
  * @module
  */
-import type { DomainContext } from "@v8r/xen-dom0less";
-import { bootargFlag, parseBootargs } from "./bootargs.ts";
+import { bootargFlag, parseBootargs, type DomainContext } from "@v8r/xen-dom0less";
 import { EvtchnDevice } from "./dev-evtchn.ts";
 import { KernelLog } from "./kernel-log.ts";
 import { LINUX_RELEASE } from "./_release.ts";
@@ -14,7 +13,7 @@ import { registerLinuxBuiltins } from "./_shell-builtins.ts";
 import { MemoryRootFs } from "./rootfs-memory.ts";
 import type { RootFs } from "./rootfs.ts";
 import { LinuxShell } from "./shell.ts";
-import { DEFAULT_STATUS_DIR } from "./status-publisher.ts";
+import { WEB_ROOT } from "./web-root.ts";
 import { findXenSharedMemory, XEN_SHMEM_COMPATIBLE, type XenSharedMemory } from "./xen-shmem.ts";
 
 export { LINUX_RELEASE };
@@ -82,7 +81,7 @@ export async function bootLinux(ctx: DomainContext, options: BootLinuxOptions = 
   const hostname = options.hostname ?? "v8r64-linux";
   printBootLog(ctx, klog);
   const rootfs = options.rootfs ?? new MemoryRootFs({ now: () => ctx.clock.now() });
-  await ctx.clock.hold(rootfs.mkdir(DEFAULT_STATUS_DIR, { recursive: true }));
+  await ctx.clock.hold(rootfs.mkdir(WEB_ROOT, { recursive: true }));
   let evtchn: EvtchnDevice | undefined;
   const devices = { evtchn: () => (evtchn ??= new EvtchnDevice(ctx.evtchn)) };
   klog.log("xen:xen_evtchn: Event-channel device installed");

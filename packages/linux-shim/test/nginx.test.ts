@@ -3,16 +3,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { NodeRootFs } from "../src/rootfs-node.ts";
-import { StatusPublisher } from "../src/status-publisher.ts";
+import { WEB_ROOT } from "../src/web-root.ts";
 import { findNginx } from "../src/web-server-nginx.ts";
 import { startWebServer, type WebServer } from "../src/web-server.ts";
+import { writeFileAtomic } from "../src/write-file-atomic.ts";
 import { rawGet } from "./http-raw.ts";
-import { buildSampleHistory } from "./sample-history.ts";
 
 let host: string;
 let server: WebServer;
-let publisher: StatusPublisher;
 const logLines: string[] = [];
+/** A page and a document as an application on the guest writes them (atomically, into the web root). */
+const PAGE = `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="1"><title>status</title></head>`
+  + `<body><table><tr><td class="name">rpmsg_host</td></tr></table></body></html>\n`;
+const DOC = `${JSON.stringify({ v: 1, link: "bound", counters: { received: 180 } })}\n`;
 
 beforeAll(async () => {
   await findNginx().catch((e: Error) => {
@@ -20,11 +23,10 @@ beforeAll(async () => {
   });
   host = await mkdtemp(join(tmpdir(), "v8r-nginx-test-"));
   const fs = new NodeRootFs(host);
-  publisher = new StatusPublisher(fs);
-  const { history, lastMs } = buildSampleHistory();
-  publisher = new StatusPublisher(fs, { now: () => lastMs + 300 });
-  await publisher.publish(history);
-  const root = fs.hostPath("/usr/share/nginx/html");
+  await fs.mkdir(WEB_ROOT, { recursive: true });
+  await writeFileAtomic(fs, `${WEB_ROOT}/zephyr-status.html`, PAGE);
+  await writeFileAtomic(fs, `${WEB_ROOT}/zephyr-status.json`, DOC);
+  const root = fs.hostPath(WEB_ROOT);
   await writeFile(join(host, "secret.txt"), "TOP-SECRET");
   await symlink(join(host, "secret.txt"), join(root, "leak.txt"));
   await writeFile(join(root, ".zephyr-status.html.0123.tmp"), "partial");
@@ -37,16 +39,13 @@ afterAll(async () => {
 });
 
 describe("nginx engine (real nginx)", () => {
-  it("serves the generated status page over HTTP", async () => {
+  it("serves the page an application wrote, byte for byte", async () => {
     expect(server.engine).toBe("nginx");
     const res = await fetch(new URL("/zephyr-status.html", server.url));
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
     expect(res.headers.get("cache-control")).toBe("no-cache");
-    const html = await res.text();
-    expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
-    expect(html).toContain(`<meta http-equiv="refresh" content="1">`);
-    expect(html).toContain("<td class=\"name\">rpmsg_host</td>");
+    expect(await res.text()).toBe(PAGE);
     const json = await (await fetch(new URL("/zephyr-status.json", server.url))).json();
     expect(json).toMatchObject({ v: 1, link: "bound", counters: { received: 180 } });
   });

@@ -81,6 +81,7 @@ export {
   type LintSourceInput,
 } from "./lint.ts";
 export { GUEST_RAM_BANKS, guestRamRanges } from "./guest-memory.ts";
+export { BootargError, bootargFlag, bootargInt, formatBootargs, parseBootargs, type BootargRange } from "./bootargs.ts";
 // --- end of configuration exports ---
 
 // --- hypervisor: domains, static shm, static event channels, lifecycle, faults ---

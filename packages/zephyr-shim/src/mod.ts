@@ -3,8 +3,8 @@
  * demo needs (uptime, sleeping, `k_timer`, `k_work`, `k_sem`, threads with
  * runtime statistics, heap statistics, `printk` and logging), Zephyr's Xen
  * event channel API, the IPC service with an RPMsg static-vrings backend
- * over Xen static shared memory, and the rpmsg-host application
- * (`@v8r/zephyr-shim/apps/rpmsg-host`).
+ * over Xen static shared memory. It runs applications and knows none (the
+ * demo's rpmsg-host lives in `v8r-demo/apps/rpmsg-demo`).
  *
  * Zephyr's functions keep their names and are methods of the kernel object
  * that {@link bootZephyr} returns (one per domain; no global state).
@@ -103,10 +103,6 @@ export {
   type RpmsgLink,
 } from "./ipc/rpmsg-link.ts";
 export { createOpenAmpLinkFactory, type OpenAmpLinkFactoryOptions } from "./ipc/openamp-link.ts";
-export { runRpmsgHost, RPMSG_HOST_VERSION, type RpmsgHostApp, type RpmsgHostOptions } from "./rpmsg-host/rpmsg-host.ts";
-export { DEFAULT_LINK_POLICY, type LinkPolicy } from "./rpmsg-host/host-link.ts";
-export { encodeStatus, MAX_MESSAGE_BYTES, type IpcCounters, type StatusSample, type ThreadEntry } from "./rpmsg-host/status.ts";
-export { handleCommand, PERIOD_MAX_MS, PERIOD_MIN_MS, type CommandReply, type CommandTarget } from "./rpmsg-host/commands.ts";
 
 /** The npm name of this package. */
 export const packageName = "@v8r/zephyr-shim";

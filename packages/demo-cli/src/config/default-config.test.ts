@@ -35,8 +35,8 @@ describe("the bundled device tree", () => {
   });
 
   it.each([
-    ["zephyr", "0x4000", "0x1", "@v8r/zephyr-shim/apps/rpmsg-host", "&ec_linux"],
-    ["linux", "0x80000", "0x2", "@v8r/linux-shim/apps/rpmsg-remote", "&ec_zephyr"],
+    ["zephyr", "0x4000", "0x1", "v8r-demo/apps/rpmsg-demo/zephyr-rpmsg-host", "&ec_linux"],
+    ["linux", "0x80000", "0x2", "v8r-demo/apps/rpmsg-demo/linux-rpmsg-remote", "&ec_zephyr"],
   ])("describes domU %s with its memory, vCPUs, image, shm and event channel", async (name, kib, cpus, image, peer) => {
     const body = nodeBody(await readDefaultConfig(), name, 2);
     expect(body).toContain('compatible = "xen,domain";');

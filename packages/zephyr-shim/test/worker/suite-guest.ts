@@ -1,13 +1,17 @@
 /**
- * A guest image for the Worker test: runs kernel checks and rpmsg-host
- * (over openamp-wasm, with an IPC-service remote on a second fake domain)
- * on the platform's real clock inside a Worker, and posts what it observed.
+ * A guest image for the Worker test: runs kernel checks and an IPC service
+ * exchange (host and remote instances over openamp-wasm, on two fake
+ * domains) on the platform's real clock inside a Worker, and posts what it
+ * observed.
  */
 import type { GuestEnv } from "@v8r/fvp-core";
 import { loadOpenAmp } from "@v8r/openamp-wasm";
+import { ipc_service_open_instance, ipc_service_register_endpoint, ipc_service_send, type IpcEndpoint } from "../../src/ipc/ipc-service.ts";
 import { createOpenAmpLinkFactory } from "../../src/ipc/openamp-link.ts";
-import { startHost } from "../_host-harness.ts";
+import { createRpmsgIpcInstance } from "../../src/ipc/rpmsg-static-vrings.ts";
 import { ZephyrKernel } from "../../src/kernel/kernel.ts";
+import { bootZephyr } from "../../src/zephyr.ts";
+import { createFakeDomainPair } from "../_fake-domain.ts";
 
 function sleep(env: GuestEnv, ms: number): Promise<void> {
   return new Promise((resolve) => env.clock.setTimeout(resolve, ms));
@@ -35,14 +39,31 @@ async function kernelChecks(env: GuestEnv) {
   return { ticks, order, take, waited };
 }
 
-async function hostChecks(env: GuestEnv) {
+async function ipcChecks(env: GuestEnv) {
   const factory = createOpenAmpLinkFactory({ openamp: loadOpenAmp() });
-  const h = await startHost({ factory, bootargs: "period_ms=100 seed=3", clock: env.clock, shmSize: 64 * 1024 });
-  await sleep(env, 50);
-  await h.command({ id: 1, cmd: "ping" });
-  await waitUntil(env, () => h.samples.length >= 4, 10_000);
-  await h.app.stop();
-  return { seqs: h.samples.map((s) => s.seq), maxSize: Math.max(0, ...h.sizes), replies: h.replies };
+  const pair = createFakeDomainPair({ clock: env.clock, shmSize: 64 * 1024 });
+  const dec = new TextDecoder();
+  const received: string[] = [];
+  const acks: string[] = [];
+  const remote = createRpmsgIpcInstance(bootZephyr(pair.linux.ctx), { role: "remote", linkFactory: factory });
+  const host = createRpmsgIpcInstance(bootZephyr(pair.zephyr.ctx), { role: "host", linkFactory: factory });
+  await Promise.all([ipc_service_open_instance(remote), ipc_service_open_instance(host)]);
+  const echo: IpcEndpoint = ipc_service_register_endpoint(remote, {
+    name: "echo",
+    cb: {
+      received: (d) => {
+        const text = dec.decode(d.slice());
+        received.push(text);
+        void ipc_service_send(echo, new TextEncoder().encode(`ack ${text}`));
+      },
+    },
+  });
+  let bound = false;
+  const ept: IpcEndpoint = ipc_service_register_endpoint(host, { name: "echo", cb: { bound: () => (bound = true), received: (d) => acks.push(dec.decode(d.slice())) } });
+  await waitUntil(env, () => bound, 10_000);
+  for (let i = 0; i < 4; i++) await ipc_service_send(ept, new TextEncoder().encode(`m${i}`));
+  await waitUntil(env, () => acks.length >= 4, 10_000);
+  return { received, acks };
 }
 
 /** Guest entry: wait for `{ op: "run" }`, post `{ op: "result", ... }`. */
@@ -51,7 +72,7 @@ export function start(env: GuestEnv): void {
     if ((m as { op?: string }).op !== "run") return;
     void (async () => {
       try {
-        env.control.post({ op: "result", kernel: await kernelChecks(env), host: await hostChecks(env) });
+        env.control.post({ op: "result", kernel: await kernelChecks(env), ipc: await ipcChecks(env) });
       } catch (error) {
         env.control.post({ op: "error", message: String(error) });
       }

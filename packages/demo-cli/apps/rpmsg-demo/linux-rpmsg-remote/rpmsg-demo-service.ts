@@ -1,0 +1,409 @@
+/**
+ * The rpmsg-demo service of the Linux guest (the heart of rpmsg-remote):
+ * an OpenAMP remote over the static vrings in the `rpmsg-shm` region, with
+ * `/dev/xen/evtchn` as the doorbell. It announces `rpmsg-demo` and
+ * `rpmsg-ctrl`, answers the IPC bound handshake, validates and keeps every
+ * status sample, publishes the status page after each one, and re-attaches
+ * when the host re-initialises the link or Zephyr restarts.
+ *
+ * @module
+ */
+import { describeError, type TimerHandle } from "@v8r/fvp-core";
+import { loadOpenAmp, type OpenAmp, type RpmsgDevice, type RpmsgStats, staticVringsLayout, type StaticVringsLayout } from "@v8r/openamp-wasm";
+import { type EvtchnFile, IOCTL_EVTCHN_BIND_STATIC, IOCTL_EVTCHN_NOTIFY, LinuxError, type LinuxSystem, type XenSharedMemory } from "@v8r/linux-shim";
+import { DEMO_ENDPOINT, LINK_DEFAULTS, parseStatusSample, RPMSG_BUFFER_BYTES } from "../protocol/mod.ts";
+import { CoalescingWriter } from "./_coalescing-writer.ts";
+import { DemoLink, type DemoLinkEvents } from "./_demo-link.ts";
+import { DEFAULT_CTRL_TIMEOUT_MS, RpmsgCtrlClient } from "./rpmsg-ctrl-client.ts";
+import { StatusHistory } from "./status-history.ts";
+import { StatusPublisher } from "./status-publisher.ts";
+
+/** Link states shown on the status page. */
+export const LinkState = {
+  /** The host has not set DRIVER_OK yet. */
+  WAITING: "waiting for host",
+  /** Link up, endpoints announced, `rpmsg-demo` not bound yet. */
+  ANNOUNCED: "announced",
+  /** `rpmsg-demo` completed the bound handshake. */
+  BOUND: "bound",
+  /** The host re-initialised the link or went away; waiting to re-attach. */
+  DOWN: "down (re-attaching)",
+} as const;
+
+/** One of the {@link LinkState} values. */
+export type LinkStateName = (typeof LinkState)[keyof typeof LinkState];
+
+/** Options of {@link RpmsgDemoService.start}. */
+export interface RpmsgDemoServiceOptions {
+  /** The booted Linux system. */
+  readonly linux: LinuxSystem;
+  /** `xen,id` of the shared memory region; default `rpmsg-shm`. */
+  readonly shmId?: string;
+  /** Static event channel port of the doorbell; default 0xa. */
+  readonly port?: number;
+  /** Physical address descriptors use for the region's offset 0; default the region's guest address. */
+  readonly physBase?: number;
+  /** A loaded OpenAMP module; default `loadOpenAmp()`. */
+  readonly openamp?: OpenAmp;
+  /** RPMsg buffer size (header included); default 512. */
+  readonly bufferSize?: number;
+  /** How often the link is checked for a host re-init, ms; default 250. */
+  readonly linkPollMs?: number;
+  /** History to fill; default a new one (300 samples). */
+  readonly history?: StatusHistory;
+  /** Publisher of the status files; default one on the root filesystem; `null` to publish nothing. */
+  readonly publisher?: StatusPublisher | null;
+  /** rpmsg-ctrl reply timeout, ms; default 2000. */
+  readonly ctrlTimeoutMs?: number;
+  /** Where service messages go; default the console (through the shell, so they never run into the prompt), prefixed `rpmsg-remote: `. */
+  readonly log?: (line: string) => void;
+}
+
+/** Counters of a running service. */
+export interface RpmsgDemoCounters {
+  /** Valid samples received. */
+  samples: number;
+  /** Messages rejected as malformed (oversize included). */
+  malformed: number;
+  /** Of those, messages over 496 bytes. */
+  oversize: number;
+  /** Empty handshake messages answered. */
+  handshakes: number;
+  /** Host re-initialisations noticed. */
+  peerResets: number;
+  /** Times `rpmsg-demo` was bound again after a reset. */
+  reattaches: number;
+  /** Times the OpenAMP device was created (1 + re-creations). */
+  devices: number;
+  /** Status file pairs written. */
+  published: number;
+  /** Failed status writes. */
+  publishErrors: number;
+}
+
+const MAX_LOGGED_MALFORMED = 5;
+
+/**
+ * A running rpmsg-demo service. Create it with {@link RpmsgDemoService.start}.
+ *
+ * @example
+ * ```ts
+ * const linux = await bootLinux(ctx);
+ * const svc = await RpmsgDemoService.start({ linux });
+ * const reply = await svc.ctrl.ping(); // once bound: { id: 1, ok: true, t: ... }
+ * ```
+ */
+export class RpmsgDemoService {
+  /** The sample history. */
+  readonly history: StatusHistory;
+  /** Writes the status files, or null. */
+  readonly publisher: StatusPublisher | null;
+  /** The rpmsg-ctrl client. */
+  readonly ctrl: RpmsgCtrlClient;
+  /** The mapped shared memory region. */
+  readonly shm: XenSharedMemory;
+  /** The static-vrings layout used. */
+  readonly layout: StaticVringsLayout;
+  readonly #opts: RpmsgDemoServiceOptions;
+  readonly #openamp: OpenAmp;
+  readonly #file: EvtchnFile;
+  readonly #port: number;
+  readonly #log: (line: string) => void;
+  readonly #counters: RpmsgDemoCounters = { samples: 0, malformed: 0, oversize: 0, handshakes: 0, peerResets: 0, reattaches: 0, devices: 0, published: 0, publishErrors: 0 };
+  #link: DemoLink | undefined;
+  #poll: TimerHandle | undefined;
+  #stopped = false;
+  #everBound = false;
+  readonly #writer: CoalescingWriter | undefined;
+  #stuckPolls = 0;
+  /** Polls with DRIVER_OK but no usable link before re-creating the device; doubles after each re-creation (at most 64). */
+  #stuckLimit = 4;
+  #recreating = false;
+  /** Linux time of the latest publish request: the time the page is rendered "as of". */
+  #publishAt = 0;
+
+  private constructor(opts: RpmsgDemoServiceOptions, openamp: OpenAmp, shm: XenSharedMemory, file: EvtchnFile, port: number) {
+    this.#opts = opts;
+    this.#openamp = openamp;
+    this.shm = shm;
+    this.#file = file;
+    this.#port = port;
+    const { linux } = opts;
+    this.#log = opts.log ?? ((line) => linux.shell.notice(`rpmsg-remote: ${line}\n`));
+    this.history = opts.history ?? new StatusHistory();
+    this.#publishAt = linux.ctx.clock.now();
+    // The page shows the state as of the latest request (every history change
+    // requests a write at once), so what a write renders does not depend on
+    // when the host got round to it.
+    const publisher = opts.publisher === null ? null : (opts.publisher ?? new StatusPublisher(linux.rootfs, { now: () => this.#publishAt }));
+    this.publisher = publisher;
+    this.#writer = publisher
+      ? new CoalescingWriter(
+          // Writing takes real time only and nothing in the system waits for
+          // it: a virtual clock runs on (requests made meanwhile merge into
+          // one more write) and waits for the last write before a run ends.
+          () => linux.ctx.clock.background(publisher.publish(this.history)),
+          (err) => {
+            this.#counters.publishErrors++;
+            if (this.#counters.publishErrors <= 3) this.#log(`writing the status page failed: ${describeError(err).error}`);
+          },
+          // Merged writes start from a guest timer: a crashed Linux leaves no write behind that could land after its successor's.
+          (next) => void linux.ctx.clock.setTimeout(next, 0),
+        )
+      : undefined;
+    this.layout = staticVringsLayout({ shmSize: shm.window.size, bufferSize: opts.bufferSize ?? RPMSG_BUFFER_BYTES });
+    const timeoutMs = opts.ctrlTimeoutMs ?? DEFAULT_CTRL_TIMEOUT_MS;
+    this.ctrl = new RpmsgCtrlClient({ clock: linux.ctx.clock, timeoutMs, send: (d) => this.#sendCtrl(d, timeoutMs) });
+  }
+
+  /**
+   * Map the region, bind the doorbell port, create the OpenAMP remote and
+   * announce the endpoints. Resolves once the device exists (the host may
+   * come later). Fails with ENOENT when the region is missing and EINVAL/EBUSY
+   * when the port cannot be bound.
+   */
+  static async start(opts: RpmsgDemoServiceOptions): Promise<RpmsgDemoService> {
+    const { linux } = opts;
+    const shm = linux.findSharedMemory(opts.shmId ?? LINK_DEFAULTS.shmId);
+    const port = opts.port ?? LINK_DEFAULTS.port;
+    const file = linux.devices.evtchn().open();
+    try {
+      file.ioctl(IOCTL_EVTCHN_BIND_STATIC, { port });
+      const openamp = opts.openamp ?? (await linux.ctx.clock.hold(loadOpenAmp()));
+      const svc = new RpmsgDemoService(opts, openamp, shm, file, port);
+      await svc.#createLink();
+      svc.#run();
+      return svc;
+    } catch (err) {
+      file.close();
+      throw err;
+    }
+  }
+
+  /** The current link state. */
+  get linkState(): LinkStateName {
+    return this.history.linkState as LinkStateName;
+  }
+
+  /** A copy of the counters. */
+  get counters(): RpmsgDemoCounters {
+    return { ...this.#counters, published: this.publisher?.published ?? 0 };
+  }
+
+  /** Whether each endpoint completed the bound handshake. */
+  get bound(): { readonly demo: boolean; readonly ctrl: boolean } {
+    return { demo: this.#link?.demoBound ?? false, ctrl: this.#link?.ctrlBound ?? false };
+  }
+
+  /** The OpenAMP device's counters (undefined while it is being re-created). */
+  stats(): RpmsgStats | undefined {
+    return this.#link?.device.stats();
+  }
+
+  /** Wait until the status files reflect every sample received so far. */
+  async flush(): Promise<void> {
+    await this.#writer?.idle();
+  }
+
+  /**
+   * Stop: cancel ctrl requests, announce the endpoints' destruction (the
+   * host unbinds them; Zephyr's rpmsg-host re-initialises the link a few
+   * seconds later, which lets a new service attach), release the device and
+   * close the evtchn file (the static port stays bound in Xen).
+   */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#poll?.cancel();
+    this.ctrl.cancelAll("the rpmsg-demo service stopped");
+    this.#link?.close();
+    this.#link = undefined;
+    this.#file.close();
+    this.history.setLinkState("stopped");
+    this.#requestPublish();
+    await this.flush();
+  }
+
+  async #createLink(): Promise<void> {
+    const { linux } = this.#opts;
+    const clock = linux.ctx.clock;
+    const device: RpmsgDevice = await clock.hold(this.#openamp.createRpmsgDevice({
+      role: "remote",
+      layout: this.layout,
+      shm: { buffer: this.shm.window.buffer, offset: this.shm.window.byteOffset, length: this.shm.window.size },
+      physBase: this.#opts.physBase ?? this.shm.node.address,
+      notify: () => this.#kick(),
+      clock,
+      onError: (err) => this.#log(`callback failed: ${describeError(err).error}`),
+    }));
+    if (this.#stopped) {
+      device.dispose();
+      return;
+    }
+    this.#counters.devices++;
+    this.#link = new DemoLink(device, this.#events());
+    this.#setLinkState();
+  }
+
+  #events(): DemoLinkEvents {
+    return {
+      sample: (data) => this.#onSample(data),
+      ctrlReply: (data) => void this.ctrl.handleMessage(data),
+      handshake: (name) => {
+        this.#counters.handshakes++;
+        this.#stuckLimit = 4;
+        if (name === DEMO_ENDPOINT) {
+          if (this.#everBound) this.#counters.reattaches++;
+          this.#everBound = true;
+          this.#log(`endpoint ${name} bound${this.#counters.reattaches > 0 ? " again (re-attached)" : ""}`);
+        }
+        this.#setLinkState();
+      },
+      unbound: () => this.#setLinkState(),
+      failed: (what, err) => this.#log(`${what} failed: ${describeError(err).error}`),
+    };
+  }
+
+  #kick(): void {
+    if (this.#file.closed) return;
+    this.#file.ioctl(IOCTL_EVTCHN_NOTIFY, { port: this.#port });
+  }
+
+  #run(): void {
+    void this.#readLoop();
+    this.#poll = this.#opts.linux.ctx.clock.setInterval(() => this.#checkLink(), this.#opts.linkPollMs ?? 250);
+  }
+
+  async #readLoop(): Promise<void> {
+    while (!this.#stopped) {
+      let ports: Uint32Array;
+      try {
+        ports = await this.#file.read();
+      } catch (err) {
+        if (err instanceof LinuxError && err.code === "EBADF") return;
+        this.#log(`reading /dev/xen/evtchn failed: ${describeError(err).error}`);
+        return;
+      }
+      this.#file.write(ports);
+      this.#service();
+    }
+  }
+
+  #checkLink(): void {
+    const link = this.#link;
+    if (this.#stopped || link === undefined) return;
+    const up = this.#service();
+    const driverOk = (this.shm.window.read8(this.layout.statusOffset) & 4) !== 0;
+    this.#stuckPolls = driverOk && !up ? this.#stuckPolls + 1 : 0;
+    if (this.#stuckPolls >= this.#stuckLimit && !this.#recreating) void this.#recreate();
+  }
+
+  /**
+   * Process what the host posted, as busy time of the domain's first vCPU
+   * (its load shows in `uptime`); returns whether the link is up.
+   */
+  #service(): boolean {
+    const cpu = this.#opts.linux.ctx.cpus[0];
+    const work = (): boolean => {
+      this.#link?.device.notified();
+      return this.#afterWork();
+    };
+    return cpu ? cpu.busy(work) : work();
+  }
+
+  #afterWork(): boolean {
+    const stats = this.#link?.device.stats();
+    const resets = stats?.peerResets ?? 0;
+    const seen = this.#link?.peerResetsSeen ?? 0;
+    if (this.#link && resets > seen) {
+      this.#link.peerResetsSeen = resets;
+      this.#counters.peerResets += resets - seen;
+      this.#link.resetHandshakes();
+      this.ctrl.cancelAll("the host re-initialised the link");
+      this.#log("the host re-initialised the link; re-announcing endpoints");
+    }
+    const up = stats?.linkUp ?? false;
+    this.#setLinkState(up);
+    return up;
+  }
+
+  async #recreate(): Promise<void> {
+    this.#recreating = true;
+    this.#log(`the link did not come back; re-creating the OpenAMP remote (next check after ${this.#stuckLimit * 2} polls)`);
+    this.#stuckLimit = Math.min(this.#stuckLimit * 2, 64);
+    this.ctrl.cancelAll("the link is being re-created");
+    this.#link?.dispose();
+    this.#link = undefined;
+    try {
+      if (!this.#stopped) await this.#createLink();
+    } catch (err) {
+      this.#log(`re-creating the OpenAMP remote failed: ${describeError(err).error}`);
+    } finally {
+      this.#recreating = false;
+      this.#stuckPolls = 0;
+    }
+  }
+
+  #setLinkState(up = this.#link?.device.stats().linkUp ?? false): void {
+    if (this.#stopped) return;
+    const link = this.#link;
+    let state: LinkStateName;
+    if (link === undefined || !up) state = this.#counters.devices > 1 || this.#counters.peerResets > 0 || this.#everBound ? LinkState.DOWN : LinkState.WAITING;
+    else state = link.demoBound ? LinkState.BOUND : LinkState.ANNOUNCED;
+    if (state !== this.history.linkState) {
+      this.history.setLinkState(state);
+      this.#trace({ type: "linux.link", state, ...this.history.counters, peerResets: this.#counters.peerResets, reattaches: this.#counters.reattaches });
+      this.#requestPublish();
+    }
+  }
+
+  #onSample(data: Uint8Array): void {
+    const now = this.#opts.linux.ctx.clock.now();
+    const r = parseStatusSample(data);
+    if (!r.ok) {
+      this.#counters.malformed++;
+      if (r.code === "too-long") this.#counters.oversize++;
+      this.history.recordMalformed(r.reason, now);
+      const n = this.#counters.malformed;
+      if (n <= MAX_LOGGED_MALFORMED || n % 100 === 0) this.#log(`dropped a malformed sample (#${n}): ${r.reason}`);
+      this.#trace({ type: "linux.malformed", code: r.code, reason: r.reason, count: n, counters: this.history.counters });
+    } else {
+      this.#counters.samples++;
+      const outcome = this.history.add(r.sample, now);
+      if (outcome.kind === "gap") this.#log(`lost ${outcome.lost} sample(s) before seq ${r.sample.seq}`);
+      else if (outcome.kind === "restart") this.#log(`Zephyr restarted (boot ${outcome.previousBoot} -> ${r.sample.boot})`);
+      else if (outcome.kind === "first") this.#log(`first sample from Zephyr boot ${r.sample.boot}`);
+      this.#trace({
+        type: "linux.sample",
+        seq: r.sample.seq,
+        boot: r.sample.boot,
+        outcome: outcome.kind,
+        lost: outcome.kind === "gap" ? outcome.lost : 0,
+        sample: r.sample,
+        counters: this.history.counters,
+      });
+    }
+    this.#requestPublish();
+  }
+
+  /** Publish on the platform trace bus (a dashboard may listen); never lets a bus failure stop the service. */
+  #trace(event: { type: string; [key: string]: unknown }): void {
+    try {
+      this.#opts.linux.ctx.publish(event);
+    } catch {
+      // the trace bus is best effort
+    }
+  }
+
+  #requestPublish(): void {
+    this.#publishAt = this.#opts.linux.ctx.clock.now();
+    this.#writer?.request();
+  }
+
+
+  async #sendCtrl(data: Uint8Array, timeoutMs: number): Promise<void> {
+    const link = this.#link;
+    if (!link) throw new LinuxError("ENOTCONN", "[rpmsg-demo] rpmsg-ctrl: the link is being re-created");
+    await link.sendCtrl(data, timeoutMs);
+  }
+}

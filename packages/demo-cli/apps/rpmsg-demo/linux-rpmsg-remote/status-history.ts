@@ -1,0 +1,210 @@
+/**
+ * The Linux side's memory of Zephyr's status: the last samples, lost
+ * samples (gaps in `seq`), restarts (new `boot`), malformed input and the
+ * link state, as shown on the status page.
+ *
+ * @module
+ */
+import type { IpcCounters, StatusSample } from "../protocol/mod.ts";
+
+/** One sample kept in the history, with what was learnt when it arrived. */
+export interface HistoryEntry {
+  /** The validated sample. */
+  readonly sample: StatusSample;
+  /** Linux time (ms) when it was received. */
+  readonly receivedMs: number;
+  /** Samples of the same boot lost just before this one (gap in `seq`). */
+  readonly lostBefore: number;
+  /** True for the first sample of a boot that followed another boot (a Zephyr restart). */
+  readonly restart: boolean;
+}
+
+/** What {@link StatusHistory.add} made of a sample. */
+export type SampleOutcome =
+  | { readonly kind: "first" }
+  | { readonly kind: "next" }
+  | { readonly kind: "gap"; readonly lost: number }
+  | { readonly kind: "restart"; readonly previousBoot: string }
+  | { readonly kind: "stale"; readonly lastSeq: number };
+
+/** A Zephyr boot seen by this history. */
+export interface BootRecord {
+  /** The boot id. */
+  readonly boot: string;
+  /** Linux time (ms) of its first sample. */
+  readonly firstSeenMs: number;
+  /** `seq` of its first sample. */
+  readonly firstSeq: number;
+  /** `seq` of its latest sample. */
+  readonly lastSeq: number;
+  /** Samples accepted from it. */
+  readonly samples: number;
+}
+
+type MutableBoot = { -readonly [K in keyof BootRecord]: BootRecord[K] };
+
+/** Totals kept by a {@link StatusHistory}. */
+export interface HistoryCounters {
+  /** Samples accepted. */
+  readonly received: number;
+  /** Samples missing from gaps in `seq` within a boot. */
+  readonly lost: number;
+  /** Boot changes after the first boot (Zephyr restarts). */
+  readonly restarts: number;
+  /** Messages rejected as malformed. */
+  readonly malformed: number;
+  /** Samples ignored because their `seq` was not after the latest one of their boot. */
+  readonly stale: number;
+}
+
+/** Options of {@link StatusHistory}. */
+export interface StatusHistoryOptions {
+  /** Samples kept; default 300. */
+  readonly capacity?: number;
+  /** Boots remembered; default 16. */
+  readonly bootCapacity?: number;
+}
+
+const ZERO_IPC: IpcCounters = { tx: 0, rt: 0, ri: 0, dr: 0, q: 0 };
+
+/**
+ * The status history. Pure bookkeeping: callers pass the receive time, so
+ * it runs the same on a virtual clock.
+ *
+ * @example
+ * ```ts
+ * const h = new StatusHistory();
+ * h.setLinkState("bound");
+ * h.add({ v: 1, seq: 0, boot: "1a2b3c4d", t: 1000, cpu: 4.2 }, 1000);
+ * h.add({ v: 1, seq: 3, boot: "1a2b3c4d", t: 4000, cpu: 5.0 }, 4000); // { kind: "gap", lost: 2 }
+ * console.log(h.counters.lost); // 2
+ * ```
+ */
+export class StatusHistory {
+  /** Samples kept. */
+  readonly capacity: number;
+  readonly #bootCapacity: number;
+  #entries: HistoryEntry[] = [];
+  #boots: MutableBoot[] = [];
+  #counters = { received: 0, lost: 0, restarts: 0, malformed: 0, stale: 0 };
+  #linkState = "down";
+  #lastUpdateMs: number | undefined;
+  #lastMalformed: { readonly reason: string; readonly atMs: number } | undefined;
+  #revision = 0;
+  readonly #listeners = new Set<() => void>();
+
+  /** Start empty, link `"down"`. */
+  constructor(options: StatusHistoryOptions = {}) {
+    const capacity = options.capacity ?? 300;
+    const bootCapacity = options.bootCapacity ?? 16;
+    for (const [name, v] of [["capacity", capacity], ["bootCapacity", bootCapacity]] as const) {
+      if (!Number.isInteger(v) || v < 1) {
+        throw new RangeError(`[rpmsg-demo] StatusHistory ${name} must be a positive integer, got ${v}`);
+      }
+    }
+    this.capacity = capacity;
+    this.#bootCapacity = bootCapacity;
+  }
+
+  /** Record a validated sample received at `receivedMs` (Linux time). */
+  add(sample: StatusSample, receivedMs: number): SampleOutcome {
+    const current = this.#boots[this.#boots.length - 1];
+    let outcome: SampleOutcome;
+    let lostBefore = 0;
+    let restart = false;
+    if (current && current.boot === sample.boot) {
+      if (sample.seq <= current.lastSeq) {
+        this.#counters.stale++;
+        this.#changed();
+        return { kind: "stale", lastSeq: current.lastSeq };
+      }
+      lostBefore = sample.seq - current.lastSeq - 1;
+      outcome = lostBefore > 0 ? { kind: "gap", lost: lostBefore } : { kind: "next" };
+      current.lastSeq = sample.seq;
+      current.samples++;
+    } else {
+      restart = current !== undefined;
+      outcome = current ? { kind: "restart", previousBoot: current.boot } : { kind: "first" };
+      if (restart) this.#counters.restarts++;
+      this.#boots.push({ boot: sample.boot, firstSeenMs: receivedMs, firstSeq: sample.seq, lastSeq: sample.seq, samples: 1 });
+      if (this.#boots.length > this.#bootCapacity) this.#boots.shift();
+    }
+    this.#counters.received++;
+    this.#counters.lost += lostBefore;
+    this.#entries.push({ sample, receivedMs, lostBefore, restart });
+    if (this.#entries.length > this.capacity) this.#entries.splice(0, this.#entries.length - this.capacity);
+    this.#lastUpdateMs = receivedMs;
+    this.#changed();
+    return outcome;
+  }
+
+  /** Count a rejected message and remember why. */
+  recordMalformed(reason: string, atMs: number): void {
+    this.#counters.malformed++;
+    this.#lastMalformed = { reason: String(reason), atMs };
+    this.#changed();
+  }
+
+  /** Set the link state shown on the page (e.g. `"bound"`, `"down"`, `"re-initialising"`). */
+  setLinkState(state: string): void {
+    if (state === this.#linkState) return;
+    this.#linkState = String(state);
+    this.#changed();
+  }
+
+  /** The link state last set by the caller. */
+  get linkState(): string {
+    return this.#linkState;
+  }
+
+  /** The kept samples, oldest first. */
+  entries(): readonly HistoryEntry[] {
+    return this.#entries.slice();
+  }
+
+  /** The newest sample, if any. */
+  latest(): HistoryEntry | undefined {
+    return this.#entries[this.#entries.length - 1];
+  }
+
+  /** Linux time (ms) of the newest sample, if any. */
+  get lastUpdateMs(): number | undefined {
+    return this.#lastUpdateMs;
+  }
+
+  /** Totals: received, lost, restarts, malformed, stale. */
+  get counters(): HistoryCounters {
+    return { ...this.#counters };
+  }
+
+  /** IPC counters of the newest sample (zeros before the first one). */
+  get ipc(): IpcCounters {
+    return this.latest()?.sample.ipc ?? ZERO_IPC;
+  }
+
+  /** The boots seen, oldest first (the current one last). */
+  get boots(): readonly BootRecord[] {
+    return this.#boots.map((b) => ({ ...b }));
+  }
+
+  /** The reason and time of the latest malformed message. */
+  get lastMalformed(): { readonly reason: string; readonly atMs: number } | undefined {
+    return this.#lastMalformed;
+  }
+
+  /** Increases on every change; lets writers skip unchanged states. */
+  get revision(): number {
+    return this.#revision;
+  }
+
+  /** Call `listener` after every change; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #changed(): void {
+    this.#revision++;
+    for (const listener of this.#listeners) listener();
+  }
+}

@@ -1,0 +1,122 @@
+import { describe, expect, it } from "vitest";
+import { buildSampleHistory } from "./test/sample-history.ts";
+import { StatusHistory } from "./status-history.ts";
+import { renderStatusJson, renderStatusPage, statusJson } from "./status-page.ts";
+
+const hostile = `<script>alert("x")</script>`;
+
+function pointsOf(html: string): [number, number][][] {
+  return [...html.matchAll(/<polyline class="line" points="([^"]+)"/g)].map((m) =>
+    (m[1] ?? "").split(" ").map((pair) => pair.split(",").map(Number) as [number, number]));
+}
+
+describe("renderStatusPage", () => {
+  it("is a complete HTML document that reloads itself and has no scripts", () => {
+    const { history, lastMs } = buildSampleHistory();
+    const html = renderStatusPage(history, { now: lastMs + 400 });
+    expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
+    expect(html.trimEnd().endsWith("</html>")).toBe(true);
+    expect(html).toContain(`<meta http-equiv="refresh" content="1">`);
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/\son[a-z]+=/i);
+  });
+
+  it.each([[5, `content="5"`], [0, null]])("refreshSeconds %d gives the refresh tag %s", (refresh, tag) => {
+    const html = renderStatusPage(new StatusHistory(), { now: 0, refreshSeconds: refresh });
+    if (tag) expect(html).toContain(tag);
+    else expect(html).not.toContain("http-equiv");
+  });
+
+  it("shows the latest uptime, CPU load, heap, link state and update age at the top", () => {
+    const { history, lastMs } = buildSampleHistory();
+    const html = renderStatusPage(history, { now: lastMs + 2500 });
+    const top = html.slice(0, html.indexOf("<h2>CPU load</h2>"));
+    const latest = history.latest()?.sample;
+    expect(top).toContain(`${latest?.cpu?.toFixed(1)}<small> %</small>`);
+    expect(top).toContain("55.1 s"); // uptime of the last sample (t = 55 100 ms)
+    expect(top).toContain("6.8 KiB");
+    expect(top).toContain(`<span class="state ok">bound</span>`);
+    expect(top).toContain("2.5 s ago");
+    expect(top).toContain("boot 9f8e7d6c · seq 54");
+  });
+
+  it("marks an old update as stale", () => {
+    const { history, lastMs } = buildSampleHistory();
+    expect(renderStatusPage(history, { now: lastMs + 10_000 })).toContain(`<span class="stale">10 s ago</span>`);
+  });
+
+  it("draws the CPU chart inside the plot, split at the gap and the restart", () => {
+    const { history, lastMs } = buildSampleHistory({ samples: 180 });
+    const html = renderStatusPage(history, { now: lastMs });
+    const runs = pointsOf(html);
+    expect(runs).toHaveLength(3);
+    expect(runs.reduce((n, r) => n + r.length, 0)).toBe(180);
+    for (const [x, y] of runs.flat()) {
+      expect(x).toBeGreaterThanOrEqual(48);
+      expect(x).toBeLessThanOrEqual(704);
+      expect(y).toBeGreaterThanOrEqual(14);
+      expect(y).toBeLessThanOrEqual(206);
+    }
+    const last = runs[2]?.at(-1);
+    expect(last?.[0]).toBeCloseTo(704, 0);
+    expect(html).toContain(`class="restart"`);
+    expect(html).toContain(`class="gap"`);
+    expect(html).toContain(">100%</text>");
+    expect(html).toContain(">now</text>");
+  });
+
+  it("maps CPU load to height: 100% at the top of the plot, 0% at the bottom", () => {
+    const h = new StatusHistory();
+    h.add({ v: 1, seq: 0, boot: "00000001", t: 0, cpu: 0, per: 1000 }, 0);
+    h.add({ v: 1, seq: 1, boot: "00000001", t: 1000, cpu: 100, per: 1000 }, 1000);
+    const [run] = pointsOf(renderStatusPage(h, { now: 1000 }));
+    expect(run?.map(([, y]) => y)).toEqual([206, 14]);
+  });
+
+  it("escapes thread names, states and the link state", () => {
+    const h = new StatusHistory();
+    h.setLinkState(`<img src=x onerror=alert(1)>`);
+    h.add({ v: 1, seq: 0, boot: "abcdef01", t: 5, thr: [{ name: hostile, state: `"><b>`, cpu: 1 }] }, 5);
+    const html = renderStatusPage(h, { now: 5 });
+    expect(html).not.toContain(hostile);
+    expect(html).not.toContain("<img");
+    expect(html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
+    expect(html).toContain("&quot;&gt;&lt;b&gt;");
+    expect(html).not.toMatch(/<script/i);
+  });
+
+  it("lists the threads of the latest sample and the counters", () => {
+    const { history, lastMs } = buildSampleHistory();
+    const html = renderStatusPage(history, { now: lastMs });
+    for (const name of ["rpmsg_host", "sysworkq", "logging", "idle", "main"]) {
+      expect(html).toContain(`<td class="name">${name}</td>`);
+    }
+    expect(html).toMatch(/<dt>Lost samples<\/dt><dd>3<\/dd>/);
+    expect(html).toMatch(/<dt>Zephyr restarts<\/dt><dd>1<\/dd>/);
+    expect(html).toMatch(/<dt>Send retries<\/dt><dd>2<\/dd>/);
+    expect(html).toMatch(/<dt>Dropped \(link down\)<\/dt><dd>4<\/dd>/);
+    expect(html).toMatch(/<dt>Link re-inits<\/dt><dd>0<\/dd>/);
+    expect(html).toMatch(/<dt>Malformed messages<\/dt><dd>0<\/dd>/);
+  });
+
+  it("says it is waiting before the first sample", () => {
+    const html = renderStatusPage(new StatusHistory(), { now: 0 });
+    expect(html).toContain("Waiting for the first status sample");
+    expect(html).toContain(`<span class="state bad">down</span>`);
+  });
+
+  it.each([[{ now: Number.NaN }, TypeError], [{ now: 0, refreshSeconds: -1 }, RangeError]])("rejects bad options %j", (opts, type) => {
+    expect(() => renderStatusPage(new StatusHistory(), opts)).toThrow(type);
+  });
+});
+
+describe("renderStatusJson", () => {
+  it("carries the same facts as the page", () => {
+    const { history } = buildSampleHistory({ samples: 20 });
+    const doc = JSON.parse(renderStatusJson(history)) as ReturnType<typeof statusJson>;
+    expect(doc).toMatchObject({ v: 1, link: "bound", counters: { received: 20, lost: 3, restarts: 1 } });
+    expect(doc.history).toHaveLength(20);
+    expect(doc.latest?.seq).toBe(history.latest()?.sample.seq);
+    expect(doc.boots.map((b) => b.boot)).toEqual(["1a2b3c4d", "9f8e7d6c"]);
+  });
+});

@@ -1,0 +1,36 @@
+/**
+ * The numbers of the rpmsg-demo protocol, each defined once: the protocol
+ * version, the message budget, the sampling period range and the link
+ * defaults both apps start from.
+ *
+ * @module
+ */
+
+/** The protocol version this code writes (`v` of a status sample). */
+export const PROTOCOL_VERSION = 1;
+
+/** RPMsg buffer size both sides use, header included. */
+export const RPMSG_BUFFER_BYTES = 512;
+
+/** Largest message on either endpoint: the payload of one 512-byte RPMsg buffer (16-byte header). */
+export const MAX_PAYLOAD_BYTES = RPMSG_BUFFER_BYTES - 16;
+
+/** The sampling periods a guest accepts (bootargs `period_ms=`, the `period` command, `--period`), ms. */
+export const PERIOD_RANGE_MS = { min: 100, max: 60_000 } as const;
+
+/** The sampling period when nothing sets one, ms. */
+export const DEFAULT_PERIOD_MS = 1000;
+
+/** Endpoint of the status samples (Zephyr -> Linux). */
+export const DEMO_ENDPOINT = "rpmsg-demo";
+
+/** Endpoint of the commands (Linux -> Zephyr) and their replies. */
+export const CTRL_ENDPOINT = "rpmsg-ctrl";
+
+/** Where the link lives when bootargs say nothing else: the static shm `xen,id` and the static event channel port. */
+export const LINK_DEFAULTS = { shmId: "rpmsg-shm", port: 0xa } as const;
+
+/** Whether `ms` is a sampling period the protocol allows. */
+export function isValidPeriod(ms: unknown): ms is number {
+  return typeof ms === "number" && Number.isInteger(ms) && ms >= PERIOD_RANGE_MS.min && ms <= PERIOD_RANGE_MS.max;
+}

@@ -1,0 +1,100 @@
+/**
+ * Takes status samples of the running Zephyr: gathers the protocol's
+ * {@link ZephyrFacts} (uptime, vCPU load over the last period, each live
+ * thread's state and CPU share since the previous sample, heap use, IPC
+ * counters) and encodes them with the protocol's one encoder.
+ *
+ * @module
+ */
+import type { CpuHandle } from "@v8r/fvp-core";
+import type { KThread, ZephyrKernel } from "@v8r/zephyr-shim";
+import { encodeStatusSample, type EncodedSample, type ThreadStatus, type ZephyrFacts } from "../protocol/mod.ts";
+
+/** The IPC counters the link keeps, as the sampler reads them. */
+export interface LinkCounters {
+  /** Samples sent. */
+  readonly tx: number;
+  /** Send retries. */
+  readonly rt: number;
+  /** Link re-initialisations. */
+  readonly ri: number;
+  /** Samples dropped while the link was down. */
+  readonly dr: number;
+  /** Samples queued now. */
+  readonly q: number;
+}
+
+/** A sample taken: its seq, the encoded bytes and what the encoder made of it. */
+export interface TakenSample extends EncodedSample {
+  /** Its sequence number. */
+  readonly seq: number;
+}
+
+/** Builds successive samples with consecutive `seq`. */
+export class Sampler {
+  /** Boot id carried by every sample. */
+  readonly boot: string;
+  /** Sampling period, ms (also the load window). */
+  per: number;
+  /** Number of the next sample. */
+  nextSeq = 0;
+  readonly #k: ZephyrKernel;
+  readonly #cpu: CpuHandle | undefined;
+  readonly #lastRuntime = new Map<KThread, number>();
+  #lastAt: number;
+
+  /** A sampler for kernel `k` on `cpu`. */
+  constructor(k: ZephyrKernel, cpu: CpuHandle | undefined, boot: string, per: number) {
+    this.#k = k;
+    this.#cpu = cpu;
+    this.boot = boot;
+    this.per = per;
+    this.#lastAt = k.clock.now();
+  }
+
+  /** Take the next sample and encode it (at most 496 bytes; trailing threads dropped to fit, counted in `dropped`). */
+  take(ipc: LinkCounters): TakenSample {
+    const facts = this.facts(ipc);
+    this.nextSeq++;
+    return { seq: facts.seq, ...encodeStatusSample(facts) };
+  }
+
+  /** What this Zephyr looks like now, for sample number {@link Sampler.nextSeq}. */
+  facts(ipc: LinkCounters): ZephyrFacts {
+    const load = this.#cpu ? this.#cpu.load(this.per) * 100 : 0;
+    const threads = [...this.#threads(), { name: "idle", state: "ready", cpu: Math.max(0, 100 - load) }];
+    const heap = this.#k.sys_heap_runtime_stats_get();
+    return {
+      seq: this.nextSeq,
+      boot: this.boot,
+      uptimeMs: this.#k.k_uptime_get(),
+      periodMs: this.per,
+      loadPct: load,
+      threads,
+      threadCount: threads.length,
+      heapUsed: heap.allocated_bytes,
+      heapFree: heap.free_bytes,
+      heapMaxUsed: heap.max_allocated_bytes,
+      ipcTx: ipc.tx,
+      ipcRt: ipc.rt,
+      ipcRi: ipc.ri,
+      ipcDr: ipc.dr,
+      ipcQ: ipc.q,
+    };
+  }
+
+  #threads(): ThreadStatus[] {
+    const now = this.#k.clock.now();
+    const elapsed = now - this.#lastAt;
+    this.#lastAt = now;
+    const entries: ThreadStatus[] = [];
+    this.#k.k_thread_foreach((thread) => {
+      const before = this.#lastRuntime.get(thread) ?? 0;
+      this.#lastRuntime.set(thread, thread.runtimeMs);
+      if (thread.state === "dead") return;
+      const share = elapsed > 0 ? ((thread.runtimeMs - before) / elapsed) * 100 : 0;
+      entries.push({ name: thread.name, state: thread.state, cpu: share });
+    });
+    return entries;
+  }
+}
