@@ -85,7 +85,7 @@ describe("runCli: lint", () => {
   it.each([
     ["a shm id over 15 bytes", (s: string) => s.replace('xen,shm-id = "rpmsg-shm"', 'xen,shm-id = "rpmsg-shm-far-too-long"'), "shm-id-too-long"],
     ["a channel to an undefined label", (s: string) => s.replace("<0xa &ec_zephyr>", "<0xa &ec_nowhere>"), "evtchn-peer-missing"],
-    ["a channel without xen,enhanced", (s: string) => s.replace('\t\t\txen,enhanced = "no-xenstore";\n\n\t\t\tmodule {\n\t\t\t\tcompatible = "multiboot,kernel", "multiboot,module";\n\t\t\t\tv8r,image = "@v8r/linux', '\t\t\tmodule {\n\t\t\t\tcompatible = "multiboot,kernel", "multiboot,module";\n\t\t\t\tv8r,image = "@v8r/linux'), "evtchn-not-enhanced"],
+    ["a channel without xen,enhanced", (s: string) => s.replace('\t\t\txen,enhanced = "no-xenstore";\n\n\t\t\tmodule {\n\t\t\t\tcompatible = "multiboot,kernel", "multiboot,module";\n\t\t\t\tv8r,image = "v8r-demo/apps/rpmsg-demo/linux', '\t\t\tmodule {\n\t\t\t\tcompatible = "multiboot,kernel", "multiboot,module";\n\t\t\t\tv8r,image = "v8r-demo/apps/rpmsg-demo/linux'), "evtchn-not-enhanced"],
     ["port 0", (s: string) => s.replaceAll("<0xa &", "<0x0 &"), "evtchn-port-invalid"],
   ])("exits 1 (as xen-dom0less lint does) and prints the error for %s", async (_name, edit, code) => {
     const text = edit(await readDefaultConfig());

@@ -20,9 +20,9 @@ export function hasKey(obj: Record<string, unknown>, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(obj, key);
 }
 
-/** Decode `bytes` (at most {@link MAX_PAYLOAD_BYTES}) as UTF-8 JSON holding an object. */
-export function readJsonMessage(bytes: Uint8Array): JsonMessage {
-  if (bytes.byteLength > MAX_PAYLOAD_BYTES) return { ok: false, problem: "too-long" };
+/** Decode `bytes` (at most `limit`, default {@link MAX_PAYLOAD_BYTES}) as UTF-8 JSON holding an object. */
+export function readJsonMessage(bytes: Uint8Array, limit: number = MAX_PAYLOAD_BYTES): JsonMessage {
+  if (bytes.byteLength > limit) return { ok: false, problem: "too-long" };
   let text: string;
   try {
     text = decodePayloadText(bytes);

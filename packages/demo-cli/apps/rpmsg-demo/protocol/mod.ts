@@ -35,13 +35,23 @@ export {
   type HeapUse,
   type IpcCounters,
   type NumberFact,
+  type SampleOf,
   type StatusFieldKey,
   type StatusSample,
   type StatusSchema,
   type ThreadStatus,
   type ZephyrFacts,
 } from "./status-schema.ts";
-export { encodeStatusSample, parseStatusSample, wirePercent, type EncodedSample, type ParseSampleResult, type SampleRejectCode } from "./status-codec.ts";
+export {
+  createStatusCodec,
+  encodeStatusSample,
+  parseStatusSample,
+  wirePercent,
+  type EncodedSample,
+  type ParseSampleResult,
+  type SampleRejectCode,
+  type StatusCodec,
+} from "./status-codec.ts";
 export {
   CTRL_SCHEMA,
   ctrlCommandSpec,

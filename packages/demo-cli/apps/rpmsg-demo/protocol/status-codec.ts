@@ -8,19 +8,16 @@
  */
 import { hasKey, isJsonObject, readJsonMessage } from "./_json-message.ts";
 import { PROTOCOL_VERSION } from "./limits.ts";
-import { type FieldSpec, STATUS_SCHEMA, type StatusSample, type ThreadStatus, type ZephyrFacts } from "./status-schema.ts";
+import { type FieldSpec, type SampleOf, STATUS_SCHEMA, type StatusSample, type StatusSchema, type ThreadStatus, type ZephyrFacts } from "./status-schema.ts";
 
-const FIELDS: readonly FieldSpec[] = STATUS_SCHEMA.fields;
 const encoder = new TextEncoder();
 
-if (FIELDS.filter((f) => "fit" in f).length > 1) throw new TypeError("[rpmsg-demo] STATUS_SCHEMA: at most one field may give way to the budget");
-
 /** An encoded sample. */
-export interface EncodedSample {
+export interface EncodedSample<T = StatusSample> {
   /** The UTF-8 JSON, at most the budget. */
   readonly bytes: Uint8Array;
   /** The sample as sent (after rounding and dropping). */
-  readonly sample: StatusSample;
+  readonly sample: T;
   /** Entries of the field that gives way (`thr`) left out so the sample fits; 0 when all fit. */
   readonly dropped: number;
 }
@@ -64,23 +61,11 @@ function wireValue(f: FieldSpec, facts: ZephyrFacts): { value: unknown; json: st
   }
 }
 
-/**
- * Encode the sample of `facts` as UTF-8 JSON of at most `limit` bytes
- * (default the protocol's 496), fields in schema order. When the sample is
- * over budget, trailing entries of the field that gives way (`thr`) are
- * dropped until it fits; `dropped` says how many. Throws a RangeError when
- * it cannot fit even with none of them, or when a fact is out of range.
- *
- * @example
- * ```ts
- * const { bytes, dropped } = encodeStatusSample(facts); // dropped: 0 unless there are many threads
- * ```
- */
-export function encodeStatusSample(facts: ZephyrFacts, limit: number = STATUS_SCHEMA.maxBytes): EncodedSample {
+function encodeWith(fields: readonly FieldSpec[], facts: ZephyrFacts, limit: number): EncodedSample<unknown> {
   const parts: string[] = [];
   const sample: Record<string, unknown> = {};
   let fit: { key: string; at: number; items: readonly ThreadStatus[] } | undefined;
-  for (const f of FIELDS) {
+  for (const f of fields) {
     if (f.kind === "threads") {
       fit = { key: f.key, at: parts.length, items: facts[f.from] };
       parts.push(`${JSON.stringify(f.key)}:[`);
@@ -94,7 +79,7 @@ export function encodeStatusSample(facts: ZephyrFacts, limit: number = STATUS_SC
   const text = (inner: string): string => `{${parts.map((p, i) => (i === open ? `${p}${inner}]` : p)).join(",")}}`;
   let size = encoder.encode(text("")).length;
   if (size > limit) throw new RangeError(`[rpmsg-demo] encoding status sample ${facts.seq}: ${size} bytes before any thread entry, over ${limit}`);
-  if (fit === undefined) return { bytes: encoder.encode(text("")), sample: sample as unknown as StatusSample, dropped: 0 };
+  if (fit === undefined) return { bytes: encoder.encode(text("")), sample, dropped: 0 };
   const kept: ThreadStatus[] = [];
   const entries: string[] = [];
   for (const t of fit.items) {
@@ -107,16 +92,16 @@ export function encodeStatusSample(facts: ZephyrFacts, limit: number = STATUS_SC
     size += extra;
   }
   sample[fit.key] = kept;
-  const ordered = Object.fromEntries(FIELDS.map((f) => [f.key, sample[f.key]]));
-  return { bytes: encoder.encode(text(entries.join(","))), sample: ordered as unknown as StatusSample, dropped: fit.items.length - kept.length };
+  const ordered = Object.fromEntries(fields.map((f) => [f.key, sample[f.key]]));
+  return { bytes: encoder.encode(text(entries.join(","))), sample: ordered, dropped: fit.items.length - kept.length };
 }
 
 /** Why a sample was rejected, as a stable code. */
 export type SampleRejectCode = "too-long" | "not-utf8" | "not-json" | "not-object" | "missing-field" | "bad-field" | "unsupported-version";
 
 /** The result of {@link parseStatusSample}. */
-export type ParseSampleResult =
-  | { readonly ok: true; readonly sample: StatusSample }
+export type ParseSampleResult<T = StatusSample> =
+  | { readonly ok: true; readonly sample: T }
   | { readonly ok: false; readonly code: SampleRejectCode; readonly reason: string };
 
 class Reject {
@@ -181,17 +166,80 @@ function readField(f: FieldSpec, v: unknown): unknown {
   }
 }
 
-function toSample(value: Record<string, unknown>): StatusSample {
-  for (const f of FIELDS) {
+function toSample(fields: readonly FieldSpec[], value: Record<string, unknown>): Record<string, unknown> {
+  for (const f of fields) {
     if (f.required && !hasKey(value, f.key)) throw new Reject("missing-field", `sample lacks the required field "${f.key}"`);
   }
   const sample: Record<string, unknown> = {};
-  for (const f of FIELDS) if (hasKey(value, f.key)) sample[f.key] = readField(f, value[f.key]);
-  return sample as unknown as StatusSample;
+  for (const f of fields) if (hasKey(value, f.key)) sample[f.key] = readField(f, value[f.key]);
+  return sample;
 }
 
 function preview(text: string): string {
   return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+}
+
+function parseWith(schema: StatusSchema, bytes: Uint8Array): ParseSampleResult<unknown> {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError("[rpmsg-demo] parsing a status sample needs a Uint8Array");
+  const read = readJsonMessage(bytes, schema.maxBytes);
+  if (!read.ok) {
+    switch (read.problem) {
+      case "too-long":
+        return { ok: false, code: "too-long", reason: `sample is ${bytes.byteLength} bytes, more than ${schema.maxBytes}` };
+      case "not-utf8":
+        return { ok: false, code: "not-utf8", reason: "sample is not valid UTF-8" };
+      case "not-json":
+        return { ok: false, code: "not-json", reason: `sample is not valid JSON: ${preview(read.text ?? "")}` };
+      case "not-object":
+        return { ok: false, code: "not-object", reason: "sample is not a JSON object" };
+    }
+  }
+  try {
+    return { ok: true, sample: toSample(schema.fields, read.value) };
+  } catch (e) {
+    if (e instanceof Reject) return { ok: false, code: e.code, reason: e.reason };
+    throw e;
+  }
+}
+
+/** The encoder and validator of the samples a schema describes. */
+export interface StatusCodec<T> {
+  /** Encode the sample of `facts` (see {@link encodeStatusSample}). */
+  encode(facts: ZephyrFacts, limit?: number): EncodedSample<T>;
+  /** Decode and validate one sample (see {@link parseStatusSample}). */
+  parse(bytes: Uint8Array): ParseSampleResult<T>;
+}
+
+/**
+ * The codec of `schema`. The protocol's own is {@link encodeStatusSample} /
+ * {@link parseStatusSample} over {@link STATUS_SCHEMA}; this is how a test
+ * (or a newer protocol version) gets the codec of another field table.
+ * Throws a TypeError for a table with more than one field that gives way.
+ */
+export function createStatusCodec<S extends StatusSchema>(schema: S): StatusCodec<SampleOf<S>> {
+  if (schema.fields.filter((f) => "fit" in f).length > 1) throw new TypeError("[rpmsg-demo] a status schema may have at most one field that gives way to the budget");
+  return {
+    encode: (facts, limit = schema.maxBytes) => encodeWith(schema.fields, facts, limit) as EncodedSample<SampleOf<S>>,
+    parse: (bytes) => parseWith(schema, bytes) as ParseSampleResult<SampleOf<S>>,
+  };
+}
+
+const codec: StatusCodec<StatusSample> = createStatusCodec(STATUS_SCHEMA);
+
+/**
+ * Encode the sample of `facts` as UTF-8 JSON of at most `limit` bytes
+ * (default the protocol's 496), fields in schema order. When the sample is
+ * over budget, trailing entries of the field that gives way (`thr`) are
+ * dropped until it fits; `dropped` says how many. Throws a RangeError when
+ * it cannot fit even with none of them, or when a fact is out of range.
+ *
+ * @example
+ * ```ts
+ * const { bytes, dropped } = encodeStatusSample(facts); // dropped: 0 unless there are many threads
+ * ```
+ */
+export function encodeStatusSample(facts: ZephyrFacts, limit?: number): EncodedSample {
+  return codec.encode(facts, limit);
 }
 
 /**
@@ -207,24 +255,5 @@ function preview(text: string): string {
  * ```
  */
 export function parseStatusSample(bytes: Uint8Array): ParseSampleResult {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError("[rpmsg-demo] parseStatusSample needs a Uint8Array");
-  const read = readJsonMessage(bytes);
-  if (!read.ok) {
-    switch (read.problem) {
-      case "too-long":
-        return { ok: false, code: "too-long", reason: `sample is ${bytes.byteLength} bytes, more than ${STATUS_SCHEMA.maxBytes}` };
-      case "not-utf8":
-        return { ok: false, code: "not-utf8", reason: "sample is not valid UTF-8" };
-      case "not-json":
-        return { ok: false, code: "not-json", reason: `sample is not valid JSON: ${preview(read.text ?? "")}` };
-      case "not-object":
-        return { ok: false, code: "not-object", reason: "sample is not a JSON object" };
-    }
-  }
-  try {
-    return { ok: true, sample: toSample(read.value) };
-  } catch (e) {
-    if (e instanceof Reject) return { ok: false, code: e.code, reason: e.reason };
-    throw e;
-  }
+  return codec.parse(bytes);
 }

@@ -161,8 +161,11 @@ export type FieldValue<F extends FieldSpec> = F extends { readonly kind: "versio
         ? readonly ThreadStatus[]
         : { readonly [N in MemberNames<F>]: number };
 
-type SampleShape = { readonly [F in Extract<Fields, { readonly required: true }> as F["key"]]: FieldValue<F> } & {
-  readonly [F in Extract<Fields, { readonly required: false }> as F["key"]]?: FieldValue<F>;
+/** The sample described by a schema: required fields present, the others optional. */
+export type SampleOf<S extends StatusSchema> = {
+  readonly [F in Extract<S["fields"][number], { readonly required: true }> as F["key"]]: FieldValue<F>;
+} & {
+  readonly [F in Extract<S["fields"][number], { readonly required: false }> as F["key"]]?: FieldValue<F>;
 };
 
 /**
@@ -170,7 +173,7 @@ type SampleShape = { readonly [F in Extract<Fields, { readonly required: true }>
  * rpmsg-remote's validator returns. Optional fields are absent when the
  * sender left them out. Derived from {@link STATUS_SCHEMA}.
  */
-export interface StatusSample extends SampleShape {}
+export interface StatusSample extends SampleOf<typeof STATUS_SCHEMA> {}
 
 /** The `ipc` counters of a sample. */
 export type IpcCounters = NonNullable<StatusSample["ipc"]>;
