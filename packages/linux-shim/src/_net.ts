@@ -8,13 +8,13 @@ export function portInUse(host: string, port: number, cause?: unknown): WebServe
 }
 
 /** Listen on `port` (0: a free one) of `host`, exclusively; resolves with the port, or rejects with the port-in-use error. */
-export function listen(server: Server, host: string, port: number): Promise<number> {
+export function listen(server: Server, host: string, port: number, backlog?: number): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       reject(err.code === "EADDRINUSE" ? portInUse(host, port, err) : err);
     };
     server.once("error", onError);
-    server.listen({ host, port, exclusive: true }, () => {
+    server.listen({ host, port, exclusive: true, ...(backlog === undefined ? {} : { backlog }) }, () => {
       server.off("error", onError);
       const address = server.address();
       resolvePort(typeof address === "object" && address ? address.port : port);

@@ -1,44 +1,33 @@
 /**
- * Internal: serving files from one directory, safely. The file is opened
- * once, proven to be inside the root from its descriptor, and its headers
- * come from `fstat` on that descriptor, so a file replaced by rename while it
- * is served is sent whole (old or new), never with a Content-Length that
- * belongs to the other one, and a symbolic link swapped while it is looked
- * up cannot lead outside.
+ * Internal: serving files from one directory, safely. A file is opened
+ * once, proven to be inside the root from its descriptor (see
+ * `_open-in-root.ts`), and its headers come from `fstat` on that descriptor,
+ * so a file replaced by rename while it is served is sent whole (old or new),
+ * never with a Content-Length that belongs to the other one, and a symbolic
+ * link swapped while it is looked up cannot lead outside. Small files are
+ * read whole and their settled versions kept (see `_file-versions.ts`), so a
+ * page asked for by a thousand clients at once is read once and shared.
  */
 import { promises as fsp } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { contentTypeOf } from "./_mime.ts";
+import { evaluatePreconditions, selectRange, type Validators } from "./_http-conditional.ts";
+import { identityOf, safeLastModified, settled, FileVersions, type FileVersion } from "./_file-versions.ts";
 import { openInRoot, type OpenedFile, type RootGuard } from "./_open-in-root.ts";
 
-/** Where a request path leads: a path under the root (not yet opened), or an HTTP status. */
-export type StaticTarget = { readonly ok: true; readonly path: string } | { readonly ok: false; readonly status: 400 | 404 };
+/** Files up to this size are read whole (and kept when settled); larger ones are streamed. */
+const WHOLE_FILE_MAX = 1 << 20;
 
-/**
- * Map the path of a request URL to a path under `rootReal`. Refuses `..`
- * (plain or percent-encoded), backslashes, NUL and dot files (the
- * publisher's temporary files); what the path leads to is decided only
- * after it is opened (see {@link openInRoot}).
- */
-export function resolveStaticTarget(rootReal: string, rawUrl: string): StaticTarget {
-  const pathPart = rawUrl.split("?", 1)[0] ?? "";
-  if (!pathPart.startsWith("/")) return { ok: false, status: 400 };
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(pathPart);
-  } catch {
-    return { ok: false, status: 400 };
-  }
-  if (decoded.includes("\0")) return { ok: false, status: 400 };
-  if (decoded.includes("\\")) return { ok: false, status: 404 };
-  const segments = decoded.split("/").filter((s) => s !== "");
-  if (segments.some((s) => s.startsWith("."))) return { ok: false, status: 404 };
-  return { ok: true, path: join(rootReal, ...segments) };
+/** Send a small plain-text status response. */
+export function sendStatus(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  const body = `${status} ${text}\n`;
+  res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", "Content-Length": String(Buffer.byteLength(body)), ...headers });
+  res.end(body);
 }
 
-/** Open the file a target names (a directory's `index.html`), proven inside the root, with the name it was opened by; undefined when there is none. */
+/** Open the file a path names (a directory's `index.html`), proven inside the root, with the name it was opened by. */
 async function openTarget(guard: RootGuard, path: string): Promise<(OpenedFile & { readonly name: string }) | undefined> {
   const opened = await openInRoot(guard, path);
   if (opened === undefined || opened.stat.isFile()) return opened && { ...opened, name: path };
@@ -51,61 +40,100 @@ async function openTarget(guard: RootGuard, path: string): Promise<(OpenedFile &
   return undefined;
 }
 
-function etagMatches(header: string, etag: string): boolean {
-  if (header.trim() === "*") return true;
-  const bare = etag.replace(/^W\//, "");
-  return header.split(",").some((tag) => tag.trim().replace(/^W\//, "") === bare);
+/** What a response sends: its type, validators, length and, per byte range, its bytes. */
+interface Representation extends Validators {
+  readonly name: string;
+  readonly size: number;
+  send(res: ServerResponse, start: number, end: number): void | Promise<void>;
 }
 
-function notModified(req: IncomingMessage, etag: string, mtimeMs: number): boolean {
-  const inm = req.headers["if-none-match"];
-  if (inm !== undefined) return etagMatches(inm, etag);
-  const ims = req.headers["if-modified-since"];
-  if (ims === undefined) return false;
-  const since = Date.parse(ims);
-  return Number.isFinite(since) && Math.floor(mtimeMs / 1000) * 1000 <= since;
-}
-
-/** Send a small plain-text status response. */
-export function sendStatus(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  const body = `${status} ${text}\n`;
-  res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", "Content-Length": String(Buffer.byteLength(body)), ...headers });
-  res.end(body);
-}
-
-/** Serve the target with type, length, ETag, Last-Modified and 304 handling; no caching without revalidation. */
-export async function sendFile(req: IncomingMessage, res: ServerResponse, guard: RootGuard, target: { path: string }): Promise<void> {
-  const opened = await openTarget(guard, target.path);
-  if (opened === undefined) {
-    sendStatus(res, 404, "Not Found");
+function respond(req: IncomingMessage, res: ServerResponse, rep: Representation): void | Promise<void> {
+  const validators: Record<string, string> = { "Cache-Control": "no-cache" };
+  if (rep.etag !== undefined) validators.ETag = rep.etag;
+  if (rep.lastModifiedMs !== undefined) validators["Last-Modified"] = new Date(rep.lastModifiedMs).toUTCString();
+  const pre = evaluatePreconditions(req, rep);
+  if (pre === "not-modified") {
+    res.writeHead(304, validators).end();
     return;
   }
-  const { handle, stat } = opened;
-  const size = Number(stat.size);
-  const mtimeMs = Number(stat.mtimeMs);
-  try {
-    const etag = `W/"${stat.ino.toString(36)}-${size.toString(36)}-${Math.floor(mtimeMs).toString(36)}"`;
-    const headers: Record<string, string> = {
-      "Content-Type": contentTypeOf(opened.name),
-      "ETag": etag,
-      "Last-Modified": new Date(mtimeMs).toUTCString(),
-      "Cache-Control": "no-cache",
-    };
-    if (notModified(req, etag, mtimeMs)) {
-      await handle.close();
-      res.writeHead(304, { ETag: etag, "Last-Modified": headers["Last-Modified"] ?? "", "Cache-Control": "no-cache" });
-      res.end();
-      return;
+  if (pre === "failed") return sendStatus(res, 412, "Precondition Failed");
+  const range = selectRange(req, rep.size, rep);
+  if (range === "unsatisfiable") return sendStatus(res, 416, "Range Not Satisfiable", { "Content-Range": `bytes */${rep.size}` });
+  const { start, end } = range ?? { start: 0, end: rep.size - 1 };
+  res.writeHead(range === undefined ? 200 : 206, {
+    "Content-Type": contentTypeOf(rep.name),
+    "Accept-Ranges": "bytes",
+    ...validators,
+    ...(range === undefined ? {} : { "Content-Range": `bytes ${start}-${end}/${rep.size}` }),
+    "Content-Length": String(end - start + 1),
+  });
+  if (req.method === "HEAD" || end < start) {
+    res.end();
+    return;
+  }
+  return rep.send(res, start, end);
+}
+
+function fromVersion(name: string, version: FileVersion): Representation {
+  return {
+    name,
+    size: version.body.length,
+    etag: version.etag,
+    lastModifiedMs: version.lastModifiedMs,
+    send: (res, start, end) => void res.end(start === 0 && end === version.body.length - 1 ? version.body : version.body.subarray(start, end + 1)),
+  };
+}
+
+function streamed(file: OpenedFile & { readonly name: string }): Representation {
+  const now = Date.now();
+  const st = file.stat;
+  return {
+    name: file.name,
+    size: Number(st.size),
+    // An identity any change alters (weak: it does not prove the bytes), given only once settled.
+    etag: settled(st, now) ? `W/"${Buffer.from(identityOf(st)).toString("base64url")}"` : undefined,
+    lastModifiedMs: safeLastModified(st, now),
+    // A client that goes away mid-file just ends the stream.
+    send: (res, start, end) => pipeline(file.handle.createReadStream({ start, end, autoClose: false }), res).catch(() => void res.destroy()),
+  };
+}
+
+/** The static file half of the built-in server. */
+export class StaticFiles {
+  readonly #guard: RootGuard;
+  readonly #versions = new FileVersions(64, 16 << 20);
+
+  /** Serve the files under the guarded root. */
+  constructor(guard: RootGuard) {
+    this.#guard = guard;
+  }
+
+  /** A version already read for the name, found with one `stat` (two for a directory); undefined when it must be opened. */
+  async #known(path: string): Promise<Representation | undefined> {
+    let name = path;
+    let st = await fsp.stat(name, { bigint: true }).catch(() => undefined);
+    if (st?.isDirectory()) {
+      name = join(path, "index.html");
+      st = await fsp.stat(name, { bigint: true }).catch(() => undefined);
     }
-    res.writeHead(200, { ...headers, "Content-Length": String(size) });
-    if (req.method === "HEAD" || size === 0) {
-      await handle.close();
-      res.end();
-      return;
+    if (st === undefined || !st.isFile()) return undefined;
+    const found = this.#versions.find(identityOf(st));
+    return found === undefined ? undefined : fromVersion(name, await found);
+  }
+
+  /** Answer a GET or HEAD for the decoded path `segments` (already checked: no `.`, `..` or separators). */
+  async serve(req: IncomingMessage, res: ServerResponse, segments: readonly string[]): Promise<void> {
+    if (segments.some((s) => s.startsWith("."))) return sendStatus(res, 404, "Not Found"); // temporary and hidden files
+    const path = join(this.#guard.rootReal, ...segments);
+    const known = await this.#known(path);
+    if (known !== undefined) return respond(req, res, known);
+    const file = await openTarget(this.#guard, path);
+    if (file === undefined) return sendStatus(res, 404, "Not Found");
+    try {
+      const rep = file.stat.size <= WHOLE_FILE_MAX ? fromVersion(file.name, await this.#versions.read(file.handle, file.stat)) : streamed(file);
+      await respond(req, res, rep);
+    } finally {
+      await file.handle.close().catch(() => undefined);
     }
-    await pipeline(handle.createReadStream({ start: 0, end: size - 1 }), res);
-  } catch {
-    await handle.close().catch(() => undefined);
-    res.destroy();
   }
 }

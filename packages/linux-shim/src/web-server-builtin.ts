@@ -3,56 +3,52 @@ import { describeError } from "@v8r/fvp-core";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { listen } from "./_net.ts";
-import { createRootGuard, type RootGuard } from "./_open-in-root.ts";
-import { resolveStaticTarget, sendFile, sendStatus } from "./_static-files.ts";
-import { formatBaseUrl, type ResolvedWebServerOptions, type WebServer } from "./web-server.ts";
+import { createRootGuard } from "./_open-in-root.ts";
+import { sendStatus, StaticFiles } from "./_static-files.ts";
+import { connectionCap, createConnectionGuard, type ConnectionGuard } from "./_web-connections.ts";
+import { bodyTooLarge, checkRequestHead, isRefusal, parseTarget, type Refusal } from "./_web-request.ts";
+import { formatBaseUrl, type ResolvedWebServerOptions, type WebServer } from "./web-server-options.ts";
 
-const DEFAULTS = {
-  headersTimeoutMs: 10_000,
-  requestTimeoutMs: 15_000,
-  keepAliveTimeoutMs: 5_000,
-  maxHeaderBytes: 16_384,
-  maxUrlBytes: 4_096,
-  maxBodyBytes: 0,
-} as const;
+/** A connection idle at least this long may be closed to make room for a new one when the server is full, ms. */
+const EVICT_IDLE_AFTER_MS = 1000;
+/** Pending connections the kernel may queue for us (capped by net.core.somaxconn). */
+const LISTEN_BACKLOG = 1024;
 
-type Limits = { -readonly [K in keyof typeof DEFAULTS]: number };
-
-function tooLarge(req: IncomingMessage, limits: Limits): boolean {
-  if (req.headers["transfer-encoding"] !== undefined) return true; // a streamed body has no size to check up front
-  const length = Number(req.headers["content-length"] ?? 0);
-  return !Number.isFinite(length) || length > limits.maxBodyBytes;
+function refuse(res: ServerResponse, refusal: Refusal): void {
+  res.shouldKeepAlive = false;
+  sendStatus(res, refusal.status, refusal.text, { Connection: "close" });
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, guard: RootGuard, opts: ResolvedWebServerOptions, limits: Limits): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, files: StaticFiles, opts: ResolvedWebServerOptions): Promise<void> {
   res.setHeader("X-Content-Type-Options", "nosniff");
+  const rawUrl = req.url ?? "";
+  const head = checkRequestHead(req, rawUrl, opts.limits);
+  if (head !== undefined) return refuse(res, head);
+  const target = parseTarget(rawUrl);
+  if (isRefusal(target)) return refuse(res, target);
+  req.url = target.canonical; // what the dashboard routes on: always a clean origin-form path
   if (opts.dashboard && (await opts.dashboard(req, res))) return;
-  const url = req.url ?? "/";
   if (req.method !== "GET" && req.method !== "HEAD") {
     sendStatus(res, 405, "Method Not Allowed", { Allow: "GET, HEAD" });
     return;
   }
-  if (tooLarge(req, limits)) {
-    res.shouldKeepAlive = false;
-    sendStatus(res, 413, "Content Too Large", { Connection: "close" });
-    return;
-  }
-  if (Buffer.byteLength(url) > limits.maxUrlBytes) {
-    sendStatus(res, 414, "URI Too Long");
-    return;
-  }
-  const target = resolveStaticTarget(guard.rootReal, url);
-  if (!target.ok) {
-    sendStatus(res, target.status, target.status === 400 ? "Bad Request" : "Not Found");
-    return;
-  }
-  await sendFile(req, res, guard, target);
+  if (bodyTooLarge(req, opts.limits)) return refuse(res, { status: 413, text: "Content Too Large" });
+  await files.serve(req, res, target.segments);
+}
+
+function track(guard: ConnectionGuard, req: IncomingMessage, res: ServerResponse): void {
+  const socket = req.socket;
+  guard.busy(socket);
+  const done = () => guard.idle(socket);
+  res.once("finish", done);
+  res.once("close", done);
 }
 
 /** Start the built-in engine. */
 export async function startBuiltinServer(opts: ResolvedWebServerOptions): Promise<WebServer> {
-  const limits: Limits = { ...DEFAULTS, ...opts.limits };
-  const guard = await createRootGuard(opts.root);
+  const limits = opts.limits;
+  const files = new StaticFiles(await createRootGuard(opts.root));
+  const guard = createConnectionGuard(connectionCap(limits.maxConnections, limits.reserveDescriptors), EVICT_IDLE_AFTER_MS, opts.log);
   const server = createServer({
     maxHeaderSize: limits.maxHeaderBytes,
     requestTimeout: limits.requestTimeoutMs,
@@ -61,18 +57,22 @@ export async function startBuiltinServer(opts: ResolvedWebServerOptions): Promis
     // Node checks the two timeouts above only this often (default 30 s).
     connectionsCheckingInterval: Math.max(25, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
   }, (req, res) => {
-    handle(req, res, guard, opts, limits).catch((err: unknown) => {
+    track(guard, req, res);
+    handle(req, res, files, opts).catch((err: unknown) => {
       opts.log(`[linux-shim] web: ${req.method} ${req.url}: ${describeError(err).error}`);
       if (!res.headersSent) sendStatus(res, 500, "Internal Server Error");
       else res.destroy();
     });
   });
+  server.maxHeadersCount = 0; // count every header line towards maxHeaderBytes instead of dropping those past 2,000
+  server.setTimeout(limits.idleTimeoutMs); // no traffic either way for this long: the socket is destroyed
   const sockets = new Set<Socket>();
-  server.on("connection", (socket) => {
+  server.on("connection", (socket: Socket) => {
+    if (!guard.admit(socket)) return;
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
   });
-  const port = await listen(server, opts.host, opts.port);
+  const port = await listen(server, opts.host, opts.port, LISTEN_BACKLOG);
   let closing: Promise<void> | undefined;
   return {
     url: formatBaseUrl(opts.host, port),

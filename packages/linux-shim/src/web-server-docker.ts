@@ -2,7 +2,7 @@
 import { spawn } from "node:child_process";
 import { probePort, waitForHttp } from "./_net.ts";
 import { WebServerError } from "./web-server-error.ts";
-import { formatBaseUrl, type ResolvedWebServerOptions, type WebServer } from "./web-server.ts";
+import { formatBaseUrl, type ResolvedWebServerOptions, type WebServer } from "./web-server-options.ts";
 
 /** What a finished command produced. */
 export interface CommandResult {

@@ -8,7 +8,7 @@ import { delimiter, join } from "node:path";
 import { nginxConfig } from "./_nginx-config.ts";
 import { portInUse, probePort, waitForHttp } from "./_net.ts";
 import { WebServerError } from "./web-server-error.ts";
-import { formatBaseUrl, type ResolvedWebServerOptions, type WebServer } from "./web-server.ts";
+import { formatBaseUrl, type ResolvedWebServerOptions, type WebServer } from "./web-server-options.ts";
 
 const FALLBACK = "/usr/sbin/nginx";
 

@@ -13,15 +13,18 @@ const { kind, name, inside, outside, stop } = workerData;
 const flag = new Int32Array(stop);
 const tmp = name + ".swap";
 let n = 0;
+const hold = (ms) => { const until = Date.now() + ms; while (Date.now() < until); };
 while (Atomics.load(flag, 0) === 0) {
   Atomics.store(flag, 1, n);
   if (kind === "file") {
     writeFileSync(tmp, inside);          // a regular file, atomically in place
     renameSync(tmp, name);
+    if (n % 64 === 0) hold(1);           // now and then long enough for a lookup to find it whole
     symlinkSync(outside, tmp);           // then a link leading outside, atomically in place
     renameSync(tmp, name);
   } else {
     renameSync(inside, name);            // the real directory under the name
+    if (n % 64 === 0) hold(1);
     renameSync(name, inside);
     symlinkSync(outside, name);          // then a link to the outside directory
     rmSync(name);
