@@ -1,7 +1,8 @@
-import { mkdtemp, mkdir, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdtemp, mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { startLimitedChild } from "../test/_limited-child.ts";
 import { describeRootFs } from "../test/rootfs-conformance.ts";
 import { NodeRootFs } from "./rootfs-node.ts";
 
@@ -48,5 +49,28 @@ describe("NodeRootFs", () => {
   it("says which host directory is missing", async () => {
     const fs = new NodeRootFs("/nonexistent/v8r-root");
     await expect(fs.readText("/x")).rejects.toThrow("[linux-shim] read /x: the root directory /nonexistent/v8r-root does not exist");
+  });
+});
+
+describe("NodeRootFs out of file descriptors", () => {
+  it("retries a write while no descriptor is free and counts the retries (regression: status writes were skipped)", async () => {
+    const dir = await tempRoot();
+    const child = startLimitedChild("./_emfile-child.ts", 64, [dir, "10000", "release"]);
+    const report = await child.next<{ result: string; retries: number }>();
+    await child.exit();
+    expect(report.result).toBe("ok");
+    expect(report.retries).toBeGreaterThan(0);
+    expect(await readFile(join(dir, "status.txt"), "utf8")).toBe("written");
+    await rm(dir, { recursive: true });
+  });
+
+  it("fails loudly with EMFILE when descriptors stay taken past descriptorRetryMs", async () => {
+    const dir = await tempRoot();
+    const child = startLimitedChild("./_emfile-child.ts", 64, [dir, "300", "hold"]);
+    const report = await child.next<{ result: string; retries: number }>();
+    await child.exit();
+    expect(report.result).toMatch(/^EMFILE: \[linux-shim\] write \/status\.txt: no file descriptor free in this process/);
+    expect(report.retries).toBeGreaterThan(1);
+    await rm(dir, { recursive: true });
   });
 });

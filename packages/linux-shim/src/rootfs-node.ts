@@ -10,13 +10,19 @@ import { guestPathParts } from "./_guest-path.ts";
 import { RootFsErrno, RootFsError, type RootFs, type RootFsErrnoName, type RootFsStat } from "./rootfs.ts";
 
 const encoder = new TextEncoder();
+/** How long an operation keeps retrying while no file descriptor is free, ms. */
+const DESCRIPTOR_RETRY_MS = 10_000;
 const decoder = new TextDecoder();
 
 /**
  * A {@link RootFs} whose `/` is a host directory. Guest paths are mapped
  * under it; `..` cannot leave it and a symbolic link that resolves outside
  * it is refused with `EACCES`. `rename` is the host's `rename(2)`, atomic
- * within one file system.
+ * within one file system. An operation that fails because the process (or
+ * the system) is out of file descriptors (`EMFILE`, `ENFILE`) is retried
+ * with a growing pause for up to 10 s (`descriptorRetryMs`), each retry counted in
+ * {@link NodeRootFs.descriptorRetries}; only then does it fail, with that
+ * code: a status file is never skipped silently.
  *
  * @example
  * ```ts
@@ -29,13 +35,25 @@ export class NodeRootFs implements RootFs {
   /** The host directory that is the guest's `/` (absolute). */
   readonly root: string;
   #rootReal: Promise<string> | undefined;
+  readonly #descriptorRetryMs: number;
+  #descriptorRetries = 0;
 
-  /** Use `hostDir` (which should exist) as the guest's `/`. */
-  constructor(hostDir: string) {
+  /** Use `hostDir` (which should exist) as the guest's `/`; `descriptorRetryMs` (default 10 000) bounds the retries when descriptors run out. */
+  constructor(hostDir: string, options: { readonly descriptorRetryMs?: number } = {}) {
     if (typeof hostDir !== "string" || hostDir === "") {
       throw new TypeError("[linux-shim] NodeRootFs needs a host directory path");
     }
+    const retryMs = options.descriptorRetryMs ?? DESCRIPTOR_RETRY_MS;
+    if (!Number.isFinite(retryMs) || retryMs < 0) {
+      throw new RangeError(`[linux-shim] NodeRootFs descriptorRetryMs must be a number of ms >= 0, got ${retryMs}`);
+    }
     this.root = resolve(hostDir);
+    this.#descriptorRetryMs = retryMs;
+  }
+
+  /** How many times an operation was retried because no file descriptor was free. */
+  get descriptorRetries(): number {
+    return this.#descriptorRetries;
   }
 
   /** The host path a guest path maps to (no checks on the file system). */
@@ -46,7 +64,7 @@ export class NodeRootFs implements RootFs {
   /** Read a whole file. */
   async readFile(path: string): Promise<Uint8Array> {
     const host = await this.#checked(path, "read");
-    const buf = await wrap(path, "read", () => fsp.readFile(host));
+    const buf = await this.#io(path, "read", () => fsp.readFile(host));
     return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
@@ -56,7 +74,7 @@ export class NodeRootFs implements RootFs {
       throw new TypeError(`[linux-shim] writing ${path}: data must be a Uint8Array`);
     }
     const host = await this.#checked(path, "write");
-    await wrap(path, "write", () => fsp.writeFile(host, data));
+    await this.#io(path, "write", () => fsp.writeFile(host, data));
   }
 
   /** Read a whole file as UTF-8 text. */
@@ -73,26 +91,26 @@ export class NodeRootFs implements RootFs {
   async rename(from: string, to: string): Promise<void> {
     const a = await this.#checked(from, "rename");
     const b = await this.#checked(to, "rename");
-    await wrap(from, "rename", () => fsp.rename(a, b));
+    await this.#io(from, "rename", () => fsp.rename(a, b));
   }
 
   /** Create a directory (and with `recursive` its parents). */
   async mkdir(path: string, options: { recursive?: boolean } = {}): Promise<void> {
     const host = await this.#checked(path, "mkdir");
-    await wrap(path, "mkdir", () => fsp.mkdir(host, { recursive: options.recursive ?? false }));
+    await this.#io(path, "mkdir", () => fsp.mkdir(host, { recursive: options.recursive ?? false }));
   }
 
   /** The names in a directory, sorted. */
   async readdir(path: string): Promise<string[]> {
     const host = await this.#checked(path, "readdir");
-    const names = await wrap(path, "readdir", () => fsp.readdir(host));
+    const names = await this.#io(path, "readdir", () => fsp.readdir(host));
     return names.sort();
   }
 
   /** Kind, size and modification time. */
   async stat(path: string): Promise<RootFsStat> {
     const host = await this.#checked(path, "stat");
-    const st = await wrap(path, "stat", () => fsp.stat(host));
+    const st = await this.#io(path, "stat", () => fsp.stat(host));
     return { kind: st.isDirectory() ? "directory" : "file", size: st.size, mtimeMs: st.mtimeMs };
   }
 
@@ -113,7 +131,21 @@ export class NodeRootFs implements RootFs {
       throw new RootFsError("EACCES", path, `[linux-shim] rm ${path}: the root directory cannot be removed`);
     }
     const host = await this.#checked(path, "rm");
-    await wrap(path, "rm", () => fsp.rm(host, { recursive: options.recursive ?? false, force: options.force ?? false }));
+    await this.#io(path, "rm", () => fsp.rm(host, { recursive: options.recursive ?? false, force: options.force ?? false }));
+  }
+
+  /** Run one host operation, retrying while the process is out of descriptors; failures become RootFsError. */
+  async #io<T>(path: string, op: string, run: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.#descriptorRetryMs;
+    for (let pause = 5; ; pause = Math.min(pause * 2, 250)) {
+      try {
+        return await run();
+      } catch (cause) {
+        if (!outOfDescriptors(cause) || Date.now() >= deadline) throw rootFsError(path, op, cause);
+        this.#descriptorRetries++;
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    }
   }
 
   /** Map a guest path and refuse it when its existing part resolves outside the root. */
@@ -149,16 +181,17 @@ async function deepestRealpath(host: string, stop: string): Promise<string> {
   }
 }
 
-async function wrap<T>(path: string, op: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (cause) {
-    const given = (cause as { code?: unknown }).code;
-    const raw = given === "ERR_FS_EISDIR" ? "EISDIR" : given;
-    const code: RootFsErrnoName = typeof raw === "string" && raw in RootFsErrno ? (raw as RootFsErrnoName) : "EIO";
-    const detail = cause instanceof Error ? cause.message : String(cause);
-    throw new RootFsError(code, path, `[linux-shim] ${op} ${path}: ${describe(code)} (${detail})`, { cause });
-  }
+function outOfDescriptors(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === "EMFILE" || code === "ENFILE";
+}
+
+function rootFsError(path: string, op: string, cause: unknown): RootFsError {
+  const given = (cause as { code?: unknown }).code;
+  const raw = given === "ERR_FS_EISDIR" ? "EISDIR" : given;
+  const code: RootFsErrnoName = typeof raw === "string" && raw in RootFsErrno ? (raw as RootFsErrnoName) : "EIO";
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  return new RootFsError(code, path, `[linux-shim] ${op} ${path}: ${describe(code)} (${detail})`, { cause });
 }
 
 function describe(code: RootFsErrnoName): string {
@@ -170,6 +203,8 @@ function describe(code: RootFsErrnoName): string {
     case "ENOTEMPTY": return "the directory is not empty";
     case "EACCES": return "permission denied";
     case "EINVAL": return "invalid argument";
+    case "EMFILE": return "no file descriptor free in this process";
+    case "ENFILE": return "no file descriptor free in the system";
     default: return "I/O error";
   }
 }

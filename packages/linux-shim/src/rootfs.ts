@@ -15,6 +15,8 @@ export const RootFsErrno = {
   EINVAL: "EINVAL",
   EACCES: "EACCES",
   EIO: "EIO",
+  EMFILE: "EMFILE",
+  ENFILE: "ENFILE",
 } as const;
 
 /** One of the errno names in {@link RootFsErrno}. */
