@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { nginxConfig } from "./_nginx-config.ts";
+import { DEFAULT_WEB_SERVER_LIMITS } from "./web-server-options.ts";
 import { findNginx } from "./web-server-nginx.ts";
 
 describe("nginxConfig", () => {
   const conf = nginxConfig({ prefix: "/tmp/p", root: "/srv/html", host: "127.0.0.1", port: 8080 });
 
   it("serves the root on the given address with all state under the prefix", () => {
-    expect(conf).toContain("listen 127.0.0.1:8080;");
+    expect(conf).toContain("listen 127.0.0.1:8080 backlog=1024;");
     expect(conf).toContain(`root "/srv/html";`);
     expect(conf).toContain(`pid "/tmp/p/nginx.pid";`);
     expect(conf).toContain(`client_body_temp_path "/tmp/p/tmp/body";`);
@@ -20,9 +21,25 @@ describe("nginxConfig", () => {
     expect(conf).toContain("add_header Cache-Control no-cache always;");
   });
 
+  it("carries the limits of the built-in engine", () => {
+    expect(conf).toContain("client_header_timeout 10s;");
+    expect(conf).toContain("keepalive_timeout 5s;");
+    expect(conf).toContain("send_timeout 10s;");
+    expect(conf).toContain("large_client_header_buffers 4 4k;");
+    expect(conf).toContain("limit_conn v8r_per_address 1024;");
+    expect(conf).toContain("events { worker_connections 2056; }");
+    const tight = nginxConfig({
+      prefix: "/p", root: "/r", host: "127.0.0.1", port: 80,
+      limits: { ...DEFAULT_WEB_SERVER_LIMITS, headersTimeoutMs: 250, idleTimeoutMs: 1500, maxConnections: 10 },
+    });
+    expect(tight).toContain("client_header_timeout 250ms;");
+    expect(tight).toContain("send_timeout 1500ms;");
+    expect(tight).toContain("limit_conn v8r_per_address 5;");
+  });
+
   it("brackets an IPv6 address and adds a user when asked", () => {
     const v6 = nginxConfig({ prefix: "/p", root: "/r", host: "::1", port: 81, user: "root" });
-    expect(v6).toContain("listen [::1]:81;");
+    expect(v6).toContain("listen [::1]:81 backlog=1024;");
     expect(v6).toMatch(/^user root;$/m);
   });
 

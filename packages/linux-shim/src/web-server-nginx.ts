@@ -98,7 +98,7 @@ export async function startNginxServer(opts: ResolvedWebServerOptions): Promise<
   const user = process.getuid?.() === 0 ? "root" : undefined;
   const recent: string[] = [];
   const accessLog = await accessLogReceiver(opts.log, recent);
-  await writeFile(conf, nginxConfig({ prefix, root: opts.root, host: opts.host, port, user, accessLogPort: accessLog.port }));
+  await writeFile(conf, nginxConfig({ prefix, root: opts.root, host: opts.host, port, user, accessLogPort: accessLog.port, limits: opts.limits }));
   const child = spawn(binary, ["-e", "stderr", "-c", conf, "-p", prefix, "-g", "daemon off;"], { stdio: ["ignore", "pipe", "pipe"] });
   pipeLines(child, opts.log, recent);
   const cleanup = async () => {

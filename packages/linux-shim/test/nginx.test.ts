@@ -1,4 +1,4 @@
-import { mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -7,7 +7,8 @@ import { WEB_ROOT } from "../src/web-root.ts";
 import { findNginx } from "../src/web-server-nginx.ts";
 import { startWebServer, type WebServer } from "../src/web-server.ts";
 import { writeFileAtomic } from "../src/write-file-atomic.ts";
-import { rawGet } from "./http-raw.ts";
+import { rawGet, rawRequest } from "./http-raw.ts";
+import { startSymlinkSwapper } from "./_symlink-swapper.ts";
 
 let host: string;
 let server: WebServer;
@@ -50,11 +51,15 @@ describe("nginx engine (real nginx)", () => {
     expect(json).toMatchObject({ v: 1, link: "bound", counters: { received: 180 } });
   });
 
-  it("answers 304 to a repeated request with its ETag", async () => {
+  it("never answers 304: its validators have a one-second blind spot, so they are off", async () => {
     const first = await fetch(new URL("/zephyr-status.html", server.url));
     await first.text();
-    const again = await fetch(new URL("/zephyr-status.html", server.url), { headers: { "If-None-Match": first.headers.get("etag") ?? "" } });
-    expect(again.status).toBe(304);
+    expect(first.headers.get("etag")).toBeNull();
+    const again = await fetch(new URL("/zephyr-status.html", server.url), {
+      headers: { "If-Modified-Since": first.headers.get("last-modified") ?? "", "If-None-Match": "*" },
+    });
+    expect(again.status).toBe(200);
+    await again.text();
   });
 
   it.each([["/../secret.txt"], ["/%2e%2e/secret.txt"], ["/leak.txt"], ["/.zephyr-status.html.0123.tmp"], ["/usr/"]])(
@@ -86,5 +91,72 @@ describe("nginx engine (real nginx)", () => {
     await expect(fetch(s.url, { signal: AbortSignal.timeout(1000) })).rejects.toThrow();
     const again = await startWebServer({ root: join(host, "usr/share/nginx/html"), port: s.port });
     await again.close();
+  });
+});
+
+describe("nginx engine protections (real nginx)", () => {
+  let base: string;
+  let root: string;
+  let guarded: WebServer;
+  const guardLog: string[] = [];
+  beforeAll(async () => {
+    base = await mkdtemp(join(tmpdir(), "v8r-nginx-guard-"));
+    root = join(base, "html");
+    await mkdir(join(base, "held"), { recursive: true });
+    await mkdir(join(base, "outdir"));
+    await mkdir(root);
+    await writeFile(join(base, "secret.txt"), "TOP-SECRET");
+    await writeFile(join(base, "outdir", "file.txt"), "TOP-SECRET-DIR");
+    await writeFile(join(base, "held", "file.txt"), "inside-dir");
+    await writeFile(join(root, "page.txt"), "page");
+    guarded = await startWebServer({
+      root, port: 0, engine: "nginx", log: (line) => guardLog.push(line),
+      limits: { headersTimeoutMs: 500, keepAliveTimeoutMs: 500, idleTimeoutMs: 1000, maxConnections: 16 },
+    });
+  }, 30_000);
+  afterAll(async () => {
+    await guarded?.close();
+    if (base) await rm(base, { recursive: true, force: true });
+  });
+
+  it.each([
+    ["a file", "file", "/swap.txt", "inside"],
+    ["a directory", "dir", "/swapdir/file.txt", "inside-dir"],
+  ] as const)("never serves a file outside the root while %s is swapped with a link", async (_, kind, path, inside) => {
+    const swapper = startSymlinkSwapper(kind === "file"
+      ? { kind, name: join(root, "swap.txt"), inside, outside: join(base, "secret.txt") }
+      : { kind, name: join(root, "swapdir"), inside: join(base, "held"), outside: join(base, "outdir") });
+    const bodies = new Set<string>();
+    try {
+      for (let i = 0; i < 1500 || swapper.swaps() < 1000; i++) bodies.add((await rawGet(guarded.port, path)).body);
+    } finally {
+      await swapper.stop();
+    }
+    expect([...bodies].filter((b) => b.includes("TOP-SECRET"))).toEqual([]);
+  });
+
+  it("closes a connection that sends nothing, and refuses an HTTP/0.9 request, an oversized head and a long URL", async () => {
+    const silent = await rawRequest(guarded.port, "", 10_000);
+    expect(silent.raw).toBe("");
+    const simple = await rawRequest(guarded.port, "GET /page.txt\r\n");
+    expect(simple.raw).not.toContain("page\n");
+    expect(simple.raw).toContain("400 Bad Request");
+    const headers = Array.from({ length: 2500 }, (_, i) => `X${i}: ab\r\n`).join("");
+    expect((await rawGet(guarded.port, "/page.txt", "GET", headers)).status).toBe(400);
+    expect((await rawGet(guarded.port, `/${"a".repeat(5000)}`)).status).toBe(414);
+    expect((await rawGet(guarded.port, "/page.txt")).body).toBe("page");
+  });
+
+  it("ignores Range and says so", async () => {
+    const res = await rawGet(guarded.port, "/page.txt", "GET", "Range: bytes=0-1\r\n");
+    expect(res.status).toBe(200);
+    expect(res.headers["accept-ranges"]).toBe("none");
+  });
+
+  it("refuses connections beyond its cap, stays up and serves again", async () => {
+    const flood = await Promise.all(Array.from({ length: 60 }, () => rawRequest(guarded.port, "", 10_000)));
+    expect(flood.every((r) => r.status === 0)).toBe(true);
+    expect(guardLog.some((l) => l.includes("worker_connections are not enough"))).toBe(true);
+    expect((await rawGet(guarded.port, "/page.txt")).body).toBe("page");
   });
 });
