@@ -16,10 +16,12 @@
  */
 export { NodeRootFs } from "./rootfs-node.ts";
 export {
+  DEFAULT_WEB_SERVER_LIMITS,
   formatBaseUrl,
   startWebServer,
   WebEngines,
   type DashboardHandler,
+  type ResolvedWebServerLimits,
   type WebEngine,
   type WebServer,
   type WebServerLimits,
