@@ -33,5 +33,7 @@ V8R_IMPORT(v8r_shm, block_set) void v8r_shm_block_set(uint32_t off, uint32_t val
 
 V8R_IMPORT(v8r_env, log) void v8r_env_log(int level, const char *msg, uint32_t len);
 V8R_IMPORT(v8r_env, sleep_us) void v8r_env_sleep_us(uint32_t usec);
+/* Milliseconds of the platform clock (monotonic). */
+V8R_IMPORT(v8r_env, now_ms) double v8r_env_now_ms(void);
 
 #endif

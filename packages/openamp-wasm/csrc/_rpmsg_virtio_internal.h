@@ -1,8 +1,11 @@
-/* v8r: internals shared by the rpmsg_virtio files. */
+/* v8r: internals shared by the rpmsg_virtio files and the glue. */
 #ifndef V8R_RPMSG_VIRTIO_INTERNAL_H
 #define V8R_RPMSG_VIRTIO_INTERNAL_H
 
+#include <metal/utilities.h>
 #include <openamp/rpmsg_virtio.h>
+#include "_rpmsg_internal.h"
+#include "_virtqueue_internal.h"
 
 /* States of a TX buffer (struct rpmsg_virtio_v8r_txbuf). */
 #define V8R_TX_NONE 0      /* host: not carved yet; remote: not taken from the avail ring */
@@ -17,33 +20,40 @@ static inline struct rpmsg_virtio_device *v8r_to_rvdev(struct rpmsg_device *rdev
 
 static inline int v8r_is_host(struct rpmsg_virtio_device *rvdev)
 {
-	return rvdev->vdev->role == VIRTIO_DEV_DRIVER;
+	return VIRTIO_ROLE_IS_DRIVER(rvdev->vdev);
 }
 
-/** Largest payload the bounce buffers for C callers hold. */
-static inline uint32_t v8r_bounce_slot(struct rpmsg_virtio_device *rvdev)
-{
-	uint32_t m = rvdev->config.h2r_buf_size > rvdev->config.r2h_buf_size ? rvdev->config.h2r_buf_size
-									      : rvdev->config.r2h_buf_size;
-	return m > RPMSG_HDR_SIZE ? m - RPMSG_HDR_SIZE : 0;
-}
-
-/** Take a TX buffer: returns the header offset or METAL_BAD_OFFSET; *cap is the payload capacity. */
+/** Like rpmsg_init_vdev_with_config(); a remote whose host is not ready returns RPMSG_ERR_DEV_STATE unless wait_ready. */
+int rpmsg_virtio_v8r_init(struct rpmsg_virtio_device *rvdev, struct virtio_device *vdev,
+			  rpmsg_ns_bind_cb ns_bind_cb, struct metal_io_region *shm_io,
+			  struct rpmsg_virtio_shm_pool *shpool, const struct rpmsg_virtio_config *config, int wait_ready);
+/** Take a TX buffer: the region offset of its header or METAL_BAD_OFFSET; *cap its payload size, *tag its index. */
 unsigned long rpmsg_virtio_v8r_take_tx(struct rpmsg_virtio_device *rvdev, uint32_t *cap, uint32_t *tag);
-/** Publish a taken TX buffer whose payload is already in place. Returns len or an error. */
+/** Publish a taken TX buffer whose payload is in place; len or an error. */
 int rpmsg_virtio_v8r_publish_tx(struct rpmsg_virtio_device *rvdev, uint32_t tag, uint32_t src, uint32_t dst,
 				uint32_t len);
-/** Give back a taken TX buffer without sending it. */
+/** Give back a taken TX buffer unsent: it goes to the reclaimer. */
 int rpmsg_virtio_v8r_return_tx(struct rpmsg_virtio_device *rvdev, uint32_t tag);
-/** Hand a received buffer back to the peer (after the callback, or on release). */
-void rpmsg_virtio_v8r_return_rx(struct rpmsg_virtio_device *rvdev, uint32_t k);
+/** One more hold on receive buffer k (while it is being delivered or held); 0 or RPMSG_ERR_PARAM. */
+int rpmsg_virtio_v8r_hold(struct rpmsg_virtio_device *rvdev, uint32_t k);
+/** Drop a hold on receive buffer k; the last one hands it back to the peer. 0 or RPMSG_ERR_PARAM. */
+int rpmsg_virtio_v8r_release(struct rpmsg_virtio_device *rvdev, uint32_t k);
+/** Index of the receive buffer whose header is at region offset off, or -1. */
+int rpmsg_virtio_v8r_rx_index(struct rpmsg_virtio_device *rvdev, unsigned long off);
+/** Drain the receive queue (what a notification on it does). */
+void rpmsg_virtio_v8r_rx(struct rpmsg_virtio_device *rvdev);
 void rpmsg_virtio_v8r_rx_callback(struct virtqueue *vq);
-/** Slot k of a bounce area of n slots of `slot` bytes in linear memory (allocated on first use), or NULL. */
-unsigned char *rpmsg_virtio_v8r_bounce(unsigned char **area, unsigned int n, uint32_t slot, uint32_t k);
-/** Index of the slot p points at in a bounce area of n slots, or -1. */
-int rpmsg_virtio_v8r_bounce_index(const unsigned char *area, unsigned int n, uint32_t slot, const void *p);
+/** The name-service endpoint's callback (data: the payload's address in the buffer region). */
+int rpmsg_virtio_v8r_ns_cb(struct rpmsg_endpoint *ept, void *data, size_t len, uint32_t src, void *priv);
+/** Remote: the host re-initialised; forget ring state and buffers, unbind endpoints, re-announce later. */
+void rpmsg_virtio_v8r_peer_reset(struct rpmsg_virtio_device *rvdev);
+/** Send the pending name-service announcements that a free buffer allows. */
+void rpmsg_virtio_v8r_flush_ns(struct rpmsg_virtio_device *rvdev);
+uint32_t rpmsg_virtio_v8r_bad_entries(struct rpmsg_virtio_device *rvdev);
+/** TX buffers a send could take right now. */
+int rpmsg_virtio_v8r_free_tx(struct rpmsg_virtio_device *rvdev);
 void rpmsg_virtio_v8r_set_ops(struct rpmsg_device *rdev);
-/** Index (into v8r_rx_held) of the buffer whose callback is running, or -1. */
+/** Index of the receive buffer whose callback is running, or -1. */
 extern int rpmsg_virtio_v8r_current_rx;
 
 #endif

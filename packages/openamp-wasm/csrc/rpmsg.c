@@ -3,6 +3,7 @@
  * Transport-independent; the transport is reached through rdev->ops.
  */
 #include <string.h>
+#include <metal/mutex.h>
 #include <openamp/rpmsg.h>
 #include "_rpmsg_internal.h"
 
@@ -34,53 +35,6 @@ static void release_address(struct rpmsg_device *rdev, uint32_t addr)
 		metal_bitmap_clear_bit(rdev->bitmap, (int)(addr - RPMSG_RESERVED_ADDRESSES));
 }
 
-struct rpmsg_endpoint *rpmsg_get_endpoint(struct rpmsg_device *rdev, const char *name, uint32_t addr,
-					  uint32_t dest_addr)
-{
-	struct metal_list *node;
-	metal_list_for_each(&rdev->endpoints, node) {
-		struct rpmsg_endpoint *ept = metal_container_of(node, struct rpmsg_endpoint, node);
-		if (addr != RPMSG_ADDR_ANY && ept->addr == addr)
-			return ept;
-		if (!name || ept == &rdev->ns_ept || strncmp(ept->name, name, RPMSG_NAME_SIZE) != 0)
-			continue;
-		if (ept->dest_addr == dest_addr)
-			return ept;
-		if (addr == RPMSG_ADDR_ANY && ept->dest_addr == RPMSG_ADDR_ANY)
-			return ept;
-	}
-	return NULL;
-}
-
-void rpmsg_register_endpoint(struct rpmsg_device *rdev, struct rpmsg_endpoint *ept, const char *name, uint32_t src,
-			     uint32_t dest, rpmsg_ept_cb cb, rpmsg_ns_unbind_cb ns_unbind_cb)
-{
-	memset(ept->name, 0, sizeof(ept->name));
-	if (name) {
-		size_t n = rpmsg_v8r_strnlen(name, RPMSG_NAME_SIZE - 1);
-		memcpy(ept->name, name, n);
-	}
-	ept->rdev = rdev;
-	ept->addr = src;
-	ept->dest_addr = dest;
-	ept->cb = cb;
-	ept->ns_unbind_cb = ns_unbind_cb;
-	ept->v8r_raw_cb = NULL;
-	ept->v8r_fixed_dest = dest != RPMSG_ADDR_ANY;
-	ept->v8r_ns_pending = 0;
-	metal_list_add_tail(&rdev->endpoints, &ept->node);
-}
-
-void rpmsg_unregister_endpoint(struct rpmsg_endpoint *ept)
-{
-	struct rpmsg_device *rdev = ept->rdev;
-	if (!rdev)
-		return;
-	release_address(rdev, ept->addr);
-	metal_list_del(&ept->node);
-	ept->rdev = NULL;
-}
-
 /*
  * Reserve src, or a dynamic address when src is ANY. Returns 0 and the address
  * in *addr, RPMSG_ERR_ADDR when it is taken or none is left, RPMSG_ERR_PARAM for
@@ -109,6 +63,71 @@ static int claim_address(struct rpmsg_device *rdev, uint32_t src, int unique_low
 	return 0;
 }
 
+void rpmsg_ept_incref(struct rpmsg_endpoint *ept)
+{
+	if (ept)
+		ept->refcnt++;
+}
+
+void rpmsg_ept_decref(struct rpmsg_endpoint *ept)
+{
+	if (ept && ept->refcnt && --ept->refcnt == 0) {
+		if (ept->release_cb)
+			ept->release_cb(ept);
+		else
+			ept->rdev = NULL;
+	}
+}
+
+struct rpmsg_endpoint *rpmsg_get_endpoint(struct rpmsg_device *rdev, const char *name, uint32_t addr,
+					  uint32_t dest_addr)
+{
+	struct metal_list *node;
+	metal_list_for_each(&rdev->endpoints, node) {
+		struct rpmsg_endpoint *ept = metal_container_of(node, struct rpmsg_endpoint, node);
+		if (addr != RPMSG_ADDR_ANY && ept->addr == addr)
+			return ept;
+		if (!name || strncmp(ept->name, name, RPMSG_NAME_SIZE) != 0)
+			continue;
+		if (dest_addr != RPMSG_ADDR_ANY && ept->dest_addr == dest_addr)
+			return ept;
+		if (addr == RPMSG_ADDR_ANY && ept->dest_addr == RPMSG_ADDR_ANY)
+			return ept;
+	}
+	return NULL;
+}
+
+void rpmsg_register_endpoint(struct rpmsg_device *rdev, struct rpmsg_endpoint *ept, const char *name, uint32_t src,
+			     uint32_t dest, rpmsg_ept_cb cb, rpmsg_ns_unbind_cb ns_unbind_cb, void *priv)
+{
+	memset(ept->name, 0, sizeof(ept->name));
+	if (name)
+		memcpy(ept->name, name, rpmsg_v8r_strnlen(name, RPMSG_NAME_SIZE - 1)); /* NUL-terminated, as upstream */
+	ept->refcnt = 1;
+	ept->addr = src;
+	ept->dest_addr = dest;
+	ept->cb = cb;
+	ept->ns_unbind_cb = ns_unbind_cb;
+	ept->priv = priv;
+	ept->rdev = rdev;
+	ept->v8r_raw_cb = NULL;
+	ept->v8r_fixed_dest = dest != RPMSG_ADDR_ANY;
+	ept->v8r_ns_pending = 0;
+	metal_list_add_tail(&rdev->endpoints, &ept->node);
+}
+
+void rpmsg_unregister_endpoint(struct rpmsg_endpoint *ept)
+{
+	struct rpmsg_device *rdev = ept->rdev;
+	if (!rdev || !metal_list_find_node(&rdev->endpoints, &ept->node))
+		return;
+	metal_mutex_acquire(&rdev->lock);
+	release_address(rdev, ept->addr);
+	metal_list_del(&ept->node);
+	metal_mutex_release(&rdev->lock);
+	rpmsg_ept_decref(ept); /* may free the endpoint (release_cb) */
+}
+
 int rpmsg_send_ns_message(struct rpmsg_endpoint *ept, unsigned long flags, int wait)
 {
 	unsigned char msg[RPMSG_NS_MSG_SIZE];
@@ -127,20 +146,17 @@ int rpmsg_create_ept(struct rpmsg_endpoint *ept, struct rpmsg_device *rdev, cons
 	metal_mutex_acquire(&rdev->lock);
 	uint32_t addr;
 	int status = claim_address(rdev, src, 0, &addr);
-	if (status) {
-		metal_mutex_release(&rdev->lock);
-		return status;
-	}
-	rpmsg_register_endpoint(rdev, ept, name, addr, dest, cb, ns_unbind_cb);
+	if (!status)
+		rpmsg_register_endpoint(rdev, ept, name, addr, dest, cb, ns_unbind_cb, ept->priv);
 	metal_mutex_release(&rdev->lock);
-	if (ept->name[0] && rdev->support_ns && dest == RPMSG_ADDR_ANY) {
-		int ret = rpmsg_send_ns_message(ept, RPMSG_NS_CREATE, 1);
-		if (ret) {
+	if (status)
+		return status;
+	if (ept->name[0] && rdev->support_ns && ept->dest_addr == RPMSG_ADDR_ANY) {
+		status = rpmsg_send_ns_message(ept, RPMSG_NS_CREATE, 1);
+		if (status)
 			rpmsg_unregister_endpoint(ept);
-			return ret;
-		}
 	}
-	return RPMSG_SUCCESS;
+	return status;
 }
 
 int rpmsg_v8r_create_ept(struct rpmsg_endpoint *ept, struct rpmsg_device *rdev, const char *name, uint32_t src,
@@ -148,14 +164,16 @@ int rpmsg_v8r_create_ept(struct rpmsg_endpoint *ept, struct rpmsg_device *rdev, 
 {
 	if (!ept || !rdev || !raw_cb)
 		return RPMSG_ERR_PARAM;
+	metal_mutex_acquire(&rdev->lock);
 	uint32_t addr;
 	int status = claim_address(rdev, src, 1, &addr);
-	if (status)
-		return status;
-	rpmsg_register_endpoint(rdev, ept, name, addr, dest, NULL, NULL);
-	ept->v8r_raw_cb = raw_cb;
-	ept->v8r_ns_pending = ept->name[0] && rdev->support_ns && dest == RPMSG_ADDR_ANY;
-	return RPMSG_SUCCESS;
+	if (!status) {
+		rpmsg_register_endpoint(rdev, ept, name, addr, dest, NULL, NULL, ept->priv);
+		ept->v8r_raw_cb = raw_cb;
+		ept->v8r_ns_pending = ept->name[0] && rdev->support_ns && dest == RPMSG_ADDR_ANY;
+	}
+	metal_mutex_release(&rdev->lock);
+	return status;
 }
 
 static void destroy(struct rpmsg_endpoint *ept, int wait)
@@ -163,23 +181,19 @@ static void destroy(struct rpmsg_endpoint *ept, int wait)
 	struct rpmsg_device *rdev = ept->rdev;
 	if (ept->name[0] && rdev->support_ns && ept->addr >= RPMSG_RESERVED_ADDRESSES && !ept->v8r_ns_pending)
 		(void)rpmsg_send_ns_message(ept, RPMSG_NS_DESTROY, wait);
-	metal_mutex_acquire(&rdev->lock);
 	rpmsg_unregister_endpoint(ept);
-	metal_mutex_release(&rdev->lock);
 }
 
 void rpmsg_destroy_ept(struct rpmsg_endpoint *ept)
 {
-	if (!ept || !ept->rdev)
-		return;
-	destroy(ept, 1);
+	if (ept && ept->rdev)
+		destroy(ept, 1);
 }
 
 void rpmsg_v8r_destroy_ept(struct rpmsg_endpoint *ept)
 {
-	if (!ept || !ept->rdev)
-		return;
-	destroy(ept, 0);
+	if (ept && ept->rdev)
+		destroy(ept, 0);
 }
 
 void rpmsg_v8r_set_dest(struct rpmsg_endpoint *ept, uint32_t dest)
@@ -188,6 +202,31 @@ void rpmsg_v8r_set_dest(struct rpmsg_endpoint *ept, uint32_t dest)
 	ept->dest_addr = dest;
 	if (old != dest && ept->rdev && ept->rdev->v8r_bind_hook)
 		ept->rdev->v8r_bind_hook(ept, old);
+}
+
+/* NS destroy: the endpoint of that service unbinds (kept alive through its callbacks), then the device's callback. */
+static void ns_destroyed(struct rpmsg_device *rdev, struct rpmsg_endpoint *ept, const char *name, uint32_t addr)
+{
+	uint32_t old = RPMSG_ADDR_ANY;
+	if (ept) {
+		old = ept->dest_addr;
+		ept->dest_addr = RPMSG_ADDR_ANY;
+		rpmsg_ept_incref(ept);
+	}
+	metal_mutex_release(&rdev->lock);
+	if (ept) {
+		if (old != RPMSG_ADDR_ANY && rdev->v8r_bind_hook)
+			rdev->v8r_bind_hook(ept, old);
+		if (ept->ns_unbind_cb)
+			ept->ns_unbind_cb(ept);
+	}
+	if (rdev->ns_unbind_cb)
+		rdev->ns_unbind_cb(rdev, name, addr);
+	if (ept) {
+		metal_mutex_acquire(&rdev->lock);
+		rpmsg_ept_decref(ept);
+		metal_mutex_release(&rdev->lock);
+	}
 }
 
 void rpmsg_v8r_ns_received(struct rpmsg_device *rdev, const unsigned char *data, size_t len)
@@ -204,23 +243,18 @@ void rpmsg_v8r_ns_received(struct rpmsg_device *rdev, const unsigned char *data,
 		rdev->v8r_ns_dropped++;
 		return;
 	}
+	metal_mutex_acquire(&rdev->lock);
 	struct rpmsg_endpoint *ept = rpmsg_get_endpoint(rdev, name, RPMSG_ADDR_ANY, addr);
 	if (flags == RPMSG_NS_DESTROY) {
-		if (ept) {
-			/* The bind hook may destroy an endpoint that has no unbind callback. */
-			rpmsg_ns_unbind_cb unbind = ept->ns_unbind_cb;
-			rpmsg_v8r_set_dest(ept, RPMSG_ADDR_ANY);
-			if (unbind)
-				unbind(ept);
-		}
-		if (rdev->ns_unbind_cb)
-			rdev->ns_unbind_cb(rdev, name, addr);
-		return;
-	}
-	if (ept)
+		ns_destroyed(rdev, ept, name, addr);
+	} else if (!ept) {
+		metal_mutex_release(&rdev->lock);
+		if (rdev->ns_bind_cb)
+			rdev->ns_bind_cb(rdev, name, addr);
+	} else {
+		metal_mutex_release(&rdev->lock);
 		rpmsg_v8r_set_dest(ept, addr);
-	else if (rdev->ns_bind_cb)
-		rdev->ns_bind_cb(rdev, name, addr);
+	}
 }
 
 int rpmsg_send_offchannel_raw(struct rpmsg_endpoint *ept, uint32_t src, uint32_t dst, const void *data, int len,
@@ -255,8 +289,10 @@ void *rpmsg_get_tx_payload_buffer(struct rpmsg_endpoint *ept, uint32_t *len, int
 
 int rpmsg_release_tx_buffer(struct rpmsg_endpoint *ept, void *txbuf)
 {
-	if (!ept || !ept->rdev || !txbuf || !ept->rdev->ops.release_tx_buffer)
+	if (!ept || !ept->rdev || !txbuf)
 		return RPMSG_ERR_PARAM;
+	if (!ept->rdev->ops.release_tx_buffer)
+		return RPMSG_ERR_PERM;
 	return ept->rdev->ops.release_tx_buffer(ept->rdev, txbuf);
 }
 
@@ -269,14 +305,18 @@ int rpmsg_send_offchannel_nocopy(struct rpmsg_endpoint *ept, uint32_t src, uint3
 
 int rpmsg_get_tx_buffer_size(struct rpmsg_endpoint *ept)
 {
-	if (!ept || !ept->rdev || !ept->rdev->ops.get_tx_buffer_size)
+	if (!ept || !ept->rdev)
 		return RPMSG_ERR_PARAM;
+	if (!ept->rdev->ops.get_tx_buffer_size)
+		return RPMSG_EOPNOTSUPP;
 	return ept->rdev->ops.get_tx_buffer_size(ept->rdev);
 }
 
 int rpmsg_get_rx_buffer_size(struct rpmsg_endpoint *ept)
 {
-	if (!ept || !ept->rdev || !ept->rdev->ops.get_rx_buffer_size)
+	if (!ept || !ept->rdev)
 		return RPMSG_ERR_PARAM;
+	if (!ept->rdev->ops.get_rx_buffer_size)
+		return RPMSG_EOPNOTSUPP;
 	return ept->rdev->ops.get_rx_buffer_size(ept->rdev);
 }

@@ -1,29 +1,24 @@
 /*
- * v8r OpenAMP subset: RPMsg over virtio, the data paths.
+ * v8r OpenAMP: RPMsg over virtio, the transmit path and the device ops.
  *
- * Host TX: reuse the oldest buffer the remote returned, else carve the next
- * pool slot (at most one per descriptor). Remote TX: fill the next buffer the
- * host made available and return it on the used ring. Every header read from
- * shared memory is checked against the buffer it sits in.
+ * Host TX: a buffer released unsent (reclaimer), else the oldest one the
+ * remote returned, else the next pool slot (at most one per descriptor).
+ * Remote TX: a buffer released unsent, else the next one the host made
+ * available, returned on the used ring. Payload pointers handed to C point
+ * into the region's mirror; see the README's pointer rule.
  */
 #include <string.h>
-#include <metal/alloc.h>
 #include <metal/sleep.h>
 #include <openamp/rpmsg_virtio.h>
-#include "_rpmsg_internal.h"
+#include "_mirror.h"
 #include "_rpmsg_virtio_internal.h"
-
-int rpmsg_virtio_v8r_current_rx = -1;
 
 static int link_ready(struct rpmsg_virtio_device *rvdev)
 {
-	struct virtio_device *vdev = rvdev->vdev;
-	if (!vdev->func || !vdev->func->get_status)
-		return 1;
-	return (vdev->func->get_status(vdev) & VIRTIO_CONFIG_STATUS_DRIVER_OK) != 0;
+	uint8_t status = 0;
+	return virtio_get_status(rvdev->vdev, &status) == 0 && (status & VIRTIO_CONFIG_STATUS_DRIVER_OK);
 }
 
-/* A TX buffer released unsent, oldest first (upstream reuses these before anything else). */
 static struct rpmsg_virtio_v8r_txbuf *take_reclaimed(struct rpmsg_virtio_device *rvdev)
 {
 	struct metal_list *node = metal_list_first(&rvdev->reclaimer);
@@ -33,7 +28,7 @@ static struct rpmsg_virtio_v8r_txbuf *take_reclaimed(struct rpmsg_virtio_device 
 	return metal_container_of(node, struct rpmsg_virtio_v8r_txbuf, node);
 }
 
-static unsigned long host_take_tx(struct rpmsg_virtio_device *rvdev, uint32_t *tag)
+static struct rpmsg_virtio_v8r_txbuf *host_take_tx(struct rpmsg_virtio_device *rvdev)
 {
 	struct rpmsg_virtio_v8r_txbuf *txb = take_reclaimed(rvdev);
 	if (!txb)
@@ -42,55 +37,54 @@ static unsigned long host_take_tx(struct rpmsg_virtio_device *rvdev, uint32_t *t
 		void *buf = rpmsg_virtio_shm_pool_get_buffer(rvdev->shpool, rvdev->config.h2r_buf_size);
 		unsigned long off = buf ? metal_io_virt_to_offset(rvdev->shbuf_io, buf) : METAL_BAD_OFFSET;
 		if (off == METAL_BAD_OFFSET || rvdev->config.h2r_buf_size > rvdev->shbuf_io->size - off)
-			return METAL_BAD_OFFSET;
+			return NULL;
 		txb = &rvdev->v8r_tx[rvdev->v8r_tx_carved++];
 		txb->off = off;
 	}
-	if (!txb)
-		return METAL_BAD_OFFSET;
-	txb->state = V8R_TX_LENT;
-	*tag = (uint32_t)(txb - rvdev->v8r_tx);
-	return txb->off;
+	return txb;
 }
 
-static unsigned long remote_take_tx(struct rpmsg_virtio_device *rvdev, uint32_t *cap, uint32_t *tag)
+static struct rpmsg_virtio_v8r_txbuf *remote_take_tx(struct rpmsg_virtio_device *rvdev)
 {
-	struct virtqueue *svq = rvdev->svq;
 	struct rpmsg_virtio_v8r_txbuf *txb = take_reclaimed(rvdev);
-	if (txb) {
-		*tag = (uint32_t)(txb - rvdev->v8r_tx);
-		txb->state = V8R_TX_LENT;
-		*cap = svq->vq_descx[*tag].len - RPMSG_HDR_SIZE;
-		return metal_io_virt_to_offset(rvdev->shbuf_io, svq->vq_descx[*tag].cookie);
-	}
-	for (unsigned int guard = 0; guard <= svq->vq_nentries; guard++) {
+	struct virtqueue *svq = rvdev->svq;
+	for (unsigned int guard = 0; !txb && guard <= svq->vq_nentries; guard++) {
 		uint16_t head = 0;
 		uint32_t dlen = 0;
 		void *buf = virtqueue_get_available_buffer(svq, &head, &dlen);
 		if (!buf)
-			return METAL_BAD_OFFSET;
+			return NULL;
 		if (dlen < RPMSG_HDR_SIZE || dlen - RPMSG_HDR_SIZE > 0xffffu) {
 			rvdev->v8r_stats.dropped_malformed++;
 			virtqueue_add_consumed_buffer(svq, head, 0);
 			continue;
 		}
-		*cap = dlen - RPMSG_HDR_SIZE;
-		*tag = head;
-		rvdev->v8r_tx[head].state = V8R_TX_LENT;
-		return metal_io_virt_to_offset(rvdev->shbuf_io, buf);
+		txb = &rvdev->v8r_tx[head];
+		txb->off = metal_io_virt_to_offset(rvdev->shbuf_io, buf);
 	}
-	return METAL_BAD_OFFSET;
+	return txb;
+}
+
+static uint32_t tag_capacity(struct rpmsg_virtio_device *rvdev, uint32_t tag)
+{
+	if (v8r_is_host(rvdev))
+		return rvdev->config.h2r_buf_size - RPMSG_HDR_SIZE;
+	return rvdev->svq->vq_descx[tag].v8r_len - RPMSG_HDR_SIZE;
 }
 
 unsigned long rpmsg_virtio_v8r_take_tx(struct rpmsg_virtio_device *rvdev, uint32_t *cap, uint32_t *tag)
 {
 	if (!link_ready(rvdev))
 		return METAL_BAD_OFFSET;
-	if (v8r_is_host(rvdev)) {
-		*cap = rvdev->config.h2r_buf_size - RPMSG_HDR_SIZE;
-		return host_take_tx(rvdev, tag);
+	metal_mutex_acquire(&rvdev->rdev.lock);
+	struct rpmsg_virtio_v8r_txbuf *txb = v8r_is_host(rvdev) ? host_take_tx(rvdev) : remote_take_tx(rvdev);
+	if (txb) {
+		txb->state = V8R_TX_LENT;
+		*tag = (uint32_t)(txb - rvdev->v8r_tx);
+		*cap = tag_capacity(rvdev, *tag);
 	}
-	return remote_take_tx(rvdev, cap, tag);
+	metal_mutex_release(&rvdev->rdev.lock);
+	return txb ? txb->off : METAL_BAD_OFFSET;
 }
 
 static int tag_ok(struct rpmsg_virtio_device *rvdev, uint32_t tag)
@@ -98,18 +92,16 @@ static int tag_ok(struct rpmsg_virtio_device *rvdev, uint32_t tag)
 	return tag < rvdev->svq->vq_nentries && rvdev->v8r_tx[tag].state == V8R_TX_LENT;
 }
 
-static unsigned long tag_offset(struct rpmsg_virtio_device *rvdev, uint32_t tag)
+/* Tag of the lent buffer whose payload is at address p, or -1. */
+static int tag_of_payload(struct rpmsg_virtio_device *rvdev, const void *p)
 {
-	if (v8r_is_host(rvdev))
-		return rvdev->v8r_tx[tag].off;
-	return metal_io_virt_to_offset(rvdev->shbuf_io, rvdev->svq->vq_descx[tag].cookie);
-}
-
-static uint32_t tag_capacity(struct rpmsg_virtio_device *rvdev, uint32_t tag)
-{
-	if (v8r_is_host(rvdev))
-		return rvdev->config.h2r_buf_size - RPMSG_HDR_SIZE;
-	return rvdev->svq->vq_descx[tag].len - RPMSG_HDR_SIZE;
+	unsigned long off = metal_io_virt_to_offset(rvdev->shbuf_io, (void *)(uintptr_t)p);
+	if (off == METAL_BAD_OFFSET || off < RPMSG_HDR_SIZE)
+		return -1;
+	for (unsigned int i = 0; i < rvdev->svq->vq_nentries; i++)
+		if (rvdev->v8r_tx[i].state == V8R_TX_LENT && rvdev->v8r_tx[i].off == off - RPMSG_HDR_SIZE)
+			return (int)i;
+	return -1;
 }
 
 static void write_header(struct metal_io_region *io, unsigned long off, uint32_t src, uint32_t dst, uint32_t len)
@@ -127,19 +119,21 @@ int rpmsg_virtio_v8r_publish_tx(struct rpmsg_virtio_device *rvdev, uint32_t tag,
 {
 	if (!tag_ok(rvdev, tag) || len > tag_capacity(rvdev, tag))
 		return RPMSG_ERR_PARAM;
-	unsigned long off = tag_offset(rvdev, tag);
-	write_header(rvdev->shbuf_io, off, src, dst, len);
+	struct rpmsg_virtio_v8r_txbuf *txb = &rvdev->v8r_tx[tag];
+	write_header(rvdev->shbuf_io, txb->off, src, dst, len);
+	metal_mutex_acquire(&rvdev->rdev.lock);
+	int ret;
 	if (v8r_is_host(rvdev)) {
-		struct rpmsg_virtio_v8r_txbuf *txb = &rvdev->v8r_tx[tag];
-		struct virtqueue_buf vb = { metal_io_virt(rvdev->shbuf_io, off), (int)rvdev->config.h2r_buf_size };
-		if (virtqueue_add_buffer(rvdev->svq, &vb, 1, 0, txb))
-			return RPMSG_ERR_NO_BUFF;
-		txb->state = V8R_TX_IN_RING;
+		struct virtqueue_buf vb = { metal_io_virt(rvdev->shbuf_io, txb->off), (int)rvdev->config.h2r_buf_size };
+		ret = virtqueue_add_buffer(rvdev->svq, &vb, 1, 0, txb);
+		txb->state = ret ? V8R_TX_LENT : V8R_TX_IN_RING;
 	} else {
-		if (virtqueue_add_consumed_buffer(rvdev->svq, (uint16_t)tag, rvdev->svq->vq_descx[tag].len))
-			return RPMSG_ERR_PARAM;
-		rvdev->v8r_tx[tag].state = V8R_TX_NONE;
+		ret = virtqueue_add_consumed_buffer(rvdev->svq, (uint16_t)tag, rvdev->svq->vq_descx[tag].v8r_len);
+		txb->state = ret ? V8R_TX_LENT : V8R_TX_NONE;
 	}
+	metal_mutex_release(&rvdev->rdev.lock);
+	if (ret)
+		return RPMSG_ERR_NO_BUFF;
 	rvdev->v8r_stats.tx_msgs++;
 	rvdev->v8r_stats.tx_bytes += len;
 	virtqueue_kick(rvdev->svq);
@@ -150,9 +144,11 @@ int rpmsg_virtio_v8r_return_tx(struct rpmsg_virtio_device *rvdev, uint32_t tag)
 {
 	if (!tag_ok(rvdev, tag))
 		return RPMSG_ERR_PARAM;
-	/* Kept for reuse by the next send, in both roles: nothing goes on the wire. */
+	/* kept for the next send, in both roles: nothing goes on the wire */
+	metal_mutex_acquire(&rvdev->rdev.lock);
 	rvdev->v8r_tx[tag].state = V8R_TX_RECLAIMED;
 	metal_list_add_tail(&rvdev->reclaimer, &rvdev->v8r_tx[tag].node);
+	metal_mutex_release(&rvdev->rdev.lock);
 	return RPMSG_SUCCESS;
 }
 
@@ -168,7 +164,7 @@ static int notify_wait(struct rpmsg_virtio_device *rvdev)
 }
 
 /*
- * Take a TX buffer, waiting when asked as upstream does: the wait callback
+ * Take a TX buffer, waiting when asked, as upstream: the wait callback
  * returning RPMSG_EOPNOTSUPP (or none set) means sleep 1 ms and retry, up to
  * 15 s; RPMSG_SUCCESS means retry at once; anything else stops waiting.
  */
@@ -200,102 +196,62 @@ static int op_send_offchannel_raw(struct rpmsg_device *rdev, uint32_t src, uint3
 	if (off == METAL_BAD_OFFSET)
 		return RPMSG_ERR_NO_BUFF;
 	if ((uint32_t)len > cap)
-		len = (int)cap; /* upstream behaviour: truncate */
+		len = (int)cap; /* upstream truncates */
 	metal_io_block_write(rvdev->shbuf_io, off + RPMSG_HDR_SIZE, data, len);
 	return rpmsg_virtio_v8r_publish_tx(rvdev, tag, src, dst, (uint32_t)len);
-}
-
-unsigned char *rpmsg_virtio_v8r_bounce(unsigned char **area, unsigned int n, uint32_t slot, uint32_t k)
-{
-	if (!*area) {
-		*area = metal_allocate_memory(n * slot);
-		if (!*area)
-			return NULL;
-	}
-	return *area + (size_t)k * slot;
-}
-
-int rpmsg_virtio_v8r_bounce_index(const unsigned char *area, unsigned int n, uint32_t slot, const void *p)
-{
-	if (!area || !slot || (const unsigned char *)p < area)
-		return -1;
-	size_t d = (size_t)((const unsigned char *)p - area);
-	if (d % slot || d / slot >= n)
-		return -1;
-	return (int)(d / slot);
-}
-
-/* Lent TX payload buffers for C callers live in linear memory, one slot per tag. */
-static unsigned char *tx_bounce(struct rpmsg_virtio_device *rvdev, uint32_t tag)
-{
-	return rpmsg_virtio_v8r_bounce(&rvdev->v8r_tx_bounce, rvdev->svq->vq_nentries, v8r_bounce_slot(rvdev), tag);
-}
-
-static int bounce_tag(struct rpmsg_virtio_device *rvdev, const void *p)
-{
-	return rpmsg_virtio_v8r_bounce_index(rvdev->v8r_tx_bounce, rvdev->svq->vq_nentries, v8r_bounce_slot(rvdev), p);
 }
 
 static void *op_get_tx_payload_buffer(struct rpmsg_device *rdev, uint32_t *len, int wait)
 {
 	struct rpmsg_virtio_device *rvdev = v8r_to_rvdev(rdev);
 	uint32_t cap = 0, tag = 0;
-	if (take_tx_waiting(rvdev, &cap, &tag, wait) == METAL_BAD_OFFSET)
+	unsigned long off = take_tx_waiting(rvdev, &cap, &tag, wait);
+	if (off == METAL_BAD_OFFSET)
 		return NULL;
-	unsigned char *p = tx_bounce(rvdev, tag);
-	if (!p) {
-		rpmsg_virtio_v8r_return_tx(rvdev, tag);
-		return NULL;
-	}
-	uint32_t slot = v8r_bounce_slot(rvdev);
-	*len = cap < slot ? cap : slot;
-	return p;
+	*len = cap;
+	return metal_io_virt(rvdev->shbuf_io, off + RPMSG_HDR_SIZE);
 }
 
 static int op_send_offchannel_nocopy(struct rpmsg_device *rdev, uint32_t src, uint32_t dst, const void *data,
 				     int len)
 {
 	struct rpmsg_virtio_device *rvdev = v8r_to_rvdev(rdev);
-	int tag = bounce_tag(rvdev, data);
-	/* the bounce slot may be larger than the shared buffer behind this tag */
-	if (tag < 0 || len < 0 || !tag_ok(rvdev, (uint32_t)tag) || (uint32_t)len > v8r_bounce_slot(rvdev) ||
-	    (uint32_t)len > tag_capacity(rvdev, (uint32_t)tag))
+	int tag = tag_of_payload(rvdev, data);
+	if (tag < 0 || len < 0 || (uint32_t)len > tag_capacity(rvdev, (uint32_t)tag))
 		return RPMSG_ERR_PARAM;
-	metal_io_block_write(rvdev->shbuf_io, tag_offset(rvdev, (uint32_t)tag) + RPMSG_HDR_SIZE, data, len);
+	v8r_mirror_out(rvdev->shbuf_io, rvdev->v8r_tx[tag].off + RPMSG_HDR_SIZE, (unsigned long)len);
 	return rpmsg_virtio_v8r_publish_tx(rvdev, (uint32_t)tag, src, dst, (uint32_t)len);
 }
 
 static int op_release_tx_buffer(struct rpmsg_device *rdev, void *txbuf)
 {
 	struct rpmsg_virtio_device *rvdev = v8r_to_rvdev(rdev);
-	int tag = bounce_tag(rvdev, txbuf);
-	if (tag < 0)
-		return RPMSG_ERR_PARAM;
-	return rpmsg_virtio_v8r_return_tx(rvdev, (uint32_t)tag);
+	int tag = tag_of_payload(rvdev, txbuf);
+	return tag < 0 ? RPMSG_ERR_PARAM : rpmsg_virtio_v8r_return_tx(rvdev, (uint32_t)tag);
 }
 
-static int rx_index_of_bounce(struct rpmsg_virtio_device *rvdev, const void *p)
+/* Index of the receive buffer whose payload is at address p, or -1. */
+static int rx_index_of_payload(struct rpmsg_virtio_device *rvdev, const void *p)
 {
-	return rpmsg_virtio_v8r_bounce_index(rvdev->v8r_bounce, rvdev->rvq->vq_nentries, v8r_bounce_slot(rvdev), p);
+	unsigned long off = metal_io_virt_to_offset(rvdev->shbuf_io, (void *)(uintptr_t)p);
+	return off == METAL_BAD_OFFSET || off < RPMSG_HDR_SIZE ? -1
+							       : rpmsg_virtio_v8r_rx_index(rvdev, off - RPMSG_HDR_SIZE);
 }
 
 static void op_hold_rx_buffer(struct rpmsg_device *rdev, void *rxbuf)
 {
 	struct rpmsg_virtio_device *rvdev = v8r_to_rvdev(rdev);
-	int k = rx_index_of_bounce(rvdev, rxbuf);
+	int k = rx_index_of_payload(rvdev, rxbuf);
 	if (k >= 0)
-		rvdev->v8r_rx_held[k] = 1;
+		rpmsg_virtio_v8r_hold(rvdev, (uint32_t)k);
 }
 
 static void op_release_rx_buffer(struct rpmsg_device *rdev, void *rxbuf)
 {
 	struct rpmsg_virtio_device *rvdev = v8r_to_rvdev(rdev);
-	int k = rx_index_of_bounce(rvdev, rxbuf);
-	if (k >= 0 && rvdev->v8r_rx_held[k]) {
-		rvdev->v8r_rx_held[k] = 0;
-		rpmsg_virtio_v8r_return_rx(rvdev, (uint32_t)k);
-		virtqueue_kick(rvdev->rvq);
-	}
+	int k = rx_index_of_payload(rvdev, rxbuf);
+	if (k >= 0)
+		rpmsg_virtio_v8r_release(rvdev, (uint32_t)k);
 }
 
 void rpmsg_virtio_v8r_set_ops(struct rpmsg_device *rdev)

@@ -1,23 +1,77 @@
 /*
- * v8r OpenAMP subset: RPMsg over virtio, the receive path.
- * One notification drains every pending message (bounded per call).
+ * v8r OpenAMP: RPMsg over virtio, the receive path. One notification drains
+ * every pending message (bounded per call). A buffer goes back to the peer
+ * when its last hold is dropped: the delivery's own, and one per
+ * rpmsg_hold_rx_buffer().
  */
 #include <string.h>
-#include <metal/alloc.h>
 #include <openamp/rpmsg_virtio.h>
-#include "_rpmsg_internal.h"
+#include "_mirror.h"
 #include "_rpmsg_virtio_internal.h"
 
-void rpmsg_virtio_v8r_return_rx(struct rpmsg_virtio_device *rvdev, uint32_t k)
+int rpmsg_virtio_v8r_current_rx = -1;
+
+int rpmsg_virtio_v8r_rx_index(struct rpmsg_virtio_device *rvdev, unsigned long off)
 {
 	struct virtqueue *rvq = rvdev->rvq;
 	if (v8r_is_host(rvdev)) {
-		unsigned long off = rvdev->v8r_rx_base + (unsigned long)k * rvdev->config.r2h_buf_size;
-		struct virtqueue_buf vb = { metal_io_virt(rvdev->shbuf_io, off), (int)rvdev->config.r2h_buf_size };
-		virtqueue_add_buffer(rvq, &vb, 0, 1, vb.buf);
-	} else {
-		virtqueue_add_consumed_buffer(rvq, (uint16_t)k, rvq->vq_descx[k].len);
+		/* the pool carves receive buffers in a row: try that slot first */
+		uint32_t size = rvdev->config.r2h_buf_size;
+		unsigned long base = rvdev->v8r_rx_off[0];
+		unsigned long k = off >= base ? (off - base) / size : rvq->vq_nentries;
+		if (k < rvq->vq_nentries && rvdev->v8r_rx_off[k] == off)
+			return (int)k;
+		for (unsigned int i = 0; i < rvq->vq_nentries; i++)
+			if (rvdev->v8r_rx_off[i] == off)
+				return (int)i;
+		return -1;
 	}
+	void *p = metal_io_virt(rvdev->shbuf_io, off);
+	for (unsigned int i = 0; i < rvq->vq_nentries; i++)
+		if (rvq->vq_descx[i].v8r_in_use && rvq->vq_descx[i].cookie == p)
+			return (int)i;
+	return -1;
+}
+
+/* Hand receive buffer k back to the peer (called with the device locked). */
+static void return_rx(struct rpmsg_virtio_device *rvdev, uint32_t k)
+{
+	struct virtqueue *rvq = rvdev->rvq;
+	if (v8r_is_host(rvdev)) {
+		void *buf = metal_io_virt(rvdev->shbuf_io, rvdev->v8r_rx_off[k]);
+		struct virtqueue_buf vb = { buf, (int)rvdev->config.r2h_buf_size };
+		virtqueue_add_buffer(rvq, &vb, 0, 1, buf);
+	} else {
+		virtqueue_add_consumed_buffer(rvq, (uint16_t)k, rvq->vq_descx[k].v8r_len);
+	}
+}
+
+int rpmsg_virtio_v8r_hold(struct rpmsg_virtio_device *rvdev, uint32_t k)
+{
+	int ret = RPMSG_ERR_PARAM;
+	metal_mutex_acquire(&rvdev->rdev.lock);
+	if (k < rvdev->rvq->vq_nentries && rvdev->v8r_rx_held[k] && rvdev->v8r_rx_held[k] < 0xffffu) {
+		rvdev->v8r_rx_held[k]++;
+		ret = 0;
+	}
+	metal_mutex_release(&rvdev->rdev.lock);
+	return ret;
+}
+
+int rpmsg_virtio_v8r_release(struct rpmsg_virtio_device *rvdev, uint32_t k)
+{
+	int returned = 0, ret = RPMSG_ERR_PARAM;
+	metal_mutex_acquire(&rvdev->rdev.lock);
+	if (k < rvdev->rvq->vq_nentries && rvdev->v8r_rx_held[k]) {
+		ret = 0;
+		returned = --rvdev->v8r_rx_held[k] == 0;
+		if (returned)
+			return_rx(rvdev, k);
+	}
+	metal_mutex_release(&rvdev->rdev.lock);
+	if (returned)
+		virtqueue_kick(rvdev->rvq); /* tell the peer a buffer came back */
+	return ret;
 }
 
 /* Take the next received buffer: header offset (or METAL_BAD_OFFSET), its index and length. */
@@ -26,10 +80,11 @@ static unsigned long take_rx(struct rpmsg_virtio_device *rvdev, uint32_t *k, uin
 	struct virtqueue *rvq = rvdev->rvq;
 	if (v8r_is_host(rvdev)) {
 		void *buf = virtqueue_get_buffer(rvq, NULL, NULL);
-		if (!buf)
+		unsigned long off = buf ? metal_io_virt_to_offset(rvdev->shbuf_io, buf) : METAL_BAD_OFFSET;
+		int idx = off == METAL_BAD_OFFSET ? -1 : rpmsg_virtio_v8r_rx_index(rvdev, off);
+		if (idx < 0)
 			return METAL_BAD_OFFSET;
-		unsigned long off = metal_io_virt_to_offset(rvdev->shbuf_io, buf);
-		*k = (uint32_t)((off - rvdev->v8r_rx_base) / rvdev->config.r2h_buf_size);
+		*k = (uint32_t)idx;
 		*blen = rvdev->config.r2h_buf_size;
 		return off;
 	}
@@ -41,53 +96,10 @@ static unsigned long take_rx(struct rpmsg_virtio_device *rvdev, uint32_t *k, uin
 	return metal_io_virt_to_offset(rvdev->shbuf_io, buf);
 }
 
-static unsigned char *rx_bounce(struct rpmsg_virtio_device *rvdev, uint32_t k)
-{
-	return rpmsg_virtio_v8r_bounce(&rvdev->v8r_bounce, rvdev->rvq->vq_nentries, v8r_bounce_slot(rvdev), k);
-}
-
-static void deliver(struct rpmsg_virtio_device *rvdev, uint32_t k, unsigned long off, const struct rpmsg_v8r_hdr *h)
-{
-	struct rpmsg_device *rdev = &rvdev->rdev;
-	struct rpmsg_endpoint *ept = rpmsg_get_endpoint(rdev, NULL, h->dst, RPMSG_ADDR_ANY);
-	if (!ept) {
-		rvdev->v8r_stats.dropped_no_ept++;
-		return;
-	}
-	if (ept == &rdev->ns_ept) {
-		unsigned char ns[RPMSG_NS_MSG_SIZE];
-		if (h->len == RPMSG_NS_MSG_SIZE)
-			metal_io_block_read(rvdev->shbuf_io, off + RPMSG_HDR_SIZE, ns, (int)sizeof(ns));
-		rpmsg_v8r_ns_received(rdev, ns, h->len);
-		return;
-	}
-	if (ept->dest_addr == RPMSG_ADDR_ANY) {
-		rpmsg_v8r_set_dest(ept, h->src);
-		/* the bind hook may have destroyed it */
-		ept = rpmsg_get_endpoint(rdev, NULL, h->dst, RPMSG_ADDR_ANY);
-		if (!ept)
-			return;
-	}
-	int saved = rpmsg_virtio_v8r_current_rx;
-	rpmsg_virtio_v8r_current_rx = (int)k;
-	if (ept->v8r_raw_cb) {
-		ept->v8r_raw_cb(ept, off + RPMSG_HDR_SIZE, h->len, h->src);
-	} else if (ept->cb) {
-		unsigned char *p = h->len <= v8r_bounce_slot(rvdev) ? rx_bounce(rvdev, k) : NULL;
-		if (p) {
-			metal_io_block_read(rvdev->shbuf_io, off + RPMSG_HDR_SIZE, p, h->len);
-			ept->cb(ept, p, h->len, h->src, ept->priv);
-		} else {
-			rvdev->v8r_stats.dropped_malformed++;
-		}
-	}
-	rpmsg_virtio_v8r_current_rx = saved;
-}
-
 static int read_header(struct metal_io_region *io, unsigned long off, struct rpmsg_v8r_hdr *h)
 {
 	unsigned char b[RPMSG_HDR_SIZE];
-	if (metal_io_block_read(io, off, b, (int)sizeof(b)) < 0)
+	if (metal_io_block_read(io, off, b, (int)sizeof(b)) != (int)sizeof(b))
 		return -1;
 	h->src = rpmsg_v8r_get32(b);
 	h->dst = rpmsg_v8r_get32(b + 4);
@@ -97,37 +109,83 @@ static int read_header(struct metal_io_region *io, unsigned long off, struct rpm
 	return 0;
 }
 
+int rpmsg_virtio_v8r_ns_cb(struct rpmsg_endpoint *ept, void *data, size_t len, uint32_t src, void *priv)
+{
+	struct rpmsg_virtio_device *rvdev = priv;
+	unsigned char ns[RPMSG_NS_MSG_SIZE] = { 0 };
+	(void)src;
+	unsigned long off = metal_io_virt_to_offset(rvdev->shbuf_io, data);
+	if (len == RPMSG_NS_MSG_SIZE && off != METAL_BAD_OFFSET &&
+	    metal_io_block_read(rvdev->shbuf_io, off, ns, (int)sizeof(ns)) == (int)sizeof(ns))
+		rpmsg_v8r_ns_received(ept->rdev, ns, len);
+	else
+		rpmsg_v8r_ns_received(ept->rdev, ns, 0); /* counted as dropped */
+	return RPMSG_SUCCESS;
+}
+
+/* Deliver a message to its endpoint (referenced by the caller): bind it to the sender first if it is unbound. */
+static void deliver(struct rpmsg_virtio_device *rvdev, struct rpmsg_endpoint *ept, uint32_t k, unsigned long off,
+		    const struct rpmsg_v8r_hdr *h)
+{
+	unsigned long payload = off + RPMSG_HDR_SIZE;
+	if (ept->dest_addr == RPMSG_ADDR_ANY)
+		rpmsg_v8r_set_dest(ept, h->src);
+	int saved = rpmsg_virtio_v8r_current_rx;
+	rpmsg_virtio_v8r_current_rx = (int)k;
+	if (ept->v8r_raw_cb) {
+		ept->v8r_raw_cb(ept, payload, h->len, h->src);
+	} else if (ept->cb) {
+		if (ept->cb != rpmsg_virtio_v8r_ns_cb)
+			v8r_mirror_in(rvdev->shbuf_io, payload, h->len);
+		ept->cb(ept, metal_io_virt(rvdev->shbuf_io, payload), h->len, h->src, ept->priv);
+	}
+	rpmsg_virtio_v8r_current_rx = saved;
+}
+
+/* Take, check and deliver one message; 0 when there was none. */
+static int receive_one(struct rpmsg_virtio_device *rvdev)
+{
+	struct rpmsg_device *rdev = &rvdev->rdev;
+	uint32_t k = 0, blen = 0;
+	struct rpmsg_v8r_hdr h;
+	metal_mutex_acquire(&rdev->lock);
+	unsigned long off = take_rx(rvdev, &k, &blen);
+	if (off == METAL_BAD_OFFSET) {
+		metal_mutex_release(&rdev->lock);
+		return 0;
+	}
+	struct rpmsg_endpoint *ept = NULL;
+	if (blen < RPMSG_HDR_SIZE || read_header(rvdev->shbuf_io, off, &h) || h.len > blen - RPMSG_HDR_SIZE) {
+		rvdev->v8r_stats.dropped_malformed++;
+	} else {
+		rvdev->v8r_stats.rx_msgs++;
+		rvdev->v8r_stats.rx_bytes += h.len;
+		ept = rpmsg_get_endpoint(rdev, NULL, h.dst, RPMSG_ADDR_ANY);
+		if (!ept)
+			rvdev->v8r_stats.dropped_no_ept++;
+		rpmsg_ept_incref(ept);
+	}
+	rvdev->v8r_rx_held[k] = 1; /* the delivery's hold */
+	metal_mutex_release(&rdev->lock);
+	if (ept) {
+		deliver(rvdev, ept, k, off, &h);
+		metal_mutex_acquire(&rdev->lock);
+		rpmsg_ept_decref(ept);
+		metal_mutex_release(&rdev->lock);
+	}
+	if (rvdev->rvq) /* a callback may have torn the device down */
+		rpmsg_virtio_v8r_release(rvdev, k);
+	return 1;
+}
+
 void rpmsg_virtio_v8r_rx_callback(struct virtqueue *vq)
 {
 	struct rpmsg_virtio_device *rvdev = vq->vq_dev->priv;
 	if (!rvdev || rvdev->rvq != vq)
 		return;
-	unsigned int returned = 0;
-	for (unsigned int guard = 0; guard < 4u * vq->vq_nentries; guard++) {
-		uint32_t k = 0, blen = 0;
-		unsigned long off = take_rx(rvdev, &k, &blen);
-		if (off == METAL_BAD_OFFSET)
+	for (unsigned int guard = 0; guard < 4u * vq->vq_nentries && rvdev->rvq; guard++)
+		if (!receive_one(rvdev))
 			break;
-		struct rpmsg_v8r_hdr h;
-		if (blen < RPMSG_HDR_SIZE || read_header(rvdev->shbuf_io, off, &h) || h.len > blen - RPMSG_HDR_SIZE) {
-			rvdev->v8r_stats.dropped_malformed++;
-			rpmsg_virtio_v8r_return_rx(rvdev, k);
-			returned++;
-			continue;
-		}
-		rvdev->v8r_stats.rx_msgs++;
-		rvdev->v8r_stats.rx_bytes += h.len;
-		rvdev->v8r_rx_held[k] = 0;
-		deliver(rvdev, k, off, &h);
-		if (!rvdev->rvq)
-			return; /* the callback tore the device down */
-		if (!rvdev->v8r_rx_held[k]) {
-			rpmsg_virtio_v8r_return_rx(rvdev, k);
-			returned++;
-		}
-	}
-	if (returned)
-		virtqueue_kick(vq);
 }
 
 void rpmsg_virtio_v8r_rx(struct rpmsg_virtio_device *rvdev)

@@ -3,11 +3,12 @@
  * Results that do not fit a return value go to g_out (read by TS through
  * the exported memory at v8r_out_ptr()).
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <openamp/open_amp.h>
+#include <openamp/remoteproc_virtio.h>
 #include "_platform.h"
-#include "_rpmsg_internal.h"
 #include "_rpmsg_virtio_internal.h"
 #include "v8r_shm_io.h"
 
@@ -16,6 +17,8 @@ V8R_IMPORT(v8r_env, on_message) void env_on_message(uint32_t ept, uint32_t src, 
 V8R_IMPORT(v8r_env, on_ns_bind) void env_on_ns_bind(const char *name, uint32_t len, uint32_t addr);
 V8R_IMPORT(v8r_env, on_bind) void env_on_bind(uint32_t ept, uint32_t dest, uint32_t old_dest);
 
+/* Most vrings a vdev entry may declare. */
+#define V8R_MAX_VRINGS 8
 #define LAYOUT_STATIC 0
 #define LAYOUT_RSC 1
 /* Largest buffer: the header's u16 len must hold the whole payload. */
@@ -80,10 +83,27 @@ static int raw_cb(struct rpmsg_endpoint *ept, unsigned long off, size_t len, uin
 	return 0;
 }
 
-static void base_io(uint32_t shm_size, double phys_base)
+/* The last reference to a glue endpoint is gone (it may have been destroyed in its own callback). */
+static void release_ept(struct rpmsg_endpoint *ept)
 {
+	free(ept);
+}
+
+/* The region over shared memory (no mirror: the glue's callbacks take offsets); 0 or RPMSG_ERR_PARAM. */
+static int base_io(uint32_t shm_size, double phys_base)
+{
+	/* every physical address of the region must fit metal_phys_addr_t (unsigned long: 32 bits on wasm32) */
+	if (!(phys_base >= 0) || phys_base + shm_size > (double)(metal_phys_addr_t)-1 + 1.0)
+		return RPMSG_ERR_PARAM;
+	static int metal_ready;
+	if (!metal_ready) {
+		struct metal_init_params params = { metal_default_log_handler, METAL_LOG_WARNING };
+		metal_init(&params);
+		metal_ready = 1;
+	}
 	g_phys = (metal_phys_addr_t)phys_base;
-	v8r_shm_io_init(&g_io, &g_phys, shm_size);
+	v8r_shm_io_init(&g_io, NULL, &g_phys, shm_size);
+	return 0;
 }
 
 static int bufs_ok(uint32_t h2r, uint32_t r2h)
@@ -145,9 +165,10 @@ int v8r_setup_static(uint32_t role, uint32_t shm_size, double phys_base, uint32_
 	if (g_vdev || shm_size == 0 || shm_size > V8R_MAX_SHM_SIZE || num == 0 || num > 32768u || !bufs_ok(h2r, r2h) ||
 	    status_off >= shm_size || !align ||
 	    (align & (align - 1u)) || vq0_off > shm_size || vq1_off > shm_size ||
-	    vring_size(num, align) > shm_size - vq0_off || vring_size(num, align) > shm_size - vq1_off)
+	    (uint32_t)vring_size(num, align) > shm_size - vq0_off || (uint32_t)vring_size(num, align) > shm_size - vq1_off)
 		return RPMSG_ERR_PARAM;
-	base_io(shm_size, phys_base);
+	if (base_io(shm_size, phys_base))
+		return RPMSG_ERR_PARAM;
 	g_layout = LAYOUT_STATIC;
 	g_status_off = status_off;
 	memset(&g_svdev, 0, sizeof(g_svdev));
@@ -180,14 +201,14 @@ int v8r_setup_static(uint32_t role, uint32_t shm_size, double phys_base, uint32_
 /* Find the first vdev entry of the resource table at rsc_off; its offset or METAL_BAD_OFFSET. */
 static unsigned long find_vdev(uint32_t rsc_off)
 {
-	if (rsc_off > g_io.size || g_io.size - rsc_off < 16u)
+	if (rsc_off > g_io.size || g_io.size - rsc_off < sizeof(struct resource_table))
 		return METAL_BAD_OFFSET;
 	uint32_t n = metal_io_read32(&g_io, rsc_off + 4u);
 	if (n > 64u || 16u + 4u * n > g_io.size - rsc_off)
 		return METAL_BAD_OFFSET;
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t e = metal_io_read32(&g_io, rsc_off + 16u + 4u * i);
-		if (e > g_io.size - rsc_off || g_io.size - rsc_off - e < RSC_VDEV_VRING0)
+		if (e > g_io.size - rsc_off || g_io.size - rsc_off - e < sizeof(struct fw_rsc_vdev))
 			continue;
 		if (metal_io_read32(&g_io, rsc_off + e) == RSC_VDEV)
 			return rsc_off + e;
@@ -198,14 +219,14 @@ static unsigned long find_vdev(uint32_t rsc_off)
 static int init_rsc_vrings(unsigned long vdev_off)
 {
 	for (unsigned int i = 0; i < g_vdev->vrings_num && i < 2; i++) {
-		unsigned long v = vdev_off + RSC_VDEV_VRING0 + RSC_VRING_SIZE * i;
+		unsigned long v = vdev_off + sizeof(struct fw_rsc_vdev) + sizeof(struct fw_rsc_vdev_vring) * i;
 		uint32_t da = metal_io_read32(&g_io, v);
 		uint32_t align = metal_io_read32(&g_io, v + 4u);
 		uint32_t num = metal_io_read32(&g_io, v + 8u);
 		uint32_t nid = metal_io_read32(&g_io, v + 12u);
 		unsigned long off = metal_io_phys_to_offset(&g_io, da);
 		if (off == METAL_BAD_OFFSET || num == 0 || num > 32768u || (num & (num - 1u)) || !align ||
-		    (align & (align - 1u)) || vring_size(num, align) > g_io.size - off)
+		    (align & (align - 1u)) || (unsigned long)vring_size(num, align) > g_io.size - off)
 			return RPMSG_ERR_PARAM;
 		if (rproc_virtio_init_vring(g_vdev, i, nid, metal_io_virt(&g_io, off), &g_io, num, align))
 			return RPMSG_ERR_PARAM;
@@ -217,19 +238,22 @@ V8R_EXPORT(v8r_setup_rsc)
 int v8r_setup_rsc(uint32_t role, uint32_t shm_size, double phys_base, uint32_t rsc_off, uint32_t pool_off,
 		  uint32_t pool_size, uint32_t h2r, uint32_t r2h)
 {
-	if (g_vdev || shm_size == 0 || shm_size > V8R_MAX_SHM_SIZE || !bufs_ok(h2r, r2h))
+	if (g_vdev || shm_size == 0 || shm_size > V8R_MAX_SHM_SIZE || !bufs_ok(h2r, r2h) || base_io(shm_size, phys_base))
 		return RPMSG_ERR_PARAM;
-	base_io(shm_size, phys_base);
 	g_layout = LAYOUT_RSC;
 	unsigned long vdev_off = find_vdev(rsc_off);
 	if (vdev_off == METAL_BAD_OFFSET)
 		return RPMSG_ERR_PARAM;
-	g_status_off = vdev_off + RSC_VDEV_STATUS;
+	/* an RPMsg vdev has two vrings; more than a few means a corrupt entry */
+	unsigned int nvrings = metal_io_read8(&g_io, vdev_off + offsetof(struct fw_rsc_vdev, num_of_vrings));
+	if (nvrings < 2 || nvrings > V8R_MAX_VRINGS)
+		return RPMSG_ERR_PARAM;
+	g_status_off = vdev_off + offsetof(struct fw_rsc_vdev, status);
 	g_rsc_off = rsc_off;
-	g_rsc_len = vdev_off + RSC_VDEV_VRING0 + 2u * RSC_VRING_SIZE - rsc_off;
+	g_rsc_len = vdev_off + sizeof(struct fw_rsc_vdev) + 2u * sizeof(struct fw_rsc_vdev_vring) - rsc_off;
 	if (!role && metal_io_read8(&g_io, g_status_off))
 		metal_io_write8(&g_io, g_status_off, 0);
-	uint32_t vnid = metal_io_read32(&g_io, vdev_off + RSC_VDEV_NOTIFYID);
+	uint32_t vnid = metal_io_read32(&g_io, vdev_off + offsetof(struct fw_rsc_vdev, notifyid));
 	g_vdev = rproc_virtio_create_vdev(role ? VIRTIO_DEV_DEVICE : VIRTIO_DEV_DRIVER, vnid,
 					  metal_io_virt(&g_io, vdev_off), &g_io, NULL, rsc_notify, NULL);
 	if (!g_vdev)

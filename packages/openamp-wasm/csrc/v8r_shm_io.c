@@ -51,7 +51,8 @@ static void shm_write(struct metal_io_region *io, unsigned long offset, uint64_t
 	}
 }
 
-static int shm_block_read(struct metal_io_region *io, unsigned long offset, void *dst, memory_order order, int len)
+static int shm_block_read(struct metal_io_region *io, unsigned long offset, void *restrict dst, memory_order order,
+			  int len)
 {
 	(void)io;
 	(void)order;
@@ -59,8 +60,8 @@ static int shm_block_read(struct metal_io_region *io, unsigned long offset, void
 	return len;
 }
 
-static int shm_block_write(struct metal_io_region *io, unsigned long offset, const void *src, memory_order order,
-			   int len)
+static int shm_block_write(struct metal_io_region *io, unsigned long offset, const void *restrict src,
+			   memory_order order, int len)
 {
 	(void)io;
 	(void)order;
@@ -94,8 +95,8 @@ const struct metal_io_ops v8r_shm_io_ops = {
 	.phys_to_offset = NULL, /* metal_io_phys_to_offset() handles one contiguous physmap */
 };
 
-void v8r_shm_io_init(struct metal_io_region *io, metal_phys_addr_t *physbase, size_t size)
+void v8r_shm_io_init(struct metal_io_region *io, void *mirror, metal_phys_addr_t *physbase, size_t size)
 {
-	metal_io_init(io, V8R_SHM_TOKEN_BASE, physbase, size, (unsigned int)(sizeof(metal_phys_addr_t) * 8), 0,
-		      &v8r_shm_io_ops);
+	metal_io_init(io, mirror ? mirror : V8R_SHM_TOKEN_BASE, physbase, size,
+		      (unsigned int)(sizeof(metal_phys_addr_t) * 8), 0, &v8r_shm_io_ops);
 }

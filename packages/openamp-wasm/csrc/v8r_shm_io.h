@@ -6,8 +6,9 @@
 #include <metal/io.h>
 
 /*
- * Token base of shared-memory "virtual addresses": never dereferenced,
- * only converted back to offsets. Non-zero so that offset 0 is not NULL.
+ * Base of the addresses of a region that has no mirror (the TypeScript
+ * glue's: its callbacks take offsets): never dereferenced, only converted
+ * back to offsets. Non-zero so that offset 0 is not NULL.
  */
 #define V8R_SHM_TOKEN_BASE ((void *)(uintptr_t)0x40000000u)
 
@@ -16,7 +17,12 @@
 
 extern const struct metal_io_ops v8r_shm_io_ops;
 
-/** Set up io over size bytes of shared memory at physical address *physbase. */
-void v8r_shm_io_init(struct metal_io_region *io, metal_phys_addr_t *physbase, size_t size);
+/**
+ * Set up io over size bytes of shared memory at physical address *physbase,
+ * reached through the v8r_shm imports. mirror: size bytes of linear memory
+ * (aligned at least as the vrings' alignment) that the addresses the API hands
+ * out point into; NULL for a region whose users take offsets only.
+ */
+void v8r_shm_io_init(struct metal_io_region *io, void *mirror, metal_phys_addr_t *physbase, size_t size);
 
 #endif

@@ -95,3 +95,10 @@ void v8r_env_sleep_us(uint32_t usec)
 	while (nanosleep(&ts, &ts) != 0)
 		;
 }
+
+double v8r_env_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}

@@ -10,8 +10,9 @@
 #include <time.h>
 #include <metal/sys.h>
 #include <openamp/open_amp.h>
+#include <openamp/remoteproc_virtio.h>
 #include "../csrc/v8r_shm_io.h"
-#include "../csrc/_rpmsg_internal.h"
+#include "../csrc/_rpmsg_virtio_internal.h"
 #include "platform_native.h"
 
 #define SHM_SIZE 65536u
@@ -25,6 +26,7 @@
 
 struct side {
 	const char *name;
+	unsigned char *mirror; /* the side's linear-memory mirror of the region */
 	struct metal_io_region io;
 	metal_phys_addr_t phys;
 	struct virtio_device vdev;
@@ -79,7 +81,7 @@ static const struct virtio_dispatch dispatch = {
 static void setup_side(struct side *s, unsigned int role)
 {
 	s->phys = 0;
-	v8r_shm_io_init(&s->io, &s->phys, SHM_SIZE);
+	v8r_shm_io_init(&s->io, s->mirror, &s->phys, SHM_SIZE);
 	memset(&s->vdev, 0, sizeof(s->vdev));
 	memset(s->vrings, 0, sizeof(s->vrings));
 	s->vdev.role = role;
@@ -113,7 +115,7 @@ static void pump(void)
 }
 
 /* Region offset of a virtqueue's used ring. */
-static unsigned long vq_used_offset(struct virtqueue *vq) { return vq->vq_ring.used; }
+static unsigned long vq_used_offset(struct virtqueue *vq) { return vq->vq_v8r_used; }
 
 #include "test_cases.inc"
 #include "test_behaviours.inc"
@@ -122,7 +124,9 @@ int main(void)
 {
 	native_shm_size = SHM_SIZE;
 	native_shm = calloc(1, SHM_SIZE);
-	CHECK(native_shm);
+	host.mirror = aligned_alloc(SHM_SIZE, SHM_SIZE);
+	remote.mirror = aligned_alloc(SHM_SIZE, SHM_SIZE);
+	CHECK(native_shm && host.mirror && remote.mirror);
 	metal_init(NULL);
 	compute_layout();
 	CHECK(g_num == 32 && g_vq1_off == 0x8004 && g_vq0_off == 0x8354);
@@ -130,6 +134,8 @@ int main(void)
 	run_behaviour_cases();
 	CHECK(native_faults == 0);
 	free(native_shm);
+	free(host.mirror);
+	free(remote.mirror);
 	printf("ctest: all native checks passed\n");
 	return 0;
 }

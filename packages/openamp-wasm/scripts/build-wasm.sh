@@ -6,8 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SOURCES=(csrc/metal_io.c csrc/metal_sys.c csrc/v8r_shm_io.c csrc/virtqueue.c csrc/virtio.c csrc/rpmsg.c
-  csrc/rpmsg_virtio.c csrc/rpmsg_virtio_io.c csrc/rpmsg_virtio_rx.c csrc/remoteproc_virtio.c csrc/v8r_glue.c)
+# The C library (scripts/lib-sources.txt) and the glue TypeScript drives.
+mapfile -t SOURCES < scripts/lib-sources.txt
+SOURCES+=(csrc/v8r_glue.c)
 FLAGS=(-std=c11 -Wall -Wextra -Werror -O2 -Iinclude -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1
   -sERROR_ON_UNDEFINED_SYMBOLS=0 -sWARN_ON_UNDEFINED_SYMBOLS=0 -sINITIAL_MEMORY=1114112 -sTOTAL_STACK=65536
   -g0)
@@ -16,7 +17,8 @@ FLAGS=(-std=c11 -Wall -Wextra -Werror -O2 -Iinclude -sSTANDALONE_WASM --no-entry
 # sorted by path; for each, its path and the SHA-256 of its bytes, one per line. The test
 # test/wasm-artifact.test.ts computes the same value to notice sources changed without a rebuild.
 hash_inputs() {
-  printf '%s\n' include/metal/*.h include/openamp/*.h csrc/*.h csrc/*.inc csrc/*.c scripts/build-wasm.sh | LC_ALL=C sort
+  printf '%s\n' include/metal/*.h include/openamp/*.h csrc/*.h csrc/*.inc csrc/*.c scripts/build-wasm.sh \
+    scripts/lib-sources.txt | LC_ALL=C sort
 }
 source_hash() {
   for f in $(hash_inputs); do

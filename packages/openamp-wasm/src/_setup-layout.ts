@@ -11,6 +11,9 @@ import type { StaticVringsLayout } from "./static-vrings-layout.ts";
  */
 export const MAX_SHM_SIZE = 0xbfff_ffff;
 
+/** Physical addresses end here: libmetal's metal_phys_addr_t is an unsigned long, 32 bits in wasm32. */
+const PHYS_LIMIT = 2 ** 32;
+
 /** Largest buffer, header included: the header's u16 len must hold the whole payload. */
 export const MAX_BUFFER_SIZE = 0xffff + 16;
 
@@ -41,6 +44,9 @@ export function setupLayout(x: OpenAmpExports, shm: ShmAccessor, opts: RpmsgDevi
   }
   if (layout.shmSize > shm.size) throw new RangeError(`[openamp-wasm] layout needs ${layout.shmSize} bytes, shm has ${shm.size}`);
   if (layout.shmSize > MAX_SHM_SIZE) throw new RangeError(`[openamp-wasm] a layout of ${layout.shmSize} bytes is over the ${MAX_SHM_SIZE}-byte limit of a region`);
+  if (phys + layout.shmSize > PHYS_LIMIT) {
+    throw new RangeError(`[openamp-wasm] physBase 0x${phys.toString(16)} + ${layout.shmSize} bytes runs past 4 GiB, the reach of metal_phys_addr_t (unsigned long) in wasm32`);
+  }
   const buf = layout.bufferSize ?? 512;
   const h2r = bufferSize("bufferSizes.hostToRemote", opts.bufferSizes?.hostToRemote ?? buf);
   const r2h = bufferSize("bufferSizes.remoteToHost", opts.bufferSizes?.remoteToHost ?? buf);

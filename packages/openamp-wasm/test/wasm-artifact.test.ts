@@ -7,7 +7,7 @@ const sha256 = (b: Uint8Array | string): string => createHash("sha256").update(b
 
 /** Same inputs and order as source_hash() in scripts/build-wasm.sh. */
 async function sourceHash(): Promise<string> {
-  const files: string[] = ["scripts/build-wasm.sh"];
+  const files: string[] = ["scripts/build-wasm.sh", "scripts/lib-sources.txt"];
   for (const [dir, exts] of [["include/metal", [".h"]], ["include/openamp", [".h"]], ["csrc", [".h", ".inc", ".c"]]] as const) {
     for (const f of await readdir(new URL(dir, pkg))) if (exts.some((e) => f.endsWith(e))) files.push(`${dir}/${f}`);
   }

@@ -1,6 +1,6 @@
-/* v8r libmetal subset: intrusive doubly linked list. */
-#ifndef METAL_LIST_H
-#define METAL_LIST_H
+/* v8r libmetal: intrusive doubly linked lists. */
+#ifndef __METAL_LIST__H__
+#define __METAL_LIST__H__
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -83,9 +83,6 @@ static inline bool metal_list_find_node(struct metal_list *list, struct metal_li
 	}
 	return false;
 }
-
-#define metal_container_of(ptr, structure, member) \
-	((structure *)(void *)((char *)(ptr) - offsetof(structure, member)))
 
 #ifdef __cplusplus
 }

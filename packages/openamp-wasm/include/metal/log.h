@@ -1,30 +1,50 @@
-/* v8r libmetal subset: logging. */
-#ifndef METAL_LOG_H
-#define METAL_LOG_H
-
-#include <metal/sys.h>
+/*
+ * v8r libmetal: logging, with libmetal's names. Nothing is logged until
+ * metal_init() installs a handler (or metal_set_log_handler() does).
+ */
+#ifndef __METAL_METAL_LOG__H__
+#define __METAL_METAL_LOG__H__
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
+/** Log message priority levels. */
+enum metal_log_level {
+	METAL_LOG_EMERGENCY,
+	METAL_LOG_ALERT,
+	METAL_LOG_CRITICAL,
+	METAL_LOG_ERROR,
+	METAL_LOG_WARNING,
+	METAL_LOG_NOTICE,
+	METAL_LOG_INFO,
+	METAL_LOG_DEBUG,
+};
+
+/** Log message handler. */
+typedef void (*metal_log_handler)(enum metal_log_level level, const char *format, ...);
+
 void metal_set_log_handler(metal_log_handler handler);
 metal_log_handler metal_get_log_handler(void);
 void metal_set_log_level(enum metal_log_level level);
 enum metal_log_level metal_get_log_level(void);
-/** The default handler: formats the message and hands it to the platform. */
+
+/** The default handler: formats the message and hands it to the platform (the v8r_env.log import; stderr natively). */
 void metal_default_log_handler(enum metal_log_level level, const char *format, ...);
 
-/** Log a message when level is at or above the current log level. */
-#define metal_log(level, ...)                                          \
-	do {                                                           \
-		metal_log_handler h_ = metal_get_log_handler();        \
-		if (h_ && (level) <= metal_get_log_level())            \
-			h_((level), __VA_ARGS__);                      \
-	} while (0)
+/** Emit a log message when level is at or above the current level and a handler is set. */
+#define metal_log(level, ...)                                                              \
+	(((level) <= metal_get_log_level() && metal_get_log_handler())                     \
+		 ? (void)metal_get_log_handler()((level), __VA_ARGS__)                     \
+		 : (void)0)
+
+#define metal_err(...) metal_log(METAL_LOG_ERROR, __VA_ARGS__)
+#define metal_warn(...) metal_log(METAL_LOG_WARNING, __VA_ARGS__)
+#define metal_info(...) metal_log(METAL_LOG_INFO, __VA_ARGS__)
+#define metal_dbg(...) metal_log(METAL_LOG_DEBUG, __VA_ARGS__)
 
 #ifdef __cplusplus
 }
 #endif
 
-#endif
+#endif /* __METAL_METAL_LOG__H__ */

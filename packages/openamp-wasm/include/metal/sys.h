@@ -1,31 +1,25 @@
-/*
- * v8r libmetal subset: system init, logging, allocation, sleeping, irq.
- * Written for v8r from the libmetal public API description.
- */
-#ifndef METAL_SYS_H
-#define METAL_SYS_H
+/* v8r libmetal: system types and init. */
+#ifndef __METAL_SYS__H__
+#define __METAL_SYS__H__
 
-#include <stddef.h>
-#include <stdint.h>
+#include <stdlib.h>
+#include <metal/list.h>
+#include <metal/log.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/** Log levels, as libmetal numbers them. */
-enum metal_log_level {
-	METAL_LOG_EMERGENCY,
-	METAL_LOG_ALERT,
-	METAL_LOG_CRITICAL,
-	METAL_LOG_ERROR,
-	METAL_LOG_WARNING,
-	METAL_LOG_NOTICE,
-	METAL_LOG_INFO,
-	METAL_LOG_DEBUG,
-};
+/** Physical address (unsigned long, as libmetal: 32 bits on wasm32). */
+typedef unsigned long metal_phys_addr_t;
 
-/** Log handler type. */
-typedef void (*metal_log_handler)(enum metal_log_level level, const char *format, ...);
+/** Interrupt request number. */
+typedef int metal_irq_t;
+
+#define METAL_BAD_OFFSET ((unsigned long)-1)
+#define METAL_BAD_PHYS ((metal_phys_addr_t)-1)
+#define METAL_BAD_VA ((void *)-1)
+#define METAL_BAD_IRQ ((metal_irq_t)-1)
 
 /** Parameters of metal_init(). */
 struct metal_init_params {
@@ -33,9 +27,13 @@ struct metal_init_params {
 	enum metal_log_level log_level;
 };
 
-/** Default parameters (log to the platform at INFO). */
-#define METAL_INIT_DEFAULTS { .log_handler = NULL, .log_level = METAL_LOG_INFO }
+#define METAL_INIT_DEFAULTS                          \
+	{                                            \
+		.log_handler = metal_default_log_handler, \
+		.log_level = METAL_LOG_INFO,         \
+	}
 
+/** Initialise libmetal (log handler and level); 0 on success. */
 int metal_init(const struct metal_init_params *params);
 void metal_finish(void);
 
@@ -43,4 +41,4 @@ void metal_finish(void);
 }
 #endif
 
-#endif
+#endif /* __METAL_SYS__H__ */

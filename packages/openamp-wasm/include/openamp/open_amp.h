@@ -1,12 +1,9 @@
-/* v8r OpenAMP subset: everything at once. */
-#ifndef OPEN_AMP_H
-#define OPEN_AMP_H
+/* v8r OpenAMP: everything an application needs, as OpenAMP's open_amp.h. */
+#ifndef OPEN_AMP_H_
+#define OPEN_AMP_H_
 
 #include <openamp/rpmsg.h>
 #include <openamp/rpmsg_virtio.h>
 #include <openamp/remoteproc.h>
-#include <openamp/remoteproc_virtio.h>
-#include <openamp/virtio.h>
-#include <openamp/virtqueue.h>
 
-#endif
+#endif /* OPEN_AMP_H_ */
