@@ -13,7 +13,6 @@ static const struct {
 	{ VIRTIO_ID_ENTROPY, "Entropy" },
 	{ VIRTIO_ID_BALLOON, "Balloon" },
 	{ VIRTIO_ID_IOMEMORY, "IOMemory" },
-	{ VIRTIO_ID_RPMSG, "RPMsg" },
 	{ VIRTIO_ID_SCSI, "SCSI" },
 	{ VIRTIO_ID_9P, "9P Transport" },
 	{ VIRTIO_ID_MAC80211_WLAN, "MAC80211 WLAN" },

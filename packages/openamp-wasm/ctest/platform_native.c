@@ -89,8 +89,12 @@ void v8r_shm_block_set(uint32_t off, uint32_t value, uint32_t len)
 }
 
 void v8r_env_log(int level, const char *msg, uint32_t len) { fprintf(stderr, "[log %d] %.*s\n", level, (int)len, msg); }
+void (*native_yield_hook)(void);
+
 void v8r_env_sleep_us(uint32_t usec)
 {
+	if (native_yield_hook)
+		native_yield_hook();
 	struct timespec ts = { .tv_sec = usec / 1000000u, .tv_nsec = (long)(usec % 1000000u) * 1000L };
 	while (nanosleep(&ts, &ts) != 0)
 		;

@@ -13,7 +13,19 @@ mapfile -t lib < scripts/lib-sources.txt
 san=(-std=c11 -Wall -Wextra -Werror -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
   -Iinclude)
 "$CC" "${san[@]}" "${lib[@]}" ctest/platform_native.c ctest/test_main.c -o "$out/ctest"
-# the API surface an upstream-style program uses must compile against our headers
-"$CC" -std=c11 -Wall -Wextra -Werror -Iinclude -fsyntax-only ctest/api_surface.c
+"$CC" "${san[@]}" "${lib[@]}" ctest/platform_native.c ctest/twin/*.c -o "$out/twin"
+"$CC" "${san[@]}" "${lib[@]}" ctest/platform_native.c examples/c/rpmsg-echo.c -o "$out/rpmsg-echo"
+# upstream-style platform and application code compiles against the headers (with clang too, when present)
+for cc in "$CC" clang; do
+  if command -v "$cc" >/dev/null 2>&1; then
+    "$cc" -std=c11 -Wall -Wextra -Werror -Iinclude -fsyntax-only ctest/api_surface.c ctest/twin/*.c
+  fi
+done
 echo "[openamp-wasm] running the native host<->remote test (ASan+UBSan)"
 "$out/ctest"
+echo "[openamp-wasm] running the native twin: the public API end to end (ASan+UBSan)"
+"$out/twin"
+echo "[openamp-wasm] running the README's worked example (examples/c/rpmsg-echo.c)"
+"$out/rpmsg-echo" | tee "$out/echo.txt"
+grep -qx 'host got 25 bytes from 1024: zero copy, 496 bytes free' "$out/echo.txt" ||
+  { echo "[openamp-wasm] examples/c/rpmsg-echo.c did not print the echoes it should" >&2; exit 1; }

@@ -78,7 +78,6 @@ export function buildImports(shm: ShmAccessor, env: EnvHandlers, memory: () => W
       on_bind: (ept: number, dest: number, old: number) => env.onBind(ept >>> 0, dest >>> 0, old >>> 0),
       log: (level: number, ptr: number, len: number) => env.log(level, ptr >>> 0, len >>> 0),
       sleep_us: (usec: number) => sleep(usec >>> 0),
-      now_ms: () => env.now(),
     },
     env: { emscripten_notify_memory_growth: () => {} },
   };

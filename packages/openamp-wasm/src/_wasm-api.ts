@@ -34,6 +34,4 @@ export interface EnvHandlers {
   onNsBind(namePtr: number, len: number, addr: number): void;
   onBind(ept: number, dest: number, oldDest: number): void;
   log(level: number, ptr: number, len: number): void;
-  /** Milliseconds of the device's clock (metal_get_timestamp). */
-  now(): number;
 }

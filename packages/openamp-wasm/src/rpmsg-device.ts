@@ -156,7 +156,6 @@ export class RpmsgDevice {
     const shm = given === opts.shm ? guardAccessor(given, faults) : given;
     let device: RpmsgDevice | undefined;
     let x: OpenAmpExports | undefined;
-    const clock = deviceClock(opts.clock);
     const imports = buildImports(shm, {
       notify: (id) => {
         try {
@@ -169,7 +168,6 @@ export class RpmsgDevice {
       onNsBind: (ptr, len, addr) => { if (device) device.#onNsBind(ptr, len, addr); },
       onBind: (ept, dest) => { if (device) device.#onBind(ept, dest); },
       log: (level, ptr, len) => { if (device) device.#onLog(level, ptr, len); },
-      now: () => clock.now(),
     }, () => (x as OpenAmpExports).memory, faults);
     const instance = await WebAssembly.instantiate(module, imports);
     x = instance.exports as unknown as OpenAmpExports;

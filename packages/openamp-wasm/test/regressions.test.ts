@@ -77,6 +77,18 @@ describe("regressions of the hardening review", () => {
     expect(setup(0x10000)).toBe(0);
   });
 
+  it("refuses a physBase whose region runs past 4 GiB, the reach of metal_phys_addr_t in wasm32 (TS RangeError and C RPMSG_ERR_PARAM)", async () => {
+    const oa = await openamp();
+    const layout = staticVringsLayout({ shmSize: 0x10000 });
+    const shm = { buffer: new SharedArrayBuffer(0x10000) };
+    await expect(oa.createRpmsgDevice({ role: "host", layout, shm, notify: () => {}, physBase: 2 ** 32 - 0x8000 })).rejects.toThrow(/past 4 GiB/);
+    const x = await rawModule(0x10000);
+    const L = layout;
+    const setup = (phys: number) => x.v8r_setup_static!(0, L.shmSize, phys, L.statusOffset, L.poolOffset, L.poolSize, L.vring0Offset, L.vring1Offset, L.num, L.align, 512, 512);
+    expect(setup(2 ** 32 - 0x8000)).toBe(RPMSG_ERR_PARAM);
+    expect(setup(2 ** 32 - 0x10000)).toBe(0);
+  });
+
   it.each([0x10010, 0x20000])("refuses a buffer size of %i, whose payload length no u16 header can carry", async (size) => {
     const oa = await openamp();
     const shm = new SharedArrayBuffer(0x10000);
