@@ -85,8 +85,9 @@ describe("runCli: lint", () => {
   it.each([
     ["a shm id over 15 bytes", (s: string) => s.replace('xen,shm-id = "rpmsg-shm"', 'xen,shm-id = "rpmsg-shm-far-too-long"'), "shm-id-too-long"],
     ["a channel to an undefined label", (s: string) => s.replace("<0xa &ec_zephyr>", "<0xa &ec_nowhere>"), "evtchn-peer-missing"],
-    ["a channel without xen,enhanced", (s: string) => s.replace('\t\t\txen,enhanced = "no-xenstore";\n\n\t\t\tmodule {\n\t\t\t\tcompatible = "multiboot,kernel", "multiboot,module";\n\t\t\t\tv8r,image = "v8r-demo/apps/rpmsg-demo/linux', '\t\t\tmodule {\n\t\t\t\tcompatible = "multiboot,kernel", "multiboot,module";\n\t\t\t\tv8r,image = "v8r-demo/apps/rpmsg-demo/linux'), "evtchn-not-enhanced"],
-    ["port 0", (s: string) => s.replaceAll("<0xa &", "<0x0 &"), "evtchn-port-invalid"],
+    ["xenstore with no xenstore domain", (s: string) => s.replace('xen,enhanced = "no-xenstore";', 'xen,enhanced = "enabled";'), "enhanced-without-xenstore"],
+    ["a port above a domU's 1023", (s: string) => s.replaceAll("<0xa &", "<0x800 &"), "evtchn-port-invalid"],
+    ["Zephyr's RAM not statically placed on Armv8-R", (s: string) => s.replace("direct-map;", ""), "mpu-needs-static-memory"],
   ])("exits 1 (as xen-dom0less lint does) and prints the error for %s", async (_name, edit, code) => {
     const text = edit(await readDefaultConfig());
     expect(text).not.toBe(await readDefaultConfig());
@@ -100,7 +101,7 @@ describe("runCli: lint", () => {
 
   it("prints JSON diagnostics with --log-format json", async () => {
     const file = join(dir, "bad.dts");
-    await writeFile(file, (await readDefaultConfig()).replaceAll("<0xa &", "<0x0 &"));
+    await writeFile(file, (await readDefaultConfig()).replaceAll("<0xa &", "<0x800 &"));
     const t = fakeIo();
     expect(await runCli(["lint", file, "--log-format", "json"], t.io)).toBe(1);
     const first = JSON.parse(t.stdout().split("\n")[0] ?? "") as { code: string; severity: string };
@@ -189,7 +190,7 @@ describe("runCli: run", () => {
 
   it("lints a --config file first and exits 2 without booting when it has errors", async () => {
     const file = join(dir, "bad.dts");
-    await writeFile(file, (await readDefaultConfig()).replaceAll("<0xa &", "<0x0 &"));
+    await writeFile(file, (await readDefaultConfig()).replaceAll("<0xa &", "<0x800 &"));
     const runDemo = vi.fn(async () => running);
     const t = fakeIo({ runDemo });
     expect(await runCli(["--config", file], t.io)).toBe(2);

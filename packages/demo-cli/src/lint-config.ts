@@ -51,9 +51,13 @@ export async function lintConfigFile(file: string): Promise<ConfigLintReport> {
   return lintConfigBytes(file, bytes);
 }
 
-/** Lint device-tree bytes (.dts as UTF-8, or .dtb) named `file`. */
+/**
+ * Lint device-tree bytes (.dts as UTF-8, or .dtb) named `file`, for the
+ * demo's platform: Xen on Armv8-R (FVP_BaseR_AEMv8R, an MPU build), so
+ * the MPU rules always apply.
+ */
 export async function lintConfigBytes(file: string, bytes: Uint8Array): Promise<ConfigLintReport> {
-  const { diagnostics, config } = lintSource({ bytes, file, readFile: readIncludedText });
+  const { diagnostics, config } = lintSource({ bytes, file, readFile: readIncludedText, arch: "armv8-r" });
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   return { file, bytes, diagnostics, errors, warnings: diagnostics.length - errors, ...(config === undefined ? {} : { config }) };
 }

@@ -9,8 +9,9 @@ import { describeError, type Platform } from "@v8r/fvp-core";
 import type { ReservedMemoryNode } from "./domain-context.ts";
 import type { Dom0lessConfig, DomainConfig, EvtchnPairConfig, ShmRole } from "./dom0less-config.ts";
 import type { StaticPort } from "./event-channel.ts";
-import { EVTCHN_2L_PORTS, isPortNumber } from "./_evtchn-layout.ts";
-import { rangesOverlap } from "./guest-memory.ts";
+import { allocateStaticPorts } from "./_evtchn-alloc.ts";
+import { MAX_VCPUS } from "./_rules-domain.ts";
+import { planRam, rangesOverlap, type RamPlan } from "./guest-memory.ts";
 import { where, XenBootError } from "./xen-boot-error.ts";
 
 /** Where each region goes when the config leaves its host address to Xen (the published v8r64 shared-memory section). */
@@ -69,6 +70,15 @@ export interface DomainPlan {
   readonly reservedMemory: readonly ReservedMemoryNode[];
   /** Its static ports. */
   readonly ports: readonly StaticPort[];
+  /** Where its RAM is (static placement is honoured: guest == host when direct-mapped). */
+  readonly ram: RamPlan;
+}
+
+/** A static event channel as bound: its configuration and each end's port. */
+export interface BoundChannel {
+  readonly pair: EvtchnPairConfig;
+  readonly portA: number;
+  readonly portB: number;
 }
 
 /** The whole plan. */
@@ -77,8 +87,8 @@ export interface BootPlan {
   readonly domains: readonly DomainPlan[];
   /** Regions, in config order. */
   readonly regions: readonly RegionPlan[];
-  /** Channels bound (both ends in domUs). */
-  readonly channels: readonly EvtchnPairConfig[];
+  /** Channels bound (both ends in domUs), with the ports Xen gives each end (port 0 in the tree means the first free port). */
+  readonly channels: readonly BoundChannel[];
   /** Channels with a dom0 end, which v8r cannot bind (it boots no dom0). */
   readonly skippedChannels: readonly EvtchnPairConfig[];
   /** Index of Xen's console UART. */
@@ -100,6 +110,7 @@ export function planBoot(platform: Platform, config: Dom0lessConfig, opts: PlanO
   const xenUart = uartIndex(platform, opts.xenUart ?? 0);
   const regions = planRegions(platform, config);
   const { channels, skipped, ports } = planChannels(config);
+  checkStaticRam(config, regions);
   let nextCpu = 0;
   let nextUart = 1;
   const domains = config.domains.map((d, i): DomainPlan => {
@@ -130,6 +141,7 @@ export function planBoot(platform: Platform, config: Dom0lessConfig, opts: PlanO
       shm,
       reservedMemory: shm.map(reservedNode),
       ports: (ports.get(d.name) ?? []).map((e) => ({ port: e.port, peerDomid: config.domains.findIndex((x) => x.name === e.peer) + 1, peerPort: e.peerPort })),
+      ram: planRam(d),
     };
   });
   return { domains, regions, channels, skippedChannels: skipped, xenUart };
@@ -151,8 +163,29 @@ function checkDomain(platform: Platform, d: DomainConfig): void {
     throw new XenBootError("domain-invalid", `[xen-dom0less] creating ${d.name} (${where(d.loc)}): ${msg}`, { domain: d.name, loc: d.loc });
   };
   if (!Number.isInteger(d.cpus) || d.cpus < 1) fail(`cpus must be at least 1, got ${d.cpus}`);
-  if (d.cpus > platform.cpus.length) fail(`it asks for ${d.cpus} vCPUs but ${platform.model.name} has ${platform.cpus.length} CPUs`);
+  if (d.cpus > MAX_VCPUS) fail(`it asks for ${d.cpus} vCPUs; Xen on Arm64 gives a domain at most ${MAX_VCPUS} (more vCPUs than ${platform.model.name}'s ${platform.cpus.length} CPUs share them)`);
   if (!(d.memoryKiB > 0)) fail("memory must be a positive number of KiB");
+  const total = d.staticMem?.reduce((sum, b) => sum + b.size, 0);
+  if (total !== undefined && total !== d.memoryKiB * 1024) fail(`memory (${d.memoryKiB} KiB) differs from the total of its xen,static-mem banks (${total} bytes)`);
+  if (d.directMap && d.staticMem === undefined) fail("direct-map needs xen,static-mem");
+}
+
+/** Static RAM must not overlap another domain's static RAM or a static shared memory region. */
+function checkStaticRam(config: Dom0lessConfig, regions: readonly RegionPlan[]): void {
+  const taken: { what: string; addr: number; size: number }[] = regions.map((r) => ({ what: `static shm "${r.id}"`, addr: r.hostAddr, size: r.size }));
+  for (const d of config.domains) {
+    for (const b of d.staticMem ?? []) {
+      const clash = taken.find((t) => rangesOverlap(t, b));
+      if (clash !== undefined) {
+        throw new XenBootError("domain-invalid", `[xen-dom0less] creating ${d.name} (${where(d.loc)}): its static memory ${hex(b.addr)}+${hex(b.size)} overlaps ${clash.what}`, { domain: d.name, loc: d.loc });
+      }
+      taken.push({ what: `the static memory of ${d.name}`, addr: b.addr, size: b.size });
+    }
+  }
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16)}`;
 }
 
 function imageUrl(d: DomainConfig, opts: PlanOptions): string {
@@ -198,6 +231,7 @@ function planRegions(platform: Platform, config: Dom0lessConfig): RegionPlan[] {
   for (const r of config.sharedMemory) {
     if (r.hostAddr !== undefined) taken.push({ addr: r.hostAddr, size: r.size });
   }
+  for (const d of config.domains) for (const b of d.staticMem ?? []) taken.push(b);
   let cursor = SHM_POOL_BASE;
   for (const r of config.sharedMemory) {
     const first = r.mappings[0];
@@ -236,36 +270,42 @@ interface PortEnd {
   readonly peerPort: number;
 }
 
-function planChannels(config: Dom0lessConfig): { channels: EvtchnPairConfig[]; skipped: EvtchnPairConfig[]; ports: Map<string, PortEnd[]> } {
-  const channels: EvtchnPairConfig[] = [];
+/**
+ * The channels to bind, with Xen's port allocation (port 0: the first free port). Channels with a
+ * dom0 end are skipped (v8r boots no dom0); nodes Xen ignores (compatible only "xen,evtchn") are
+ * not in `config.eventChannels`, so they are not created either. Xen binds a channel whatever
+ * `xen,enhanced` says.
+ */
+function planChannels(config: Dom0lessConfig): { channels: BoundChannel[]; skipped: EvtchnPairConfig[]; ports: Map<string, PortEnd[]> } {
+  const { ports: allocated, problems } = allocateStaticPorts(config);
+  const problem = problems[0];
+  if (problem !== undefined) {
+    const why = problem.kind === "busy" ? `it is already used by ${problem.takenBy?.path ?? "another channel"}` : problem.kind === "full" ? "no port is free" : `${problem.end.domain} may use ports 1 to ${problem.max}`;
+    throw new XenBootError("evtchn-invalid", `[xen-dom0less] binding static event channel ${problem.end.path}: port ${problem.end.port}: ${why}`, { domain: problem.end.domain });
+  }
+  const channels: BoundChannel[] = [];
   const skipped: EvtchnPairConfig[] = [];
   const ports = new Map<string, PortEnd[]>();
-  const add = (domain: string, e: PortEnd, path: string): void => {
-    const list = ports.get(domain) ?? [];
-    if (!isPortNumber(e.port) || list.some((x) => x.port === e.port)) {
-      throw new XenBootError("evtchn-invalid", `[xen-dom0less] binding static event channel ${path}: port ${e.port} is 0, over the 2-level limit of ${EVTCHN_2L_PORTS - 1} or used twice in ${domain}`, { domain });
-    }
-    list.push(e);
-    ports.set(domain, list);
+  const add = (domain: string, e: PortEnd): void => {
+    ports.set(domain, [...(ports.get(domain) ?? []), e]);
   };
   for (const pair of config.eventChannels) {
     if (pair.a.domain === "dom0" || pair.b.domain === "dom0") {
       skipped.push(pair);
       continue;
     }
-    channels.push(pair);
-    add(pair.a.domain, { port: pair.a.port, peer: pair.b.domain, peerPort: pair.b.port }, pair.a.path);
-    add(pair.b.domain, { port: pair.b.port, peer: pair.a.domain, peerPort: pair.a.port }, pair.b.path);
+    const portA = allocated.get(pair.a.path) ?? pair.a.port;
+    const portB = allocated.get(pair.b.path) ?? pair.b.port;
+    channels.push({ pair, portA, portB });
+    add(pair.a.domain, { port: portA, peer: pair.b.domain, peerPort: portB });
+    add(pair.b.domain, { port: portB, peer: pair.a.domain, peerPort: portA });
   }
   for (const d of config.domains) {
     for (const e of d.evtchns) {
-      const paired = config.eventChannels.some((p) => p.a.path === e.path || p.b.path === e.path);
-      if (!paired) {
+      const bound = config.eventChannels.some((p) => p.a.path === e.path || p.b.path === e.path);
+      if (e.v1 && !bound) {
         throw new XenBootError("evtchn-invalid", `[xen-dom0less] binding static event channel ${e.path} (${where(e.loc)}): its peer ${e.peerRef} does not point back at it`, { domain: d.name, loc: e.loc });
       }
-    }
-    if (d.evtchns.length > 0 && (d.enhanced === undefined || d.enhanced === "disabled")) {
-      throw new XenBootError("evtchn-invalid", `[xen-dom0less] binding the static event channels of ${d.name} (${where(d.loc)}): the domain has no xen,enhanced (use "no-xenstore")`, { domain: d.name, loc: d.loc });
     }
   }
   return { channels, skipped, ports };

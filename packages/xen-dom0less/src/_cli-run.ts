@@ -2,7 +2,7 @@ import { describeError } from "@v8r/fvp-core";
 import { ConfigFileError, MAX_CONFIG_BYTES } from "./config-file-error.ts";
 import { formatBytes } from "./_diag.ts";
 import { formatDiagnostic, type Diagnostic } from "./diagnostic.ts";
-import { DEFAULT_PLATFORM_CPUS, lintSource, type EvtchnAbi } from "./lint.ts";
+import { DEFAULT_PLATFORM_CPUS, lintSource, type XenArch } from "./lint.ts";
 
 /** What the command needs from its host: output streams and file reading. */
 export interface CliIo {
@@ -20,14 +20,17 @@ export interface CliIo {
 export const EXIT = { clean: 0, errors: 1, usage: 2 } as const;
 
 /** The help text of `xen-dom0less`. */
-export const USAGE = `usage: xen-dom0less lint FILE.dts|FILE.dtb... [--json] [--platform-cpus N] [--evtchn-abi 2-level|fifo]
+export const USAGE = `usage: xen-dom0less lint FILE.dts|FILE.dtb... [--json] [--platform-cpus N] [--arch armv8-a|armv8-r]
 
-Checks a Xen dom0less device tree (source or compiled blob) before you boot it.
+Checks a Xen dom0less device tree (source or compiled blob) before you boot it, by the rules
+Xen applies at boot.
 
 options:
   --json               print the diagnostics as JSON instead of compiler-style lines
   --platform-cpus N    physical CPUs of the platform (default ${DEFAULT_PLATFORM_CPUS}, FVP_BaseR_AEMv8R)
-  --evtchn-abi ABI     event channel ABI whose port limit applies (default 2-level)
+  --arch PROFILE       armv8-r: Xen for Armv8-R (MPU), which needs static, direct-mapped memory
+                       for MPU domains; armv8-a: Xen with an MMU (default: what the tree says,
+                       else armv8-a)
   -h, --help           show this help
 
 Files must be regular files of at most ${formatBytes(MAX_CONFIG_BYTES)} (included files too).
@@ -39,14 +42,14 @@ interface LintArgs {
   readonly files: string[];
   readonly json: boolean;
   readonly platformCpus: number;
-  readonly evtchnAbi: EvtchnAbi;
+  readonly arch: XenArch | undefined;
 }
 
 function parseArgs(args: readonly string[]): LintArgs | string {
   const files: string[] = [];
   let json = false;
   let platformCpus = DEFAULT_PLATFORM_CPUS;
-  let evtchnAbi: EvtchnAbi = "2-level";
+  let arch: XenArch | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? "";
     if (a === "--json") json = true;
@@ -54,15 +57,15 @@ function parseArgs(args: readonly string[]): LintArgs | string {
       const v = a.includes("=") ? a.slice(a.indexOf("=") + 1) : args[++i];
       platformCpus = Number(v);
       if (v === undefined || !/^[0-9]+$/.test(v) || platformCpus < 1) return `--platform-cpus needs a positive integer, got ${v ?? "nothing"}`;
-    } else if (a === "--evtchn-abi" || a.startsWith("--evtchn-abi=")) {
+    } else if (a === "--arch" || a.startsWith("--arch=")) {
       const v = a.includes("=") ? a.slice(a.indexOf("=") + 1) : args[++i];
-      if (v !== "2-level" && v !== "fifo") return `--evtchn-abi must be 2-level or fifo, got ${v ?? "nothing"}`;
-      evtchnAbi = v;
+      if (v !== "armv8-a" && v !== "armv8-r") return `--arch must be armv8-a or armv8-r, got ${v ?? "nothing"}`;
+      arch = v;
     } else if (a.startsWith("-") && a !== "-") return `unknown option ${a}`;
     else files.push(a);
   }
   if (files.length === 0) return "lint needs at least one FILE.dts or FILE.dtb";
-  return { files, json, platformCpus, evtchnAbi };
+  return { files, json, platformCpus, arch };
 }
 
 function plural(n: number, word: string): string {
@@ -104,7 +107,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
       exit = EXIT.usage;
       continue;
     }
-    const { diagnostics } = lintSource({ bytes, file, readFile: io.readText, platformCpus: args.platformCpus, evtchnAbi: args.evtchnAbi });
+    const { diagnostics } = lintSource({ bytes, file, readFile: io.readText, platformCpus: args.platformCpus, ...(args.arch !== undefined ? { arch: args.arch } : {}) });
     const errors = diagnostics.filter((d) => d.severity === "error").length;
     const warnings = diagnostics.length - errors;
     if (errors > 0 && exit === EXIT.clean) exit = EXIT.errors;

@@ -1,24 +1,20 @@
-import type { Diagnostic, LintCode, Severity, SourceLocation } from "./diagnostic.ts";
+import { LINT_RULES, type LintCode, type SourceLocation } from "./diagnostic.ts";
+import type { Diagnostic } from "./diagnostic.ts";
 import { getProperty, type DtNode } from "./device-tree.ts";
 
-/** Collects diagnostics while a tree is read or checked. */
+/** Collects diagnostics while a tree is read or checked; each rule's severity comes from {@link LINT_RULES}. */
 export class DiagnosticSink {
   readonly list: Diagnostic[] = [];
 
   /** Reports `message` about `node` (at `propName`'s location when the node has that property). */
-  report(severity: Severity, code: LintCode, node: DtNode, message: string, propName?: string): void {
+  add(code: LintCode, node: DtNode, message: string, propName?: string): void {
     const prop = propName === undefined ? undefined : getProperty(node, propName);
-    this.at(severity, code, node.path, prop?.loc ?? node.loc, message);
+    this.at(code, node.path, prop?.loc ?? node.loc, message);
   }
 
   /** Reports `message` at an explicit location. */
-  at(severity: Severity, code: LintCode, path: string, loc: SourceLocation, message: string): void {
-    this.list.push({ severity, code, message, path, file: loc.file, line: loc.line, column: loc.column });
-  }
-
-  /** Shorthand for an error about `node`. */
-  error(code: LintCode, node: DtNode, message: string, propName?: string): void {
-    this.report("error", code, node, message, propName);
+  at(code: LintCode, path: string, loc: SourceLocation, message: string): void {
+    this.list.push({ severity: LINT_RULES[code], code, message, path, file: loc.file, line: loc.line, column: loc.column });
   }
 }
 

@@ -1,38 +1,69 @@
-/** Properties every node may carry. */
-const COMMON = ["compatible", "phandle", "linux,phandle"];
+/**
+ * Internal: the one table of the properties Xen reads on the nodes of a dom0less configuration,
+ * from Xen's docs/misc/arm/device-tree/booting.txt (and cpupools.txt, passthrough.txt), plus
+ * v8r's own `v8r,image`. The linter warns about any other property on these nodes.
+ */
 
-/** Properties Xen (or v8r) reads on a `xen,domain` node. */
-export const DOMAIN_PROPERTIES: readonly string[] = [
-  ...COMMON,
-  "memory",
-  "cpus",
-  "#address-cells",
-  "#size-cells",
-  "vpl011",
-  "xen,enhanced",
-  "direct-map",
-  "xen,static-mem",
-  "#xen,static-mem-address-cells",
-  "#xen,static-mem-size-cells",
-  "nr_spis",
-  "domain-cpupool",
-  "max_grant_frames",
-  "max_maptrack_frames",
-  "max_grant_version",
-  "xen,domain-p2m-mem-mb",
-  "llc-colors",
-  "capabilities",
-  "sve",
+/** The kinds of node whose properties the linter knows. */
+export type KnownNodeKind = "domain" | "module" | "shm" | "evtchn" | "vcpu";
+
+/** One known property: on which kind of node, and where it is documented. */
+interface KnownProperty {
+  readonly node: KnownNodeKind | "any";
+  readonly name: string;
+  readonly source: "devicetree" | "booting.txt" | "cpupools.txt" | "v8r";
+}
+
+const KNOWN: readonly KnownProperty[] = [
+  { node: "any", name: "compatible", source: "devicetree" },
+  { node: "any", name: "phandle", source: "devicetree" },
+  { node: "any", name: "linux,phandle", source: "devicetree" },
+  { node: "any", name: "status", source: "devicetree" },
+  // "Creating Multiple Domains directly from Xen" and the features added to it since.
+  { node: "domain", name: "memory", source: "booting.txt" },
+  { node: "domain", name: "cpus", source: "booting.txt" },
+  { node: "domain", name: "vpl011", source: "booting.txt" },
+  { node: "domain", name: "nr_spis", source: "booting.txt" },
+  { node: "domain", name: "#address-cells", source: "booting.txt" },
+  { node: "domain", name: "#size-cells", source: "booting.txt" },
+  { node: "domain", name: "direct-map", source: "booting.txt" },
+  { node: "domain", name: "xen,static-mem", source: "booting.txt" },
+  { node: "domain", name: "xen,enhanced", source: "booting.txt" },
+  { node: "domain", name: "xen,domain-p2m-mem-mb", source: "booting.txt" },
+  { node: "domain", name: "max_grant_version", source: "booting.txt" },
+  { node: "domain", name: "max_grant_frames", source: "booting.txt" },
+  { node: "domain", name: "max_maptrack_frames", source: "booting.txt" },
+  { node: "domain", name: "passthrough", source: "booting.txt" },
+  { node: "domain", name: "capabilities", source: "booting.txt" },
+  { node: "domain", name: "sve", source: "booting.txt" },
+  { node: "domain", name: "trap-unmapped-accesses", source: "booting.txt" },
+  { node: "domain", name: "xen,sci_type", source: "booting.txt" },
+  { node: "domain", name: "v8r_el1_msa", source: "booting.txt" },
+  { node: "domain", name: "llc-colors", source: "booting.txt" },
+  { node: "domain", name: "domain-cpupool", source: "cpupools.txt" },
+  // Read by Xen 4.16 only; the static-mem rules say so (they are not "unknown").
+  { node: "domain", name: "#xen,static-mem-address-cells", source: "booting.txt" },
+  { node: "domain", name: "#xen,static-mem-size-cells", source: "booting.txt" },
+  // Boot modules: kernel, ramdisk, device-tree fragment ("Device Assignment").
+  { node: "module", name: "reg", source: "booting.txt" },
+  { node: "module", name: "bootargs", source: "booting.txt" },
+  { node: "module", name: "xen,uefi-binary", source: "booting.txt" },
+  { node: "module", name: "v8r,image", source: "v8r" },
+  // "Static Shared Memory".
+  { node: "shm", name: "xen,shm-id", source: "booting.txt" },
+  { node: "shm", name: "xen,shared-mem", source: "booting.txt" },
+  { node: "shm", name: "role", source: "booting.txt" },
+  // "Static Event Channel".
+  { node: "evtchn", name: "xen,evtchn", source: "booting.txt" },
+  // vCPU affinity: sub-nodes compatible with "xen,vcpu".
+  { node: "vcpu", name: "id", source: "booting.txt" },
+  { node: "vcpu", name: "hard-affinity", source: "booting.txt" },
 ];
 
-/** Properties of a boot module node (`multiboot,kernel`, `multiboot,ramdisk`, ...). */
-export const MODULE_PROPERTIES: readonly string[] = [...COMMON, "reg", "bootargs", "v8r,image", "xen,uefi-binary"];
-
-/** Properties of a `xen,domain-shared-memory-v1` node. */
-export const SHM_PROPERTIES: readonly string[] = [...COMMON, "xen,shm-id", "xen,shared-mem", "role"];
-
-/** Properties of a `xen,evtchn-v1` node. */
-export const EVTCHN_PROPERTIES: readonly string[] = [...COMMON, "xen,evtchn"];
+/** The names of the properties Xen (or v8r) reads on a node of `kind`. */
+export function knownProperties(kind: KnownNodeKind): readonly string[] {
+  return KNOWN.filter((p) => p.node === kind || p.node === "any").map((p) => p.name);
+}
 
 /** Levenshtein distance, capped: enough to suggest a fix for a typo. */
 function distance(a: string, b: string): number {

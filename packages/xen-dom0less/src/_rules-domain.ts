@@ -1,75 +1,96 @@
-import { findNode, isCompatible, walkNodes, type DeviceTree, type DtNode } from "./device-tree.ts";
-import type { Dom0lessConfig } from "./dom0less-config.ts";
-import type { DiagnosticSink } from "./_diag.ts";
-import { EVTCHN_COMPATIBLE, SHM_COMPATIBLE } from "./_config-readers.ts";
-import { DOMAIN_PROPERTIES, EVTCHN_PROPERTIES, MODULE_PROPERTIES, SHM_PROPERTIES, suggest } from "./_known-properties.ts";
+/** Internal: rules about each domain on its own: vCPUs, kernel, memory, static memory, vCPU affinity nodes. */
+import { getProperty, isCompatible, propertyCells, propertyString, type DtNode } from "./device-tree.ts";
+import type { DomainConfig } from "./dom0less-config.ts";
+import { formatBytes, hex } from "./_diag.ts";
+import type { RuleContext } from "./_rule-context.ts";
+import { VCPU_COMPATIBLE } from "./_config-readers.ts";
 
-/** Checks each domain on its own: vCPUs against the platform, kernel module, direct map. */
-export function checkDomains(tree: DeviceTree, config: Dom0lessConfig, platformCpus: number, sink: DiagnosticSink): void {
-  for (const d of config.domains) {
-    const n = findNode(tree, d.path);
+/** Most vCPUs Xen gives one domain on Arm64 (`MAX_VIRT_CPUS`). */
+export const MAX_VCPUS = 128;
+/** Xen's page size: static memory and static shared memory are placed in whole pages. */
+export const PAGE_SIZE = 0x1000;
+
+/** Runs the per-domain rules. */
+export function checkDomains(ctx: RuleContext): void {
+  for (const d of ctx.config.domains) {
+    const n = ctx.node(d.path);
     if (n === undefined) continue;
-    if (d.cpus > platformCpus) {
-      sink.error("cpus-over-platform", n, `${d.name} asks for ${d.cpus} vCPUs but the platform has ${platformCpus} CPUs`, "cpus");
-    }
-    if (d.kernel === undefined) {
-      sink.error("kernel-missing", n, `${d.name} has no kernel module (a sub-node with compatible = "multiboot,kernel", "multiboot,module")`);
-    } else if (d.kernel.reg === undefined && d.kernel.image === undefined) {
-      const k = findNode(tree, d.kernel.path);
-      if (k !== undefined) {
-        sink.error("property-missing", k, `kernel module ${d.kernel.path} has neither reg (where a boot loader placed it) nor v8r,image (the guest image v8r loads)`);
-      }
-    }
-    if (d.directMap && d.staticMem === undefined) {
-      sink.error("direct-map-without-static-mem", n, `${d.name} has direct-map but no xen,static-mem; a direct-mapped domain needs statically allocated RAM`, "direct-map");
+    checkCpus(ctx, d, n);
+    checkKernel(ctx, d, n);
+    checkStaticMemory(ctx, d, n);
+    for (const child of n.children) if (isCompatible(child, VCPU_COMPATIBLE)) checkVcpuNode(ctx, d, child);
+  }
+}
+
+function checkCpus(ctx: RuleContext, d: DomainConfig, n: DtNode): void {
+  if (d.cpus > MAX_VCPUS) {
+    ctx.sink.add("cpus-over-limit", n, `${d.name} asks for ${d.cpus} vCPUs; Xen on Arm64 gives a domain at most ${MAX_VCPUS}`, "cpus");
+  } else if (d.cpus > ctx.platformCpus) {
+    const sched = /\bsched=null\b/.test(ctx.config.xenBootargs ?? "") ? " (with sched=null the vCPUs beyond the physical CPUs never run)" : "";
+    ctx.sink.add("cpus-over-platform", n, `Xen accepts this, but ${d.name} asks for ${d.cpus} vCPUs and the platform has ${ctx.platformCpus} CPUs, so its vCPUs share physical CPUs${sched}`, "cpus");
+  }
+}
+
+function checkKernel(ctx: RuleContext, d: DomainConfig, n: DtNode): void {
+  if (d.kernel === undefined) {
+    ctx.sink.add("kernel-missing", n, `${d.name} has no kernel module (a sub-node with compatible = "multiboot,kernel", "multiboot,module")`);
+  } else if (d.kernel.reg === undefined && d.kernel.image === undefined) {
+    const k = ctx.node(d.kernel.path);
+    if (k !== undefined) {
+      ctx.sink.add("property-missing", k, `kernel module ${d.kernel.path} has neither reg (where a boot loader placed it) nor v8r,image (the guest image v8r loads)`);
     }
   }
 }
 
-/** Warns about properties and sub-nodes of domains that neither Xen nor v8r reads (typos, mostly). */
-export function checkUnknown(tree: DeviceTree, config: Dom0lessConfig, sink: DiagnosticSink): void {
-  for (const d of config.domains) {
-    const n = findNode(tree, d.path);
-    if (n === undefined) continue;
-    warnProperties(n, DOMAIN_PROPERTIES, sink);
-    for (const child of n.children) {
-      const known = knownFor(child);
-      if (known === undefined) {
-        sink.report("warning", "unknown-node", child, `${child.path} is not a boot module, static shared memory or static event channel node; Xen ignores it`);
-      } else warnProperties(child, known, sink);
+function checkStaticMemory(ctx: RuleContext, d: DomainConfig, n: DtNode): void {
+  if (d.directMap && getProperty(n, "xen,static-mem") === undefined) {
+    ctx.sink.add("direct-map-without-static-mem", n, `${d.name} has direct-map but no xen,static-mem; a direct-mapped domain needs statically allocated RAM`, "direct-map");
+  }
+  if (d.staticMem === undefined) return;
+  for (const b of d.staticMem) {
+    if (b.addr % PAGE_SIZE !== 0 || b.size % PAGE_SIZE !== 0) {
+      ctx.sink.add("static-mem-unaligned", n, `xen,static-mem bank ${hex(b.addr)}+${hex(b.size)} of ${d.name} is not aligned to 4 KiB pages; Xen allocates static memory in whole pages`, "xen,static-mem");
     }
   }
-  for (const c of findNode(tree, "/chosen")?.children ?? []) {
-    if (isCompatible(c, SHM_COMPATIBLE) || isCompatible(c, ...EVTCHN_COMPATIBLE)) warnProperties(c, knownFor(c) ?? [], sink);
+  const total = d.staticMem.reduce((sum, b) => sum + b.size, 0);
+  if (d.memoryKiB > 0 && total !== d.memoryKiB * 1024) {
+    ctx.sink.add(
+      "memory-static-mismatch",
+      n,
+      `memory of ${d.name} is ${hex(d.memoryKiB)} KiB (${formatBytes(d.memoryKiB * 1024)}) but its xen,static-mem banks total ${formatBytes(total)}; Xen requires them equal (a domain's RAM comes all from static memory or all from the heap)`,
+      "memory",
+    );
   }
 }
 
-function knownFor(node: DtNode): readonly string[] | undefined {
-  if (isCompatible(node, SHM_COMPATIBLE)) return SHM_PROPERTIES;
-  if (isCompatible(node, ...EVTCHN_COMPATIBLE)) return EVTCHN_PROPERTIES;
-  if (isCompatible(node, "multiboot,kernel", "multiboot,module", "multiboot,ramdisk", "multiboot,device-tree")) return MODULE_PROPERTIES;
-  return undefined;
-}
-
-function warnProperties(node: DtNode, known: readonly string[], sink: DiagnosticSink): void {
-  for (const p of node.properties) {
-    if (known.includes(p.name)) continue;
-    const hint = suggest(p.name, known);
-    const tail = hint === undefined ? "Xen ignores it" : `did you mean ${hint}?`;
-    sink.report("warning", "unknown-property", node, `${node.path} has unknown property ${p.name}; ${tail}`, p.name);
+/** The pCPUs of a `hard-affinity` string as Xen parses it (`"0-2,5"`), or `undefined` when it is not that syntax. */
+function affinityCpus(text: string): number[] | undefined {
+  const out: number[] = [];
+  for (const item of text.split(",")) {
+    const m = /^\s*(0x[0-9a-f]+|\d+)\s*(?:-\s*(0x[0-9a-f]+|\d+)\s*)?$/i.exec(item);
+    if (m === null) return undefined;
+    const from = Number(m[1]);
+    const to = m[2] === undefined ? from : Number(m[2]);
+    out.push(from, to);
   }
+  return out;
 }
 
-/** Reports `&label` references outside `xen,evtchn` that name no node. */
-export function checkReferences(tree: DeviceTree, sink: DiagnosticSink): void {
-  walkNodes(tree.root, (n) => {
-    for (const p of n.properties) {
-      for (const r of p.refs) {
-        if (r.resolvedPath !== undefined) continue;
-        if (p.name === "xen,evtchn" && isCompatible(n, ...EVTCHN_COMPATIBLE)) continue;
-        const what = r.target.startsWith("/") ? `&{${r.target}}` : `&${r.target}`;
-        sink.at("error", "unresolved-reference", n.path, r.loc, `${p.name} of ${n.path} refers to ${what}, which is not defined`);
-      }
-    }
-  });
+function checkVcpuNode(ctx: RuleContext, d: DomainConfig, v: DtNode): void {
+  const idProp = getProperty(v, "id");
+  const id = idProp === undefined ? undefined : propertyCells(idProp)?.[0];
+  if (id === undefined) {
+    ctx.sink.add("vcpu-node-invalid", v, `${v.path} has no id (the vCPU number, one cell); Xen refuses a xen,vcpu node without one`);
+    return;
+  }
+  if (id >= d.cpus) {
+    ctx.sink.add("vcpu-node-invalid", v, `${v.path} is for vCPU ${id}, but ${d.name} has ${d.cpus} vCPU${d.cpus === 1 ? "" : "s"} (0 to ${d.cpus - 1})`, "id");
+  }
+  const affinity = getProperty(v, "hard-affinity");
+  const text = affinity === undefined ? undefined : propertyString(affinity);
+  const cpus = text === undefined ? undefined : affinityCpus(text);
+  const bad = cpus?.find((c) => c >= ctx.platformCpus);
+  if (bad !== undefined) {
+    ctx.sink.add("vcpu-node-invalid", v, `hard-affinity "${text}" of ${v.path} names pCPU ${bad}, but the platform has ${ctx.platformCpus} CPUs (0 to ${ctx.platformCpus - 1})`, "hard-affinity");
+  }
 }

@@ -35,15 +35,29 @@ export function bootLogLines(platform: Platform, config: Dom0lessConfig, plan: B
     lines.push(`Static shm "${r.id}": host ${hex8(r.hostAddr)}-${hex8(r.hostAddr + r.size - 1)} (${formatBytes(r.size)}), owner ${owner}${r.placed ? ", placed by Xen" : ""}`);
   }
   for (const d of plan.domains) lines.push(...domainLines(platform, d));
-  for (const c of plan.channels) {
-    const a = plan.domains.find((d) => d.name === c.a.domain);
-    const b = plan.domains.find((d) => d.name === c.b.domain);
-    lines.push(`Static event channel: d${a?.domid ?? "?"} port ${c.a.port} <-> d${b?.domid ?? "?"} port ${c.b.port} bound`);
+  for (const { pair, portA, portB } of plan.channels) {
+    const a = plan.domains.find((d) => d.name === pair.a.domain);
+    const b = plan.domains.find((d) => d.name === pair.b.domain);
+    const free = (asked: number): string => (asked === 0 ? " (0 in the device tree: the first free port)" : "");
+    lines.push(`Static event channel: d${a?.domid ?? "?"} port ${portA}${free(pair.a.port)} <-> d${b?.domid ?? "?"} port ${portB}${free(pair.b.port)} bound`);
   }
   for (const c of plan.skippedChannels) {
     lines.push(`Static event channel ${c.a.path} <-> ${c.b.path} not bound: v8r boots no dom0`);
   }
+  for (const path of config.ignoredEventChannels) {
+    lines.push(`Static event channel ${path} ignored: it is not compatible with "xen,evtchn-v1"`);
+  }
   return lines;
+}
+
+/** The lines saying where a domain's RAM is: static banks host and guest (guest == host when direct-mapped), or heap RAM by guest address. */
+function ramLines(d: DomainPlan): string[] {
+  const range = (at: number, size: number): string => `${hex8(at)}-${hex8(at + size - 1)}`;
+  return d.ram.banks.map((b, i) => {
+    if (b.hostAddr === undefined) return `d${d.domid}: RAM guest ${range(b.guestAddr, b.size)} (${formatBytes(b.size)}, from Xen's heap)`;
+    if (d.ram.kind === "direct-map") return `d${d.domid}: STATIC BANK[${i}] ${range(b.hostAddr, b.size)} (${formatBytes(b.size)}), direct-map: guest == host`;
+    return `d${d.domid}: STATIC BANK[${i}] host ${range(b.hostAddr, b.size)} -> guest ${range(b.guestAddr, b.size)} (${formatBytes(b.size)})`;
+  });
 }
 
 function domainLines(platform: Platform, d: DomainPlan): string[] {
@@ -54,6 +68,7 @@ function domainLines(platform: Platform, d: DomainPlan): string[] {
     `d${d.domid} (${d.name}): ${c.cpus} vCPU${c.cpus === 1 ? "" : "s"} on pCPU ${d.pcpus.join(",")}, ${formatBytes(c.memoryKiB * 1024)} RAM`,
     `d${d.domid}: kernel image ${d.imageSpecifier}`,
   ];
+  lines.push(...ramLines(d));
   if (c.kernel?.bootargs !== undefined) lines.push(`d${d.domid}: bootargs "${c.kernel.bootargs}"`);
   for (const m of d.shm) {
     lines.push(`d${d.domid}: STATIC SHM "${m.id}" host ${hex8(m.hostAddr)} -> guest ${hex8(m.guestAddr)} (${formatBytes(m.size)}, ${m.role})`);

@@ -117,10 +117,20 @@ describe("bootXen", () => {
     expect((err as XenBootError).code).toBe("image-unresolved");
   });
 
-  it("rejects a domain asking for more vCPUs than the platform has", async () => {
+  it("shares physical CPUs among more vCPUs than the platform has, as Xen does", async () => {
     const platform = createPlatform(FVP_BaseR_AEMv8R, { clock: new VirtualClock() });
-    const err = await bootXen(platform, config([{ name: "big", image: "./ping.ts", cpus: 8 }]), { baseUrl: import.meta.url }).catch((e: unknown) => e);
+    const xen = await bootXen(platform, config([{ name: "big", image: "./probe.ts", cpus: 6 }]), { baseUrl: new URL("../test/guests/", import.meta.url) });
+    try {
+      expect(xen.list().map((d) => [d.name, d.vcpus, d.pcpus])).toEqual([["big", 6, [0, 1, 2, 3, 0, 1]]]);
+    } finally {
+      await xen.shutdown();
+    }
+  });
+
+  it("rejects a domain asking for more vCPUs than Xen gives one domain (128 on Arm64)", async () => {
+    const platform = createPlatform(FVP_BaseR_AEMv8R, { clock: new VirtualClock() });
+    const err = await bootXen(platform, config([{ name: "big", image: "./ping.ts", cpus: 129 }]), { baseUrl: import.meta.url }).catch((e: unknown) => e);
     expect((err as XenBootError).code).toBe("domain-invalid");
-    expect((err as Error).message).toContain("asks for 8 vCPUs but FVP_BaseR_AEMv8R has 4 CPUs");
+    expect((err as Error).message).toContain("asks for 129 vCPUs; Xen on Arm64 gives a domain at most 128");
   });
 });

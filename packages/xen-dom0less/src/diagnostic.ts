@@ -8,32 +8,65 @@ export interface SourceLocation {
   readonly column: number;
 }
 
-/** Stable codes of the lint rules, one per rule. */
-export const LINT_CODES = [
-  "shm-id-too-long",
-  "shm-range-mismatch",
-  "shm-overlap",
-  "shm-multiple-owners",
-  "shm-guest-overlap",
-  "shm-direct-map-mismatch",
-  "evtchn-peer-missing",
-  "evtchn-peer-not-reciprocal",
-  "evtchn-duplicate-port",
-  "evtchn-port-invalid",
-  "evtchn-not-enhanced",
-  "cpus-over-platform",
-  "kernel-missing",
-  "unknown-property",
-  "unknown-node",
-  "property-missing",
-  "property-invalid",
-  "unresolved-reference",
-  "direct-map-without-static-mem",
-  "no-domains",
-] as const;
+/**
+ * Every lint rule: its stable code and its severity. Errors are configurations Xen refuses at
+ * boot (or that break what it boots); warnings are configurations Xen accepts but that do not do
+ * what they seem to, or that v8r is deliberately stricter about ("Xen accepts this, but ...").
+ */
+export const LINT_RULES = {
+  "shm-id-too-long": "error",
+  "shm-id-empty": "error",
+  "shm-range-mismatch": "error",
+  "shm-overlap": "error",
+  "shm-reserved-overlap": "error",
+  "shm-unaligned": "error",
+  "shm-multiple-owners": "error",
+  "shm-owner-conflict": "error",
+  "shm-no-owner": "warning",
+  "shm-guest-overlap": "error",
+  "shm-direct-map-mismatch": "error",
+  "shm-direct-map-no-host": "error",
+  "evtchn-peer-missing": "error",
+  "evtchn-peer-not-reciprocal": "error",
+  "evtchn-duplicate-port": "error",
+  "evtchn-port-invalid": "error",
+  "evtchn-port-zero": "warning",
+  "evtchn-no-dom0": "error",
+  "evtchn-ignored": "warning",
+  "evtchn-legacy-compatible": "warning",
+  "evtchn-not-enhanced": "warning",
+  "enhanced-without-xenstore": "error",
+  "enhanced-value-ignored": "warning",
+  "capabilities-conflict": "error",
+  "cpus-over-platform": "warning",
+  "cpus-over-limit": "error",
+  "vcpu-node-invalid": "error",
+  "kernel-missing": "error",
+  "memory-static-mismatch": "error",
+  "static-mem-unaligned": "error",
+  "static-mem-overlap": "error",
+  "static-mem-old-cells": "error",
+  "static-mem-old-cells-unused": "warning",
+  "reserved-overlap": "error",
+  "direct-map-without-static-mem": "error",
+  "mpu-needs-static-memory": "error",
+  "mpu-property-on-mmu": "error",
+  "unknown-property": "warning",
+  "unknown-node": "warning",
+  "property-missing": "error",
+  "property-invalid": "error",
+  "unresolved-reference": "error",
+  "no-domains": "warning",
+} as const satisfies Record<string, Severity>;
 
-/** Code of a lint rule (see {@link LINT_CODES}). */
-export type LintCode = (typeof LINT_CODES)[number];
+/** Stable codes of the lint rules, one per rule (see {@link LINT_RULES}). */
+export const LINT_CODES = Object.keys(LINT_RULES) as readonly LintCode[];
+
+/** The codes of the rules whose findings are warnings: a configuration with only these boots. */
+export const LINT_WARNING_CODES: readonly LintCode[] = LINT_CODES.filter((c) => LINT_RULES[c] === "warning");
+
+/** Code of a lint rule (see {@link LINT_RULES}). */
+export type LintCode = keyof typeof LINT_RULES;
 
 /** Stable codes of a {@link ConfigError} (input that cannot be parsed at all). */
 export const CONFIG_ERROR_CODES = [

@@ -16,9 +16,9 @@ describe("loadDom0lessConfig on the v8r demo", () => {
 
   it("reads both domains with memory in KiB, vCPUs, console and enhanced mode", () => {
     expect(diagnostics).toEqual([]);
-    expect(config.domains.map((d) => [d.name, d.path, d.memoryKiB, d.cpus, d.vpl011, d.enhanced, d.directMap])).toEqual([
-      ["zephyr", "/chosen/zephyr", 16 * 1024, 1, true, "no-xenstore", false],
-      ["linux", "/chosen/linux", 512 * 1024, 2, true, "no-xenstore", false],
+    expect(config.domains.map((d) => [d.name, d.path, d.memoryKiB, d.cpus, d.vpl011, d.enhanced, d.directMap, d.v8rEl1Msa])).toEqual([
+      ["zephyr", "/chosen/zephyr", 16 * 1024, 1, true, "no-xenstore", true, undefined],
+      ["linux", "/chosen/linux", 512 * 1024, 2, true, "no-xenstore", false, "mmu"],
     ]);
   });
 
@@ -60,9 +60,9 @@ describe("loadDom0lessConfig on the v8r demo", () => {
     expect(config.dom0).toBeUndefined();
   });
 
-  it("places each domain's RAM at Xen's guest RAM base", () => {
+  it("places Zephyr's RAM at its static host address (direct-map) and Linux's at Xen's guest RAM base", () => {
     expect(config.domains.map((d) => guestRamRanges(d))).toEqual([
-      [{ addr: 0x40000000, size: 16 << 20 }],
+      [{ addr: 0x78000000, size: 16 << 20 }],
       [{ addr: 0x40000000, size: 512 << 20 }],
     ]);
   });
@@ -93,7 +93,7 @@ describe("loadDom0lessConfig structure", () => {
   it("reads a 64-bit memory value, direct-map and static memory banks", () => {
     const { config, diagnostics } = loadDom0lessConfig(
       parseDts(`/dts-v1/;
-/ { chosen { d { compatible = "xen,domain"; #address-cells = <2>; #size-cells = <2>;
+/ { chosen { #address-cells = <2>; #size-cells = <2>; d { compatible = "xen,domain";
   memory = <0x1 0x0>; cpus = <1>; direct-map; xen,enhanced;
   xen,static-mem = <0x0 0x60000000 0x0 0x10000000>, <0x8 0x80000000 0x0 0x1000>; }; }; };`),
     );
@@ -114,13 +114,26 @@ describe("loadDom0lessConfig structure", () => {
     expect(diagnostics.map((d) => [d.severity, d.code, d.path])).toEqual([["warning", "no-domains", "/"]]);
   });
 
-  it("reports a missing #address-cells only when sub-node addresses need it", () => {
-    const noCells = (child: string) =>
-      loadDom0lessConfig(parseDts(`/dts-v1/;\n/ { chosen { d { compatible = "xen,domain"; memory = <0 1>; cpus = <1>; ${child} }; }; };`));
-    expect(noCells("").diagnostics).toEqual([]);
-    const withReg = noCells(`k { compatible = "multiboot,kernel", "multiboot,module"; reg = <0 0x1000 0x100>; };`);
-    expect(withReg.diagnostics.map((d) => d.code)).toEqual(["property-missing"]);
-    expect(withReg.config.domains[0]?.kernel?.reg).toEqual([0x1000, 0x100]);
+  it("reads sub-node addresses with #address-cells/#size-cells inherited from the parent, as Xen does", () => {
+    const kernelReg = (chosenCells: string, reg: string) =>
+      loadDom0lessConfig(
+        parseDts(`/dts-v1/;\n/ { chosen { ${chosenCells} d { compatible = "xen,domain"; memory = <0 1>; cpus = <1>;
+          k { compatible = "multiboot,kernel", "multiboot,module"; reg = <${reg}>; }; }; }; };`),
+      );
+    const fromChosen = kernelReg("#address-cells = <1>; #size-cells = <1>;", "0x1000 0x100");
+    expect([fromChosen.diagnostics, fromChosen.config.domains[0]?.kernel?.reg]).toEqual([[], [0x1000, 0x100]]);
+    const rootDefaults = kernelReg("", "0x0 0x1000 0x100"); // 2 address cells and 1 size cell at the root
+    expect([rootDefaults.diagnostics, rootDefaults.config.domains[0]?.kernel?.reg]).toEqual([[], [0x1000, 0x100]]);
+  });
+
+  it("reads xen,static-mem with the cells of /chosen, not the domain's own (Xen 4.17 and later)", () => {
+    const { config, diagnostics } = loadDom0lessConfig(
+      parseDts(`/dts-v1/;\n/ { chosen { #address-cells = <1>; #size-cells = <1>;
+        d { compatible = "xen,domain"; #address-cells = <2>; #size-cells = <2>; memory = <0 0x80000>; cpus = <1>;
+          xen,static-mem = <0x30000000 0x20000000>; }; }; };`),
+    );
+    expect(diagnostics).toEqual([]);
+    expect(config.domains[0]?.staticMem).toEqual([{ addr: 0x30000000, size: 0x20000000 }]);
   });
 });
 

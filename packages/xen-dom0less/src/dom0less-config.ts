@@ -1,10 +1,17 @@
 import type { Diagnostic, SourceLocation } from "./diagnostic.ts";
 import { findNode, getProperty, isCompatible, propertyString, type DeviceTree } from "./device-tree.ts";
 import { DiagnosticSink } from "./_diag.ts";
-import { collectRegions, collectPairs, readDom0, readDomain } from "./_config-readers.ts";
+import { collectRegions, findDom0Kernel, readDom0, readDomain } from "./_config-readers.ts";
+import { collectPairs, endsInXenOrder } from "./_read-evtchn.ts";
 
 /** Values of `xen,enhanced` (`"enabled"` is also what an empty `xen,enhanced;` means). */
 export type XenEnhanced = "enabled" | "legacy" | "disabled" | "no-xenstore";
+
+/** `v8r_el1_msa` on Armv8-R: the memory system a domain runs at EL1, MPU (PMSA, the default) or MMU (VMSA). */
+export type V8rEl1Msa = "mpu" | "mmu";
+
+/** Bits of the `capabilities` property of a domain (Xen's public/bootfdt.h). */
+export const DOMAIN_CAPS = { control: 1, hardware: 2, xenstore: 4, deviceModel: 8, notHypercallTarget: 16 } as const;
 
 /** Role of a domain in a static shared memory region; `"borrower"` when `role` is absent. */
 export type ShmRole = "owner" | "borrower";
@@ -45,6 +52,8 @@ export interface DomainShmMapping {
   readonly size: number;
   /** `role`, `"borrower"` when absent. */
   readonly role: ShmRole;
+  /** Whether `role` is written: without it Xen makes DOMID_IO the owner of the region. */
+  readonly roleGiven: boolean;
   /** Where the node is. */
   readonly loc: SourceLocation;
 }
@@ -53,8 +62,10 @@ export interface DomainShmMapping {
 export interface DomainEvtchnConfig {
   /** Path of the node. */
   readonly path: string;
-  /** Local port (first cell of `xen,evtchn`). */
+  /** Local port (first cell of `xen,evtchn`); 0 asks Xen for the first free port. */
   readonly port: number;
+  /** Compatible with `"xen,evtchn-v1"`, the only static event channel nodes Xen reads. */
+  readonly v1: boolean;
   /** How the peer was named: `"&ec5"` in a .dts, `"phandle 0x5"` in a .dtb. */
   readonly peerRef: string;
   /** Path of the peer node, `undefined` when the reference names no node. */
@@ -83,8 +94,12 @@ export interface DomainConfig {
   readonly enhanced: XenEnhanced | undefined;
   /** `direct-map` present: guest physical == host physical. */
   readonly directMap: boolean;
-  /** `xen,static-mem` banks, when given. */
+  /** `xen,static-mem` banks, when given (read with the cells of `/chosen`, as Xen 4.17 and later do). */
   readonly staticMem?: readonly MemoryRange[];
+  /** `capabilities` bits (see {@link DOMAIN_CAPS}); 0 when absent. */
+  readonly capabilities: number;
+  /** `v8r_el1_msa`, when given. */
+  readonly v8rEl1Msa?: V8rEl1Msa;
   /** The kernel module, when the domain has one. */
   readonly kernel?: KernelModuleConfig;
   /** Static shared memory nodes of the domain. */
@@ -129,11 +144,11 @@ export interface EvtchnEndConfig {
   readonly path: string;
 }
 
-/** A connected static event channel: two nodes that point at each other. */
+/** A static event channel Xen creates: two nodes that point at each other, at least one of them `xen,evtchn-v1`. */
 export interface EvtchnPairConfig {
-  /** The end that comes first in the tree. */
+  /** The end Xen reads first (a `xen,evtchn-v1` node): its port is allocated first. */
   readonly a: EvtchnEndConfig;
-  /** The other end. */
+  /** The other end, bound to `a`. */
   readonly b: EvtchnEndConfig;
 }
 
@@ -145,8 +160,12 @@ export interface Dom0lessConfig {
   readonly dom0?: Dom0Config;
   /** Shared memory regions merged per id. */
   readonly sharedMemory: readonly ShmRegionConfig[];
-  /** Event channels whose two ends point at each other. */
+  /** The static event channels Xen creates, in the order it creates them. */
   readonly eventChannels: readonly EvtchnPairConfig[];
+  /** Event channel nodes Xen ignores: compatible only with `"xen,evtchn"`, and no `xen,evtchn-v1` peer reads them. */
+  readonly ignoredEventChannels: readonly string[];
+  /** Path of dom0's kernel module (a module directly under `/chosen`) when Xen boots a dom0 too. */
+  readonly dom0Kernel?: string;
   /** `xen,xen-bootargs` from `/chosen`. */
   readonly xenBootargs?: string;
   /** Where the tree came from. */
@@ -176,25 +195,31 @@ export function loadDom0lessConfig(tree: DeviceTree): LoadedConfig {
   const domains: DomainConfig[] = [];
   let dom0: Dom0Config | undefined;
   let xenBootargs: string | undefined;
+  let dom0Kernel: string | undefined;
   if (chosen !== undefined) {
     for (const node of chosen.children) {
       if (isCompatible(node, "xen,domain")) domains.push(readDomain(tree, node, sink));
     }
     dom0 = readDom0(tree, chosen, sink);
+    dom0Kernel = findDom0Kernel(chosen);
     const args = getProperty(chosen, "xen,xen-bootargs");
     if (args !== undefined) {
       xenBootargs = propertyString(args);
-      if (xenBootargs === undefined) sink.error("property-invalid", chosen, "xen,xen-bootargs must be one string", args.name);
+      if (xenBootargs === undefined) sink.add("property-invalid", chosen, "xen,xen-bootargs must be one string", args.name);
     }
   }
   if (domains.length === 0) {
-    sink.report("warning", "no-domains", chosen ?? tree.root, `no node under /chosen has compatible = "xen,domain"`);
+    sink.add("no-domains", chosen ?? tree.root, `no node under /chosen has compatible = "xen,domain"`);
   }
+  const ends = endsInXenOrder(chosen?.children.map((c) => c.path) ?? [], domains, dom0);
+  const { pairs, ignored } = collectPairs(ends, dom0Kernel !== undefined);
   const config: Dom0lessConfig = {
     domains,
     ...(dom0 !== undefined ? { dom0 } : {}),
     sharedMemory: collectRegions(domains, dom0),
-    eventChannels: collectPairs(domains, dom0),
+    eventChannels: pairs,
+    ignoredEventChannels: ignored,
+    ...(dom0Kernel !== undefined ? { dom0Kernel } : {}),
     ...(xenBootargs !== undefined ? { xenBootargs } : {}),
     source: { file: tree.file, format: tree.format },
   };

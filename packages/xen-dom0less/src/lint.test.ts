@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "./config-error.ts";
-import { LINT_CODES } from "./diagnostic.ts";
+import { LINT_CODES, LINT_RULES, type LintCode } from "./diagnostic.ts";
 import { parseDts } from "./dts-parser.ts";
 import { lint, lintSource } from "./lint.ts";
 import { FIXTURES } from "../test/_dtc.ts";
@@ -14,7 +14,15 @@ const lintFixture = (rel: string, options = {}) => {
 };
 
 describe("lint on valid configurations", () => {
-  it.each(["valid/v8r-demo.dts", "valid/xen-doc-static-shm.dts", "valid/xen-doc-static-evtchn.dts", "valid/with-include.dts"])(
+  it.each([
+    "valid/v8r-demo.dts",
+    "valid/xen-doc-dom0less.dts",
+    "valid/xen-doc-static-mem.dts",
+    "valid/xen-doc-static-shm.dts",
+    "valid/xen-doc-static-evtchn.dts",
+    "valid/armv8r-static.dts",
+    "valid/with-include.dts",
+  ])(
     "%s has no diagnostics",
     (rel) => {
       expect(lintFixture(rel)).toEqual([]);
@@ -27,6 +35,12 @@ describe("lint rules, one invalid fixture each", () => {
     expect(INVALID_CASES.map(([name]) => name).sort()).toEqual([...LINT_CODES].sort());
   });
 
+  it("says \"Xen accepts this, but\" in every warning about something v8r is stricter about", () => {
+    for (const name of ["cpus-over-platform", "evtchn-not-enhanced", "evtchn-port-zero", "shm-no-owner"]) {
+      expect(lintFixture(`invalid/${name}.dts`)[0]?.message).toContain("Xen accepts this, but");
+    }
+  });
+
   it.each(INVALID_CASES)("invalid/%s.dts gives exactly the expected diagnostics", (name, expected) => {
     const file = `${FIXTURES}invalid/${name}.dts`;
     const got = lintFixture(`invalid/${name}.dts`);
@@ -35,7 +49,7 @@ describe("lint rules, one invalid fixture each", () => {
       expect(d.file).toBe(file);
       expect(d.message).not.toMatch(/\.$/);
       expect(d.path).toMatch(/^\//);
-      expect(d.severity).toBe(["unknown-property", "unknown-node", "no-domains"].includes(d.code) ? "warning" : "error");
+      expect(d.severity).toBe(LINT_RULES[d.code as LintCode]);
     }
   });
 });
@@ -45,11 +59,18 @@ describe("lint messages", () => {
     ["shm-id-too-long", /"rpmsg-shm-region" .* 16 characters; the limit is 15/],
     ["evtchn-peer-missing", /evtchn@2 in domU2 points at &ec9, which is not defined/],
     ["evtchn-peer-not-reciprocal", /points at \/chosen\/domU2\/evtchn@2, but that node points at \/chosen\/domU1\/evtchn@3/],
-    ["evtchn-port-invalid", /port 4096: the 2-level ABI allows ports 1 to 4095/],
-    ["evtchn-not-enhanced", /domU2 has static event channels .* no xen,enhanced/],
-    ["cpus-over-platform", /domU1 asks for 8 vCPUs but the platform has 4 CPUs/],
+    ["evtchn-port-invalid", /port 4096: Xen limits a domU to ports 1 to 1023 \(max_evtchn_port/],
+    ["evtchn-not-enhanced", /domU2 has static event channels .* no xen,enhanced, so its device tree gets no \/hypervisor node/],
+    ["cpus-over-platform", /Xen accepts this, but domU1 asks for 8 vCPUs and the platform has 4 CPUs/],
     ["unknown-property", /memroy; did you mean memory\?/],
     ["shm-multiple-owners", /region "ring" already has an owner \(domU1/],
+    ["evtchn-ignored", /only with "xen,evtchn": Xen reads static event channels only from "xen,evtchn-v1" nodes, so this channel will not exist/],
+    ["static-mem-old-cells", /read only by Xen 4\.16; Xen 4\.17 and later ignore it and read xen,static-mem of \/chosen\/domU1 with \/chosen's #address-cells = 2 and #size-cells = 1/],
+    ["static-mem-old-cells-unused", /read only by Xen 4\.16; Xen 4\.17 and later read xen,static-mem .* the same cells here/],
+    ["memory-static-mismatch", /memory of domU1 is 0x10000 KiB \(64 MiB\) but its xen,static-mem banks total 32 MiB/],
+    ["mpu-needs-static-memory", /on Armv8-R \(the tree says "FVP_BaseR_AEMv8R"\) .* needs xen,static-mem and direct-map/],
+    ["enhanced-without-xenstore", /no domain provides xenstore/],
+    ["shm-unaligned", /guest address 0x7a000800, size 0x1800 not aligned to 4 KiB/],
   ])("%s names the node and what is wrong", (name, pattern) => {
     expect(lintFixture(`invalid/${name}.dts`)[0]?.message).toMatch(pattern);
   });
@@ -58,7 +79,7 @@ describe("lint messages", () => {
 describe("lint options and edge cases", () => {
   const base = (domainBody: string, cpus = 1): string => `/dts-v1/;
 / { chosen { d { compatible = "xen,domain"; #address-cells = <1>; #size-cells = <1>;
-  memory = <0 0x1000>; cpus = <${cpus}>; xen,enhanced;
+  memory = <0 0x1000>; cpus = <${cpus}>; xen,enhanced = "no-xenstore";
   k { compatible = "multiboot,kernel", "multiboot,module"; reg = <0x80000000 0x1000>; };
   ${domainBody} }; }; };`;
 
@@ -71,19 +92,31 @@ describe("lint options and edge cases", () => {
     expect(() => lint(base(""), { platformCpus: 0 })).toThrow(RangeError);
   });
 
-  it("allows ports up to 2^17 - 1 with the FIFO ABI", () => {
-    const body = `e1: e1 { compatible = "xen,evtchn-v1"; xen,evtchn = <5000 &e2>; };
-      e2: e2 { compatible = "xen,evtchn-v1"; xen,evtchn = <5001 &e1>; };`;
-    expect(lint(base(body), { evtchnAbi: "fifo" })).toEqual([]);
-    expect(lint(base(body)).map((d) => d.code)).toEqual(["evtchn-port-invalid", "evtchn-port-invalid"]);
+  it("allows a domU ports 1 to 1023, and a domain with the xenstore capability up to 4095 (2-level ABI)", () => {
+    const body = `e1: e1 { compatible = "xen,evtchn-v1"; xen,evtchn = <1023 &e2>; };
+      e2: e2 { compatible = "xen,evtchn-v1"; xen,evtchn = <1024 &e1>; };`;
+    expect(lint(base(body)).map((d) => [d.code, d.path])).toEqual([["evtchn-port-invalid", "/chosen/d/e2"]]);
+    const xs = base(body).replace('xen,enhanced = "no-xenstore";', 'xen,enhanced = "no-xenstore"; capabilities = <4>;');
+    expect(lint(xs)).toEqual([]);
+    expect(lint(xs.replace("<1024 &e1>", "<4096 &e1>")).map((d) => d.message)).toEqual([
+      "e2 in d uses local port 4096: static channels are bound before a guest can choose FIFO, so the 2-level ABI's ports 1 to 4095 apply",
+    ]);
   });
 
-  it("reports port 0 as invalid", () => {
+  it("port 0: a warning with the port Xen picks, and an error when a later channel asks for that port", () => {
     const body = `e1: e1 { compatible = "xen,evtchn-v1"; xen,evtchn = <0 &e2>; };
-      e2: e2 { compatible = "xen,evtchn-v1"; xen,evtchn = <1 &e1>; };`;
-    expect(lint(base(body)).map((d) => [d.code, d.message])).toEqual([
-      ["evtchn-port-invalid", "e1 in d uses local port 0: port 0 is never valid"],
+      e2: e2 { compatible = "xen,evtchn-v1"; xen,evtchn = <5 &e1>; };
+      e3: e3 { compatible = "xen,evtchn-v1"; xen,evtchn = <1 &e4>; };
+      e4: e4 { compatible = "xen,evtchn-v1"; xen,evtchn = <6 &e3>; };`;
+    expect(lint(base(body)).map((d) => [d.code, d.severity, d.message])).toEqual([
+      ["evtchn-port-zero", "warning", "e1 in d uses local port 0: Xen accepts this, but binds the first free port (1 here), which the guest cannot learn from its device tree; give the port number the guest uses"],
+      ["evtchn-duplicate-port", "error", "e3 in d uses local port 1, already used by /chosen/d/e1"],
     ]);
+  });
+
+  it("a node that points at itself takes its port twice", () => {
+    const body = `e1: e1 { compatible = "xen,evtchn-v1"; xen,evtchn = <3 &e1>; };`;
+    expect(lint(base(body)).map((d) => d.message)).toEqual(["e1 in d uses local port 3, already used by /chosen/d/e1 (the node points at itself)"]);
   });
 
   it("accepts a kernel given only by reg, and one given only by v8r,image", () => {
@@ -98,7 +131,7 @@ describe("lint options and edge cases", () => {
 
   it("reports overlapping guest mappings of two regions in one domain", () => {
     const body = `s1 { compatible = "xen,domain-shared-memory-v1"; xen,shm-id = "a"; xen,shared-mem = <0x70000000 0x1000>; };
-      s2 { compatible = "xen,domain-shared-memory-v1"; xen,shm-id = "b"; xen,shared-mem = <0x70000800 0x1000>; };`;
+      s2 { compatible = "xen,domain-shared-memory-v1"; xen,shm-id = "b"; xen,shared-mem = <0x70000000 0x2000>; };`;
     expect(lint(base(body)).map((d) => [d.code, d.path])).toEqual([["shm-guest-overlap", "/chosen/d/s2"]]);
   });
 

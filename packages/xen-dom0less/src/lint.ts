@@ -6,21 +6,30 @@ import { loadDom0lessConfig, type Dom0lessConfig } from "./dom0less-config.ts";
 import { readDtb } from "./dtb-reader.ts";
 import { parseDts } from "./dts-parser.ts";
 import { DiagnosticSink } from "./_diag.ts";
-import { checkDomains, checkReferences, checkUnknown } from "./_rules-domain.ts";
-import { checkEventChannels, type EvtchnAbi } from "./_rules-evtchn.ts";
+import { chooseArch, type XenArch } from "./_platform.ts";
+import { ruleContext } from "./_rule-context.ts";
+import { checkDomains } from "./_rules-domain.ts";
+import { checkEventChannels } from "./_rules-evtchn.ts";
+import { checkReservedMemory } from "./_rules-memory.ts";
 import { checkSharedMemory } from "./_rules-shm.ts";
+import { checkSystem } from "./_rules-system.ts";
+import { checkReferences, checkUnknown } from "./_rules-unknown.ts";
 
-export { EVTCHN_PORT_LIMITS, type EvtchnAbi } from "./_rules-evtchn.ts";
+export type { XenArch } from "./_platform.ts";
 
 /** CPUs of the reference platform (FVP_BaseR_AEMv8R), the default for `platformCpus`. */
 export const DEFAULT_PLATFORM_CPUS = 4;
 
 /** Options of {@link lint}, {@link lintSource} and {@link validateDom0less}. */
 export interface LintOptions {
-  /** Physical CPUs of the platform; a domain asking for more vCPUs is an error (default 4). */
+  /** Physical CPUs of the platform; more vCPUs than this in a domain is a warning (default 4). */
   readonly platformCpus?: number;
-  /** Event channel ABI whose port limit applies (default `"2-level"`, ports 1..4095). */
-  readonly evtchnAbi?: EvtchnAbi;
+  /**
+   * The Arm profile Xen is built for: `"armv8-r"` (MPU, e.g. FVP_BaseR_AEMv8R) checks the MPU
+   * rules, `"armv8-a"` (MMU) refuses Armv8-R-only properties. Default: what the tree says (an
+   * Armv8-R root compatible, model or CPU, or `v8r_el1_msa` on a domain), else `"armv8-a"`.
+   */
+  readonly arch?: XenArch;
   /** File name of the source, when `lint` is given text. */
   readonly file?: string;
   /** Reads `/include/`d files, when `lint` is given text (see {@link ParseDtsOptions.readFile}). */
@@ -36,18 +45,19 @@ function checkedCpus(options: LintOptions): number {
 }
 
 /**
- * Runs the cross-node rules on a loaded configuration (shared memory, event channels, domains,
- * unknown properties, references). Returns only the rules' diagnostics, unsorted.
+ * Runs the cross-node rules on a loaded configuration (domains, system, memory, shared memory,
+ * event channels, unknown properties, references). Returns only the rules' diagnostics, unsorted.
  */
 export function validateDom0less(tree: DeviceTree, config: Dom0lessConfig, options: LintOptions = {}): Diagnostic[] {
-  const platformCpus = checkedCpus(options);
-  const abi = options.evtchnAbi ?? "2-level";
   const sink = new DiagnosticSink();
-  checkDomains(tree, config, platformCpus, sink);
-  checkSharedMemory(tree, config, sink);
-  checkEventChannels(tree, config, abi, sink);
-  checkReferences(tree, sink);
-  checkUnknown(tree, config, sink);
+  const ctx = ruleContext(tree, config, sink, checkedCpus(options), chooseArch(tree, config, options.arch));
+  checkDomains(ctx);
+  checkSystem(ctx);
+  checkReservedMemory(ctx);
+  checkSharedMemory(ctx);
+  checkEventChannels(ctx);
+  checkReferences(ctx);
+  checkUnknown(ctx);
   return sink.list;
 }
 

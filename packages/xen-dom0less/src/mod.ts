@@ -23,6 +23,8 @@ export { ConfigFileError, MAX_CONFIG_BYTES, type ConfigFileErrorCode } from "./c
 export {
   CONFIG_ERROR_CODES,
   LINT_CODES,
+  LINT_RULES,
+  LINT_WARNING_CODES,
   formatDiagnostic,
   sortDiagnostics,
   type ConfigErrorCode,
@@ -53,6 +55,7 @@ export {
 export { parseDts, resolveIncludePath, type ParseDtsOptions } from "./dts-parser.ts";
 export { readDtb, type ReadDtbOptions } from "./dtb-reader.ts";
 export {
+  DOMAIN_CAPS,
   loadDom0lessConfig,
   type Dom0Config,
   type Dom0lessConfig,
@@ -66,19 +69,19 @@ export {
   type MemoryRange,
   type ShmRegionConfig,
   type ShmRole,
+  type V8rEl1Msa,
   type XenEnhanced,
 } from "./dom0less-config.ts";
 export {
   DEFAULT_PLATFORM_CPUS,
-  EVTCHN_PORT_LIMITS,
   isDtb,
   lint,
   lintSource,
   validateDom0less,
-  type EvtchnAbi,
   type LintOptions,
   type LintResult,
   type LintSourceInput,
+  type XenArch,
 } from "./lint.ts";
 export { GUEST_RAM_BANKS, guestRamRanges } from "./guest-memory.ts";
 export { BootargError, bootargFlag, bootargInt, formatBootargs, parseBootargs, type BootargRange } from "./bootargs.ts";

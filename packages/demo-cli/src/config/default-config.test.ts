@@ -55,6 +55,17 @@ describe("the bundled device tree", () => {
     expect(body).toContain(`xen,evtchn = <0xa ${peer}>;`);
   });
 
+  it("places Zephyr's RAM statically and direct-mapped, as the MPU at EL1 on Armv8-R needs, and lets Linux use an MMU", async () => {
+    const dts = await readDefaultConfig();
+    const zephyr = nodeBody(dts, "zephyr", 2);
+    expect(zephyr).toContain('v8r_el1_msa = "mpu";');
+    expect(zephyr).toContain("xen,static-mem = <0x78000000 0x1000000>;");
+    expect(zephyr).toContain("direct-map;");
+    expect(nodeBody(dts, "linux", 2)).toContain('v8r_el1_msa = "mmu";');
+    expect(dts).toContain('model = "FVP_BaseR_AEMv8R";');
+    expect(dts).not.toContain("role =");
+  });
+
   it("gives Xen its command line", async () => {
     expect(await readDefaultConfig()).toMatch(/\n\t\txen,xen-bootargs = "[^"]+";/);
   });
@@ -76,9 +87,15 @@ describe("the bundled device tree", () => {
 });
 
 describe("the bundled device tree and the xen-dom0less linter", () => {
-  it("lints with no error and no warning", async () => {
+  it("lints with no error and no warning, with the Armv8-R (MPU) rules", async () => {
     const { lintConfigBytes } = await import("../lint-config.ts");
     const report = await lintConfigBytes(DEFAULT_CONFIG_NAME, new TextEncoder().encode(await readDefaultConfig()));
     expect(report.diagnostics).toEqual([]);
+  });
+
+  it("is seen as an Armv8-R configuration by xen-dom0less lint on its own (its model names the FVP)", async () => {
+    const { lintSource } = await import("@v8r/xen-dom0less");
+    const text = (await readDefaultConfig()).replace("direct-map;", "");
+    expect(lintSource({ text, file: DEFAULT_CONFIG_NAME }).diagnostics.map((d) => d.code)).toEqual(["mpu-needs-static-memory"]);
   });
 });

@@ -10,7 +10,11 @@ export interface TestDomain {
   cpus?: number;
   vpl011?: boolean;
   shm?: { id: string; addr: number; size: number; role?: "owner" | "borrower"; noHost?: boolean }[];
-  ports?: { port: number; label: string; peer: string }[];
+  ports?: { port: number; label: string; peer: string; compatible?: string }[];
+  /** Domain properties written before the sub-nodes (e.g. `xen,static-mem = <...>; direct-map;`). */
+  props?: string;
+  /** `xen,enhanced` value (default "no-xenstore"); `null` leaves the property out. */
+  enhanced?: string | null;
   extra?: string;
 }
 
@@ -25,7 +29,7 @@ export function dts(domains: TestDomain[]): string {
         ${s.role ? `role = "${s.role}";` : ""}
       };`).join("");
     const ports = (d.ports ?? []).map((p) => `
-      ${p.label}: evtchn@${p.port.toString(16)} { compatible = "xen,evtchn-v1"; xen,evtchn = <0x${p.port.toString(16)} &${p.peer}>; };`).join("");
+      ${p.label}: evtchn@${p.port.toString(16)} { compatible = "${p.compatible ?? "xen,evtchn-v1"}"; xen,evtchn = <0x${p.port.toString(16)} &${p.peer}>; };`).join("");
     const kernel = d.image === undefined ? `reg = <0x80000000 0x100000>;` : `v8r,image = "${d.image}";`;
     return `
     ${d.name} {
@@ -35,7 +39,8 @@ export function dts(domains: TestDomain[]): string {
       memory = <0x0 0x4000>;
       cpus = <${d.cpus ?? 1}>;
       ${d.vpl011 === false ? "" : "vpl011;"}
-      xen,enhanced = "no-xenstore";
+      ${d.enhanced === null ? "" : `xen,enhanced = "${d.enhanced ?? "no-xenstore"}";`}
+      ${d.props ?? ""}
       kernel {
         compatible = "multiboot,kernel", "multiboot,module";
         ${kernel}
