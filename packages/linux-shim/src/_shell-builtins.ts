@@ -38,7 +38,7 @@ async function cat(sys: LinuxSystem, args: readonly string[], io: ShellIo): Prom
   let status = 0;
   for (const arg of args) {
     try {
-      const text = await sys.rootfs.readText(resolvePath(arg));
+      const text = await sys.fs.readText(resolvePath(arg));
       io.write(text.endsWith("\n") || text === "" ? text : `${text}\n`);
     } catch (err) {
       io.write(`cat: ${arg}: ${fsMessage(err)}\n`);
@@ -54,12 +54,12 @@ async function ls(sys: LinuxSystem, args: readonly string[], io: ShellIo): Promi
   for (const arg of targets) {
     const path = resolvePath(arg);
     try {
-      const st = await sys.rootfs.stat(path);
+      const st = await sys.fs.stat(path);
       if (st.kind === "file") {
         io.write(`${arg}\n`);
         continue;
       }
-      const names = await sys.rootfs.readdir(path);
+      const names = await sys.fs.readdir(path);
       if (targets.length > 1) io.write(`${arg}:\n`);
       if (names.length > 0) io.write(`${names.join("  ")}\n`);
     } catch (err) {

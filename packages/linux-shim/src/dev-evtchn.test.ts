@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { createFakePair } from "../test/_fake-domain.ts";
+import { type EventChannelOps, XenError } from "@v8r/xen-dom0less";
 import {
-  EVTCHN_RING_SIZE,
+  EVTCHN_READ_MAX_PORTS,
+  EVTCHN_RING_INITIAL_SIZE,
   EvtchnDevice,
+  IOCTL_EVTCHN_BIND_INTERDOMAIN,
   IOCTL_EVTCHN_BIND_STATIC,
+  IOCTL_EVTCHN_BIND_UNBOUND_PORT,
   IOCTL_EVTCHN_NOTIFY,
   IOCTL_EVTCHN_RESET,
   IOCTL_EVTCHN_UNBIND,
@@ -28,6 +32,8 @@ async function errorOf(p: Promise<unknown>): Promise<unknown> {
 
 describe("/dev/xen/evtchn", () => {
   it.each([
+    ["IOCTL_EVTCHN_BIND_INTERDOMAIN", IOCTL_EVTCHN_BIND_INTERDOMAIN, 0x00084501],
+    ["IOCTL_EVTCHN_BIND_UNBOUND_PORT", IOCTL_EVTCHN_BIND_UNBOUND_PORT, 0x00044502],
     ["IOCTL_EVTCHN_UNBIND", IOCTL_EVTCHN_UNBIND, 0x00044503],
     ["IOCTL_EVTCHN_NOTIFY", IOCTL_EVTCHN_NOTIFY, 0x00044504],
     ["IOCTL_EVTCHN_RESET", IOCTL_EVTCHN_RESET, 0x00004505],
@@ -175,19 +181,101 @@ describe("/dev/xen/evtchn", () => {
     expect(f.boundPorts()).toEqual([]);
   });
 
-  it("a ring overflow makes read() fail with EFBIG until IOCTL_EVTCHN_RESET", async () => {
-    const ports = Array.from({ length: EVTCHN_RING_SIZE + 1 }, (_, i) => i + 1);
+  it("binding the same static port twice on one file fails with EISCONN", () => {
+    const { dev } = setup();
+    const f = dev.open();
+    expect(f.ioctl(IOCTL_EVTCHN_BIND_STATIC, { port: 10 })).toBe(0);
+    expect(() => f.ioctl(IOCTL_EVTCHN_BIND_STATIC, { port: 10 })).toThrow(expect.objectContaining({ code: "EISCONN" }) as Error);
+    expect(f.boundPorts()).toEqual([10]);
+  });
+
+  it("the ring starts at 64 slots with the first bind and doubles when more ports are bound than it has slots; it never shrinks", () => {
+    const ports = Array.from({ length: 130 }, (_, i) => i + 1);
+    const { dev } = setup(ports);
+    const f = dev.open();
+    expect(f.ringSize).toBe(0);
+    const sizes = new Set<number>();
+    for (const port of ports) {
+      f.ioctl(IOCTL_EVTCHN_BIND_STATIC, { port });
+      sizes.add(f.ringSize);
+      if (port === 64) expect(f.ringSize).toBe(EVTCHN_RING_INITIAL_SIZE);
+      if (port === 65) expect(f.ringSize).toBe(128);
+    }
+    expect([...sizes]).toEqual([64, 128, 256]);
+    for (const port of ports) f.ioctl(IOCTL_EVTCHN_UNBIND, { port });
+    expect(f.ringSize).toBe(256);
+  });
+
+  it("every bound port fits in the ring: 1025 ports firing at once overflow nothing, and a read returns at most a page of them", async () => {
+    const ports = Array.from({ length: EVTCHN_READ_MAX_PORTS + 1 }, (_, i) => i + 1);
     const { a, clock, dev } = setup(ports);
     const f = dev.open();
     for (const port of ports) f.ioctl(IOCTL_EVTCHN_BIND_STATIC, { port });
+    expect(f.ringSize).toBe(2048);
     for (const port of ports) a.ctx.evtchn.send(port);
     await clock.run(1);
+    expect((await f.read()).length).toBe(EVTCHN_READ_MAX_PORTS);
+    expect([...(await f.read())]).toEqual([EVTCHN_READ_MAX_PORTS + 1]);
+  });
+
+  it("the ring overflows when a port is written back before it was read; read() fails with EFBIG until IOCTL_EVTCHN_RESET", async () => {
+    const { a, clock, dev } = setup();
+    const f = dev.open();
+    f.ioctl(IOCTL_EVTCHN_BIND_STATIC, { port: 10 });
+    for (let i = 0; i <= EVTCHN_RING_INITIAL_SIZE; i++) {
+      a.ctx.evtchn.send(10);
+      await clock.run(clock.now() + 1);
+      f.write([10]);
+    }
     expect(await errorOf(f.read())).toMatchObject({ code: "EFBIG" });
     f.ioctl(IOCTL_EVTCHN_RESET);
     const next = f.read();
-    f.write([1]);
-    a.ctx.evtchn.send(1);
-    await clock.run(2);
-    expect([...(await next)]).toEqual([1]);
+    a.ctx.evtchn.send(10);
+    await clock.run(clock.now() + 1);
+    expect([...(await next)]).toEqual([10]);
+  });
+});
+
+/** Hypercalls that hand out ports the fake domain already has (20, 21), recording what they were asked. */
+function fakeOps(calls: string[]): EventChannelOps {
+  let next = 20;
+  return {
+    allocUnbound: (remote) => (calls.push(`alloc d${remote}`), next++),
+    bindInterdomain: (remote, port) => {
+      calls.push(`bind d${remote}:${port}`);
+      if (port === 99) throw new XenError("EINVAL", "[fake] port 99 is not unbound");
+      return next++;
+    },
+    close: (port) => void calls.push(`close ${port}`),
+    status: () => ({ status: 0, vcpu: 0 }),
+  };
+}
+
+describe("/dev/xen/evtchn ports made in Xen", () => {
+  it("BIND_UNBOUND_PORT and BIND_INTERDOMAIN return the new port, bound to the file; unbinding them closes them in Xen, a static port is never closed", async () => {
+    const calls: string[] = [];
+    const pair = createFakePair({ ports: [10, 20, 21] });
+    const f = new EvtchnDevice(pair.b.ctx.evtchn, fakeOps(calls)).open();
+    expect(f.ioctl(IOCTL_EVTCHN_BIND_UNBOUND_PORT, { remote_domain: 1 })).toBe(20);
+    expect(f.ioctl(IOCTL_EVTCHN_BIND_INTERDOMAIN, { remote_domain: 1, remote_port: 5 })).toBe(21);
+    f.ioctl(IOCTL_EVTCHN_BIND_STATIC, { port: 10 });
+    expect(f.boundPorts()).toEqual([10, 20, 21]);
+    pair.a.ctx.evtchn.send(21);
+    await pair.clock.run(1);
+    expect([...(await f.read())]).toEqual([21]);
+    f.ioctl(IOCTL_EVTCHN_UNBIND, { port: 20 });
+    f.close();
+    expect(calls).toEqual(["alloc d1", "bind d1:5", "close 20", "close 21"]);
+  });
+
+  it("a hypercall's failure comes back as a LinuxError with Xen's errno; without hypercalls the ioctls fail with ENOSYS", () => {
+    const calls: string[] = [];
+    const pair = createFakePair({ ports: [10] });
+    const f = new EvtchnDevice(pair.b.ctx.evtchn, fakeOps(calls)).open();
+    expect(() => f.ioctl(IOCTL_EVTCHN_BIND_INTERDOMAIN, { remote_domain: 1, remote_port: 99 })).toThrow(expect.objectContaining({ code: "EINVAL" }) as Error);
+    expect(f.boundPorts()).toEqual([]);
+    const bare = new EvtchnDevice(pair.b.ctx.evtchn).open();
+    expect(() => bare.ioctl(IOCTL_EVTCHN_BIND_UNBOUND_PORT, { remote_domain: 1 })).toThrow(expect.objectContaining({ code: "ENOSYS" }) as Error);
+    expect(() => bare.ioctl(IOCTL_EVTCHN_BIND_UNBOUND_PORT, {} as { remote_domain: number })).toThrow(TypeError);
   });
 });

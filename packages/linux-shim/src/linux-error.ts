@@ -19,6 +19,12 @@ export const LinuxErrno = {
   EMSGSIZE: "EMSGSIZE",
   EIO: "EIO",
   EPROTO: "EPROTO",
+  EISCONN: "EISCONN",
+  ENOSYS: "ENOSYS",
+  EPERM: "EPERM",
+  ESRCH: "ESRCH",
+  ENOSPC: "ENOSPC",
+  ENXIO: "ENXIO",
 } as const;
 
 /** One of the errno names in {@link LinuxErrno}. */

@@ -6,7 +6,13 @@
  * @module
  */
 import { bootargFlag, parseBootargs, type DomainContext } from "@v8r/xen-dom0less";
-import { EvtchnDevice } from "./dev-evtchn.ts";
+import { EvtchnDevice, type EvtchnFile } from "./dev-evtchn.ts";
+import { MemDevice, type MemFile } from "./dev-mem.ts";
+import { uioDevices, type UioDevice, type UioFile } from "./dev-uio.ts";
+import { kernelFiles } from "./_kernel-files.ts";
+import { LinuxError } from "./linux-error.ts";
+import { SystemFs } from "./_system-fs.ts";
+import { normalizeGuestPath } from "./_guest-path.ts";
 import { KernelLog } from "./kernel-log.ts";
 import { LINUX_RELEASE } from "./_release.ts";
 import { registerLinuxBuiltins } from "./_shell-builtins.ts";
@@ -38,13 +44,24 @@ export interface LinuxSystem {
   readonly cmdline: ReadonlyMap<string, string>;
   /** The root filesystem. */
   readonly rootfs: RootFs;
+  /** The whole file tree: the root filesystem with the kernel's read-only `/dev`, `/sys` and `/proc` (UIO attributes, the device tree, the command line). */
+  readonly fs: RootFs;
   /** The kernel log (`dmesg`). */
   readonly klog: KernelLog;
   /** Character devices. */
   readonly devices: {
     /** `/dev/xen/evtchn` (one device per system; `open()` it). */
     evtchn(): EvtchnDevice;
+    /** `/dev/mem`: the static shared memory regions, mapped by physical address. */
+    mem(): MemDevice;
+    /** `/dev/uioN`: one per static shared memory region with `uio_pdrv_genirq.of_id=xen,shared-memory-v1` in the bootargs, else none. */
+    uio(): readonly UioDevice[];
   };
+  /** `open(path)` of a device file: `/dev/mem`, `/dev/uioN` or `/dev/xen/evtchn`; LinuxError ENOENT for anything else. */
+  open(path: "/dev/mem"): MemFile;
+  open(path: "/dev/xen/evtchn"): EvtchnFile;
+  open(path: `/dev/uio${number}`): UioFile;
+  open(path: string): MemFile | UioFile | EvtchnFile;
   /** Find a `xen-shmem` reserved-memory region by `xen,id` and map it. */
   findSharedMemory(id: string): XenSharedMemory;
   /** The console shell; applications register their commands on it. */
@@ -83,7 +100,10 @@ export async function bootLinux(ctx: DomainContext, options: BootLinuxOptions = 
   const rootfs = options.rootfs ?? new MemoryRootFs({ now: () => ctx.clock.now() });
   await ctx.clock.hold(rootfs.mkdir(WEB_ROOT, { recursive: true }));
   let evtchn: EvtchnDevice | undefined;
-  const devices = { evtchn: () => (evtchn ??= new EvtchnDevice(ctx.evtchn)) };
+  const mem = new MemDevice(ctx);
+  const uio = uioDevices(ctx, cmdline);
+  const devices = { evtchn: () => (evtchn ??= new EvtchnDevice(ctx.evtchn, ctx.evtchnOps)), mem: () => mem, uio: () => uio };
+  for (const dev of uio) klog.log(`uio_pdrv_genirq: ${dev.name}: ${dev.path} (map0 ${dev.maps[0]?.size ?? 0} bytes)`);
   klog.log("xen:xen_evtchn: Event-channel device installed");
   klog.log(`VFS: Mounted root (${rootfs instanceof MemoryRootFs ? "tmpfs" : "hostfs"} filesystem) on device 0:1.`);
   klog.log("Run /sbin/init as init process");
@@ -93,8 +113,10 @@ export async function bootLinux(ctx: DomainContext, options: BootLinuxOptions = 
     hostname,
     cmdline,
     rootfs,
+    fs: new SystemFs(rootfs, kernelFiles(ctx, uio), bootMs),
     klog,
     devices,
+    open: ((path: string) => openDevice(path, devices)) as LinuxSystem["open"],
     findSharedMemory: (id) => findXenSharedMemory(ctx, id),
     shell,
     uptimeMs: () => ctx.clock.now() - bootMs,
@@ -109,6 +131,17 @@ export async function bootLinux(ctx: DomainContext, options: BootLinuxOptions = 
   registerLinuxBuiltins(system);
   if (options.shell !== false) system.startConsole();
   return system;
+}
+
+/** The device file at `path`. */
+function openDevice(path: string, devices: LinuxSystem["devices"]): MemFile | UioFile | EvtchnFile {
+  const p = normalizeGuestPath(path, "the device path");
+  if (p === "/dev/mem") return devices.mem().open();
+  if (p === "/dev/xen/evtchn") return devices.evtchn().open();
+  const uio = /^\/dev\/uio(\d+)$/.exec(p);
+  const dev = uio !== null ? devices.uio()[Number(uio[1])] : undefined;
+  if (dev !== undefined) return dev.open();
+  throw new LinuxError("ENOENT", `[linux-shim] open ${p}: no such device (devices: /dev/mem, /dev/xen/evtchn${devices.uio().map((d) => `, ${d.path}`).join("")}; read other files through linux.fs)`);
 }
 
 function printBootLog(ctx: DomainContext, klog: KernelLog): void {

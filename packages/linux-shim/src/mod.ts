@@ -30,17 +30,24 @@ export { writeFileAtomic } from "./write-file-atomic.ts";
 // --- guest OS layer ---
 export { LinuxErrno, LinuxError, type LinuxErrnoName } from "./linux-error.ts";
 export {
-  EVTCHN_RING_SIZE,
+  EVTCHN_READ_MAX_PORTS,
+  EVTCHN_RING_INITIAL_SIZE,
   EvtchnDevice,
   EvtchnFile,
+  IOCTL_EVTCHN_BIND_INTERDOMAIN,
   IOCTL_EVTCHN_BIND_STATIC,
+  IOCTL_EVTCHN_BIND_UNBOUND_PORT,
   IOCTL_EVTCHN_NOTIFY,
   IOCTL_EVTCHN_RESET,
   IOCTL_EVTCHN_UNBIND,
+  type EvtchnBindInterdomainArg,
+  type EvtchnBindUnboundArg,
   type EvtchnIoctl,
   type EvtchnPortArg,
 } from "./dev-evtchn.ts";
-export { findXenSharedMemory, XEN_SHMEM_COMPATIBLE, type XenSharedMemory } from "./xen-shmem.ts";
+export { findXenSharedMemory, reservedMemoryDeviceTree, XEN_SHMEM_COMPATIBLE, type XenSharedMemory } from "./xen-shmem.ts";
+export { MemDevice, MemFile, PAGE_SIZE } from "./dev-mem.ts";
+export { UIO_OF_ID_PARAM, UioDevice, UioFile, type UioMap } from "./dev-uio.ts";
 export { bootLinux, LINUX_RELEASE, type BootLinuxOptions, type LinuxSystem } from "./linux.ts";
 export { LinuxShell, splitCommandLine, type LinuxShellOptions, type ShellCommand, type ShellIo } from "./shell.ts";
 export { isReadFileRequest, LINUX_FILE, LINUX_READ_FILE, type LinuxFileAnswer, type LinuxReadFileRequest, MAX_READ_FILE_BYTES, serveFileReads } from "./control-file-reader.ts";

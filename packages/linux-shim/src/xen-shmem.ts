@@ -53,3 +53,51 @@ export function findXenSharedMemory(ctx: Pick<DomainContext, "reservedMemory" | 
 function hex(n: number): string {
   return `0x${n.toString(16)}`;
 }
+
+/**
+ * The files Linux shows for the domain's `/reserved-memory` node and its
+ * `xen-shmem` children under `/proc/device-tree` (and
+ * `/sys/firmware/devicetree/base`), by path relative to that directory:
+ * strings NUL-terminated, cells big-endian, two address and two size cells
+ * as in the device tree Xen writes for a domU. This is where code written
+ * for a real domU finds the address to map through `/dev/mem`.
+ *
+ * @example
+ * ```ts
+ * const reg = await linux.fs.readFile("/proc/device-tree/reserved-memory/xen-shmem@7a000000/reg");
+ * const view = new DataView(reg.buffer);
+ * const addr = Number(view.getBigUint64(0)); // 0x7a000000
+ * ```
+ */
+export function reservedMemoryDeviceTree(nodes: readonly ReservedMemoryNode[]): Map<string, Uint8Array> {
+  const files = new Map<string, Uint8Array>();
+  const shm = nodes.filter((n) => n.compatible === XEN_SHMEM_COMPATIBLE);
+  if (shm.length === 0) return files;
+  files.set("reserved-memory/name", cString("reserved-memory"));
+  files.set("reserved-memory/#address-cells", cells(2));
+  files.set("reserved-memory/#size-cells", cells(2));
+  files.set("reserved-memory/ranges", new Uint8Array(0));
+  for (const n of shm) {
+    const dir = `reserved-memory/${n.path.split("/").pop() ?? n.path}`;
+    files.set(`${dir}/name`, cString((n.path.split("/").pop() ?? n.path).split("@")[0] ?? ""));
+    files.set(`${dir}/compatible`, cString(n.compatible));
+    files.set(`${dir}/reg`, cells(...u64(n.address), ...u64(n.size)));
+    files.set(`${dir}/xen,id`, cString(n.xenId));
+  }
+  return files;
+}
+
+function cString(s: string): Uint8Array {
+  return new TextEncoder().encode(`${s}\0`);
+}
+
+function u64(n: number): [number, number] {
+  return [Math.floor(n / 2 ** 32), n >>> 0];
+}
+
+function cells(...values: number[]): Uint8Array {
+  const out = new Uint8Array(4 * values.length);
+  const view = new DataView(out.buffer);
+  values.forEach((v, i) => view.setUint32(4 * i, v));
+  return out;
+}
