@@ -17,6 +17,7 @@ import { checkFaultPlan, type FaultPlan, scheduleFaults, sendFaultPlan } from ".
 import { Xen } from "./hypervisor.ts";
 import { ChannelTable, createChannelTable } from "./_evtchn-table.ts";
 import { bindStaticChannels, rebindDomainChannels } from "./evtchn-ops.ts";
+import { maxStaticPort } from "./_evtchn-alloc.ts";
 import { XenBootError } from "./xen-boot-error.ts";
 
 /** Options of {@link bootXen}. */
@@ -79,7 +80,7 @@ export async function bootXen(platform: Platform, config: Dom0lessConfig, option
   const domains: Domain[] = [];
   const tableBuffer = createChannelTable(Math.max(...plan.domains.map((d) => d.domid), 1));
   const table = new ChannelTable(tableBuffer);
-  bindStaticChannels(table, plan.domains);
+  bindStaticChannels(table, plan.domains.map((d) => ({ domid: d.domid, ports: d.ports, maxPort: maxStaticPort(config, d.name) })));
   const host = (p: DomainPlan) => ({
     platform,
     xenId,

@@ -8,9 +8,9 @@ import { bindStaticChannels, DOMID_SELF, EVTCHNSTAT, rebindDomainChannels, XenEv
 function system() {
   const table = new ChannelTable(createChannelTable(3));
   bindStaticChannels(table, [
-    { domid: 1, ports: [{ port: 10, peerDomid: 2, peerPort: 10 }] },
-    { domid: 2, ports: [{ port: 10, peerDomid: 1, peerPort: 10 }] },
-    { domid: 3, ports: [] },
+    { domid: 1, maxPort: 1023, ports: [{ port: 10, peerDomid: 2, peerPort: 10 }] },
+    { domid: 2, maxPort: 1023, ports: [{ port: 10, peerDomid: 1, peerPort: 10 }] },
+    { domid: 3, maxPort: 1023, ports: [] },
   ]);
   const wakes: number[] = [];
   const states = new Map([1, 2, 3].map((d) => [d, new Int32Array(createEvtchnState())]));

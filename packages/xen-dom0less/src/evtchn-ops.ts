@@ -149,9 +149,12 @@ export class XenEventChannelOps implements EventChannelOps {
   }
 }
 
-/** At boot, before any guest runs: make each domain exist with its port limit and bind its static channels. */
-export function bindStaticChannels(table: ChannelTable, domains: readonly { readonly domid: number; readonly ports: readonly StaticPort[] }[]): void {
-  for (const d of domains) table.addDomain(d.domid, maxPortOf(d.ports));
+/** At boot, before any guest runs: make each domain exist with its port limit (`max_evtchn_port`) and bind its static channels. */
+export function bindStaticChannels(
+  table: ChannelTable,
+  domains: readonly { readonly domid: number; readonly maxPort: number; readonly ports: readonly StaticPort[] }[],
+): void {
+  for (const d of domains) table.addDomain(d.domid, d.maxPort);
   for (const d of domains) for (const p of d.ports) table.set(d.domid, p.port, ChannelState.INTERDOMAIN, p.peerDomid, p.peerPort);
 }
 
@@ -175,11 +178,3 @@ export function rebindDomainChannels(table: ChannelTable, domid: number, ports: 
     }
   });
 }
-
-/** `max_evtchn_port` of a dom0less domU (1023), raised to cover static ports above it. */
-function maxPortOf(ports: readonly StaticPort[]): number {
-  return Math.max(DOMU_MAX_EVTCHN_PORT, ...ports.map((p) => p.port));
-}
-
-/** The highest port Xen gives a dom0less domU (`max_evtchn_port` in create_domUs). */
-const DOMU_MAX_EVTCHN_PORT = 1023;
