@@ -10,19 +10,13 @@
 #include <time.h>
 #include <metal/sys.h>
 #include <openamp/open_amp.h>
+#include "check.h"
 #include <openamp/remoteproc_virtio.h>
 #include "../csrc/v8r_shm_io.h"
 #include "../csrc/_rpmsg_virtio_internal.h"
 #include "platform_native.h"
 
 #define SHM_SIZE 65536u
-#define CHECK(c)                                                                       \
-	do {                                                                           \
-		if (!(c)) {                                                            \
-			fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #c); \
-			exit(1);                                                       \
-		}                                                                      \
-	} while (0)
 
 struct side {
 	const char *name;

@@ -13,7 +13,8 @@ mapfile -t lib < scripts/lib-sources.txt
 san=(-std=c11 -Wall -Wextra -Werror -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
   -Iinclude)
 "$CC" "${san[@]}" "${lib[@]}" ctest/platform_native.c ctest/test_main.c -o "$out/ctest"
-"$CC" "${san[@]}" "${lib[@]}" ctest/platform_native.c ctest/twin/*.c -o "$out/twin"
+# the twin's objects come first: its rpmsg_virtio_shm_pool_get_buffer replaces the library's (both are weak, as upstream declares it)
+"$CC" "${san[@]}" ctest/twin/*.c ctest/platform_native.c "${lib[@]}" -o "$out/twin"
 "$CC" "${san[@]}" "${lib[@]}" ctest/platform_native.c examples/c/rpmsg-echo.c -o "$out/rpmsg-echo"
 # upstream-style platform and application code compiles against the headers (with clang too, when present)
 for cc in "$CC" clang; do

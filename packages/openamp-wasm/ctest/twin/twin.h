@@ -11,14 +11,8 @@
 #include <stdlib.h>
 #include <metal/io.h>
 #include <openamp/open_amp.h>
+#include "../check.h"
 
-#define CHECK(c)                                                                       \
-	do {                                                                           \
-		if (!(c)) {                                                            \
-			fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #c); \
-			exit(1);                                                       \
-		}                                                                      \
-	} while (0)
 
 #define TWIN_SHM_PA 0x70000000ul
 #define TWIN_SHM_SIZE 0x20000ul
