@@ -24,7 +24,7 @@ export interface OptionSpec {
 /** Every option `v8r-demo` accepts, in the order `--help` lists them. */
 export const OPTION_TABLE: readonly OptionSpec[] = [
   { name: "port", value: "N", scope: "serve", help: "TCP port of the web server, 0..65535, 0 picks a free one (default 8080)", example: "v8r-demo --port 9000" },
-  { name: "host", value: "ADDR", scope: "serve", help: "address the web server listens on (default 127.0.0.1)", example: "v8r-demo --host 0.0.0.0" },
+  { name: "host", value: "ADDR", scope: "serve", help: "address the web server listens on (default 127.0.0.1); on any other address, other machines get the status page and dashboard read-only: the dashboard's period control only accepts requests from this machine, and the xl control endpoint listens on 127.0.0.1 whatever --host says", example: "v8r-demo --host 0.0.0.0" },
   { name: "period", value: "MS", scope: "run", help: "Zephyr's sampling period in ms, 100..60000 (default: from the config, 1000)", example: "v8r-demo --period 250" },
   { name: "config", value: "FILE", scope: "run", help: "dom0less device tree to boot, .dts or .dtb; linted first, errors exit 2 (default: the bundled v8r64-virtualization.dts)", example: "v8r-demo --config my.dts" },
   { name: "server", value: "KIND", scope: "run", help: "who serves the status page: builtin, nginx (a local nginx process), docker (needs a Docker engine) or none (default builtin)", example: "v8r-demo --server nginx" },

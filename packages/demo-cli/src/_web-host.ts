@@ -3,6 +3,7 @@
 // (`nginx` on its console with --no-autorun). Starting is idempotent.
 import { describeError } from "@v8r/fvp-core";
 import { startWebServer } from "@v8r/linux-shim/node";
+import { isLoopbackHost } from "./_loopback.ts";
 import { createDashboard } from "./dashboard/create-dashboard.ts";
 import type { DemoSession } from "./_demo-session.ts";
 import type { DemoOptions } from "./options.ts";
@@ -70,6 +71,9 @@ export class WebHost {
     }
     io.shutdown.add("web server", () => server.close());
     if (dashboard !== undefined) io.shutdown.add("dashboard streams", () => dashboard.close());
+    if (dashboard !== undefined && !isLoopbackHost(server.host)) {
+      io.console.line("v8r", `[v8r-demo] listening on ${server.host}: other machines get the status page and dashboard read-only; the period can only be changed from this machine`);
+    }
     const base = server.url.replace(/\/$/, "");
     return { statusUrl: `${base}/zephyr-status.html`, ...(dashboard === undefined ? {} : { dashboardUrl: `${base}/` }) };
   }

@@ -1,4 +1,5 @@
 import { mkdtemp, readFile, rm, stat, writeFile, mkdir } from "node:fs/promises";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -31,6 +32,18 @@ function handlers() {
     destroy: vi.fn<(name: string) => void>(),
     restart: vi.fn<(name: string) => Promise<void>>(async () => {}),
   } satisfies ControlHandlers;
+}
+
+/** Send `head` verbatim to the endpoint at `url`; resolve with what came back. */
+function rawRequest(url: string, head: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port) }, () => socket.write(head));
+    let text = "";
+    socket.on("data", (c: Buffer) => (text += c.toString("latin1")));
+    socket.on("error", reject);
+    socket.on("close", () => resolve(text));
+  });
 }
 
 async function caught(p: Promise<unknown>): Promise<ControlError> {
@@ -107,6 +120,16 @@ describe("control endpoint round trip", () => {
     expect(res.status).toBe(401);
     const wrong = await fetch(`${endpoint.url}/v1/domains`, { headers: { authorization: "Bearer nope" } });
     expect(wrong.status).toBe(401);
+  });
+
+  it.each([
+    ["/v1/domains/%E0%A4%A/destroy", 400],
+    ["//x/v1/domains", 400],
+  ])("answers a bad target %s with %d, never a 5xx", async (target, status) => {
+    endpoint = await startControlEndpoint(handlers(), { env: env() });
+    const token = (await readControlState(endpoint.stateFile))?.token ?? "";
+    const res = await rawRequest(endpoint.url, `POST ${target} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nConnection: close\r\n\r\n`);
+    expect(res).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
   });
 
   it("removes the state file on close, so xl then says no demo runs", async () => {

@@ -14,6 +14,7 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { controlStatePath, removeControlState, writeControlState, type ControlStateLocation } from "./control-state.ts";
+import { isLoopbackAddress } from "./_loopback.ts";
 import type { DomainInfo } from "./xl-list.ts";
 
 /** What the endpoint does; the demo supplies these. */
@@ -90,13 +91,29 @@ function authorized(req: IncomingMessage, token: string): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
+/** The path of an origin-form target, or undefined when it does not parse. */
+function pathOf(target: string | undefined): string | undefined {
+  if (target === undefined || !target.startsWith("/") || target.startsWith("//")) return undefined;
+  try {
+    return new URL(target, "http://control.invalid").pathname;
+  } catch {
+    return undefined;
+  }
+}
+
 async function route(req: IncomingMessage, res: ServerResponse, handlers: ControlHandlers, token: string): Promise<void> {
   req.resume();
+  // It listens on 127.0.0.1 only; this holds even if that ever changes.
+  if (!isLoopbackAddress(req.socket.remoteAddress)) {
+    reply(res, 403, { ok: false, error: "the control endpoint only answers this machine" });
+    return;
+  }
   if (!authorized(req, token)) {
     reply(res, 401, { ok: false, error: "missing or wrong token" });
     return;
   }
-  const path = new URL(req.url ?? "/", "http://control.invalid").pathname;
+  const path = pathOf(req.url);
+  if (path === undefined) return reply(res, 400, { ok: false, error: "the request target is not a path" });
   if (path === "/v1/domains") {
     if (req.method !== "GET") return reply(res, 405, { ok: false, error: "use GET" });
     reply(res, 200, { ok: true, domains: await handlers.list() });
@@ -105,7 +122,12 @@ async function route(req: IncomingMessage, res: ServerResponse, handlers: Contro
   const match = /^\/v1\/domains\/([^/]+)\/(destroy|restart)$/.exec(path);
   if (match === null) return reply(res, 404, { ok: false, error: `no such route ${path}` });
   if (req.method !== "POST") return reply(res, 405, { ok: false, error: "use POST" });
-  const name = decodeURIComponent(match[1] as string);
+  let name: string;
+  try {
+    name = decodeURIComponent(match[1] as string);
+  } catch {
+    return reply(res, 400, { ok: false, error: "the domain name in the path is not valid percent-encoding" });
+  }
   const action = match[2] as "destroy" | "restart";
   const domains = await handlers.list();
   if (!domains.some((d) => d.name === name)) {

@@ -1,7 +1,9 @@
 /**
  * Internal: the Server-Sent Events clients of the dashboard, with the
  * periodic, change-triggered and heartbeat sends. Timers run only while a
- * client is connected.
+ * client is connected. Bounded: at most `maxClients` streams (503 beyond),
+ * and a client that does not read is dropped once `maxBufferedBytes` wait
+ * for it, so it cannot make the server hold its events forever.
  *
  * @module
  */
@@ -17,6 +19,10 @@ export interface SseHubOptions {
   readonly heartbeatMs: number;
   /** Shortest gap between change-triggered events, ms. */
   readonly minGapMs: number;
+  /** Most streams at once; default 64. */
+  readonly maxClients?: number;
+  /** Bytes that may wait for one client before it is dropped; default 256 KiB. */
+  readonly maxBufferedBytes?: number;
 }
 
 /** The connected event streams. */
@@ -45,21 +51,34 @@ export function createSseHub(options: SseHubOptions): SseHub {
     eventId += 1;
     return `id: ${eventId}\nevent: snapshot\ndata: ${options.data()}\n\n`;
   };
-  const broadcast = (text: string): void => {
-    for (const res of clients) res.write(text);
-  };
-  const sendAll = (): void => {
-    if (clients.size > 0) broadcast(event());
-  };
   const stopTimers = (): void => {
     clearInterval(tick);
     clearInterval(heartbeat);
     clearTimeout(pendingChange);
     tick = heartbeat = pendingChange = undefined;
   };
+  const maxClients = options.maxClients ?? 64;
+  const maxBuffered = options.maxBufferedBytes ?? 256 * 1024;
+  const broadcast = (text: string): void => {
+    for (const res of clients) {
+      if (res.writableLength > maxBuffered) {
+        clients.delete(res);
+        res.destroy(); // it stopped reading
+      } else res.write(text);
+    }
+    if (clients.size === 0) stopTimers();
+  };
+  const sendAll = (): void => {
+    if (clients.size > 0) broadcast(event());
+  };
 
   return {
     open(req, res, headers) {
+      if (clients.size >= maxClients) {
+        res.writeHead(503, { ...headers, "content-type": "text/plain; charset=utf-8", "retry-after": "5" });
+        res.end(`too many event streams open (${maxClients}); try again later\n`);
+        return;
+      }
       res.writeHead(200, { ...headers, "content-type": "text/event-stream; charset=utf-8", connection: "keep-alive", "x-accel-buffering": "no" });
       res.write("retry: 2000\n\n");
       clients.add(res);

@@ -1,12 +1,16 @@
 /**
  * The server side of the live dashboard: a Node request handler for `/`
  * (the page), `/events` (Server-Sent Events), `/api/snapshot` and
- * `/api/period`, to plug into the web server as an extra route.
+ * `/api/period`, to plug into the web server as an extra route. Read-only
+ * to the network: `/api/period` is refused (403) unless the request comes
+ * from this machine (a loopback peer, a loopback Host, no foreign Origin),
+ * whatever address the server listens on.
  *
  * @module
  */
 import { describeError } from "@v8r/fvp-core";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { localChangeRefusal } from "../_loopback.ts";
 import { PERIOD_RANGE_MS } from "../options.ts";
 import { renderDashboardPage, type DashboardPageOptions } from "./dashboard-page.ts";
 import { createSseHub } from "./_sse-hub.ts";
@@ -24,6 +28,10 @@ export interface DashboardOptions {
   readonly heartbeatMs?: number;
   /** Shortest gap between change-triggered events, ms; default 100. */
   readonly minGapMs?: number;
+  /** Most `/events` streams at once (503 beyond); default 64. */
+  readonly maxClients?: number;
+  /** Bytes of events that may wait for a client that does not read before it is dropped; default 256 KiB. */
+  readonly maxBufferedBytes?: number;
   /** Page options (title, status page link). */
   readonly page?: DashboardPageOptions;
 }
@@ -64,12 +72,17 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
     intervalMs: options.intervalMs ?? 1000,
     heartbeatMs: options.heartbeatMs ?? 15_000,
     minGapMs: options.minGapMs ?? 100,
+    ...(options.maxClients === undefined ? {} : { maxClients: options.maxClients }),
+    ...(options.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: options.maxBufferedBytes }),
   });
 
   const handler = ((req: IncomingMessage, res: ServerResponse): boolean => {
-    const path = new URL(req.url ?? "/", "http://dashboard.invalid").pathname;
+    const path = pathOf(req.url);
     const method = req.method ?? "GET";
     switch (path) {
+      case undefined:
+        sendJson(res, 400, { ok: false, error: "the request target is not a path this server can parse" });
+        return true;
       case "/":
         if (!allow(res, method, ["GET", "HEAD"])) return true;
         res.writeHead(200, { ...SECURITY_HEADERS, "content-type": "text/html; charset=utf-8", "content-security-policy": PAGE_CSP });
@@ -81,9 +94,15 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
       case "/api/snapshot":
         if (allow(res, method, ["GET"])) sendJson(res, 200, options.getSnapshot());
         return true;
-      case "/api/period":
-        if (allow(res, method, ["POST"])) void setPeriod(req, res, options.onSetPeriod, hub.sendAll);
+      case "/api/period": {
+        if (!allow(res, method, ["POST"])) return true;
+        const refusal = localChangeRefusal(req);
+        if (refusal !== undefined) {
+          req.resume();
+          sendJson(res, 403, { ok: false, error: `the period cannot be changed over the network: ${refusal}` });
+        } else void setPeriod(req, res, options.onSetPeriod, hub.sendAll);
         return true;
+      }
       default:
         return false;
     }
@@ -93,6 +112,16 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
   handler.notifyChange = hub.notifyChange;
   handler.close = hub.close;
   return handler;
+}
+
+/** The path of a request target in origin form, or undefined when it is not one (a 400, never an exception). */
+function pathOf(target: string | undefined): string | undefined {
+  if (target === undefined || !target.startsWith("/") || target.startsWith("//")) return undefined;
+  try {
+    return new URL(target, "http://dashboard.invalid").pathname;
+  } catch {
+    return undefined;
+  }
 }
 
 function allow(res: ServerResponse, method: string, methods: readonly string[]): boolean {
