@@ -12,6 +12,7 @@ import type { StaticPort } from "./event-channel.ts";
 import { allocateStaticPorts } from "./_evtchn-alloc.ts";
 import { MAX_VCPUS } from "./_rules-domain.ts";
 import { planRam, rangesOverlap, type RamPlan } from "./guest-memory.ts";
+import { hex } from "./_diag.ts";
 import { where, XenBootError } from "./xen-boot-error.ts";
 
 /** Where each region goes when the config leaves its host address to Xen (the published v8r64 shared-memory section). */
@@ -184,9 +185,6 @@ function checkStaticRam(config: Dom0lessConfig, regions: readonly RegionPlan[]):
   }
 }
 
-function hex(n: number): string {
-  return `0x${n.toString(16)}`;
-}
 
 function imageUrl(d: DomainConfig, opts: PlanOptions): string {
   const kernel = d.kernel;

@@ -46,7 +46,7 @@ export function readEvtchn(tree: DeviceTree, node: DtNode, sink: DiagnosticSink)
 }
 
 /** Name of the domain a node path belongs to: `dom0` directly under `/chosen`, else the domain node's name. */
-export function domainOf(tree: DeviceTree, path: string): string | undefined {
+function domainOf(tree: DeviceTree, path: string): string | undefined {
   const parentPath = path.slice(0, path.lastIndexOf("/")) || "/";
   if (parentPath === "/chosen") return "dom0";
   const parent = findNode(tree, parentPath);
@@ -56,34 +56,41 @@ export function domainOf(tree: DeviceTree, path: string): string | undefined {
 
 /** One event channel node with its domain. */
 export interface EvtchnEnd {
+  /** The domain it belongs to; for a node directly under `/chosen`, the hardware domain (`"dom0"` when there is none). */
   readonly domain: string;
+  /** Directly under `/chosen`: the hardware domain's (dom0's) node. */
+  readonly underChosen: boolean;
   readonly e: DomainEvtchnConfig;
 }
 
-/** Every event channel node, in the order Xen visits them (dom0's nodes are interleaved with the domains by tree position). */
-export function endsInXenOrder(chosenChildren: readonly string[], domains: readonly DomainConfig[], dom0: Dom0Config | undefined): EvtchnEnd[] {
+/**
+ * Every event channel node, in the order Xen visits them (the nodes directly under `/chosen` are
+ * interleaved with the domains by tree position). Those nodes belong to `hardwareDomain`: dom0,
+ * or a domain with the hardware capability.
+ */
+export function endsInXenOrder(chosenChildren: readonly string[], domains: readonly DomainConfig[], dom0: Dom0Config | undefined, hardwareDomain: string | undefined): EvtchnEnd[] {
   const out: EvtchnEnd[] = [];
   for (const path of chosenChildren) {
     const own = dom0?.evtchns.find((e) => e.path === path);
-    if (own !== undefined) out.push({ domain: "dom0", e: own });
+    if (own !== undefined) out.push({ domain: hardwareDomain ?? "dom0", underChosen: true, e: own });
     const d = domains.find((x) => x.path === path);
-    for (const e of d?.evtchns ?? []) out.push({ domain: d?.name ?? "", e });
+    for (const e of d?.evtchns ?? []) out.push({ domain: d?.name ?? "", underChosen: false, e });
   }
   return out;
 }
 
-/** Whether Xen reads `end` itself: a `xen,evtchn-v1` node, under a domain or (when Xen boots a dom0) under `/chosen`. */
-export function xenReads(end: EvtchnEnd, dom0Boots: boolean): boolean {
-  return end.e.v1 && (end.domain !== "dom0" || dom0Boots);
+/** Whether Xen reads `end` itself: a `xen,evtchn-v1` node, under a domain or (when there is a hardware domain) under `/chosen`. */
+export function xenReads(end: EvtchnEnd, hasHardwareDomain: boolean): boolean {
+  return end.e.v1 && (!end.underChosen || hasHardwareDomain);
 }
 
 /** The channels Xen creates, in creation order, and the paths of the nodes it ignores. */
-export function collectPairs(ends: readonly EvtchnEnd[], dom0Boots: boolean): { pairs: EvtchnPairConfig[]; ignored: string[] } {
+export function collectPairs(ends: readonly EvtchnEnd[], hasHardwareDomain: boolean): { pairs: EvtchnPairConfig[]; ignored: string[] } {
   const byPath = new Map(ends.map((x) => [x.e.path, x]));
   const created = new Set<string>();
   const pairs: EvtchnPairConfig[] = [];
   for (const end of ends) {
-    if (!xenReads(end, dom0Boots) || created.has(end.e.path)) continue;
+    if (!xenReads(end, hasHardwareDomain) || created.has(end.e.path)) continue;
     const peer = end.e.peerPath === undefined ? undefined : byPath.get(end.e.peerPath);
     if (peer === undefined || peer.e.peerPath !== end.e.path) continue;
     created.add(end.e.path).add(peer.e.path);
@@ -92,6 +99,6 @@ export function collectPairs(ends: readonly EvtchnEnd[], dom0Boots: boolean): { 
       b: { domain: peer.domain, port: peer.e.port, path: peer.e.path },
     });
   }
-  const ignored = ends.filter((x) => !created.has(x.e.path) && !xenReads(x, dom0Boots)).map((x) => x.e.path);
+  const ignored = ends.filter((x) => !created.has(x.e.path) && !xenReads(x, hasHardwareDomain)).map((x) => x.e.path);
   return { pairs, ignored };
 }

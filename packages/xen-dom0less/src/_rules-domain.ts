@@ -36,8 +36,8 @@ function checkKernel(ctx: RuleContext, d: DomainConfig, n: DtNode): void {
     ctx.sink.add("kernel-missing", n, `${d.name} has no kernel module (a sub-node with compatible = "multiboot,kernel", "multiboot,module")`);
   } else if (d.kernel.reg === undefined && d.kernel.image === undefined) {
     const k = ctx.node(d.kernel.path);
-    if (k !== undefined) {
-      ctx.sink.add("property-missing", k, `kernel module ${d.kernel.path} has neither reg (where a boot loader placed it) nor v8r,image (the guest image v8r loads)`);
+    if (k !== undefined && getProperty(k, "xen,uefi-binary") === undefined) {
+      ctx.sink.add("property-missing", k, `kernel module ${d.kernel.path} has neither reg (where a boot loader placed it), xen,uefi-binary (a file Xen's UEFI stub loads) nor v8r,image (the guest image v8r loads)`);
     }
   }
 }

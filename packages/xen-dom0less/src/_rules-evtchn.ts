@@ -14,19 +14,19 @@ import type { RuleContext } from "./_rule-context.ts";
 export function checkEventChannels(ctx: RuleContext): void {
   const { config } = ctx;
   const chosen = findNode(ctx.tree, "/chosen");
-  const ends = endsInXenOrder(chosen?.children.map((c) => c.path) ?? [], config.domains, config.dom0);
+  const ends = endsInXenOrder(chosen?.children.map((c) => c.path) ?? [], config.domains, config.dom0, config.hardwareDomain);
   const byPath = new Map(ends.map((x) => [x.e.path, x]));
   const paired = new Set(config.eventChannels.flatMap((p) => [p.a.path, p.b.path]));
-  const dom0Boots = config.dom0Kernel !== undefined;
+  const hw = config.hardwareDomain !== undefined;
   for (const end of ends) {
     const where = `${end.e.path.slice(end.e.path.lastIndexOf("/") + 1)} in ${end.domain}`;
-    if (xenReads(end, dom0Boots)) checkPeer(ctx, end, where, byPath, dom0Boots);
+    if (xenReads(end, hw)) checkPeer(ctx, end, where, byPath, hw);
     else if (!end.e.v1 && paired.has(end.e.path)) {
       say(ctx, "evtchn-legacy-compatible", end.e, `${where} is compatible only with "xen,evtchn", which Xen does not read; the channel exists only because its peer ${end.e.peerPath ?? ""} is "xen,evtchn-v1". Write compatible = "xen,evtchn-v1"`, "compatible");
     } else if (!end.e.v1) {
       say(ctx, "evtchn-ignored", end.e, `${where} is compatible only with "xen,evtchn": Xen reads static event channels only from "xen,evtchn-v1" nodes, so this channel will not exist (v8r does not create it either). Write compatible = "xen,evtchn-v1"`, "compatible");
     } else if (!paired.has(end.e.path)) {
-      say(ctx, "evtchn-ignored", end.e, `${where} is directly under /chosen, which makes it dom0's, but this configuration boots no dom0 (no kernel module under /chosen): Xen does not read it`);
+      say(ctx, "evtchn-ignored", end.e, `${where} is directly under /chosen, which makes it the hardware domain's (dom0's), but this configuration has none (no kernel module under /chosen, no domain with the hardware capability): Xen does not read it`);
     }
   }
   checkPorts(ctx);
@@ -38,7 +38,7 @@ function say(ctx: RuleContext, code: LintCode, e: DomainEvtchnConfig, message: s
   if (n !== undefined) ctx.sink.add(code, n, message, prop);
 }
 
-function checkPeer(ctx: RuleContext, end: EvtchnEnd, where: string, byPath: Map<string, EvtchnEnd>, dom0Boots: boolean): void {
+function checkPeer(ctx: RuleContext, end: EvtchnEnd, where: string, byPath: Map<string, EvtchnEnd>, hasHardwareDomain: boolean): void {
   const { e } = end;
   if (e.peerPath === undefined) {
     say(ctx, "evtchn-peer-missing", e, `${where} points at ${e.peerRef}, which is not defined`);
@@ -53,8 +53,8 @@ function checkPeer(ctx: RuleContext, end: EvtchnEnd, where: string, byPath: Map<
   if (peer.e.peerPath !== e.path) {
     const back = peer.e.peerPath ?? peer.e.peerRef;
     say(ctx, "evtchn-peer-not-reciprocal", e, `${where} points at ${e.peerPath}, but that node points at ${back}, not back at ${e.path}`);
-  } else if (peer.domain === "dom0" && !dom0Boots) {
-    say(ctx, "evtchn-no-dom0", e, `${where} is connected to ${e.peerPath}, an event channel of dom0 (directly under /chosen), but this configuration boots no dom0 (no kernel module under /chosen): Xen cannot find the other domain and refuses to boot`);
+  } else if (peer.underChosen && !hasHardwareDomain) {
+    say(ctx, "evtchn-no-dom0", e, `${where} is connected to ${e.peerPath}, an event channel of dom0 (directly under /chosen), but this configuration has no dom0 (no kernel module under /chosen) and no domain with the hardware capability: Xen cannot find the other domain and refuses to boot`);
   }
 }
 

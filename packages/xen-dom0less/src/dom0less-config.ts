@@ -166,6 +166,8 @@ export interface Dom0lessConfig {
   readonly ignoredEventChannels: readonly string[];
   /** Path of dom0's kernel module (a module directly under `/chosen`) when Xen boots a dom0 too. */
   readonly dom0Kernel?: string;
+  /** The hardware domain: `"dom0"` when Xen boots one, else the domain with the hardware capability, if any. It owns the nodes directly under `/chosen`. */
+  readonly hardwareDomain?: string;
   /** `xen,xen-bootargs` from `/chosen`. */
   readonly xenBootargs?: string;
   /** Where the tree came from. */
@@ -211,8 +213,9 @@ export function loadDom0lessConfig(tree: DeviceTree): LoadedConfig {
   if (domains.length === 0) {
     sink.add("no-domains", chosen ?? tree.root, `no node under /chosen has compatible = "xen,domain"`);
   }
-  const ends = endsInXenOrder(chosen?.children.map((c) => c.path) ?? [], domains, dom0);
-  const { pairs, ignored } = collectPairs(ends, dom0Kernel !== undefined);
+  const hardwareDomain = dom0Kernel !== undefined ? "dom0" : domains.find((d) => (d.capabilities & DOMAIN_CAPS.hardware) !== 0)?.name;
+  const ends = endsInXenOrder(chosen?.children.map((c) => c.path) ?? [], domains, dom0, hardwareDomain);
+  const { pairs, ignored } = collectPairs(ends, hardwareDomain !== undefined);
   const config: Dom0lessConfig = {
     domains,
     ...(dom0 !== undefined ? { dom0 } : {}),
@@ -220,6 +223,7 @@ export function loadDom0lessConfig(tree: DeviceTree): LoadedConfig {
     eventChannels: pairs,
     ignoredEventChannels: ignored,
     ...(dom0Kernel !== undefined ? { dom0Kernel } : {}),
+    ...(hardwareDomain !== undefined ? { hardwareDomain } : {}),
     ...(xenBootargs !== undefined ? { xenBootargs } : {}),
     source: { file: tree.file, format: tree.format },
   };

@@ -112,6 +112,13 @@ describe("values Xen refuses when it creates a domain", () => {
   });
 });
 
+describe("kernel modules", () => {
+  it("accept a UEFI file name in place of reg", () => {
+    expect(codes(system({ d: `k { compatible = "multiboot,kernel", "multiboot,module"; xen,uefi-binary = "zephyr.bin"; };` }))).toEqual([]);
+    expect(codes(system({ d: `k { compatible = "multiboot,kernel", "multiboot,module"; };` }))).toEqual(["error:property-missing"]);
+  });
+});
+
 describe("static shared memory as Xen reads it", () => {
   const node = (name: string, value: string, extra = ""): string =>
     `${name} { compatible = "xen,domain-shared-memory-v1"; xen,shm-id = "r"; xen,shared-mem = <${value}>; ${extra} };`;
@@ -143,6 +150,13 @@ describe("static event channels as Xen reads them", () => {
 
   it("ignores a dom0 node when the configuration boots no dom0", () => {
     expect(codes(system({ a: "" }, ec("d1", 1, "d1")))).toEqual(["warning:evtchn-ignored"]);
+  });
+
+  it("gives the nodes under /chosen to a domain with the hardware capability when there is no dom0", () => {
+    const text = system({ hw: `capabilities = <2>; direct-map; xen,static-mem = <0x60000000 0x1000000>; xen,enhanced = "no-xenstore"; ${ec("a1", 5, "d1")}` }, ec("d1", 7, "a1"));
+    const { config } = loadDom0lessConfig(parseDts(text));
+    expect(config.eventChannels.map((p) => [p.a.domain, p.a.port, p.b.domain, p.b.port])).toEqual([["hw", 7, "hw", 5]]);
+    expect(codes(text)).toEqual([]);
   });
 
   it("gives dom0 ports up to 4095", () => {
