@@ -185,7 +185,6 @@ function checkStaticRam(config: Dom0lessConfig, regions: readonly RegionPlan[]):
   }
 }
 
-
 function imageUrl(d: DomainConfig, opts: PlanOptions): string {
   const kernel = d.kernel;
   if (kernel === undefined) {
