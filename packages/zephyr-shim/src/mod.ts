@@ -88,6 +88,7 @@ export {
   type ipc_service_cb,
   type IpcBackend,
   type IpcTxBuffer,
+  RPMSG_SEND_TIMEOUT_MS,
   type SendOptions,
 } from "./ipc/ipc-service.ts";
 export { createRpmsgIpcInstance, RpmsgStaticVringsBackend, type RpmsgStaticVringsConfig } from "./ipc/rpmsg-static-vrings.ts";

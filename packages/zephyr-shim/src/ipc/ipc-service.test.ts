@@ -17,6 +17,7 @@ import {
   ipc_service_send,
   ipc_service_send_nocopy,
   type IpcEndpoint,
+  RPMSG_SEND_TIMEOUT_MS,
 } from "./ipc-service.ts";
 import { K_FOREVER, K_NO_WAIT } from "../kernel/timeout.ts";
 import { createRpmsgIpcInstance } from "./rpmsg-static-vrings.ts";
@@ -31,14 +32,14 @@ function recorder() {
   return { events, cb };
 }
 
-async function setup(num = 8) {
+async function setup(num = 8, pollMs?: number) {
   const clock = new VirtualClock();
   const pair = createFakeDomainPair({ clock });
   const factory = fakeLinkFactory({ num });
   const host = bootZephyr(pair.zephyr.ctx);
   const remote = bootZephyr(pair.linux.ctx);
   const hostIpc = createRpmsgIpcInstance(host, { role: "host", linkFactory: factory });
-  const remoteIpc = createRpmsgIpcInstance(remote, { role: "remote", linkFactory: factory });
+  const remoteIpc = createRpmsgIpcInstance(remote, { role: "remote", linkFactory: factory, ...(pollMs !== undefined ? { pollMs } : {}) });
   await ipc_service_open_instance(remoteIpc);
   await ipc_service_open_instance(hostIpc);
   return { clock, pair, host, remote, hostIpc, remoteIpc, factory };
@@ -142,6 +143,24 @@ describe("IPC service over the RPMsg static-vrings backend (fake link)", () => {
     s.clock.setTimeout(() => s.pair.linux.ctx.evtchn.unmask(0xa), 20);
     await s.clock.run(100);
     await expect(waiting).resolves.toBe(1);
+  });
+
+  it("by default a send on a full TX ring waits for a buffer as rpmsg_send does: up to 15 s, then ENOMEM", async () => {
+    const s = await setup(1, 0); // the remote does not poll its rings: with its doorbell masked it consumes nothing
+    const h = ipc_service_register_endpoint(s.hostIpc, { name: "e", cb: {} });
+    ipc_service_register_endpoint(s.remoteIpc, { name: "e", cb: {} });
+    await s.clock.run(10);
+    s.pair.linux.ctx.evtchn.mask(0xa);
+    await ipc_service_send(h, new Uint8Array([1]));
+    const started = s.clock.now();
+    const gaveUp = ipc_service_send(h, new Uint8Array([2])).catch((e: unknown) => [(e as IpcError).code, s.clock.now() - started]);
+    await s.clock.run(started + RPMSG_SEND_TIMEOUT_MS + 100);
+    expect(RPMSG_SEND_TIMEOUT_MS).toBe(15_000);
+    expect(await gaveUp).toEqual(["ENOMEM", RPMSG_SEND_TIMEOUT_MS]);
+    const waits = ipc_service_send(h, new Uint8Array([3]));
+    s.clock.setTimeout(() => s.pair.linux.ctx.evtchn.unmask(0xa), 5_000);
+    await s.clock.run(s.clock.now() + 6_000);
+    await expect(waits).resolves.toBe(1);
   });
 
   it("get_tx_buffer: K_NO_WAIT gives ENOBUFS on a full ring, K_FOREVER waits, a number of ms waits that long", async () => {

@@ -200,9 +200,20 @@ function checkReady(what: string, ept: IpcEndpoint): void {
   }
 }
 
+/**
+ * How long `rpmsg_send` waits for a free TX buffer before giving up, ms:
+ * OpenAMP's RPMSG_TICK_COUNT (15 s of 1 ms ticks), which Zephyr's RPMsg
+ * backends inherit for `ipc_service_send`.
+ */
+export const RPMSG_SEND_TIMEOUT_MS = 15_000;
+
 /** Options of {@link ipc_service_send}. */
 export interface SendOptions {
-  /** How long to wait for a free TX buffer, ms (default 0: fail at once with ENOMEM); `K_FOREVER` waits without limit. */
+  /**
+   * How long to wait for a free TX buffer, ms: default {@link RPMSG_SEND_TIMEOUT_MS},
+   * as `rpmsg_send` under Zephyr's backend; 0 fails at once with ENOMEM
+   * (`rpmsg_trysend`); `K_FOREVER` waits without limit.
+   */
   readonly timeoutMs?: number;
 }
 
@@ -220,7 +231,7 @@ function waitMs(what: string, ept: IpcEndpoint, ms: number): number {
  * soon as the endpoint has a peer. Rejects with IpcError ENOENT (deregistered),
  * EBUSY (instance not ready), EBADMSG (empty: reserved for the handshake),
  * ENOTCONN (no peer endpoint yet), EMSGSIZE (over the payload), ENOMEM (no TX
- * buffer freed up within `timeoutMs`).
+ * buffer freed up within `timeoutMs`, default 15 s as `rpmsg_send`).
  */
 export async function ipc_service_send(ept: IpcEndpoint, data: Uint8Array, options: SendOptions = {}): Promise<number> {
   checkReady("ipc_service_send", ept);
@@ -228,7 +239,7 @@ export async function ipc_service_send(ept: IpcEndpoint, data: Uint8Array, optio
   if (data.length === 0) {
     throw new IpcError("EBADMSG", `[zephyr-shim] ipc_service_send on ${ept.name}: empty messages are reserved for the binding handshake`);
   }
-  const timeout = waitMs("ipc_service_send", ept, options.timeoutMs ?? 0);
+  const timeout = waitMs("ipc_service_send", ept, options.timeoutMs ?? RPMSG_SEND_TIMEOUT_MS);
   return ept.instance.backend.send(ept, data, timeout);
 }
 

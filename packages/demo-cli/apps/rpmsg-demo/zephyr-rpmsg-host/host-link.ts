@@ -207,7 +207,8 @@ export class HostLink {
   async #attempt(demo: IpcEndpoint, bytes: Uint8Array): Promise<string | undefined> {
     if (this.#confirm() >= this.#policy.maxInFlight) return "EBUSY";
     try {
-      await ipc_service_send(demo, bytes);
+      // no wait for a buffer (rpmsg_trysend): the retry policy above does the waiting
+      await ipc_service_send(demo, bytes, { timeoutMs: 0 });
       return undefined;
     } catch (error) {
       if (!(error instanceof IpcError)) throw error;
