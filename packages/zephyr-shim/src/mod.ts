@@ -1,8 +1,9 @@
 /**
- * A Zephyr-like guest OS for v8r: the slice of the Zephyr kernel API the
- * demo needs (uptime, sleeping, `k_timer`, `k_work`, `k_sem`, threads with
- * runtime statistics, heap statistics, `printk` and logging), Zephyr's Xen
- * event channel API, the IPC service with an RPMsg static-vrings backend
+ * A Zephyr-like guest OS for v8r: the slice of the Zephyr kernel API that
+ * ported code expects (uptime, sleeping, `k_timer`, `k_work`, `k_sem`,
+ * `k_mutex`, `k_msgq`, `k_fifo`, `k_event`, `k_poll`, threads with runtime
+ * statistics, heap statistics, `printk` and logging), Zephyr's Xen event
+ * channel API with its hypercalls, the IPC service with an RPMsg static-vrings backend
  * over Xen static shared memory. It runs applications and knows none (the
  * demo's rpmsg-host lives in `v8r-demo/apps/rpmsg-demo`).
  *
