@@ -8,8 +8,8 @@ import type { DemoConfig } from "./run-demo.ts";
 
 /** What the run adds to the guests' bootargs. */
 export interface GuestArgs {
-  /** Host directory of the Linux root filesystem. */
-  readonly rootfs: string;
+  /** Host directory of the Linux root filesystem; without one Linux keeps it in memory. */
+  readonly rootfs?: string;
   /** Start rpmsg-demo at boot (`autorun=`). */
   readonly autorun: boolean;
   /** Sampling period override (`period_ms=`). */
@@ -53,8 +53,11 @@ function extraBootargs(role: DemoRole, args: GuestArgs): string[] {
     if (args.periodMs !== undefined) out.push(`period_ms=${args.periodMs}`);
     if (args.seed !== undefined) out.push(`seed=${args.seed}`);
   } else if (role === "rpmsg-remote") {
-    if (/\s/.test(args.rootfs)) throw new Error(`[v8r-demo] the root filesystem path "${args.rootfs}" contains white space, which bootargs cannot carry`);
-    out.push(`rootfs=${args.rootfs}`, `autorun=${args.autorun ? 1 : 0}`);
+    if (args.rootfs !== undefined) {
+      if (/\s/.test(args.rootfs)) throw new Error(`[v8r-demo] the root filesystem path "${args.rootfs}" contains white space, which bootargs cannot carry`);
+      out.push(`rootfs=${args.rootfs}`);
+    }
+    out.push(`autorun=${args.autorun ? 1 : 0}`);
   }
   return out;
 }

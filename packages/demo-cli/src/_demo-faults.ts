@@ -3,8 +3,12 @@
 import { layoutRegions, staticVringsLayout } from "@v8r/openamp-wasm";
 import type { Fault, FaultPlan, ShmRange } from "@v8r/xen-dom0less";
 
-/** The layout part a corruption hits when the spec names none: the host -> remote vring, where a broken peer does the most harm. */
-export const DEFAULT_CORRUPT_PART = "vring1";
+/**
+ * The part a corruption hits when the spec names none: from the host ->
+ * remote vring (where a broken peer does the most harm) to the end of the
+ * region, so a count larger than the vring runs on over the other vring.
+ */
+export const DEFAULT_CORRUPT_PART = "from-vring1";
 
 /** Bytes a corruption writes when the spec names neither a part nor a count. */
 export const DEFAULT_CORRUPT_BYTES = 32;
@@ -22,12 +26,21 @@ export function withDemoDefaults(plan: FaultPlan, seed: number): FaultPlan {
   return { seed, faults };
 }
 
-/** The named parts of a static shm region: the OpenAMP static-vrings layout Zephyr and Linux use (none for a region too small for it). */
+/**
+ * The named parts of a static shm region: `all` of it, and the OpenAMP
+ * static-vrings layout Zephyr and Linux use (its parts, and `from-vring1`:
+ * from the host -> remote vring to the end); only `all` for a region too
+ * small for the layout.
+ */
 export function demoShmRanges(region: { readonly size: number }): readonly ShmRange[] {
+  const all = { name: "all", offset: 0, size: region.size, description: "the whole region" };
   try {
-    return layoutRegions(staticVringsLayout({ shmSize: region.size }));
+    const parts = layoutRegions(staticVringsLayout({ shmSize: region.size }));
+    const vring1 = parts.find((p) => p.name === "vring1");
+    const tail = vring1 === undefined ? [] : [{ name: "from-vring1", offset: vring1.offset, size: region.size - vring1.offset, description: "from vring1 to the end of the region" }];
+    return [all, ...parts, ...tail];
   } catch (err) {
-    if (err instanceof RangeError) return [];
+    if (err instanceof RangeError) return [all];
     throw err;
   }
 }

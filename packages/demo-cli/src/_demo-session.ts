@@ -138,7 +138,7 @@ export class DemoSession {
 
   #fault(e: TraceEvent): void {
     const kind = String((e as { kind?: unknown }).kind);
-    if (kind === "corrupt" || kind === "crash" || kind === "restart") this.#mux.line("v8r", describeFault(e), "error");
+    if (kind === "corrupt" || kind === "crash" || kind === "restart" || kind === "pause" || kind === "unpause") this.#mux.line("v8r", describeFault(e), "error");
     else this.#sendFaults.set(kind, (this.#sendFaults.get(kind) ?? 0) + 1);
   }
 
@@ -160,6 +160,10 @@ function describeFault(e: TraceEvent): string {
       return `[v8r-demo] fault at ${at}: corrupting ${String(f.length)} bytes of shm "${String(f.region)}" at offset 0x${Number(f.offset).toString(16)}`;
     case "crash":
       return `[v8r-demo] fault at ${at}: crashing ${String(f.domain)}`;
+    case "pause":
+      return `[v8r-demo] fault at ${at}: pausing ${String(f.domain)} for ${formatDuration(Number((e as { ms?: unknown }).ms))}`;
+    case "unpause":
+      return `[v8r-demo] fault at ${at}: unpausing ${String(f.domain)}`;
     default:
       return `[v8r-demo] fault at ${at}: restarting ${String(f.domain)}`;
   }

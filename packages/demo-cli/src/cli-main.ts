@@ -174,7 +174,7 @@ async function runDemoCommand(options: DemoOptions, io: CliIo): Promise<number> 
   };
   try {
     const input = io.stdin === undefined ? {} : { input: io.stdin };
-    demo = await (io.runDemo ?? defaultRunDemo)(options, { console: mux, shutdown, config, env: io.env, progress, announce, ...input });
+    demo = await (io.runDemo ?? defaultRunDemo)(options, { console: mux, shutdown, config, env: io.env, progress, timing: (line) => io.stderr.write(`${line}\n`), announce, ...input });
   } catch (err) {
     mux.line("v8r", describeError(err).error, "error");
     await shutdown.run("start-up failed");

@@ -23,7 +23,7 @@ function faultsSection(): string[] {
     "FAULTS (--faults SPEC: comma-separated items; random choices follow --seed)",
     ...faultSpecHelp().map((l) => `  ${l}`),
     `  corrupt without PART aims at ${DEFAULT_CORRUPT_PART} (${DEFAULT_CORRUPT_BYTES} bytes unless BYTES is given); PART is a part of`,
-    "  the OpenAMP static-vrings layout: status, buffers, vring0, vring1, or vringN.desc/.avail/.used;",
+    "  the OpenAMP static-vrings layout: status, buffers, vring0, vring1, vringN.desc/.avail/.used, all;",
     "  without REGION every region is hit.",
     "  P is 0..1 or a percentage (30%); TIME is 500ms, 12s, 2m, 1h, 1m30s.",
     "  e.g. --faults drop=0.3,delay=0.1:5ms,dup=0.05,corrupt@12s,crash:zephyr@20s,restart:linux@40s",

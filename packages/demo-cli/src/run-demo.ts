@@ -65,6 +65,12 @@ export interface DemoIo {
    */
   readonly progress: (line: string) => void;
   /**
+   * Where a `--virtual-time` run reports how long it took in wall time
+   * (stderr), kept off the console so a run's output depends only on its
+   * seed, configuration and fault plan. Default: not reported.
+   */
+  readonly timing?: (line: string) => void;
+  /**
    * Called once the URLs and consoles are known, just before the guests
    * boot, so the banner comes before the consoles' output.
    */

@@ -1,5 +1,6 @@
 // End to end: `v8r-demo --virtual-time --duration 1h --seed 1` twice (in
-// parallel: the machine has two cores), then the files Linux left.
+// parallel: the machine has two cores), then what they printed and the files
+// Linux left.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -22,7 +23,8 @@ describe("v8r-demo --virtual-time --duration 1h --seed 1, end to end", () => {
     expect(a.exit, a.stdout.slice(-2000) + a.stderr).toEqual({ code: 0, signal: null });
     expect(a.stdout).toContain("Linux received 3600 samples, lost 0, rejected 0 malformed; Zephyr restarted 0 time(s)");
     expect(a.stdout).toContain("latest sample: seq 3599 of boot ");
-    expect(a.stdout).toMatch(/simulated 1h in \d+\.\d\d s of wall time/);
+    expect(a.stdout).toContain("v8r    | simulated 1h\n");
+    expect(a.stderr).toMatch(/\[v8r-demo\] simulated 1h in \d+\.\d\d s of wall time\n/);
   });
 
   it("leaves a final JSON with 3600 consecutive samples of one boot", () => {
@@ -38,6 +40,12 @@ describe("v8r-demo --virtual-time --duration 1h --seed 1, end to end", () => {
       expect(h.seq).toBe(3600 - history.length + i);
       expect(h.t).toBe((h.seq + 1) * 1000);
     });
+  });
+
+  it("prints byte-identical consoles and summary for the same seed (each run's own --rootfs directory aside)", () => {
+    const out = (r: Run): string => r.stdout.replaceAll(r.rootfs, "<rootfs>");
+    expect(out(a)).toContain("Linux received 3600 samples");
+    expect(out(b)).toBe(out(a));
   });
 
   it("gives byte-identical zephyr-status.html and zephyr-status.json for the same seed", () => {

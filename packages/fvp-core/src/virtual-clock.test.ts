@@ -193,7 +193,47 @@ describe("VirtualClock", () => {
     expect(clock.backgroundPending()).toBe(0);
   });
 
-  it("hold() returns the work itself and releases the clock when it rejects", async () => {
+  it("hold() delivers held work in the order it was held, whichever finishes first on the host", async () => {
+    const seen: string[] = [];
+    const finishes: Array<() => void> = [];
+    const clock = new VirtualClock();
+    const piece = (name: string): void => {
+      const work = clock.hold(new Promise<string>((r) => finishes.push(() => r(name))));
+      // each continuation is a chain of steps, as a guest's async code is
+      void work.then(async (v) => {
+        seen.push(`${v}:1`);
+        await Promise.resolve();
+        seen.push(`${v}:2`);
+      });
+    };
+    piece("zephyr");
+    piece("linux");
+    piece("xen");
+    const running = clock.run(10);
+    // the host finishes them in reverse order, with real time in between
+    for (const finish of [...finishes].reverse()) {
+      finish();
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    await running;
+    expect(seen).toEqual(["zephyr:1", "zephyr:2", "linux:1", "linux:2", "xen:1", "xen:2"]);
+    expect(clock.held()).toBe(0);
+  });
+
+  it("hold() keeps its order when a piece fails", async () => {
+    const clock = new VirtualClock();
+    const seen: string[] = [];
+    let fail: (e: Error) => void = () => {};
+    void clock.hold(new Promise<void>((_, reject) => (fail = reject))).catch((e: Error) => seen.push(e.message));
+    void clock.hold(Promise.resolve("second")).then((v) => seen.push(v));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(seen).toEqual([]);
+    fail(new Error("first failed"));
+    await clock.run(1);
+    expect(seen).toEqual(["first failed", "second"]);
+  });
+
+  it("hold() gives the work's outcome and releases the clock when it rejects", async () => {
     const clock = new VirtualClock();
     const failing = Promise.reject(new Error("no such module"));
     await expect(clock.hold(failing)).rejects.toThrow("no such module");

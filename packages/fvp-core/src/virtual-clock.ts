@@ -40,6 +40,8 @@ export class VirtualClock implements Clock {
   readonly #queue = new TimerQueue();
   readonly #held = new Set<Promise<void>>();
   readonly #background = new Set<Promise<void>>();
+  /** Settles a macrotask after the latest held work was delivered (see {@link VirtualClock.hold}). */
+  #holdTail: Promise<void> = Promise.resolve();
   #now: number;
 
   /** Create a clock at `opts.start` ms (default 0). */
@@ -71,11 +73,23 @@ export class VirtualClock implements Clock {
   /**
    * Hold the clock while `work` (real I/O or compilation) is pending:
    * {@link VirtualClock.run} fires no further timer until it settles.
-   * Returns `work` itself.
+   * Returns a promise of `work`'s outcome that settles in the order the
+   * work was held, each one a macrotask after the previous one (so the
+   * continuations of one held piece run before the next one's): how fast
+   * the host finishes each piece never changes what the simulation does
+   * next. Do not hold work that itself waits for work held later (it would
+   * wait for itself): hold the outer work or the inner pieces, not both.
    */
   hold<T>(work: Promise<T>): Promise<T> {
-    track(this.#held, work);
-    return work;
+    const previous = this.#holdTail;
+    const outcome = work.then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    const delivered = Promise.all([previous, outcome]).then(([, r]) => (r.ok ? r.value : Promise.reject(r.error)));
+    this.#holdTail = delivered.then(afterMacrotask, afterMacrotask);
+    track(this.#held, this.#holdTail);
+    return delivered;
   }
 
   /** Number of pieces of held work still pending (see {@link VirtualClock.hold}). */
@@ -181,6 +195,12 @@ export class VirtualClock implements Clock {
     else t.active = false;
     t.cb();
   }
+}
+
+/** Resolve after one macrotask, once every queued microtask has run. */
+function afterMacrotask(): Promise<void> {
+  const y = createYielder();
+  return y.next().finally(() => y.close());
 }
 
 /** Keep `work` in `set` until it settles (either way). */

@@ -36,6 +36,16 @@ export interface RestartFault extends TimedFaultBase {
   readonly domain: string;
 }
 
+/** Hang a domain for a while: paused at a time, unpaused `ms` later (a peer that stops answering and comes back without a reset). */
+export interface PauseFault extends TimedFaultBase {
+  /** `"pause"`. */
+  readonly kind: "pause";
+  /** Domain name. */
+  readonly domain: string;
+  /** How long it stays paused, ms. */
+  readonly ms: number;
+}
+
 /** Largest number of bytes one `corrupt` item of the text form may write. */
 export const MAX_CORRUPT_BYTES = 65_536;
 
@@ -146,3 +156,32 @@ export const CRASH: TimedFaultKind<CrashFault> = domainKind("crash", "crash DOMA
 
 /** `restart:DOMAIN@TIME`. */
 export const RESTART: TimedFaultKind<RestartFault> = domainKind("restart", "restart DOMAIN at TIME", (t, d) => t.restart(d));
+
+/** `pause:DOMAIN:TIME@AT`. */
+export const PAUSE: TimedFaultKind<PauseFault> = {
+  name: "pause",
+  aliases: [],
+  when: "timed",
+  syntax: "pause:DOMAIN:TIME@AT",
+  help: "pause DOMAIN at AT for TIME (a hung peer: nothing is reset)",
+  parse(item) {
+    const [domain, length] = item.args;
+    if (item.args.length !== 2 || domain === undefined || length === undefined || !FAULT_NAME.test(domain)) item.fail("pause needs a domain and a length: pause:DOMAIN:TIME@AT");
+    const ms = item.duration(length as string);
+    if (!(ms > 0)) item.fail("the pause must be longer than 0ms");
+    return { kind: "pause", domain: domain as string, ms, atMs: item.atMs };
+  },
+  format: (f, w) => `pause:${f.domain}:${w.duration(f.ms)}`,
+  check(f, target) {
+    if (!target.hasDomain(f.domain)) return `pause names domain "${f.domain}", which is not in the configuration`;
+    return f.ms > 0 && Number.isFinite(f.ms) ? undefined : `pause ms ${String(f.ms)} must be a finite time over 0`;
+  },
+  fire(f, target) {
+    target.emit("pause", { domain: f.domain, ms: f.ms });
+    target.pause(f.domain);
+    target.clock.setTimeout(() => {
+      target.emit("unpause", { domain: f.domain });
+      target.unpause(f.domain);
+    }, f.ms);
+  },
+};

@@ -106,6 +106,8 @@ export async function bootXen(platform: Platform, config: Dom0lessConfig, option
     hasDomain: (name: string) => domains.some((d) => d.name === name),
     crash: (name: string, reason: string) => xen.crash(name, reason),
     restart: (name: string) => xen.restart(name),
+    pause: (name: string) => xen.pause(name),
+    unpause: (name: string) => xen.unpause(name),
   };
   try {
     if (options.faults !== undefined) checkFaultPlan(options.faults, target);

@@ -88,6 +88,10 @@ export interface FaultTarget extends FaultCheckTarget {
   crash(name: string, reason: string): Promise<void>;
   /** Restart a domain. */
   restart(name: string): Promise<void>;
+  /** `xl pause` a domain (a no-op unless it is running). */
+  pause(name: string): void;
+  /** `xl unpause` a domain (a no-op unless it is paused). */
+  unpause(name: string): void;
   /** Publish an `xen-fault` event with these fields (the kind and `atMs` are added). */
   emit(kind: string, fields: Readonly<Record<string, unknown>>): void;
 }

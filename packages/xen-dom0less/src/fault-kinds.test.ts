@@ -38,6 +38,7 @@ describe("the fault kind registry", () => {
     ["corrupt", ["shm/vring0.used", "4"], 9, { kind: "corrupt", atMs: 9, region: "shm", range: "vring0.used", length: 4 }, "corrupt:shm/vring0.used:4"],
     ["crash", ["zephyr"], 5, { kind: "crash", domain: "zephyr", atMs: 5 }, "crash:zephyr"],
     ["restart", ["linux"], 5, { kind: "restart", domain: "linux", atMs: 5 }, "restart:linux"],
+    ["pause", ["zephyr", "1500ms"], 7, { kind: "pause", domain: "zephyr", ms: 1500, atMs: 7 }, "pause:zephyr:1500"],
   ] as const)("reads and writes %s", (name, args, atMs, fault, text) => {
     const kind = faultKind(name)!;
     expect(kind.parse(item([...args], atMs))).toEqual(fault);

@@ -9,16 +9,16 @@
  *
  * @module
  */
-import { CORRUPT, CRASH, RESTART } from "./_fault-kinds-timed.ts";
+import { CORRUPT, CRASH, PAUSE, RESTART } from "./_fault-kinds-timed.ts";
 import { DELAY, DROP, DUPLICATE } from "./_fault-kinds-send.ts";
 import type { AnyFaultKind, FaultSpecItem } from "./fault-kind.ts";
 
-export type { CorruptFault, CrashFault, RestartFault } from "./_fault-kinds-timed.ts";
+export type { CorruptFault, CrashFault, PauseFault, RestartFault } from "./_fault-kinds-timed.ts";
 export { MAX_CORRUPT_BYTES } from "./_fault-kinds-timed.ts";
 export type { DelayFault, DropFault, DuplicateFault } from "./_fault-kinds-send.ts";
 
 /** Every fault kind, send-path kinds first, in the order help lists them. */
-export const FAULT_KINDS = [DROP, DELAY, DUPLICATE, CORRUPT, CRASH, RESTART] as const;
+export const FAULT_KINDS = [DROP, DELAY, DUPLICATE, CORRUPT, CRASH, RESTART, PAUSE] as const;
 
 type KindOf<K> = K extends { parse(item: FaultSpecItem): infer F } ? F : never;
 type Kinds = (typeof FAULT_KINDS)[number];
@@ -29,7 +29,7 @@ export type Fault = KindOf<Kinds>;
 /** A fault decided in `send()` (drop, delay, duplicate, ...). */
 export type SendFault = KindOf<Extract<Kinds, { readonly when: "send" }>>;
 
-/** A fault fired once at `atMs` (corrupt, crash, restart, ...). */
+/** A fault fired once at `atMs` (corrupt, crash, restart, pause, ...). */
 export type TimedFault = KindOf<Extract<Kinds, { readonly when: "timed" }>>;
 
 const BY_NAME: ReadonlyMap<string, AnyFaultKind> = new Map(

@@ -62,6 +62,26 @@ describe("fault injection", () => {
     expect(b).not.toEqual(a);
   });
 
+  it("pauses a domain at the given time for the given length: its peer's events wait, then arrive, with no restart", async () => {
+    const plan: FaultPlan = { seed: 1, faults: [{ kind: "pause", domain: "b", atMs: 100, ms: 50 }] };
+    sys = await boot("inline", pairDomains({ a: {}, b: {} }), { faults: plan });
+    const s = sys;
+    await s.act("b", { op: "bind", port: 10 });
+    await s.act("a", { op: "pinger", port: 10, period: 10 });
+    const handled = (): number => s.events.filter((e) => e.type === "probe-event" && e["domain"] === "b").length;
+    await s.run(120);
+    expect(s.xen.state("b")).toBe("paused");
+    const during = handled();
+    await s.run(20);
+    expect(handled()).toBe(during); // nothing handled while paused
+    await s.run(60);
+    expect(s.xen.state("b")).toBe("running");
+    expect(handled()).toBeGreaterThan(during);
+    const faults = s.events.filter((e) => e.type === "xen-fault").map((e) => `${String(e["kind"])}@${String(e["atMs"])}`);
+    expect(faults).toEqual(["pause@100", "unpause@150"]);
+    expect(s.events.some((e) => e.type === "guest-crashed" || (e.type === "xen-domain" && e["state"] === "shutdown"))).toBe(false);
+  });
+
   it("writes the given bytes into a region at the given time", async () => {
     sys = await boot("inline", pairDomains({ a: {}, b: {} }), { faults: { seed: 1, faults: [{ kind: "corrupt", atMs: 20, region: "probe", offset: 8, bytes: [1, 2, 3] }] } });
     const w = sys.xen.sharedMemory("probe");

@@ -116,6 +116,7 @@ export {
   type DropFault,
   type DuplicateFault,
   type Fault,
+  type PauseFault,
   type RestartFault,
   type SendFault,
   type TimedFault,

@@ -1,0 +1,107 @@
+/**
+ * Test and bench harness: the demo as `v8r-demo --virtual-time --server
+ * none` runs it (the bundled device tree, the real guest images, Xen
+ * dom0less with `on_crash` restart, a fault plan from the `--faults`
+ * syntax), in this process, on a VirtualClock with the inline executor and
+ * Linux's root filesystem in memory, so a run costs tens of milliseconds
+ * and leaves nothing on disk. It records everything a run shows: the
+ * consoles, every trace event, and the status files Linux left.
+ */
+import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { createPlatform, FVP_BaseR_AEMv8R, InlineExecutor, type TraceEvent, VirtualClock } from "@v8r/fvp-core";
+import { bootXen, type Xen } from "@v8r/xen-dom0less";
+import { LINUX_FILE, LINUX_READ_FILE, type LinuxFileAnswer, WEB_ROOT } from "@v8r/linux-shim";
+import type { StatusJson } from "v8r-demo/apps/rpmsg-demo/linux-rpmsg-remote";
+import { loadDemoConfig, withGuestArgs } from "../src/_demo-config.ts";
+import { demoShmRanges, withDemoDefaults } from "../src/_demo-faults.ts";
+import { consoleUarts, currentImage, domainUarts } from "../src/_demo-layout.ts";
+import { parseFaultSpec } from "../src/fault-spec.ts";
+
+const CONFIG_FILE = new URL("../src/config/v8r64-virtualization.dts", import.meta.url);
+const CONFIG_BYTES = readFileSync(CONFIG_FILE);
+
+/** One run: what `v8r-demo --virtual-time` takes. */
+export interface VirtualRunSpec {
+  /** `--seed`. */
+  readonly seed: number;
+  /** `--duration`, ms. */
+  readonly durationMs: number;
+  /** `--period`, ms (default the guest's 1000). */
+  readonly periodMs?: number;
+  /** `--faults`, in its text form. */
+  readonly faults?: string;
+}
+
+/** Everything a run showed. */
+export interface VirtualRunResult {
+  /** Console lines, `source | text`, in the order they were written. */
+  readonly console: readonly string[];
+  /** Every trace event as a JSON line, in order. */
+  readonly trace: readonly string[];
+  /** The trace events the checks read (link, sample and fault events), as objects. */
+  readonly events: readonly TraceEvent[];
+  /** `zephyr-status.html` as Linux left it. */
+  readonly html: string;
+  /** `zephyr-status.json` as Linux left it. */
+  readonly jsonText: string;
+  /** The same, parsed. */
+  readonly json: StatusJson;
+  /** A digest of all of the above: equal digests, byte-identical runs. */
+  readonly digest: string;
+}
+
+/** Trace event types kept as objects for the checks. */
+const KEPT = /^(zephyr\.|linux\.(sample|link|malformed)|xen-fault|guest-)/;
+
+/** Run the demo for `spec` and record what it showed. */
+export async function runVirtual(spec: VirtualRunSpec): Promise<VirtualRunResult> {
+  const base = loadDemoConfig({ file: "v8r64-virtualization.dts", bytes: CONFIG_BYTES, bundled: true });
+  const config = withGuestArgs(base, { autorun: true, periodMs: spec.periodMs, seed: spec.seed });
+  const clock = new VirtualClock();
+  const platform = createPlatform(FVP_BaseR_AEMv8R, { clock, executor: new InlineExecutor() });
+  const consoleLines: string[] = [];
+  const uarts = consoleUarts(config);
+  for (const [source, index] of Object.entries(uarts)) platform.uart(index).attach({ line: (text) => consoleLines.push(`${source} | ${text}`) });
+  const trace: string[] = [];
+  const events: TraceEvent[] = [];
+  platform.trace.on((e) => {
+    trace.push(JSON.stringify(e, (_k, v: unknown) => (v instanceof Uint8Array ? `<${v.byteLength} bytes>` : v)));
+    if (KEPT.test(e.type)) events.push(e);
+  });
+  const plan = spec.faults === undefined ? undefined : withDemoDefaults(parseFaultSpec(spec.faults), spec.seed);
+  let xen: Xen | undefined;
+  try {
+    xen = await bootXen(platform, config, {
+      resolveImage: (specifier) => import.meta.resolve(currentImage(specifier)),
+      console: { xen: uarts["xen"] ?? 0, domains: domainUarts(uarts) },
+      onCrash: "restart",
+      ...(plan === undefined ? {} : { faults: plan, shmRanges: demoShmRanges }),
+    });
+    await clock.run(clock.now() + spec.durationMs);
+    const html = await readGuestFile(platform, clock, xen, `${WEB_ROOT}/zephyr-status.html`, 1);
+    const jsonText = await readGuestFile(platform, clock, xen, `${WEB_ROOT}/zephyr-status.json`, 2);
+    const digest = createHash("sha256").update(consoleLines.join("\n")).update("\0").update(trace.join("\n")).update("\0").update(html).update("\0").update(jsonText).digest("hex");
+    return { console: consoleLines, trace, events, html, jsonText, json: JSON.parse(jsonText) as StatusJson, digest };
+  } finally {
+    await xen?.shutdown();
+    await platform.shutdown();
+  }
+}
+
+/** Read a file of the Linux guest's root filesystem through its control channel, as the browser page does. */
+async function readGuestFile(platform: ReturnType<typeof createPlatform>, clock: VirtualClock, xen: Xen, path: string, id: number): Promise<string> {
+  let answer: LinuxFileAnswer | undefined;
+  const off = platform.trace.on((e) => {
+    if (e.type === LINUX_FILE && e["id"] === id) answer = e as unknown as LinuxFileAnswer;
+  });
+  try {
+    xen.post("linux", { type: LINUX_READ_FILE, id, path });
+    await clock.run(clock.now());
+  } finally {
+    off();
+  }
+  if (answer === undefined) throw new Error(`[test] reading ${path} from the Linux guest: no answer`);
+  if (!answer.ok) throw new Error(`[test] reading ${path} from the Linux guest: ${answer.error}`);
+  return new TextDecoder().decode(answer.data);
+}
