@@ -1,17 +1,28 @@
 import type { Options } from "tsup";
 
-/** Shared tsup settings: ESM only, declarations, one output file per entry. */
+/**
+ * Whether this build is for running only (`V8R_BUILD=run`, what `npm run
+ * demo` builds): JavaScript without declaration files or source maps, which
+ * only type-checking consumers and debuggers need (`pnpm run build`, `npm
+ * test` and the release build make them).
+ */
+export const runOnly: boolean = process.env["V8R_BUILD"] === "run";
+
+/**
+ * Shared tsup settings: ESM only, one output file per entry, declarations and
+ * source maps unless {@link runOnly}. esbuild's own tree shaking is enough
+ * for ES modules (tsup's `treeshake` would add a Rollup pass per package).
+ */
 export function packageConfig(entry: Record<string, string>, extra: Options = {}): Options {
   return {
     entry,
     format: ["esm"],
-    dts: true,
+    dts: !runOnly,
     clean: true,
-    sourcemap: true,
+    sourcemap: !runOnly,
     target: "es2022",
     platform: "neutral",
     splitting: true,
-    treeshake: true,
     outDir: "dist",
     ...extra,
   };

@@ -1,24 +1,31 @@
 #!/usr/bin/env node
-// `pnpm bench`: runs every packages/*/bench/*.bench.ts with tsx, shows each
-// one's own output, then prints one table of all figures and writes them to
-// bench-results/<date>.json. Figures only: nothing here passes or fails on time.
-// The demo benchmark runs the built CLI, so dist/ is rebuilt first when stale.
+// `pnpm bench [NAME...]`: runs every packages/*/bench/*.bench.ts and
+// scripts/*.bench.mjs (the fresh-clone first run) with tsx, shows each one's
+// own output, then prints one table of all figures and writes them to
+// bench-results/<date>.json. Figures only: nothing here passes or fails on
+// time. The demo benchmark runs the built CLI, so dist/ is rebuilt first
+// when stale (for running: JavaScript only).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import os from "node:os";
 import { staleDistReason } from "./dist-freshness.mjs";
+import { buildPackages } from "./each-package.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const only = process.argv.slice(2);
+const wanted = (...names) => only.length === 0 || only.some((o) => names.some((n) => n.includes(o)));
 const files = [];
 for (const pkg of readdirSync(join(root, "packages")).sort()) {
   const dir = join(root, "packages", pkg, "bench");
   if (!existsSync(dir)) continue;
   for (const f of readdirSync(dir).sort()) {
-    if (f.endsWith(".bench.ts") && (only.length === 0 || only.some((o) => pkg.includes(o) || f.includes(o)))) files.push(join(dir, f));
+    if (f.endsWith(".bench.ts") && wanted(pkg, f)) files.push(join(dir, f));
   }
+}
+for (const f of readdirSync(join(root, "scripts")).sort()) {
+  if (f.endsWith(".bench.mjs") && wanted("workspace", f)) files.push(join(root, "scripts", f));
 }
 if (files.length === 0) {
   console.error("[bench] no benchmark files found");
@@ -28,13 +35,10 @@ if (files.length === 0) {
 // Only the demo benchmark runs the built packages.
 const stale = files.some((f) => f.includes(join("packages", "demo-cli"))) ? staleDistReason(root) : undefined;
 if (stale !== undefined) {
-  console.error(`[bench] building the packages first (${stale})`);
-  // Under `pnpm bench`, npm_execpath is the running pnpm; otherwise pnpm from PATH.
-  const viaPnpm = /pnpm\.c?js$/.test(process.env.npm_execpath ?? "");
-  const [cmd, args] = viaPnpm ? [process.execPath, [process.env.npm_execpath, "run", "build"]] : ["pnpm", ["run", "build"]];
-  const build = spawnSync(cmd, args, { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
-  if (build.status !== 0) {
-    console.error(`[bench] pnpm run build failed (${build.error ? build.error.message : `exit ${build.status ?? build.signal}`})`);
+  console.error(`[bench] building the packages for running first (${stale})`);
+  const failed = await buildPackages(root, { runOnly: true, log: () => {} });
+  if (failed.length > 0) {
+    console.error(`[bench] the build failed for ${failed.join(", ")}; run \`pnpm run build\` to see why`);
     process.exit(1);
   }
 }

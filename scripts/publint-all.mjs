@@ -1,33 +1,27 @@
 #!/usr/bin/env node
-// Runs publint on every package (after `pnpm run build`) and checks that
-// package.json "exports" and jsr.json "exports" name the same entries.
-import { readdirSync, readFileSync } from "node:fs";
-import { join, dirname } from "node:path";
+// `pnpm run publint` (or `node scripts/publint-all.mjs [PACKAGE_DIR...]`
+// from any folder, with or without pnpm on PATH; `npm run publint` in a
+// package folder checks that package): packs the packages as they would be
+// published (after `pnpm run build`) and checks each tarball with publint
+// and the release rules of release.mjs (real dependency ranges, a LICENSE,
+// only what runs, exports matching jsr.json and publishConfig).
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { publint } from "publint";
-import { formatMessage } from "publint/utils";
+import { checkRelease, packPackages, workspacePackages } from "./release.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-let problems = 0;
-for (const dir of readdirSync(join(root, "packages")).sort()) {
-  const pkgDir = join(root, "packages", dir);
-  const pkg = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8"));
-  const { messages } = await publint({ pkgDir, level: "suggestion", strict: true });
-  for (const m of messages) {
-    console.log(`${pkg.name}: ${m.type}: ${formatMessage(m, pkg) ?? m.code}`);
-    problems++;
-  }
-  const jsr = JSON.parse(readFileSync(join(pkgDir, "jsr.json"), "utf8"));
-  const npmKeys = Object.keys(pkg.exports ?? {}).filter((k) => !k.endsWith(".wasm") && k !== "./package.json").sort();
-  const jsrKeys = Object.keys(jsr.exports ?? {}).filter((k) => !k.endsWith(".wasm")).sort();
-  if (JSON.stringify(npmKeys) !== JSON.stringify(jsrKeys)) {
-    console.log(`${pkg.name}: package.json exports [${npmKeys}] differ from jsr.json exports [${jsrKeys}]`);
-    problems++;
-  }
-  if (jsr.version !== pkg.version) {
-    console.log(`${pkg.name}: jsr.json version ${jsr.version} differs from package.json ${pkg.version}`);
-    problems++;
-  }
-  console.log(`${pkg.name}: ${messages.length === 0 ? "publint clean" : `${messages.length} publint message(s)`}`);
+const only = process.argv.slice(2).map((d) => resolve(d));
+const names = new Set(workspacePackages(root).filter((p) => only.length === 0 || only.includes(p.dir)).map((p) => p.pkg.name));
+if (names.size === 0) {
+  console.error(`[publint] ${only.join(", ")} is no package folder of ${root}`);
+  process.exit(2);
 }
-process.exit(problems ? 1 : 0);
+const dest = mkdtempSync(join(tmpdir(), "v8r-publint-"));
+try {
+  const problems = await checkRelease(root, packPackages(root, dest).filter((p) => names.has(p.name)));
+  process.exitCode = problems > 0 ? 1 : 0;
+} finally {
+  rmSync(dest, { recursive: true, force: true });
+}

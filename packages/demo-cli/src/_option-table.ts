@@ -13,8 +13,8 @@ export interface OptionSpec {
   readonly short?: string;
   /** Placeholder of the value (`N`, `MS`, ...); absent for a flag. */
   readonly value?: string;
-  /** `run`: only when running the demo; `serve`: running it or `browser`; `any`: also for other subcommands. */
-  readonly scope: "run" | "serve" | "any";
+  /** `run`: only when running the demo; `serve`: running it or `browser`; `xl`: only with `xl`; `any`: also for other subcommands. */
+  readonly scope: "run" | "serve" | "xl" | "any";
   /** One-line description, with the default. */
   readonly help: string;
   /** A full command line showing the option. */
@@ -36,6 +36,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { name: "seed", value: "N", scope: "run", help: "seed of every random choice (boot ids, faults), 0..4294967295; same seed, same run", example: "v8r-demo --virtual-time --duration 1h --seed 42" },
   { name: "faults", value: "SPEC", scope: "run", help: "inject faults, see FAULTS below", example: "v8r-demo --faults drop=0.3,crash:zephyr@20s" },
   { name: "consoles", value: "MODE", scope: "run", help: "where guest consoles go: stdout (default) or telnet (one TCP port per console, like the FVP's terminals)", example: "v8r-demo --consoles telnet" },
+  { name: "demo", value: "PID", scope: "xl", help: "with xl: the process id of the demo to control, needed when several run (xl names them when it cannot tell)", example: "v8r-demo xl list --demo 12345" },
   { name: "quiet", short: "q", scope: "any", help: "print only v8r-demo's own lines and errors, not the guest consoles", example: "v8r-demo --quiet" },
   { name: "log-format", value: "FORMAT", scope: "any", help: "text (default) or json: one {\"t\",\"source\",\"line\"} object per line", example: "v8r-demo --log-format json" },
   { name: "help", short: "h", scope: "any", help: "print this help and exit", example: "v8r-demo --help" },

@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, stat, writeFile, mkdir } from "node:fs/promises";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -5,7 +6,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ControlError, ControlErrorCode, runXl } from "./control-client.ts";
 import { startControlEndpoint, type ControlEndpoint, type ControlHandlers } from "./control-endpoint.ts";
-import { controlStatePath, readControlState } from "./control-state.ts";
+import { controlStatePath, readControlState, writeControlState } from "./control-state.ts";
 import type { DomainInfo } from "./xl-list.ts";
 
 let dir: string;
@@ -54,11 +55,15 @@ async function caught(p: Promise<unknown>): Promise<ControlError> {
 
 describe("controlStatePath", () => {
   it.each([
-    [{ XDG_RUNTIME_DIR: "/run/user/1000" }, "/run/user/1000/v8r-demo/control.json"],
-    [{ XDG_RUNTIME_DIR: "" }, join(tmpdir(), `v8r-demo-${process.getuid?.() ?? ""}`, "control.json")],
-    [{}, join(tmpdir(), `v8r-demo-${process.getuid?.() ?? ""}`, "control.json")],
-  ])("with env %j is %s", (e, path) => {
+    [{ XDG_RUNTIME_DIR: "/run/user/1000" }, `/run/user/1000/v8r-demo/demo-${process.pid}.json`],
+    [{ XDG_RUNTIME_DIR: "" }, join(tmpdir(), `v8r-demo-${process.getuid?.() ?? ""}`, `demo-${process.pid}.json`)],
+    [{}, join(tmpdir(), `v8r-demo-${process.getuid?.() ?? ""}`, `demo-${process.pid}.json`)],
+  ])("with env %j is %s (one file per demo process)", (e, path) => {
     expect(controlStatePath({ env: e })).toBe(path);
+  });
+
+  it("names another demo's file by its pid", () => {
+    expect(controlStatePath({ env: { XDG_RUNTIME_DIR: "/run" } }, 4242)).toBe("/run/v8r-demo/demo-4242.json");
   });
 
   it("prefers an explicit file", () => {
@@ -69,7 +74,7 @@ describe("controlStatePath", () => {
 describe("control endpoint round trip", () => {
   it("writes a 0600 state file in a 0700 directory with a loopback URL and a token", async () => {
     endpoint = await startControlEndpoint(handlers(), { env: env() });
-    expect(endpoint.stateFile).toBe(join(dir, "v8r-demo", "control.json"));
+    expect(endpoint.stateFile).toBe(join(dir, "v8r-demo", `demo-${process.pid}.json`));
     expect((await stat(endpoint.stateFile)).mode & 0o777).toBe(0o600);
     expect((await stat(join(dir, "v8r-demo"))).mode & 0o777).toBe(0o700);
     const state = await readControlState(endpoint.stateFile);
@@ -153,18 +158,84 @@ describe("control endpoint round trip", () => {
     expect(JSON.parse(await readFile(file, "utf8"))).toEqual(other);
   });
 
-  it("says the demo is gone when the state file points at a dead process", async () => {
+  it("removes the file of a demo that died without removing it, and says no demo runs", async () => {
     await mkdir(join(dir, "v8r-demo"), { recursive: true });
-    const dead = { version: 1, pid: 2 ** 22 + 12_345, url: "http://127.0.0.1:9", token: "t", startedAt: "" };
-    await writeFile(join(dir, "v8r-demo", "control.json"), JSON.stringify(dead));
+    const pid = 2 ** 22 + 12_345;
+    const file = join(dir, "v8r-demo", `demo-${pid}.json`);
+    await writeFile(file, JSON.stringify({ version: 1, pid, url: "http://127.0.0.1:9", token: "t", startedAt: "" }));
     const err = await caught(runXl({ action: "list" }, { env: env(), timeoutMs: 2000 }));
+    expect(err.code).toBe(ControlErrorCode.noDemo);
+    await expect(stat(file)).rejects.toThrow();
+  });
+
+  it("says the demo is gone when an explicit state file points at a dead process", async () => {
+    const file = join(dir, "state.json");
+    await writeFile(file, JSON.stringify({ version: 1, pid: 2 ** 22 + 12_345, url: "http://127.0.0.1:9", token: "t", startedAt: "" }));
+    const err = await caught(runXl({ action: "list" }, { stateFile: file, timeoutMs: 2000 }));
     expect(err.code).toBe(ControlErrorCode.stale);
     expect(err.message).toContain("is no longer running");
   });
 
-  it("refuses a state file that is not one", async () => {
+  it("refuses an explicit state file that is not one, and skips such a file among the demos' files", async () => {
+    await writeFile(join(dir, "state.json"), "{}");
+    await expect(runXl({ action: "list" }, { stateFile: join(dir, "state.json") })).rejects.toThrow("is not a v8r-demo control file");
     await mkdir(join(dir, "v8r-demo"), { recursive: true });
-    await writeFile(join(dir, "v8r-demo", "control.json"), "{}");
-    await expect(runXl({ action: "list" }, { env: env() })).rejects.toThrow("is not a v8r-demo control file");
+    await writeFile(join(dir, "v8r-demo", "demo-1.json"), "{}");
+    expect((await caught(runXl({ action: "list" }, { env: env() }))).code).toBe(ControlErrorCode.noDemo);
+  });
+});
+
+describe("several demos on one machine", () => {
+  let other: ControlEndpoint | undefined;
+  let sleeper: ChildProcess | undefined;
+
+  afterEach(async () => {
+    await other?.close();
+    other = undefined;
+    sleeper?.kill();
+    sleeper = undefined;
+  });
+
+  /** This process's endpoint, plus a second demo's: another endpoint whose state file names a live child process as its pid. */
+  async function twoDemos(): Promise<{ ours: ControlHandlers; theirs: ReturnType<typeof handlers>; theirPid: number }> {
+    const ours = handlers();
+    endpoint = await startControlEndpoint(ours, { env: env() });
+    const theirs = handlers();
+    theirs.list = () => [{ name: "other", domid: 7, memKiB: 1024, vcpus: 1, state: "running", cpuTimeS: 0 }];
+    other = await startControlEndpoint(theirs, { stateFile: join(dir, "their-endpoint.json") });
+    sleeper = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60_000)"], { stdio: "ignore" });
+    const theirPid = sleeper.pid as number;
+    const state = await readControlState(other.stateFile);
+    await writeControlState(controlStatePath({ env: env() }, theirPid), { ...(state as NonNullable<typeof state>), pid: theirPid });
+    return { ours, theirs, theirPid };
+  }
+
+  it("asks which one when several run, naming their pids", async () => {
+    const { theirPid } = await twoDemos();
+    const err = await caught(runXl({ action: "list" }, { env: env() }));
+    expect(err.code).toBe(ControlErrorCode.ambiguous);
+    expect(err.message).toContain("2 demos are running, say which with --demo PID");
+    expect(err.message).toContain(`pid ${process.pid}`);
+    expect(err.message).toContain(`pid ${theirPid}`);
+  });
+
+  it("--demo PID picks one; an unknown pid is refused, naming the running ones", async () => {
+    const { theirs, theirPid } = await twoDemos();
+    expect(await runXl({ action: "list", demo: theirPid }, { env: env() })).toMatch(/\nother\s+7\s/);
+    expect(await runXl({ action: "list", demo: process.pid }, { env: env() })).toMatch(/\nzephyr\s+1\s/);
+    expect(await runXl({ action: "destroy", domain: "other", demo: theirPid }, { env: env() })).toBe("destroyed domain other\n");
+    expect(theirs.destroy).toHaveBeenCalledExactlyOnceWith("other");
+    const err = await caught(runXl({ action: "list", demo: 1 }, { env: env() }));
+    expect(err.code).toBe(ControlErrorCode.noDemo);
+    expect(err.message).toContain(`no running demo has pid 1 (running: pid `);
+  });
+
+  it("one demo's exit leaves the other's file, and xl then finds the one left", async () => {
+    const { theirPid } = await twoDemos();
+    await endpoint?.close();
+    endpoint = undefined;
+    const theirFile = controlStatePath({ env: env() }, theirPid);
+    expect((await readControlState(theirFile))?.pid).toBe(theirPid);
+    expect(await runXl({ action: "list" }, { env: env() })).toMatch(/\nother\s+7\s/);
   });
 });

@@ -10,7 +10,7 @@ import { OPTION_TABLE, type OptionSpec } from "./_option-table.ts";
 const COMMANDS: readonly (readonly [string, string])[] = [
   ["v8r-demo [OPTIONS]", "boot Xen dom0less with the Zephyr and Linux guests, serve the page"],
   ["v8r-demo lint FILE", "check a dom0less device tree (.dts or .dtb); exit 1 on errors"],
-  ["v8r-demo xl list", "list the domains of the demo running on this machine"],
+  ["v8r-demo xl list", "list the domains of the running demo (--demo PID when several run)"],
   ["v8r-demo xl destroy DOMAIN", "stop a domain of the running demo (e.g. zephyr)"],
   ["v8r-demo xl restart DOMAIN", "restart a domain of the running demo"],
   ["v8r-demo config [FILE]", "print the bundled device tree (or write it to FILE) to copy and change"],

@@ -65,6 +65,8 @@ describe("parseOptions: valid command lines", () => {
     [["xl", "list"], { name: "xl", action: "list" }],
     [["xl", "destroy", "zephyr"], { name: "xl", action: "destroy", domain: "zephyr" }],
     [["xl", "restart", "linux", "--quiet"], { name: "xl", action: "restart", domain: "linux" }],
+    [["xl", "list", "--demo", "4242"], { name: "xl", action: "list", demo: 4242 }],
+    [["xl", "--demo=77", "destroy", "zephyr"], { name: "xl", action: "destroy", domain: "zephyr", demo: 77 }],
     [["config"], { name: "config", file: undefined }],
     [["config", "my.dts"], { name: "config", file: "my.dts" }],
     [["lint", "a.dts", "--log-format", "json"], { name: "lint", file: "a.dts" }],
@@ -114,6 +116,10 @@ describe("parseOptions: bad command lines", () => {
     [["xl", "list", "zephyr"], "unexpected argument \"zephyr\" after \"xl list\""],
     [["xl", "destroy"], "xl destroy needs a domain name"],
     [["xl", "restart", "a", "b"], "unexpected argument \"b\""],
+    [["xl", "list", "--demo", "0"], "--demo must be a whole number from 1 to 2147483647 (got \"0\")"],
+    [["xl", "list", "--demo", "me"], "--demo must be a whole number"],
+    [["--demo", "42"], "--demo only applies to xl, not to \"run\""],
+    [["lint", "a.dts", "--demo", "42"], "--demo only applies to xl, not to \"lint\""],
     [["config", "a.dts", "b.dts"], "unexpected argument \"b.dts\""],
   ])("refuses %j with %j", (argv, reason) => {
     const err = usageErrorOf(argv);

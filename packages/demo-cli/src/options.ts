@@ -31,8 +31,8 @@ export type DemoCommand =
   | { readonly name: "help" }
   | { readonly name: "version" }
   | { readonly name: "lint"; readonly file: string }
-  | { readonly name: "xl"; readonly action: "list" }
-  | { readonly name: "xl"; readonly action: "destroy" | "restart"; readonly domain: string }
+  | { readonly name: "xl"; readonly action: "list"; readonly demo?: number }
+  | { readonly name: "xl"; readonly action: "destroy" | "restart"; readonly domain: string; readonly demo?: number }
   | { readonly name: "config"; readonly file: string | undefined }
   | { readonly name: "browser" };
 
@@ -113,7 +113,8 @@ export function parseOptions(argv: readonly string[]): DemoOptions {
   const { given, positionals } = tokenize(argv);
   if (given.has("help")) return { ...DEFAULT_OPTIONS, command: { name: "help" } };
   if (given.has("version")) return { ...DEFAULT_OPTIONS, command: { name: "version" } };
-  const command = readCommand(positionals);
+  const command = withDemo(readCommand(positionals), given);
+  if (given.has("demo") && command.name !== "xl") throw new UsageError(`--demo only applies to xl, not to "${command.name}"`);
   if (command.name !== "run") {
     for (const name of given.keys()) {
       const scope = findOption(name, false)?.scope;
@@ -209,6 +210,13 @@ function readXl(rest: readonly string[]): DemoCommand {
     return { name: "xl", action, domain };
   }
   throw new UsageError(`xl needs list, destroy DOMAIN or restart DOMAIN${action === undefined ? "" : ` (got "${action}")`}`);
+}
+
+/** An xl command with the `--demo PID` it was given. */
+function withDemo(command: DemoCommand, given: Given): DemoCommand {
+  const text = given.get("demo");
+  if (command.name !== "xl" || typeof text !== "string") return command;
+  return { ...command, demo: readInt("demo", text, 1, 0x7fff_ffff) as number };
 }
 
 type Values = Omit<DemoOptions, "command">;

@@ -4,13 +4,12 @@
  * directory (so `xl` control files of parallel tests never collide).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { connect } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_STATUS_DIR, type StatusJson } from "v8r-demo/apps/rpmsg-demo/linux-rpmsg-remote";
-import { afterAll } from "vitest";
+import { makeTempDir } from "../../../scripts/test-temp-dirs.ts";
 
 /** The repository root. */
 export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -73,17 +72,9 @@ export interface SpawnOptions {
   readonly rootfs?: string | false;
 }
 
-const made: string[] = [];
-// Registered while the importing test file is collected: removes its directories at its end.
-afterAll(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
 /** A new temporary directory, removed after the test file unless `keep`. */
 export function tempDir(prefix: string, keep = false): string {
-  const dir = mkdtempSync(join(tmpdir(), `v8r-e2e-${prefix}-`));
-  if (!keep) made.push(dir);
-  return dir;
+  return makeTempDir(`v8r-e2e-${prefix}-`, keep);
 }
 
 /** Where browser tests save screenshots: docs/images/ (for the READMEs) with V8R_UPDATE_SCREENSHOTS=1, else a kept temporary directory. */

@@ -23,13 +23,13 @@ export const IOCTL_EVTCHN_BIND_INTERDOMAIN = ioc(1, 8);
 /** `IOCTL_EVTCHN_BIND_UNBOUND_PORT` (`_IOC(_IOC_NONE, 'E', 2, 4)`): allocate a port another domain may bind; returns it. */
 export const IOCTL_EVTCHN_BIND_UNBOUND_PORT = ioc(2, 4);
 /** `IOCTL_EVTCHN_UNBIND` (`_IOC(_IOC_NONE, 'E', 3, 4)`): detach a port from this file. */
-export const IOCTL_EVTCHN_UNBIND = ioc(3, 4);
+export const IOCTL_EVTCHN_UNBIND: number = ioc(3, 4);
 /** `IOCTL_EVTCHN_NOTIFY` (`_IOC(_IOC_NONE, 'E', 4, 4)`): send an event on a port bound to this file. */
-export const IOCTL_EVTCHN_NOTIFY = ioc(4, 4);
+export const IOCTL_EVTCHN_NOTIFY: number = ioc(4, 4);
 /** `IOCTL_EVTCHN_RESET` (`_IOC(_IOC_NONE, 'E', 5, 0)`): empty the ring and clear an overflow. */
-export const IOCTL_EVTCHN_RESET = ioc(5, 0);
+export const IOCTL_EVTCHN_RESET: number = ioc(5, 0);
 /** `IOCTL_EVTCHN_BIND_STATIC` (`_IOC(_IOC_NONE, 'E', 7, 4)`): bind a static (Xen-created) port to this file. */
-export const IOCTL_EVTCHN_BIND_STATIC = ioc(7, 4);
+export const IOCTL_EVTCHN_BIND_STATIC: number = ioc(7, 4);
 
 /** Slots of a file's ring after its first bind (Linux's first allocation). */
 export const EVTCHN_RING_INITIAL_SIZE = 64;

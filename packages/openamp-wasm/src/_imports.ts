@@ -13,7 +13,8 @@ import type { ShmAccessor } from "./shm.ts";
  * caller-supplied accessors with guardAccessor()).
  */
 export function buildImports(shm: ShmAccessor, env: EnvHandlers, memory: () => WebAssembly.Memory, faults: FaultCounter): WebAssembly.Imports {
-  let mem = new Uint8Array(0);
+  // Uint8Array<ArrayBufferLike>: a memory's buffer may be a SharedArrayBuffer (Deno's lib says so)
+  let mem: Uint8Array = new Uint8Array(0);
   // memory.grow() detaches the old buffer (byteLength 0): refresh the cached view then
   const wasmBytes = (): Uint8Array => (mem.byteLength ? mem : (mem = new Uint8Array(memory().buffer)));
   const region = shm.bytes;

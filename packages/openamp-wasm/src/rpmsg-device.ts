@@ -113,7 +113,7 @@ export class RpmsgDevice {
   #deinitPending = false;
   #cancelPoll: (() => void) | undefined;
   #current: { k: number; off: number; len: number; held: boolean } | undefined;
-  #out = new Uint32Array(0);
+  #out: Uint32Array = new Uint32Array(0); // any buffer: a memory's may be a SharedArrayBuffer
   readonly #core: EndpointCore;
 
   #outView(): Uint32Array {

@@ -133,7 +133,7 @@ export class IpcInstance {
   /** Whether it is open. */
   opened = false;
   /** Endpoints registered now. */
-  readonly endpoints = new Set<IpcEndpoint>();
+  readonly endpoints: Set<IpcEndpoint> = new Set<IpcEndpoint>();
 
   /** Wrap a backend as an instance. */
   constructor(name: string, backend: IpcBackend) {

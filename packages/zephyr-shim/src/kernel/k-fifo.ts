@@ -13,7 +13,7 @@ import { checkTimeout, type k_timeout_t } from "./timeout.ts";
 /** A FIFO (`struct k_fifo`) of `T`; create with `kernel.k_fifo_init()`. */
 export class KFifo<T = unknown> implements Pollable {
   /** @internal poll events waiting for data. */
-  readonly _poll = new PollSite();
+  readonly _poll: PollSite = new PollSite();
   readonly #items: T[] = [];
   readonly #getters: WaitQueue<undefined, T | null>;
 

@@ -24,7 +24,7 @@ export interface k_msgq_attrs {
 /** A message queue (`struct k_msgq`); create with `kernel.k_msgq_init(msgSize, maxMsgs)`. */
 export class KMsgq implements Pollable {
   /** @internal poll events waiting for a message. */
-  readonly _poll = new PollSite();
+  readonly _poll: PollSite = new PollSite();
   /** Bytes per message. */
   readonly msgSize: number;
   /** Capacity in messages. */

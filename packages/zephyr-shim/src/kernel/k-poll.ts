@@ -50,7 +50,7 @@ const TYPES = new Set<number>(Object.values(K_POLL_TYPE));
 /** A poll signal (`struct k_poll_signal`); create with `kernel.k_poll_signal_init()`. */
 export class KPollSignal implements Pollable {
   /** @internal poll events waiting for the signal. */
-  readonly _poll = new PollSite();
+  readonly _poll: PollSite = new PollSite();
   /** 1 once raised, until reset. */
   signaled = 0;
   /** The value given to the last raise. */

@@ -13,7 +13,7 @@ import { checkTimeout, type k_timeout_t } from "./timeout.ts";
 /** A counting semaphore (`struct k_sem`); create with `kernel.k_sem_init(initial, limit)`. */
 export class KSem implements Pollable {
   /** @internal poll events waiting for a count. */
-  readonly _poll = new PollSite();
+  readonly _poll: PollSite = new PollSite();
   #count: number;
   readonly #limit: number;
   readonly #waiters: WaitQueue<undefined, number>;

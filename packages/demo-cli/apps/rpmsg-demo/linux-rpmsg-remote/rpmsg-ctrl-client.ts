@@ -73,7 +73,7 @@ export class RpmsgCtrlClient {
    * Send a command and resolve with its reply (also when `ok` is false).
    * Throws a TypeError at once for a command the protocol does not have.
    */
-  request<N extends CtrlCommandName>(command: CtrlCommand<N>, timeoutMs = this.#timeoutMs): Promise<CtrlReply<N>> {
+  request<N extends CtrlCommandName>(command: CtrlCommand<N>, timeoutMs: number = this.#timeoutMs): Promise<CtrlReply<N>> {
     const id = this.#nextId;
     const bytes = encodeCommand(id, command);
     this.#nextId++;

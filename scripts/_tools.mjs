@@ -1,0 +1,49 @@
+// Internal: where the scripts find pnpm and Deno without either being on PATH.
+import { spawnSync } from "node:child_process";
+import { accessSync, constants, existsSync, readFileSync } from "node:fs";
+import { delimiter, join } from "node:path";
+
+/** The pinned pnpm, `pnpm@X.Y.Z`, from the root package.json's packageManager. */
+export function pnpmSpec(root) {
+  return JSON.parse(readFileSync(join(root, "package.json"), "utf8")).packageManager;
+}
+
+/** The first `name` executable on PATH, or undefined. */
+export function onPath(name) {
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    if (dir === "") continue;
+    const file = join(dir, name);
+    try {
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The command and leading arguments that run pnpm: `pnpm` from PATH when
+ * there is one (`npm test` puts the pinned one there), else the pinned
+ * version through `npm exec`, which needs only npm.
+ */
+export function pnpmCommand(root) {
+  const onPathPnpm = onPath("pnpm");
+  return onPathPnpm !== undefined ? [onPathPnpm, []] : ["npm", ["exec", "--yes", `--package=${pnpmSpec(root)}`, "--", "pnpm"]];
+}
+
+/** Run the pinned pnpm with `args` in `cwd`; options as spawnSync's. */
+export function runPnpm(root, args, options = {}) {
+  const [cmd, pre] = pnpmCommand(root);
+  return spawnSync(cmd, [...pre, ...args], { cwd: root, ...options });
+}
+
+/**
+ * The Deno binary of the `deno` npm package: the executable itself when its
+ * install script placed it, else the package's Node wrapper.
+ */
+export function denoBinary(root) {
+  const exe = join(root, "node_modules", "deno", process.platform === "win32" ? "deno.exe" : "deno");
+  return existsSync(exe) ? exe : join(root, "node_modules", ".bin", "deno");
+}
