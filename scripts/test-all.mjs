@@ -31,7 +31,7 @@ const steps = [
 function runStep([, , [cmd, args], , live = false]) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", live ? "inherit" : "pipe", live ? "inherit" : "pipe"], env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? "1" : "" } });
+    const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", live ? "inherit" : "pipe", live ? "inherit" : "pipe"] });
     let out = "";
     child.stdout?.on("data", (d) => (out += d));
     child.stderr?.on("data", (d) => (out += d));

@@ -19,9 +19,9 @@ const E = 0x45; // 'E', the evtchn ioctl type
 const ioc = (nr: number, size: number): number => ((size << 16) | (E << 8) | nr) >>> 0;
 
 /** `IOCTL_EVTCHN_BIND_INTERDOMAIN` (`_IOC(_IOC_NONE, 'E', 1, 8)`): bind a port another domain left unbound for us; returns the local port. */
-export const IOCTL_EVTCHN_BIND_INTERDOMAIN = ioc(1, 8);
+export const IOCTL_EVTCHN_BIND_INTERDOMAIN: number = ioc(1, 8);
 /** `IOCTL_EVTCHN_BIND_UNBOUND_PORT` (`_IOC(_IOC_NONE, 'E', 2, 4)`): allocate a port another domain may bind; returns it. */
-export const IOCTL_EVTCHN_BIND_UNBOUND_PORT = ioc(2, 4);
+export const IOCTL_EVTCHN_BIND_UNBOUND_PORT: number = ioc(2, 4);
 /** `IOCTL_EVTCHN_UNBIND` (`_IOC(_IOC_NONE, 'E', 3, 4)`): detach a port from this file. */
 export const IOCTL_EVTCHN_UNBIND: number = ioc(3, 4);
 /** `IOCTL_EVTCHN_NOTIFY` (`_IOC(_IOC_NONE, 'E', 4, 4)`): send an event on a port bound to this file. */
