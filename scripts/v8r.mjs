@@ -8,7 +8,11 @@
 //   sources are newer than its dist/, it first builds what running needs
 //   (JavaScript only: no declarations, no source maps). The demo runs as
 //   this process's child in the same process group: Ctrl-C reaches it from
-//   the terminal, so this process ignores SIGINT and exits with its code.
+//   the terminal, so this process ignores SIGINT (npm passes its own on to
+//   us too; a second SIGINT would make the demo force its exit) and exits
+//   with the demo's code. package.json runs us with `exec`, so no shell sits
+//   between npm and us: a shell interrupted while it waits exits 130 after
+//   its child, even when the child ended with 0.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from "node:fs";
