@@ -2,7 +2,8 @@
  * Internal: the contents of small served files, read once per version.
  *
  * A version is named by its identity (device, inode, size, modification and
- * change time, in ns). A version is kept only when it is "settled": its
+ * change time; the times as ms with their fraction, a resolution of about a
+ * quarter of a microsecond). A version is kept only when it is "settled": its
  * change time was at least {@link SETTLE_MS} in the past when the read
  * began, so any later write or replacement (a new inode, even one reusing
  * the number) gets a different change time and so a different identity.
@@ -10,7 +11,7 @@
  * cached version may be served after a plain `stat` of the name.
  */
 import { createHash } from "node:crypto";
-import type { BigIntStats } from "node:fs";
+import type { Stats } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 
 /** How long after its last change a file's timestamps are trusted to tell the next change apart, ms (covers coarse file system clocks). */
@@ -26,31 +27,38 @@ export interface FileVersion {
 }
 
 /** The identity of a file version. */
-export function identityOf(st: BigIntStats): string {
-  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+export function identityOf(st: Stats): string {
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
 }
 
 /** Whether a change made after `nowMs` is sure to give `st`'s file a new change time. */
-export function settled(st: BigIntStats, nowMs: number): boolean {
-  return nowMs - Number(st.ctimeNs / 1_000_000n) >= SETTLE_MS;
+export function settled(st: Stats, nowMs: number): boolean {
+  return nowMs - st.ctimeMs >= SETTLE_MS;
 }
 
 /** `Last-Modified` for `st` at `nowMs` (whole seconds), or undefined while its second could still see another change. */
-export function safeLastModified(st: BigIntStats, nowMs: number): number | undefined {
-  const second = Number(st.mtimeNs / 1_000_000_000n) * 1000;
+export function safeLastModified(st: Stats, nowMs: number): number | undefined {
+  const second = Math.floor(st.mtimeMs / 1000) * 1000;
   return nowMs >= second + 1000 + SETTLE_MS ? second : undefined;
 }
 
-function sameVersion(a: BigIntStats, b: BigIntStats): boolean {
+function sameVersion(a: Stats, b: Stats): boolean {
   return identityOf(a) === identityOf(b);
 }
 
-/** A bounded store of settled versions, least recently used dropped first, with shared reads in flight. */
+/** A read of a file: the version, the identity it was read under, and whether it may be kept. */
+export interface VersionRead {
+  readonly version: FileVersion;
+  readonly identity: string;
+  readonly keep: boolean;
+}
+
+/** A bounded store of settled versions, least recently used dropped first, with shared loads in flight. */
 export class FileVersions {
   readonly #maxBytes: number;
   readonly #maxEntries: number;
   readonly #kept = new Map<string, FileVersion>();
-  readonly #reading = new Map<string, Promise<FileVersion>>();
+  readonly #loading = new Map<string, Promise<FileVersion | undefined>>();
   #bytes = 0;
 
   /** Keep at most `maxEntries` versions and `maxBytes` of content. */
@@ -59,35 +67,39 @@ export class FileVersions {
     this.#maxBytes = maxBytes;
   }
 
-  /** The kept version with this identity, or the read of it already in flight. */
-  find(identity: string): FileVersion | Promise<FileVersion> | undefined {
+  /**
+   * The version with the settled identity `identity` (seen by a `stat` after
+   * the caller asked): kept, being loaded, or loaded now by `load`. Sharing
+   * a load that started earlier is sound because a settled identity names
+   * one content. `load` may find another version (the name changed since):
+   * it is kept under its own identity and given to the callers anyway.
+   */
+  shared(identity: string, load: () => Promise<VersionRead | undefined>): FileVersion | Promise<FileVersion | undefined> {
     const kept = this.#kept.get(identity);
     if (kept !== undefined) {
       this.#kept.delete(identity); // most recently used goes last
       this.#kept.set(identity, kept);
       return kept;
     }
-    return this.#reading.get(identity);
+    const loading = this.#loading.get(identity);
+    if (loading !== undefined) return loading;
+    const started = load().then((read) => {
+      if (read !== undefined) this.remember(read);
+      return read?.version;
+    });
+    this.#loading.set(identity, started);
+    const done = () => void this.#loading.delete(identity);
+    started.then(done, done);
+    return started;
   }
 
-  /** Read the open file (whose `fstat` is `st`); settled versions are kept, and concurrent readers of one share the read. */
-  read(handle: FileHandle, st: BigIntStats): Promise<FileVersion> {
-    const identity = identityOf(st);
-    const now = Date.now();
-    if (!settled(st, now)) return readVersion(handle, st, now);
-    const shared = this.find(identity);
-    if (shared !== undefined) return Promise.resolve(shared);
-    const reading = readVersion(handle, st, now).then(({ stable, ...version }) => {
-      if (stable) this.#keep(identity, version);
-      return version;
-    });
-    this.#reading.set(identity, reading);
-    void reading.then(() => this.#reading.delete(identity), () => this.#reading.delete(identity));
-    return reading;
+  /** Keep what a read found, when it may be kept. */
+  remember(read: VersionRead): void {
+    if (read.keep) this.#keep(read.identity, read.version);
   }
 
   #keep(identity: string, version: FileVersion): void {
-    if (version.body.length > this.#maxBytes) return;
+    if (version.body.length > this.#maxBytes || this.#kept.has(identity)) return;
     this.#kept.set(identity, version);
     this.#bytes += version.body.length;
     for (const [key, old] of this.#kept) {
@@ -98,8 +110,10 @@ export class FileVersions {
   }
 }
 
-async function readVersion(handle: FileHandle, st: BigIntStats, startedMs: number): Promise<FileVersion & { readonly stable: boolean }> {
-  const size = Number(st.size);
+/** Read the whole open file whose `fstat` is `st`; it may be kept when it was settled and did not change while read. */
+export async function readFileVersion(handle: FileHandle, st: Stats): Promise<VersionRead> {
+  const started = Date.now();
+  const size = st.size;
   const buffer = Buffer.allocUnsafe(size);
   let filled = 0;
   while (filled < size) {
@@ -108,11 +122,11 @@ async function readVersion(handle: FileHandle, st: BigIntStats, startedMs: numbe
     filled += bytesRead;
   }
   const body = filled === size ? buffer : buffer.subarray(0, filled);
-  const stable = filled === size && sameVersion(st, await handle.stat({ bigint: true }));
-  return {
+  const stable = filled === size && sameVersion(st, await handle.stat());
+  const version: FileVersion = {
     body,
     etag: `"${createHash("sha1").update(body).digest("base64url")}"`,
-    lastModifiedMs: stable ? safeLastModified(st, startedMs) : undefined,
-    stable,
+    lastModifiedMs: stable ? safeLastModified(st, started) : undefined,
   };
+  return { version, identity: identityOf(st), keep: stable && settled(st, started) };
 }

@@ -12,7 +12,7 @@
  * was opened (device and inode number); this narrows the window to the walk
  * itself but cannot close it without `openat`, which Node does not offer.
  */
-import { constants, promises as fsp, type BigIntStats } from "node:fs";
+import { constants, promises as fsp, type Stats } from "node:fs";
 import { join, sep } from "node:path";
 
 /** How descriptors are checked: by the kernel's name for them, or by a walk. */
@@ -29,7 +29,7 @@ export interface RootGuard {
 /** A file opened and proven to be inside the root. */
 export interface OpenedFile {
   readonly handle: fsp.FileHandle;
-  readonly stat: BigIntStats;
+  readonly stat: Stats;
 }
 
 // O_NONBLOCK: a FIFO placed in the root must not hang the open.
@@ -69,7 +69,7 @@ function insideSegments(guard: RootGuard, real: string): string[] | undefined {
   return segments.some((s) => s === "" || s.startsWith(".")) ? undefined : segments;
 }
 
-async function walkConfirms(guard: RootGuard, path: string, opened: BigIntStats): Promise<boolean> {
+async function walkConfirms(guard: RootGuard, path: string, opened: Stats): Promise<boolean> {
   let real: string;
   try {
     real = await fsp.realpath(path);
@@ -79,13 +79,13 @@ async function walkConfirms(guard: RootGuard, path: string, opened: BigIntStats)
   const segments = insideSegments(guard, real);
   if (segments === undefined) return false;
   let probe = guard.rootReal;
-  let last: BigIntStats | undefined;
+  let last: Stats | undefined;
   for (const segment of segments) {
     probe = join(probe, segment);
-    last = await fsp.lstat(probe, { bigint: true }).catch(() => undefined);
+    last = await fsp.lstat(probe).catch(() => undefined);
     if (last === undefined || last.isSymbolicLink()) return false;
   }
-  const final = last ?? (await fsp.lstat(guard.rootReal, { bigint: true }));
+  const final = last ?? (await fsp.lstat(guard.rootReal));
   return final.dev === opened.dev && final.ino === opened.ino;
 }
 
@@ -102,7 +102,7 @@ export async function openInRoot(guard: RootGuard, path: string): Promise<Opened
     return undefined;
   }
   try {
-    const stat = await handle.stat({ bigint: true });
+    const stat = await handle.stat();
     const inside = guard.mode === "proc"
       ? insideSegments(guard, (await procPath(handle.fd)) ?? "") !== undefined
       : await walkConfirms(guard, path, stat);

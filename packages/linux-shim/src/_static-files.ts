@@ -5,16 +5,19 @@
  * so a file replaced by rename while it is served is sent whole (old or new),
  * never with a Content-Length that belongs to the other one, and a symbolic
  * link swapped while it is looked up cannot lead outside. Small files are
- * read whole and their settled versions kept (see `_file-versions.ts`), so a
- * page asked for by a thousand clients at once is read once and shared.
+ * read whole and their settled versions kept (see `_file-versions.ts`); a
+ * name is looked up with `stat` calls shared by the requests that wait for
+ * them, so a page asked for by a thousand clients at once costs a few
+ * `stat` calls and one read.
  */
-import { promises as fsp } from "node:fs";
+import { promises as fsp, type Stats } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { contentTypeOf } from "./_mime.ts";
 import { evaluatePreconditions, selectRange, type Validators } from "./_http-conditional.ts";
-import { identityOf, safeLastModified, settled, FileVersions, type FileVersion } from "./_file-versions.ts";
+import { Batched } from "./_batched.ts";
+import { identityOf, readFileVersion, safeLastModified, settled, FileVersions, type FileVersion, type VersionRead } from "./_file-versions.ts";
 import { openInRoot, type OpenedFile, type RootGuard } from "./_open-in-root.ts";
 
 /** Files up to this size are read whole (and kept when settled); larger ones are streamed. */
@@ -89,7 +92,7 @@ function streamed(file: OpenedFile & { readonly name: string }): Representation 
   const st = file.stat;
   return {
     name: file.name,
-    size: Number(st.size),
+    size: st.size,
     // An identity any change alters (weak: it does not prove the bytes), given only once settled.
     etag: settled(st, now) ? `W/"${Buffer.from(identityOf(st)).toString("base64url")}"` : undefined,
     lastModifiedMs: safeLastModified(st, now),
@@ -98,40 +101,67 @@ function streamed(file: OpenedFile & { readonly name: string }): Representation 
   };
 }
 
+/** A name looked up by `stat` (a directory's `index.html` in its place). */
+interface Looked {
+  readonly name: string;
+  readonly st: Stats;
+}
+
+async function look(path: string): Promise<Looked | undefined> {
+  const st = await fsp.stat(path).catch(() => undefined);
+  if (!st?.isDirectory()) return st && { name: path, st };
+  const name = join(path, "index.html");
+  const index = await fsp.stat(name).catch(() => undefined);
+  return index && { name, st: index };
+}
+
 /** The static file half of the built-in server. */
 export class StaticFiles {
   readonly #guard: RootGuard;
   readonly #versions = new FileVersions(64, 16 << 20);
+  // Concurrent requests for one name share their stat calls (each gets one made after it arrived).
+  readonly #looks = new Batched<string, Looked | undefined>(look);
+  readonly #fresh = new Batched<string, FileVersion | undefined>(async (name) => {
+    const read = await this.#readSmall(name);
+    if (read !== undefined) this.#versions.remember(read);
+    return read?.version;
+  });
 
   /** Serve the files under the guarded root. */
   constructor(guard: RootGuard) {
     this.#guard = guard;
   }
 
-  /** A version already read for the name, found with one `stat` (two for a directory); undefined when it must be opened. */
-  async #known(path: string): Promise<Representation | undefined> {
-    let name = path;
-    let st = await fsp.stat(name, { bigint: true }).catch(() => undefined);
-    if (st?.isDirectory()) {
-      name = join(path, "index.html");
-      st = await fsp.stat(name, { bigint: true }).catch(() => undefined);
-    }
-    if (st === undefined || !st.isFile()) return undefined;
-    const found = this.#versions.find(identityOf(st));
-    return found === undefined ? undefined : fromVersion(name, await found);
-  }
-
   /** Answer a GET or HEAD for the decoded path `segments` (already checked: no `.`, `..` or separators). */
   async serve(req: IncomingMessage, res: ServerResponse, segments: readonly string[]): Promise<void> {
     if (segments.some((s) => s.startsWith("."))) return sendStatus(res, 404, "Not Found"); // temporary and hidden files
     const path = join(this.#guard.rootReal, ...segments);
-    const known = await this.#known(path);
-    if (known !== undefined) return respond(req, res, known);
+    const looked = await this.#looks.get(path);
+    if (looked !== undefined && looked.st.isFile() && looked.st.size <= WHOLE_FILE_MAX) {
+      // Read whole, proven inside the root, shared: a settled version by identity, a fresh one by the requests waiting for it.
+      const version = settled(looked.st, Date.now())
+        ? await this.#versions.shared(identityOf(looked.st), () => this.#readSmall(looked.name))
+        : await this.#fresh.get(looked.name);
+      if (version !== undefined) return respond(req, res, fromVersion(looked.name, version));
+    }
     const file = await openTarget(this.#guard, path);
     if (file === undefined) return sendStatus(res, 404, "Not Found");
     try {
-      const rep = file.stat.size <= WHOLE_FILE_MAX ? fromVersion(file.name, await this.#versions.read(file.handle, file.stat)) : streamed(file);
-      await respond(req, res, rep);
+      if (file.stat.size > WHOLE_FILE_MAX) return await respond(req, res, streamed(file));
+      const read = await readFileVersion(file.handle, file.stat);
+      this.#versions.remember(read);
+      return respond(req, res, fromVersion(file.name, read.version));
+    } finally {
+      await file.handle.close().catch(() => undefined);
+    }
+  }
+
+  /** Open `name`, prove it inside the root and read it whole; undefined when that fails or it is no small regular file. */
+  async #readSmall(name: string): Promise<VersionRead | undefined> {
+    const file = await openInRoot(this.#guard, name);
+    if (file === undefined) return undefined;
+    try {
+      return file.stat.isFile() && file.stat.size <= WHOLE_FILE_MAX ? await readFileVersion(file.handle, file.stat) : undefined;
     } finally {
       await file.handle.close().catch(() => undefined);
     }

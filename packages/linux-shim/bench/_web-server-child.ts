@@ -1,0 +1,45 @@
+// The server side of web.bench.ts, in its own process so that the load
+// generator does not share its event loop or its memory figures: the
+// built-in engine serving a status page of `pageBytes` that is replaced
+// atomically every second, as the demo's publisher does.
+// Prints {"port"} when ready; on each stdin line {"cmd":"memory"} prints
+// {"rss","heapUsed"} (bytes); {"cmd":"exit"} ends it.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { NodeRootFs } from "../src/rootfs-node.ts";
+import { startWebServer } from "../src/web-server.ts";
+import { writeFileAtomic } from "../src/write-file-atomic.ts";
+
+const pageBytes = Number(process.argv[2] ?? 16_384);
+const dir = mkdtempSync(join(tmpdir(), "v8r-web-bench-"));
+const fs = new NodeRootFs(dir);
+await fs.mkdir("/html", { recursive: true });
+
+let seq = 0;
+function page(): string {
+  const head = `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="1"><title>seq ${seq++}</title></head><body>`;
+  const tail = "</body></html>\n";
+  const row = "<tr><td class=\"name\">rpmsg_host</td><td>12.5 %</td></tr>\n";
+  return head + row.repeat(Math.max(0, Math.floor((pageBytes - head.length - tail.length) / row.length))) + tail;
+}
+
+await writeFileAtomic(fs, "/html/zephyr-status.html", page());
+const publisher = setInterval(() => void writeFileAtomic(fs, "/html/zephyr-status.html", page()), 1000);
+const server = await startWebServer({ root: fs.hostPath("/html"), port: 0, log: (line) => process.stderr.write(`${line}\n`) });
+console.log(JSON.stringify({ port: server.port }));
+
+createInterface({ input: process.stdin }).on("line", (line) => {
+  const { cmd } = JSON.parse(line) as { cmd: string };
+  if (cmd === "memory") {
+    const m = process.memoryUsage();
+    console.log(JSON.stringify({ rss: m.rss, heapUsed: m.heapUsed }));
+  } else if (cmd === "exit") {
+    clearInterval(publisher);
+    void server.close().then(() => {
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(0);
+    });
+  }
+});
