@@ -1,121 +1,101 @@
 /**
- * One side of a benchmark link in a Worker. Doorbell words in `ctl`
- * (Int32Array): [0] rings the host, [1] rings the remote, [2] messages the
- * remote consumed, [3] set when the run is over, [4]/[5] host/remote is
- * about to sleep (the ringer only pays for Atomics.notify then).
- * Waiting: "block" = Atomics.wait at once; "spin" = poll the bell for up to
- * SPIN_BUDGET_US, then Atomics.wait (no CPU burnt when idle).
+ * One side of a benchmark link in a Worker that stays up for many runs: for
+ * each { scenario, shm, ctl } posted to it, it builds its side of the link
+ * (plain JS or v8r), runs the traffic with the wait protocol of _wait.ts and
+ * posts the result. The host measures; the remote consumes (pipelined) or
+ * echoes (round trip).
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { OpenAmp } from "../src/openamp.ts";
-import type { RpmsgDevice } from "../src/rpmsg-device.ts";
-import type { RpmsgEndpoint } from "../src/rpmsg-endpoint.ts";
-import { staticVringsLayout } from "../src/static-vrings-layout.ts";
+import type { Link, LinkSide } from "./_link.ts";
+import { plainLink } from "./_plain-link.ts";
+import { v8rLink } from "./_v8r-link.ts";
+import { type Impl, RING, type RunResult, type Scenario, WINDOW } from "./_scenario.ts";
+import { addConsumed, Ctl, kicker, Waiter } from "./_wait.ts";
 
-export interface Scenario { kind: "rtt" | "pipe"; size: number; mode: "block" | "spin"; iterations: number }
-interface Data { module: WebAssembly.Module; shm: SharedArrayBuffer; ctl: SharedArrayBuffer; role: "host" | "remote"; scenario: Scenario }
+interface Data { impl: Impl; side: LinkSide; module: WebAssembly.Module }
+interface Job { scenario: Scenario; shm: SharedArrayBuffer; ctl: SharedArrayBuffer }
 
-const SPIN_BUDGET_US = 50;
-const { module, shm, ctl: ctlBuf, role, scenario } = workerData as Data;
-const ctl = new Int32Array(ctlBuf);
-const me = role === "host" ? 0 : 1;
-const peer = 1 - me;
+const { impl, side, module } = workerData as Data;
+const oa = new OpenAmp(module);
 
-const dev: RpmsgDevice = await new OpenAmp(module).createRpmsgDevice({
-  role, layout: staticVringsLayout({ shmSize: shm.byteLength }), shm: { buffer: shm },
-  notify: () => {
-    Atomics.add(ctl, peer, 1);
-    if (Atomics.load(ctl, 4 + peer)) Atomics.notify(ctl, peer);
-  },
-});
+async function makeLink(shm: SharedArrayBuffer, ctl: Int32Array): Promise<Link> {
+  const kick = kicker(ctl, side);
+  return impl === "js" ? plainLink(shm, side, RING.num, RING.slot, kick) : v8rLink(oa, shm, side, kick);
+}
 
-let lastBell = -1;
-/** Wait until our bell changes (or the run ends); then process. */
-function waitBell(): void {
-  const seen = Atomics.load(ctl, me);
-  if (seen === lastBell) {
-    if (scenario.mode === "spin") {
-      const end = performance.now() + SPIN_BUDGET_US / 1000;
-      while (Atomics.load(ctl, me) === seen && performance.now() < end && !Atomics.load(ctl, 3));
-    }
-    Atomics.store(ctl, 4 + me, 1);
-    if (Atomics.load(ctl, me) === seen && !Atomics.load(ctl, 3)) Atomics.wait(ctl, me, seen, 100);
-    Atomics.store(ctl, 4 + me, 0);
+async function remote(job: Job, ctl: Int32Array): Promise<RunResult> {
+  const { scenario: s } = job;
+  const link = await makeLink(job.shm, ctl);
+  const payload = new Uint8Array(s.size);
+  let got = 0, published = 0;
+  for (let i = 0; i < s.endpoints; i++) {
+    link.open(i, s.kind === "rtt" ? () => { got++; link.send(i, payload); } : () => void got++);
   }
-  lastBell = Atomics.load(ctl, me);
-  dev.notified();
-}
-
-const payload = new Uint8Array(scenario.size);
-let replies = 0;
-let ep: RpmsgEndpoint;
-if (role === "remote") {
-  ep = dev.createEndpoint({
-    name: "bench",
-    onMessage: () => {
-      Atomics.add(ctl, 2, 1);
-      if (scenario.kind === "pipe" && Atomics.load(ctl, 4)) Atomics.notify(ctl, 2);
-      if (scenario.kind === "rtt") ep.trySend(payload);
-    },
-  });
-  while (!Atomics.load(ctl, 3)) waitBell();
-  parentPort?.postMessage({ role });
-} else {
-  ep = dev.createEndpoint({ name: "bench", onMessage: () => void replies++ });
-  while (!ep.bound) waitBell();
-  const result = scenario.kind === "rtt" ? roundTrips() : pipeline();
-  Atomics.store(ctl, 3, 1);
-  Atomics.notify(ctl, 1);
-  parentPort?.postMessage({ role, ...result });
-}
-
-function send(): void {
-  for (;;) {
-    try {
-      const tx = ep.getTxBuffer();
-      tx.data.set(payload); // the payload is written into shared memory
-      tx.send(scenario.size);
-      return;
-    } catch {
-      dev.notified(); // reclaim; the remote never kicks for returned buffers
+  const w = new Waiter(link, ctl, "remote", s.spin);
+  Atomics.store(ctl, Ctl.READY, 1);
+  kicker(ctl, "remote")();
+  while (!Atomics.load(ctl, Ctl.DONE)) {
+    w.step();
+    if (got !== published) {
+      addConsumed(ctl, got - published);
+      published = got;
     }
   }
+  link.dispose();
+  return { sleeps: w.sleeps };
 }
 
-function roundTrips(): { medianUs: number } {
-  const times = new Float64Array(scenario.iterations);
-  for (let i = 0; i < scenario.iterations; i++) {
+function pipeline(link: Link, w: Waiter, ctl: Int32Array, s: Scenario): number {
+  const payload = new Uint8Array(s.size);
+  const t0 = performance.now();
+  let sent = 0;
+  for (let consumed = 0; consumed < s.n; consumed = Atomics.load(ctl, Ctl.CONSUMED)) {
+    let progressed = false;
+    while (sent < s.n && sent - consumed < WINDOW && link.send(sent % s.endpoints, payload)) {
+      sent++;
+      progressed = true;
+    }
+    if (!progressed) w.waitConsumed(consumed);
+  }
+  return s.n / ((performance.now() - t0) / 1000);
+}
+
+function roundTrips(link: Link, w: Waiter, s: Scenario, replies: { n: number }): number {
+  const payload = new Uint8Array(s.size);
+  const times = new Float64Array(s.n);
+  for (let i = 0; i < s.n; i++) {
     const t0 = performance.now();
-    const want = replies + 1;
-    send();
-    while (replies < want) waitBell();
+    const want = replies.n + 1;
+    while (!link.send(0, payload)) w.step();
+    while (replies.n < want) w.step();
     times[i] = (performance.now() - t0) * 1000;
   }
   times.sort();
-  return { medianUs: times[times.length >> 1] ?? 0 };
+  return times[times.length >> 1] ?? 0;
 }
 
-function pipeline(): { msgsPerSec: number } {
-  const n = scenario.iterations;
-  const t0 = performance.now();
-  let sent = 0;
-  for (let consumed = 0; consumed < n; consumed = Atomics.load(ctl, 2)) {
-    while (sent < n && sent - consumed < 64) {
-      send();
-      sent++;
-    }
-    if (sent < n && sent - Atomics.load(ctl, 2) < 64) continue;
-    waitConsumed(consumed);
-  }
-  return { msgsPerSec: n / ((performance.now() - t0) / 1000) };
+async function host(job: Job, ctl: Int32Array): Promise<RunResult> {
+  const { scenario: s } = job;
+  const link = await makeLink(job.shm, ctl);
+  const replies = { n: 0 };
+  for (let i = 0; i < s.endpoints; i++) link.open(i, () => void replies.n++);
+  const w = new Waiter(link, ctl, "host", s.spin);
+  while (!Atomics.load(ctl, Ctl.READY) || !link.ready()) w.step();
+  const result: RunResult = s.kind === "pipe"
+    ? { msgsPerSec: pipeline(link, w, ctl, s), sleeps: 0 }
+    : { medianUs: roundTrips(link, w, s, replies), sleeps: 0 };
+  result.sleeps = w.sleeps;
+  Atomics.store(ctl, Ctl.DONE, 1);
+  kicker(ctl, "host")();
+  link.dispose();
+  return result;
 }
 
-/** Window full: spin (bounded) until the remote consumed more, then sleep on the counter. */
-function waitConsumed(seen: number): void {
-  const end = performance.now() + SPIN_BUDGET_US / 1000;
-  while (Atomics.load(ctl, 2) === seen && performance.now() < end);
-  if (Atomics.load(ctl, 2) !== seen) return;
-  Atomics.store(ctl, 4, 1);
-  if (Atomics.load(ctl, 2) === seen) Atomics.wait(ctl, 2, seen, 100);
-  Atomics.store(ctl, 4, 0);
-}
+parentPort?.on("message", (job: Job) => {
+  const ctl = new Int32Array(job.ctl);
+  void (side === "host" ? host(job, ctl) : remote(job, ctl)).then(
+    (r) => parentPort?.postMessage(r),
+    (err: unknown) => parentPort?.postMessage({ error: String(err) }),
+  );
+});

@@ -1,106 +1,127 @@
 /**
- * RPMsg benchmark: round trip and pipelined throughput, inline and across two
- * Workers sharing one SharedArrayBuffer. Run: `pnpm --filter @v8r/openamp-wasm bench`
- * (or `tsx packages/openamp-wasm/bench/rpmsg.bench.ts`). Prints a table and a
- * final `BENCH_JSON {...}` line. Targets are read from here, not asserted.
+ * RPMsg benchmark: v8r against a plain-JavaScript baseline (two Workers over a
+ * SharedArrayBuffer ring with the same message sizes, window and wait
+ * protocol, bench/_plain-link.ts), run interleaved in this one process tree so
+ * that the ratios hold on a loaded machine. Run: `pnpm --filter
+ * @v8r/openamp-wasm bench` (`-- --quick` for one round, `-- --one-thread` for
+ * the one-thread figures only). Prints the figures,
+ * each with its ratio to plain JS, the load average, and a final
+ * `BENCH_JSON {...}` line. Figures only: nothing here passes or fails.
  */
+import { loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
 import { loadOpenAmp, type OpenAmp } from "../src/openamp.ts";
-import type { RpmsgEndpoint } from "../src/rpmsg-endpoint.ts";
-import { staticVringsLayout } from "../src/static-vrings-layout.ts";
-import type { Scenario } from "./_bench-worker.ts";
+import { type Impl, RING, type RunResult, type Scenario } from "./_scenario.ts";
+import type { LinkSide } from "./_link.ts";
+import { oneThread } from "./_one-thread.ts";
+import { plainLinkBytes } from "./_plain-link.ts";
+import { CTL_BYTES } from "./_wait.ts";
 
-interface Row { name: string; value: number; unit: string }
+interface Row { name: string; value: number; unit: string; note?: string }
 const rows: Row[] = [];
-const SHM = 0x40000; // 256 KiB: num = 128, enough for 64 messages in flight
+const quick = process.argv.includes("--quick");
+const ROUNDS = quick ? 1 : 5;
+const SPIN_RUNS = 20;
+/** A round trip below this did not sleep (a wake from Atomics.wait alone costs 14-24 µs one way). */
+const FAST_US = 10;
+const V8R_SHM = 0x40000; // 256 KiB: num = 128
 
-function worker(oa: OpenAmp, shm: SharedArrayBuffer, ctl: SharedArrayBuffer, role: string, scenario: Scenario): Promise<Record<string, number>> {
+interface Pair { host: Worker; remote: Worker }
+
+function startWorker(impl: Impl, side: LinkSide, module: WebAssembly.Module): Worker {
   const url = new URL("./_bench-worker.ts", import.meta.url).href;
-  const w = new Worker(new URL("./_bootstrap.mjs", import.meta.url), { workerData: { module: oa.module, shm, ctl, role, scenario, url } });
+  return new Worker(new URL("./_bootstrap.mjs", import.meta.url), { workerData: { impl, side, module, url } });
+}
+
+function result(w: Worker): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    w.once("message", (m: Record<string, number>) => { resolve(m); void w.terminate(); });
+    w.once("message", (m: RunResult & { error?: string }) => (m.error ? reject(new Error(m.error)) : resolve(m)));
     w.once("error", reject);
   });
 }
 
-async function workers(oa: OpenAmp, scenario: Scenario): Promise<Record<string, number>> {
-  const shm = new SharedArrayBuffer(SHM);
-  const ctl = new SharedArrayBuffer(32);
-  const [host] = await Promise.all([worker(oa, shm, ctl, "host", scenario), worker(oa, shm, ctl, "remote", scenario)]);
-  return host ?? {};
+async function run(impl: Impl, pair: Pair, scenario: Scenario): Promise<RunResult> {
+  const shm = new SharedArrayBuffer(impl === "js" ? plainLinkBytes(RING.num, RING.slot) : V8R_SHM);
+  const ctl = new SharedArrayBuffer(CTL_BYTES);
+  const done = Promise.all([result(pair.host), result(pair.remote)]);
+  for (const w of [pair.host, pair.remote]) w.postMessage({ scenario, shm, ctl });
+  const [host] = await done;
+  return host;
 }
 
-async function inlinePair(oa: OpenAmp, size: number): Promise<{ rttUs: number; pipe: number }> {
-  const shm = new SharedArrayBuffer(SHM);
-  const layout = staticVringsLayout({ shmSize: SHM });
-  let toHost = 0, toRemote = 0;
-  const host = await oa.createRpmsgDevice({ role: "host", layout, shm: { buffer: shm }, notify: () => void toRemote++ });
-  const remote = await oa.createRpmsgDevice({ role: "remote", layout, shm: { buffer: shm }, notify: () => void toHost++ });
-  const payload = new Uint8Array(size);
-  let echo = true, got = 0, replies = 0;
-  const r: RpmsgEndpoint = remote.createEndpoint({ name: "b", onMessage: () => { got++; if (echo) r.trySend(payload); } });
-  const h = host.createEndpoint({ name: "b", onMessage: () => void replies++ });
-  const pump = (): void => {
-    while (toHost || toRemote) {
-      if (toRemote) { toRemote = 0; remote.notified(); }
-      if (toHost) { toHost = 0; host.notified(); }
-    }
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? NaN;
+
+function record(name: string, js: number, v8r: number, unit: string, better: "higher" | "lower", target?: string): void {
+  const ratio = v8r / js;
+  rows.push({ name: `${name}, plain JS`, value: js, unit });
+  rows.push({ name: `${name}, v8r`, value: v8r, unit });
+  rows.push({ name: `${name}, v8r / plain JS`, value: ratio, unit: "x", note: `${better} is better${target ? `; target ${target}` : ""}` });
+}
+
+async function workerFigures(oa: OpenAmp): Promise<void> {
+  const pairs: Record<Impl, Pair> = {
+    js: { host: startWorker("js", "host", oa.module), remote: startWorker("js", "remote", oa.module) },
+    v8r: { host: startWorker("v8r", "host", oa.module), remote: startWorker("v8r", "remote", oa.module) },
   };
-  pump();
-  const N = 50_000;
-  let t0 = performance.now();
-  for (let i = 0; i < N; i++) {
-    const tx = h.getTxBuffer();
-    tx.data.set(payload);
-    tx.send(size);
-    pump();
-  }
-  const rttUs = ((performance.now() - t0) * 1000) / N;
-  echo = false;
-  got = 0;
-  t0 = performance.now();
-  let sent = 0;
-  while (got < N) {
-    while (sent < N && sent - got < 64) {
-      try {
-        const tx = h.getTxBuffer();
-        tx.data.set(payload);
-        tx.send(size);
-        sent++;
-      } catch {
-        host.notified();
+  const n = quick ? 50_000 : 200_000;
+  const figures: { name: string; scenario: Scenario; target?: string }[] = [
+    ...[0, 32, 128, 496].map((size) => ({ name: `pipelined ${size} B, 64 in flight`, scenario: { kind: "pipe" as const, size, spin: true, n, endpoints: 1 },
+      ...(size === 32 || size === 496 ? { target: ">= 0.85" } : {}) })),
+    ...[4, 16].map((e) => ({ name: `pipelined 32 B over ${e} endpoints`, scenario: { kind: "pipe" as const, size: 32, spin: true, n, endpoints: e } })),
+    { name: "round trip 32 B, blocking (median)", scenario: { kind: "rtt", size: 32, spin: false, n: quick ? 1000 : 3000, endpoints: 1 }, target: "<= 1.15" },
+  ];
+  const got = new Map<string, Record<Impl, number[]>>(figures.map((f) => [f.name, { js: [], v8r: [] }]));
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const f of figures) {
+      for (const impl of (r % 2 ? ["js", "v8r"] : ["v8r", "js"]) as Impl[]) {
+        const res = await run(impl, pairs[impl], f.scenario);
+        got.get(f.name)?.[impl].push(res.msgsPerSec ?? res.medianUs ?? NaN);
       }
     }
-    remote.notified();
-    toRemote = 0;
   }
-  const pipe = N / ((performance.now() - t0) / 1000);
-  host.dispose();
-  remote.dispose();
-  void replies;
-  return { rttUs, pipe };
+  for (const f of figures) {
+    const g = got.get(f.name) as Record<Impl, number[]>;
+    const pipe = f.scenario.kind === "pipe";
+    record(f.name, median(g.js), median(g.v8r), pipe ? "msgs/s" : "us", pipe ? "higher" : "lower", f.target);
+  }
+  // spin-then-wait round trips: 20 runs each, interleaved; a run is in the fast mode when its median never slept
+  const spin: Record<Impl, number[]> = { js: [], v8r: [] };
+  const scenario: Scenario = { kind: "rtt", size: 32, spin: true, n: quick ? 500 : 2000, endpoints: 1 };
+  for (let r = 0; r < SPIN_RUNS; r++) {
+    for (const impl of (r % 2 ? ["js", "v8r"] : ["v8r", "js"]) as Impl[]) spin[impl].push((await run(impl, pairs[impl], scenario)).medianUs ?? NaN);
+  }
+  record("round trip 32 B, spin-then-wait (median of 20 runs)", median(spin.js), median(spin.v8r), "us", "lower");
+  for (const impl of ["js", "v8r"] as Impl[]) {
+    const fast = spin[impl].filter((us) => us < FAST_US).length;
+    rows.push({ name: `spin-then-wait runs in the fast mode (< ${FAST_US} us), ${impl === "js" ? "plain JS" : "v8r"}`, value: fast, unit: `of ${SPIN_RUNS}`, note: impl === "v8r" ? "target >= 18" : undefined });
+  }
+  await Promise.all(Object.values(pairs).flatMap((p) => [p.host.terminate(), p.remote.terminate()]));
 }
 
+async function oneThreadFigures(oa: OpenAmp): Promise<void> {
+  for (const size of [32, 496]) {
+    const js = await oneThread(undefined, "host", size);
+    const v = await oneThread(oa, "host", size);
+    record(`one thread, CPU per message ${size} B`, js.cpuUsPerMsg, v.cpuUsPerMsg, "us", "lower", size === 32 ? "v8r <= 0.3 us" : undefined);
+    rows.push({ name: `one thread, heap allocated per message ${size} B, plain JS`, value: js.heapBytesPerMsg, unit: "bytes" });
+    rows.push({ name: `one thread, heap allocated per message ${size} B, v8r`, value: v.heapBytesPerMsg, unit: "bytes", note: "target 0" });
+  }
+  for (const from of ["host", "remote"] as LinkSide[]) {
+    const v = await oneThread(oa, from, 32);
+    const detail = Object.entries(v.importsByName ?? {}).map(([k, c]) => `${k} ${c.toFixed(2)}`).join(", ");
+    rows.push({ name: `shared-memory imports per one-way message, ${from} -> ${from === "host" ? "remote" : "host"}`, value: v.importsPerMsg ?? NaN, unit: "calls", note: `target <= 6; ${detail}` });
+  }
+}
+
+const load0 = loadavg();
 const oa = await loadOpenAmp();
-for (const size of [32, 496]) {
-  const inl = await inlinePair(oa, size);
-  rows.push({ name: `inline round trip ${size} B (mean)`, value: inl.rttUs, unit: "us" });
-  rows.push({ name: `inline pipelined ${size} B`, value: inl.pipe, unit: "msgs/s" });
-  rows.push({ name: `inline pipelined ${size} B`, value: (inl.pipe * size) / 1e6, unit: "MB/s" });
-}
-for (const size of [32, 496]) {
-  for (const mode of ["block", "spin"] as const) {
-    const r = await workers(oa, { kind: "rtt", size, mode, iterations: mode === "block" ? 5000 : 20_000 });
-    rows.push({ name: `workers round trip ${size} B, ${mode === "block" ? "blocking doorbell" : "spin-then-wait"} (median)`, value: r["medianUs"] ?? 0, unit: "us" });
-  }
-  const p = await workers(oa, { kind: "pipe", size, mode: "spin", iterations: 300_000 });
-  const mps = p["msgsPerSec"] ?? 0;
-  rows.push({ name: `workers pipelined ${size} B, 64 in flight`, value: mps, unit: "msgs/s" });
-  rows.push({ name: `workers pipelined ${size} B, 64 in flight`, value: (mps * size) / 1e6, unit: "MB/s" });
-}
+await oneThreadFigures(oa);
+if (!process.argv.includes("--one-thread")) await workerFigures(oa);
+const load1 = loadavg();
+rows.push({ name: "load average (1 min) at start / end", value: load0[0] ?? NaN, unit: "", note: `end ${(load1[0] ?? NaN).toFixed(2)}` });
 
-const fmt = (v: number): string => (v >= 1000 ? Math.round(v).toLocaleString("en-US") : v.toFixed(2));
+const fmt = (v: number): string => (!Number.isFinite(v) ? "n/a" : Math.abs(v) >= 1000 ? Math.round(v).toLocaleString("en-US") : v.toFixed(2));
 const width = Math.max(...rows.map((r) => r.name.length));
 console.log(`${"benchmark".padEnd(width)}  value`);
-for (const r of rows) console.log(`${r.name.padEnd(width)}  ${fmt(r.value)} ${r.unit}`);
+for (const r of rows) console.log(`${r.name.padEnd(width)}  ${fmt(r.value)} ${r.unit}${r.note ? `  (${r.note})` : ""}`);
 console.log(`BENCH_JSON ${JSON.stringify({ package: "@v8r/openamp-wasm", results: rows.map((r) => ({ ...r, value: Number(r.value.toPrecision(6)) })) })}`);

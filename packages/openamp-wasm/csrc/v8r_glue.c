@@ -13,7 +13,8 @@
 #include "v8r_shm_io.h"
 
 V8R_IMPORT(v8r_env, notify) void env_notify(uint32_t id);
-V8R_IMPORT(v8r_env, on_message) void env_on_message(uint32_t ept, uint32_t src, uint32_t off, uint32_t len);
+/* k: index of the receive buffer, stable while it is held (TypeScript caches one view per buffer). */
+V8R_IMPORT(v8r_env, on_message) void env_on_message(uint32_t ept, uint32_t src, uint32_t off, uint32_t len, uint32_t k);
 V8R_IMPORT(v8r_env, on_ns_bind) void env_on_ns_bind(const char *name, uint32_t len, uint32_t addr);
 V8R_IMPORT(v8r_env, on_bind) void env_on_bind(uint32_t ept, uint32_t dest, uint32_t old_dest);
 
@@ -79,7 +80,7 @@ static void bind_hook(struct rpmsg_endpoint *ept, uint32_t old_dest)
 
 static int raw_cb(struct rpmsg_endpoint *ept, unsigned long off, size_t len, uint32_t src)
 {
-	env_on_message((uint32_t)(uintptr_t)ept, src, (uint32_t)off, (uint32_t)len);
+	env_on_message((uint32_t)(uintptr_t)ept, src, (uint32_t)off, (uint32_t)len, (uint32_t)rpmsg_virtio_v8r_current_rx);
 	return 0;
 }
 

@@ -61,6 +61,7 @@ export class Waiters {
 
   /** Release every waiter now. */
   wake(): void {
+    if (this.#waiting.size === 0 && !this.#cancel) return;
     const all = [...this.#waiting];
     this.#waiting.clear();
     this.#disarm();

@@ -2,15 +2,29 @@ import type { OpenAmpExports } from "./_wasm-api.ts";
 import { RpmsgErrorCode } from "./errors.ts";
 import type { EndpointCore, RpmsgEndpoint } from "./rpmsg-endpoint.ts";
 
+/** @internal The receive buffer whose onMessage is running (one mutable record per device: no allocation per message). */
+export interface CurrentRx {
+  /** Whether a callback is running. */
+  active: boolean;
+  /** Index of the receive buffer. */
+  k: number;
+  /** Its payload view. */
+  data: Uint8Array;
+  /** Whether hold() was called for it. */
+  held: boolean;
+}
+
 /** @internal What makeCore needs from its device. */
 export interface CoreHost {
   disposed(): boolean;
   readonly defaultTimeoutMs: number;
-  /** Run a C call that may call back into JS. */
-  call<T>(fn: () => T): T;
+  /** Around every C call that may call back into JS (a dispose() from a callback takes effect on leave). */
+  enter(): void;
+  leave(): void;
   out(): Uint32Array;
+  /** A view of shared memory (uncached). */
   view(off: number, len: number): Uint8Array;
-  current(): { k: number; off: number; len: number; held: boolean } | undefined;
+  readonly current: CurrentRx;
   wait(deadline: number): Promise<void>;
   now(): number;
   forget(handle: number): void;
@@ -19,35 +33,71 @@ export interface CoreHost {
 
 /** @internal The endpoint-facing half of a device, over the module's exports. */
 export function makeCore(x: OpenAmpExports, d: CoreHost): EndpointCore {
+  // one view per transmit buffer (by tag), re-made only when the buffer behind the tag changes
+  const txViews: Uint8Array[] = [];
+  const txOffs: number[] = [];
   return {
     get disposed() { return d.disposed(); },
     defaultTimeoutMs: d.defaultTimeoutMs,
     takeTx: () => {
-      const r = d.call(() => x.v8r_tx_take());
-      if (r < 0) return r;
-      const out = d.out();
-      return { off: out[0] ?? 0, cap: out[1] ?? 0, tag: out[2] ?? 0 };
+      d.enter();
+      try {
+        return x.v8r_tx_take();
+      } finally {
+        d.leave();
+      }
     },
-    sendTag: (tag, src, dst, len) => d.call(() => x.v8r_tx_send(tag, src >>> 0, dst >>> 0, len)),
+    txView: (tag) => {
+      const out = d.out();
+      const off = out[0] ?? 0, cap = out[1] ?? 0;
+      let v = txViews[tag];
+      if (v === undefined || txOffs[tag] !== off || v.length !== cap) {
+        txViews[tag] = v = d.view(off, cap);
+        txOffs[tag] = off;
+      }
+      return v;
+    },
+    sendTag: (tag, src, dst, len) => {
+      d.enter();
+      try {
+        return x.v8r_tx_send(tag, src >>> 0, dst >>> 0, len);
+      } finally {
+        d.leave();
+      }
+    },
     releaseTag: (tag) => (d.disposed() ? 0 : x.v8r_tx_release(tag)),
-    view: (off, len) => d.view(off, len),
     hold: () => {
-      const cur = d.current();
-      if (!cur) return undefined;
+      const cur = d.current;
+      if (!cur.active) return undefined;
       if (!cur.held) {
         cur.k = x.v8r_rx_hold();
         cur.held = cur.k >= 0;
       }
-      return cur.held ? { k: cur.k, data: d.view(cur.off, cur.len) } : undefined;
+      return cur.held ? { k: cur.k, data: cur.data } : undefined;
     },
-    releaseRx: (k) => (d.disposed() ? 0 : d.call(() => x.v8r_rx_release(k))),
+    releaseRx: (k) => {
+      if (d.disposed()) return 0;
+      d.enter();
+      try {
+        return x.v8r_rx_release(k);
+      } finally {
+        d.leave();
+      }
+    },
     waitForWork: (deadline) => d.wait(deadline),
     now: () => d.now(),
     destroyEndpoint: (ep: RpmsgEndpoint) => {
       d.forget(ep.handle);
       const h = ep.handle;
       ep.handle = 0;
-      if (h) d.call(() => x.v8r_ept_destroy(h));
+      if (h) {
+        d.enter();
+        try {
+          x.v8r_ept_destroy(h);
+        } finally {
+          d.leave();
+        }
+      }
       d.wake();
     },
     sendCopy: (src, dst, data) => {
@@ -57,9 +107,11 @@ export function makeCore(x: OpenAmpExports, d: CoreHost): EndpointCore {
       const ptr = x.v8r_alloc(len);
       if (!ptr) return RpmsgErrorCode.RPMSG_ERR_NO_MEM;
       new Uint8Array(x.memory.buffer, ptr, len).set(data.subarray(0, len));
+      d.enter();
       try {
-        return d.call(() => x.v8r_send_copy(src >>> 0, dst >>> 0, ptr, len, 0));
+        return x.v8r_send_copy(src >>> 0, dst >>> 0, ptr, len, 0);
       } finally {
+        d.leave();
         x.v8r_free(ptr);
       }
     },

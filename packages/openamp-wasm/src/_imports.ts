@@ -74,7 +74,7 @@ export function buildImports(shm: ShmAccessor, env: EnvHandlers, memory: () => W
     },
     v8r_env: {
       notify: (id: number) => env.notify(id >>> 0),
-      on_message: (ept: number, src: number, off: number, len: number) => env.onMessage(ept >>> 0, src >>> 0, off >>> 0, len >>> 0),
+      on_message: (ept: number, src: number, off: number, len: number, k: number) => env.onMessage(ept >>> 0, src >>> 0, off >>> 0, len >>> 0, k >>> 0),
       on_ns_bind: (ptr: number, len: number, addr: number) => env.onNsBind(ptr >>> 0, len >>> 0, addr >>> 0),
       on_bind: (ept: number, dest: number, old: number) => env.onBind(ept >>> 0, dest >>> 0, old >>> 0),
       log: (level: number, ptr: number, len: number) => env.log(level, ptr >>> 0, len >>> 0),

@@ -30,7 +30,8 @@ export interface OpenAmpExports {
 /** Callbacks the module calls back into (module "v8r_env"). */
 export interface EnvHandlers {
   notify(id: number): void;
-  onMessage(ept: number, src: number, off: number, len: number): void;
+  /** k: index of the receive buffer (stable while the buffer is held). */
+  onMessage(ept: number, src: number, off: number, len: number, k: number): void;
   onNsBind(namePtr: number, len: number, addr: number): void;
   onBind(ept: number, dest: number, oldDest: number): void;
   log(level: number, ptr: number, len: number): void;

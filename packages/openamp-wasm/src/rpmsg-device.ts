@@ -1,5 +1,5 @@
 import { type DeviceClock, deviceClock, Waiters } from "./_device-timer.ts";
-import { makeCore } from "./_endpoint-core.ts";
+import { type CurrentRx, makeCore } from "./_endpoint-core.ts";
 import { buildImports } from "./_imports.ts";
 import { type FaultCounter, guardAccessor } from "./_safe-accessor.ts";
 import { setupLayout } from "./_setup-layout.ts";
@@ -112,7 +112,10 @@ export class RpmsgDevice {
   #depth = 0;
   #deinitPending = false;
   #cancelPoll: (() => void) | undefined;
-  #current: { k: number; off: number; len: number; held: boolean } | undefined;
+  readonly #current: CurrentRx = { active: false, k: -1, data: new Uint8Array(0), held: false };
+  /** One view per receive buffer (by index), re-made only when the message length or place changes. */
+  readonly #rxViews: Uint8Array[] = [];
+  readonly #rxOffs: number[] = [];
   #out: Uint32Array = new Uint32Array(0); // any buffer: a memory's may be a SharedArrayBuffer
   readonly #core: EndpointCore;
 
@@ -134,10 +137,11 @@ export class RpmsgDevice {
     this.#core = makeCore(x, {
       disposed: () => this.#disposed,
       defaultTimeoutMs: this.#opts.sendTimeoutMs ?? 15000,
-      call: (fn) => this.#call(fn),
+      enter: () => void this.#depth++,
+      leave: () => this.#leave(),
       out: () => this.#outView(),
       view: (off, len) => this.#shm.view(off, len),
-      current: () => this.#current,
+      current: this.#current,
       wait: (deadline) => this.#waiters.wait(deadline),
       now: () => this.#clock.now(),
       forget: (h) => this.#epts.delete(h),
@@ -147,8 +151,8 @@ export class RpmsgDevice {
     this.ready.catch(() => {}); // a caller that never awaits ready must not see an unhandled rejection
   }
 
-  /** @internal Instantiate the module for a device and set it up. */
-  static async create(module: WebAssembly.Module, opts: RpmsgDeviceOptions): Promise<RpmsgDevice> {
+  /** @internal Instantiate the module for a device and set it up (`instrument` may wrap the imports: tests and the bench count them). */
+  static async create(module: WebAssembly.Module, opts: RpmsgDeviceOptions, instrument?: (imports: WebAssembly.Imports) => void): Promise<RpmsgDevice> {
     if (opts.role !== "host" && opts.role !== "remote") throw new TypeError(`[openamp-wasm] role must be "host" or "remote", got ${String(opts.role)}`);
     if (typeof opts.notify !== "function") throw new TypeError("[openamp-wasm] notify must be a function");
     const given = createShmAccessor(opts.shm);
@@ -164,11 +168,12 @@ export class RpmsgDevice {
           reportError(opts, err);
         }
       },
-      onMessage: (ept, src, off, len) => { if (device) device.#onMessage(ept, src, off, len); },
+      onMessage: (ept, src, off, len, k) => { if (device) device.#onMessage(ept, src, off, len, k); },
       onNsBind: (ptr, len, addr) => { if (device) device.#onNsBind(ptr, len, addr); },
       onBind: (ept, dest) => { if (device) device.#onBind(ept, dest); },
       log: (level, ptr, len) => { if (device) device.#onLog(level, ptr, len); },
     }, () => (x as OpenAmpExports).memory, faults);
+    instrument?.(imports);
     const instance = await WebAssembly.instantiate(module, imports);
     x = instance.exports as unknown as OpenAmpExports;
     x._initialize?.();
@@ -193,10 +198,15 @@ export class RpmsgDevice {
     try {
       return fn();
     } finally {
-      if (--this.#depth === 0 && this.#deinitPending) {
-        this.#deinitPending = false;
-        this.#x.v8r_deinit();
-      }
+      this.#leave();
+    }
+  }
+
+  /** The way out of a C call (see #call; the hot paths do #depth++ and this themselves, without a closure). */
+  #leave(): void {
+    if (--this.#depth === 0 && this.#deinitPending) {
+      this.#deinitPending = false;
+      this.#x.v8r_deinit();
     }
   }
 
@@ -227,9 +237,14 @@ export class RpmsgDevice {
   /** Process incoming work after the peer kicked `id` (default: every receive id). */
   notified(id?: number): void {
     if (this.#disposed) return;
-    const ids = id === undefined ? this.#rxIds : [id];
-    for (const i of ids) {
-      this.#call(() => this.#x.v8r_notified(i >>> 0));
+    const n = id === undefined ? this.#rxIds.length : 1;
+    for (let i = 0; i < n; i++) {
+      this.#depth++;
+      try {
+        this.#x.v8r_notified((id ?? (this.#rxIds[i] as number)) >>> 0);
+      } finally {
+        this.#leave();
+      }
       if (this.#disposed) return;
     }
     if (!this.#up) this.#tryStart();
@@ -261,17 +276,30 @@ export class RpmsgDevice {
     this.#epts.set(h, ep);
   }
 
-  #onMessage(ept: number, src: number, off: number, len: number): void {
+  #onMessage(ept: number, src: number, off: number, len: number, k: number): void {
     const ep = this.#epts.get(ept);
     if (!ep || this.#disposed) return;
-    const saved = this.#current;
-    this.#current = { k: -1, off, len, held: false };
+    let data = this.#rxViews[k];
+    if (data === undefined || this.#rxOffs[k] !== off || data.length !== len) {
+      this.#rxViews[k] = data = this.#shm.view(off, len);
+      this.#rxOffs[k] = off;
+    }
+    // a callback may run notified() and so nest: save the record's fields in locals, not in a new object
+    const cur = this.#current;
+    const { active, k: savedK, data: savedData, held } = cur;
+    cur.active = true;
+    cur.k = k;
+    cur.data = data;
+    cur.held = false;
     try {
-      ep.opts.onMessage(this.#shm.view(off, len), src);
+      ep.opts.onMessage(data, src);
     } catch (err) {
       reportError(this.#opts, err);
     }
-    this.#current = saved;
+    cur.active = active;
+    cur.k = savedK;
+    cur.data = savedData;
+    cur.held = held;
   }
 
   #onNsBind(ptr: number, len: number, addr: number): void {

@@ -54,10 +54,12 @@ export interface TxBuffer {
 export interface EndpointCore {
   readonly disposed: boolean;
   readonly defaultTimeoutMs: number;
-  takeTx(): { off: number; cap: number; tag: number } | number;
+  /** Take a transmit buffer: its tag (>= 0) or an error code. */
+  takeTx(): number;
+  /** The payload area of the buffer just taken (a view cached per buffer; its length is the capacity). */
+  txView(tag: number): Uint8Array;
   sendTag(tag: number, src: number, dst: number, len: number): number;
   releaseTag(tag: number): number;
-  view(off: number, len: number): Uint8Array;
   hold(): { k: number; data: Uint8Array } | undefined;
   releaseRx(k: number): number;
   waitForWork(deadline: number): Promise<void>;
@@ -125,31 +127,29 @@ export class RpmsgEndpoint {
     if (this.#destroyed) throw new RpmsgError(RpmsgErrorCode.RPMSG_ERR_PARAM, `${doing} on destroyed endpoint "${this.name}"`);
   }
 
-  #resolve(opts: SendOptions | undefined): { src: number; dst: number } {
-    return { src: opts?.src ?? this.#addr, dst: opts?.dst ?? this.#dest };
-  }
-
   /**
    * Send now or throw: RPMSG_ERR_NO_BUFF when no buffer is free, BUFF_SIZE when
    * data exceeds the payload size, PARAM when unbound. Returns the bytes sent.
    */
   trySend(data: Uint8Array, opts?: SendOptions): number {
     this.#check("trySend()");
-    const { src, dst } = this.#resolve(opts);
+    const src = opts?.src ?? this.#addr, dst = opts?.dst ?? this.#dest;
     if (dst === RPMSG_ADDR_ANY || this.handle === 0) {
       throw new RpmsgError(RpmsgErrorCode.RPMSG_ERR_PARAM, `trySend() on "${this.name}", which is not bound`);
     }
-    const ret = this.#core.takeTx();
-    if (typeof ret === "number") throw new RpmsgError(ret, `trySend() on "${this.name}"`);
-    if (data.length > ret.cap) {
-      this.#core.releaseTag(ret.tag);
-      throw new RpmsgError(RpmsgErrorCode.RPMSG_ERR_BUFF_SIZE, `trySend() of ${data.length} bytes on "${this.name}" (payload size ${ret.cap})`);
+    const core = this.#core;
+    const tag = core.takeTx();
+    if (tag < 0) throw new RpmsgError(tag, `trySend() on "${this.name}"`);
+    const buf = core.txView(tag);
+    if (data.length > buf.length) {
+      core.releaseTag(tag);
+      throw new RpmsgError(RpmsgErrorCode.RPMSG_ERR_BUFF_SIZE, `trySend() of ${data.length} bytes on "${this.name}" (payload size ${buf.length})`);
     }
-    this.#core.view(ret.off, data.length).set(data);
-    const sent = this.#core.sendTag(ret.tag, src, dst, data.length);
+    buf.set(data);
+    const sent = core.sendTag(tag, src, dst, data.length);
     if (sent < 0) {
       // not published: give the buffer back, or it is lost for good
-      this.#core.releaseTag(ret.tag);
+      core.releaseTag(tag);
       throw new RpmsgError(sent, `trySend() on "${this.name}"`);
     }
     return sent;
@@ -161,7 +161,7 @@ export class RpmsgEndpoint {
    */
   trySendTruncating(data: Uint8Array, opts?: SendOptions): number {
     this.#check("trySendTruncating()");
-    const { src, dst } = this.#resolve(opts);
+    const src = opts?.src ?? this.#addr, dst = opts?.dst ?? this.#dest;
     const ret = this.#core.sendCopy(src, dst, data);
     if (ret < 0) throw new RpmsgError(ret, `trySendTruncating() on "${this.name}"`);
     return ret;
@@ -199,19 +199,15 @@ export class RpmsgEndpoint {
   /** Borrow a transmit buffer to fill in place (zero copy); throws RPMSG_ERR_NO_BUFF when none is free. */
   getTxBuffer(): TxBuffer {
     this.#check("getTxBuffer()");
-    const ret = this.#core.takeTx();
-    if (typeof ret === "number") throw new RpmsgError(ret, `getTxBuffer() on "${this.name}"`);
-    return this.#txBuffer(ret.off, ret.cap, ret.tag);
-  }
-
-  #txBuffer(off: number, cap: number, tag: number): TxBuffer {
-    return new LentTxBuffer(this.#core, this, this.#core.view(off, cap), tag);
+    const tag = this.#core.takeTx();
+    if (tag < 0) throw new RpmsgError(tag, `getTxBuffer() on "${this.name}"`);
+    return new LentTxBuffer(this.#core, this, this.#core.txView(tag), tag);
   }
 
   /** @internal Send a lent buffer (called by TxBuffer.send). */
   sendLent(tag: number, cap: number, len: number, opts: { dst?: number; src?: number } | undefined): number {
     if (!Number.isInteger(len) || len < 0 || len > cap) throw new RangeError(`[openamp-wasm] sendNoCopy() length ${len} is outside 0..${cap}`);
-    const { src, dst } = this.#resolve(opts);
+    const src = opts?.src ?? this.#addr, dst = opts?.dst ?? this.#dest;
     if (dst === RPMSG_ADDR_ANY) throw new RpmsgError(RpmsgErrorCode.RPMSG_ERR_PARAM, `sendNoCopy() on "${this.name}", which is not bound`);
     const ret = this.#core.sendTag(tag, src, dst, len);
     if (ret < 0) throw new RpmsgError(ret, `sendNoCopy() on "${this.name}"`);

@@ -1,0 +1,85 @@
+/**
+ * Both sides of a link on this one thread: CPU time per message, heap bytes
+ * allocated per message and (v8r) shared-memory imports per message, with the
+ * host sending windows of 64 messages that the remote drains.
+ */
+import { getHeapSpaceStatistics } from "node:v8";
+import { countShmImports, importCounts } from "../src/_import-counter.ts";
+import type { OpenAmp } from "../src/openamp.ts";
+import { RING, WINDOW } from "./_scenario.ts";
+import type { Link, LinkSide } from "./_link.ts";
+import { plainLink, plainLinkBytes } from "./_plain-link.ts";
+import { v8rLink } from "./_v8r-link.ts";
+
+/** Figures of one direction. */
+export interface OneThreadFigures {
+  cpuUsPerMsg: number;
+  heapBytesPerMsg: number;
+  /** v8r only: shared-memory imports per one-way message, both sides together. */
+  importsPerMsg?: number;
+  importsByName?: Record<string, number>;
+}
+
+interface Pair { from: Link; to: Link; imports?: () => number; byName?: () => Record<string, number> }
+
+async function pair(oa: OpenAmp | undefined, from: LinkSide): Promise<Pair> {
+  const counts = importCounts();
+  const make = (shm: SharedArrayBuffer, side: LinkSide): Promise<Link> | Link => oa
+    ? v8rLink(oa, shm, side, () => {}, countShmImports(counts))
+    : plainLink(shm, side, RING.num, RING.slot, () => {});
+  const shm = new SharedArrayBuffer(oa ? 0x40000 : plainLinkBytes(RING.num, RING.slot));
+  const host = await make(shm, "host"), remote = await make(shm, "remote");
+  for (const l of [host, remote]) l.open(0, () => {});
+  for (let i = 0; i < 1000 && !(host.ready() && remote.ready()); i++) { host.poll(); remote.poll(); }
+  const [a, b] = from === "host" ? [host, remote] : [remote, host];
+  return oa ? { from: a, to: b, imports: () => counts.total, byName: () => ({ ...counts.byName }) } : { from: a, to: b };
+}
+
+/** Send `windows` windows of 64 messages of `payload`, each drained by the receiver. */
+function traffic(p: Pair, payload: Uint8Array, windows: number): void {
+  for (let w = 0; w < windows; w++) {
+    for (let i = 0; i < WINDOW; i++) if (!p.from.send(0, payload)) throw new Error("[bench] one-thread send found no buffer");
+    p.to.poll();
+  }
+}
+
+function newSpaceUsed(): number {
+  return getHeapSpaceStatistics().find((s) => s.space_name === "new_space")?.space_used_size ?? 0;
+}
+
+/** The least growth of new space over a few runs of fn (a scavenge in between only lowers it; the measuring itself is in it too). */
+function newSpaceGrowth(fn: () => void): number {
+  let least = Infinity;
+  for (let t = 0; t < 7; t++) {
+    const h0 = newSpaceUsed();
+    fn();
+    const d = newSpaceUsed() - h0;
+    if (d >= 0) least = Math.min(least, d);
+  }
+  return least;
+}
+
+/** Measure one implementation (oa undefined: plain JS) in one direction. */
+export async function oneThread(oa: OpenAmp | undefined, from: LinkSide, size: number): Promise<OneThreadFigures> {
+  const p = await pair(oa, from);
+  const payload = new Uint8Array(size);
+  traffic(p, payload, 2000); // warm up (JIT)
+  const windows = 3000;
+  const cpu0 = process.cpuUsage();
+  traffic(p, payload, windows);
+  const cpu = process.cpuUsage(cpu0);
+  const cpuUsPerMsg = (cpu.user + cpu.system) / (windows * WINDOW);
+  const heap = newSpaceGrowth(() => traffic(p, payload, 20)) - newSpaceGrowth(() => traffic(p, payload, 0));
+  const figures: OneThreadFigures = { cpuUsPerMsg, heapBytesPerMsg: Math.max(0, heap) / (20 * WINDOW) };
+  if (p.imports && p.byName) {
+    const i0 = p.imports(), b0 = p.byName();
+    traffic(p, payload, 100);
+    const n = 100 * WINDOW;
+    figures.importsPerMsg = (p.imports() - i0) / n;
+    const b1 = p.byName();
+    figures.importsByName = Object.fromEntries(Object.entries(b1).map(([k, v]) => [k, (v - (b0[k] ?? 0)) / n]).filter(([, v]) => (v as number) > 0));
+  }
+  p.from.dispose();
+  p.to.dispose();
+  return figures;
+}
