@@ -28,6 +28,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { name: "period", value: "MS", scope: "run", help: "Zephyr's sampling period in ms, 100..60000 (default: from the config, 1000)", example: "v8r-demo --period 250" },
   { name: "config", value: "FILE", scope: "run", help: "dom0less device tree to boot, .dts or .dtb; linted first, errors exit 2 (default: the bundled v8r64-virtualization.dts)", example: "v8r-demo --config my.dts" },
   { name: "server", value: "KIND", scope: "run", help: "who serves the status page: builtin, nginx (a local nginx process), docker (needs a Docker engine) or none (default builtin)", example: "v8r-demo --server nginx" },
+  { name: "nginx", value: "PATH", scope: "run", help: "the nginx binary for --server nginx (default: nginx on PATH, else /usr/sbin/nginx)", example: "v8r-demo --server nginx --nginx /opt/nginx/sbin/nginx" },
   { name: "rootfs", value: "DIR", scope: "run", help: "directory holding the Linux root filesystem (default: a fresh temporary directory)", example: "v8r-demo --rootfs ./rootfs" },
   { name: "no-autorun", scope: "run", help: "do not start the demo apps or the web server: Linux boots to its console, where you type rpmsg-demo (start the service), nginx or httpd (ask the host for the web server), dmesg, cat, ls, xl list, rpmsg-ctrl", example: "v8r-demo --no-autorun" },
   { name: "inline", scope: "run", help: "run every domain in one thread instead of one Worker each", example: "v8r-demo --inline" },

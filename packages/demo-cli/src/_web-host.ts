@@ -60,6 +60,7 @@ export class WebHost {
         port: options.port,
         host: options.host,
         engine,
+        ...(options.nginx === undefined ? {} : { nginxPath: options.nginx }),
         log: (line) => io.console.line(engine === "builtin" ? "v8r" : "linux", line),
         ...(dashboard === undefined ? {} : { dashboard }),
       });

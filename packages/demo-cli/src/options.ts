@@ -50,6 +50,8 @@ export interface DemoOptions {
   readonly config: string | undefined;
   /** Who serves the status page (default builtin). */
   readonly server: ServerKind;
+  /** The nginx binary for `--server nginx`, when given. */
+  readonly nginx: string | undefined;
   /** Directory of the Linux root filesystem, when given. */
   readonly rootfs: string | undefined;
   /** Whether the demo apps start by themselves (false with --no-autorun). */
@@ -80,6 +82,7 @@ export const DEFAULT_OPTIONS: DemoOptions = {
   periodMs: undefined,
   config: undefined,
   server: "builtin",
+  nginx: undefined,
   rootfs: undefined,
   autorun: true,
   inline: false,
@@ -232,6 +235,7 @@ function readValues(given: Given): Values {
     periodMs: readInt("period", text("period"), PERIOD_RANGE_MS.min, PERIOD_RANGE_MS.max),
     config: readConfigPath(text("config")),
     server: readChoice("server", text("server"), ServerKind) ?? DEFAULT_OPTIONS.server,
+    nginx: readNonEmpty("nginx", text("nginx")),
     rootfs: readNonEmpty("rootfs", text("rootfs")),
     autorun: !given.has("no-autorun"),
     inline: given.has("inline") || given.has("virtual-time"),
@@ -254,6 +258,9 @@ function checkCombination(o: DemoOptions): DemoOptions {
   }
   if (o.virtualTime && !o.autorun) {
     throw new UsageError("--no-autorun needs an interactive run on real time (drop --virtual-time)");
+  }
+  if (o.nginx !== undefined && o.server !== "nginx") {
+    throw new UsageError("--nginx PATH needs --server nginx");
   }
   if (o.virtualTime && o.consoles === "telnet") {
     throw new UsageError("--consoles telnet needs a run on real time (drop --virtual-time)");

@@ -1,6 +1,6 @@
 // Bad input, as a user would give it: configs with lint errors (every class,
 // in-process; one through the real executable), an unknown option, a port
-// that is taken.
+// that is taken, an nginx binary that is not there.
 import { writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
@@ -93,6 +93,15 @@ describe("v8r-demo with a bad command line or a busy port", () => {
     const all = run.stdout + run.stderr;
     expect(all).toContain(`port ${port} on 127.0.0.1 is already in use`);
     expect(all).toContain("--port");
+    expect(all).not.toMatch(/\n\s+at /);
+  });
+
+  it("--server nginx --nginx PATH that is no executable: exits 1 naming the path and the option, without a stack trace", async () => {
+    const missing = join(tempDir("no-nginx"), "nginx");
+    const run = await runDemoToEnd(["--server", "nginx", "--nginx", missing, "--port", "0"]);
+    expect(run.exit).toEqual({ code: 1, signal: null });
+    const all = run.stdout + run.stderr;
+    expect(all).toContain(`the nginx binary given (v8r-demo --nginx PATH, nginxPath in the API), ${missing}, is not an executable file`);
     expect(all).not.toMatch(/\n\s+at /);
   });
 });

@@ -52,13 +52,13 @@ describe("findNginx", () => {
   it("names the missing binary given as nginxPath", async () => {
     await expect(findNginx("/nonexistent/nginx")).rejects.toMatchObject({
       code: "ENGINE_MISSING",
-      message: "[linux-shim] cannot start the nginx engine: /nonexistent/nginx (nginxPath) is not an executable file",
+      message: "[linux-shim] cannot start the nginx engine: the nginx binary given (v8r-demo --nginx PATH, nginxPath in the API), /nonexistent/nginx, is not an executable file",
     });
   });
 
   it("says where it looked when there is no nginx anywhere", async () => {
     await expect(findNginx(undefined, "/nonexistent/bin", "/nonexistent/sbin/nginx")).rejects.toThrow(
-      `[linux-shim] cannot start the nginx engine: no nginx binary found (looked for "nginx" on PATH and /nonexistent/sbin/nginx); install it (Debian: apt-get install nginx) or pass nginxPath`,
+      `[linux-shim] cannot start the nginx engine: no nginx binary found (looked for "nginx" on PATH and /nonexistent/sbin/nginx); install it (Debian: apt-get install nginx) or give its path (v8r-demo --nginx PATH; nginxPath in the API)`,
     );
   });
 });

@@ -25,7 +25,7 @@ async function executable(path: string): Promise<boolean> {
 export async function findNginx(explicit?: string, pathEnv = process.env.PATH ?? "", fallback = FALLBACK): Promise<string> {
   if (explicit !== undefined) {
     if (await executable(explicit)) return explicit;
-    throw new WebServerError("ENGINE_MISSING", `[linux-shim] cannot start the nginx engine: ${explicit} (nginxPath) is not an executable file`);
+    throw new WebServerError("ENGINE_MISSING", `[linux-shim] cannot start the nginx engine: the nginx binary given (v8r-demo --nginx PATH, nginxPath in the API), ${explicit}, is not an executable file`);
   }
   for (const dir of pathEnv.split(delimiter).filter(Boolean)) {
     const candidate = join(dir, "nginx");
@@ -34,7 +34,7 @@ export async function findNginx(explicit?: string, pathEnv = process.env.PATH ??
   if (await executable(fallback)) return fallback;
   throw new WebServerError(
     "ENGINE_MISSING",
-    `[linux-shim] cannot start the nginx engine: no nginx binary found (looked for "nginx" on PATH and ${fallback}); install it (Debian: apt-get install nginx) or pass nginxPath`,
+    `[linux-shim] cannot start the nginx engine: no nginx binary found (looked for "nginx" on PATH and ${fallback}); install it (Debian: apt-get install nginx) or give its path (v8r-demo --nginx PATH; nginxPath in the API)`,
   );
 }
 
