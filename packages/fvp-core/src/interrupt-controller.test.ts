@@ -170,3 +170,109 @@ describe("InterruptController", () => {
     }
   });
 });
+
+describe("InterruptController: counts and CPU interfaces taken by a run loop", () => {
+  it("counts each handled line per CPU, and reset() clears counts and state but keeps the handlers", () => {
+    const gic = new InterruptController({ cpus: 2, spis: 32 });
+    gic.onIrq(1, 31, () => {});
+    gic.onIrq(0, 40, () => {});
+    gic.enable(31, 1);
+    gic.enable(40);
+    for (let k = 0; k < 3; k++) {
+      gic.raise(31, 1);
+      gic.dispatch(1);
+    }
+    gic.raise(40);
+    gic.dispatch(0);
+    expect(gic.count(31, 1)).toBe(3);
+    expect(gic.count(31, 0)).toBe(0);
+    expect(gic.counts()).toEqual([{ irq: 31, perCpu: [0, 3] }, { irq: 40, perCpu: [1, 0] }]);
+    gic.raise(31, 1);
+    gic.reset();
+    expect([gic.isPending(31, 1), gic.isEnabled(31, 1), gic.counts()]).toEqual([false, false, []]);
+    gic.enable(31, 1);
+    gic.raise(31, 1);
+    expect(gic.dispatch(1)).toBe(1);
+  });
+
+  it("lets a run loop take a CPU: no own delivery, the loop is kicked and the wake word moves", async () => {
+    const gic = new InterruptController({ cpus: 1 });
+    const seen: number[] = [];
+    let kicks = 0;
+    const detach = gic.attachCpu(0, () => kicks++);
+    gic.onIrq(0, 31, (irq) => seen.push(irq));
+    gic.enable(31);
+    const { array, index } = gic.wakeWord(0);
+    const before = Atomics.load(array, index);
+    const k0 = kicks;
+    gic.raise(31);
+    await flush();
+    expect(seen).toEqual([]);
+    expect(kicks).toBe(k0 + 1);
+    expect(Atomics.load(array, index)).toBe(before + 1);
+    expect(gic.dispatch(0)).toBe(1);
+    expect(seen).toEqual([31]);
+    detach();
+    gic.raise(31);
+    await flush();
+    expect(seen).toEqual([31, 31]); // given back: the controller delivers by itself again
+  });
+
+  it("dispatch() takes nothing while canTake() is false and at most `budget` lines, kicking the loop for the rest", () => {
+    const gic = new InterruptController({ cpus: 1 });
+    let kicks = 0;
+    gic.attachCpu(0, () => kicks++);
+    const ran: number[] = [];
+    for (const irq of [20, 21, 22]) {
+      gic.onIrq(0, irq, (n) => ran.push(n));
+      gic.enable(irq);
+      gic.raise(irq);
+    }
+    expect(gic.dispatch(0, 10, () => false)).toBe(0);
+    const k0 = kicks;
+    expect(gic.dispatch(0, 2)).toBe(2);
+    expect(kicks).toBe(k0 + 1);
+    expect(gic.dispatch(0, 2)).toBe(1);
+    expect(ran).toEqual([20, 21, 22]);
+  });
+
+  it("reaches handlers registered through another object over the same state in this thread", async () => {
+    const owner = new InterruptController({ cpus: 1 });
+    const h = vi.fn();
+    owner.onIrq(0, 31, h);
+    owner.enable(31);
+    InterruptController.fromDescriptor(owner.describe()).raise(31);
+    await flush();
+    expect(h).toHaveBeenCalledOnce();
+  });
+
+  it("wake() kicks the loop that took a CPU without raising anything", () => {
+    const gic = new InterruptController({ cpus: 1 });
+    let kicks = 0;
+    gic.attachCpu(0, () => kicks++);
+    const k0 = kicks;
+    gic.wake(0);
+    expect(kicks).toBe(k0 + 1);
+    expect(gic.counts()).toEqual([]);
+  });
+
+  it("a line raised from another Worker moves the wake word a run loop waits on", async () => {
+    const gic = new InterruptController({ cpus: 2 });
+    gic.attachCpu(1);
+    const seen: number[] = [];
+    gic.onIrq(1, 31, (n) => seen.push(n));
+    gic.enable(31, 1);
+    const { array, index } = gic.wakeWord(1);
+    const before = Atomics.load(array, index);
+    const woken = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, t: number): { value: Promise<string> | string } }).waitAsync(array, index, before, 5000);
+    const w = spawnFixture("gic-raiser");
+    try {
+      await w.request({ gic: gic.describe(), raises: [{ irq: 31, cpu: 1 }] });
+      expect(await woken.value).toBe("ok");
+      expect(gic.dispatch(1)).toBe(1);
+      expect(seen).toEqual([31]);
+    } finally {
+      await w.close();
+    }
+  });
+});

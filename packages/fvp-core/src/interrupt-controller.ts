@@ -1,6 +1,8 @@
-import { waitAsync } from "./_atomics.ts";
 import { PREFIX } from "./_format.ts";
+import { bitOf, type CpuSlot, gicLayout, type GicLayout, type IrqHandler, localSlots, prioIndexOf, slotOf, SPI_FIRST, watchWord, wordOf } from "./_gic-state.ts";
 import type { TraceSink } from "./trace-bus.ts";
+
+export type { IrqHandler } from "./_gic-state.ts";
 
 /** Interrupt ID ranges of the GICv3 model (GICv3 architecture spec, section 2.2 "INTIDs"). */
 export const IrqRange = {
@@ -9,14 +11,11 @@ export const IrqRange = {
   /** Private peripheral interrupts 16-31, banked per CPU. */
   PPI_FIRST: 16,
   /** Shared peripheral interrupts from 32, routed to one target CPU. */
-  SPI_FIRST: 32,
+  SPI_FIRST: SPI_FIRST,
 } as const;
 
 /** Default priority of every line (GICv3: lower value = higher priority). */
 export const DEFAULT_PRIORITY = 0xa0;
-
-/** Handler of one interrupt line on one CPU. */
-export type IrqHandler = (irq: number, cpu: number) => void;
 
 /** Structured-cloneable description of an {@link InterruptController}'s shared state. */
 export interface GicDescriptor {
@@ -42,17 +41,42 @@ export interface GicOptions {
   onHandlerError?: (error: unknown, irq: number, cpu: number) => void;
 }
 
-const DISPATCH_BUDGET = 1000;
+/** One line's handled-interrupt counts, as `/proc/interrupts` shows them. */
+export interface IrqCount {
+  /** Interrupt ID. */
+  readonly irq: number;
+  /** Times it was handled on each CPU interface, by CPU index. */
+  readonly perCpu: readonly number[];
+}
+
+/** The word a CPU interface's run loop waits on (`Atomics.wait`/`waitAsync`): it changes whenever the CPU has something to take. */
+export interface WakeWord {
+  /** The controller's shared words. */
+  readonly array: Int32Array;
+  /** Index of the CPU's wake word in `array`. */
+  readonly index: number;
+}
+
+/** Lines handled per {@link InterruptController.dispatch} call unless the caller says otherwise. */
+export const DISPATCH_BUDGET = 1000;
+
 
 /**
  * A GICv3-flavoured interrupt controller. SGIs (0-15) and PPIs (16-31) are
- * banked per CPU, SPIs (32+) are routed to one target CPU. Enable, pending
- * and priority state lives in a SharedArrayBuffer: any thread can raise a
- * line (rebuild the controller there with {@link InterruptController.fromDescriptor}),
- * and the thread that registered handlers for the target CPU is woken
- * through Atomics. Several pending lines are handled highest priority
+ * banked per CPU interface, SPIs (32+) are routed to one target CPU. Enable,
+ * pending, priority and per-line handled counts live in a SharedArrayBuffer:
+ * any thread can raise a line (rebuild the controller there with
+ * {@link InterruptController.fromDescriptor}), and the thread that serves the
+ * target CPU takes it. Several pending lines are handled highest priority
  * (lowest value) first, ties by lower ID; a line raised while disabled stays
  * pending and fires once when enabled.
+ *
+ * A CPU interface is served either by the controller itself (handlers run in
+ * a microtask, or when its wake word changes) or by a run loop that took it
+ * with {@link InterruptController.attachCpu} (a vCPU): the loop waits on the
+ * CPU's {@link InterruptController.wakeWord} and calls
+ * {@link InterruptController.dispatch}. The same controller model serves a
+ * platform's physical CPUs and a hypervisor's virtual CPU interfaces.
  *
  * @example
  * ```ts
@@ -61,10 +85,11 @@ const DISPATCH_BUDGET = 1000;
  * gic.setTarget(40, 1);
  * gic.enable(40);
  * gic.raise(40); // handler runs in a microtask
+ * gic.count(40, 1); // 1 once it ran
  * ```
  */
 export class InterruptController {
-  /** Number of CPUs. */
+  /** Number of CPU interfaces. */
   readonly cpus: number;
   /** Number of SPI lines. */
   readonly spis: number;
@@ -74,10 +99,8 @@ export class InterruptController {
   readonly #prio: Uint8Array;
   readonly #trace: TraceSink | undefined;
   readonly #onError: (error: unknown, irq: number, cpu: number) => void;
-  readonly #handlers = new Map<number, Map<number, IrqHandler>>();
-  readonly #scheduled = new Set<number>();
-  readonly #watchGen = new Map<number, number>();
-  readonly #o: ReturnType<typeof layout>;
+  readonly #slots: Map<number, CpuSlot>;
+  readonly #o: GicLayout;
 
   /** Create a controller, or attach to shared state with `buffer` (see {@link InterruptController.fromDescriptor}). */
   constructor(opts: GicOptions & { buffer?: SharedArrayBuffer }) {
@@ -87,17 +110,18 @@ export class InterruptController {
     if (!Number.isInteger(spis) || spis < 0 || spis > 988) throw new RangeError(`${PREFIX} creating the GIC: spis ${String(spis)} must be 0..988`);
     this.cpus = cpus;
     this.spis = spis;
-    this.#o = layout(cpus, spis);
+    this.#o = gicLayout(cpus, spis);
     this.buffer = opts.buffer ?? new SharedArrayBuffer(this.#o.bytes);
     if (this.buffer.byteLength < this.#o.bytes) throw new RangeError(`${PREFIX} attaching the GIC: the shared buffer is too small`);
     this.#i32 = new Int32Array(this.buffer, 0, this.#o.words);
     this.#prio = new Uint8Array(this.buffer, this.#o.words * 4, this.#o.prioBytes);
     this.#trace = opts.trace;
     this.#onError = opts.onHandlerError ?? ((e, irq, cpu) => console.error(`${PREFIX} handler of IRQ ${irq} on CPU ${cpu} threw`, e));
+    this.#slots = localSlots(this.buffer);
     if (!opts.buffer) this.#prio.fill(DEFAULT_PRIORITY);
   }
 
-  /** Attach to a controller created in another thread. */
+  /** Attach to a controller created in another thread (or another object over the same state in this one). */
   static fromDescriptor(d: GicDescriptor, opts: Omit<GicOptions, "cpus" | "spis"> = {}): InterruptController {
     if (d?.kind !== "v8r.gic") throw new TypeError(`${PREFIX} attaching the GIC: the descriptor is not a "v8r.gic" object`);
     return new InterruptController({ ...opts, cpus: d.cpus, spis: d.spis, buffer: d.buffer });
@@ -110,71 +134,69 @@ export class InterruptController {
 
   /** Highest valid interrupt ID + 1. */
   get lines(): number {
-    return IrqRange.SPI_FIRST + this.spis;
+    return SPI_FIRST + this.spis;
   }
 
   /** Enable `irq` (on `cpu` for SGI/PPI); a line already pending fires now. */
   enable(irq: number, cpu = 0): void {
-    const [word, bit] = this.#bitOf("enable", irq, cpu);
+    const word = this.#wordChecked("enable", irq, cpu);
+    const bit = bitOf(irq);
     Atomics.or(this.#i32, this.#o.enabled + word, bit);
     if (Atomics.load(this.#i32, this.#o.pending + word) & bit) this.#kick(this.#targetOf(irq, cpu));
   }
 
   /** Disable `irq`; raises keep it pending. */
   disable(irq: number, cpu = 0): void {
-    const [word, bit] = this.#bitOf("disable", irq, cpu);
-    Atomics.and(this.#i32, this.#o.enabled + word, ~bit);
+    Atomics.and(this.#i32, this.#o.enabled + this.#wordChecked("disable", irq, cpu), ~bitOf(irq));
   }
 
   /** Whether `irq` is enabled (on `cpu` for SGI/PPI). */
   isEnabled(irq: number, cpu = 0): boolean {
-    const [word, bit] = this.#bitOf("isEnabled", irq, cpu);
-    return (Atomics.load(this.#i32, this.#o.enabled + word) & bit) !== 0;
+    return (Atomics.load(this.#i32, this.#o.enabled + this.#wordChecked("isEnabled", irq, cpu)) & bitOf(irq)) !== 0;
   }
 
   /** Whether `irq` is pending (on `cpu` for SGI/PPI). */
   isPending(irq: number, cpu = 0): boolean {
-    const [word, bit] = this.#bitOf("isPending", irq, cpu);
-    return (Atomics.load(this.#i32, this.#o.pending + word) & bit) !== 0;
+    return (Atomics.load(this.#i32, this.#o.pending + this.#wordChecked("isPending", irq, cpu)) & bitOf(irq)) !== 0;
   }
 
   /** Drop a pending `irq` without handling it. */
   clearPending(irq: number, cpu = 0): void {
-    const [word, bit] = this.#bitOf("clearPending", irq, cpu);
-    Atomics.and(this.#i32, this.#o.pending + word, ~bit);
+    Atomics.and(this.#i32, this.#o.pending + this.#wordChecked("clearPending", irq, cpu), ~bitOf(irq));
   }
 
   /** Set the priority (0 highest .. 255 lowest) of `irq`. */
   setPriority(irq: number, priority: number, cpu = 0): void {
-    this.#bitOf("setPriority", irq, cpu);
+    this.#wordChecked("setPriority", irq, cpu);
     if (!Number.isInteger(priority) || priority < 0 || priority > 255) {
       throw new RangeError(`${PREFIX} setting the priority of IRQ ${irq}: ${String(priority)} is not 0..255`);
     }
-    Atomics.store(this.#prio, this.#prioIndex(irq, cpu), priority);
+    Atomics.store(this.#prio, prioIndexOf(irq, cpu, this.cpus), priority);
   }
 
   /** The priority of `irq`. */
   priority(irq: number, cpu = 0): number {
-    this.#bitOf("priority", irq, cpu);
-    return Atomics.load(this.#prio, this.#prioIndex(irq, cpu));
+    this.#wordChecked("priority", irq, cpu);
+    return Atomics.load(this.#prio, prioIndexOf(irq, cpu, this.cpus));
   }
 
   /** Route SPI `irq` to `cpu` (default target: CPU 0). */
   setTarget(irq: number, cpu: number): void {
     this.#checkSpi("setTarget", irq);
     this.#checkCpu("setTarget", cpu);
-    Atomics.store(this.#i32, this.#o.targets + irq - IrqRange.SPI_FIRST, cpu);
+    Atomics.store(this.#i32, this.#o.targets + irq - SPI_FIRST, cpu);
   }
 
   /** The CPU SPI `irq` is routed to. */
   target(irq: number): number {
     this.#checkSpi("target", irq);
-    return Atomics.load(this.#i32, this.#o.targets + irq - IrqRange.SPI_FIRST);
+    return Atomics.load(this.#i32, this.#o.targets + irq - SPI_FIRST);
   }
 
-  /** Make `irq` pending: SGIs and PPIs on `cpu`, SPIs on their target CPU (`cpu` ignored). */
+  /** Make `irq` pending: SGIs and PPIs on `cpu`, SPIs on their target CPU (`cpu` ignored). Allocates nothing unless traced. */
   raise(irq: number, cpu = 0): void {
-    const [word, bit] = this.#bitOf("raise", irq, cpu);
+    const word = this.#wordChecked("raise", irq, cpu);
+    const bit = bitOf(irq);
     const target = this.#targetOf(irq, cpu);
     Atomics.or(this.#i32, this.#o.pending + word, bit);
     if (this.#trace?.active) this.#trace.emit({ type: "irq-raised", cpu: target, irq });
@@ -189,64 +211,131 @@ export class InterruptController {
 
   /** Register this thread's handler of `irq` on `cpu` (an SPI's handler runs while the SPI targets `cpu`); returns a function that removes it. A pending enabled line is handled right after. */
   onIrq(cpu: number, irq: number, handler: IrqHandler): () => void {
-    this.#bitOf("onIrq", irq, cpu);
+    this.#wordChecked("onIrq", irq, cpu);
+    this.#checkCpu("onIrq", cpu);
     if (typeof handler !== "function") throw new TypeError(`${PREFIX} registering a handler of IRQ ${irq}: it is not a function`);
-    const target = cpu;
-    let forCpu = this.#handlers.get(target);
-    if (!forCpu) {
-      forCpu = new Map();
-      this.#handlers.set(target, forCpu);
-      this.#watch(target);
+    const slot = slotOf(this.#slots, cpu);
+    if (slot.handlers.has(irq)) throw new RangeError(`${PREFIX} registering a handler of IRQ ${irq} on CPU ${cpu}: it already has one`);
+    slot.handlers.set(irq, handler);
+    slot.lines = [...slot.handlers.keys()].sort((a, b) => a - b);
+    if (slot.driver === undefined) {
+      if (!slot.watching) this.#watch(cpu, slot);
+      this.#schedule(cpu, slot);
+    } else {
+      this.#kick(cpu);
     }
-    if (forCpu.has(irq)) throw new RangeError(`${PREFIX} registering a handler of IRQ ${irq} on CPU ${target}: it already has one`);
-    forCpu.set(irq, handler);
-    this.#schedule(target);
     return () => {
-      if (forCpu.get(irq) !== handler) return;
-      forCpu.delete(irq);
-      if (forCpu.size === 0 && this.#handlers.get(target) === forCpu) {
-        this.#handlers.delete(target);
-        this.#watchGen.set(target, (this.#watchGen.get(target) ?? 0) + 1);
-      }
+      if (slot.handlers.get(irq) !== handler) return;
+      slot.handlers.delete(irq);
+      slot.lines = [...slot.handlers.keys()].sort((a, b) => a - b);
+      this.#release(cpu, slot);
     };
   }
 
-  /** Handle now, in priority order, every pending enabled line of `cpu` that has a handler in this thread; returns how many ran. */
-  dispatch(cpu: number): number {
+  /**
+   * Let a run loop of this thread (e.g. a vCPU) take `cpu`'s interrupts: the
+   * controller no longer delivers them by itself; when a line of the CPU
+   * becomes deliverable it changes the CPU's {@link InterruptController.wakeWord}
+   * (any thread) and calls `kick` (this thread), and the loop calls
+   * {@link InterruptController.dispatch}. Returns a function that gives the
+   * CPU back. A later attach replaces an earlier one.
+   */
+  attachCpu(cpu: number, kick?: () => void): () => void {
+    this.#checkCpu("attachCpu", cpu);
+    const slot = slotOf(this.#slots, cpu);
+    const driver = { kick };
+    slot.driver = driver;
+    slot.watchGen++;
+    slot.watching = false;
+    this.#kick(cpu);
+    return () => {
+      if (slot.driver !== driver) return;
+      slot.driver = undefined;
+      this.#release(cpu, slot);
+    };
+  }
+
+  /** The word `cpu`'s run loop waits on (see {@link InterruptController.attachCpu}). */
+  wakeWord(cpu: number): WakeWord {
+    this.#checkCpu("wakeWord", cpu);
+    return { array: this.#i32, index: this.#o.wake + cpu };
+  }
+
+  /** Wake whoever serves `cpu` without raising a line (e.g. to make a run loop look at other state). */
+  wake(cpu: number): void {
+    this.#checkCpu("wake", cpu);
+    this.#kick(cpu);
+  }
+
+  /**
+   * Handle now, in priority order, pending enabled lines of `cpu` that have a
+   * handler in this thread: at most `budget` (the rest is delivered again
+   * later), and only while `canTake()` holds (a paused vCPU takes nothing;
+   * its lines stay pending). Returns how many ran.
+   */
+  dispatch(cpu: number, budget = DISPATCH_BUDGET, canTake?: () => boolean): number {
     this.#checkCpu("dispatch", cpu);
-    const handlers = this.#handlers.get(cpu);
+    const slot = this.#slots.get(cpu);
+    if (slot === undefined) return 0;
     let ran = 0;
-    while (handlers && handlers.size > 0) {
-      if (ran >= DISPATCH_BUDGET) {
-        globalThis.setTimeout(() => this.dispatch(cpu), 0);
-        break;
+    for (;;) {
+      if (canTake !== undefined && !canTake()) return ran;
+      const irq = this.#nextPending(cpu, slot);
+      if (irq < 0) return ran;
+      if (ran >= budget) {
+        this.#later(cpu, slot);
+        return ran;
       }
-      const irq = this.#nextPending(cpu, handlers);
-      if (irq < 0) break;
-      const word = this.#word(irq, cpu);
-      const bit = this.#bit(irq);
-      if ((Atomics.and(this.#i32, this.#o.pending + word, ~bit) & bit) === 0) continue;
+      const bit = bitOf(irq);
+      if ((Atomics.and(this.#i32, this.#o.pending + wordOf(irq, cpu, this.cpus), ~bit) & bit) === 0) continue;
       ran++;
+      Atomics.add(this.#i32, this.#countIndex(irq, cpu), 1);
       try {
-        handlers.get(irq)?.(irq, cpu);
+        slot.handlers.get(irq)?.(irq, cpu);
       } catch (e) {
         this.#onError(e, irq, cpu);
       }
       if (this.#trace?.active) this.#trace.emit({ type: "irq-handled", cpu, irq });
     }
-    return ran;
   }
 
-  #nextPending(cpu: number, handlers: Map<number, IrqHandler>): number {
+  /** How many times `irq` was handled on `cpu` (wraps at 2^32). */
+  count(irq: number, cpu = 0): number {
+    this.#wordChecked("count", irq, cpu);
+    this.#checkCpu("count", cpu);
+    return Atomics.load(this.#i32, this.#countIndex(irq, cpu)) >>> 0;
+  }
+
+  /** Every line handled at least once, ascending, with its count per CPU (for `/proc/interrupts` and dashboards). */
+  counts(): IrqCount[] {
+    const out: IrqCount[] = [];
+    for (let irq = 0; irq < this.lines; irq++) {
+      const perCpu = Array.from({ length: this.cpus }, (_, cpu) => Atomics.load(this.#i32, this.#countIndex(irq, cpu)) >>> 0);
+      if (perCpu.some((n) => n > 0)) out.push({ irq, perCpu });
+    }
+    return out;
+  }
+
+  /** Back to the state after creation (nothing enabled or pending, counts 0, SPIs on CPU 0, default priorities); handlers and run loops stay. */
+  reset(): void {
+    const o = this.#o;
+    for (let i = o.enabled; i < o.wake; i++) Atomics.store(this.#i32, i, 0);
+    for (let i = o.targets; i < o.words; i++) Atomics.store(this.#i32, i, 0);
+    this.#prio.fill(DEFAULT_PRIORITY);
+  }
+
+  #nextPending(cpu: number, slot: CpuSlot): number {
     let best = -1;
     let bestPrio = 256;
-    for (const irq of handlers.keys()) {
-      if (irq >= IrqRange.SPI_FIRST && this.#targetOf(irq, cpu) !== cpu) continue;
-      const word = this.#word(irq, cpu); // handlers' lines were checked when registered
-      const live = Atomics.load(this.#i32, this.#o.pending + word) & Atomics.load(this.#i32, this.#o.enabled + word) & this.#bit(irq);
+    const lines = slot.lines;
+    for (let k = 0; k < lines.length; k++) {
+      const irq = lines[k] as number;
+      if (irq >= SPI_FIRST && this.#targetOf(irq, cpu) !== cpu) continue;
+      const word = wordOf(irq, cpu, this.cpus); // handlers' lines were checked when registered
+      const live = Atomics.load(this.#i32, this.#o.pending + word) & Atomics.load(this.#i32, this.#o.enabled + word) & bitOf(irq);
       if (!live) continue;
-      const p = Atomics.load(this.#prio, this.#prioIndex(irq, cpu));
-      if (p < bestPrio || (p === bestPrio && irq < best)) {
+      const p = Atomics.load(this.#prio, prioIndexOf(irq, cpu, this.cpus));
+      if (p < bestPrio) {
         best = irq;
         bestPrio = p;
       }
@@ -254,81 +343,65 @@ export class InterruptController {
     return best;
   }
 
-  /** Get `cpu`'s handlers to run: locally when this thread owns it, else wake its owner. */
+  /** Get `cpu`'s lines taken: by this thread's own delivery, else by its run loop or another thread's (wake word). */
   #kick(cpu: number): void {
-    if (this.#handlers.has(cpu)) {
-      this.#schedule(cpu);
-      return;
-    }
+    const slot = this.#slots.get(cpu);
+    if (slot !== undefined && slot.driver === undefined && slot.handlers.size > 0) return this.#schedule(cpu, slot);
     Atomics.add(this.#i32, this.#o.wake + cpu, 1);
     Atomics.notify(this.#i32, this.#o.wake + cpu);
+    slot?.driver?.kick?.();
   }
 
-  #schedule(cpu: number): void {
-    if (this.#scheduled.has(cpu)) return;
-    this.#scheduled.add(cpu);
+  /** More is pending than one dispatch takes: deliver the rest later. */
+  #later(cpu: number, slot: CpuSlot): void {
+    if (slot.driver !== undefined) this.#kick(cpu);
+    else globalThis.setTimeout(() => this.dispatch(cpu), 0);
+  }
+
+  /** A handler or run loop left: stop the own delivery when nothing is left to serve. */
+  #release(cpu: number, slot: CpuSlot): void {
+    if (slot.driver !== undefined) return;
+    if (slot.handlers.size === 0) {
+      slot.watchGen++;
+      slot.watching = false;
+      if (this.#slots.get(cpu) === slot) this.#slots.delete(cpu);
+      return;
+    }
+    if (!slot.watching) this.#watch(cpu, slot);
+    this.#schedule(cpu, slot);
+  }
+
+  #schedule(cpu: number, slot: CpuSlot): void {
+    if (slot.scheduled) return;
+    slot.scheduled = true;
     queueMicrotask(() => {
-      this.#scheduled.delete(cpu);
-      this.dispatch(cpu);
+      slot.scheduled = false;
+      if (slot.driver === undefined) this.dispatch(cpu);
     });
   }
 
-  /** Wait (without blocking) on `cpu`'s wake word while this thread has handlers for it. */
-  #watch(cpu: number): void {
-    const wait = waitAsync;
-    if (!wait) return this.#poll(cpu);
-    const gen = (this.#watchGen.get(cpu) ?? 0) + 1;
-    this.#watchGen.set(cpu, gen);
-    const loop = (): void => {
-      if (this.#watchGen.get(cpu) !== gen) return;
-      const seen = Atomics.load(this.#i32, this.#o.wake + cpu);
-      this.#schedule(cpu);
-      const r = wait(this.#i32, this.#o.wake + cpu, seen);
-      if (r.async) void r.value.then(loop);
-      else queueMicrotask(loop);
-    };
-    loop();
-  }
-
-  /** Fallback where Atomics.waitAsync is missing: poll the wake word every millisecond. */
-  #poll(cpu: number): void {
-    const gen = (this.#watchGen.get(cpu) ?? 0) + 1;
-    this.#watchGen.set(cpu, gen);
-    let seen = -1;
-    const tick = (): void => {
-      if (this.#watchGen.get(cpu) !== gen) return;
-      const now = Atomics.load(this.#i32, this.#o.wake + cpu);
-      if (now !== seen) this.#schedule(cpu);
-      seen = now;
-      globalThis.setTimeout(tick, 1);
-    };
-    tick();
+  /** Deliver `cpu`'s lines whenever its wake word changes, while this thread delivers them itself. */
+  #watch(cpu: number, slot: CpuSlot): void {
+    const gen = ++slot.watchGen;
+    slot.watching = true;
+    watchWord(this.#i32, this.#o.wake + cpu, () => slot.watchGen === gen, () => this.#schedule(cpu, slot));
   }
 
   #targetOf(irq: number, cpu: number): number {
-    return irq >= IrqRange.SPI_FIRST ? Atomics.load(this.#i32, this.#o.targets + irq - IrqRange.SPI_FIRST) : cpu;
+    return irq >= SPI_FIRST ? Atomics.load(this.#i32, this.#o.targets + irq - SPI_FIRST) : cpu;
   }
 
-  #bitOf(op: string, irq: number, cpu: number): [word: number, bit: number] {
+  #countIndex(irq: number, cpu: number): number {
+    return this.#o.counts + cpu * this.lines + irq;
+  }
+
+  /** Check `irq` (and `cpu` for SGIs and PPIs) and return the index of its bitmap word. */
+  #wordChecked(op: string, irq: number, cpu: number): number {
     if (!Number.isInteger(irq) || irq < 0 || irq >= this.lines) {
       throw new RangeError(`${PREFIX} ${op} IRQ ${String(irq)}: valid IDs are 0..${this.lines - 1}`);
     }
-    if (irq < IrqRange.SPI_FIRST) this.#checkCpu(op, cpu);
-    return [this.#word(irq, cpu), this.#bit(irq)];
-  }
-
-  /** Index of the bitmap word holding `irq` (per-CPU word for SGIs and PPIs); unchecked. */
-  #word(irq: number, cpu: number): number {
-    return irq < IrqRange.SPI_FIRST ? cpu : this.cpus + ((irq - IrqRange.SPI_FIRST) >>> 5);
-  }
-
-  /** The bit of `irq` in its word; unchecked. */
-  #bit(irq: number): number {
-    return irq < IrqRange.SPI_FIRST ? 1 << irq : 1 << ((irq - IrqRange.SPI_FIRST) & 31);
-  }
-
-  #prioIndex(irq: number, cpu: number): number {
-    return irq < IrqRange.SPI_FIRST ? cpu * 32 + irq : this.cpus * 32 + irq - IrqRange.SPI_FIRST;
+    if (irq < SPI_FIRST) this.#checkCpu(op, cpu);
+    return wordOf(irq, cpu, this.cpus);
   }
 
   #checkCpu(op: string, cpu: number): void {
@@ -338,20 +411,8 @@ export class InterruptController {
   }
 
   #checkSpi(op: string, irq: number): void {
-    if (!Number.isInteger(irq) || irq < IrqRange.SPI_FIRST || irq >= this.lines) {
-      throw new RangeError(`${PREFIX} ${op} IRQ ${String(irq)}: only SPIs (${IrqRange.SPI_FIRST}..${this.lines - 1}) have a target`);
+    if (!Number.isInteger(irq) || irq < SPI_FIRST || irq >= this.lines) {
+      throw new RangeError(`${PREFIX} ${op} IRQ ${String(irq)}: only SPIs (${SPI_FIRST}..${this.lines - 1}) have a target`);
     }
   }
-}
-
-/** Word offsets of the shared state: [enabled bits][pending bits][wake words][SPI targets], then priority bytes. */
-function layout(cpus: number, spis: number) {
-  const bitWords = cpus + Math.ceil(spis / 32);
-  const enabled = 0;
-  const pending = enabled + bitWords;
-  const wake = pending + bitWords;
-  const targets = wake + cpus;
-  const words = targets + spis;
-  const prioBytes = cpus * 32 + spis;
-  return { enabled, pending, wake, targets, words, prioBytes, bytes: words * 4 + prioBytes };
 }

@@ -28,11 +28,14 @@ export { type RunLimits, VirtualClock, type VirtualClockOptions } from "./virtua
 export { RemoteTraceSink, TraceBus, type TraceBusOptions, type TraceEvent, type TraceSink } from "./trace-bus.ts";
 export {
   DEFAULT_PRIORITY,
+  DISPATCH_BUDGET,
   type GicDescriptor,
   type GicOptions,
   InterruptController,
+  type IrqCount,
   type IrqHandler,
   IrqRange,
+  type WakeWord,
 } from "./interrupt-controller.ts";
 export { Cpu, type CpuDescriptor, type CpuHandle, type CpuOptions, type CpuStats } from "./cpu.ts";
 export { MemorySink, PrefixSink, Uart, type UartAttachOptions, type UartOptions, type UartSink } from "./uart.ts";

@@ -71,7 +71,7 @@ export function createPlatform(model: PlatformModel, opts: PlatformOptions = {})
   const memory = new PhysicalMemory({ allowed: model.memory, trace });
   const gic = new InterruptController({ cpus: model.cpus, spis: model.gic.spis, trace });
   const cpus = Array.from({ length: model.cpus }, (_, i) => new Cpu(i, clock, opts.cpu));
-  const uarts = model.uarts.map((u) => new Uart({ ...u, trace }));
+  const uarts = model.uarts.map((u) => new Uart({ ...u, trace, gic }));
   const running = new Set<GuestHandle>();
   const uart = (which: string | number): Uart => {
     const u = typeof which === "number" ? uarts[which] : uarts.find((x) => x.name === which);

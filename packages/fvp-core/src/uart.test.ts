@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { InterruptController } from "./interrupt-controller.ts";
 import { TraceBus, type TraceEvent } from "./trace-bus.ts";
 import { MemorySink, PrefixSink, Uart } from "./uart.ts";
 
@@ -136,6 +137,35 @@ describe("Uart", () => {
     off();
     uart.input("ignored");
     expect(got).toEqual(["ls\n"]);
+  });
+
+  it("on a GIC, keeps input in its receive FIFO and hands it over from its receive interrupt, counted per line", async () => {
+    const gic = new InterruptController({ cpus: 1, spis: 32 });
+    const uart = new Uart({ name: "uart1", base: 0, irq: 38, gic });
+    uart.input("early ");
+    const got: string[] = [];
+    uart.onInput((b) => got.push(new TextDecoder().decode(b)));
+    uart.input("ls\n");
+    expect(got).toEqual([]);
+    expect(gic.isPending(38)).toBe(true);
+    await Promise.resolve();
+    expect(got).toEqual(["early ", "ls\n"]);
+    expect(gic.count(38)).toBe(1);
+    uart.input("x");
+    await Promise.resolve();
+    expect(gic.count(38)).toBe(2);
+  });
+
+  it("drops input past the receive FIFO's capacity and counts it", async () => {
+    const gic = new InterruptController({ cpus: 1, spis: 32 });
+    const uart = new Uart({ name: "uart1", base: 0, irq: 38, gic, rxCapacity: 4 });
+    uart.input("abc");
+    uart.input("def");
+    const got: string[] = [];
+    uart.onInput((b) => got.push(new TextDecoder().decode(b)));
+    await Promise.resolve();
+    expect(got.join("")).toBe("abcd");
+    expect(uart.overruns).toBe(2);
   });
 
   it("publishes uart-output per line and close() flushes and closes sinks", async () => {

@@ -1,4 +1,5 @@
 import { PREFIX } from "./_format.ts";
+import type { InterruptController } from "./interrupt-controller.ts";
 import type { TraceSink } from "./trace-bus.ts";
 
 const encoder = new TextEncoder();
@@ -19,6 +20,10 @@ export interface UartOptions {
   base: number;
   /** Interrupt ID from the platform model. */
   irq: number;
+  /** The interrupt controller its receive interrupt goes to (without one, input reaches the receivers at once). */
+  gic?: InterruptController;
+  /** Bytes the receive FIFO holds until they are read; more input is dropped and counted in {@link Uart.overruns} (default 65536). */
+  rxCapacity?: number;
   /** Receives `uart-output` events. */
   trace?: TraceSink;
   /** A line longer than this many characters is emitted in pieces (default 4096). */
@@ -60,6 +65,13 @@ export class Uart {
   readonly irq: number;
   readonly #sinks = new Set<UartSink>();
   readonly #inputs = new Set<(bytes: Uint8Array) => void>();
+  readonly #gic: InterruptController | undefined;
+  readonly #rxCapacity: number;
+  /** The receive FIFO: input not yet handed to the receivers. */
+  #rx: Uint8Array[] = [];
+  #rxBytes = 0;
+  #overruns = 0;
+  #offRx: (() => void) | undefined;
   readonly #outputs = new Set<(text: string) => void>();
   readonly #decoder = new TextDecoder("utf-8", { fatal: false });
   readonly #trace: TraceSink | undefined;
@@ -76,6 +88,8 @@ export class Uart {
     this.base = opts.base;
     this.irq = opts.irq;
     this.#trace = opts.trace;
+    this.#gic = opts.gic;
+    this.#rxCapacity = opts.rxCapacity ?? 65_536;
     this.#maxLine = opts.maxLine ?? 4096;
     const historyLines = opts.historyLines ?? 512;
     if (!Number.isInteger(historyLines) || historyLines < 0) throw new RangeError(`${PREFIX} creating ${opts.name}: historyLines must be a whole number >= 0, got ${historyLines}`);
@@ -142,18 +156,48 @@ export class Uart {
     if (rest !== "") this.#emit(rest);
   }
 
-  /** Deliver input bytes to the guest (e.g. keystrokes from a terminal). */
+  /** Receive bytes (e.g. keystrokes from a terminal): into the receive FIFO, raising the receive interrupt; without a GIC, to the receivers at once. */
   input(bytes: Uint8Array | string): void {
     const data = typeof bytes === "string" ? encoder.encode(bytes) : bytes;
-    for (const cb of [...this.#inputs]) cb(data);
+    const gic = this.#gic;
+    if (gic === undefined) return this.#deliver(data);
+    const room = this.#rxCapacity - this.#rxBytes;
+    if (data.length > room) this.#overruns += data.length - Math.max(0, room);
+    if (room <= 0) return;
+    const kept = data.length > room ? data.slice(0, room) : data;
+    this.#rx.push(kept);
+    this.#rxBytes += kept.length;
+    gic.raise(this.irq); // PL011 RXINTR: the FIFO holds data (PL011 TRM 3.4.3)
   }
 
-  /** Register a receiver of input bytes (the guest side); returns a function that removes it. */
+  /** Input bytes dropped because the receive FIFO was full. */
+  get overruns(): number {
+    return this.#overruns;
+  }
+
+  /** Register a receiver of input bytes (the guest side); returns a function that removes it. The first one connects the receive interrupt handler. */
   onInput(cb: (bytes: Uint8Array) => void): () => void {
     this.#inputs.add(cb);
+    const gic = this.#gic;
+    if (gic !== undefined && this.#offRx === undefined) {
+      this.#offRx = gic.onIrq(gic.target(this.irq), this.irq, () => this.#receive());
+      gic.enable(this.irq);
+    }
     return () => {
       this.#inputs.delete(cb);
     };
+  }
+
+  /** The receive interrupt handler: empty the FIFO into the receivers. */
+  #receive(): void {
+    const chunks = this.#rx;
+    this.#rx = [];
+    this.#rxBytes = 0;
+    for (const c of chunks) this.#deliver(c);
+  }
+
+  #deliver(data: Uint8Array): void {
+    for (const cb of [...this.#inputs]) cb(data);
   }
 
   /** Flush, then close and detach every sink. */
@@ -163,6 +207,8 @@ export class Uart {
     this.#sinks.clear();
     this.#inputs.clear();
     this.#outputs.clear();
+    this.#offRx?.();
+    this.#offRx = undefined;
     await Promise.all(sinks.map((s) => s.close?.()));
   }
 
