@@ -65,6 +65,15 @@ describe("v8r-demo --no-autorun, typing into the Linux console", () => {
     await demo.waitFor(/linux {2}\| xl: /, 5_000);
   });
 
+  it("shows the interrupt lines Xen wired, with the counts of the domain's vGIC, in /proc/interrupts and dmesg", async () => {
+    type("cat /proc/interrupts");
+    const upcalls = await demo.waitFor(/linux {2}\| +31: +(\d+)(?: +\d+)* +GICv3 +31 Level +events\n/, 5_000);
+    const rx = await demo.waitFor(/linux {2}\| +32: +(\d+)(?: +\d+)* +GICv3 +32 Level +uart-pl011\n/, 5_000);
+    expect(Number(upcalls[1])).toBeGreaterThan(0); // samples arrived, each raised the upcall at least once
+    expect(Number(rx[1])).toBeGreaterThanOrEqual(8); // one receive interrupt or more per typed line
+    expect(demo.stdout()).toMatch(/linux {2}\| \[ *\d+\.\d+\] GICv3: PPI 31 \(Xen event-channel upcall, per vCPU\) -> events\n/);
+  });
+
   it("Ctrl-C stops it with exit 0 and closes the server it started late", async () => {
     process.kill(-(demo.child.pid as number), "SIGINT");
     expect(await demo.exited).toEqual({ code: 0, signal: null });

@@ -2,10 +2,12 @@
  * Internal: where an {@link InterruptController}'s shared state lies in its
  * SharedArrayBuffer, and the thread-local side of it: which CPU interfaces
  * this thread serves (handlers, and the run loop that takes their
- * interrupts). The thread-local part is kept per buffer on `globalThis`, so
- * every controller object attached to the same state in one thread (and
- * every copy of this module) sees the same handlers: a line raised through
- * one object reaches the handlers registered through another.
+ * interrupts). The thread-local part is kept per state on `globalThis`, keyed
+ * by a random identity written into the state when it is created (a
+ * SharedArrayBuffer structured-cloned within a thread is a new object over
+ * the same memory), so every controller object attached to the same state in
+ * one thread (and every copy of this module) sees the same handlers: a line
+ * raised through one object reaches the handlers registered through another.
  */
 import { waitAsync } from "./_atomics.ts";
 
@@ -13,11 +15,12 @@ import { waitAsync } from "./_atomics.ts";
 export const SPI_FIRST = 32;
 
 /**
- * Int32 word offsets of the shared state: enabled bits, pending bits, a wake
+ * Int32 word offsets of the shared state: two identity words, enabled bits, pending bits, a wake
  * word per CPU interface, SPI targets, then the handled-interrupt counters
  * (per CPU interface, one per SGI/PPI/SPI line), then priority bytes.
  */
 export interface GicLayout {
+  readonly identity: number;
   readonly enabled: number;
   readonly pending: number;
   readonly wake: number;
@@ -32,14 +35,15 @@ export interface GicLayout {
 /** The layout for `cpus` CPU interfaces and `spis` SPIs. */
 export function gicLayout(cpus: number, spis: number): GicLayout {
   const bitWords = cpus + Math.ceil(spis / 32);
-  const enabled = 0;
+  const identity = 0;
+  const enabled = identity + 2;
   const pending = enabled + bitWords;
   const wake = pending + bitWords;
   const targets = wake + cpus;
   const counts = targets + spis;
   const words = counts + cpus * (SPI_FIRST + spis);
   const prioBytes = cpus * 32 + spis;
-  return { enabled, pending, wake, targets, counts, words, prioBytes, bytes: words * 4 + prioBytes };
+  return { identity, enabled, pending, wake, targets, counts, words, prioBytes, bytes: words * 4 + prioBytes };
 }
 
 /** Index of the bitmap word holding `irq` (a per-CPU word for SGIs and PPIs). */
@@ -103,14 +107,25 @@ export function watchWord(i32: Int32Array, index: number, live: () => boolean, o
 
 const REGISTRY = Symbol.for("v8r.fvp-core.gic-cpu-slots");
 
-/** This thread's CPU slots of the controller state `buffer`, by CPU index. */
-export function localSlots(buffer: SharedArrayBuffer): Map<number, CpuSlot> {
-  const g = globalThis as { [REGISTRY]?: WeakMap<SharedArrayBuffer, Map<number, CpuSlot>> };
-  const all = (g[REGISTRY] ??= new WeakMap());
-  let slots = all.get(buffer);
+/** Give state without an identity one (two random words, the second odd); a no-op once it has one, whichever thread stamped it. */
+export function stampIdentity(i32: Int32Array, layout: GicLayout): void {
+  if (Atomics.load(i32, layout.identity + 1) !== 0) return;
+  const rnd = new Uint32Array(2);
+  if (typeof crypto?.getRandomValues === "function") crypto.getRandomValues(rnd);
+  else for (let k = 0; k < 2; k++) rnd[k] = Math.floor(Math.random() * 0x1_0000_0000);
+  Atomics.compareExchange(i32, layout.identity, 0, rnd[0] as number);
+  Atomics.compareExchange(i32, layout.identity + 1, 0, (rnd[1] as number) | 1);
+}
+
+/** This thread's CPU slots of the controller state `i32`, by CPU index (one map per state, kept for the thread's life). */
+export function localSlots(i32: Int32Array, layout: GicLayout): Map<number, CpuSlot> {
+  const g = globalThis as { [REGISTRY]?: Map<string, Map<number, CpuSlot>> };
+  const all = (g[REGISTRY] ??= new Map());
+  const key = `${Atomics.load(i32, layout.identity)}:${Atomics.load(i32, layout.identity + 1)}`;
+  let slots = all.get(key);
   if (slots === undefined) {
     slots = new Map();
-    all.set(buffer, slots);
+    all.set(key, slots);
   }
   return slots;
 }

@@ -1,5 +1,5 @@
 import { PREFIX } from "./_format.ts";
-import { bitOf, type CpuSlot, gicLayout, type GicLayout, type IrqHandler, localSlots, prioIndexOf, slotOf, SPI_FIRST, watchWord, wordOf } from "./_gic-state.ts";
+import { bitOf, type CpuSlot, gicLayout, type GicLayout, type IrqHandler, localSlots, prioIndexOf, stampIdentity, slotOf, SPI_FIRST, watchWord, wordOf } from "./_gic-state.ts";
 import type { TraceSink } from "./trace-bus.ts";
 
 export type { IrqHandler } from "./_gic-state.ts";
@@ -117,8 +117,9 @@ export class InterruptController {
     this.#prio = new Uint8Array(this.buffer, this.#o.words * 4, this.#o.prioBytes);
     this.#trace = opts.trace;
     this.#onError = opts.onHandlerError ?? ((e, irq, cpu) => console.error(`${PREFIX} handler of IRQ ${irq} on CPU ${cpu} threw`, e));
-    this.#slots = localSlots(this.buffer);
     if (!opts.buffer) this.#prio.fill(DEFAULT_PRIORITY);
+    stampIdentity(this.#i32, this.#o);
+    this.#slots = localSlots(this.#i32, this.#o);
   }
 
   /** Attach to a controller created in another thread (or another object over the same state in this one). */
@@ -235,8 +236,10 @@ export class InterruptController {
   /**
    * Let a run loop of this thread (e.g. a vCPU) take `cpu`'s interrupts: the
    * controller no longer delivers them by itself; when a line of the CPU
-   * becomes deliverable it changes the CPU's {@link InterruptController.wakeWord}
-   * (any thread) and calls `kick` (this thread), and the loop calls
+   * becomes deliverable it calls `kick` when the loop gave one (from this
+   * thread; a loop that only runs in this thread, like a vCPU on a virtual
+   * clock), else it changes the CPU's {@link InterruptController.wakeWord}
+   * (which raises from other threads always do), and the loop calls
    * {@link InterruptController.dispatch}. Returns a function that gives the
    * CPU back. A later attach replaces an earlier one.
    */
@@ -328,12 +331,19 @@ export class InterruptController {
     let best = -1;
     let bestPrio = 256;
     const lines = slot.lines;
+    const i32 = this.#i32;
+    const o = this.#o;
+    // SGIs and PPIs of a CPU share one word: read it once.
+    const banked = Atomics.load(i32, o.pending + cpu) & Atomics.load(i32, o.enabled + cpu);
     for (let k = 0; k < lines.length; k++) {
-      const irq = lines[k] as number;
-      if (irq >= SPI_FIRST && this.#targetOf(irq, cpu) !== cpu) continue;
-      const word = wordOf(irq, cpu, this.cpus); // handlers' lines were checked when registered
-      const live = Atomics.load(this.#i32, this.#o.pending + word) & Atomics.load(this.#i32, this.#o.enabled + word) & bitOf(irq);
-      if (!live) continue;
+      const irq = lines[k] as number; // handlers' lines were checked when registered
+      if (irq < SPI_FIRST) {
+        if ((banked & (1 << irq)) === 0) continue;
+      } else {
+        const word = wordOf(irq, cpu, this.cpus);
+        if ((Atomics.load(i32, o.pending + word) & Atomics.load(i32, o.enabled + word) & bitOf(irq)) === 0) continue;
+        if (this.#targetOf(irq, cpu) !== cpu) continue;
+      }
       const p = Atomics.load(this.#prio, prioIndexOf(irq, cpu, this.cpus));
       if (p < bestPrio) {
         best = irq;
@@ -343,13 +353,16 @@ export class InterruptController {
     return best;
   }
 
-  /** Get `cpu`'s lines taken: by this thread's own delivery, else by its run loop or another thread's (wake word). */
+  /** Get `cpu`'s lines taken: by this thread's own delivery or run loop, else by whoever waits on its wake word. */
   #kick(cpu: number): void {
     const slot = this.#slots.get(cpu);
-    if (slot !== undefined && slot.driver === undefined && slot.handlers.size > 0) return this.#schedule(cpu, slot);
+    if (slot !== undefined) {
+      const driver = slot.driver;
+      if (driver === undefined && slot.handlers.size > 0) return this.#schedule(cpu, slot);
+      if (driver?.kick !== undefined) return driver.kick();
+    }
     Atomics.add(this.#i32, this.#o.wake + cpu, 1);
     Atomics.notify(this.#i32, this.#o.wake + cpu);
-    slot?.driver?.kick?.();
   }
 
   /** More is pending than one dispatch takes: deliver the rest later. */

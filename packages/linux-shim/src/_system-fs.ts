@@ -10,8 +10,8 @@ import { RootFsError, type RootFs, type RootFsStat } from "./rootfs.ts";
 /** Where the kernel's trees are mounted. */
 const MOUNTS = ["/dev", "/sys", "/proc"];
 
-/** A kernel file: its bytes, or a character device (opened with `linux.open`). */
-export type KernelFile = Uint8Array | "chardev";
+/** A kernel file: its bytes, a function that makes them when the file is read (like /proc/interrupts), or a character device (opened with `linux.open`). */
+export type KernelFile = Uint8Array | (() => Uint8Array) | "chardev";
 
 function under(path: string, dir: string): boolean {
   return path === dir || path.startsWith(`${dir}/`);
@@ -46,6 +46,7 @@ export class SystemFs implements RootFs {
     if (!this.#kernel(p)) return this.#base.readFile(p);
     const file = this.#files.get(p);
     if (file === "chardev") throw new RootFsError("EINVAL", p, `[linux-shim] reading ${p}: it is a character device (open it with linux.open)`);
+    if (typeof file === "function") return file();
     if (file !== undefined) return file.slice();
     throw this.#dirs.has(p) ? new RootFsError("EISDIR", p, `[linux-shim] reading ${p}: it is a directory`) : this.#missing("reading", p);
   }
@@ -95,7 +96,7 @@ export class SystemFs implements RootFs {
     if (this.#dirs.has(p)) return { kind: "directory", size: 0, mtimeMs: this.#mtimeMs };
     const file = this.#files.get(p);
     if (file === undefined) throw this.#missing("stat of", p);
-    return { kind: "file", size: file === "chardev" ? 0 : file.length, mtimeMs: this.#mtimeMs };
+    return { kind: "file", size: file instanceof Uint8Array ? file.length : 0, mtimeMs: this.#mtimeMs };
   }
 
   async exists(path: string): Promise<boolean> {

@@ -6,6 +6,7 @@
  * @module
  */
 import { bootargFlag, parseBootargs, type DomainContext } from "@v8r/xen-dom0less";
+import { interruptBootLines } from "./_proc-interrupts.ts";
 import { EvtchnDevice, type EvtchnFile } from "./dev-evtchn.ts";
 import { MemDevice, type MemFile } from "./dev-mem.ts";
 import { uioDevices, type UioDevice, type UioFile } from "./dev-uio.ts";
@@ -160,6 +161,7 @@ function printBootLog(ctx: DomainContext, klog: KernelLog): void {
   klog.log(`Memory: ${ctx.memoryKiB}K/${ctx.memoryKiB}K available`);
   klog.log(`smp: Brought up 1 node, ${ctx.cpus.length} CPU${ctx.cpus.length === 1 ? "" : "s"}`);
   klog.log("xen:events: Using 2-level ABI");
+  for (const line of interruptBootLines(ctx.interrupts())) klog.log(line);
   const ports = [...ctx.evtchn.ports()].sort((a, b) => a - b);
   klog.log(
     ports.length > 0

@@ -139,6 +139,7 @@ function fakeDomain(
       return shm.window;
     },
     evtchn,
+    interrupts: () => [],
     shutdown(reason) {
       shutdowns.push(reason);
     },

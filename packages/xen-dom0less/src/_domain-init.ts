@@ -4,18 +4,16 @@
  * device-tree facts, shared-memory window descriptors, the event-channel
  * state buffers and the static port table. No live objects cross.
  */
-import type { WindowDescriptor } from "@v8r/fvp-core";
+import type { GicDescriptor, WindowDescriptor } from "@v8r/fvp-core";
 import type { ReservedMemoryNode } from "./domain-context.ts";
 import type { StaticPort } from "./event-channel.ts";
-import type { WakeMode } from "./_evtchn-wake.ts";
+import type { WakeMode } from "./_vcpu.ts";
 import type { SendFaultPlan } from "./faults.ts";
 
 /** Everything a domain instance starts from. */
 export interface DomainInit {
   /** Always `"v8r.xen-domain"`. */
   readonly kind: "v8r.xen-domain";
-  /** Id of the hypervisor instance (keys the inline kicker registry). */
-  readonly xenId: string;
   /** How the domains run. */
   readonly mode: WakeMode;
   /** Domain id. */
@@ -34,11 +32,13 @@ export interface DomainInit {
   readonly reservedMemory: readonly ReservedMemoryNode[];
   /** Static shared memory regions mapped into it, by id, with a window on the region's bytes (base = guest address). */
   readonly shm: readonly { readonly id: string; readonly window: WindowDescriptor }[];
-  /** Event channels: its own state, its static ports, the state of every other domain and the hypervisor's channel table. */
+  /** Its vGIC (one CPU interface per vCPU): the event-channel upcall and console interrupts. */
+  readonly vgic: GicDescriptor;
+  /** Event channels: its own state, its static ports, the state and vGIC of every other domain and the hypervisor's channel table. */
   readonly evtchn: {
     readonly state: SharedArrayBuffer;
     readonly ports: readonly StaticPort[];
-    readonly peers: readonly { readonly domid: number; readonly state: SharedArrayBuffer }[];
+    readonly peers: readonly { readonly domid: number; readonly state: SharedArrayBuffer; readonly vgic: GicDescriptor }[];
     readonly table?: SharedArrayBuffer;
   };
   /** Send-path fault injection. */
@@ -66,7 +66,8 @@ export function checkDomainInit(init: unknown): DomainInit {
     i !== null &&
     typeof i === "object" &&
     i.kind === "v8r.xen-domain" &&
-    typeof i.xenId === "string" &&
+    typeof i.vgic === "object" &&
+    i.vgic !== null &&
     typeof i.domid === "number" &&
     typeof i.name === "string" &&
     typeof i.evtchn === "object" &&

@@ -1,7 +1,7 @@
 /**
  * Internal: the layout of one domain's event-channel state in shared memory
  * (the v8r counterpart of the 2-level part of Xen's `shared_info` plus the
- * per-vCPU upcall word), and the pure bit operations every thread runs over it.
+ * per-vCPU upcall flag), and the pure bit operations every thread runs over it.
  * One implementation of the bit logic, used by the sender's hypercall path and
  * by the receiving vCPU's upcall handler, inline and in Workers alike.
  */
@@ -19,10 +19,8 @@ export const Word = {
   MASK: BITMAP_WORDS,
   /** Selector: one bit per pending-bitmap word (128 bits = 4 words). */
   SELECTOR: 2 * BITMAP_WORDS,
-  /** Upcall pending flag (`evtchn_upcall_pending`). */
+  /** Upcall pending flag (`evtchn_upcall_pending`); its 0 -> 1 edge raises the upcall PPI on the vGIC. */
   UPCALL: 2 * BITMAP_WORDS + 4,
-  /** Wake sequence number: the vCPU loop waits on it (Atomics.waitAsync). */
-  WAKE: 2 * BITMAP_WORDS + 5,
   /** Run state set by the hypervisor, see {@link RunState}. */
   RUN: 2 * BITMAP_WORDS + 6,
   /** Shutdown request written by the guest, see {@link ShutdownCode}. */
@@ -47,7 +45,7 @@ export function createEvtchnState(): SharedArrayBuffer {
 
 /** Clear pending, mask, selector, upcall and shutdown words for a new instance; RUN becomes RUNNING. */
 export function resetEvtchnState(s: Int32Array, generation: number): void {
-  for (let i = 0; i < Word.WAKE; i++) Atomics.store(s, i, 0);
+  for (let i = 0; i <= Word.UPCALL; i++) Atomics.store(s, i, 0);
   Atomics.store(s, Word.SHUTDOWN, ShutdownCode.NONE);
   Atomics.store(s, Word.GENERATION, generation);
   Atomics.store(s, Word.RUN, RunState.RUNNING);

@@ -1,24 +1,25 @@
 /**
- * Internal: a domain's vCPU run loop, in the domain's own thread. It services
- * the upcall (event handlers), runs timer callbacks held while the domain was
- * paused, and otherwise sleeps: in worker mode on `Atomics.waitAsync` of the
- * wake word, in inline mode until a kicker queues a service on the platform
- * clock. Errors in guest code it runs crash the domain through the executor's
- * own crash path (rethrown from a platform timer), so there is one crash path.
+ * Internal: a domain's vCPU run loop, in the domain's own thread. It takes
+ * the vCPU's interface of the domain's vGIC: it runs the handlers of the
+ * interrupts raised there (the event-channel upcall, the console), runs
+ * timer callbacks held while the domain was paused, and otherwise sleeps: in
+ * worker mode on `Atomics.waitAsync` of the vCPU's wake word, in inline mode
+ * until the vGIC kicks it, which queues a service on the platform clock (so
+ * delivery order follows the clock). Errors in guest code it runs crash the
+ * domain through the executor's own crash path (rethrown from a platform
+ * timer), so there is one crash path.
  */
-import type { Clock, CpuHandle } from "@v8r/fvp-core";
-import type { EventHandler } from "./domain-context.ts";
+import type { Clock, CpuHandle, InterruptController } from "@v8r/fvp-core";
 import { RunState, Word } from "./_evtchn-layout.ts";
-import { registerKicker, wakeVcpu, type WakeMode } from "./_evtchn-wake.ts";
-import type { HandlerRunner } from "./event-channel.ts";
+
+/** How the domains of one hypervisor run. */
+export type WakeMode = "inline" | "worker";
 
 /** What a {@link Vcpu} needs. */
 export interface VcpuOptions {
   /** Inline or worker wake-up. */
   readonly mode: WakeMode;
-  /** Registry key of this domain instance (inline mode). */
-  readonly key: string;
-  /** The domain's shared event-channel state. */
+  /** The domain's shared state (run state and instance number). */
   readonly state: Int32Array;
   /** Instance number this vCPU belongs to. */
   readonly generation: number;
@@ -26,8 +27,10 @@ export interface VcpuOptions {
   readonly clock: Clock;
   /** The CPU guest work is accounted on. */
   readonly cpu: CpuHandle;
-  /** The upcall handler (the domain's event channels). */
-  readonly deliver: (run: HandlerRunner, alive: () => boolean) => number;
+  /** The domain's vGIC; this loop takes CPU interface {@link VcpuOptions.index}. */
+  readonly gic: InterruptController;
+  /** vCPU index (its CPU interface on the vGIC). */
+  readonly index: number;
   /** Worker mode: how long to poll the wake word before sleeping, in µs (0: sleep at once). */
   readonly spinUs?: number;
 }
@@ -39,35 +42,47 @@ const waitAsync: WaitAsync | undefined = (() => {
   return typeof fn === "function" ? fn.bind(Atomics) : undefined;
 })();
 
-/** Upcall rounds per service before yielding to the host event loop. */
-const ROUNDS_PER_SERVICE = 64;
+/** Interrupts taken per service before yielding to the host event loop (the vGIC kicks the loop for the rest). */
+const IRQS_PER_SERVICE = 64;
 /** Immediate re-services (wake word changed while servicing) before a macrotask yield. */
 const SPINS_BEFORE_YIELD = 64;
 
-/** One domain's vCPU loop. */
+/** One vCPU's loop. */
 export class Vcpu {
   readonly #o: VcpuOptions;
   #dead = false;
   #scheduled = false;
   #held: Array<() => void> = [];
-  #unregister: () => void = () => {};
-  /** Made once, so the event channels can reuse their scan hooks across services. */
+  readonly #undo: Array<() => void> = [];
+  /** Made once: the vGIC asks it before each interrupt (a paused or dead vCPU takes none). */
   readonly #canRun = (): boolean => this.alive && !this.paused;
-  readonly #runHandler: HandlerRunner = (handler: EventHandler, port: number) => this.run(() => handler(port));
 
   /** Build the loop; call {@link Vcpu.start} once the context is ready. */
   constructor(opts: VcpuOptions) {
     this.#o = opts;
   }
 
-  /** Start listening for wake-ups and service anything already pending. */
+  /** Take the vCPU's interface of the vGIC and service anything already pending. */
   start(): void {
+    const { gic, index } = this.#o;
     if (this.#o.mode === "inline") {
-      this.#unregister = registerKicker(this.#o.key, () => this.#schedule());
-      this.#schedule();
+      this.#undo.push(gic.attachCpu(index, () => this.#schedule()));
     } else {
+      this.#undo.push(gic.attachCpu(index));
       this.#watch();
     }
+  }
+
+  /** Handle interrupt `irq` of this vCPU with `handler` (run in the vCPU's thread) and enable it. */
+  on(irq: number, handler: () => void): void {
+    const { gic, index } = this.#o;
+    this.#undo.push(gic.onIrq(index, irq, () => handler()));
+    gic.enable(irq, index);
+  }
+
+  /** The predicate the vGIC checks before each interrupt; also what event scans check between handlers. */
+  get canRun(): () => boolean {
+    return this.#canRun;
   }
 
   /** False once the domain crashed, shut down, or was stopped or replaced by the hypervisor. */
@@ -86,16 +101,11 @@ export class Vcpu {
     this.#held.push(cb);
   }
 
-  /** Wake this vCPU (after a local unmask or bind). */
-  kick(): void {
-    wakeVcpu(this.#o.mode, this.#o.key, this.#o.state);
-  }
-
-  /** Stop running guest code (shutdown requested or crashed). */
+  /** Stop running guest code (shutdown requested, crashed or stopped): its handlers and the CPU interface are given back. */
   die(): void {
     this.#dead = true;
     this.#held = [];
-    this.#unregister();
+    for (const undo of this.#undo.splice(0).reverse()) undo();
   }
 
   /** Run guest code accounted on the vCPU's CPU; an error crashes the domain. */
@@ -117,20 +127,14 @@ export class Vcpu {
     }, 0);
   }
 
-  /** Service the upcall and held work now. */
+  /** Run held work and take pending interrupts now. */
   service(): void {
     if (!this.alive) return this.die();
     if (this.paused) return;
     const held = this.#held;
     this.#held = [];
     for (const cb of held) this.run(cb);
-    const s = this.#o.state;
-    const canRun = this.#canRun;
-    for (let round = 0; round < ROUNDS_PER_SERVICE; round++) {
-      if (!canRun() || Atomics.load(s, Word.UPCALL) === 0) return;
-      this.#o.deliver(this.#runHandler, canRun);
-    }
-    if (canRun() && Atomics.load(s, Word.UPCALL) !== 0) this.kick();
+    this.#o.gic.dispatch(this.#o.index, IRQS_PER_SERVICE, this.#canRun);
   }
 
   /** Inline mode: queue one service on the platform clock. */
@@ -145,19 +149,19 @@ export class Vcpu {
 
   /** Worker mode: service, then wait (without blocking the thread) for the wake word to change. */
   #watch(): void {
-    const s = this.#o.state;
+    const { array, index } = this.#o.gic.wakeWord(this.#o.index);
     let spins = 0;
     const loop = (): void => {
       if (!this.alive) return this.die();
-      const seen = Atomics.load(s, Word.WAKE);
+      const seen = Atomics.load(array, index);
       this.service();
       if (!this.alive) return this.die();
-      spinWhile(s, seen, this.#o.spinUs ?? 0);
+      spinWhile(array, index, seen, this.#o.spinUs ?? 0);
       if (waitAsync === undefined) {
         globalThis.setTimeout(loop, 1);
         return;
       }
-      const r = waitAsync(s, Word.WAKE, seen);
+      const r = waitAsync(array, index, seen);
       if (r.async) {
         spins = 0;
         void r.value.then(loop);
@@ -173,10 +177,10 @@ export class Vcpu {
 }
 
 /** Poll the wake word for up to `us` microseconds (a wake from sleep costs tens of µs; polling a few is cheaper). */
-function spinWhile(s: Int32Array, seen: number, us: number): void {
+function spinWhile(words: Int32Array, index: number, seen: number, us: number): void {
   if (us <= 0) return;
   const end = performance.now() + us / 1000;
-  while (Atomics.load(s, Word.WAKE) === seen && performance.now() < end) {
+  while (Atomics.load(words, index) === seen && performance.now() < end) {
     // busy-wait: the peer's notification usually lands within the budget
   }
 }

@@ -11,7 +11,7 @@ import { bootDoneLines, bootLogLines, XEN_LOG_PREFIX } from "./boot-log.ts";
 import type { Dom0lessConfig, DomainConfig } from "./dom0less-config.ts";
 import { type BootPlan, type DomainPlan, planBoot } from "./_boot-plan.ts";
 import type { DomainInit } from "./_domain-init.ts";
-import { Domain, type CrashPolicy } from "./domain.ts";
+import { Domain, type CrashPolicy, type DomainShared } from "./domain.ts";
 import type { ShmRange } from "./fault-kind.ts";
 import { checkFaultPlan, type FaultPlan, scheduleFaults, sendFaultPlan } from "./faults.ts";
 import { Xen } from "./hypervisor.ts";
@@ -37,8 +37,6 @@ export interface BootXenOptions {
   /** Worker mode: microseconds an idle vCPU polls its wake word before sleeping (default 0; tens of µs trade CPU for latency). */
   readonly spinUs?: number;
 }
-
-let instances = 0;
 
 /** URL of the guest runtime module next to this one (`.ts` from sources, `.js` when built). */
 export function xenRuntimeUrl(): URL {
@@ -74,7 +72,6 @@ export async function bootXen(platform: Platform, config: Dom0lessConfig, option
   const xenUart = platform.uart(plan.xenUart);
   const log = (line: string): void => xenUart.write(`${XEN_LOG_PREFIX}${line}\n`);
   const regionNames = mapRegions(platform, plan);
-  const xenId = `xen${++instances}-${Math.random().toString(36).slice(2, 8)}`;
   const mode = platform.executor.kind;
   const runtime = xenRuntimeUrl().href;
   const domains: Domain[] = [];
@@ -83,11 +80,9 @@ export async function bootXen(platform: Platform, config: Dom0lessConfig, option
   bindStaticChannels(table, plan.domains.map((d) => ({ domid: d.domid, ports: d.ports, maxPort: maxStaticPort(config, d.name) })));
   const host = (p: DomainPlan) => ({
     platform,
-    xenId,
-    mode,
     runtime,
     onCrash: crashPolicy(options.onCrash, p.name),
-    initFor: (dp: DomainPlan, state: SharedArrayBuffer, generation: number) => initFor(platform, dp, state, generation, { xenId, mode, domains, options, table: tableBuffer }),
+    initFor: (dp: DomainPlan, own: DomainShared, generation: number) => initFor(platform, dp, own, generation, { mode, domains, options, table: tableBuffer }),
     beforeRestart: (dp: DomainPlan) => {
       clearOwnedRegions(platform, plan, regionNames, dp, log);
       rebindDomainChannels(table, dp.domid, dp.ports);
@@ -212,18 +207,16 @@ function clearOwnedRegions(platform: Platform, plan: BootPlan, names: ReadonlyMa
 }
 
 interface InitContext {
-  readonly xenId: string;
   readonly mode: "inline" | "worker";
   readonly domains: readonly Domain[];
   readonly options: BootXenOptions;
   readonly table: SharedArrayBuffer;
 }
 
-function initFor(platform: Platform, p: DomainPlan, state: SharedArrayBuffer, generation: number, c: InitContext): DomainInit {
+function initFor(platform: Platform, p: DomainPlan, own: DomainShared, generation: number, c: InitContext): DomainInit {
   const faults = sendFaultPlan(c.options.faults);
   return {
     kind: "v8r.xen-domain",
-    xenId: c.xenId,
     mode: c.mode,
     domid: p.domid,
     name: p.name,
@@ -233,12 +226,13 @@ function initFor(platform: Platform, p: DomainPlan, state: SharedArrayBuffer, ge
     vpl011: p.ownConsole,
     reservedMemory: p.reservedMemory,
     shm: p.shm.map((m) => ({ id: m.id, window: { ...platform.memory.window(m.hostAddr, m.size).describe(), base: m.guestAddr } })),
+    vgic: own.vgic.describe(),
     evtchn: {
-      state,
+      state: own.evtchnState,
       table: c.table,
       ports: p.ports,
       // every other domain: a channel made at run time (EVTCHNOP_bind_interdomain) may lead to any of them
-      peers: c.domains.filter((d) => d.domid !== p.domid).map((d) => ({ domid: d.domid, state: d.evtchnState })),
+      peers: c.domains.filter((d) => d.domid !== p.domid).map((d) => ({ domid: d.domid, state: d.evtchnState, vgic: d.vgic.describe() })),
     },
     ...(faults !== undefined ? { faults } : {}),
     ...(c.options.spinUs !== undefined && c.mode === "worker" ? { spinUs: c.options.spinUs } : {}),

@@ -53,6 +53,18 @@ export interface ReservedMemoryNode {
   readonly xenOffset: number;
 }
 
+/** One interrupt line of the domain's virtual GIC and how often each vCPU took it. */
+export interface InterruptLine {
+  /** GIC interrupt ID: 31 the event-channel upcall PPI (Xen's GUEST_EVTCHN_PPI), 32 the vpl011 console's SPI. */
+  readonly irq: number;
+  /** What raises it: `"xen-evtchn"` or `"vpl011"`. */
+  readonly source: string;
+  /** `"PPI"` (banked per vCPU) or `"SPI"`. */
+  readonly type: "PPI" | "SPI";
+  /** Times taken, by vCPU. */
+  readonly perCpu: readonly number[];
+}
+
 /** Handler of an event-channel port; runs on the domain's vCPU. */
 export type EventHandler = (port: number) => void;
 
@@ -119,6 +131,8 @@ export interface DomainContext {
   readonly evtchn: EventChannels;
   /** The other event-channel hypercalls: allocate, bind, close, status (absent where the host has no channel table). */
   readonly evtchnOps?: EventChannelOps;
+  /** The lines of the domain's virtual GIC with how often each vCPU took them since this instance started (`/proc/interrupts`). */
+  interrupts(): readonly InterruptLine[];
   /** Shut the domain down; `"crash"` applies the domain's `on_crash` policy. */
   shutdown(reason: ShutdownReason): void;
   /** Publish a guest-level event on the platform trace bus (e.g. link statistics for a dashboard). */

@@ -6,12 +6,13 @@
  *
  * @module
  */
-import type { GuestExit, GuestHandle, Platform } from "@v8r/fvp-core";
+import type { GuestExit, GuestHandle, InterruptController, Platform } from "@v8r/fvp-core";
 import type { ShutdownReason } from "./domain-context.ts";
 import type { DomainPlan } from "./_boot-plan.ts";
 import type { DomainInit } from "./_domain-init.ts";
 import { createEvtchnState, resetEvtchnState, RunState, ShutdownCode, Word } from "./_evtchn-layout.ts";
-import { dropKicker, vcpuKey, wakeVcpu, type WakeMode } from "./_evtchn-wake.ts";
+import type { InterruptLine } from "./domain-context.ts";
+import { createVgic, vgicLines } from "./_vgic.ts";
 
 /** What `xl list` shows in its State column, spelled out. */
 export type DomainState = "running" | "paused" | "shutdown" | "crashed" | "dying";
@@ -41,20 +42,24 @@ export interface DomainInfo {
   readonly cpuTimeMs: number;
 }
 
+/** The state of a domain that outlives its instances and crosses to its peers. */
+export interface DomainShared {
+  /** The event-channel state. */
+  readonly evtchnState: SharedArrayBuffer;
+  /** The vGIC. */
+  readonly vgic: InterruptController;
+}
+
 /** What a {@link Domain} needs from its hypervisor. */
 export interface DomainHost {
   /** The platform. */
   readonly platform: Platform;
-  /** Hypervisor instance id. */
-  readonly xenId: string;
-  /** Inline or worker wake-ups. */
-  readonly mode: WakeMode;
   /** URL of the guest runtime module. */
   readonly runtime: string;
   /** The domain's crash policy. */
   readonly onCrash: CrashPolicy;
   /** Build the init descriptor of an instance. */
-  initFor(plan: DomainPlan, state: SharedArrayBuffer, generation: number): DomainInit;
+  initFor(plan: DomainPlan, own: DomainShared, generation: number): DomainInit;
   /** Called before a restarted instance starts (e.g. to clear regions it owns). */
   beforeRestart(plan: DomainPlan): void;
   /** Write a line on Xen's console. */
@@ -77,6 +82,8 @@ export class Domain {
   readonly name: string;
   /** The domain's shared event-channel state (kept across restarts, reset for each instance). */
   readonly evtchnState: SharedArrayBuffer = createEvtchnState();
+  /** The domain's vGIC (kept across restarts, reset for each instance). */
+  readonly vgic: InterruptController;
   readonly #plan: DomainPlan;
   readonly #host: DomainHost;
   readonly #s: Int32Array;
@@ -96,6 +103,7 @@ export class Domain {
     this.#plan = plan;
     this.#host = host;
     this.#s = new Int32Array(this.evtchnState);
+    this.vgic = createVgic(plan.config.cpus);
   }
 
   /** Current state, `"destroyed"` once destroyed. */
@@ -137,7 +145,12 @@ export class Domain {
     if (this.#state !== "paused") return;
     Atomics.store(this.#s, Word.RUN, RunState.RUNNING);
     this.#set("running");
-    wakeVcpu(this.#host.mode, vcpuKey(this.#host.xenId, this.domid), this.#s);
+    this.vgic.wake(0);
+  }
+
+  /** The lines of the domain's vGIC with how often each vCPU took them (since the instance started). */
+  interrupts(): InterruptLine[] {
+    return vgicLines(this.vgic);
   }
 
   /** Stop the domain and forget its instance (it leaves `xl list`). */
@@ -184,9 +197,12 @@ export class Domain {
     // The first instance keeps what was sent to it before it started (all channels are bound at boot);
     // a restarted instance gets its channels bound again with nothing pending.
     this.#generation++;
-    if (this.#generation > 0) resetEvtchnState(this.#s, this.#generation);
+    if (this.#generation > 0) {
+      resetEvtchnState(this.#s, this.#generation);
+      this.vgic.reset();
+    }
     const p = this.#plan;
-    const init = this.#host.initFor(p, this.evtchnState, this.#generation);
+    const init = this.#host.initFor(p, this, this.#generation);
     const handle = await this.#host.platform.startGuest({ name: p.name, image: p.image, runtime: this.#host.runtime, init, cpus: [...p.pcpus], uart: p.uart });
     this.#handle = handle;
     this.#startedAt = this.#host.platform.clock.now();
@@ -204,8 +220,7 @@ export class Domain {
     if (handle !== undefined) {
       this.#set("dying", reason);
       Atomics.store(this.#s, Word.RUN, RunState.STOPPED);
-      wakeVcpu(this.#host.mode, vcpuKey(this.#host.xenId, this.domid), this.#s);
-      dropKicker(vcpuKey(this.#host.xenId, this.domid));
+      this.vgic.wake(0);
       await handle.stop(reason);
       this.#stoppedAt ??= this.#host.platform.clock.now();
     }
@@ -248,7 +263,7 @@ export class Domain {
     this.#set("crashed", reason);
     this.#handle = undefined;
     Atomics.store(this.#s, Word.RUN, RunState.STOPPED);
-    dropKicker(vcpuKey(this.#host.xenId, this.domid));
+    this.vgic.wake(0);
     if (handle.state === "running") await handle.stop("crashed");
     this.#stoppedAt ??= this.#host.platform.clock.now();
     let policy = this.#host.onCrash;

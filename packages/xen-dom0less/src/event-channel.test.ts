@@ -2,19 +2,17 @@ import { Cpu, VirtualClock } from "@v8r/fvp-core";
 import { describe, expect, it } from "vitest";
 import { XenError } from "./domain-context.ts";
 import { createEvtchnState, raisePort, scanUpcall, Word } from "./_evtchn-layout.ts";
-import { vcpuKey, wakeVcpu } from "./_evtchn-wake.ts";
 import type { SendFaultPlan } from "./faults.ts";
 import { createSendFaults } from "./_send-faults.ts";
 import { Vcpu } from "./_vcpu.ts";
+import { createVgic, GUEST_EVTCHN_PPI } from "./_vgic.ts";
 import { DomainEventChannels } from "./event-channel.ts";
-
-let xenSeq = 0;
 
 /** Two inline domains joined by channels (d1 port p <-> d2 port p for each p), on a VirtualClock. */
 function pair(ports: number[] = [3, 5, 7], faults?: SendFaultPlan) {
   const clock = new VirtualClock();
-  const xenId = `evtchn-test-${++xenSeq}`;
   const states = new Map([1, 2].map((d) => [d, new Int32Array(createEvtchnState())]));
+  const vgics = new Map([1, 2].map((d) => [d, createVgic(1)]));
   const make = (domid: number, peer: number) => {
     const state = states.get(domid)!;
     const evtchn = new DomainEventChannels({
@@ -23,20 +21,13 @@ function pair(ports: number[] = [3, 5, 7], faults?: SendFaultPlan) {
       state,
       ports: ports.map((p) => ({ port: p, peerDomid: peer, peerPort: p })),
       peers: states,
-      wake: (d) => wakeVcpu("inline", vcpuKey(xenId, d), states.get(d)!),
+      wake: (d) => vgics.get(d)!.raise(GUEST_EVTCHN_PPI, 0),
       clock,
       faults: createSendFaults(faults, domid, 0),
     });
-    const vcpu = new Vcpu({
-      mode: "inline",
-      key: vcpuKey(xenId, domid),
-      state,
-      generation: 0,
-      clock,
-      cpu: new Cpu(domid, clock),
-      deliver: (run, alive) => evtchn.deliver(run, alive),
-    });
+    const vcpu = new Vcpu({ mode: "inline", state, generation: 0, clock, cpu: new Cpu(domid, clock), gic: vgics.get(domid)!, index: 0 });
     vcpu.start();
+    vcpu.on(GUEST_EVTCHN_PPI, () => evtchn.deliver((h, port) => vcpu.run(() => h(port)), vcpu.canRun));
     return { evtchn, vcpu, state };
   };
   const d1 = make(1, 2);

@@ -3,7 +3,8 @@
  * and mask bits, selector and upcall flag live in shared memory (one buffer
  * per domain); the static channel table is plain immutable data. `send()` is
  * a hypercall: it runs on the caller's thread and writes the peer's bits
- * directly, then wakes the peer's vCPU.
+ * directly, then raises the event-channel upcall interrupt on the peer's vCPU
+ * through the peer's vGIC.
  *
  * @module
  */
@@ -46,7 +47,7 @@ export interface DomainEventChannelsOptions {
   readonly ports: readonly StaticPort[];
   /** Shared state of every domain a channel leads to (this one included for loopback channels), by domid. */
   readonly peers: ReadonlyMap<number, Int32Array>;
-  /** Wake the vCPU of domain `domid` (an upcall is pending there). */
+  /** Raise the event-channel upcall (PPI 31) of domain `domid`'s vCPU on its vGIC: its upcall flag just went from 0 to 1. */
   readonly wake: (domid: number) => void;
   /** Clock for delayed and duplicated sends. */
   readonly clock: Clock;

@@ -8,6 +8,7 @@
 import { MemoryWindow, type Platform, type Uart } from "@v8r/fvp-core";
 import type { Dom0lessConfig } from "./dom0less-config.ts";
 import type { BootPlan } from "./_boot-plan.ts";
+import type { InterruptLine } from "./domain-context.ts";
 import { type Domain, type DomainInfo, type DomainState } from "./domain.ts";
 
 /** What {@link Xen} is built from (by `bootXen`). */
@@ -95,6 +96,11 @@ export class Xen {
     const d = this.#domain("console", domain);
     const plan = this.#parts.plan.domains.find((p) => p.domid === d.domid);
     return this.platform.uart(plan?.uart ?? this.#parts.plan.xenUart);
+  }
+
+  /** The lines of a domain's vGIC (event-channel upcall, console) with how often each vCPU took them since its instance started. */
+  interrupts(domain: string | number): InterruptLine[] {
+    return this.#domain("interrupts", domain).interrupts();
   }
 
   /** Send a control message to a domain (`ctx.onControl` listeners); dropped when it is not running. */

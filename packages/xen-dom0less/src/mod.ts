@@ -95,6 +95,7 @@ export {
   type EventChannels,
   type EventHandler,
   type GuestConsole,
+  type InterruptLine,
   type ReservedMemoryNode,
   type ShutdownReason,
   type XenErrnoName,

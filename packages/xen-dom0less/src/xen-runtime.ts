@@ -7,14 +7,14 @@
  *
  * @module
  */
-import { type Clock, type GuestEnv, MemoryWindow, type TimerHandle } from "@v8r/fvp-core";
+import { type Clock, type GuestEnv, InterruptController, MemoryWindow, type TimerHandle } from "@v8r/fvp-core";
 import { type DomainContext, type GuestConsole, type ShutdownReason, XenError } from "./domain-context.ts";
 import { checkDomainInit, type DomainInit, type ShutdownEnvelope } from "./_domain-init.ts";
 import { ShutdownCode, Word } from "./_evtchn-layout.ts";
-import { vcpuKey, wakeVcpu } from "./_evtchn-wake.ts";
 import { createSendFaults } from "./_send-faults.ts";
 import { Vcpu } from "./_vcpu.ts";
-import { DomainEventChannels, type PortResolver, type StaticPort } from "./event-channel.ts";
+import { GUEST_EVTCHN_PPI, GUEST_VPL011_SPI, vgicLines } from "./_vgic.ts";
+import { DomainEventChannels, type HandlerRunner, type PortResolver, type StaticPort } from "./event-channel.ts";
 import { ChannelState, ChannelTable, wordRemoteDom, wordRemotePort, wordState } from "./_evtchn-table.ts";
 import { type EventChannelOps, XenEventChannelOps } from "./evtchn-ops.ts";
 
@@ -36,17 +36,15 @@ const SHUTDOWN_CODES: Readonly<Record<ShutdownReason, number>> = {
 export function createContext(init: unknown, env: GuestEnv): DomainContext {
   const i = checkDomainInit(init);
   const state = new Int32Array(i.evtchn.state);
-  const key = vcpuKey(i.xenId, i.domid);
+  const vgic = InterruptController.fromDescriptor(i.vgic);
   const peers = new Map<number, Int32Array>(i.evtchn.peers.map((p) => [p.domid, new Int32Array(p.state)]));
   peers.set(i.domid, state);
-  const peerKeys = new Map<number, string>([...peers.keys()].map((domid) => [domid, vcpuKey(i.xenId, domid)]));
+  const vgics = new Map<number, InterruptController>(i.evtchn.peers.map((p) => [p.domid, InterruptController.fromDescriptor(p.vgic)]));
+  vgics.set(i.domid, vgic);
   const cpu = env.cpus[0];
   if (cpu === undefined) throw new RangeError(`[xen-dom0less] creating the context of ${i.name}: it has no CPU`);
-  const wake = (domid: number): void => {
-    const s = peers.get(domid);
-    const k = peerKeys.get(domid);
-    if (s !== undefined && k !== undefined) wakeVcpu(i.mode, k, s);
-  };
+  /** Raise the event-channel upcall on vCPU 0 of domain `domid`'s vGIC. */
+  const wake = (domid: number): void => vgics.get(domid)?.raise(GUEST_EVTCHN_PPI, 0);
   const table = i.evtchn.table !== undefined ? new ChannelTable(i.evtchn.table) : undefined;
   const evtchn = new DomainEventChannels({
     domid: i.domid,
@@ -61,22 +59,36 @@ export function createContext(init: unknown, env: GuestEnv): DomainContext {
     resolver: table !== undefined ? tableResolver(table, i.domid) : undefined,
   });
   const ops = table !== undefined ? new XenEventChannelOps({ domid: i.domid, name: i.name, table, state, wake: () => wake(i.domid) }) : undefined;
-  const vcpu = new Vcpu({
-    mode: i.mode,
-    key,
-    state,
-    generation: i.generation,
-    clock: env.clock,
-    cpu,
-    deliver: (run, alive) => evtchn.deliver(run, alive),
-    spinUs: i.spinUs ?? 0,
-  });
-  const ctx = buildContext(i, env, vcpu, evtchn, state, ops);
+  const vcpu = new Vcpu({ mode: i.mode, state, generation: i.generation, clock: env.clock, cpu, gic: vgic, index: 0, spinUs: i.spinUs ?? 0 });
+  const runHandler: HandlerRunner = (handler, port) => vcpu.run(() => handler(port));
   vcpu.start();
+  const ctx = buildContext(i, env, vcpu, evtchn, state, ops, vgic);
+  vcpu.on(GUEST_EVTCHN_PPI, () => evtchn.deliver(runHandler, vcpu.canRun));
+  VCPUS.set(ctx, vcpu);
   return ctx;
 }
 
-function buildContext(i: DomainInit, env: GuestEnv, vcpu: Vcpu, evtchn: DomainEventChannels, state: Int32Array, ops: EventChannelOps | undefined): DomainContext {
+/**
+ * Called by the executor when the domain's instance stops or crashes: its
+ * vCPU gives back its interrupt handlers and vGIC interface, so a restarted
+ * instance in the same thread takes them afresh.
+ */
+export function destroyContext(ctx: unknown): void {
+  if (ctx !== null && typeof ctx === "object") VCPUS.get(ctx)?.die();
+}
+
+/** The vCPU of each context this module built (for destroyContext). */
+const VCPUS = new WeakMap<object, Vcpu>();
+
+function buildContext(
+  i: DomainInit,
+  env: GuestEnv,
+  vcpu: Vcpu,
+  evtchn: DomainEventChannels,
+  state: Int32Array,
+  ops: EventChannelOps | undefined,
+  vgic: InterruptController,
+): DomainContext {
   const windows = new Map(i.shm.map((s) => [s.id, s.window]));
   const controls = new Set<(m: unknown) => void>();
   env.control.onMessage((raw) => {
@@ -90,7 +102,7 @@ function buildContext(i: DomainInit, env: GuestEnv, vcpu: Vcpu, evtchn: DomainEv
     domid: i.domid,
     name: i.name,
     bootargs: i.bootargs,
-    console: makeConsole(i, env),
+    console: makeConsole(i, env, vcpu, vgic),
     clock: gatedClock(env.clock, vcpu),
     cpus: Object.freeze([...env.cpus]),
     memoryKiB: i.memoryKiB,
@@ -105,6 +117,7 @@ function buildContext(i: DomainInit, env: GuestEnv, vcpu: Vcpu, evtchn: DomainEv
     },
     evtchn,
     ...(ops !== undefined ? { evtchnOps: ops } : {}),
+    interrupts: () => vgicLines(vgic),
     shutdown(reason) {
       const code = SHUTDOWN_CODES[reason];
       if (code === undefined) throw new TypeError(`[xen-dom0less] shutdown of ${i.name}: reason ${JSON.stringify(reason)} is not poweroff, reboot or crash`);
@@ -180,10 +193,23 @@ function gatedClock(base: Clock, vcpu: Vcpu): Clock {
   };
 }
 
-/** The domain's vpl011 console; without a vpl011 its lines go to Xen's console as `(dN) text`. */
-function makeConsole(i: DomainInit, env: GuestEnv): GuestConsole {
+/**
+ * The domain's vpl011 console; without a vpl011 its lines go to Xen's
+ * console as `(dN) text`. Received bytes wait in the vpl011's receive queue
+ * and reach the listeners from its interrupt (SPI 32) on the vCPU.
+ */
+function makeConsole(i: DomainInit, env: GuestEnv, vcpu: Vcpu, vgic: InterruptController): GuestConsole {
   const listeners = new Set<(data: Uint8Array) => void>();
-  env.onInput((bytes) => listeners.forEach((l) => l(bytes)));
+  let rx: Uint8Array[] = [];
+  env.onInput((bytes) => {
+    rx.push(bytes);
+    vgic.raise(GUEST_VPL011_SPI);
+  });
+  vcpu.on(GUEST_VPL011_SPI, () => {
+    const chunks = rx;
+    rx = [];
+    for (const c of chunks) for (const l of [...listeners]) vcpu.run(() => l(c));
+  });
   let write: (data: string | Uint8Array) => void = (data) => env.console(data);
   if (!i.vpl011) {
     const decoder = new TextDecoder();

@@ -159,6 +159,7 @@ export function createFakeDomain(opts: FakeDomainOptions): FakeDomain {
       return MemoryWindow.fromDescriptor({ kind: "v8r.window", buffer: shm.buffer, byteOffset: 0, size: shm.buffer.byteLength, base: shm.address, region: shm.id });
     },
     evtchn,
+    interrupts: () => [],
     shutdown(reason) {
       shutdowns.push(reason);
     },

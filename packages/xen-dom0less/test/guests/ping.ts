@@ -1,8 +1,9 @@
 /**
  * Test guest "ping": writes a sequence number into the shared region, sends on
  * its port, and waits for pong to echo it back; after `rounds=N` echoes it
- * publishes `pingpong-done`. Region "pingpong": u32 at 0 = ping's number,
- * u32 at 4 = pong's echo.
+ * publishes `pingpong-done` (with `ms` since start and `steadyMs` since the
+ * first echo, which leaves out pong's boot). Region "pingpong": u32 at 0 =
+ * ping's number, u32 at 4 = pong's echo.
  */
 import type { DomainContext } from "../../src/domain-context.ts";
 import { args, num } from "./_args.ts";
@@ -14,13 +15,15 @@ export function start(ctx: DomainContext): void {
   const shm = ctx.mapSharedMemory("pingpong");
   let seq = 1;
   const t0 = ctx.clock.now();
+  let firstEcho = t0;
   ctx.console.write(`ping: d${ctx.domid} up, ${rounds} rounds on port ${port}\n`);
   ctx.evtchn.bind(port, () => {
     const echo = shm.loadAcquire32(4);
     if (echo !== seq) return;
+    if (seq === 1) firstEcho = ctx.clock.now();
     if (seq >= rounds) {
       ctx.console.write(`ping: done after ${seq} rounds\n`);
-      ctx.publish({ type: "pingpong-done", rounds: seq, ms: ctx.clock.now() - t0 });
+      ctx.publish({ type: "pingpong-done", rounds: seq, ms: ctx.clock.now() - t0, steadyMs: ctx.clock.now() - firstEcho });
       return;
     }
     seq++;

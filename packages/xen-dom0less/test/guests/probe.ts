@@ -3,8 +3,9 @@
  * trace bus (`ctx.publish`), so one scenario runs the same inline and in
  * Workers. Ops: bind, unbind, mask, unmask, send, burst (write 1..n into the
  * region "probe" at offset 0, sending after each), query, ticker, throw,
- * shutdown, hello, and the hypercalls alloc, bind-inter, close, status
- * (reported as "probe-result").
+ * shutdown, hello, irqs (report `ctx.interrupts()`), and the hypercalls
+ * alloc, bind-inter, close, status (reported as "probe-result"). Console
+ * input is reported as "probe-input".
  */
 import type { DomainContext } from "../../src/domain-context.ts";
 
@@ -63,8 +64,10 @@ export function start(ctx: DomainContext): void {
     "bind-inter": (m) => report("probe-result", { id: m.id, value: ctx.evtchnOps!.bindInterdomain(m.dom!, m.port!) }),
     close: (m) => ctx.evtchnOps!.close(m.port!),
     status: (m) => report("probe-result", { id: m.id, value: ctx.evtchnOps!.status(m.dom!, m.port!) }),
+    irqs: () => report("probe-irqs", { lines: ctx.interrupts() }),
     hello: () => report("probe-hello", { domid: ctx.domid, name: ctx.name, bootargs: ctx.bootargs, memoryKiB: ctx.memoryKiB, cpus: ctx.cpus.length, reserved: ctx.reservedMemory, ports: ctx.evtchn.ports() }),
   };
+  ctx.console.onInput((bytes) => report("probe-input", { text: new TextDecoder().decode(bytes) }));
   ctx.onControl((raw) => {
     const m = raw as Op;
     const fn = ops[m.op];
