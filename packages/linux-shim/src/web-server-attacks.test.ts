@@ -57,15 +57,15 @@ describe("builtin engine under attack", () => {
       : { kind, name: join(root, "swapdir"), inside: join(base, "held"), outside: join(base, "outdir") });
     let seen: Map<string, number>;
     try {
-      seen = await hammer(path, 3000, 16, () => swapper.swaps() < 1000);
+      seen = await hammer(path, 1500, 16, () => swapper.swaps() < 500);
     } finally {
-      expect(await swapper.stop()).toBeGreaterThan(100);
+      expect(await swapper.stop()).toBeGreaterThanOrEqual(500);
     }
     const bodies = [...seen.keys()];
     expect(bodies.filter((b) => b.includes("TOP-SECRET"))).toEqual([]);
     expect(seen.get(inside) ?? 0).toBeGreaterThan(0); // the race was really run: the inside target was served too
     expect(bodies.every((b) => b === inside || b === "status 404")).toBe(true);
-  });
+  }, 120_000);
 });
 
 /** A raw connection and when it was closed by the server. */
@@ -110,7 +110,7 @@ describe("builtin engine resource limits", () => {
     const drip = setInterval(() => c.socket.writable && c.socket.write(head[i++ % head.length] ?? "a"), 50);
     const after = await c.closed;
     clearInterval(drip);
-    expect(after).toBeLessThan(5000);
+    expect(after).toBeLessThan(20_000); // long before the drip would have finished its head
     expect(c.received()).not.toContain("<p>page</p>");
   });
 
@@ -143,7 +143,7 @@ describe("builtin engine resource limits", () => {
   });
 
   it("serves 1,000 concurrent GETs, all whole", async () => {
-    const bodies = await Promise.all(Array.from({ length: 1000 }, () => rawGet(quick.port, "/page.html", "GET", "", 60_000)));
+    const bodies = await Promise.all(Array.from({ length: 1000 }, () => rawGet(server.port, "/page.html", "GET", "", 60_000)));
     expect(bodies.filter((b) => b.status !== 200 || b.body !== "<!DOCTYPE html><p>page</p>")).toEqual([]);
   });
 });
