@@ -126,6 +126,7 @@ export class DemoSession {
       state: d.state,
       vcpus: d.vcpus,
       load: Math.round(this.#load(d.pcpus) * 1000) / 10,
+      interrupts: xen.interrupts(d.domid).map((l) => ({ irq: l.irq, source: l.source, count: l.perCpu.reduce((a, b) => a + b, 0) })),
     }));
   }
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DemoProcess, eventually, portOpen, readStatus, servedPort, spawnDemo } from "./_spawn-demo.ts";
 
 interface SnapshotEvent {
-  readonly domains: readonly { name: string; state: string; vcpus: number }[];
+  readonly domains: readonly { name: string; state: string; vcpus: number; interrupts?: readonly { irq: number; count: number }[] }[];
   readonly link: { state: string };
 }
 
@@ -90,6 +90,9 @@ describe("v8r-demo on real time (Workers), end to end", () => {
       ["linux", "running", 2],
     ]);
     expect(last.link.state).toBe("up");
+    const upcalls = (name: string): number => last.domains.find((d) => d.name === name)?.interrupts?.find((l) => l.irq === 31)?.count ?? 0;
+    expect(upcalls("linux")).toBeGreaterThan(0); // the samples came in through the event-channel upcall
+    expect(upcalls("zephyr")).toBeGreaterThan(0); // and Linux's returned buffers through Zephyr's
     const page = await (await fetch(`${base}/`)).text();
     expect(page).toContain("<svg");
   });

@@ -30,7 +30,7 @@ function renderDomains(domains) {
     fill.style.width = Math.max(0, Math.min(100, Number(d.load) || 0)) + "%";
     bar.append(fill);
     load.append(bar, el("span", (Number(d.load) || 0).toFixed(1) + " %"));
-    tr.append(load);
+    tr.append(load, el("td", (d.interrupts || []).map((l) => l.irq + ": " + l.count).join(" · ")));
     body.append(tr);
   }
 }

@@ -21,7 +21,7 @@ describe("the dashboard in headless Chromium", () => {
     periodMs: 1000,
     domains: [
       { name: "zephyr", domid: 1, state: "running", vcpus: 1, load: 12.5 },
-      { name: "linux", domid: 2, state: "blocked", vcpus: 2, load: 3 },
+      { name: "linux", domid: 2, state: "blocked", vcpus: 2, load: 3, interrupts: [{ irq: 31, source: "xen-evtchn", count: 42 }, { irq: 32, source: "vpl011", count: 3 }] },
     ],
     link: { state: "up", txPerSec: 1 + (seq % 2), rxPerSec: 0.5, ringUsed: 4, ringSize: 16, retries: 1, reinits: 0, lost: 0 },
     latestSample: { v: 1, seq: seq++ },
@@ -63,6 +63,7 @@ describe("the dashboard in headless Chromium", () => {
       await page.waitForFunction(() => (document.getElementById("chart-tx")?.getAttribute("points") ?? "") !== "", null, { timeout: 10_000 });
       expect(await page.textContent("#conn")).toBe("live");
       expect(await page.textContent("#ring-text")).toBe("4 / 16");
+      expect(await page.textContent("#domains-body tr:nth-child(2) td:last-child")).toBe("31: 42 · 32: 3");
       expect(await page.textContent("#time")).toBe("simulated 01:02:05");
       expect(await page.textContent("#consoles pre")).toBe("(XEN) <b>not bold</b>");
       await page.fill("#period-ms", "500");

@@ -17,6 +17,8 @@ export interface DomainSnapshot {
   readonly vcpus: number;
   /** vCPU load over the last period, percent 0..100 (averaged over vCPUs). */
   readonly load: number;
+  /** Interrupts the domain took since its instance started, per line of its vGIC (31: event-channel upcall, 32: console), summed over vCPUs. */
+  readonly interrupts?: readonly { readonly irq: number; readonly source: string; readonly count: number }[];
 }
 
 /** The RPMsg link between the guests. */
