@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { createPlatform, FVP_BaseR_AEMv8R, type Platform, RealClock, type TraceEvent, type Uart, WorkerExecutor } from "@v8r/fvp-core";
+import { createPlatform, FVP_BaseR_AEMv8R, type Platform, RealClock, type Uart, WorkerExecutor } from "@v8r/fvp-core";
 import { LINUX_FILE, LINUX_READ_FILE, type LinuxReadFileRequest, WEB_ROOT } from "@v8r/linux-shim";
 import { bootXen, loadDom0lessConfig, parseDts, type Xen } from "@v8r/xen-dom0less";
 import { consoleUarts, currentImage, domainUarts, linuxConsoleDomain } from "../src/_demo-layout.ts";
@@ -86,17 +86,6 @@ function commandField(uart: Uart): void {
   field.disabled = false;
 }
 
-interface FileAnswer {
-  readonly id: number;
-  readonly ok: boolean;
-  readonly data?: Uint8Array;
-  readonly error?: string;
-}
-
-function isFileAnswer(e: TraceEvent): e is TraceEvent & FileAnswer {
-  return e.type === LINUX_FILE && typeof e["id"] === "number" && typeof e["ok"] === "boolean";
-}
-
 /**
  * Ask the Linux domain for its status page every POLL_MS and show what it
  * answers. An answer newer than the one shown is taken even when later
@@ -108,10 +97,10 @@ function followStatusPage(platform: Platform, xen: Xen, domain: string): void {
   let shown = "";
   const decoder = new TextDecoder();
   platform.trace.on((e) => {
-    if (!isFileAnswer(e) || e.id <= shownId) return;
+    if (e.type !== LINUX_FILE || e.id <= shownId) return;
     shownId = e.id;
-    if (!e.ok || e.data === undefined) {
-      sourceEl.textContent = `not written yet (${e.error ?? "no data"})`;
+    if (!e.ok) {
+      sourceEl.textContent = `not written yet (${e.error})`;
       return;
     }
     const html = decoder.decode(e.data);

@@ -2,7 +2,8 @@
 // which app, which UART each console uses, and whose console takes input.
 // No Node APIs: the browser page uses it too.
 import { FVP_BaseR_AEMv8R } from "@v8r/fvp-core";
-import type { Dom0lessConfig, DomainConfig } from "@v8r/xen-dom0less";
+import { type Dom0lessConfig, type DomainConfig, parseBootargs } from "@v8r/xen-dom0less";
+import { LINK_DEFAULTS } from "../apps/rpmsg-demo/protocol/mod.ts";
 
 /** The guest images of the demo's rpmsg-demo application, by role. */
 export const DEMO_IMAGES = {
@@ -61,4 +62,19 @@ export function domainUarts(uarts: Record<string, number>): Record<string, numbe
 /** The domain that gets what the user types: the one running rpmsg-remote, else `linux`. */
 export function linuxConsoleDomain(config: Dom0lessConfig): string {
   return config.domains.find((d) => demoRole(d) === "rpmsg-remote")?.name ?? "linux";
+}
+
+/** Where the demo's apps talk: the domain running rpmsg-remote and the static shm region of their link. */
+export interface DemoLink {
+  /** The Linux domain (see {@link linuxConsoleDomain}). */
+  readonly linuxDomain: string;
+  /** `xen,id` of the link's region (rpmsg-remote's `shm_id=`, else the protocol's default), undefined when no domain runs rpmsg-remote. */
+  readonly shmId: string | undefined;
+}
+
+/** The demo link of `config`, from the rpmsg-remote domain's bootargs. */
+export function demoLink(config: Dom0lessConfig): DemoLink {
+  const remote = config.domains.find((d) => demoRole(d) === "rpmsg-remote");
+  const shmId = remote === undefined ? undefined : parseBootargs(remote.kernel?.bootargs ?? "").get("shm_id") || LINK_DEFAULTS.shmId;
+  return { linuxDomain: linuxConsoleDomain(config), shmId };
 }

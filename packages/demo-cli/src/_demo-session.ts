@@ -1,27 +1,47 @@
-// What the demo process knows about the running system, for the dashboard
-// and the period control: domains from Xen, the link from the shared memory
-// and the guests' trace events, the latest sample from the file Linux wrote.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+// What the demo process knows about the running system, for the dashboard,
+// the period control and the closing summary: domains from Xen, the link
+// from the shared memory and the guests' trace events, the latest sample
+// and the totals from the events rpmsg-remote publishes (typed by the app:
+// nothing here reads its files or recomputes its layout).
 import { type Platform, type TraceEvent, VirtualClock } from "@v8r/fvp-core";
 import type { Xen } from "@v8r/xen-dom0less";
+import type { HistoryCounters } from "../apps/rpmsg-demo/linux-rpmsg-remote/mod.ts";
+import { CTRL_REQUEST, CTRL_RESULT, type CtrlOutcome, type CtrlRequestMessage, isValidPeriod, PERIOD_RANGE_MS, type StatusSample } from "../apps/rpmsg-demo/protocol/mod.ts";
 import type { ConsoleMux } from "./console-mux.ts";
 import type { DashboardSnapshot, DomainSnapshot, LinkSnapshot } from "./dashboard/snapshot.ts";
 import { formatDuration } from "./duration.ts";
+import type { DemoLink } from "./_demo-layout.ts";
 import { LinkMonitor } from "./_link-monitor.ts";
-import { PERIOD_RANGE_MS } from "./options.ts";
-
-/** The parts of `zephyr-status.json` the demo reads. */
-interface StatusFile {
-  readonly latest?: unknown;
-  readonly counters?: { readonly received?: number; readonly lost?: number; readonly restarts?: number; readonly malformed?: number };
-}
-
-/** The static shm id the demo's RPMsg link lives in. */
-export const RPMSG_SHM_ID = "rpmsg-shm";
 
 const LOAD_WINDOW_MS = 1000;
+/** How long a period change waits for Zephyr's answer: Linux's rpmsg-ctrl timeout (2 s) and some. */
+const CTRL_WAIT_MS = 3000;
+/** Fault kinds that happen once at a time of the plan (shown as they happen); the others hit event delivery (counted). */
+const TIMED_FAULTS: ReadonlySet<string> = new Set(["corrupt", "crash", "restart", "pause", "unpause"]);
 const DOWN: LinkSnapshot = { state: "down", txPerSec: 0, rxPerSec: 0, ringUsed: 0, ringSize: 0, retries: 0, reinits: 0, lost: 0 };
+
+/** A period change that did not happen: `code` is the app's (`ETIMEDOUT`, `ENOTCONN`, ...) or `EREFUSED` when Zephyr said no. */
+export class PeriodChangeError extends Error {
+  /** Machine-readable reason. */
+  readonly code: string;
+  /** Build an error; `message` says what was being done and what was wrong. */
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = "PeriodChangeError";
+    this.code = code;
+  }
+}
+
+/** What the Linux app last told about the samples it received. */
+interface LinuxStatus {
+  latest: StatusSample | null;
+  counters: HistoryCounters | undefined;
+}
+
+interface PendingCtrl {
+  readonly domain: string;
+  settle(outcome: CtrlOutcome | undefined): void;
+}
 
 /** The running demo as seen from the host process. */
 export class DemoSession {
@@ -29,11 +49,14 @@ export class DemoSession {
   readonly #mux: ConsoleMux;
   readonly #htmlDir: string;
   #xen: Xen | undefined;
-  #linuxDomain = "linux";
+  #link: DemoLink = { linuxDomain: "linux", shmId: undefined };
   #monitor: LinkMonitor | undefined;
   readonly #early: TraceEvent[] = [];
   /** Injected event-delivery faults by kind (drop, delay, duplicate). */
   readonly #sendFaults = new Map<string, number>();
+  readonly #status: LinuxStatus = { latest: null, counters: undefined };
+  readonly #pending = new Map<number, PendingCtrl>();
+  #nextCtrlId = 1;
 
   /** Watch `platform`'s trace bus from now on (before Xen boots, so no event is missed). */
   constructor(platform: Platform, mux: ConsoleMux, htmlDir: string) {
@@ -43,55 +66,43 @@ export class DemoSession {
     platform.trace.on((e) => this.#observe(e));
   }
 
-  /** Start reading the link once Xen has booted and mapped the region. */
-  attach(xen: Xen, linuxDomain: string): void {
+  /** Start reading the link once Xen has booted and mapped the region the demo's apps use. */
+  attach(xen: Xen, link: DemoLink): void {
     this.#xen = xen;
-    this.#linuxDomain = linuxDomain;
-    const hasLink = xen.config.sharedMemory.some((r) => r.id === RPMSG_SHM_ID);
-    if (!hasLink) {
+    this.#link = link;
+    if (link.shmId === undefined || !xen.config.sharedMemory.some((r) => r.id === link.shmId)) {
       this.#early.length = 0;
       return;
     }
-    const monitor = new LinkMonitor(xen.sharedMemory(RPMSG_SHM_ID));
+    const monitor = new LinkMonitor(xen.sharedMemory(link.shmId));
     this.#monitor = monitor;
     for (const e of this.#early.splice(0)) monitor.observe(e);
     this.#platform.clock.setInterval(() => monitor.sample(this.#platform.clock.now()), 1000);
   }
 
-  /** The latest status sample Linux published, or `null`. */
-  latestSample(): Record<string, unknown> | null {
-    const latest = this.#statusJson()?.latest;
-    return latest !== null && typeof latest === "object" ? (latest as Record<string, unknown>) : null;
+  /** The latest status sample Linux received, or `null`. */
+  latestSample(): StatusSample | null {
+    return this.#status.latest;
   }
 
-  /** A closing summary of a run, from the status file Linux left. */
+  /** A closing summary of a run, from what Linux reported. */
   summary(): { samples: number; lines: string[] } {
-    const json = this.#statusJson();
-    const page = join(this.#htmlDir, "zephyr-status.html");
-    if (json === undefined) return { samples: 0, lines: [`Linux wrote no status file (${page} is missing)`] };
-    const c = json.counters ?? {};
-    const latest = json.latest !== null && typeof json.latest === "object" ? (json.latest as Record<string, unknown>) : null;
+    const page = `${this.#htmlDir}/zephyr-status.html`;
+    const c = this.#status.counters;
+    if (c === undefined) return { samples: 0, lines: [`Linux received no sample; the status page (${page}) has none`] };
+    const latest = this.#status.latest;
     const lines = [
-      `Linux received ${c.received ?? 0} samples, lost ${c.lost ?? 0}, rejected ${c.malformed ?? 0} malformed; Zephyr restarted ${c.restarts ?? 0} time(s)`,
-      ...(latest === null ? [] : [`latest sample: seq ${String(latest["seq"])} of boot ${String(latest["boot"])} at Zephyr uptime ${String(latest["t"])} ms`]),
+      `Linux received ${c.received} samples, lost ${c.lost}, rejected ${c.malformed} malformed; Zephyr restarted ${c.restarts} time(s)`,
+      ...(latest === null ? [] : [`latest sample: seq ${latest.seq} of boot ${latest.boot} at Zephyr uptime ${latest.t} ms`]),
       ...(this.#sendFaults.size === 0 ? [] : [`injected delivery faults: ${[...this.#sendFaults].map(([k, n]) => `${n} ${k}`).join(", ")}`]),
       `final status page: ${page}`,
     ];
-    return { samples: c.received ?? 0, lines };
-  }
-
-  #statusJson(): StatusFile | undefined {
-    try {
-      return JSON.parse(readFileSync(join(this.#htmlDir, "zephyr-status.json"), "utf8")) as StatusFile;
-    } catch {
-      return undefined; // not written yet
-    }
+    return { samples: c.received, lines };
   }
 
   /** Everything the dashboard shows, now. */
   snapshot(): DashboardSnapshot {
-    const sample = this.latestSample();
-    const per = sample?.["per"];
+    const sample = this.#status.latest;
     return {
       time: this.#platform.clock.now(),
       clock: this.#platform.clock instanceof VirtualClock ? "virtual" : "real",
@@ -99,22 +110,39 @@ export class DemoSession {
       link: this.#monitor?.snapshot() ?? DOWN,
       latestSample: sample,
       consoles: this.#mux.tails(),
-      ...(typeof per === "number" ? { periodMs: per } : {}),
+      ...(sample?.per === undefined ? {} : { periodMs: sample.per }),
     };
   }
 
   /**
-   * Change Zephyr's sampling period the way a user would: type
-   * `rpmsg-ctrl period MS` on the Linux console, which sends the command to
-   * Zephyr over the `rpmsg-ctrl` endpoint.
+   * Change Zephyr's sampling period the way the Linux console's
+   * `rpmsg-ctrl period MS` does, through the typed control path: the Linux
+   * app sends the command to Zephyr over `rpmsg-ctrl`. Resolves once Zephyr
+   * has set it; rejects with a {@link PeriodChangeError} otherwise.
    */
   async setPeriod(ms: number): Promise<void> {
     const { min, max } = PERIOD_RANGE_MS;
-    if (!Number.isInteger(ms) || ms < min || ms > max) throw new RangeError(`[v8r-demo] the period must be an integer from ${min} to ${max} ms, got ${ms}`);
+    if (!isValidPeriod(ms)) throw new RangeError(`[v8r-demo] the period must be an integer from ${min} to ${max} ms, got ${ms}`);
     const xen = this.#xen;
-    const linux = xen?.list().find((d) => d.name === this.#linuxDomain && d.state === "running");
-    if (xen === undefined || linux === undefined) throw new Error(`[v8r-demo] the Linux domain (${this.#linuxDomain}) is not running`);
-    xen.console(linux.name).input(`rpmsg-ctrl period ${ms}\n`);
+    const domain = this.#link.linuxDomain;
+    if (xen === undefined || !xen.list().some((d) => d.name === domain && d.state === "running")) {
+      throw new PeriodChangeError("ESRCH", `[v8r-demo] setting the period: the Linux domain (${domain}) is not running`);
+    }
+    const id = this.#nextCtrlId++;
+    const outcome = await new Promise<CtrlOutcome | undefined>((resolve) => {
+      const timer = this.#platform.clock.setTimeout(() => settle(undefined), CTRL_WAIT_MS);
+      const settle = (o: CtrlOutcome | undefined): void => {
+        this.#pending.delete(id);
+        timer.cancel();
+        resolve(o);
+      };
+      this.#pending.set(id, { domain, settle });
+      const request: CtrlRequestMessage = { type: CTRL_REQUEST, id, command: { cmd: "period", ms } };
+      xen.post(domain, request);
+    });
+    if (outcome === undefined) throw new PeriodChangeError("ETIMEDOUT", `[v8r-demo] setting the period: ${domain} did not answer within ${CTRL_WAIT_MS} ms`);
+    if ("error" in outcome) throw new PeriodChangeError(outcome.error.code, outcome.error.message);
+    if (!outcome.reply.ok) throw new PeriodChangeError("EREFUSED", `[v8r-demo] setting the period: Zephyr refused it: ${outcome.reply.err}`);
   }
 
   #domains(): DomainSnapshot[] {
@@ -137,35 +165,49 @@ export class DemoSession {
     return sum / pcpus.length;
   }
 
-  #fault(e: TraceEvent): void {
-    const kind = String((e as { kind?: unknown }).kind);
-    if (kind === "corrupt" || kind === "crash" || kind === "restart" || kind === "pause" || kind === "unpause") this.#mux.line("v8r", describeFault(e), "error");
-    else this.#sendFaults.set(kind, (this.#sendFaults.get(kind) ?? 0) + 1);
-  }
-
   #observe(e: TraceEvent): void {
-    if (e.type === "xen-fault") this.#fault(e);
-    if (e.type === "guest-stop-timeout") this.#mux.line("v8r", `[v8r-demo] ${String(e["guest"])} did not stop within ${String(e["ms"])} ms; its Worker was terminated`, "error");
-    if (e.type !== "zephyr.link" && e.type !== "linux.sample") return;
+    switch (e.type) {
+      case "xen-fault":
+        if (TIMED_FAULTS.has(e.kind)) this.#mux.line("v8r", describeFault(e), "error");
+        else this.#sendFaults.set(e.kind, (this.#sendFaults.get(e.kind) ?? 0) + 1);
+        return;
+      case "guest-stop-timeout":
+        this.#mux.line("v8r", `[v8r-demo] ${e.guest} did not stop within ${e.ms} ms; its Worker was terminated`, "error");
+        return;
+      case "linux.sample":
+        if (e.domain === this.#link.linuxDomain) Object.assign(this.#status, { latest: e.sample, counters: e.counters });
+        break;
+      case "linux.malformed":
+        if (e.domain === this.#link.linuxDomain) this.#status.counters = e.counters;
+        return;
+      case CTRL_RESULT: {
+        const pending = this.#pending.get(e.id);
+        if (pending?.domain === e.domain) pending.settle(e);
+        return;
+      }
+      case "zephyr.link":
+        break;
+      default:
+        return;
+    }
     if (this.#monitor !== undefined) this.#monitor.observe(e);
     else if (this.#xen === undefined) this.#early.push(e); // before Xen booted
   }
 }
 
-/** A console line for an injected fault (`xen-fault` trace event), so a chaos run shows what happened when. */
-function describeFault(e: TraceEvent): string {
-  const f = e as { kind?: unknown; region?: unknown; offset?: unknown; length?: unknown; domain?: unknown; atMs?: unknown };
-  const at = typeof f.atMs === "number" ? formatDuration(Math.max(0, Math.round(f.atMs))) : "?";
-  switch (f.kind) {
+/** A console line for an injected fault, so a chaos run shows what happened when. */
+function describeFault(e: TraceEvent<"xen-fault">): string {
+  const at = formatDuration(Math.max(0, Math.round(e.atMs)));
+  switch (e.kind) {
     case "corrupt":
-      return `[v8r-demo] fault at ${at}: corrupting ${String(f.length)} bytes of shm "${String(f.region)}" at offset 0x${Number(f.offset).toString(16)}`;
+      return `[v8r-demo] fault at ${at}: corrupting ${e.length ?? "?"} bytes of shm "${e.region ?? "?"}" at offset 0x${(e.offset ?? 0).toString(16)}`;
     case "crash":
-      return `[v8r-demo] fault at ${at}: crashing ${String(f.domain)}`;
+      return `[v8r-demo] fault at ${at}: crashing ${e.domain ?? "?"}`;
     case "pause":
-      return `[v8r-demo] fault at ${at}: pausing ${String(f.domain)} for ${formatDuration(Number((e as { ms?: unknown }).ms))}`;
+      return `[v8r-demo] fault at ${at}: pausing ${e.domain ?? "?"} for ${formatDuration(e.ms ?? 0)}`;
     case "unpause":
-      return `[v8r-demo] fault at ${at}: unpausing ${String(f.domain)}`;
+      return `[v8r-demo] fault at ${at}: unpausing ${e.domain ?? "?"}`;
     default:
-      return `[v8r-demo] fault at ${at}: restarting ${String(f.domain)}`;
+      return `[v8r-demo] fault at ${at}: restarting ${e.domain ?? "?"}`;
   }
 }

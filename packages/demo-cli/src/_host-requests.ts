@@ -47,9 +47,7 @@ export class HostRequests {
 
   #observe(e: TraceEvent): void {
     if (e.type !== LINUX_REQUEST) return;
-    const { id, action, domain } = e as { id?: unknown; action?: unknown; domain?: unknown };
-    if (typeof id !== "number" || typeof domain !== "string") return;
-    const request = { id, action, domain };
+    const request = { id: e.id, action: e.action, domain: e.domain };
     if (this.#xen === undefined) this.#early.push(request);
     else void this.#answer(request);
   }

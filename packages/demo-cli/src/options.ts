@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { PERIOD_RANGE_MS } from "../apps/rpmsg-demo/protocol/mod.ts";
 import { closestOption, findOption, type OptionSpec } from "./_option-table.ts";
 import { DurationError, parseDuration } from "./duration.ts";
 import type { FaultPlan } from "@v8r/xen-dom0less";
@@ -95,8 +96,7 @@ export const DEFAULT_OPTIONS: DemoOptions = {
   logFormat: "text",
 };
 
-/** Smallest and largest sampling period (the rpmsg-ctrl `period` command limits). */
-export const PERIOD_RANGE_MS = { min: 100, max: 60_000 } as const;
+export { PERIOD_RANGE_MS };
 
 type Given = Map<string, string | true>;
 

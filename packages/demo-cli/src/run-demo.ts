@@ -19,7 +19,7 @@ import { startTelnetConsoles } from "./console-telnet.ts";
 import { startControlEndpoint } from "./control-endpoint.ts";
 import { DemoSession } from "./_demo-session.ts";
 import { loadDemoConfig, withGuestArgs } from "./_demo-config.ts";
-import { consoleUarts, currentImage, domainUarts, linuxConsoleDomain } from "./_demo-layout.ts";
+import { consoleUarts, currentImage, demoLink, domainUarts, linuxConsoleDomain } from "./_demo-layout.ts";
 import { HostRequests } from "./_host-requests.ts";
 import { WebHost } from "./_web-host.ts";
 import { demoShmRanges, withDemoDefaults } from "./_demo-faults.ts";
@@ -149,7 +149,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<Running
     ...(options.faults === undefined ? {} : { faults: withDemoDefaults(options.faults, options.seed ?? 1), shmRanges: demoShmRanges }),
   });
   io.shutdown.add("Xen and its domains", () => xen.shutdown());
-  session.attach(xen, consoleDomain);
+  session.attach(xen, demoLink(config));
   requests.attach(xen);
   if (!options.virtualTime) {
     await startControl(io, xen);

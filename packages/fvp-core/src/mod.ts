@@ -25,7 +25,7 @@ export { type AddressRange, type MapOptions, type MemoryRegion, PhysicalMemory, 
 export type { Clock, TimerHandle } from "./clock.ts";
 export { RealClock, type RealClockOptions } from "./real-clock.ts";
 export { type RunLimits, VirtualClock, type VirtualClockOptions } from "./virtual-clock.ts";
-export { RemoteTraceSink, TraceBus, type TraceBusOptions, type TraceEvent, type TraceSink } from "./trace-bus.ts";
+export { RemoteTraceSink, TraceBus, type TraceBusOptions, type TraceEvent, type TraceEventMap, type TraceEventType, type TraceSink } from "./trace-bus.ts";
 export {
   DEFAULT_PRIORITY,
   DISPATCH_BUDGET,

@@ -1,6 +1,16 @@
 import { describe, expect, it, vi } from "vitest";
 import { RemoteTraceSink, TraceBus, type TraceEvent } from "./trace-bus.ts";
 
+// Events of this test only, added to the registry as another package adds its own.
+declare module "@v8r/fvp-core" {
+  interface TraceEventMap {
+    custom: { readonly detail: number };
+    x: Record<never, never>;
+    dropped: Record<never, never>;
+    kept: Record<never, never>;
+  }
+}
+
 describe("TraceBus", () => {
   it("is inactive without listeners and delivers to each listener in order", () => {
     const bus = new TraceBus();
@@ -40,5 +50,17 @@ describe("TraceBus", () => {
     off();
     expect(remote.active).toBe(false);
     expect(sent.map((e) => e.type)).toEqual(["kept"]);
+  });
+
+  it("gives a listener the fields of the event its type names", () => {
+    const bus = new TraceBus();
+    const seen: string[] = [];
+    bus.on((e) => {
+      if (e.type === "guest-stop-timeout") seen.push(`${e.guest} ${e.ms}`);
+      if (e.type === "custom") seen.push(`custom ${e.detail + 1}`);
+    });
+    bus.emit({ type: "guest-stop-timeout", guest: "linux", ms: 1000 });
+    bus.emit({ type: "custom", detail: 41 });
+    expect(seen).toEqual(["linux 1000", "custom 42"]);
   });
 });

@@ -1,20 +1,50 @@
 import { PREFIX } from "./_format.ts";
 
 /**
- * An event on the platform's trace bus. The listed shapes are the ones
- * fvp-core publishes; other packages may publish their own `type`s.
+ * The events of the platform's trace bus, by `type`: one registry that each
+ * package adds its own events to, so {@link TraceEvent} is a discriminated
+ * union of all of them and a consumer that checks `e.type` gets typed fields.
+ * fvp-core declares its own here; another package declares its events where
+ * it publishes them, by augmenting this interface:
+ *
+ * ```ts
+ * declare module "@v8r/fvp-core" {
+ *   interface TraceEventMap {
+ *     "xen-booted": { readonly domains: readonly string[]; readonly atMs: number };
+ *   }
+ * }
+ * ```
  */
-export type TraceEvent =
-  | { type: "region-mapped"; name: string; base: number; size: number }
-  | { type: "region-unmapped"; name: string; base: number; size: number }
-  | { type: "irq-raised"; cpu: number; irq: number }
-  | { type: "irq-handled"; cpu: number; irq: number }
-  | { type: "uart-output"; uart: string; line: string }
-  | { type: "guest-started"; guest: string }
-  | { type: "guest-stopped"; guest: string; reason?: string }
-  | { type: "guest-stop-timeout"; guest: string; ms: number }
-  | { type: "guest-crashed"; guest: string; error: string; stack?: string }
-  | { type: string; [k: string]: unknown };
+export interface TraceEventMap {
+  /** A region was mapped into the physical address space. */
+  "region-mapped": { readonly name: string; readonly base: number; readonly size: number };
+  /** A region was unmapped. */
+  "region-unmapped": { readonly name: string; readonly base: number; readonly size: number };
+  /** An interrupt was raised on a CPU. */
+  "irq-raised": { readonly cpu: number; readonly irq: number };
+  /** A CPU handled an interrupt. */
+  "irq-handled": { readonly cpu: number; readonly irq: number };
+  /** A UART printed a line. */
+  "uart-output": { readonly uart: string; readonly line: string };
+  /** A guest started. */
+  "guest-started": { readonly guest: string };
+  /** A guest stopped. */
+  "guest-stopped": { readonly guest: string; readonly reason?: string };
+  /** A guest did not stop in time; its Worker was terminated. */
+  "guest-stop-timeout": { readonly guest: string; readonly ms: number };
+  /** A guest failed. */
+  "guest-crashed": { readonly guest: string; readonly error: string; readonly stack?: string };
+}
+
+/** The `type` of a trace event. */
+export type TraceEventType = keyof TraceEventMap;
+
+/**
+ * An event on the platform's trace bus: `{ type, ...fields }` for one entry
+ * of {@link TraceEventMap} (`TraceEvent<"guest-started">` is that one
+ * event; `TraceEvent` is the union of all, discriminated by `type`).
+ */
+export type TraceEvent<K extends TraceEventType = TraceEventType> = K extends TraceEventType ? { readonly type: K } & TraceEventMap[K] : never;
 
 /** Something that accepts trace events, e.g. a {@link TraceBus} or its Worker-side proxy. */
 export interface TraceSink {

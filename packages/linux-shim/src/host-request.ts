@@ -20,16 +20,27 @@ export const LINUX_RESPONSE = "linux.response";
 /** Actions the guest asks for. `start-web-server` carries `root` (guest path) and `command` (`nginx` or `httpd`). */
 export type LinuxRequestAction = "start-web-server";
 
-/** A request event as published on the platform trace bus. */
-export interface LinuxRequest {
-  /** Always {@link LINUX_REQUEST}. */
-  readonly type: typeof LINUX_REQUEST;
+/** The fields of a request. */
+export interface LinuxRequestFields {
   /** Matches the answer. */
   readonly id: number;
   /** What is asked for. */
   readonly action: LinuxRequestAction;
   /** Action-specific fields. */
   readonly [key: string]: unknown;
+}
+
+/** A request event as published on the platform trace bus. */
+export interface LinuxRequest extends LinuxRequestFields {
+  /** Always {@link LINUX_REQUEST}. */
+  readonly type: typeof LINUX_REQUEST;
+}
+
+declare module "@v8r/xen-dom0less" {
+  interface GuestEventMap {
+    /** The Linux guest asks the host for something it cannot do itself. */
+    "linux.request": LinuxRequestFields;
+  }
 }
 
 /** The host's answer, delivered as a control message. */

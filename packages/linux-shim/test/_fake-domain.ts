@@ -4,7 +4,7 @@
  * delivery as a clock task) and one static shared memory region.
  */
 import { Cpu, MemoryWindow, VirtualClock } from "@v8r/fvp-core";
-import type { DomainContext, EventChannels, EventHandler, ReservedMemoryNode } from "@v8r/xen-dom0less";
+import type { DomainContext, EventChannels, EventHandler, GuestEvent, ReservedMemoryNode } from "@v8r/xen-dom0less";
 import { XenError } from "@v8r/xen-dom0less";
 
 /** Test hooks of one fake domain besides its DomainContext. */
@@ -17,7 +17,7 @@ export interface FakeDomain {
   /** Type text on the console. */
   type(text: string): void;
   /** Events passed to ctx.publish. */
-  readonly published: { type: string; [key: string]: unknown }[];
+  readonly published: GuestEvent[];
   /** Deliver a control message. */
   control(message: unknown): void;
   /** Shutdown requests. */

@@ -27,6 +27,7 @@ export { checkCode, RpmsgError, RpmsgErrorCode, type RpmsgErrorName, rpmsgErrorN
 export { createShmAccessor, type ShmAccessor, type ShmInput, type ShmRegionWindow, type ShmWindow } from "./shm.ts";
 export { staticVringsLayout, type StaticVringsLayout, vringSize } from "./static-vrings-layout.ts";
 export { type LayoutRegion, layoutRegions } from "./layout-regions.ts";
+export { readRingState, ringIndexOffsets, type RingState, VIRTIO_STATUS, type VringIndexOffsets, type VringState } from "./ring-state.ts";
 export { resourceTableBytes, type ResourceTableLayout, type RscVringSpec } from "./resource-table.ts";
 export { defaultWasmUrl, loadOpenAmp, type LoadOpenAmpOptions, OpenAmp } from "./openamp.ts";
 export { type Clock, realClock, RpmsgDevice, type RpmsgDeviceOptions, type RpmsgStats, type TimerClock } from "./rpmsg-device.ts";

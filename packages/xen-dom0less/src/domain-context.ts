@@ -7,6 +7,7 @@
  * @module
  */
 import type { Clock, CpuHandle, MemoryWindow } from "@v8r/fvp-core";
+import type { GuestEvent } from "./trace-events.ts";
 import type { EventChannelOps } from "./evtchn-ops.ts";
 
 /** Xen hypercall error names used by {@link XenError}. */
@@ -135,8 +136,12 @@ export interface DomainContext {
   interrupts(): readonly InterruptLine[];
   /** Shut the domain down; `"crash"` applies the domain's `on_crash` policy. */
   shutdown(reason: ShutdownReason): void;
-  /** Publish a guest-level event on the platform trace bus (e.g. link statistics for a dashboard). */
-  publish(event: { type: string; [key: string]: unknown }): void;
+  /**
+   * Publish a guest-level event on the platform trace bus (e.g. link
+   * statistics for a dashboard); Xen adds `domain` and `domid`. The event's
+   * type is declared in `GuestEventMap` (trace-events.ts) by the software that publishes it.
+   */
+  publish(event: GuestEvent): void;
   /** Receive control messages sent to this domain from outside (the demo's command channel). Returns an unsubscribe function. */
   onControl(listener: (message: unknown) => void): () => void;
 }

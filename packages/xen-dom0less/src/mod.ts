@@ -141,4 +141,5 @@ export type {
 export type { StaticPort } from "./event-channel.ts";
 export { DOMID_SELF, EVTCHNSTAT, type EventChannelOps, type EvtchnStatus } from "./evtchn-ops.ts";
 export { EVTCHN_2L_PORTS } from "./_evtchn-layout.ts";
+export type { GuestEvent, GuestEventMap, GuestStamp, StampedGuestEvents, XenFaultEvent } from "./trace-events.ts";
 // --- end of hypervisor exports ---

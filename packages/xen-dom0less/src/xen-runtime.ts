@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { type Clock, type GuestEnv, InterruptController, MemoryWindow, type TimerHandle } from "@v8r/fvp-core";
+import { type Clock, type GuestEnv, InterruptController, MemoryWindow, type TimerHandle, type TraceEvent } from "@v8r/fvp-core";
 import { type DomainContext, type GuestConsole, type ShutdownReason, XenError } from "./domain-context.ts";
 import { checkDomainInit, type DomainInit, type ShutdownEnvelope } from "./_domain-init.ts";
 import { ShutdownCode, Word } from "./_evtchn-layout.ts";
@@ -128,10 +128,12 @@ function buildContext(
       env.control.post(note);
     },
     publish(event) {
-      if (event === null || typeof event !== "object" || typeof event.type !== "string") {
+      // The guest event registry is a compile-time contract; at run time only the type is checked.
+      const e = event as unknown as { readonly type?: unknown } | null;
+      if (e === null || typeof e !== "object" || typeof e.type !== "string") {
         throw new TypeError(`[xen-dom0less] publishing a trace event from ${i.name}: it needs a string "type"`);
       }
-      if (env.trace.active) env.trace.emit({ ...event, domain: i.name, domid: i.domid });
+      if (env.trace.active) env.trace.emit({ ...e, domain: i.name, domid: i.domid } as TraceEvent);
     },
     onControl(listener) {
       if (typeof listener !== "function") throw new TypeError(`[xen-dom0less] onControl in ${i.name}: the listener is not a function`);

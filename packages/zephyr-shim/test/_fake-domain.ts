@@ -6,7 +6,7 @@
  * 2-level rules roughly: pending bit, mask bit, delivery on bind/unmask.
  */
 import { Cpu, MemoryWindow, type Clock } from "@v8r/fvp-core";
-import type { DomainContext, EventChannels, EventHandler, ReservedMemoryNode } from "@v8r/xen-dom0less";
+import type { DomainContext, EventChannels, EventHandler, GuestEvent, ReservedMemoryNode } from "@v8r/xen-dom0less";
 import { XenError } from "@v8r/xen-dom0less";
 
 interface PortState {
@@ -114,7 +114,7 @@ export interface FakeDomain {
   /** Simulate a control message sent to the domain. */
   control(message: unknown): void;
   /** Events published with ctx.publish. */
-  readonly published: Array<{ type: string; [key: string]: unknown }>;
+  readonly published: GuestEvent[];
   readonly shutdowns: string[];
 }
 
@@ -132,7 +132,7 @@ export interface FakeDomainOptions {
 export function createFakeDomain(opts: FakeDomainOptions): FakeDomain {
   let out = "";
   const controlListeners = new Set<(m: unknown) => void>();
-  const published: Array<{ type: string; [key: string]: unknown }> = [];
+  const published: GuestEvent[] = [];
   const shutdowns: string[] = [];
   const evtchn = opts.evtchn ?? new FakeEvtchn(opts.clock);
   const cpu = new Cpu(opts.domid, opts.clock);

@@ -68,7 +68,7 @@ describe("the IPC service on the xen-dom0less hypervisor (inline, VirtualClock)"
     const platform = createPlatform(FVP_BaseR_AEMv8R, { clock });
     const received: string[] = [];
     platform.trace.on((e: TraceEvent) => {
-      if (e.type === "test.received") received.push(String(e["text"]));
+      if (e.type === "test.received") received.push(e.text);
     });
     const { config } = loadDom0lessConfig(parseDts(DTS, { file: "integration.dts" }));
     const xen = await bootXen(platform, config, { resolveImage: (s) => IMAGES[s] ?? s });

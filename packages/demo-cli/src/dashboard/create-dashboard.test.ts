@@ -12,7 +12,7 @@ function snapshot(time: number): DashboardSnapshot {
       { name: "linux", domid: 2, state: "running", vcpus: 2, load: 3 },
     ],
     link: { state: "up", txPerSec: 1, rxPerSec: 0, ringUsed: 2, ringSize: 16, retries: 0, reinits: 0 },
-    latestSample: { v: 1, seq: time },
+    latestSample: { v: 1, seq: time, boot: "1a2b3c4d", t: time },
     consoles: { zephyr: ["hello"], linux: [] },
     periodMs: 1000,
   };

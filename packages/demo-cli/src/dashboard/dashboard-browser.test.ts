@@ -24,7 +24,7 @@ describe("the dashboard in headless Chromium", () => {
       { name: "linux", domid: 2, state: "blocked", vcpus: 2, load: 3, interrupts: [{ irq: 31, source: "xen-evtchn", count: 42 }, { irq: 32, source: "vpl011", count: 3 }] },
     ],
     link: { state: "up", txPerSec: 1 + (seq % 2), rxPerSec: 0.5, ringUsed: 4, ringSize: 16, retries: 1, reinits: 0, lost: 0 },
-    latestSample: { v: 1, seq: seq++ },
+    latestSample: { v: 1, seq: seq++, boot: "1a2b3c4d", t: 0 },
     consoles: { xen: ["(XEN) <b>not bold</b>"], zephyr: ["*** Booting Zephyr OS ***"], linux: [] },
   });
 

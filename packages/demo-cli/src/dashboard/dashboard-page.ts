@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { DEFAULT_PERIOD_MS, PERIOD_RANGE_MS } from "../../apps/rpmsg-demo/protocol/mod.ts";
 import { DASHBOARD_SCRIPT } from "./_dashboard-script.ts";
 
 const STYLE = `
@@ -86,9 +87,9 @@ export function renderDashboardPage(options: DashboardPageOptions = {}): string 
     <tbody id="domains-body"></tbody></table>
     <div id="period">
       <h2>Sampling period</h2>
-      <p>Zephyr samples every <span id="period-now">-</span> (sent over rpmsg-ctrl from the Linux console)</p>
+      <p>Zephyr samples every <span id="period-now">-</span> (the Linux app sends the change to Zephyr over rpmsg-ctrl)</p>
       <form id="period-form">
-        <label>New period (ms) <input id="period-ms" type="number" min="100" max="60000" step="100" value="1000" required></label>
+        <label>New period (ms) <input id="period-ms" type="number" min="${PERIOD_RANGE_MS.min}" max="${PERIOD_RANGE_MS.max}" step="100" value="${DEFAULT_PERIOD_MS}" required></label>
         <button type="submit">Set</button>
         <output id="period-result"></output>
       </form>

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { StatusSample } from "../../apps/rpmsg-demo/protocol/mod.ts";
 
 /** One domain as the dashboard shows it. */
 export interface DomainSnapshot {
@@ -51,8 +52,8 @@ export interface DashboardSnapshot {
   readonly domains: readonly DomainSnapshot[];
   /** The RPMsg link. */
   readonly link: LinkSnapshot;
-  /** The latest status sample Linux received (rpmsg-demo protocol object), or null. */
-  readonly latestSample: unknown;
+  /** The latest status sample Linux received, or null. */
+  readonly latestSample: StatusSample | null;
   /** The last lines of each console, by source. */
   readonly consoles: Readonly<Record<string, readonly string[]>>;
   /** Zephyr's current sampling period in ms, when known. */

@@ -8,6 +8,13 @@
 import type { DomainContext } from "../../src/domain-context.ts";
 import { args, num } from "./_args.ts";
 
+declare module "@v8r/xen-dom0less" {
+  interface GuestEventMap {
+    /** ping finished its rounds. */
+    "pingpong-done": { readonly rounds: number; readonly ms: number };
+  }
+}
+
 export function start(ctx: DomainContext): void {
   const a = args(ctx.bootargs);
   const rounds = num(a, "rounds", 10);

@@ -9,6 +9,13 @@
  */
 import type { DomainContext } from "../../src/domain-context.ts";
 
+/** What probe reports; each carries the fields of its op. */
+type ProbeReport = "probe-event" | "probe-burst-done" | "probe-state" | "probe-tick" | "probe-result" | "probe-hello" | "probe-error" | "probe-done" | "probe-up";
+
+declare module "@v8r/xen-dom0less" {
+  interface GuestEventMap extends Record<ProbeReport, Readonly<Record<string, unknown>>> {}
+}
+
 interface Op {
   op: string;
   id?: number;
@@ -23,7 +30,7 @@ interface Op {
 
 export function start(ctx: DomainContext): void {
   const shm = ctx.reservedMemory.some((r) => r.xenId === "probe") ? ctx.mapSharedMemory("probe") : undefined;
-  const report = (type: string, extra: Record<string, unknown> = {}) => ctx.publish({ type, ...extra });
+  const report = (type: ProbeReport, extra: Record<string, unknown> = {}) => ctx.publish({ type, ...extra });
   const handler = (port: number) => report("probe-event", { port, seq: shm?.loadAcquire32(0) ?? 0 });
   const ops: Record<string, (m: Op) => void> = {
     bind: (m) => ctx.evtchn.bind(m.port!, handler),

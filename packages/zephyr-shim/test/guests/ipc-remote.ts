@@ -8,6 +8,13 @@ import { ipc_service_open_instance, ipc_service_register_endpoint } from "../../
 import { createRpmsgIpcInstance } from "../../src/ipc/rpmsg-static-vrings.ts";
 import { bootZephyr } from "../../src/zephyr.ts";
 
+declare module "@v8r/xen-dom0less" {
+  interface GuestEventMap {
+    /** A message this guest received on `rpmsg-demo`. */
+    "test.received": { readonly text: string };
+  }
+}
+
 /** Guest entry point. */
 export async function start(ctx: DomainContext): Promise<void> {
   const k = bootZephyr(ctx, { appName: "ipc-remote" });

@@ -7,6 +7,17 @@ import type { DomainContext } from "@v8r/xen-dom0less";
 import { bootZephyr } from "../../src/zephyr.ts";
 import type { evtchn_status_t } from "../../src/xen-events.ts";
 
+declare module "@v8r/xen-dom0less" {
+  interface GuestEventMap {
+    /** A handler of this guest got an event. */
+    "zx.event": { readonly tag: string; readonly port: number };
+    /** The result of one op. */
+    "zx.result": { readonly id: number; readonly value: unknown };
+    /** The guest is ready for ops. */
+    "zx.up": Record<never, never>;
+  }
+}
+
 interface Op {
   readonly id: number;
   readonly op: string;

@@ -2,6 +2,7 @@
 // hypervisor (inline, VirtualClock); hostile and unusual input comes from a
 // raw peer on Zephyr's IPC service that sends exactly the bytes a test gives.
 import { bootLinux, MemoryRootFs } from "@v8r/linux-shim";
+import { ringIndexOffsets } from "@v8r/openamp-wasm";
 import { afterEach, describe, expect, it } from "vitest";
 import { bootDemoSystem, type DemoSystem, type DemoSystemOptions } from "../test/_demo-system.ts";
 import { type RawHost, startRawHost } from "../test/_raw-host.ts";
@@ -161,11 +162,8 @@ describe("RpmsgDemoService against rpmsg-host", () => {
     const svc = service(sys);
     // corrupt the used indices: the rings no longer match the remote's state
     const w = sys.xen.sharedMemory("rpmsg-shm");
-    const { num, align } = svc.layout;
-    for (const vring of [svc.layout.vring0Offset, svc.layout.vring1Offset]) {
-      const usedIdx = vring + Math.ceil((16 * num + 6 + 2 * num) / align) * align + 2;
-      w.write16(usedIdx, (w.read16(usedIdx) + 7) & 0xffff);
-    }
+    const offsets = ringIndexOffsets(svc.layout);
+    for (const { usedIdx } of [offsets.toHost, offsets.toRemote]) w.write16(usedIdx, (w.read16(usedIdx) + 7) & 0xffff);
     await until(sys, () => svc.counters.devices >= 2, 10_000);
     expect(svc.counters.devices).toBeGreaterThanOrEqual(2);
     expect(svc.stats()).toBeDefined();

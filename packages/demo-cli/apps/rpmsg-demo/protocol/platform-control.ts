@@ -9,6 +9,7 @@
  *
  * @module
  */
+import type {} from "@v8r/xen-dom0less";
 import { ctrlCommandSpec, type CtrlCommand, type CtrlReply } from "./ctrl-schema.ts";
 
 /** `type` of a control request. */
@@ -39,6 +40,13 @@ export interface CodedFailure {
 
 /** The answer to a request: Zephyr's reply (which may itself be `ok: false`), or why there is none. */
 export type CtrlOutcome = { readonly id: number; readonly reply: CtrlReply } | { readonly id: number; readonly error: CodedFailure };
+
+declare module "@v8r/xen-dom0less" {
+  interface GuestEventMap {
+    /** An rpmsg-demo app's answer to a {@link CtrlRequestMessage}. */
+    "rpmsg-demo.ctrl-result": CtrlOutcome;
+  }
+}
 
 /** Whether a control message is a well-formed {@link CtrlRequestMessage}. */
 export function isCtrlRequest(message: unknown): message is CtrlRequestMessage {

@@ -9,6 +9,7 @@
  * @module
  */
 import { describeError } from "@v8r/fvp-core";
+import type {} from "@v8r/xen-dom0less";
 import {
   ipc_service_close_instance,
   ipc_service_deregister_endpoint,
@@ -26,6 +27,29 @@ import {
 } from "@v8r/zephyr-shim";
 import { CTRL_ENDPOINT, DEMO_ENDPOINT } from "../protocol/mod.ts";
 import { SampleQueue, type QueuedSample } from "./sample-queue.ts";
+
+/** What `zephyr.link` trace events carry: the link state and the counters of the samples' `ipc` field. */
+export interface ZephyrLinkEvent {
+  /** `up`: `rpmsg-demo` bound; `down`: unbound; `reinit`: the RPMsg device is being re-initialised. */
+  readonly state: "up" | "down" | "reinit";
+  /** Samples sent. */
+  readonly tx: number;
+  /** Send retries. */
+  readonly rt: number;
+  /** Link re-initialisations. */
+  readonly ri: number;
+  /** Samples dropped while the link was down. */
+  readonly dr: number;
+  /** Samples queued now. */
+  readonly q: number;
+}
+
+declare module "@v8r/xen-dom0less" {
+  interface GuestEventMap {
+    /** rpmsg-host's link changed state. */
+    "zephyr.link": ZephyrLinkEvent;
+  }
+}
 
 /** Tunables of the link policy. */
 export interface LinkPolicy {
@@ -279,7 +303,7 @@ export class HostLink {
     if (this.#inst.opened) await ipc_service_close_instance(this.#inst);
   }
 
-  #publish(state: "up" | "down" | "reinit"): void {
+  #publish(state: ZephyrLinkEvent["state"]): void {
     this.#k.ctx.publish({ type: "zephyr.link", state, tx: this.tx, rt: this.rt, ri: this.ri, dr: this.queue.dropped, q: this.queue.length });
   }
 }
