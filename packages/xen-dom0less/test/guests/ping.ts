@@ -11,7 +11,7 @@ import { args, num } from "./_args.ts";
 declare module "@v8r/xen-dom0less" {
   interface GuestEventMap {
     /** ping finished its rounds. */
-    "pingpong-done": { readonly rounds: number; readonly ms: number };
+    "pingpong-done": { readonly rounds: number; readonly ms: number; readonly steadyMs: number };
   }
 }
 

@@ -10,7 +10,9 @@
 import type { DomainContext } from "../../src/domain-context.ts";
 
 /** What probe reports; each carries the fields of its op. */
-type ProbeReport = "probe-event" | "probe-burst-done" | "probe-state" | "probe-tick" | "probe-result" | "probe-hello" | "probe-error" | "probe-done" | "probe-up";
+type ProbeReport =
+  | "probe-event" | "probe-burst-done" | "probe-state" | "probe-tick" | "probe-result" | "probe-hello" | "probe-error" | "probe-done" | "probe-up"
+  | "probe-irqs" | "probe-input";
 
 declare module "@v8r/xen-dom0less" {
   interface GuestEventMap extends Record<ProbeReport, Readonly<Record<string, unknown>>> {}
