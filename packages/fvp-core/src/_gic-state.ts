@@ -1,5 +1,5 @@
 /**
- * Internal: where an {@link InterruptController}'s shared state lies in its
+ * Internal: where an `InterruptController`'s shared state lies in its
  * SharedArrayBuffer, and the thread-local side of it: which CPU interfaces
  * this thread serves (handlers, and the run loop that takes their
  * interrupts). The thread-local part is kept per state on `globalThis`, keyed
@@ -10,6 +10,7 @@
  * raised through one object reaches the handlers registered through another.
  */
 import { waitAsync } from "./_atomics.ts";
+import type { TraceSink } from "./trace-bus.ts";
 
 /** Interrupt IDs of the GICv3 model (GICv3 architecture spec, section 2.2 "INTIDs"). */
 export const SPI_FIRST = 32;
@@ -59,6 +60,46 @@ export function bitOf(irq: number): number {
 /** Index of `irq`'s priority byte (banked per CPU for SGIs and PPIs). */
 export function prioIndexOf(irq: number, cpu: number, cpus: number): number {
   return irq < SPI_FIRST ? cpu * 32 + irq : cpus * 32 + irq - SPI_FIRST;
+}
+
+/** Structured-cloneable description of an `InterruptController`'s shared state. */
+export interface GicDescriptor {
+  /** Always `"v8r.gic"`. */
+  readonly kind: "v8r.gic";
+  /** The shared state. */
+  readonly buffer: SharedArrayBuffer;
+  /** Number of CPUs. */
+  readonly cpus: number;
+  /** Number of SPI lines (IDs 32 .. 32 + spis - 1). */
+  readonly spis: number;
+}
+
+/** Options of `InterruptController`. */
+export interface GicOptions {
+  /** Number of CPUs (1..32). */
+  cpus: number;
+  /** Number of SPI lines (default 64). */
+  spis?: number;
+  /** Receives irq-raised / irq-handled events. */
+  trace?: TraceSink;
+  /** Called when a handler throws (default: console.error); other handlers still run. */
+  onHandlerError?: (error: unknown, irq: number, cpu: number) => void;
+}
+
+/** One line's handled-interrupt counts, as `/proc/interrupts` shows them. */
+export interface IrqCount {
+  /** Interrupt ID. */
+  readonly irq: number;
+  /** Times it was handled on each CPU interface, by CPU index. */
+  readonly perCpu: readonly number[];
+}
+
+/** The word a CPU interface's run loop waits on (`Atomics.wait`/`waitAsync`): it changes whenever the CPU has something to take. */
+export interface WakeWord {
+  /** The controller's shared words. */
+  readonly array: Int32Array;
+  /** Index of the CPU's wake word in `array`. */
+  readonly index: number;
 }
 
 /** Handler of one interrupt line on one CPU. */

@@ -1,8 +1,9 @@
 import { PREFIX } from "./_format.ts";
 import { bitOf, type CpuSlot, gicLayout, type GicLayout, type IrqHandler, localSlots, prioIndexOf, stampIdentity, slotOf, SPI_FIRST, watchWord, wordOf } from "./_gic-state.ts";
+import type { GicDescriptor, GicOptions, IrqCount, WakeWord } from "./_gic-state.ts";
 import type { TraceSink } from "./trace-bus.ts";
 
-export type { IrqHandler } from "./_gic-state.ts";
+export type { GicDescriptor, GicOptions, IrqCount, IrqHandler, WakeWord } from "./_gic-state.ts";
 
 /** Interrupt ID ranges of the GICv3 model (GICv3 architecture spec, section 2.2 "INTIDs"). */
 export const IrqRange = {
@@ -17,49 +18,8 @@ export const IrqRange = {
 /** Default priority of every line (GICv3: lower value = higher priority). */
 export const DEFAULT_PRIORITY = 0xa0;
 
-/** Structured-cloneable description of an {@link InterruptController}'s shared state. */
-export interface GicDescriptor {
-  /** Always `"v8r.gic"`. */
-  readonly kind: "v8r.gic";
-  /** The shared state. */
-  readonly buffer: SharedArrayBuffer;
-  /** Number of CPUs. */
-  readonly cpus: number;
-  /** Number of SPI lines (IDs 32 .. 32 + spis - 1). */
-  readonly spis: number;
-}
-
-/** Options of {@link InterruptController}. */
-export interface GicOptions {
-  /** Number of CPUs (1..32). */
-  cpus: number;
-  /** Number of SPI lines (default 64). */
-  spis?: number;
-  /** Receives irq-raised / irq-handled events. */
-  trace?: TraceSink;
-  /** Called when a handler throws (default: console.error); other handlers still run. */
-  onHandlerError?: (error: unknown, irq: number, cpu: number) => void;
-}
-
-/** One line's handled-interrupt counts, as `/proc/interrupts` shows them. */
-export interface IrqCount {
-  /** Interrupt ID. */
-  readonly irq: number;
-  /** Times it was handled on each CPU interface, by CPU index. */
-  readonly perCpu: readonly number[];
-}
-
-/** The word a CPU interface's run loop waits on (`Atomics.wait`/`waitAsync`): it changes whenever the CPU has something to take. */
-export interface WakeWord {
-  /** The controller's shared words. */
-  readonly array: Int32Array;
-  /** Index of the CPU's wake word in `array`. */
-  readonly index: number;
-}
-
 /** Lines handled per {@link InterruptController.dispatch} call unless the caller says otherwise. */
 export const DISPATCH_BUDGET = 1000;
-
 
 /**
  * A GICv3-flavoured interrupt controller. SGIs (0-15) and PPIs (16-31) are

@@ -130,7 +130,8 @@ export const CORRUPT: TimedFaultKind<CorruptFault> = {
   },
 };
 
-function domainKind<K extends "crash" | "restart">(name: K, help: string, act: (t: FaultTarget, domain: string) => Promise<void>): TimedFaultKind<TimedFaultBase & { readonly kind: K; readonly domain: string }> {
+/** A fault on one domain at a time: `NAME:DOMAIN@TIME`, doing `act` to the domain. */
+function domainKind<F extends CrashFault | RestartFault>(name: F["kind"], help: string, act: (t: FaultTarget, domain: string) => Promise<void>): TimedFaultKind<F> {
   return {
     name,
     aliases: [],
@@ -140,7 +141,7 @@ function domainKind<K extends "crash" | "restart">(name: K, help: string, act: (
     parse(item: FaultSpecItem) {
       const [domain] = item.args;
       if (item.args.length !== 1 || domain === undefined || !FAULT_NAME.test(domain)) item.fail(`${name} needs one domain name: ${name}:DOMAIN@TIME`);
-      return { kind: name, domain: domain as string, atMs: item.atMs };
+      return { kind: name, domain: domain as string, atMs: item.atMs } as F;
     },
     format: (f) => `${name}:${f.domain}`,
     check: (f, target) => (target.hasDomain(f.domain) ? undefined : `${name} names domain "${f.domain}", which is not in the configuration`),
@@ -152,10 +153,10 @@ function domainKind<K extends "crash" | "restart">(name: K, help: string, act: (
 }
 
 /** `crash:DOMAIN@TIME`. */
-export const CRASH: TimedFaultKind<CrashFault> = domainKind("crash", "crash DOMAIN at TIME (its on_crash policy applies)", (t, d) => t.crash(d, "fault injection"));
+export const CRASH: TimedFaultKind<CrashFault> = domainKind<CrashFault>("crash", "crash DOMAIN at TIME (its on_crash policy applies)", (t, d) => t.crash(d, "fault injection"));
 
 /** `restart:DOMAIN@TIME`. */
-export const RESTART: TimedFaultKind<RestartFault> = domainKind("restart", "restart DOMAIN at TIME", (t, d) => t.restart(d));
+export const RESTART: TimedFaultKind<RestartFault> = domainKind<RestartFault>("restart", "restart DOMAIN at TIME", (t, d) => t.restart(d));
 
 /** `pause:DOMAIN:TIME@AT`. */
 export const PAUSE: TimedFaultKind<PauseFault> = {

@@ -10,7 +10,7 @@
  * @module
  */
 import type { Clock, TimerHandle, TraceSink } from "@v8r/fvp-core";
-import type { FaultBase, FaultTarget, TimedFaultBase, TimedFaultKind } from "./fault-kind.ts";
+import type { FaultBase, FaultCheckTarget, FaultTarget, TimedFaultBase, TimedFaultKind } from "./fault-kind.ts";
 import { type Fault, faultKind, isSendFault, type SendFault } from "./fault-kinds.ts";
 import { createRng, streamId } from "./_rng.ts";
 import { XenBootError } from "./xen-boot-error.ts";
@@ -58,7 +58,7 @@ function canonical(v: unknown): string {
 }
 
 /** XenBootError "faults-invalid" unless every fault of the plan is known, well-formed and names what exists. */
-export function checkFaultPlan(plan: FaultPlan, target: Omit<FaultTarget, "clock" | "window" | "crash" | "restart" | "emit">): void {
+export function checkFaultPlan(plan: FaultPlan, target: FaultCheckTarget): void {
   const bad = (msg: string): never => {
     throw new XenBootError("faults-invalid", `[xen-dom0less] checking the fault plan: ${msg}`);
   };
