@@ -28,7 +28,7 @@ export interface MemoryRange {
 export interface KernelModuleConfig {
   /** Path of the module node. */
   readonly path: string;
-  /** `v8r,image`: ES module specifier of the guest image v8r loads (e.g. `"@v8r/zephyr-shim/apps/rpmsg-host"`). */
+  /** `v8r,image`: ES module specifier of the guest image v8r loads (e.g. `"v8r-demo/apps/rpmsg-demo/zephyr-rpmsg-host"`). */
   readonly image?: string;
   /** `bootargs`: the guest's command line. */
   readonly bootargs?: string;

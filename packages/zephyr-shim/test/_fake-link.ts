@@ -1,8 +1,8 @@
 /**
  * Test helper: an in-JS RPMsg link with the semantics the IPC backend
  * relies on (name service, bounded buffers per direction, doorbells,
- * host re-init noticed by the remote), for testing the IPC service and
- * the rpmsg-host app without the wasm device. Both ends find each other
+ * host re-init noticed by the remote), for testing the IPC service
+ * without the wasm device. Both ends find each other
  * through the shared memory buffer they are given.
  */
 import { LinkError, RPMSG_ADDR_ANY, type LinkEndpoint, type LinkEndpointOptions, type LinkFactory, type LinkOptions, type LinkTxBuffer, type RpmsgLink } from "../src/ipc/rpmsg-link.ts";

@@ -6,7 +6,7 @@
  * against the other app's real code.
  */
 import { createPlatform, FVP_BaseR_AEMv8R, InlineExecutor, MemorySink, type TraceEvent, VirtualClock } from "@v8r/fvp-core";
-import { bootXen, type DomainContext, formatDiagnostic, loadDom0lessConfig, parseDts, type Xen } from "@v8r/xen-dom0less";
+import { bootXen, type Dom0lessConfig, type DomainContext, formatDiagnostic, loadDom0lessConfig, parseDts, type Xen } from "@v8r/xen-dom0less";
 import { type GuestMain, register, unregister } from "./_registry.ts";
 import { type RpmsgHostApp, runRpmsgHost } from "../zephyr-rpmsg-host/mod.ts";
 import { type RpmsgRemoteApp, runRpmsgRemote } from "../linux-rpmsg-remote/mod.ts";
@@ -26,8 +26,17 @@ export interface DemoSystemOptions {
   readonly shmSize?: number;
 }
 
-function domain(name: string, bootargs: string, size: number, label: string, peer: string): string {
-  return `
+/** One domain of {@link demoDts}. */
+export interface DtsDomain {
+  /** Its `v8r,image`. */
+  readonly image: string;
+  /** Its `bootargs`. */
+  readonly bootargs: string;
+}
+
+/** The device tree of the tests: "zephyr" and "linux", 64 MiB and one vCPU each, sharing "rpmsg-shm" (`shmSize` bytes) and event channel 0xa. */
+export function demoDts(zephyr: DtsDomain, linux: DtsDomain, shmSize = 0x10000): string {
+  const domain = (name: string, d: DtsDomain, label: string, peer: string): string => `
     ${name} {
       compatible = "xen,domain";
       #address-cells = <1>;
@@ -38,16 +47,35 @@ function domain(name: string, bootargs: string, size: number, label: string, pee
       xen,enhanced = "no-xenstore";
       kernel {
         compatible = "multiboot,kernel", "multiboot,module";
-        v8r,image = "${IMAGE}";
-        bootargs = "${bootargs}";
+        v8r,image = "${d.image}";
+        bootargs = "${d.bootargs}";
       };
       shm0 {
         compatible = "xen,domain-shared-memory-v1";
         xen,shm-id = "rpmsg-shm";
-        xen,shared-mem = <0x7a000000 0x7a000000 0x${size.toString(16)}>;
+        xen,shared-mem = <0x7a000000 0x7a000000 0x${shmSize.toString(16)}>;
       };
       ${label}: evtchn@a { compatible = "xen,evtchn-v1"; xen,evtchn = <0xa &${peer}>; };
     };`;
+  return `/dts-v1/;
+/ {
+  chosen {
+    #address-cells = <1>;
+    #size-cells = <1>;
+    xen,xen-bootargs = "console=dtuart dtuart=serial0";
+${domain("zephyr", zephyr, "ecz", "ecl")}
+${domain("linux", linux, "ecl", "ecz")}
+  };
+};
+`;
+}
+
+/** Parse and load a test device tree; throws with the diagnostics when it has errors. */
+export function loadDts(dts: string): Dom0lessConfig {
+  const { config, diagnostics } = loadDom0lessConfig(parseDts(dts, { file: "test.dts" }));
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  if (errors.length > 0) throw new Error(`[test] the test device tree does not load:\n${errors.map((d) => formatDiagnostic(d)).join("\n")}`);
+  return config;
 }
 
 /** Boot the system; `close()` shuts it down. */
@@ -56,27 +84,17 @@ export async function bootDemoSystem(options: DemoSystemOptions = {}) {
     zephyr: options.zephyr ?? ((ctx) => runRpmsgHost(ctx)),
     linux: options.linux ?? ((ctx) => runRpmsgRemote(ctx)),
   });
-  const size = options.shmSize ?? 0x10000;
   const tag = `test_system=${key}`;
-  const dts = `/dts-v1/;
-/ {
-  chosen {
-    #address-cells = <1>;
-    #size-cells = <1>;
-    xen,xen-bootargs = "console=dtuart dtuart=serial0";
-${domain("zephyr", `${options.zephyrArgs ?? "seed=7"} ${tag}`, size, "ecz", "ecl")}
-${domain("linux", `${options.linuxArgs ?? "console=hvc0"} ${tag}`, size, "ecl", "ecz")}
-  };
-};
-`;
+  const dts = demoDts(
+    { image: IMAGE, bootargs: `${options.zephyrArgs ?? "seed=7"} ${tag}` },
+    { image: IMAGE, bootargs: `${options.linuxArgs ?? "console=hvc0"} ${tag}` },
+    options.shmSize,
+  );
   const clock = new VirtualClock();
   const platform = createPlatform(FVP_BaseR_AEMv8R, { clock, executor: new InlineExecutor() });
   const events: TraceEvent[] = [];
   platform.trace.on((e) => events.push(e));
-  const { config, diagnostics } = loadDom0lessConfig(parseDts(dts, { file: "test.dts" }));
-  const errors = diagnostics.filter((d) => d.severity === "error");
-  if (errors.length > 0) throw new Error(`[test] the test device tree does not load:\n${errors.map((d) => formatDiagnostic(d)).join("\n")}`);
-  const xen: Xen = await bootXen(platform, config);
+  const xen: Xen = await bootXen(platform, loadDts(dts));
   const consoles = { zephyr: new MemorySink(), linux: new MemorySink() };
   for (const name of ["zephyr", "linux"] as const) xen.console(name).attach(consoles[name], { replay: true });
   const ctx = (name: "zephyr" | "linux"): DomainContext => {

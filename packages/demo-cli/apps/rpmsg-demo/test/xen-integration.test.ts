@@ -8,47 +8,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPlatform, FVP_BaseR_AEMv8R, InlineExecutor, MemorySink, RealClock, VirtualClock } from "@v8r/fvp-core";
 import { nodeWorkerExecutor } from "@v8r/fvp-core/node";
-import { bootXen, loadDom0lessConfig, parseDts } from "@v8r/xen-dom0less";
+import { bootXen } from "@v8r/xen-dom0less";
 import { afterEach, describe, expect, it } from "vitest";
 import type { StatusJson } from "../linux-rpmsg-remote/mod.ts";
+import { demoDts, loadDts } from "./_demo-system.ts";
 
 const IMAGE = new URL("../linux-rpmsg-remote/mod.ts", import.meta.url).href;
 const HOST = new URL("../zephyr-rpmsg-host/mod.ts", import.meta.url).href;
-
-function dts(rootfs: string, hostArgs: string): string {
-  const domain = (name: string, image: string, bootargs: string, label: string, peer: string) => `
-    ${name} {
-      compatible = "xen,domain";
-      #address-cells = <1>;
-      #size-cells = <1>;
-      memory = <0x0 0x10000>;
-      cpus = <1>;
-      vpl011;
-      xen,enhanced = "no-xenstore";
-      kernel {
-        compatible = "multiboot,kernel", "multiboot,module";
-        v8r,image = "${image}";
-        bootargs = "${bootargs}";
-      };
-      shm0 {
-        compatible = "xen,domain-shared-memory-v1";
-        xen,shm-id = "rpmsg-shm";
-        xen,shared-mem = <0x7a000000 0x7a000000 0x10000>;
-      };
-      ${label}: evtchn@a { compatible = "xen,evtchn-v1"; xen,evtchn = <0xa &${peer}>; };
-    };`;
-  return `/dts-v1/;
-/ {
-  chosen {
-    #address-cells = <1>;
-    #size-cells = <1>;
-    xen,xen-bootargs = "console=dtuart dtuart=serial0";
-${domain("zephyr", HOST, hostArgs, "ecz", "ecl")}
-${domain("linux", IMAGE, `console=hvc0 rootfs=${rootfs}`, "ecl", "ecz")}
-  };
-};
-`;
-}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -62,7 +28,7 @@ async function bootSystem(mode: "inline" | "worker", hostArgs = "period_ms=100 s
   const executor = mode === "inline" ? new InlineExecutor() : nodeWorkerExecutor({ stopTimeoutMs: 500 });
   const platform = createPlatform(FVP_BaseR_AEMv8R, { clock, executor });
   const linuxConsole = new MemorySink();
-  const { config } = loadDom0lessConfig(parseDts(dts(dir, hostArgs), { file: "linux-integration.dts" }));
+  const config = loadDts(demoDts({ image: HOST, bootargs: hostArgs }, { image: IMAGE, bootargs: `console=hvc0 rootfs=${dir}` }));
   const xen = await bootXen(platform, config);
   xen.console("linux").attach(linuxConsole, { replay: true }); // a Worker guest may print before this line runs
   cleanups.push(async () => {
