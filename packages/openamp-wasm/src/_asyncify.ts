@@ -1,0 +1,102 @@
+/**
+ * Internal: suspending a WebAssembly program in an import with binaryen's
+ * Asyncify (which v8r-cc applies). An import that returns a Promise unwinds
+ * the program's stack into its Asyncify buffer; {@link Suspender.run} awaits
+ * the promise and rewinds, and the import returns the promise's value (or
+ * throws its rejection) inside the program as if it had blocked.
+ */
+
+/** The exports Asyncify adds, plus the buffer v8r-cc's runtime provides. */
+interface AsyncifyExports {
+  asyncify_start_unwind(addr: number): void;
+  asyncify_stop_unwind(): void;
+  asyncify_start_rewind(addr: number): void;
+  asyncify_stop_rewind(): void;
+  asyncify_get_state(): number;
+  v8r_asyncify_data(): number;
+}
+
+/** Asyncify's states. */
+const NORMAL = 0;
+const UNWINDING = 1;
+const REWINDING = 2;
+
+/** What a host function of a program may return: a value now, or later. */
+export type MaybeAsync<T> = T | Promise<T>;
+
+/** Whether a module's exports let it suspend. */
+export function canSuspend(exports: WebAssembly.Exports): boolean {
+  return ["asyncify_start_unwind", "asyncify_stop_unwind", "asyncify_start_rewind", "asyncify_stop_rewind", "asyncify_get_state", "v8r_asyncify_data"].every(
+    (name) => typeof exports[name] === "function",
+  );
+}
+
+/** Suspends and resumes one instance. */
+export class Suspender {
+  #x: AsyncifyExports | undefined;
+  #data = 0;
+  #pending: Promise<unknown> | undefined;
+  #result: { ok: true; value: unknown } | { ok: false; error: unknown } = { ok: true, value: 0 };
+
+  /** Attach the instance (after instantiation); without Asyncify exports, imports that return promises fail. */
+  attach(exports: WebAssembly.Exports): void {
+    this.#x = canSuspend(exports) ? (exports as unknown as AsyncifyExports) : undefined;
+  }
+
+  /** Whether the attached instance can suspend. */
+  get available(): boolean {
+    return this.#x !== undefined;
+  }
+
+  /**
+   * Wrap a host function: its promise results suspend the program.
+   * `noSuspend(name)` builds the error thrown when the program cannot.
+   */
+  wrap<A extends unknown[]>(name: string, fn: (...args: A) => MaybeAsync<unknown>, noSuspend: (name: string) => Error): (...args: A) => unknown {
+    return (...args: A): unknown => {
+      const x = this.#x;
+      if (x !== undefined && x.asyncify_get_state() === REWINDING) {
+        x.asyncify_stop_rewind();
+        const r = this.#result;
+        this.#result = { ok: true, value: 0 };
+        if (!r.ok) throw r.error;
+        return r.value;
+      }
+      const out = fn(...args);
+      if (!(out instanceof Promise)) return out;
+      if (x === undefined) {
+        out.catch(() => {}); // nothing will wait for it
+        throw noSuspend(name);
+      }
+      this.#pending = out;
+      this.#data = x.v8r_asyncify_data();
+      x.asyncify_start_unwind(this.#data);
+      return 0; // ignored: the program is unwinding
+    };
+  }
+
+  /** Call `entry` (an export) until it returns without suspending; `resumed()` runs after each wait. */
+  async run(entry: () => unknown, resumed: () => void): Promise<unknown> {
+    let value = entry();
+    for (;;) {
+      const x = this.#x;
+      if (x === undefined || x.asyncify_get_state() !== UNWINDING) return value;
+      x.asyncify_stop_unwind();
+      const pending = this.#pending;
+      this.#pending = undefined;
+      try {
+        this.#result = { ok: true, value: await pending };
+      } catch (error) {
+        this.#result = { ok: false, error };
+      }
+      resumed();
+      x.asyncify_start_rewind(this.#data);
+      value = entry();
+    }
+  }
+
+  /** True while no suspension is in progress (an export may be called). */
+  get idle(): boolean {
+    return this.#x === undefined || this.#x.asyncify_get_state() === NORMAL;
+  }
+}

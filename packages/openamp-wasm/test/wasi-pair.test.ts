@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { buildC } from "./_c-build.ts";
+import { runPair } from "./_wasi-pair.ts";
+
+const ping = (): Uint8Array => buildC(["examples/c/ping.c"]);
+const echo = (): Uint8Array => buildC(["examples/c/echo.c"]);
+const nocopyEcho = (): Uint8Array => buildC(["examples/c/nocopy-echo.c"]);
+
+describe("C programs built with v8r-cc, on one thread (they suspend while they wait)", () => {
+  it.each([
+    { name: "ping and echo, static vrings", remote: echo, args: ["count=300", "quiet"], remoteArgs: [] },
+    { name: "ping and echo, 32 in flight", remote: echo, args: ["count=2000", "pipeline=32", "quiet"], remoteArgs: [] },
+    { name: "zero-copy ping and nocopy-echo", remote: nocopyEcho, args: ["count=500", "pipeline=8", "nocopy", "quiet"], remoteArgs: [] },
+    { name: "ping and echo over a resource table", remote: echo, args: ["count=300", "pipeline=4", "quiet", "vrings=rsc_table"], remoteArgs: ["vrings=rsc_table"] },
+  ])("$name: every payload comes back intact and both exit 0", async ({ remote, args, remoteArgs }) => {
+    const count = Number(args.find((a) => a.startsWith("count="))!.slice(6));
+    const r = await runPair(ping(), remote(), { hostArgs: args, remoteArgs });
+    expect(r.host.exit).toEqual({ code: 0 });
+    expect(r.remote.exit).toEqual({ code: 0 });
+    expect(r.host.out).toContain(`ping: ${count} payloads, ${count} came back intact, 0 errors`);
+    expect(r.remote.out).toMatch(new RegExp(`echoed ${count} messages`));
+  }, 60_000);
+
+  it("ping reports a payload that came back damaged and exits 1", async () => {
+    // an echo that flips a byte of every 10th message
+    const bad = buildC(["test/c/bad-echo.c"]);
+    const r = await runPair(ping(), bad, { hostArgs: ["count=40", "quiet"] });
+    expect(r.host.exit).toEqual({ code: 1 });
+    expect(r.host.out).toContain("ping: 40 payloads, 36 came back intact, 4 errors");
+  }, 60_000);
+
+  it("platform_init names the regions when the guest has two and the arguments name none", async () => {
+    const r = await runPair(ping(), echo(), {
+      extra: {
+        machine: { regions: [{ name: "a", shm: { buffer: new SharedArrayBuffer(0x10000) } }, { name: "b", shm: { buffer: new SharedArrayBuffer(0x10000) } }], doorbells: [10], notify: () => {} },
+      },
+    });
+    expect(r.host.exit).toEqual({ code: 1 });
+    expect(r.host.out).toContain(`[openamp-wasm] platform_init: this guest has 2 shared memory regions ("a", "b"); name one with shm_id=<id> in its arguments`);
+  }, 60_000);
+});
