@@ -11,7 +11,7 @@
  * @module
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,14 +44,21 @@ export const SUSPENDING_IMPORTS: readonly string[] = [
 /** Stack size of a v8r-cc program (wasm-ld's default is 64 KiB). */
 export const STACK_BYTES = 256 * 1024;
 
-/** The package directory: headers, machine port and libraries. */
-const PACKAGE_DIR = fileURLToPath(new URL("../", import.meta.url));
+/**
+ * Where the headers, the machine port and the libraries are: `dist/sysroot/`
+ * in the built package (the build copies them there), the package directory
+ * when running from the sources.
+ */
+const SYSROOT = ((): string => {
+  const built = new URL("sysroot/", import.meta.url);
+  return fileURLToPath(existsSync(new URL("include/openamp/open_amp.h", built)) ? built : new URL("../", import.meta.url));
+})();
 
 /** Where v8r-cc finds its headers and libraries. */
 export const V8R_CC_PATHS = {
-  include: join(PACKAGE_DIR, "include"),
-  machineInclude: join(PACKAGE_DIR, "machine", "include"),
-  lib: join(PACKAGE_DIR, "lib", "wasm32-wasi"),
+  include: join(SYSROOT, "include"),
+  machineInclude: join(SYSROOT, "machine", "include"),
+  lib: join(SYSROOT, "lib", "wasm32-wasi"),
 } as const;
 
 /** What {@link runV8rCc} writes and reads besides the tools' own output. */
