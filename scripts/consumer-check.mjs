@@ -16,7 +16,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { tarballManifest } from "./_tarball.mjs";
 import { denoBinary } from "./_tools.mjs";
-import { packPackages, workspacePackages } from "./release.mjs";
+import { packPackages } from "./release.mjs";
+import { workspacePackages } from "./_workspace.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const here = join(root, "scripts", "consumer");

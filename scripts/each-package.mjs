@@ -7,10 +7,10 @@
 // run demo` builds. Packages build in any order: tsup keeps the other @v8r
 // packages external.
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { workspacePackages } from "./_workspace.mjs";
 
 /**
  * Build every package; `runOnly` skips declarations and maps. Output of each
@@ -28,16 +28,9 @@ export function buildPackages(root, { runOnly = false, log } = {}) {
  * the names of the packages whose script failed.
  */
 export async function runPackageScripts(root, script, { env: extraEnv = {}, log = (t) => process.stdout.write(t) } = {}) {
-  const jobs = [];
-  for (const dir of readdirSync(join(root, "packages")).sort()) {
-    let pkg;
-    try {
-      pkg = JSON.parse(readFileSync(join(root, "packages", dir, "package.json"), "utf8"));
-    } catch {
-      continue;
-    }
-    if (typeof pkg.scripts?.[script] === "string") jobs.push({ dir: join(root, "packages", dir), name: pkg.name, script: pkg.scripts[script] });
-  }
+  const jobs = workspacePackages(root)
+    .filter(({ pkg }) => typeof pkg.scripts?.[script] === "string")
+    .map(({ dir, pkg }) => ({ dir, name: pkg.name, script: pkg.scripts[script] }));
   const env = { ...process.env, PATH: [join(root, "node_modules", ".bin"), process.env.PATH ?? ""].join(delimiter), ...extraEnv };
   const failed = [];
   const runOne = (job) =>

@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { checkRelease, packPackages, workspacePackages } from "./release.mjs";
+import { checkRelease, packPackages } from "./release.mjs";
+import { workspacePackages } from "./_workspace.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const only = process.argv.slice(2).map((d) => resolve(d));

@@ -5,37 +5,17 @@
 // `publishConfig.exports` replaces `exports`), after a full build
 // (declarations and source maps), each one checked by publint and the
 // release rules below. Writes them to DIR (default .v8r-tmp/release).
-import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { emitDeclarations, placeDeclarations } from "./declarations.mjs";
 import { buildPackages } from "./each-package.mjs";
 import { readTarball } from "./_tarball.mjs";
 import { runPnpm } from "./_tools.mjs";
+import { workspacePackages } from "./_workspace.mjs";
 
 /** Files every tarball may hold besides dist/ and the single files its "files" names. */
 const ALWAYS = new Set(["package.json", "README.md", "LICENSE", "CHANGELOG.md"]);
-
-/** The workspace packages: directory, package.json and jsr.json. */
-export function workspacePackages(root) {
-  const out = [];
-  for (const dir of readdirSync(join(root, "packages")).sort()) {
-    const pkgDir = join(root, "packages", dir);
-    let pkg;
-    try {
-      pkg = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8"));
-    } catch {
-      continue;
-    }
-    let jsr;
-    try {
-      jsr = JSON.parse(readFileSync(join(pkgDir, "jsr.json"), "utf8"));
-    } catch {
-      jsr = undefined;
-    }
-    out.push({ dir: pkgDir, pkg, jsr });
-  }
-  return out;
-}
 
 /**
  * `pnpm pack` every package into `dest` (emptied first); returns
@@ -76,7 +56,9 @@ export function sourceProblems(root, { pkg, jsr, dir }) {
     if (JSON.stringify(npmKeys) !== JSON.stringify(jsrKeys)) problems.push(`the module exports of package.json [${npmKeys}] and jsr.json [${jsrKeys}] differ`);
     if (jsr.version !== pkg.version) problems.push(`jsr.json version ${jsr.version} differs from package.json ${pkg.version}`);
   }
-  if (readFileSync(join(dir, "LICENSE"), "utf8") !== readFileSync(join(root, "LICENSE"), "utf8")) problems.push("LICENSE differs from the repository's LICENSE");
+  const license = join(dir, "LICENSE");
+  if (!existsSync(license)) problems.push("has no LICENSE (copy the repository's)");
+  else if (readFileSync(license, "utf8") !== readFileSync(join(root, "LICENSE"), "utf8")) problems.push("LICENSE differs from the repository's LICENSE");
   if (JSON.stringify(pkg).includes("example.invalid")) problems.push("package.json names an example.invalid URL");
   return problems;
 }
@@ -127,12 +109,20 @@ export async function checkRelease(root, packed) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const root = join(dirname(fileURLToPath(import.meta.url)), "..");
   const dest = resolve(process.argv[2] ?? join(root, ".v8r-tmp", "release"));
-  console.error("[release] building every package (declarations and source maps included)");
+  console.error("[release] building every package (JavaScript, source maps, declarations)");
   const failed = await buildPackages(root, { log: () => {} });
   if (failed.length > 0) {
     console.error(`[release] the build failed for ${failed.join(", ")}; run \`pnpm run build\` to see why`);
     process.exit(1);
   }
+  const types = join(root, ".v8r-tmp", "types");
+  const tsc = await emitDeclarations(root, types);
+  if (tsc.code !== 0) {
+    process.stdout.write(tsc.out);
+    console.error("[release] the type check failed; nothing to publish");
+    process.exit(1);
+  }
+  placeDeclarations(root, types);
   const packed = packPackages(root, dest);
   const problems = await checkRelease(root, packed);
   if (problems > 0) {

@@ -17,14 +17,15 @@ const node = (script, ...args) => [process.execPath, [join(root, "scripts", scri
 
 /** id, title, command, the ids it needs, and whether its output is shown as it comes (else in one piece at its end). */
 const steps = [
-  ["build", "build every package (tsup: JavaScript, declarations, source maps)", node("each-package.mjs", "build"), []],
-  ["tsc", "type-check the workspace (tsc)", [bin("tsc"), ["-p", "tsconfig.json"]], []],
+  ["build", "build every package (tsup: JavaScript, source maps)", node("each-package.mjs", "build"), []],
+  ["tsc", "type-check the workspace (tsc, which also writes the declarations)", node("declarations.mjs", "--emit"), []],
+  ["types", "place each package's declarations in its dist/", node("declarations.mjs", "--place"), ["build", "tsc"]],
   ["c", "C tests (native build with sanitizers)", node("each-package.mjs", "test:c"), []],
   ["deno", "Deno check (sources, Workers)", [denoBinary(root), ["run", "--conditions=source", "--allow-read", "--allow-env", "--allow-net=127.0.0.1", "--allow-sys", join(root, "scripts", "deno-check.ts")]], []],
   ["jsr", "JSR: deno publish --dry-run of every package (on a copy)", node("jsr-check.mjs"), []],
   ["vitest", "vitest suites", [bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`]], ["build"], true],
-  ["publint", "publint and release rules over the packed tarballs", node("publint-all.mjs"), ["build"]],
-  ["consumer", "consumer check: the tarballs installed offline with npm, used from Node, Deno and TypeScript", node("consumer-check.mjs"), ["build"]],
+  ["publint", "publint and release rules over the packed tarballs", node("publint-all.mjs"), ["types"]],
+  ["consumer", "consumer check: the tarballs installed offline with npm, used from Node, Deno and TypeScript", node("consumer-check.mjs"), ["types"]],
 ];
 
 /** Run one step; resolves with its exit code, output and time. */
