@@ -1,5 +1,5 @@
 // Internal: where the scripts find pnpm and Deno without either being on PATH.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { accessSync, constants, existsSync, readFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 
@@ -31,6 +31,23 @@ export function onPath(name) {
 export function pnpmCommand(root) {
   const onPathPnpm = onPath("pnpm");
   return onPathPnpm !== undefined ? [onPathPnpm, []] : ["npm", ["exec", "--yes", `--package=${pnpmSpec(root)}`, "--", "pnpm"]];
+}
+
+/**
+ * Run a command and collect what it prints: resolves with `code` (its exit
+ * code, or the signal that ended it), `out` (stdout and stderr as they came;
+ * empty with `live`, which lets it print to ours) and `secs`.
+ */
+export function collect(cmd, args, { cwd, env = process.env, shell = false, live = false } = {}) {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const child = spawn(cmd, args, { cwd, env, shell, stdio: ["ignore", live ? "inherit" : "pipe", live ? "inherit" : "pipe"] });
+    let out = "";
+    child.stdout?.on("data", (d) => (out += d));
+    child.stderr?.on("data", (d) => (out += d));
+    child.on("error", (e) => (out += `could not start ${cmd}: ${e.message}\n`));
+    child.on("close", (code, signal) => resolve({ code: code ?? signal ?? 1, out, secs: (performance.now() - started) / 1000 }));
+  });
 }
 
 /** Run the pinned pnpm with `args` in `cwd`; options as spawnSync's. */

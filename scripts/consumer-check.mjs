@@ -9,13 +9,13 @@
 //   (c) consumer/lint.mjs: @v8r/xen-dom0less lints v8r-demo's bundled device tree (Node)
 //   (d) the same two scripts under Deno, importing the installed packages
 //   (e) TypeScript (moduleResolution nodenext, no skipLibCheck) type-checks consumer/consumer.ts
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { tarballManifest } from "./_tarball.mjs";
-import { denoBinary } from "./_tools.mjs";
+import { collect, denoBinary } from "./_tools.mjs";
 import { packPackages } from "./release.mjs";
 import { workspacePackages } from "./_workspace.mjs";
 
@@ -46,19 +46,6 @@ function packInstalled(name, fromDir, dest, seen) {
   // a pnpm store copy sees its own dependencies beside it, in the parent node_modules
   const storeDir = dirname(name.startsWith("@") ? dirname(dir) : dir);
   for (const dep of Object.keys(manifest.dependencies ?? {})) packInstalled(dep, dirname(storeDir), dest, seen);
-}
-
-/** Run a command in `cwd`; resolves with its exit code and output. */
-function run(cmd, args, cwd, env = {}) {
-  return new Promise((resolve) => {
-    const started = performance.now();
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    child.on("error", (e) => (out += `${e.message}\n`));
-    child.on("close", (code, signal) => resolve({ code: code ?? signal, out, secs: ((performance.now() - started) / 1000).toFixed(1) }));
-  });
 }
 
 /** The samples a finished demo's status file counts. */
@@ -105,15 +92,15 @@ try {
     ["(d) Deno: lint the bundled device tree through @v8r/xen-dom0less", [deno, ["run", "-A", "lint.mjs"]], (r) => (r.out.includes("lint ok") ? undefined : "no 'lint ok'")],
     ["(e) tsc --moduleResolution nodenext over consumer.ts", [process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "."]], () => undefined],
   ];
-  const results = await Promise.all(checks.map(([, [cmd, args]]) => run(cmd, args, app)));
+  const results = await Promise.all(checks.map(([, [cmd, args]]) => collect(cmd, args, { cwd: app, env: { ...process.env, NO_COLOR: "1" } })));
   for (const [i, [title, , verify]] of checks.entries()) {
     const r = results[i];
     const problem = r.code !== 0 ? `exit ${r.code}` : verify(r);
     if (problem === undefined) {
-      console.log(`[consumer] ok   ${title} (${r.secs} s)`);
+      console.log(`[consumer] ok   ${title} (${r.secs.toFixed(1)} s)`);
     } else {
       failures++;
-      console.log(`[consumer] FAIL ${title}: ${problem} (${r.secs} s)\n${r.out.split("\n").slice(-30).join("\n")}`);
+      console.log(`[consumer] FAIL ${title}: ${problem} (${r.secs.toFixed(1)} s)\n${r.out.split("\n").slice(-30).join("\n")}`);
     }
   }
 } catch (e) {

@@ -10,10 +10,10 @@
 // `node scripts/declarations.mjs [--emit | --place]` does both, or one
 // (placing needs the JavaScript build done first, as it empties dist/;
 // `pnpm run build` runs both after it). The folder is .v8r-tmp/types.
-import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { collect } from "./_tools.mjs";
 import { workspacePackages } from "./_workspace.mjs";
 
 const TSC = ["node_modules", "typescript", "bin", "tsc"];
@@ -22,13 +22,7 @@ const TSC = ["node_modules", "typescript", "bin", "tsc"];
 export function emitDeclarations(root, outDir) {
   rmSync(outDir, { recursive: true, force: true });
   const args = [join(root, ...TSC), "-p", join(root, "tsconfig.json"), "--noEmit", "false", "--declaration", "--emitDeclarationOnly", "--declarationDir", outDir, "--rootDir", root];
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    child.on("close", (code, signal) => resolve({ code: code ?? signal ?? 1, out }));
-  });
+  return collect(process.execPath, args, { cwd: root });
 }
 
 /** Whether a declaration file belongs to what a package publishes (not a test or test helper). */

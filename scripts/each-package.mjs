@@ -6,10 +6,10 @@
 // (V8R_BUILD=run: no declaration files, no source maps), which is what `npm
 // run demo` builds. Packages build in any order: tsup keeps the other @v8r
 // packages external.
-import { spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { collect } from "./_tools.mjs";
 import { workspacePackages } from "./_workspace.mjs";
 
 /**
@@ -33,19 +33,11 @@ export async function runPackageScripts(root, script, { env: extraEnv = {}, log 
     .map(({ dir, pkg }) => ({ dir, name: pkg.name, script: pkg.scripts[script] }));
   const env = { ...process.env, PATH: [join(root, "node_modules", ".bin"), process.env.PATH ?? ""].join(delimiter), ...extraEnv };
   const failed = [];
-  const runOne = (job) =>
-    new Promise((resolve) => {
-      const child = spawn(job.script, { cwd: job.dir, env: { ...env, PATH: [join(job.dir, "node_modules", ".bin"), env.PATH].join(delimiter) }, shell: true, stdio: ["ignore", "pipe", "pipe"] });
-      let out = "";
-      child.stdout.on("data", (d) => (out += d));
-      child.stderr.on("data", (d) => (out += d));
-      child.on("error", (e) => (out += `${e.message}\n`));
-      child.on("close", (code, signal) => {
-        if (code !== 0) failed.push(job.name);
-        log(`--- ${job.name}: ${job.script} (${code === 0 ? "ok" : `failed: ${code ?? signal}`})\n${out}`);
-        resolve();
-      });
-    });
+  const runOne = async (job) => {
+    const { code, out } = await collect(job.script, [], { cwd: job.dir, env: { ...env, PATH: [join(job.dir, "node_modules", ".bin"), env.PATH].join(delimiter) }, shell: true });
+    if (code !== 0) failed.push(job.name);
+    log(`--- ${job.name}: ${job.script} (${code === 0 ? "ok" : `failed: ${code}`})\n${out}`);
+  };
   const queue = [...jobs];
   const workers = Array.from({ length: Math.min(availableParallelism(), queue.length) }, async () => {
     for (let job = queue.shift(); job !== undefined; job = queue.shift()) await runOne(job);

@@ -4,11 +4,10 @@
 // ends); a step starts once the steps it needs have passed. Ends with the
 // time of each step and one line of the test counts; exits 1 when any step
 // failed (the steps that needed it do not run).
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { denoBinary } from "./_tools.mjs";
+import { collect, denoBinary } from "./_tools.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const vitestJson = join(root, ".v8r-tmp", "vitest.json");
@@ -30,15 +29,12 @@ const steps = [
 
 /** Run one step; resolves with its exit code, output and time. */
 function runStep([, , [cmd, args], , live = false]) {
-  return new Promise((resolve) => {
-    const started = Date.now();
-    const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", live ? "inherit" : "pipe", live ? "inherit" : "pipe"] });
-    let out = "";
-    child.stdout?.on("data", (d) => (out += d));
-    child.stderr?.on("data", (d) => (out += d));
-    child.on("error", (e) => (out += `could not start ${cmd}: ${e.message}\n`));
-    child.on("close", (code, signal) => resolve({ code: code ?? signal ?? 1, out, secs: (Date.now() - started) / 1000 }));
-  });
+  return collect(cmd, args, { cwd: root, live });
+}
+
+if (process.argv.length > 2) {
+  console.error("usage: node scripts/test-all.mjs   (no arguments: it runs every check; run one with its own script, e.g. pnpm run test:jsr)");
+  process.exit(2);
 }
 
 const total = Date.now();
