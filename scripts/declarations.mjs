@@ -33,6 +33,7 @@ function published(path) {
 
 /** Copy the emitted declarations of each package into its dist/types/ and write the exports' "types" entry files. */
 export function placeDeclarations(root, outDir) {
+  if (!existsSync(join(outDir, "packages"))) throw new Error(`[declarations] no declarations in ${outDir}: run node scripts/declarations.mjs --emit (the type check writes them) first`);
   for (const { dir, pkg } of workspacePackages(root)) {
     const emitted = join(outDir, relative(root, dir));
     const types = join(dir, "dist", "types");
