@@ -175,7 +175,10 @@ export class DemoSession {
         this.#mux.line("v8r", `[v8r-demo] ${e.guest} did not stop within ${e.ms} ms; its Worker was terminated`, "error");
         return;
       case "linux.sample":
-        if (e.domain === this.#link.linuxDomain) Object.assign(this.#status, { latest: e.sample, counters: e.counters });
+        if (e.domain === this.#link.linuxDomain) {
+          this.#status.latest = e.sample;
+          this.#status.counters = e.counters;
+        }
         break;
       case "linux.malformed":
         if (e.domain === this.#link.linuxDomain) this.#status.counters = e.counters;

@@ -12,11 +12,12 @@ import { describeError, type TimerHandle } from "@v8r/fvp-core";
 import { loadOpenAmp, type OpenAmp, readRingState, type RpmsgDevice, type RpmsgStats, staticVringsLayout, type StaticVringsLayout } from "@v8r/openamp-wasm";
 import { type EvtchnFile, IOCTL_EVTCHN_BIND_STATIC, IOCTL_EVTCHN_NOTIFY, LinuxError, type LinuxSystem, type XenSharedMemory } from "@v8r/linux-shim";
 import type { GuestEvent } from "@v8r/xen-dom0less";
-import { DEMO_ENDPOINT, LINK_DEFAULTS, parseStatusSample, RPMSG_BUFFER_BYTES, type SampleRejectCode, type StatusSample } from "../protocol/mod.ts";
+import { DEMO_ENDPOINT, LINK_DEFAULTS, parseStatusSample, RPMSG_BUFFER_BYTES } from "../protocol/mod.ts";
 import { CoalescingWriter } from "./_coalescing-writer.ts";
 import { DemoLink, type DemoLinkEvents } from "./_demo-link.ts";
 import { DEFAULT_CTRL_TIMEOUT_MS, RpmsgCtrlClient } from "./rpmsg-ctrl-client.ts";
-import { type HistoryCounters, type SampleOutcome, StatusHistory } from "./status-history.ts";
+import type {} from "./events.ts"; // the trace events this service publishes
+import { StatusHistory } from "./status-history.ts";
 import { StatusPublisher } from "./status-publisher.ts";
 
 /** Link states shown on the status page. */
@@ -33,55 +34,6 @@ export const LinkState = {
 
 /** One of the {@link LinkState} values. */
 export type LinkStateName = (typeof LinkState)[keyof typeof LinkState];
-
-/** What `linux.link` trace events carry: the new state and the history's and service's totals. */
-export interface LinuxLinkEvent extends HistoryCounters {
-  /** The link state now. */
-  readonly state: LinkStateName;
-  /** Host re-initialisations noticed. */
-  readonly peerResets: number;
-  /** Times `rpmsg-demo` was bound again after a reset. */
-  readonly reattaches: number;
-}
-
-/** What `linux.sample` trace events carry, one per valid sample received. */
-export interface LinuxSampleEvent {
-  /** The sample's seq. */
-  readonly seq: number;
-  /** Its boot id. */
-  readonly boot: string;
-  /** What the history made of it. */
-  readonly outcome: SampleOutcome["kind"];
-  /** Samples lost just before it (a gap in seq), else 0. */
-  readonly lost: number;
-  /** The sample itself. */
-  readonly sample: StatusSample;
-  /** The history's totals after it. */
-  readonly counters: HistoryCounters;
-}
-
-/** What `linux.malformed` trace events carry, one per rejected message. */
-export interface LinuxMalformedEvent {
-  /** Why it was rejected. */
-  readonly code: SampleRejectCode;
-  /** The same, in words. */
-  readonly reason: string;
-  /** Messages rejected so far by this service. */
-  readonly count: number;
-  /** The history's totals after it. */
-  readonly counters: HistoryCounters;
-}
-
-declare module "@v8r/xen-dom0less" {
-  interface GuestEventMap {
-    /** rpmsg-remote's link changed state. */
-    "linux.link": LinuxLinkEvent;
-    /** rpmsg-remote accepted a sample. */
-    "linux.sample": LinuxSampleEvent;
-    /** rpmsg-remote rejected a message on `rpmsg-demo`. */
-    "linux.malformed": LinuxMalformedEvent;
-  }
-}
 
 /** Options of {@link RpmsgDemoService.start}. */
 export interface RpmsgDemoServiceOptions {
