@@ -49,13 +49,13 @@ export const STACK_BYTES = 256 * 1024;
  * in the built package (the build copies them there), the package directory
  * when running from the sources.
  */
-const SYSROOT = ((): string => {
+const SYSROOT: string = ((): string => {
   const built = new URL("sysroot/", import.meta.url);
   return fileURLToPath(existsSync(new URL("include/openamp/open_amp.h", built)) ? built : new URL("../", import.meta.url));
 })();
 
 /** Where v8r-cc finds its headers and libraries. */
-export const V8R_CC_PATHS = {
+export const V8R_CC_PATHS: { readonly include: string; readonly machineInclude: string; readonly lib: string } = {
   include: join(SYSROOT, "include"),
   machineInclude: join(SYSROOT, "machine", "include"),
   lib: join(SYSROOT, "lib", "wasm32-wasi"),
