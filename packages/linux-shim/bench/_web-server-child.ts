@@ -1,18 +1,22 @@
 // The server side of web.bench.ts, in its own process so that the load
 // generator does not share its event loop or its memory figures: the
-// built-in engine serving a status page of `pageBytes` that is replaced
-// atomically every second, as the demo's publisher does.
-// Prints {"port"} when ready; on each stdin line {"cmd":"memory"} prints
-// {"rss","heapUsed"} (bytes); {"cmd":"exit"} ends it.
+// built-in engine ("builtin") serving a status page of `pageBytes` that is
+// replaced atomically every second, as the demo's publisher does; or, for
+// scale, a bare node:http server answering every request with the page's
+// bytes from memory ("bare"), no checks, no files.
+// Args: pageBytes mode. Prints {"port"} when ready; on each stdin line
+// {"cmd":"memory"} prints {"rss","heapUsed"} (bytes); {"cmd":"exit"} ends it.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServer } from "node:http";
 import { createInterface } from "node:readline";
 import { NodeRootFs } from "../src/rootfs-node.ts";
 import { startWebServer } from "../src/web-server.ts";
 import { writeFileAtomic } from "../src/write-file-atomic.ts";
 
 const pageBytes = Number(process.argv[2] ?? 16_384);
+const bare = process.argv[3] === "bare";
 const dir = mkdtempSync(join(tmpdir(), "v8r-web-bench-"));
 const fs = new NodeRootFs(dir);
 await fs.mkdir("/html", { recursive: true });
@@ -27,8 +31,22 @@ function page(): string {
 
 await writeFileAtomic(fs, "/html/zephyr-status.html", page());
 const publisher = setInterval(() => void writeFileAtomic(fs, "/html/zephyr-status.html", page()), 1000);
-const server = await startWebServer({ root: fs.hostPath("/html"), port: 0, log: (line) => process.stderr.write(`${line}\n`) });
+const server = bare ? await startBare() : await startWebServer({ root: fs.hostPath("/html"), port: 0, log: (line) => process.stderr.write(`${line}\n`) });
 console.log(JSON.stringify({ port: server.port }));
+
+async function startBare(): Promise<{ port: number; close(): Promise<void> }> {
+  const body = Buffer.from(page());
+  const bareServer = createServer((_req, res) => res.writeHead(200, { "Content-Type": "text/html", "Content-Length": body.length }).end(body));
+  await new Promise<void>((resolve) => bareServer.listen({ host: "127.0.0.1", port: 0, backlog: 1024 }, resolve));
+  const address = bareServer.address();
+  return {
+    port: typeof address === "object" && address ? address.port : 0,
+    close: () => new Promise<void>((resolve) => {
+      bareServer.closeAllConnections();
+      bareServer.close(() => resolve());
+    }),
+  };
+}
 
 createInterface({ input: process.stdin }).on("line", (line) => {
   const { cmd } = JSON.parse(line) as { cmd: string };

@@ -24,6 +24,8 @@ export interface FileVersion {
   readonly etag: string;
   /** Whole-second Last-Modified, once that second is over; undefined before. */
   readonly lastModifiedMs: number | undefined;
+  /** The same as an HTTP date. */
+  readonly lastModified: string | undefined;
 }
 
 /** The identity of a file version. */
@@ -123,10 +125,12 @@ export async function readFileVersion(handle: FileHandle, st: Stats): Promise<Ve
   }
   const body = filled === size ? buffer : buffer.subarray(0, filled);
   const stable = filled === size && sameVersion(st, await handle.stat());
+  const lastModifiedMs = stable ? safeLastModified(st, started) : undefined;
   const version: FileVersion = {
     body,
     etag: `"${createHash("sha1").update(body).digest("base64url")}"`,
-    lastModifiedMs: stable ? safeLastModified(st, started) : undefined,
+    lastModifiedMs,
+    lastModified: lastModifiedMs === undefined ? undefined : new Date(lastModifiedMs).toUTCString(),
   };
   return { version, identity: identityOf(st), keep: stable && settled(st, started) };
 }

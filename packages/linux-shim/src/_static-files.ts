@@ -20,13 +20,15 @@ import { Batched } from "./_batched.ts";
 import { identityOf, readFileVersion, safeLastModified, settled, FileVersions, type FileVersion, type VersionRead } from "./_file-versions.ts";
 import { openInRoot, type OpenedFile, type RootGuard } from "./_open-in-root.ts";
 
+const NOSNIFF = { "X-Content-Type-Options": "nosniff" } as const;
+
 /** Files up to this size are read whole (and kept when settled); larger ones are streamed. */
 const WHOLE_FILE_MAX = 1 << 20;
 
 /** Send a small plain-text status response. */
 export function sendStatus(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   const body = `${status} ${text}\n`;
-  res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", "Content-Length": String(Buffer.byteLength(body)), ...headers });
+  res.writeHead(status, { ...NOSNIFF, "Content-Type": "text/plain; charset=utf-8", "Content-Length": String(Buffer.byteLength(body)), ...headers });
   res.end(body);
 }
 
@@ -43,76 +45,88 @@ async function openTarget(guard: RootGuard, path: string): Promise<(OpenedFile &
   return undefined;
 }
 
-/** What a response sends: its type, validators, length and, per byte range, its bytes. */
+/** What a response sends: its type, validators, length, and its bytes in memory or an open file to stream. */
 interface Representation extends Validators {
   readonly name: string;
   readonly size: number;
-  send(res: ServerResponse, start: number, end: number): void | Promise<void>;
+  readonly lastModified: string | undefined;
+  readonly body?: Buffer;
+  readonly file?: OpenedFile;
+}
+
+function send(res: ServerResponse, rep: Representation, start: number, end: number): void | Promise<void> {
+  if (rep.body !== undefined) {
+    res.end(start === 0 && end === rep.body.length - 1 ? rep.body : rep.body.subarray(start, end + 1));
+    return;
+  }
+  // A client that goes away mid-file just ends the stream.
+  return pipeline(rep.file!.handle.createReadStream({ start, end, autoClose: false }), res).catch(() => void res.destroy());
+}
+
+/** The headers every answer about `rep` carries, as name, value pairs in a flat list: no caching without revalidation, and its validators when it has them. */
+function validatorHeaders(rep: Representation): string[] {
+  const headers = ["X-Content-Type-Options", "nosniff", "Cache-Control", "no-cache"];
+  if (rep.etag !== undefined) headers.push("ETag", rep.etag);
+  if (rep.lastModified !== undefined) headers.push("Last-Modified", rep.lastModified);
+  return headers;
 }
 
 function respond(req: IncomingMessage, res: ServerResponse, rep: Representation): void | Promise<void> {
-  const validators: Record<string, string> = { "Cache-Control": "no-cache" };
-  if (rep.etag !== undefined) validators.ETag = rep.etag;
-  if (rep.lastModifiedMs !== undefined) validators["Last-Modified"] = new Date(rep.lastModifiedMs).toUTCString();
   const pre = evaluatePreconditions(req, rep);
   if (pre === "not-modified") {
-    res.writeHead(304, validators).end();
+    res.writeHead(304, validatorHeaders(rep)).end();
     return;
   }
   if (pre === "failed") return sendStatus(res, 412, "Precondition Failed");
   const range = selectRange(req, rep.size, rep);
   if (range === "unsatisfiable") return sendStatus(res, 416, "Range Not Satisfiable", { "Content-Range": `bytes */${rep.size}` });
-  const { start, end } = range ?? { start: 0, end: rep.size - 1 };
-  res.writeHead(range === undefined ? 200 : 206, {
-    "Content-Type": contentTypeOf(rep.name),
-    "Accept-Ranges": "bytes",
-    ...validators,
-    ...(range === undefined ? {} : { "Content-Range": `bytes ${start}-${end}/${rep.size}` }),
-    "Content-Length": String(end - start + 1),
-  });
+  const start = range?.start ?? 0;
+  const end = range?.end ?? rep.size - 1;
+  const headers = validatorHeaders(rep);
+  headers.push("Content-Type", contentTypeOf(rep.name), "Accept-Ranges", "bytes", "Content-Length", String(end - start + 1));
+  if (range !== undefined) headers.push("Content-Range", `bytes ${start}-${end}/${rep.size}`);
+  res.writeHead(range === undefined ? 200 : 206, headers);
   if (req.method === "HEAD" || end < start) {
     res.end();
     return;
   }
-  return rep.send(res, start, end);
+  return send(res, rep, start, end);
 }
 
 function fromVersion(name: string, version: FileVersion): Representation {
-  return {
-    name,
-    size: version.body.length,
-    etag: version.etag,
-    lastModifiedMs: version.lastModifiedMs,
-    send: (res, start, end) => void res.end(start === 0 && end === version.body.length - 1 ? version.body : version.body.subarray(start, end + 1)),
-  };
+  return { name, size: version.body.length, etag: version.etag, lastModifiedMs: version.lastModifiedMs, lastModified: version.lastModified, body: version.body };
 }
 
 function streamed(file: OpenedFile & { readonly name: string }): Representation {
   const now = Date.now();
   const st = file.stat;
+  const lastModifiedMs = safeLastModified(st, now);
   return {
     name: file.name,
     size: st.size,
     // An identity any change alters (weak: it does not prove the bytes), given only once settled.
     etag: settled(st, now) ? `W/"${Buffer.from(identityOf(st)).toString("base64url")}"` : undefined,
-    lastModifiedMs: safeLastModified(st, now),
-    // A client that goes away mid-file just ends the stream.
-    send: (res, start, end) => pipeline(file.handle.createReadStream({ start, end, autoClose: false }), res).catch(() => void res.destroy()),
+    lastModifiedMs,
+    lastModified: lastModifiedMs === undefined ? undefined : new Date(lastModifiedMs).toUTCString(),
+    file,
   };
 }
 
-/** A name looked up by `stat` (a directory's `index.html` in its place). */
+/** A name looked up by `stat` (a directory's `index.html` in its place), with its identity. */
 interface Looked {
   readonly name: string;
   readonly st: Stats;
+  readonly identity: string;
 }
 
 async function look(path: string): Promise<Looked | undefined> {
-  const st = await fsp.stat(path).catch(() => undefined);
-  if (!st?.isDirectory()) return st && { name: path, st };
-  const name = join(path, "index.html");
-  const index = await fsp.stat(name).catch(() => undefined);
-  return index && { name, st: index };
+  let name = path;
+  let st = await fsp.stat(name).catch(() => undefined);
+  if (st?.isDirectory()) {
+    name = join(path, "index.html");
+    st = await fsp.stat(name).catch(() => undefined);
+  }
+  return st && { name, st, identity: identityOf(st) };
 }
 
 /** The static file half of the built-in server. */
@@ -134,13 +148,13 @@ export class StaticFiles {
 
   /** Answer a GET or HEAD for the decoded path `segments` (already checked: no `.`, `..` or separators). */
   async serve(req: IncomingMessage, res: ServerResponse, segments: readonly string[]): Promise<void> {
-    if (segments.some((s) => s.startsWith("."))) return sendStatus(res, 404, "Not Found"); // temporary and hidden files
+    for (const segment of segments) if (segment.startsWith(".")) return sendStatus(res, 404, "Not Found"); // temporary and hidden files
     const path = join(this.#guard.rootReal, ...segments);
     const looked = await this.#looks.get(path);
     if (looked !== undefined && looked.st.isFile() && looked.st.size <= WHOLE_FILE_MAX) {
       // Read whole, proven inside the root, shared: a settled version by identity, a fresh one by the requests waiting for it.
       const version = settled(looked.st, Date.now())
-        ? await this.#versions.shared(identityOf(looked.st), () => this.#readSmall(looked.name))
+        ? await this.#versions.shared(looked.identity, () => this.#readSmall(looked.name))
         : await this.#fresh.get(looked.name);
       if (version !== undefined) return respond(req, res, fromVersion(looked.name, version));
     }

@@ -30,7 +30,8 @@ const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 /** The size of the request head as sent (request line, header lines, final CRLF), counted from what Node parsed. */
 export function headBytes(req: IncomingMessage, rawUrl: string): number {
-  let size = (req.method ?? "").length + rawUrl.length + `  HTTP/${req.httpVersion}\r\n\r\n`.length;
+  // "METHOD target HTTP/1.1\r\n" ... "\r\n"
+  let size = (req.method ?? "").length + rawUrl.length + 2 + "HTTP/".length + req.httpVersion.length + 4;
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) size += (raw[i] as string).length + (raw[i + 1] as string).length + 4; // "name: value\r\n"
   return size;
@@ -72,21 +73,27 @@ function pathAndQuery(raw: string): { path: string; query: string } | undefined 
 export function parseTarget(raw: string): Target | Refusal {
   const parts = pathAndQuery(raw);
   if (parts === undefined || !TARGET_CHARS.test(parts.path) || !TARGET_CHARS.test(parts.query)) return BAD_REQUEST;
-  const encoded = parts.path.split("/").filter((s) => s !== "");
+  const encoded: string[] = [];
   const segments: string[] = [];
-  for (const segment of encoded) {
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(segment);
-    } catch {
-      return BAD_REQUEST;
+  for (const segment of parts.path.split("/")) {
+    if (segment === "") continue;
+    let decoded = segment;
+    if (segment.includes("%")) {
+      try {
+        decoded = decodeURIComponent(segment);
+      } catch {
+        return BAD_REQUEST;
+      }
     }
     if (decoded === "." || decoded === ".." || DECODED_FORBIDDEN.test(decoded)) return BAD_REQUEST;
+    encoded.push(segment);
     segments.push(decoded);
   }
   const directory = parts.path.endsWith("/");
-  const canonical = `/${encoded.join("/")}${directory && encoded.length > 0 ? "/" : ""}${parts.query}`;
-  return { segments, directory, canonical };
+  // Only an absolute form or empty segments ("//") make the canonical form differ from what was sent.
+  if (raw.startsWith("/") && !parts.path.includes("//")) return { segments, directory, canonical: raw };
+  const path = `/${encoded.join("/")}${directory && encoded.length > 0 ? "/" : ""}`;
+  return { segments, directory, canonical: path + parts.query };
 }
 
 /** Whether `value` is a refusal rather than a parsed target. */

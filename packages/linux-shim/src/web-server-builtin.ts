@@ -20,7 +20,6 @@ function refuse(res: ServerResponse, refusal: Refusal): void {
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, files: StaticFiles, opts: ResolvedWebServerOptions): Promise<void> {
-  res.setHeader("X-Content-Type-Options", "nosniff");
   const rawUrl = req.url ?? "";
   const head = checkRequestHead(req, rawUrl, opts.limits);
   if (head !== undefined) return refuse(res, head);
@@ -39,9 +38,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, files: StaticFi
 function track(guard: ConnectionGuard, req: IncomingMessage, res: ServerResponse): void {
   const socket = req.socket;
   guard.busy(socket);
-  const done = () => guard.idle(socket);
-  res.once("finish", done);
-  res.once("close", done);
+  res.once("close", () => guard.idle(socket)); // after the response is sent, or the connection is gone
 }
 
 /** Start the built-in engine. */
