@@ -63,12 +63,7 @@ export async function startBuiltinServer(opts: ResolvedWebServerOptions): Promis
   });
   server.maxHeadersCount = 0; // count every header line towards maxHeaderBytes instead of dropping those past 2,000
   server.setTimeout(limits.idleTimeoutMs); // no traffic either way for this long: the socket is destroyed
-  const sockets = new Set<Socket>();
-  server.on("connection", (socket: Socket) => {
-    if (!guard.admit(socket)) return;
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-  });
+  server.on("connection", (socket: Socket) => void guard.admit(socket));
   const port = await listen(server, opts.host, opts.port, LISTEN_BACKLOG);
   let closing: Promise<void> | undefined;
   return {
@@ -79,12 +74,9 @@ export async function startBuiltinServer(opts: ResolvedWebServerOptions): Promis
     close() {
       closing ??= new Promise<void>((resolveClose) => {
         server.close(() => resolveClose());
-        server.closeIdleConnections?.();
+        server.closeIdleConnections();
         // Requests still running (a dashboard's event stream) get a moment, then are cut.
-        const timer = setTimeout(() => {
-          server.closeAllConnections?.();
-          for (const socket of sockets) socket.destroy();
-        }, 500);
+        const timer = setTimeout(() => server.closeAllConnections(), 500);
         server.once("close", () => clearTimeout(timer));
       });
       return closing;

@@ -112,11 +112,12 @@ describe("builtin engine HTTP", () => {
         await writeFile(join(root, ".flip.tmp"), next);
         await rename(join(root, ".flip.tmp"), join(root, "flip.txt"));
       }
+      // What a browser sends back: the validators it was given (a client's own clock says nothing about the file).
       const conditions = [
         ...(seen.headers.etag ? [`If-None-Match: ${seen.headers.etag}\r\n`] : []),
         ...(seen.headers["last-modified"] ? [`If-Modified-Since: ${seen.headers["last-modified"]}\r\n`] : []),
-        `If-Modified-Since: ${new Date().toUTCString()}\r\n`, // a client that only sends a date of its own
       ];
+      expect(conditions.length).toBeGreaterThan(0);
       for (const condition of conditions) {
         const res = await rawGet(server.port, "/flip.txt", "GET", condition);
         if (res.status === 304) stale.push(`${round}: ${condition.trim()}`); // the content changed since it was seen
