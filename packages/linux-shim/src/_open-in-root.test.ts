@@ -57,7 +57,8 @@ describe("openInRoot", () => {
       const seen = new Map<string, number>();
       try {
         // as many opens as it takes to overlap a good number of swaps, however busy the machine
-        for (let i = 0; i < 1000 || swapper.swaps() < 500; i++) {
+        // until both sides were seen, however busy the machine: the race must really have been run
+        for (let i = 0; i < 1000 || swapper.swaps() < 500 || !seen.has("inside"); i++) {
           const opened = await openInRoot(guard, name);
           const text = opened === undefined ? "refused" : (await opened.handle.readFile()).toString("utf8");
           await opened?.handle.close();

@@ -31,12 +31,12 @@ afterAll(async () => {
   if (base) await rm(base, { recursive: true, force: true });
 });
 
-/** GET `path` at least `total` times, `concurrency` at a time, and until `more()` is false; count the bodies. */
-async function hammer(path: string, total: number, concurrency: number, more: () => boolean): Promise<Map<string, number>> {
+/** GET `path` at least `total` times, `concurrency` at a time, and until `more(bodies)` is false; count the bodies. */
+async function hammer(path: string, total: number, concurrency: number, more: (bodies: Map<string, number>) => boolean): Promise<Map<string, number>> {
   const seen = new Map<string, number>();
   let next = 0;
   const client = async () => {
-    while (next < total || more()) {
+    while (next < total || more(seen)) {
       next++;
       const res = await fetch(new URL(path, server.url), { signal: AbortSignal.timeout(10_000) });
       const body = res.status === 200 ? await res.text() : (await res.arrayBuffer(), `status ${res.status}`);
@@ -57,7 +57,7 @@ describe("builtin engine under attack", () => {
       : { kind, name: join(root, "swapdir"), inside: join(base, "held"), outside: join(base, "outdir") });
     let seen: Map<string, number>;
     try {
-      seen = await hammer(path, 1500, 16, () => swapper.swaps() < 500);
+      seen = await hammer(path, 1500, 16, (bodies) => swapper.swaps() < 500 || !bodies.has(inside));
     } finally {
       expect(await swapper.stop()).toBeGreaterThanOrEqual(500);
     }
