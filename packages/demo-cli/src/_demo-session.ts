@@ -176,7 +176,8 @@ export class DemoSession {
         return;
       case "linux.sample":
         if (e.domain === this.#link.linuxDomain) {
-          this.#status.latest = e.sample;
+          // a stale sample (sent again after a re-init) or one set aside is not the latest
+          if (e.outcome !== "stale" && e.outcome !== "out-of-order") this.#status.latest = e.sample;
           this.#status.counters = e.counters;
         }
         break;

@@ -56,7 +56,7 @@ function corruption(r: ReturnType<typeof rng>, atMs: number): string {
   const size = part === "all" ? DEMO_SHM_BYTES : (DEMO_PARTS.find((p) => p.name === part)?.size ?? 1);
   const style = r.int(0, 3);
   // a single byte, a few bytes, a random amount, or all of it (the text form writes at most 65536 bytes per item)
-  const bytes = Math.min(65_536, style === 0 ? 1 : style === 1 ? r.int(2, 64) : style === 2 ? r.int(1, size) : size);
+  const bytes = Math.min(65_536, size, style === 0 ? 1 : style === 1 ? r.int(2, 64) : style === 2 ? r.int(1, size) : size);
   const whole = bytes === size && part !== "all";
   return `corrupt:rpmsg-shm/${part}${whole ? "" : `:${bytes}`}@${s(atMs)}`;
 }
@@ -66,7 +66,7 @@ function corruption(r: ReturnType<typeof rng>, atMs: number): string {
  * least `spacingMs` apart (so each one's recovery is seen on its own), after
  * boot and before the last `tailMs`, and maybe send faults.
  */
-export function randomPlan(seed: number, opts: { durationMs: number; maxTimed?: number; spacingMs?: number; tailMs?: number }): RandomPlan {
+export function randomPlan(seed: number, opts: { durationMs: number; maxTimed?: number; spacingMs?: number; tailMs?: number; periodMs?: number }): RandomPlan {
   const r = rng(seed);
   const items: string[] = [];
   const sendFaults = r.next() < 0.5;
@@ -80,7 +80,10 @@ export function randomPlan(seed: number, opts: { durationMs: number; maxTimed?: 
   const spacing = opts.spacingMs ?? 6000;
   const tail = opts.tailMs ?? 6000;
   const n = r.int(sendFaults ? 0 : 1, opts.maxTimed ?? 3);
-  let at = 3000 + r.int(0, 2000);
+  // With a long period, strike shortly before a sample is due, so the next sample shows whether the link came back in time.
+  const period = opts.periodMs ?? 0;
+  const near = (t: number): number => (period >= 5000 ? Math.max(1000, Math.ceil(t / period) * period - r.int(0, 2500)) : t);
+  let at = near(3000 + r.int(0, 2000));
   for (let i = 0; i < n && at < opts.durationMs - tail; i++) {
     const kind = r.pick(["corrupt", "corrupt", "corrupt", "crash", "restart", "pause"]);
     const domain = r.pick(["zephyr", "linux"]);
@@ -94,10 +97,27 @@ export function randomPlan(seed: number, opts: { durationMs: number; maxTimed?: 
     } else item = `${kind}:${domain}@${s(at)}`;
     items.push(item);
     timed.push({ item, atMs: at, endMs: end });
-    at = end + spacing + r.int(0, 3000);
+    at = near(end + spacing + r.int(0, 3000));
   }
   return { spec: items.join(","), timed, sendFaults };
 }
 
 /** The host -> remote vring's offset in the demo region (where a corruption without a part lands). */
 export const VRING1_OFFSET = staticVringsLayout({ shmSize: DEMO_SHM_BYTES }).vring1Offset;
+
+/** The sampling periods a chaos sweep covers, ms (the protocol's whole range, 100 ms to 60 s). */
+export const SWEEP_PERIODS = [100, 250, 1000, 1000, 5000, 60_000] as const;
+
+/** One case of a chaos sweep: a seed, a period, a long enough run and a random plan for it. */
+export interface SweepCase {
+  readonly seed: number;
+  readonly periodMs: number;
+  readonly durationMs: number;
+  readonly plan: RandomPlan;
+}
+
+/** The sweep case of `seed` at `periodMs`: at long periods the run spans three periods and faults strike shortly before a sample. */
+export function sweepCase(seed: number, periodMs: number): SweepCase {
+  const durationMs = periodMs >= 5000 ? Math.max(30_000, 3 * periodMs + 5000) : 24_000;
+  return { seed, periodMs, durationMs, plan: randomPlan(seed, { durationMs, periodMs, maxTimed: periodMs >= 5000 ? 2 : 3 }) };
+}

@@ -39,8 +39,8 @@ export interface VirtualRunResult {
   readonly console: readonly string[];
   /** Every trace event as a JSON line, in order. */
   readonly trace: readonly string[];
-  /** The trace events the checks read (link, sample and fault events), as objects. */
-  readonly events: readonly TraceEvent[];
+  /** The trace events the checks read (link, sample and fault events), as objects, with the platform time they were published at. */
+  readonly events: readonly TimedEvent[];
   /** `zephyr-status.html` as Linux left it. */
   readonly html: string;
   /** `zephyr-status.json` as Linux left it. */
@@ -49,6 +49,14 @@ export interface VirtualRunResult {
   readonly json: StatusJson;
   /** A digest of all of the above: equal digests, byte-identical runs. */
   readonly digest: string;
+}
+
+/** A trace event and when it was published (ms of platform time). */
+export interface TimedEvent {
+  /** Platform time, ms. */
+  readonly t: number;
+  /** The event. */
+  readonly e: TraceEvent;
 }
 
 /** Trace event types kept as objects for the checks. */
@@ -64,10 +72,10 @@ export async function runVirtual(spec: VirtualRunSpec): Promise<VirtualRunResult
   const uarts = consoleUarts(config);
   for (const [source, index] of Object.entries(uarts)) platform.uart(index).attach({ line: (text) => consoleLines.push(`${source} | ${text}`) });
   const trace: string[] = [];
-  const events: TraceEvent[] = [];
+  const events: TimedEvent[] = [];
   platform.trace.on((e) => {
     trace.push(JSON.stringify(e, (_k, v: unknown) => (v instanceof Uint8Array ? `<${v.byteLength} bytes>` : v)));
-    if (KEPT.test(e.type)) events.push(e);
+    if (KEPT.test(e.type)) events.push({ t: clock.now(), e });
   });
   const plan = spec.faults === undefined ? undefined : withDemoDefaults(parseFaultSpec(spec.faults), spec.seed);
   let xen: Xen | undefined;

@@ -180,7 +180,8 @@ export async function runGuest(side: GuestSide): Promise<RunningGuest> {
   });
   const env = guestEnv(side, scope, first);
   // Loading takes real time only: a virtual clock does not run ahead of it (a guest restarted mid-run starts at the same instant every run).
-  const { mod, ctx, destroyContext } = await env.clock.hold(load(side, env));
+  // Started in turn, so the context's set-up (its timers, its vCPU) happens at the same point of every run.
+  const { mod, ctx, destroyContext } = await env.clock.hold(() => load(side, env));
   if (destroyContext !== undefined) destroy = onceDestroy(destroyContext, ctx);
   side.starting();
   try {

@@ -20,10 +20,14 @@ export interface Clock {
   /**
    * Mark real work (loading or compiling a module, file I/O) that takes no
    * simulated time: a virtual clock does not advance while it is pending, so
-   * a run does not depend on how fast the host machine is. A real clock
-   * returns `work` unchanged.
+   * a run does not depend on how fast the host machine is. Pass the work as
+   * a function when it has effects the simulation sees (it creates timers,
+   * sends events, writes shared memory, prints): a virtual clock then starts
+   * it only when the work held before it is done, so those effects happen
+   * at the same point of every run. A real clock runs it at once and returns
+   * its promise.
    */
-  hold<T>(work: Promise<T>): Promise<T>;
+  hold<T>(work: Promise<T> | (() => Promise<T>)): Promise<T>;
   /**
    * Mark real work that takes no simulated time and that the simulation
    * never waits for (writing a file the guest only publishes): a virtual

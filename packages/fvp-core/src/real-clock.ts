@@ -38,9 +38,9 @@ export class RealClock implements Clock {
     return absoluteNow() - this.origin;
   }
 
-  /** Real time passes anyway: returns `work` unchanged. */
-  hold<T>(work: Promise<T>): Promise<T> {
-    return work;
+  /** Real time passes anyway: returns `work` unchanged (a function is called at once). */
+  hold<T>(work: Promise<T> | (() => Promise<T>)): Promise<T> {
+    return typeof work === "function" ? work() : work;
   }
 
   /** Nothing to wait for on real time: returns `work` unchanged. */

@@ -220,6 +220,24 @@ describe("VirtualClock", () => {
     expect(clock.held()).toBe(0);
   });
 
+  it("hold(fn) starts the work only once the work held before it was delivered, so its effects come at the same point every run", async () => {
+    const clock = new VirtualClock();
+    const seen: string[] = [];
+    let finishFirst: () => void = () => {};
+    void clock.hold(new Promise<void>((r) => (finishFirst = r))).then(() => seen.push("first delivered"));
+    void clock.hold(async () => {
+      seen.push("second started"); // e.g. a device that announces itself while it is created
+      await Promise.resolve();
+      return "second";
+    }).then((v) => seen.push(`${v} delivered`));
+    const running = clock.run(1);
+    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
+    expect(seen).toEqual([]);
+    finishFirst();
+    await running;
+    expect(seen).toEqual(["first delivered", "second started", "second delivered"]);
+  });
+
   it("hold() keeps its order when a piece fails", async () => {
     const clock = new VirtualClock();
     const seen: string[] = [];

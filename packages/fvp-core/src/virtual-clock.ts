@@ -77,12 +77,17 @@ export class VirtualClock implements Clock {
    * work was held, each one a macrotask after the previous one (so the
    * continuations of one held piece run before the next one's): how fast
    * the host finishes each piece never changes what the simulation does
-   * next. Do not hold work that itself waits for work held later (it would
-   * wait for itself): hold the outer work or the inner pieces, not both.
+   * next. Work given as a function is started only then too (a macrotask
+   * after the previous piece was delivered), so whatever it does on its
+   * way (timers, events, shared memory, output) happens at the same point
+   * of every run. Do not hold work that itself waits for work held later
+   * (it would wait for itself): hold the outer work or the inner pieces,
+   * not both.
    */
-  hold<T>(work: Promise<T>): Promise<T> {
+  hold<T>(work: Promise<T> | (() => Promise<T>)): Promise<T> {
     const previous = this.#holdTail;
-    const outcome = work.then(
+    const started = typeof work === "function" ? previous.then(work) : work;
+    const outcome = started.then(
       (value) => ({ ok: true as const, value }),
       (error: unknown) => ({ ok: false as const, error }),
     );

@@ -71,7 +71,7 @@ export class RpmsgStaticVringsBackend implements IpcBackend {
     const what = `opening IPC instance ${this.#c.name}`;
     const { node, shm } = mapRegion(this.#k.ctx, this.#c.shmId, what);
     const generation = ++this.#generation;
-    const link = await this.#k.track(this.#factory({
+    const link = await this.#k.track(() => this.#factory({
       role: this.#c.role,
       shm,
       physBase: node.address,

@@ -247,15 +247,16 @@ export class KernelBase {
   /**
    * Track work that takes real time even on a VirtualClock (such as
    * instantiating a wasm device): the platform clock is held while it is
-   * pending (`Clock.hold`), and {@link ZephyrKernel.settled} waits for it,
-   * so runs stay deterministic.
+   * pending (`Clock.hold`; given as a function, it starts in turn, so what it
+   * does on its way happens at the same point of every run), and
+   * {@link ZephyrKernel.settled} waits for it, so runs stay deterministic.
    */
-  track<T>(work: Promise<T>): Promise<T> {
-    this.clock.hold(work);
-    this.#pending.add(work);
-    const done = (): void => void this.#pending.delete(work);
-    work.then(done, done);
-    return work;
+  track<T>(work: Promise<T> | (() => Promise<T>)): Promise<T> {
+    const held = this.clock.hold(work);
+    this.#pending.add(held);
+    const done = (): void => void this.#pending.delete(held);
+    held.then(done, done);
+    return held;
   }
 
   /** Resolves when no tracked work is pending. */

@@ -20,7 +20,7 @@ export interface LinuxLinkEvent extends HistoryCounters {
   readonly reattaches: number;
 }
 
-/** What `linux.sample` trace events carry, one per valid sample received. */
+/** What `linux.sample` trace events carry, one per valid sample received (accepted, or `stale` / `out-of-order` and set aside). */
 export interface LinuxSampleEvent {
   /** The sample's seq. */
   readonly seq: number;

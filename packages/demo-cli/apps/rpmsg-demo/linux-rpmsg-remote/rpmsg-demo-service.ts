@@ -4,15 +4,18 @@
  * `/dev/xen/evtchn` as the doorbell. It announces `rpmsg-demo` and
  * `rpmsg-ctrl`, answers the IPC bound handshake, validates and keeps every
  * status sample, publishes the status page after each one, and re-attaches
- * when the host re-initialises the link or Zephyr restarts.
+ * when the host re-initialises the link or Zephyr restarts. It acknowledges
+ * samples and keeps the link's liveness heartbeat with the `ack` command
+ * (PROTOCOL.md, "Liveness"): the host re-initialises the link when it stops
+ * hearing it, and this service re-attaches when it sees that reset.
  *
  * @module
  */
 import { describeError, type TimerHandle } from "@v8r/fvp-core";
-import { loadOpenAmp, type OpenAmp, readRingState, type RpmsgDevice, type RpmsgStats, staticVringsLayout, type StaticVringsLayout } from "@v8r/openamp-wasm";
+import { loadOpenAmp, type OpenAmp, type RpmsgDevice, type RpmsgStats, staticVringsLayout, type StaticVringsLayout } from "@v8r/openamp-wasm";
 import { type EvtchnFile, IOCTL_EVTCHN_BIND_STATIC, IOCTL_EVTCHN_NOTIFY, LinuxError, type LinuxSystem, type XenSharedMemory } from "@v8r/linux-shim";
 import type { GuestEvent } from "@v8r/xen-dom0less";
-import { DEMO_ENDPOINT, LINK_DEFAULTS, parseStatusSample, RPMSG_BUFFER_BYTES } from "../protocol/mod.ts";
+import { DEMO_ENDPOINT, LINK_DEFAULTS, LIVENESS, parseStatusSample, RPMSG_BUFFER_BYTES } from "../protocol/mod.ts";
 import { CoalescingWriter } from "./_coalescing-writer.ts";
 import { DemoLink, type DemoLinkEvents } from "./_demo-link.ts";
 import { DEFAULT_CTRL_TIMEOUT_MS, RpmsgCtrlClient } from "./rpmsg-ctrl-client.ts";
@@ -30,6 +33,8 @@ export const LinkState = {
   BOUND: "bound",
   /** The host re-initialised the link or went away; waiting to re-attach. */
   DOWN: "down (re-attaching)",
+  /** Bound, but the host has not answered the last acks (it will re-initialise the link, or it is hung). */
+  UNRESPONSIVE: "host not answering",
 } as const;
 
 /** One of the {@link LinkState} values. */
@@ -49,7 +54,7 @@ export interface RpmsgDemoServiceOptions {
   readonly openamp?: OpenAmp;
   /** RPMsg buffer size (header included); default 512. */
   readonly bufferSize?: number;
-  /** How often the link is checked for a host re-init, ms; default 250. */
+  /** How often the rings are checked (for a host re-init and for lost doorbells), ms; default 250. */
   readonly linkPollMs?: number;
   /** History to fill; default a new one (300 samples). */
   readonly history?: StatusHistory;
@@ -75,8 +80,12 @@ export interface RpmsgDemoCounters {
   peerResets: number;
   /** Times `rpmsg-demo` was bound again after a reset. */
   reattaches: number;
-  /** Times the OpenAMP device was created (1 + re-creations). */
+  /** Times the OpenAMP device was created. */
   devices: number;
+  /** Acks sent (the liveness heartbeat). */
+  acks: number;
+  /** Acks the host did not answer in time. */
+  missedAcks: number;
   /** Status file pairs written. */
   published: number;
   /** Failed status writes. */
@@ -111,16 +120,17 @@ export class RpmsgDemoService {
   readonly #file: EvtchnFile;
   readonly #port: number;
   readonly #log: (line: string) => void;
-  readonly #counters: RpmsgDemoCounters = { samples: 0, malformed: 0, oversize: 0, handshakes: 0, peerResets: 0, reattaches: 0, devices: 0, published: 0, publishErrors: 0 };
+  readonly #counters: RpmsgDemoCounters = { samples: 0, malformed: 0, oversize: 0, handshakes: 0, peerResets: 0, reattaches: 0, devices: 0, acks: 0, missedAcks: 0, published: 0, publishErrors: 0 };
   #link: DemoLink | undefined;
   #poll: TimerHandle | undefined;
+  #heartbeat: TimerHandle | undefined;
   #stopped = false;
   #everBound = false;
   readonly #writer: CoalescingWriter | undefined;
-  #stuckPolls = 0;
-  /** Polls with DRIVER_OK but no usable link before re-creating the device; doubles after each re-creation (at most 64). */
-  #stuckLimit = 4;
-  #recreating = false;
+  /** Acks in a row that got no reply in time (sent in the next ack's `miss`). */
+  #miss = 0;
+  /** Samples were accepted since the last ack. */
+  #ackDue = false;
   /** Linux time of the latest publish request: the time the page is rendered "as of". */
   #publishAt = 0;
 
@@ -217,6 +227,7 @@ export class RpmsgDemoService {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#poll?.cancel();
+    this.#heartbeat?.cancel();
     this.ctrl.cancelAll("the rpmsg-demo service stopped");
     this.#link?.close();
     this.#link = undefined;
@@ -229,7 +240,8 @@ export class RpmsgDemoService {
   async #createLink(): Promise<void> {
     const { linux } = this.#opts;
     const clock = linux.ctx.clock;
-    const device: RpmsgDevice = await clock.hold(this.#openamp.createRpmsgDevice({
+    // started in turn: the remote announces its endpoints while it is created, at the same point of every run
+    const device: RpmsgDevice = await clock.hold(() => this.#openamp.createRpmsgDevice({
       role: "remote",
       layout: this.layout,
       shm: { buffer: this.shm.window.buffer, offset: this.shm.window.byteOffset, length: this.shm.window.size },
@@ -253,7 +265,7 @@ export class RpmsgDemoService {
       ctrlReply: (data) => void this.ctrl.handleMessage(data),
       handshake: (name) => {
         this.#counters.handshakes++;
-        this.#stuckLimit = 4;
+        this.#miss = 0;
         if (name === DEMO_ENDPOINT) {
           if (this.#everBound) this.#counters.reattaches++;
           this.#everBound = true;
@@ -273,7 +285,9 @@ export class RpmsgDemoService {
 
   #run(): void {
     void this.#readLoop();
-    this.#poll = this.#opts.linux.ctx.clock.setInterval(() => this.#checkLink(), this.#opts.linkPollMs ?? 250);
+    const clock = this.#opts.linux.ctx.clock;
+    this.#poll = clock.setInterval(() => this.#service(), this.#opts.linkPollMs ?? 250);
+    this.#heartbeat = clock.setInterval(() => this.#sendAck(), LIVENESS.heartbeatMs);
   }
 
   async #readLoop(): Promise<void> {
@@ -291,15 +305,6 @@ export class RpmsgDemoService {
     }
   }
 
-  #checkLink(): void {
-    const link = this.#link;
-    if (this.#stopped || link === undefined) return;
-    const up = this.#service();
-    const driverOk = readRingState(this.layout, this.shm.window).driverOk;
-    this.#stuckPolls = driverOk && !up ? this.#stuckPolls + 1 : 0;
-    if (this.#stuckPolls >= this.#stuckLimit && !this.#recreating) void this.#recreate();
-  }
-
   /**
    * Process what the host posted, as busy time of the domain's first vCPU
    * (its load shows in `uptime`); returns whether the link is up.
@@ -310,7 +315,36 @@ export class RpmsgDemoService {
       this.#link?.device.notified();
       return this.#afterWork();
     };
-    return cpu ? cpu.busy(work) : work();
+    const up = cpu ? cpu.busy(work) : work();
+    if (this.#ackDue) this.#sendAck();
+    return up;
+  }
+
+  /**
+   * The liveness heartbeat and acknowledgement: tell the host which samples
+   * arrived (all of the latest boot before `next`) and how many acks in a
+   * row it left unanswered. Sent every `LIVENESS.heartbeatMs` and after
+   * every pass that accepted samples, whenever `rpmsg-ctrl` is bound.
+   */
+  #sendAck(): void {
+    const link = this.#link;
+    if (this.#stopped || link === undefined || !link.ctrlBound) return;
+    this.#ackDue = false;
+    const last = this.history.boots.at(-1);
+    const command = { cmd: "ack", boot: last ? Number.parseInt(last.boot, 16) : 0, next: last ? last.lastSeq + 1 : 0, miss: this.#miss } as const;
+    this.#counters.acks++;
+    this.ctrl.request(command, LIVENESS.replyTimeoutMs).then(
+      () => {
+        this.#miss = 0;
+        this.#setLinkState();
+      },
+      (err: unknown) => {
+        if (!(err instanceof LinuxError) || err.code !== "ETIMEDOUT") return; // cancelled by a reset, or not sent: not the host's silence
+        this.#miss++;
+        this.#counters.missedAcks++;
+        this.#setLinkState();
+      },
+    );
   }
 
   #afterWork(): boolean {
@@ -321,6 +355,7 @@ export class RpmsgDemoService {
       this.#link.peerResetsSeen = resets;
       this.#counters.peerResets += resets - seen;
       this.#link.resetHandshakes();
+      this.#miss = 0;
       this.ctrl.cancelAll("the host re-initialised the link");
       this.#log("the host re-initialised the link; re-announcing endpoints");
     }
@@ -329,29 +364,13 @@ export class RpmsgDemoService {
     return up;
   }
 
-  async #recreate(): Promise<void> {
-    this.#recreating = true;
-    this.#log(`the link did not come back; re-creating the OpenAMP remote (next check after ${this.#stuckLimit * 2} polls)`);
-    this.#stuckLimit = Math.min(this.#stuckLimit * 2, 64);
-    this.ctrl.cancelAll("the link is being re-created");
-    this.#link?.dispose();
-    this.#link = undefined;
-    try {
-      if (!this.#stopped) await this.#createLink();
-    } catch (err) {
-      this.#log(`re-creating the OpenAMP remote failed: ${describeError(err).error}`);
-    } finally {
-      this.#recreating = false;
-      this.#stuckPolls = 0;
-    }
-  }
-
   #setLinkState(up = this.#link?.device.stats().linkUp ?? false): void {
     if (this.#stopped) return;
     const link = this.#link;
     let state: LinkStateName;
     if (link === undefined || !up) state = this.#counters.devices > 1 || this.#counters.peerResets > 0 || this.#everBound ? LinkState.DOWN : LinkState.WAITING;
-    else state = link.demoBound ? LinkState.BOUND : LinkState.ANNOUNCED;
+    else if (!link.demoBound) state = LinkState.ANNOUNCED;
+    else state = this.#miss >= 2 ? LinkState.UNRESPONSIVE : LinkState.BOUND;
     if (state !== this.history.linkState) {
       this.history.setLinkState(state);
       this.#trace({ type: "linux.link", state, ...this.history.counters, peerResets: this.#counters.peerResets, reattaches: this.#counters.reattaches });
@@ -370,8 +389,10 @@ export class RpmsgDemoService {
       if (n <= MAX_LOGGED_MALFORMED || n % 100 === 0) this.#log(`dropped a malformed sample (#${n}): ${r.reason}`);
       this.#trace({ type: "linux.malformed", code: r.code, reason: r.reason, count: n, counters: this.history.counters });
     } else {
-      this.#counters.samples++;
       const outcome = this.history.add(r.sample, now);
+      // every sample is acknowledged (a stale or set-aside one too: the ack tells the host where this side stands)
+      this.#ackDue = true;
+      if (outcome.kind !== "stale" && outcome.kind !== "out-of-order") this.#counters.samples++;
       if (outcome.kind === "gap") this.#log(`lost ${outcome.lost} sample(s) before seq ${r.sample.seq}`);
       else if (outcome.kind === "restart") this.#log(`Zephyr restarted (boot ${outcome.previousBoot} -> ${r.sample.boot})`);
       else if (outcome.kind === "first") this.#log(`first sample from Zephyr boot ${r.sample.boot}`);

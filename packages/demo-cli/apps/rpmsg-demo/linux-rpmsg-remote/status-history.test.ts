@@ -10,7 +10,7 @@ describe("StatusHistory", () => {
     const h = new StatusHistory();
     expect(h.add(s(0), 10)).toEqual({ kind: "first" });
     expect(h.add(s(1), 20)).toEqual({ kind: "next" });
-    expect(h.counters).toEqual({ received: 2, lost: 0, restarts: 0, malformed: 0, stale: 0 });
+    expect(h.counters).toEqual({ received: 2, lost: 0, restarts: 0, malformed: 0, stale: 0, outOfOrder: 0 });
     expect(h.lastUpdateMs).toBe(20);
   });
 
@@ -22,6 +22,27 @@ describe("StatusHistory", () => {
     expect(h.add(s(11), 3)).toEqual({ kind: "gap", lost: 1 });
     expect(h.counters.lost).toBe(4);
     expect(h.latest()?.lostBefore).toBe(1);
+  });
+
+  it("counts a gap as lost exactly as far as Zephyr's dr says it dropped those samples, and remembers dr per boot", () => {
+    const h = new StatusHistory();
+    const dr = (seq: number, n: number): StatusSample => s(seq, "aaaaaaaa", { ipc: { tx: 0, rt: 0, ri: 0, dr: n, q: 0 } });
+    h.add(dr(0, 2), 0);
+    expect(h.add(dr(4, 5), 1)).toEqual({ kind: "gap", lost: 3 });
+    expect(h.boots[0]).toMatchObject({ firstSeq: 0, lastSeq: 4, samples: 2, firstDr: 2, lastDr: 5 });
+    expect(h.counters.lost).toBe(3);
+  });
+
+  it("sets aside a sample after a gap Zephyr's dr does not explain (one still on its way), then takes the missing one and carries on", () => {
+    const h = new StatusHistory();
+    const dr = (seq: number, n: number): StatusSample => s(seq, "aaaaaaaa", { ipc: { tx: 0, rt: 0, ri: 0, dr: n, q: 0 } });
+    h.add(dr(0, 0), 0);
+    expect(h.add(dr(3, 1), 1)).toEqual({ kind: "out-of-order", missing: 1 });
+    expect(h.counters).toMatchObject({ received: 1, lost: 0, outOfOrder: 1 });
+    expect(h.entries()).toHaveLength(1);
+    expect(h.add(dr(1, 0), 2)).toEqual({ kind: "next" }); // sent again after the host re-initialised
+    expect(h.add(dr(3, 1), 3)).toEqual({ kind: "gap", lost: 1 }); // seq 2 was dropped by Zephyr
+    expect(h.counters).toMatchObject({ received: 3, lost: 1, outOfOrder: 1 });
   });
 
   it("treats a new boot id as a restart, remembers the boots and does not count a gap", () => {

@@ -25,7 +25,8 @@ export type SampleOutcome =
   | { readonly kind: "next" }
   | { readonly kind: "gap"; readonly lost: number }
   | { readonly kind: "restart"; readonly previousBoot: string }
-  | { readonly kind: "stale"; readonly lastSeq: number };
+  | { readonly kind: "stale"; readonly lastSeq: number }
+  | { readonly kind: "out-of-order"; readonly missing: number };
 
 /** A Zephyr boot seen by this history. */
 export interface BootRecord {
@@ -39,6 +40,10 @@ export interface BootRecord {
   readonly lastSeq: number;
   /** Samples accepted from it. */
   readonly samples: number;
+  /** Zephyr's drop count (`ipc.dr`) in its first accepted sample. */
+  readonly firstDr: number;
+  /** Zephyr's drop count in its latest accepted sample: `lastDr - firstDr` samples of this stretch were dropped by Zephyr. */
+  readonly lastDr: number;
 }
 
 type MutableBoot = { -readonly [K in keyof BootRecord]: BootRecord[K] };
@@ -55,6 +60,12 @@ export interface HistoryCounters {
   readonly malformed: number;
   /** Samples ignored because their `seq` was not after the latest one of their boot. */
   readonly stale: number;
+  /**
+   * Samples set aside because one before them was lost on the way (a gap
+   * in `seq` that Zephyr's `dr` does not explain): the host sends them again
+   * after it re-initialises the link.
+   */
+  readonly outOfOrder: number;
 }
 
 /** Options of {@link StatusHistory}. */
@@ -86,7 +97,7 @@ export class StatusHistory {
   readonly #bootCapacity: number;
   #entries: HistoryEntry[] = [];
   #boots: MutableBoot[] = [];
-  #counters = { received: 0, lost: 0, restarts: 0, malformed: 0, stale: 0 };
+  #counters = { received: 0, lost: 0, restarts: 0, malformed: 0, stale: 0, outOfOrder: 0 };
   #linkState = "down";
   #lastUpdateMs: number | undefined;
   #lastMalformed: { readonly reason: string; readonly atMs: number } | undefined;
@@ -106,9 +117,16 @@ export class StatusHistory {
     this.#bootCapacity = bootCapacity;
   }
 
-  /** Record a validated sample received at `receivedMs` (Linux time). */
+  /**
+   * Record a validated sample received at `receivedMs` (Linux time). A gap
+   * in `seq` counts as lost only as far as Zephyr's `ipc.dr` says it
+   * dropped those samples; a sample after a gap it does not explain is set
+   * aside (`out-of-order`, not recorded): an earlier one is still on its way
+   * and comes again.
+   */
   add(sample: StatusSample, receivedMs: number): SampleOutcome {
     const current = this.#boots[this.#boots.length - 1];
+    const dr = sample.ipc?.dr;
     let outcome: SampleOutcome;
     let lostBefore = 0;
     let restart = false;
@@ -119,14 +137,21 @@ export class StatusHistory {
         return { kind: "stale", lastSeq: current.lastSeq };
       }
       lostBefore = sample.seq - current.lastSeq - 1;
+      const explained = dr === undefined ? lostBefore : dr - current.lastDr;
+      if (lostBefore > explained) {
+        this.#counters.outOfOrder++;
+        this.#changed();
+        return { kind: "out-of-order", missing: lostBefore - Math.max(0, explained) };
+      }
       outcome = lostBefore > 0 ? { kind: "gap", lost: lostBefore } : { kind: "next" };
       current.lastSeq = sample.seq;
       current.samples++;
+      current.lastDr = dr ?? current.lastDr + lostBefore;
     } else {
       restart = current !== undefined;
       outcome = current ? { kind: "restart", previousBoot: current.boot } : { kind: "first" };
       if (restart) this.#counters.restarts++;
-      this.#boots.push({ boot: sample.boot, firstSeenMs: receivedMs, firstSeq: sample.seq, lastSeq: sample.seq, samples: 1 });
+      this.#boots.push({ boot: sample.boot, firstSeenMs: receivedMs, firstSeq: sample.seq, lastSeq: sample.seq, samples: 1, firstDr: dr ?? 0, lastDr: dr ?? 0 });
       if (this.#boots.length > this.#bootCapacity) this.#boots.shift();
     }
     this.#counters.received++;
@@ -172,7 +197,7 @@ export class StatusHistory {
     return this.#lastUpdateMs;
   }
 
-  /** Totals: received, lost, restarts, malformed, stale. */
+  /** Totals: received, lost, restarts, malformed, stale, out of order. */
   get counters(): HistoryCounters {
     return { ...this.#counters };
   }

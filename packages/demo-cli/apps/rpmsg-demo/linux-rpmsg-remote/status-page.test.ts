@@ -94,7 +94,7 @@ describe("renderStatusPage", () => {
     expect(html).toMatch(/<dt>Lost samples<\/dt><dd>3<\/dd>/);
     expect(html).toMatch(/<dt>Zephyr restarts<\/dt><dd>1<\/dd>/);
     expect(html).toMatch(/<dt>Send retries<\/dt><dd>2<\/dd>/);
-    expect(html).toMatch(/<dt>Dropped \(link down\)<\/dt><dd>4<\/dd>/);
+    expect(html).toMatch(/<dt>Dropped by Zephyr \(queue full\)<\/dt><dd>4<\/dd>/);
     expect(html).toMatch(/<dt>Link re-inits<\/dt><dd>0<\/dd>/);
     expect(html).toMatch(/<dt>Malformed messages<\/dt><dd>0<\/dd>/);
   });

@@ -86,7 +86,7 @@ function counterList(c: HistoryCounters, ipc: IpcCounters): string {
     ["Messages sent (tx)", ipc.tx, false],
     ["Send retries", ipc.rt, ipc.rt > 0],
     ["Link re-inits", ipc.ri, ipc.ri > 0],
-    ["Dropped (link down)", ipc.dr, ipc.dr > 0],
+    ["Dropped by Zephyr (queue full)", ipc.dr, ipc.dr > 0],
     ["Queued now", ipc.q, false],
   ];
   const rows = items.map(([label, v, warn]) =>

@@ -11,6 +11,10 @@ function target() {
       return { per: ms };
     },
     sample: () => ({ seq: ++seq }),
+    ack: ({ boot, next, miss }) => {
+      calls.push(`ack ${boot.toString(16)} ${next} ${miss}`);
+      return { t: 1500 };
+    },
   };
   return { calls, t };
 }
@@ -22,6 +26,7 @@ describe("serveCommand", () => {
     ['{"id":1,"cmd":"ping"}', { id: 1, ok: true, t: 1500 }, []],
     ['{"id":2,"cmd":"period","ms":500}', { id: 2, ok: true, per: 500 }, ["period 500"]],
     ['{"id":3,"cmd":"sample"}', { id: 3, ok: true, seq: 42 }, []],
+    ['{"id":4,"cmd":"ack","boot":18510439,"next":7,"miss":0}', { id: 4, ok: true, t: 1500 }, ["ack 11a7267 7 0"]],
   ])("%s is answered with its result", (cmd, reply, calls) => {
     const { t, calls: seen } = target();
     expect(serveCommand(enc(cmd), t)).toEqual(reply);
@@ -34,6 +39,8 @@ describe("serveCommand", () => {
     ['{"id":6,"cmd":"period","ms":"500"}', 6, /integer/],
     ['{"id":7,"cmd":"reboot"}', 7, /unknown command "reboot"/],
     ['{"id":8}', 8, /missing cmd/],
+    ['{"id":10,"cmd":"ack","boot":4294967296,"next":0,"miss":0}', 10, /boot must be an integer in 0\.\.4294967295/],
+    ['{"id":11,"cmd":"ack","boot":1,"next":-1,"miss":0}', 11, /next must be an integer >= 0/],
     ["not json", null, /JSON/],
     ["[1,2]", null, /object/],
     ['{"cmd":"ping"}', null, /id/],

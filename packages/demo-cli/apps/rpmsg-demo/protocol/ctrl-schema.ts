@@ -33,6 +33,8 @@ export interface CtrlCommandSpec {
   readonly args: readonly CtrlIntSpec[];
   /** The fields of its `ok: true` reply besides `id` and `ok`. */
   readonly reply: readonly CtrlIntSpec[];
+  /** The link's own command (liveness, acknowledgements): sent by rpmsg-remote itself, not offered to users. */
+  readonly link?: boolean;
 }
 
 /** The shape of {@link CTRL_SCHEMA}. */
@@ -63,12 +65,23 @@ export const CTRL_SCHEMA = {
       reply: [{ key: "per", kind: "uint", doc: "the period now in force, ms" }],
     },
     { cmd: "sample", doc: "take and send one sample now", args: [], reply: [{ key: "seq", kind: "uint", doc: "seq of that sample" }] },
+    {
+      cmd: "ack",
+      doc: "acknowledge samples and show the remote is alive (the liveness heartbeat); see PROTOCOL.md",
+      args: [
+        { key: "boot", kind: "uint", max: 0xffff_ffff, doc: "boot id of the samples acknowledged, as a number (0 before the first sample)" },
+        { key: "next", kind: "uint", doc: "seq of the first sample of that boot not received yet: all before it were received or counted lost" },
+        { key: "miss", kind: "uint", doc: "acks in a row, just before this one, that got no reply in time" },
+      ],
+      reply: [{ key: "t", kind: "uint", doc: "Zephyr uptime, ms" }],
+      link: true,
+    },
   ],
 } as const satisfies CtrlSchema;
 
 type Commands = (typeof CTRL_SCHEMA.commands)[number];
 
-/** A command name: `"ping" | "period" | "sample"`. */
+/** A command name: `"ping" | "period" | "sample" | "ack"`. */
 export type CtrlCommandName = Commands["cmd"];
 
 type SpecOf<N extends CtrlCommandName> = Extract<Commands, { readonly cmd: N }>;

@@ -34,3 +34,25 @@ export const LINK_DEFAULTS = { shmId: "rpmsg-shm", port: 0xa } as const;
 export function isValidPeriod(ms: unknown): ms is number {
   return typeof ms === "number" && Number.isInteger(ms) && ms >= PERIOD_RANGE_MS.min && ms <= PERIOD_RANGE_MS.max;
 }
+
+/**
+ * The link's liveness protocol (PROTOCOL.md, "Liveness"), ms. It does not
+ * depend on the sampling period: rpmsg-remote acknowledges and heartbeats
+ * on `rpmsg-ctrl` with the `ack` command, so both sides hear from each other
+ * every `heartbeatMs` whatever the period.
+ */
+export const LIVENESS = {
+  /** rpmsg-remote sends an `ack` at least this often while `rpmsg-ctrl` is bound (and at once after it accepted samples). */
+  heartbeatMs: 250,
+  /** rpmsg-remote counts an `ack` with no reply within this long as missed (the next `ack` says so in `miss`). */
+  replyTimeoutMs: 750,
+  /**
+   * rpmsg-host re-initialises the link when it has heard nothing on
+   * `rpmsg-ctrl` for this long while bound, when a sample it sent is still
+   * not acknowledged this long after, or when the link stays unbound this
+   * long after a (re-)initialisation (then the wait doubles, up to `maxRelinkMs`).
+   */
+  deadAfterMs: 1000,
+  /** Longest wait between two re-initialisations while the remote stays silent. */
+  maxRelinkMs: 8000,
+} as const;

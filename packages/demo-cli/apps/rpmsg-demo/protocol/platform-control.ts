@@ -57,5 +57,5 @@ export function isCtrlRequest(message: unknown): message is CtrlRequestMessage {
   const command = m["command"];
   if (typeof command !== "object" || command === null) return false;
   const spec = ctrlCommandSpec((command as Record<string, unknown>)["cmd"]);
-  return spec !== undefined && spec.args.every((a) => Number.isInteger((command as Record<string, unknown>)[a.key]));
+  return spec !== undefined && spec.link !== true && spec.args.every((a) => Number.isInteger((command as Record<string, unknown>)[a.key]));
 }

@@ -27,15 +27,15 @@ export interface RawHost {
   /** Send bytes (or text) on `rpmsg-demo` as they are. */
   send(data: Uint8Array | string): Promise<void>;
   /** Send a valid sample encoded by the protocol's encoder. */
-  sendSample(seq: number, boot?: string): Promise<void>;
+  sendSample(seq: number, boot?: string, dr?: number): Promise<void>;
 }
 
 /** The facts of a small valid sample. */
-export function sampleFacts(seq: number, boot = "1a2b3c4d"): ZephyrFacts {
+export function sampleFacts(seq: number, boot = "1a2b3c4d", dr = 0): ZephyrFacts {
   return {
     seq, boot, uptimeMs: 1000 + seq * 1000, periodMs: 1000, loadPct: 12.5,
     threads: [{ name: "main", state: "running", cpu: 12.5 }], threadCount: 1,
-    heapUsed: 1024, heapFree: 3072, heapMaxUsed: 1024, ipcTx: seq, ipcRt: 0, ipcRi: 0, ipcDr: 0, ipcQ: 0,
+    heapUsed: 1024, heapFree: 3072, heapMaxUsed: 1024, ipcTx: seq, ipcRt: 0, ipcRi: 0, ipcDr: dr, ipcQ: 0,
   };
 }
 
@@ -55,5 +55,10 @@ export async function startRawHost(ctx: DomainContext, options: { bufferSize?: n
   const send = async (data: Uint8Array | string): Promise<void> => {
     await ipc_service_send(demo, typeof data === "string" ? encoder.encode(data) : data);
   };
-  return { bound, commands, send, sendSample: (seq, boot) => send(encodeStatusSample(sampleFacts(seq, boot)).bytes) };
+  return { bound, commands, send, sendSample: (seq, boot, dr) => send(encodeStatusSample(sampleFacts(seq, boot, dr)).bytes) };
+}
+
+/** The commands the raw host received, without the link's own acks (the liveness heartbeat). */
+export function userCommands(raw: RawHost): string[] {
+  return raw.commands.filter((c) => !c.includes('"cmd":"ack"'));
 }

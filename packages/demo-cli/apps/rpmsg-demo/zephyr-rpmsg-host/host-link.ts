@@ -1,10 +1,15 @@
 /**
  * The rpmsg-host link policy: an IPC instance (RPMsg host role) with the
- * `rpmsg-demo` and `rpmsg-ctrl` endpoints, a sender thread that sends
- * queued samples oldest first, retries a failed send with exponential
- * backoff, and re-initialises the RPMsg device (new vdev over the same
- * region, endpoints re-registered) when the retries are exhausted or the
- * link stays down too long. Every step and link-state change is logged.
+ * `rpmsg-demo` and `rpmsg-ctrl` endpoints, and a sender thread that sends
+ * queued samples oldest first, at most a window of them unacknowledged.
+ * The remote acknowledges samples and proves it is alive with the `ack`
+ * command (PROTOCOL.md, "Liveness"); the link re-initialises the RPMsg
+ * device (`rpmsg_init_vdev` again: a new vdev over the same region,
+ * endpoints re-registered) as soon as the remote looks dead or reset:
+ * nothing heard for `deadAfterMs`, a sample unacknowledged that long, the
+ * remote missing replies, the link unbound that long, or a send failing
+ * after its retries. Samples in flight then go out again; Linux ignores
+ * the ones it already has. Every step and link-state change is logged.
  *
  * @module
  */
@@ -21,12 +26,12 @@ import {
   type IpcEndpoint,
   type IpcInstance,
   type KSem,
-  type KWorkDelayable,
+  type KTimer,
   type Logger,
   type Zephyr,
 } from "@v8r/zephyr-shim";
-import { CTRL_ENDPOINT, DEMO_ENDPOINT } from "../protocol/mod.ts";
-import { SampleQueue, type QueuedSample } from "./sample-queue.ts";
+import { CTRL_ENDPOINT, DEMO_ENDPOINT, encodeStatusSample, LIVENESS } from "../protocol/mod.ts";
+import { type DropReason, type DroppedSample, type QueuedSample, SampleQueue } from "./sample-queue.ts";
 
 /** What `zephyr.link` trace events carry: the link state and the counters of the samples' `ipc` field. */
 export interface ZephyrLinkEvent {
@@ -38,16 +43,32 @@ export interface ZephyrLinkEvent {
   readonly rt: number;
   /** Link re-initialisations. */
   readonly ri: number;
-  /** Samples dropped while the link was down. */
+  /** Samples dropped (never sent: the queue or the heap was full). */
   readonly dr: number;
-  /** Samples queued now. */
+  /** Samples queued now (waiting to be sent or acknowledged). */
   readonly q: number;
+  /** Samples the remote acknowledged. */
+  readonly delivered: number;
+}
+
+/** What `zephyr.sample` trace events carry: one sample's fate (PROTOCOL.md, "Accounting"). */
+export interface ZephyrSampleEvent {
+  /** The boot id of the sample. */
+  readonly boot: string;
+  /** Its seq. */
+  readonly seq: number;
+  /** `taken`, then exactly one of `delivered` (acknowledged) or `dropped` (with a reason), unless Zephyr dies first. */
+  readonly fate: SampleFate;
+  /** Why it was dropped. */
+  readonly reason?: DropReason;
 }
 
 declare module "@v8r/xen-dom0less" {
   interface GuestEventMap {
     /** rpmsg-host's link changed state. */
     "zephyr.link": ZephyrLinkEvent;
+    /** What happened to one of rpmsg-host's samples. */
+    "zephyr.sample": ZephyrSampleEvent;
   }
 }
 
@@ -55,68 +76,86 @@ declare module "@v8r/xen-dom0less" {
 export interface LinkPolicy {
   /** Delays before each retry of a failed send, ms (default 10, 20, 40, 80, 160). */
   readonly retryDelaysMs: readonly number[];
-  /** Re-initialise when the link has been down this long, ms (default 5000). */
-  readonly relinkAfterMs: number;
-  /** Samples kept while the link is down (default 64). */
+  /** Re-initialise when the remote looks dead this long, ms (default `LIVENESS.deadAfterMs`, 1000). */
+  readonly deadAfterMs: number;
+  /** Longest wait between re-initialisations while the link stays unbound, ms (default `LIVENESS.maxRelinkMs`, 8000). */
+  readonly maxRelinkMs: number;
+  /** Samples kept while they cannot be sent (default 64). */
   readonly queueCapacity: number;
   /** Wait before retrying a re-init that failed to open, ms (default 1000). */
   readonly reopenDelayMs: number;
-  /** Samples sent but not yet consumed by the peer before a send counts as failed (default 8). */
+  /** Samples sent and not yet acknowledged before the sender waits (default 16). */
   readonly maxInFlight: number;
 }
 
 /** The defaults of {@link LinkPolicy}. */
 export const DEFAULT_LINK_POLICY: LinkPolicy = {
   retryDelaysMs: [10, 20, 40, 80, 160],
-  relinkAfterMs: 5000,
+  deadAfterMs: LIVENESS.deadAfterMs,
+  maxRelinkMs: LIVENESS.maxRelinkMs,
   queueCapacity: 64,
   reopenDelayMs: 1000,
-  maxInFlight: 8,
+  maxInFlight: 16,
 };
 
 type SendResult = "sent" | "down" | "failed";
 
+/** What happened to a sample, published on the trace bus as `zephyr.sample`. */
+export type SampleFate = "taken" | "delivered" | "dropped";
+
 /** The host side of the demo link. */
 export class HostLink {
-  /** Samples sent. */
+  /** Sample sends (a sample sent again after a re-init counts again). */
   tx = 0;
   /** Send retries. */
   rt = 0;
   /** Re-initialisations. */
   ri = 0;
+  /** Samples the remote acknowledged. */
+  delivered = 0;
   /** Whether `rpmsg-demo` is bound. */
   up = false;
-  /** Samples waiting. */
+  /** Samples waiting to be sent or acknowledged. */
   readonly queue: SampleQueue;
   readonly #k: Zephyr;
   readonly #log: Logger;
   readonly #inst: IpcInstance;
   readonly #policy: LinkPolicy;
+  readonly #boot: string;
   readonly #onCommand: (data: Uint8Array) => Uint8Array;
   readonly #kick: KSem;
-  readonly #relink: KWorkDelayable;
-  readonly #inFlight: QueuedSample[] = [];
+  readonly #watch: KTimer;
   #demo: IpcEndpoint | undefined;
   #ctrl: IpcEndpoint | undefined;
   #reinitRequested = false;
   #reiniting = false;
   #stopped = false;
+  /** Uptime when the remote was last heard on `rpmsg-ctrl` (or the link came up). */
+  #lastHeard = 0;
+  /** Uptime since when the link has been unbound. */
+  #downSince = 0;
+  /** Current wait before re-initialising an unbound link. */
+  #relinkMs: number;
 
-  /** A link on instance `inst`; `onCommand` turns a command into its reply. */
-  constructor(k: Zephyr, log: Logger, inst: IpcInstance, policy: LinkPolicy, onCommand: (data: Uint8Array) => Uint8Array) {
+  /** A link for boot `boot` on instance `inst`; `onCommand` turns a command into its reply. */
+  constructor(k: Zephyr, log: Logger, inst: IpcInstance, policy: LinkPolicy, boot: string, onCommand: (data: Uint8Array) => Uint8Array) {
     this.#k = k;
     this.#log = log;
     this.#inst = inst;
     this.#policy = policy;
+    this.#boot = boot;
     this.#onCommand = onCommand;
+    this.#relinkMs = policy.deadAfterMs;
     this.queue = new SampleQueue(k.heap, policy.queueCapacity);
     this.#kick = k.k_sem_init(0, 1);
-    this.#relink = k.k_work_init_delayable(() => this.#requestReinit(`link down for ${policy.relinkAfterMs} ms`));
+    this.#watch = k.k_timer_init(() => this.#checkLiveness());
   }
 
-  /** Open the instance, register the endpoints and start the sender thread. */
+  /** Open the instance, register the endpoints and start the sender thread and the liveness watch. */
   async start(): Promise<void> {
     this.#k.k_thread_create({ name: "rpmsg_tx", prio: 5, entry: () => this.#run() });
+    const every = Math.max(1, Math.floor(this.#policy.deadAfterMs / 4));
+    this.#k.k_timer_start(this.#watch, every, every);
     try {
       await ipc_service_open_instance(this.#inst);
       this.#log.LOG_INF("RPMsg host up on %s; waiting for the remote to announce its endpoints", this.#inst.name);
@@ -127,10 +166,28 @@ export class HostLink {
     }
   }
 
-  /** Queue an encoded sample for sending. */
-  enqueue(seq: number, bytes: Uint8Array): void {
-    const dropped = this.queue.push(seq, bytes);
-    if (dropped > 0) this.#log.LOG_WRN("sample queue full: dropped %d oldest sample(s) (%d dropped in total)", dropped, this.queue.dropped);
+  /** Queue a taken sample for sending. */
+  enqueue(taken: { readonly seq: number; readonly facts: QueuedSample["facts"]; readonly bytes: Uint8Array }): void {
+    this.#fate(taken.seq, "taken");
+    const dropped = this.queue.push(taken.seq, taken.facts, taken.bytes);
+    for (const d of dropped) this.#fate(d.seq, "dropped", d.reason);
+    if (dropped.length > 0) this.#logDrops(dropped);
+    this.#k.k_sem_give(this.#kick);
+  }
+
+  /**
+   * The remote's `ack`: it has every sample of `boot` (as a number) before
+   * `next`, and `miss` of its previous acks got no reply. Acknowledged
+   * samples leave the queue; missed replies mean the host -> remote way is
+   * broken, so the link is re-initialised.
+   */
+  acknowledge(boot: number, next: number, miss: number): void {
+    if (miss > 0 && this.up) this.#requestReinit(`the remote got no reply to its last ${miss} ack(s)`);
+    if (boot !== Number.parseInt(this.#boot, 16)) return;
+    for (const item of this.queue.acknowledge(next)) {
+      this.delivered++;
+      this.#fate(item.seq, "delivered");
+    }
     this.#k.k_sem_give(this.#kick);
   }
 
@@ -138,12 +195,13 @@ export class HostLink {
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#k.k_sem_give(this.#kick);
-    this.#k.k_work_cancel_delayable(this.#relink);
+    this.#k.k_timer_stop(this.#watch);
     await this.#teardown();
-    for (const item of this.#inFlight.splice(0)) this.queue.release(item);
+    this.queue.clear();
   }
 
   #register(): void {
+    this.#downSince = this.#k.k_uptime_get();
     this.#demo = ipc_service_register_endpoint(this.#inst, {
       name: DEMO_ENDPOINT,
       cb: {
@@ -161,30 +219,50 @@ export class HostLink {
         error: (message) => this.#log.LOG_ERR("%s: %s", CTRL_ENDPOINT, message),
       },
     });
-    this.#k.k_work_reschedule(this.#relink, this.#policy.relinkAfterMs);
   }
 
   #setUp(up: boolean): void {
     if (this.up === up) return;
     this.up = up;
+    const now = this.#k.k_uptime_get();
     if (up) {
       this.#log.LOG_INF("link up: %s bound (%d sample(s) queued)", DEMO_ENDPOINT, this.queue.length);
-      this.#k.k_work_cancel_delayable(this.#relink);
+      this.#lastHeard = now;
+      this.#relinkMs = this.#policy.deadAfterMs;
       this.#k.k_sem_give(this.#kick);
     } else {
       this.#log.LOG_WRN("link down: %s unbound", DEMO_ENDPOINT);
-      if (!this.#stopped && !this.#reiniting) this.#k.k_work_reschedule(this.#relink, this.#policy.relinkAfterMs);
+      this.#downSince = now;
     }
     this.#publish(up ? "up" : "down");
   }
 
   #command(data: Uint8Array): void {
+    this.#lastHeard = this.#k.k_uptime_get();
     const reply = this.#onCommand(data);
     const ctrl = this.#ctrl;
     if (!ctrl) return;
-    ipc_service_send(ctrl, reply, { timeoutMs: 100 }).catch((error: unknown) =>
+    ipc_service_send(ctrl, reply, { timeoutMs: 0 }).catch((error: unknown) =>
       this.#log.LOG_WRN("reply on %s not sent: %s", CTRL_ENDPOINT, describeError(error).error),
     );
+  }
+
+  /** The liveness watch: re-initialise when the remote looks dead or reset (see the module doc). */
+  #checkLiveness(): void {
+    if (this.#stopped || this.#reinitRequested || this.#reiniting) return;
+    const now = this.#k.k_uptime_get();
+    const dead = this.#policy.deadAfterMs;
+    if (!this.up) {
+      if (now - this.#downSince < this.#relinkMs) return;
+      const waited = this.#relinkMs;
+      this.#relinkMs = Math.min(this.#relinkMs * 2, this.#policy.maxRelinkMs);
+      this.#requestReinit(`link down for ${waited} ms`);
+    } else if (now - this.#lastHeard >= dead) {
+      this.#requestReinit(`nothing heard from the remote for ${now - this.#lastHeard} ms`);
+    } else {
+      const oldest = this.queue.oldestInFlight();
+      if (oldest !== undefined && now - oldest.sentAt >= dead) this.#requestReinit(`sample ${oldest.seq} not acknowledged ${now - oldest.sentAt} ms after it was sent`);
+    }
   }
 
   async #run(): Promise<void> {
@@ -193,14 +271,14 @@ export class HostLink {
         await this.#reinit();
         continue;
       }
-      const head = this.queue.peek();
-      if (!this.up || !head) {
+      const next = this.up ? this.queue.nextToSend() : undefined;
+      if (!next || this.queue.inFlight >= this.#policy.maxInFlight) {
         await this.#k.k_sem_take(this.#kick, K_FOREVER);
         continue;
       }
-      const result = await this.#sendWithRetry(head.seq, head.block.bytes);
-      if (result === "sent") {
-        if (this.queue.peek() === head) this.#inFlight.push(this.queue.take() as QueuedSample);
+      const result = await this.#sendWithRetry(next);
+      if (result === "sent" && this.queue.nextToSend() === next) {
+        this.queue.markSent(next, this.#k.k_uptime_get());
         this.tx++;
       } else if (result === "failed") {
         this.#requestReinit(`${this.#policy.retryDelaysMs.length} retries failed`);
@@ -208,28 +286,29 @@ export class HostLink {
     }
   }
 
-  async #sendWithRetry(seq: number, bytes: Uint8Array): Promise<SendResult> {
+  /** Encode `item` with the link's counters as of now (its `dr`: drops below its seq) and send it, retrying on a full ring. */
+  async #sendWithRetry(item: QueuedSample): Promise<SendResult> {
     const delays = this.#policy.retryDelaysMs;
     for (let attempt = 0; ; attempt++) {
       const demo = this.#demo;
-      if (!demo || !this.up) return "down";
-      const code = await this.#attempt(demo, bytes);
+      if (!demo || !this.up || this.#reinitRequested) return "down";
+      const counters = { ipcTx: this.tx, ipcRt: this.rt, ipcRi: this.ri, ipcDr: this.queue.dropsBelow(item.seq), ipcQ: this.queue.length - 1 };
+      const code = await this.#attempt(demo, encodeStatusSample({ ...item.facts, ...counters }).bytes);
       if (code === undefined) return "sent";
       if (code === "ENOTCONN" || !this.up) return "down";
       const delay = delays[attempt];
       if (delay === undefined) {
-        this.#log.LOG_ERR("send of sample %d failed after %d retries (%s)", seq, delays.length, code);
+        this.#log.LOG_ERR("send of sample %d failed after %d retries (%s)", item.seq, delays.length, code);
         return "failed";
       }
       this.rt++;
-      this.#log.LOG_WRN("send of sample %d failed (%s): retry %d/%d in %d ms", seq, code, attempt + 1, delays.length, delay);
+      this.#log.LOG_WRN("send of sample %d failed (%s): retry %d/%d in %d ms", item.seq, code, attempt + 1, delays.length, delay);
       await this.#k.k_msleep(delay);
     }
   }
 
-  /** One send attempt: undefined when sent, else why not ("EBUSY": the peer has not consumed maxInFlight samples). */
+  /** One send attempt: undefined when sent, else the error code. */
   async #attempt(demo: IpcEndpoint, bytes: Uint8Array): Promise<string | undefined> {
-    if (this.#confirm() >= this.#policy.maxInFlight) return "EBUSY";
     try {
       // no wait for a buffer (rpmsg_trysend): the retry policy above does the waiting
       await ipc_service_send(demo, bytes, { timeoutMs: 0 });
@@ -238,25 +317,6 @@ export class HostLink {
       if (!(error instanceof IpcError)) throw error;
       return error.code;
     }
-  }
-
-  /** Forget in-flight samples the peer consumed (it consumes in order, so the oldest); returns how many remain. */
-  #confirm(): number {
-    const tx = this.#inst.backend.txBuffers();
-    if (!tx) return this.#inFlight.length;
-    const outstanding = Math.max(0, tx.total - tx.free);
-    while (this.#inFlight.length > outstanding) this.queue.release(this.#inFlight.shift() as QueuedSample);
-    return this.#inFlight.length;
-  }
-
-  /** Before the rings are reset: samples the peer never consumed go back to the front of the queue. */
-  #requeueInFlight(): void {
-    this.#confirm();
-    const replay = this.#inFlight.splice(0);
-    if (replay.length === 0) return;
-    this.tx -= replay.length;
-    const dropped = this.queue.requeue(replay);
-    this.#log.LOG_INF("re-init #%d: %d unconsumed sample(s) queued again (%d dropped)", this.ri, replay.length, dropped);
   }
 
   #requestReinit(reason: string): void {
@@ -279,7 +339,8 @@ export class HostLink {
     this.#reinitRequested = false;
     this.ri++;
     this.#log.LOG_WRN("re-init #%d: tearing down the RPMsg device", this.ri);
-    this.#requeueInFlight();
+    const again = this.queue.rewind();
+    if (again > 0) this.#log.LOG_INF("re-init #%d: %d unacknowledged sample(s) will be sent again", this.ri, again);
     this.#publish("reinit");
     await this.#teardown();
     try {
@@ -296,14 +357,22 @@ export class HostLink {
 
   async #teardown(): Promise<void> {
     this.#setUp(false);
-    this.#k.k_work_cancel_delayable(this.#relink);
     for (const ept of [this.#demo, this.#ctrl]) if (ept) ipc_service_deregister_endpoint(ept);
     this.#demo = undefined;
     this.#ctrl = undefined;
     if (this.#inst.opened) await ipc_service_close_instance(this.#inst);
   }
 
+  #logDrops(dropped: readonly DroppedSample[]): void {
+    const seqs = dropped.map((d) => d.seq).join(", ");
+    this.#log.LOG_WRN("sample queue full: dropped sample(s) %s (%s; %d dropped in total)", seqs, dropped[0]?.reason ?? "", this.queue.dropped);
+  }
+
+  #fate(seq: number, fate: SampleFate, reason?: DropReason): void {
+    this.#k.ctx.publish({ type: "zephyr.sample", boot: this.#boot, seq, fate, ...(reason === undefined ? {} : { reason }) });
+  }
+
   #publish(state: ZephyrLinkEvent["state"]): void {
-    this.#k.ctx.publish({ type: "zephyr.link", state, tx: this.tx, rt: this.rt, ri: this.ri, dr: this.queue.dropped, q: this.queue.length });
+    this.#k.ctx.publish({ type: "zephyr.link", state, tx: this.tx, rt: this.rt, ri: this.ri, dr: this.queue.dropped, q: this.queue.length, delivered: this.delivered });
   }
 }

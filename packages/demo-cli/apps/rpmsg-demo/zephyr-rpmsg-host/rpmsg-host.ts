@@ -21,6 +21,7 @@ import {
 } from "../protocol/mod.ts";
 import { makeBootId } from "./boot-id.ts";
 import { DEFAULT_LINK_POLICY, HostLink, type LinkPolicy } from "./host-link.ts";
+import type { DropReason } from "./sample-queue.ts";
 import { Sampler, type TakenSample } from "./sampler.ts";
 
 /** The application's version, printed in the boot banner. */
@@ -50,9 +51,15 @@ export interface RpmsgHostStats {
   readonly rt: number;
   /** Link re-initialisations. */
   readonly ri: number;
-  /** Samples dropped while the link was down (queue overflow). */
+  /** Samples dropped (never sent: the queue or the heap was full), `drBy` by reason. */
   readonly dr: number;
-  /** Samples queued now. */
+  /** Drops by reason. */
+  readonly drBy: Readonly<Record<DropReason, number>>;
+  /** Samples the remote acknowledged. */
+  readonly delivered: number;
+  /** Samples sent and not yet acknowledged. */
+  readonly inFlight: number;
+  /** Samples queued now (waiting to be sent or acknowledged). */
   readonly q: number;
   /** Whether `rpmsg-demo` is bound. */
   readonly up: boolean;
@@ -138,9 +145,9 @@ export async function runRpmsgHost(ctx: DomainContext, options: RpmsgHostOptions
   let link: HostLink | undefined;
   const sampleNow = (): number => {
     const l = link as HostLink;
-    const taken = sampler.take({ tx: l.tx, rt: l.rt, ri: l.ri, dr: l.queue.dropped, q: l.queue.length });
+    const taken = sampler.take({ tx: l.tx, rt: l.rt, ri: l.ri, dr: l.queue.dropsBelow(sampler.nextSeq), q: l.queue.length });
     trims.note(taken);
-    l.enqueue(taken.seq, taken.bytes);
+    l.enqueue(taken);
     return taken.seq;
   };
   const timer = k.k_timer_init(() => k.k_work_submit(sampleWork));
@@ -157,6 +164,10 @@ export async function runRpmsgHost(ctx: DomainContext, options: RpmsgHostOptions
       return { per: ms };
     },
     sample: () => ({ seq: sampleNow() }),
+    ack: ({ boot, next, miss }) => {
+      link?.acknowledge(boot, next, miss);
+      return { t: k.k_uptime_get() };
+    },
   };
   const onCommand = (data: Uint8Array): Uint8Array => encodeReply(serveCommand(data, handlers));
   // The same commands from the platform's control channel (the typed control path); answers go to the trace bus.
@@ -172,7 +183,7 @@ export async function runRpmsgHost(ctx: DomainContext, options: RpmsgHostOptions
     port: options.port ?? LINK_DEFAULTS.port,
     ...(options.linkFactory ? { linkFactory: options.linkFactory } : {}),
   });
-  link = new HostLink(k, log, inst, policy, onCommand);
+  link = new HostLink(k, log, inst, policy, sampler.boot, onCommand);
   k.k_timer_start(timer, per, per);
   await link.start();
   k.k_thread_abort(k.main); // main() returns; the work goes on in threads, timers and work items
@@ -185,7 +196,8 @@ export async function runRpmsgHost(ctx: DomainContext, options: RpmsgHostOptions
     },
     boot: sampler.boot,
     stats: () => ({
-      tx: l.tx, rt: l.rt, ri: l.ri, dr: l.queue.dropped, q: l.queue.length, up: l.up, seq: sampler.nextSeq,
+      tx: l.tx, rt: l.rt, ri: l.ri, dr: l.queue.dropped, drBy: { ...l.queue.droppedBy }, delivered: l.delivered, inFlight: l.queue.inFlight,
+      q: l.queue.length, up: l.up, seq: sampler.nextSeq,
       trimmed: trims.trimmed, threadsDropped: trims.threadsDropped,
     }),
     setPeriod,
@@ -201,7 +213,8 @@ export async function runRpmsgHost(ctx: DomainContext, options: RpmsgHostOptions
 function definedOnly(options: Partial<LinkPolicy>): Partial<LinkPolicy> {
   const out: { -readonly [K in keyof LinkPolicy]?: LinkPolicy[K] } = {};
   if (options.retryDelaysMs !== undefined) out.retryDelaysMs = options.retryDelaysMs;
-  if (options.relinkAfterMs !== undefined) out.relinkAfterMs = options.relinkAfterMs;
+  if (options.deadAfterMs !== undefined) out.deadAfterMs = options.deadAfterMs;
+  if (options.maxRelinkMs !== undefined) out.maxRelinkMs = options.maxRelinkMs;
   if (options.queueCapacity !== undefined) out.queueCapacity = options.queueCapacity;
   if (options.reopenDelayMs !== undefined) out.reopenDelayMs = options.reopenDelayMs;
   if (options.maxInFlight !== undefined) out.maxInFlight = options.maxInFlight;

@@ -18,16 +18,18 @@ export interface LinkCounters {
   readonly rt: number;
   /** Link re-initialisations. */
   readonly ri: number;
-  /** Samples dropped while the link was down. */
+  /** Samples dropped before this one (never sent: the queue or the heap was full). */
   readonly dr: number;
   /** Samples queued now. */
   readonly q: number;
 }
 
-/** A sample taken: its seq, the encoded bytes and what the encoder made of it. */
+/** A sample taken: its seq, what it says, the encoded bytes and what the encoder made of it. */
 export interface TakenSample extends EncodedSample {
   /** Its sequence number. */
   readonly seq: number;
+  /** Everything gathered for it (the link fills in its counters again when it sends it). */
+  readonly facts: ZephyrFacts;
 }
 
 /** Builds successive samples with consecutive `seq`. */
@@ -56,7 +58,7 @@ export class Sampler {
   take(ipc: LinkCounters): TakenSample {
     const facts = this.facts(ipc);
     this.nextSeq++;
-    return { seq: facts.seq, ...encodeStatusSample(facts) };
+    return { seq: facts.seq, facts, ...encodeStatusSample(facts) };
   }
 
   /** What this Zephyr looks like now, for sample number {@link Sampler.nextSeq}. */

@@ -10,7 +10,7 @@ export interface SampleHistoryOptions {
 
 const DEFAULT_THREADS = ["rpmsg_host", "sysworkq", "logging", "idle", "main"];
 
-/** A history of `samples` 1 Hz samples with a 3-sample gap and one Zephyr restart; returns it with the time of the last one. */
+/** A history of `samples` 1 Hz samples with a 3-sample gap (samples Zephyr dropped) and one Zephyr restart; returns it with the time of the last one. */
 export function buildSampleHistory(options: SampleHistoryOptions = {}): { history: StatusHistory; lastMs: number } {
   const total = options.samples ?? 180;
   const names = options.threadNames ?? DEFAULT_THREADS;
@@ -21,8 +21,9 @@ export function buildSampleHistory(options: SampleHistoryOptions = {}): { histor
   let t = 1200;
   let received = 50_000;
   const restartAt = Math.floor(total * 0.7);
+  const gapAt = Math.floor(total * 0.35);
   for (let i = 0; i < total; i++) {
-    if (i === Math.floor(total * 0.35)) {
+    if (i === gapAt) {
       seq += 3; // three samples lost
       t += 3000;
       received += 3000;
@@ -38,7 +39,8 @@ export function buildSampleHistory(options: SampleHistoryOptions = {}): { histor
       v: 1, seq, boot, t, cpu: Math.max(0, Math.min(100, cpu)),
       thr: thr.map(([name, state, c]) => ({ name, state, cpu: c })),
       heap: { used: 6144 + (i % 11) * 256, free: 26_624 - (i % 11) * 256 },
-      ipc: { tx: seq + 1, rt: i > 40 ? 2 : 0, ri: i >= restartAt ? 0 : 1, dr: 4, q: 0 },
+      // Zephyr's dr explains the gap: the three samples were dropped by Zephyr (1 before, in an earlier stretch)
+      ipc: { tx: seq + 1, rt: i > 40 ? 2 : 0, ri: i >= restartAt ? 0 : 1, dr: i < gapAt ? 1 : 4, q: 0 },
       per: 1000,
     };
     history.add(sample, received);
