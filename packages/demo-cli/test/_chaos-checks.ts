@@ -136,6 +136,8 @@ function relinkTimes(run: VirtualRunResult, faults: readonly TimedFaultInfo[]): 
   const out: { fault: TimedFaultInfo; ms: number }[] = [];
   faults.forEach((f, i) => {
     const until = faults[i + 1]?.atMs ?? Infinity;
+    // a fault struck again before this one could be recovered from: the later one is measured
+    if (until < Math.max(...faults.slice(0, i + 1).map((g) => g.endMs)) + RECOVERY_BOUND_MS) return;
     const window = links.filter(({ t }) => t >= f.atMs && t < until);
     const zephyrDied = /^(crash|restart):zephyr@/.test(f.item);
     const broke = window.find(({ state }) => state === "down" || state === "reinit");
@@ -144,7 +146,9 @@ function relinkTimes(run: VirtualRunResult, faults: readonly TimedFaultInfo[]): 
     const up = window.find(({ t, state }) => t >= from && state === "up");
     // Counted from the fault's end, or, for a fault whose effect shows only later (a corrupted ring
     // entry used once the ring wraps to it), from the latest time the host could have noticed the break.
-    const since = Math.max(f.endMs, from - LIVENESS.deadAfterMs);
+    // (and not before an earlier fault still in force, e.g. a pause, has ended)
+    const ended = Math.max(...faults.slice(0, i + 1).map((g) => g.endMs));
+    const since = Math.max(ended, from - LIVENESS.deadAfterMs);
     out.push({ fault: f, ms: up === undefined ? Infinity : Math.max(0, up.t - since) });
   });
   return out;
