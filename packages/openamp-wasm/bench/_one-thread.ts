@@ -22,10 +22,11 @@ export interface OneThreadFigures {
 
 interface Pair { from: Link; to: Link; imports?: () => number; byName?: () => Record<string, number> }
 
-async function pair(oa: OpenAmp | undefined, from: LinkSide): Promise<Pair> {
+/** Both sides on one buffer, bound; with count, v8r's imports are counted (which costs time and heap: not for the other figures). */
+async function pair(oa: OpenAmp | undefined, from: LinkSide, count = false): Promise<Pair> {
   const counts = importCounts();
   const make = (shm: SharedArrayBuffer, side: LinkSide): Promise<Link> | Link => oa
-    ? v8rLink(oa, shm, side, () => {}, countShmImports(counts))
+    ? v8rLink(oa, shm, side, () => {}, count ? countShmImports(counts) : undefined)
     : plainLink(shm, side, RING.num, RING.slot, () => {});
   const shm = new SharedArrayBuffer(oa ? 0x40000 : plainLinkBytes(RING.num, RING.slot));
   const host = await make(shm, "host"), remote = await make(shm, "remote");
@@ -71,15 +72,25 @@ export async function oneThread(oa: OpenAmp | undefined, from: LinkSide, size: n
   const cpuUsPerMsg = (cpu.user + cpu.system) / (windows * WINDOW);
   const heap = newSpaceGrowth(() => traffic(p, payload, 20)) - newSpaceGrowth(() => traffic(p, payload, 0));
   const figures: OneThreadFigures = { cpuUsPerMsg, heapBytesPerMsg: Math.max(0, heap) / (20 * WINDOW) };
-  if (p.imports && p.byName) {
-    const i0 = p.imports(), b0 = p.byName();
-    traffic(p, payload, 100);
-    const n = 100 * WINDOW;
-    figures.importsPerMsg = (p.imports() - i0) / n;
-    const b1 = p.byName();
-    figures.importsByName = Object.fromEntries(Object.entries(b1).map(([k, v]) => [k, (v - (b0[k] ?? 0)) / n]).filter(([, v]) => (v as number) > 0));
-  }
   p.from.dispose();
   p.to.dispose();
+  if (oa) {
+    const c = await pair(oa, from, true);
+    traffic(c, payload, 100);
+    figures.importsPerMsg = importsPerMessage(c, payload, figures);
+    c.from.dispose();
+    c.to.dispose();
+  }
   return figures;
+}
+
+/** Shared-memory imports per message over 100 windows in steady state; fills figures.importsByName. */
+function importsPerMessage(p: Pair, payload: Uint8Array, figures: OneThreadFigures): number {
+  const imports = p.imports ?? (() => 0), byName = p.byName ?? (() => ({}));
+  const i0 = imports(), b0 = byName();
+  traffic(p, payload, 100);
+  const n = 100 * WINDOW;
+  const b1 = byName();
+  figures.importsByName = Object.fromEntries(Object.entries(b1).map(([k, v]) => [k, (v - (b0[k] ?? 0)) / n]).filter(([, v]) => (v as number) > 0));
+  return (imports() - i0) / n;
 }

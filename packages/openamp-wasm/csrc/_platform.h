@@ -30,6 +30,21 @@ V8R_IMPORT(v8r_shm, store_release32) void v8r_shm_store_release32(uint32_t off, 
 V8R_IMPORT(v8r_shm, block_read) void v8r_shm_block_read(uint32_t off, void *dst, uint32_t len);
 V8R_IMPORT(v8r_shm, block_write) void v8r_shm_block_write(uint32_t off, const void *src, uint32_t len);
 V8R_IMPORT(v8r_shm, block_set) void v8r_shm_block_set(uint32_t off, uint32_t value, uint32_t len);
+/*
+ * A ring publish in one crossing: copy len bytes from src to off (none when
+ * len is 0); then at store_off store value (16 bits), unconditionally when
+ * expect > 0xffff, else only if the 16 bits there equal expect; then load the
+ * 16 bits at load_off. Store and load are sequentially consistent. Returns
+ * the 16 bits at load_off, plus V8R_PUBLISH_REFUSED when a conditional store
+ * found other bits than expect and stored nothing (small values: no boxed
+ * number crosses back from JavaScript). Used to
+ * publish ring entries and an index and read the peer's flags, and to re-enable
+ * notifications and read the peer's index (no wake-up lost between the two).
+ */
+#define V8R_PUBLISH_REFUSED 0x10000u
+V8R_IMPORT(v8r_shm, publish16)
+uint32_t v8r_shm_publish16(uint32_t off, const void *src, uint32_t len, uint32_t store_off, uint32_t expect, uint32_t value,
+			   uint32_t load_off);
 
 V8R_IMPORT(v8r_env, log) void v8r_env_log(int level, const char *msg, uint32_t len);
 V8R_IMPORT(v8r_env, sleep_us) void v8r_env_sleep_us(uint32_t usec);

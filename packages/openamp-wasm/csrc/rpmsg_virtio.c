@@ -130,9 +130,7 @@ static void device_queue_setup(struct rpmsg_virtio_device *rvdev)
 {
 	struct virtqueue *vqs[2] = { rvdev->rvq, rvdev->svq };
 	for (int i = 0; i < 2; i++) {
-		uint16_t used = virtqueue_v8r_used_idx(vqs[i]);
-		vqs[i]->vq_used_cons_idx = used;
-		vqs[i]->vq_available_idx = used;
+		virtqueue_v8r_resume(vqs[i]);
 		/* the host's buffers must not cover either ring; the remote writes into its send buffers */
 		for (int j = 0; j < 2; j++)
 			virtqueue_v8r_keep(vqs[i], vqs[j]->vq_v8r_desc, virtqueue_v8r_ring_bytes(vqs[j]));

@@ -74,8 +74,6 @@ static uint32_t tag_capacity(struct rpmsg_virtio_device *rvdev, uint32_t tag)
 
 unsigned long rpmsg_virtio_v8r_take_tx(struct rpmsg_virtio_device *rvdev, uint32_t *cap, uint32_t *tag)
 {
-	if (!link_ready(rvdev))
-		return METAL_BAD_OFFSET;
 	metal_mutex_acquire(&rvdev->rdev.lock);
 	struct rpmsg_virtio_v8r_txbuf *txb = v8r_is_host(rvdev) ? host_take_tx(rvdev) : remote_take_tx(rvdev);
 	if (txb) {
@@ -106,7 +104,7 @@ static int tag_of_payload(struct rpmsg_virtio_device *rvdev, const void *p)
 
 static void write_header(struct metal_io_region *io, unsigned long off, uint32_t src, uint32_t dst, uint32_t len)
 {
-	unsigned char h[RPMSG_HDR_SIZE];
+	_Alignas(8) unsigned char h[RPMSG_HDR_SIZE];
 	rpmsg_v8r_put32(h, src);
 	rpmsg_v8r_put32(h + 4, dst);
 	rpmsg_v8r_put32(h + 8, 0);

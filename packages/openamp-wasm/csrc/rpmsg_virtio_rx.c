@@ -98,7 +98,7 @@ static unsigned long take_rx(struct rpmsg_virtio_device *rvdev, uint32_t *k, uin
 
 static int read_header(struct metal_io_region *io, unsigned long off, struct rpmsg_v8r_hdr *h)
 {
-	unsigned char b[RPMSG_HDR_SIZE];
+	_Alignas(8) unsigned char b[RPMSG_HDR_SIZE];
 	if (metal_io_block_read(io, off, b, (int)sizeof(b)) != (int)sizeof(b))
 		return -1;
 	h->src = rpmsg_v8r_get32(b);
@@ -178,14 +178,22 @@ static int receive_one(struct rpmsg_virtio_device *rvdev)
 	return 1;
 }
 
+/*
+ * Drain the receive queue as one batch: the buffers given back meanwhile are
+ * published together at the end (at most half the ring held back), with one
+ * kick if the peer wants one.
+ */
 void rpmsg_virtio_v8r_rx_callback(struct virtqueue *vq)
 {
 	struct rpmsg_virtio_device *rvdev = vq->vq_dev->priv;
 	if (!rvdev || rvdev->rvq != vq)
 		return;
-	for (unsigned int guard = 0; guard < 4u * vq->vq_nentries && rvdev->rvq; guard++)
+	virtqueue_v8r_begin_batch(vq);
+	for (unsigned int guard = 0; guard < 4u * vq->vq_nentries && rvdev->rvq == vq; guard++)
 		if (!receive_one(rvdev))
 			break;
+	if (rvdev->rvq == vq) /* a callback may have torn the device down */
+		virtqueue_v8r_end_batch(vq);
 }
 
 void rpmsg_virtio_v8r_rx(struct rpmsg_virtio_device *rvdev)

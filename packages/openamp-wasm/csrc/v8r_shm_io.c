@@ -100,3 +100,8 @@ void v8r_shm_io_init(struct metal_io_region *io, void *mirror, metal_phys_addr_t
 	metal_io_init(io, mirror ? mirror : V8R_SHM_TOKEN_BASE, physbase, size,
 		      (unsigned int)(sizeof(metal_phys_addr_t) * 8), 0, &v8r_shm_io_ops);
 }
+
+int v8r_shm_io_is(const struct metal_io_region *io)
+{
+	return io && io->ops.block_write == shm_block_write;
+}

@@ -17,6 +17,9 @@
 
 extern const struct metal_io_ops v8r_shm_io_ops;
 
+/** Whether io is a region over the v8r_shm imports (the rings use their batched publish then). */
+int v8r_shm_io_is(const struct metal_io_region *io);
+
 /**
  * Set up io over size bytes of shared memory at physical address *physbase,
  * reached through the v8r_shm imports. mirror: size bytes of linear memory

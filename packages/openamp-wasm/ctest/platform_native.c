@@ -88,6 +88,19 @@ void v8r_shm_block_set(uint32_t off, uint32_t value, uint32_t len)
 		memset(native_shm + off, (int)value, len);
 }
 
+uint32_t v8r_shm_publish16(uint32_t off, const void *src, uint32_t len, uint32_t store_off, uint32_t expect, uint32_t value,
+			   uint32_t load_off)
+{
+	if (len)
+		v8r_shm_block_write(off, src, len);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	uint32_t refused = expect <= 0xffffu && v8r_shm_read16(store_off) != expect;
+	if (!refused)
+		v8r_shm_write16(store_off, value);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return (refused ? V8R_PUBLISH_REFUSED : 0u) | v8r_shm_read16(load_off);
+}
+
 void v8r_env_log(int level, const char *msg, uint32_t len) { fprintf(stderr, "[log %d] %.*s\n", level, (int)len, msg); }
 void (*native_yield_hook)(void);
 

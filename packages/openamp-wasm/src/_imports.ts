@@ -4,6 +4,9 @@ import { makeSleep } from "./_sleep.ts";
 import type { EnvHandlers } from "./_wasm-api.ts";
 import type { ShmAccessor } from "./shm.ts";
 
+/** publish16's flag: a compare-and-store found other bits and stored nothing (V8R_PUBLISH_REFUSED in csrc/_platform.h). */
+const PUBLISH_REFUSED = 0x10000;
+
 /**
  * Build the import object of one instance: "v8r_shm" over the accessor (all
  * offsets are region offsets; the accessor bounds-checks) and "v8r_env" over
@@ -15,19 +18,65 @@ import type { ShmAccessor } from "./shm.ts";
 export function buildImports(shm: ShmAccessor, env: EnvHandlers, memory: () => WebAssembly.Memory, faults: FaultCounter): WebAssembly.Imports {
   // Uint8Array<ArrayBufferLike>: a memory's buffer may be a SharedArrayBuffer (Deno's lib says so)
   let mem: Uint8Array = new Uint8Array(0);
-  // memory.grow() detaches the old buffer (byteLength 0): refresh the cached view then
-  const wasmBytes = (): Uint8Array => (mem.byteLength ? mem : (mem = new Uint8Array(memory().buffer)));
+  let mem32 = new Int32Array(0);
+  let mem16 = new Uint16Array(0);
+  // memory.grow() detaches the old buffer (byteLength 0): refresh the cached views then
+  const wasmBytes = (): Uint8Array => {
+    if (!mem.byteLength) {
+      mem = new Uint8Array(memory().buffer);
+      mem32 = new Int32Array(memory().buffer);
+      mem16 = new Uint16Array(memory().buffer);
+    }
+    return mem;
+  };
   const region = shm.bytes;
+  const region32 = region && region.byteOffset % 4 === 0 ? new Int32Array(region.buffer, region.byteOffset, region.length >>> 2) : undefined;
+  const region16 = region && region.byteOffset % 2 === 0 ? new Uint16Array(region.buffer, region.byteOffset, region.length >>> 1) : undefined;
   const sleep = makeSleep();
-  const copy = (dst: Uint8Array, d: number, src: Uint8Array, s: number, len: number): void => {
-    if (len <= 32) for (let i = 0; i < len; i++) dst[d + i] = src[s + i] as number;
-    else dst.set(src.subarray(s, s + len), d);
+  /**
+   * Copy len bytes between shared memory at o and wasm memory at ptr (toWasm: shared -> wasm). No view is made
+   * per call on the paths a message takes: 32- or 16-bit words when both ends are aligned, bytes when short.
+   */
+  const move = (toWasm: boolean, o: number, ptr: number, len: number): void => {
+    const m = wasmBytes();
+    if (region32 && ((o | ptr | len) & 3) === 0) {
+      const a = ptr >>> 2, b = o >>> 2, n = len >>> 2;
+      if (toWasm) for (let i = 0; i < n; i++) mem32[a + i] = region32[b + i] as number;
+      else for (let i = 0; i < n; i++) region32[b + i] = mem32[a + i] as number;
+    } else if (region16 && ((o | ptr | len) & 1) === 0) {
+      const a = ptr >>> 1, b = o >>> 1, n = len >>> 1;
+      if (toWasm) for (let i = 0; i < n; i++) mem16[a + i] = region16[b + i] as number;
+      else for (let i = 0; i < n; i++) region16[b + i] = mem16[a + i] as number;
+    } else if (region && len <= 64) {
+      if (toWasm) for (let i = 0; i < len; i++) m[ptr + i] = region[o + i] as number;
+      else for (let i = 0; i < len; i++) region[o + i] = m[ptr + i] as number;
+    } else if (toWasm) {
+      m.set(region ? region.subarray(o, o + len) : shm.view(o, len), ptr);
+    } else {
+      (region ? region.subarray(o, o + len) : shm.view(o, len)).set(m.subarray(ptr, ptr + len));
+    }
   };
   /** Whether [o, o + len) lies in the region; a range outside it is counted as a fault. (No closure per access: these run per message.) */
   const inBlock = (o: number, len: number): boolean => {
     if (inRegion(o, len, shm.size)) return true;
     faults.n++;
     return false;
+  };
+  /**
+   * Store (or compare-and-store) 16 bits at so, then load 16 bits at lo; returns them, plus PUBLISH_REFUSED when a
+   * compare-and-store found other bits (see csrc/_platform.h). Small results only: a boxed number would be allocated.
+   */
+  const exchange16 = (so: number, expect: number, value: number, lo: number): number => {
+    // 16-bit atomics straight on the region when it is 2-aligned in its buffer (else through the accessor)
+    const u16 = region16;
+    if (u16 && so % 2 === 0 && lo % 2 === 0 && inRegion(so, 2, shm.size) && inRegion(lo, 2, shm.size)) {
+      if (expect > 0xffff) Atomics.store(u16, so >>> 1, value);
+      else if (Atomics.compareExchange(u16, so >>> 1, expect, value) !== expect) return PUBLISH_REFUSED | Atomics.load(u16, lo >>> 1);
+      return Atomics.load(u16, lo >>> 1);
+    }
+    const refused = expect <= 0xffff && shm.loadAcquire16(so) !== expect;
+    if (!refused) shm.storeRelease16(so, value);
+    return (refused ? PUBLISH_REFUSED : 0) | shm.loadAcquire16(lo);
   };
   return {
     v8r_shm: {
@@ -46,7 +95,7 @@ export function buildImports(shm: ShmAccessor, env: EnvHandlers, memory: () => W
         len >>>= 0;
         if (!inBlock(o, len)) return;
         try {
-          copy(wasmBytes(), ptr >>> 0, region ?? shm.view(o, len), region ? o : 0, len);
+          move(true, o, ptr >>> 0, len);
         } catch {
           faults.n++;
         }
@@ -56,10 +105,22 @@ export function buildImports(shm: ShmAccessor, env: EnvHandlers, memory: () => W
         len >>>= 0;
         if (!inBlock(o, len)) return;
         try {
-          copy(region ?? shm.view(o, len), region ? o : 0, wasmBytes(), ptr >>> 0, len);
+          move(false, o, ptr >>> 0, len);
         } catch {
           faults.n++;
         }
+      },
+      publish16: (o: number, ptr: number, len: number, so: number, expect: number, value: number, lo: number) => {
+        o >>>= 0;
+        len >>>= 0;
+        if (len && inBlock(o, len)) {
+          try {
+            move(false, o, ptr >>> 0, len);
+          } catch {
+            faults.n++;
+          }
+        }
+        return exchange16(so >>> 0, expect >>> 0, value & 0xffff, lo >>> 0);
       },
       block_set: (o: number, v: number, len: number) => {
         o >>>= 0;

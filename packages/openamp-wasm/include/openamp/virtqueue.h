@@ -65,6 +65,22 @@ struct vq_desc_extra {
 	uint8_t v8r_in_use;  /* driver: posted; device: taken from avail, not yet used */
 	uint8_t v8r_pad[3];
 	uint32_t v8r_len;    /* driver: length posted; device: descriptor length read */
+	/* driver: what this descriptor holds in shared memory as last written (to skip rewriting the same) */
+	uint64_t v8r_desc_addr;
+	uint32_t v8r_desc_len;
+	uint16_t v8r_desc_flags;
+	uint8_t v8r_desc_known;
+	uint8_t v8r_pad2;
+	/*
+	 * Ring-slot cache, indexed by ring slot (not by descriptor): the peer's
+	 * entries read ahead in blocks, and this side's entries staged for one
+	 * publish. Driver: used entries read ahead, avail heads staged; device:
+	 * avail heads read ahead, used entries staged.
+	 */
+	uint32_t v8r_used_id;
+	uint32_t v8r_used_len;
+	uint16_t v8r_avail_head;
+	uint16_t v8r_pad3;
 };
 
 struct virtqueue {
@@ -93,6 +109,15 @@ struct virtqueue {
 	uint8_t vq_v8r_need_write;             /* device: buffers must be device-writable */
 	uint8_t vq_v8r_nkeep;                  /* device: ranges no buffer may overlap ... */
 	unsigned long vq_v8r_keep[4][2];       /* ... {offset, length}: rings, status, resource table */
+	uint16_t vq_v8r_peer_idx;              /* the peer's index as last read (driver: used.idx; device: avail.idx) */
+	uint16_t vq_v8r_ahead;                 /* the peer's entries up to here are in the slot cache */
+	uint16_t vq_v8r_published;             /* own index as last published (driver: avail.idx; device: used.idx) */
+	uint16_t vq_v8r_own_flags;             /* own flags word as last written */
+	uint16_t vq_v8r_peer_flags;            /* the peer's flags word as read right after the last publish ... */
+	uint8_t vq_v8r_peer_flags_fresh;       /* ... and whether no kick used it yet */
+	uint8_t vq_v8r_kick_pending;           /* a kick asked for while publishing was deferred */
+	uint16_t vq_v8r_defer;                 /* > 0: entries are staged, published by virtqueue_v8r_flush() */
+	uint16_t vq_v8r_lost;                  /* device: own used index changed under us (the driver re-initialised) */
 	struct vq_desc_extra vq_descx[0];
 };
 
