@@ -86,7 +86,7 @@ export async function oneThread(oa: OpenAmp | undefined, from: LinkSide, size: n
 
 /** Shared-memory imports per message over 100 windows in steady state; fills figures.importsByName. */
 function importsPerMessage(p: Pair, payload: Uint8Array, figures: OneThreadFigures): number {
-  const imports = p.imports ?? (() => 0), byName = p.byName ?? (() => ({}));
+  const imports = p.imports ?? (() => 0), byName = p.byName ?? ((): Record<string, number> => ({}));
   const i0 = imports(), b0 = byName();
   traffic(p, payload, 100);
   const n = 100 * WINDOW;
