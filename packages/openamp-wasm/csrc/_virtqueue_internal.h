@@ -48,8 +48,8 @@ int virtqueue_v8r_flush(struct virtqueue *vq);
 void virtqueue_v8r_begin_batch(struct virtqueue *vq);
 /** End a batch: publish what was staged and send the kick asked for meanwhile. */
 void virtqueue_v8r_end_batch(struct virtqueue *vq);
-/** Driver: write descriptor head (skipped when it already holds exactly this). */
-void virtqueue_v8r_write_desc(struct virtqueue *vq, uint16_t head, uint64_t addr, uint32_t len, uint16_t flags);
+/** Driver: descriptor head's new contents, written with the publish that makes it available. */
+void virtqueue_v8r_set_desc(struct virtqueue *vq, uint16_t head, uint64_t addr, uint32_t len, uint16_t flags);
 /** Device: read descriptor head with one block access. */
 void virtqueue_v8r_read_desc(struct virtqueue *vq, uint16_t head, uint64_t *addr, uint32_t *len, uint16_t *flags);
 /** Write this side's flags word; with recheck, then read the peer's index in the same crossing and return the entries pending. */

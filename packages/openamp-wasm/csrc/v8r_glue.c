@@ -34,6 +34,7 @@ static struct rpmsg_virtio_device g_rvdev;
 static struct rpmsg_virtio_shm_pool g_pool[2];
 static struct rpmsg_virtio_config g_cfg;
 static int g_layout, g_inited, g_link_up;
+static int g_suppressed; /* v8r_poll() asked the peer not to kick */
 static unsigned long g_status_off, g_rsc_off, g_rsc_len;
 static uint32_t g_notifications, g_peer_resets;
 static uint32_t g_out[16];

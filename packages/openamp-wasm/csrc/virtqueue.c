@@ -103,7 +103,7 @@ int virtqueue_add_buffer(struct virtqueue *vq, struct virtqueue_buf *buf_list, i
 	dx->ndescs = 1;
 	dx->v8r_len = (uint32_t)buf_list[0].len;
 	dx->v8r_in_use = 1;
-	virtqueue_v8r_write_desc(vq, head, metal_io_phys(vq->shm_io, off), (uint32_t)buf_list[0].len,
+	virtqueue_v8r_set_desc(vq, head, metal_io_phys(vq->shm_io, off), (uint32_t)buf_list[0].len,
 				 writable ? VRING_DESC_F_WRITE : 0);
 	vq->vq_queued_cnt++;
 	return virtqueue_v8r_stage(vq, head, 0);

@@ -150,6 +150,60 @@ int virtqueue_v8r_stage(struct virtqueue *vq, uint32_t id, uint32_t len)
 	return 0;
 }
 
+void virtqueue_v8r_set_desc(struct virtqueue *vq, uint16_t head, uint64_t addr, uint32_t len, uint16_t flags)
+{
+	struct vq_desc_extra *dx = &vq->vq_descx[head];
+	dx->v8r_desc_addr = addr;
+	dx->v8r_desc_len = len;
+	dx->v8r_desc_flags = flags;
+	dx->v8r_desc_dirty = 1;
+}
+
+/* Put descriptor d (its new contents) into the 16 bytes at p. */
+static void encode_desc(struct virtqueue *vq, uint16_t d, unsigned char *p)
+{
+	struct vq_desc_extra *dx = &vq->vq_descx[d];
+	put32(p + V8R_DESC_ADDR, (uint32_t)dx->v8r_desc_addr);
+	put32(p + V8R_DESC_ADDR + 4u, (uint32_t)(dx->v8r_desc_addr >> 32));
+	put32(p + V8R_DESC_LEN, dx->v8r_desc_len);
+	put16(p + V8R_DESC_FLAGS, dx->v8r_desc_flags);
+	put16(p + V8R_DESC_NEXT, 0);
+	dx->v8r_desc_dirty = 0;
+}
+
+/*
+ * Driver: write the descriptors of the staged avail entries [from, own), every
+ * time (so a descriptor corrupted in shared memory is whole again when next
+ * posted); a run of consecutive descriptors (the steady state of a receive
+ * batch) goes in one block.
+ */
+static void write_descs(struct virtqueue *vq, uint16_t from, uint16_t own)
+{
+	_Alignas(8) unsigned char buf[BLOCK * sizeof(struct vring_desc)];
+	while (from != own) {
+		uint16_t first = vq->vq_descx[virtqueue_v8r_slot(vq, from)].v8r_avail_head;
+		unsigned int n = 0;
+		while (from != own && n < BLOCK) {
+			uint16_t d = vq->vq_descx[virtqueue_v8r_slot(vq, from)].v8r_avail_head;
+			if (d >= vq->vq_nentries || !vq->vq_descx[d].v8r_desc_dirty) {
+				if (n)
+					break;
+				from++; /* written already (posted twice in one batch) */
+				first = (uint16_t)(from != own ? vq->vq_descx[virtqueue_v8r_slot(vq, from)].v8r_avail_head : 0);
+				continue;
+			}
+			if (d != first + n)
+				break;
+			encode_desc(vq, d, buf + sizeof(struct vring_desc) * n);
+			n++;
+			from++;
+		}
+		if (n)
+			metal_io_block_write(vq->vq_v8r_ring_io, vq->vq_v8r_desc + (unsigned long)first * sizeof(struct vring_desc),
+					     buf, (int)(n * sizeof(struct vring_desc)));
+	}
+}
+
 /* Copy the staged entries of [from, from + n) (one run of slots) into buf. */
 static void gather(struct virtqueue *vq, uint16_t from, unsigned int n, unsigned char *buf)
 {
@@ -173,6 +227,8 @@ int virtqueue_v8r_flush(struct virtqueue *vq)
 	unsigned long part = own_part(vq);
 	struct metal_io_region *io = vq->vq_v8r_ring_io;
 	uint32_t r = 0;
+	if (driver)
+		write_descs(vq, from, own);
 	while (from != own) {
 		uint16_t slot = virtqueue_v8r_slot(vq, from);
 		unsigned int n = (uint16_t)(own - from);
@@ -216,25 +272,6 @@ void virtqueue_v8r_end_batch(struct virtqueue *vq)
 		vq->vq_v8r_kick_pending = 0;
 		virtqueue_kick(vq);
 	}
-}
-
-void virtqueue_v8r_write_desc(struct virtqueue *vq, uint16_t head, uint64_t addr, uint32_t len, uint16_t flags)
-{
-	struct vq_desc_extra *dx = &vq->vq_descx[head];
-	if (dx->v8r_desc_known && dx->v8r_desc_addr == addr && dx->v8r_desc_len == len && dx->v8r_desc_flags == flags)
-		return;
-	_Alignas(8) unsigned char d[sizeof(struct vring_desc)];
-	put32(d + V8R_DESC_ADDR, (uint32_t)addr);
-	put32(d + V8R_DESC_ADDR + 4u, (uint32_t)(addr >> 32));
-	put32(d + V8R_DESC_LEN, len);
-	put16(d + V8R_DESC_FLAGS, flags);
-	put16(d + V8R_DESC_NEXT, 0);
-	unsigned long off = vq->vq_v8r_desc + (unsigned long)head * sizeof(struct vring_desc);
-	metal_io_block_write(vq->vq_v8r_ring_io, off, d, (int)sizeof(d));
-	dx->v8r_desc_addr = addr;
-	dx->v8r_desc_len = len;
-	dx->v8r_desc_flags = flags;
-	dx->v8r_desc_known = 1;
 }
 
 void virtqueue_v8r_read_desc(struct virtqueue *vq, uint16_t head, uint64_t *addr, uint32_t *len, uint16_t *flags)

@@ -1,4 +1,4 @@
-import type { Clock, TimerClock } from "./rpmsg-device.ts";
+import type { Clock, TimerClock } from "./device-options.ts";
 
 /** @internal A clock reduced to what a device needs: now() and a one-shot timer. */
 export interface DeviceClock {

@@ -1,6 +1,6 @@
 import type { OpenAmpExports } from "./_wasm-api.ts";
 import { checkCode } from "./errors.ts";
-import type { RpmsgDeviceOptions } from "./rpmsg-device.ts";
+import type { RpmsgDeviceOptions } from "./device-options.ts";
 import type { ShmAccessor } from "./shm.ts";
 import { shmPhysBase } from "./shm.ts";
 import type { StaticVringsLayout } from "./static-vrings-layout.ts";

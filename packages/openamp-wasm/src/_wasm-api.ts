@@ -7,6 +7,8 @@ export interface OpenAmpExports {
   v8r_setup_rsc(role: number, shmSize: number, physBase: number, rscOff: number, poolOff: number, poolSize: number, h2r: number, r2h: number): number;
   v8r_start(): number;
   v8r_notified(id: number): number;
+  v8r_poll(): number;
+  v8r_idle(): number;
   v8r_ept_create(namePtr: number, src: number, dst: number): number;
   v8r_ept_destroy(ept: number): void;
   v8r_ept_addr(ept: number): number;

@@ -5,88 +5,11 @@ import { type FaultCounter, guardAccessor } from "./_safe-accessor.ts";
 import { setupLayout } from "./_setup-layout.ts";
 import type { OpenAmpExports } from "./_wasm-api.ts";
 import { checkCode, RpmsgError, RpmsgErrorCode } from "./errors.ts";
-import type { ResourceTableLayout } from "./resource-table.ts";
 import { type EndpointCore, type EndpointOptions, RPMSG_ADDR_ANY, RpmsgEndpoint } from "./rpmsg-endpoint.ts";
-import { createShmAccessor, type ShmAccessor, type ShmInput } from "./shm.ts";
-import type { StaticVringsLayout } from "./static-vrings-layout.ts";
+import type { RpmsgDeviceOptions, RpmsgStats } from "./device-options.ts";
+import { createShmAccessor, type ShmAccessor } from "./shm.ts";
 
-/** Time source and timer; inject a virtual clock in tests. */
-export interface Clock {
-  /** Milliseconds, monotonic. */
-  now(): number;
-  /** Resolve after about ms milliseconds. */
-  sleep(ms: number): Promise<void>;
-}
-
-/** A clock with a setTimeout instead of sleep (the shape of fvp-core's Clock). */
-export interface TimerClock {
-  /** Milliseconds, monotonic. */
-  now(): number;
-  /** Run cb once after ms milliseconds. */
-  setTimeout(cb: () => void, ms: number): unknown;
-}
-
-/** The default clock: performance.now() and setTimeout. */
-export const realClock: Clock = {
-  now: () => performance.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
-
-/** Options of {@link OpenAmp.createRpmsgDevice}. */
-export interface RpmsgDeviceOptions {
-  /** "host" = virtio driver (owns the buffers), "remote" = virtio device. */
-  role: "host" | "remote";
-  /** Where the link lives in shared memory. */
-  layout: StaticVringsLayout | ResourceTableLayout;
-  /** The shared memory. */
-  shm: ShmInput;
-  /** Kick the peer: vring index (static vrings) or notify id (resource table). */
-  notify(id: number): void;
-  /** Physical address of shared-memory offset 0, as descriptors carry it (default: `shm.base`, else 0). */
-  physBase?: number;
-  /** Buffer sizes per direction, header included (default: the layout's, 512). */
-  bufferSizes?: { hostToRemote?: number; remoteToHost?: number };
-  /** Called for a name announced by the peer that no local endpoint has. */
-  onNameService?(name: string, addr: number): void;
-  /** Receives the C library's log lines (libmetal levels: 3 error ... 7 debug); default: dropped. */
-  onLog?(level: number, message: string): void;
-  /** Receives exceptions thrown by callbacks (default: rethrown asynchronously). */
-  onError?(err: unknown): void;
-  /** Clock used for timeouts and polling (default: real time). */
-  clock?: Clock | TimerClock;
-  /** Poll interval while waiting for buffers or the link, in ms (default 1). */
-  pollIntervalMs?: number;
-  /** Default send() timeout in ms (default 15000, upstream's value). */
-  sendTimeoutMs?: number;
-}
-
-/** Counters of a device. */
-export interface RpmsgStats {
-  /** Messages sent. */
-  txMessages: number;
-  /** Payload bytes sent. */
-  txBytes: number;
-  /** Messages received (name-service messages included). */
-  rxMessages: number;
-  /** Payload bytes received. */
-  rxBytes: number;
-  /** Notifications sent to the peer. */
-  kicks: number;
-  /** notified() calls. */
-  notifications: number;
-  /** Malformed entries (rings, headers, NS messages) dropped. */
-  droppedMalformed: number;
-  /** Messages for addresses with no endpoint. */
-  droppedNoEndpoint: number;
-  /** Transmit buffers available right now. */
-  freeTxBuffers: number;
-  /** Times the remote saw the host re-initialise. */
-  peerResets: number;
-  /** Shared-memory accesses refused by the accessor (should stay 0). */
-  ioFaults: number;
-  /** Whether the link is up. */
-  linkUp: boolean;
-}
+export { type Clock, realClock, type RpmsgDeviceOptions, type RpmsgStats, type TimerClock } from "./device-options.ts";
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -249,6 +172,43 @@ export class RpmsgDevice {
     }
     if (!this.#up) this.#tryStart();
     this.#wake();
+  }
+
+  /**
+   * Process every pending message, asking the peer not to kick meanwhile (the
+   * virtio ring flag of our receive ring stays set until {@link idle} or
+   * {@link notified}): for a receiver that polls, such as a Worker spinning
+   * before it sleeps. Returns the messages processed; with none pending it
+   * costs one read of the peer's ring index.
+   */
+  poll(): number {
+    if (this.#disposed) return 0;
+    let n: number;
+    this.#depth++;
+    try {
+      n = this.#x.v8r_poll();
+    } finally {
+      this.#leave();
+    }
+    if (!this.#up && !this.#disposed) this.#tryStart();
+    this.#wake();
+    return n;
+  }
+
+  /**
+   * Ask the peer to kick again, then re-check (in one sequentially consistent
+   * step, so no message slips in between): true when nothing is pending, and
+   * the next message will kick; false when messages arrived ({@link poll} them).
+   * Call it before sleeping after {@link poll}.
+   */
+  idle(): boolean {
+    if (this.#disposed) return true;
+    this.#depth++;
+    try {
+      return this.#x.v8r_idle() !== 0;
+    } finally {
+      this.#leave();
+    }
   }
 
   /** Create an endpoint; on a remote whose link is not up yet it is attached when the link comes up. */

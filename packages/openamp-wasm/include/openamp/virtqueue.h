@@ -65,11 +65,11 @@ struct vq_desc_extra {
 	uint8_t v8r_in_use;  /* driver: posted; device: taken from avail, not yet used */
 	uint8_t v8r_pad[3];
 	uint32_t v8r_len;    /* driver: length posted; device: descriptor length read */
-	/* driver: what this descriptor holds in shared memory as last written (to skip rewriting the same) */
+	/* driver: the descriptor to write with the next publish (runs of them in one block) */
 	uint64_t v8r_desc_addr;
 	uint32_t v8r_desc_len;
 	uint16_t v8r_desc_flags;
-	uint8_t v8r_desc_known;
+	uint8_t v8r_desc_dirty;
 	uint8_t v8r_pad2;
 	/*
 	 * Ring-slot cache, indexed by ring slot (not by descriptor): the peer's
