@@ -91,6 +91,7 @@ export function machinePortImports(options: MachinePortOptions | undefined, host
       block_read: (o: number, p: number, n: number) => cur.block_read!(o, p, n),
       block_write: (o: number, p: number, n: number) => cur.block_write!(o, p, n),
       block_set: (o: number, v: number, n: number) => cur.block_set!(o, v, n),
+      publish16: (o: number, p: number, n: number, so: number, e: number, v: number, lo: number) => cur.publish16!(o, p, n, so, e, v, lo),
     },
     v8r_env: {
       log: (level: number, ptr: number, len: number) => host.log(level, text(ptr, len)),
