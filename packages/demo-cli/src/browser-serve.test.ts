@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { BROWSER_PACKAGES, type BrowserSite, locateSite, moduleMap, resolveRequest, rewriteImports, type ServedPackage, startBrowserServer, withImportMap } from "./browser-serve.ts";
+import { BROWSER_PACKAGES, type BrowserSite, dependencyPackages, locateSite, moduleMap, resolveRequest, rewriteImports, type ServedPackage, startBrowserServer, withImportMap } from "./browser-serve.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "v8r-browser-serve-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,6 +41,21 @@ describe("browser-serve", () => {
   it("rewriteImports() rewrites static and dynamic imports of known modules only", () => {
     const out = rewriteImports("import { a } from '@v8r/core';\nawait import(\"@v8r/shim/apps/app\");\nimport '@v8r/other';\nconst s = '@v8r/core';\n", modules);
     expect(out).toBe("import { a } from '/pkg/core/dist/mod.js';\nawait import(\"/pkg/shim/dist/apps/app.js\");\nimport '@v8r/other';\nconst s = '@v8r/core';\n");
+  });
+
+  it("rewriteImports() rewrites a served third-party dependency, never a node: or relative import", () => {
+    const dep: ServedPackage = { name: "@scope/dep", short: "dep", root: join(dir, "dep"), exports: { ".": { import: "./dist/index.js" } } };
+    const out = rewriteImports("import { W } from \"@scope/dep\";\nimport { x } from './x.js';\nimport fs from 'node:fs';\n", moduleMap([dep]));
+    expect(out).toBe("import { W } from \"/pkg/dep/dist/index.js\";\nimport { x } from './x.js';\nimport fs from 'node:fs';\n");
+  });
+
+  it("dependencyPackages() finds the served packages' runtime dependencies in the node_modules above them", () => {
+    write("deps/node_modules/@scope/dep/package.json", JSON.stringify({ name: "@scope/dep", exports: { ".": { import: "./dist/index.js" } } }));
+    write("deps/ws/pkg/package.json", JSON.stringify({ name: "@v8r/pkg", dependencies: { "@scope/dep": "1.0.0", "@v8r/core": "workspace:^" } }));
+    const pkg: ServedPackage = { name: "@v8r/pkg", short: "pkg", root: join(dir, "deps/ws/pkg"), exports: {} };
+    expect(dependencyPackages([pkg, core])).toEqual([{ name: "@scope/dep", short: "dep", root: join(dir, "deps/node_modules/@scope/dep"), exports: { ".": { import: "./dist/index.js" } } }]);
+    write("deps/ws/lone/package.json", JSON.stringify({ name: "@v8r/lone", dependencies: { "missing-dep": "1.0.0" } }));
+    expect(() => dependencyPackages([{ name: "@v8r/lone", short: "lone", root: join(dir, "deps/ws/lone"), exports: {} }])).toThrow(/cannot find missing-dep, a dependency of the package in/);
   });
 
   it("withImportMap() puts an import map without Node-only entries in place of the mark", () => {

@@ -6,9 +6,11 @@
  * openamp-wasm's `openamp.wasm` and the bundled device tree.
  *
  * Module Workers do not see the page's import map in every browser, so
- * the bare `@v8r/...` imports inside the served JavaScript are rewritten to
- * the served URLs; the page gets the same URLs from an import map, so a
- * module has one URL (and one instance) wherever it is imported from.
+ * the bare imports inside the served JavaScript (`@v8r/...` and the
+ * packages' own dependencies, such as `@bjorn3/browser_wasi_shim`) are
+ * rewritten to the served URLs; the page gets the same URLs from an import
+ * map, so a module has one URL (and one instance) wherever it is imported
+ * from.
  *
  * @module
  */
@@ -127,9 +129,42 @@ export function moduleMap(packages: readonly ServedPackage[]): Map<string, strin
   return out;
 }
 
+/**
+ * The third-party runtime dependencies of the served packages (e.g.
+ * `@bjorn3/browser_wasi_shim`), found in the `node_modules` folders above
+ * each package as Node would find them, so the page can import them too.
+ */
+export function dependencyPackages(packages: readonly ServedPackage[]): ServedPackage[] {
+  const ours = new Set(packages.map((p) => p.name));
+  const out = new Map<string, ServedPackage>();
+  for (const p of packages) {
+    const manifest = JSON.parse(readFileSync(join(p.root, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+    for (const name of Object.keys(manifest.dependencies ?? {})) {
+      if (ours.has(name) || out.has(name)) continue;
+      out.set(name, findDependencyRoot(name, p.root));
+    }
+  }
+  return [...out.values()];
+}
+
+/** The installed package `name` as seen from the package at `from` (its node_modules, then each parent's). */
+function findDependencyRoot(name: string, from: string): ServedPackage {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const root = join(dir, "node_modules", name);
+    const file = join(root, "package.json");
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, "utf8")) as { exports?: unknown };
+      const exports = typeof pkg.exports === "object" && pkg.exports !== null ? (pkg.exports as Record<string, unknown>) : {};
+      return { name, short: name.replace(/^@[^/]+\//, ""), root, exports };
+    }
+    if (dirname(dir) === dir) throw new BrowserServeError("package-not-found", `[v8r-demo] browser: cannot find ${name}, a dependency of the package in ${from}`);
+  }
+}
+
 /** Locate everything the page needs; throws {@link BrowserServeError} when a build is missing. */
 export function locateSite(resolve: Resolver = defaultResolver): BrowserSite {
-  const packages = BROWSER_PACKAGES.map((n) => findPackageRoot(n, resolve));
+  const workspace = BROWSER_PACKAGES.map((n) => findPackageRoot(n, resolve));
+  const packages = [...workspace, ...dependencyPackages(workspace)];
   const modules = moduleMap(packages);
   const demoRoot = fileURLToPath(new URL("../", import.meta.url));
   const site: BrowserSite = {
@@ -157,9 +192,9 @@ export function locateSite(resolve: Resolver = defaultResolver): BrowserSite {
   return site;
 }
 
-/** Rewrite bare imports of known modules (`from '@v8r/x'`, `import('@v8r/x')`) to their served URLs. */
+/** Rewrite bare imports of known modules (`from '@v8r/x'`, `import('@bjorn3/y')`) to their served URLs. */
 export function rewriteImports(code: string, modules: ReadonlyMap<string, string>): string {
-  return code.replace(/(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(@v8r\/[^'"\s]+)\2/g, (all, lead: string, q: string, spec: string) => {
+  return code.replace(/(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])([^'"\s./:][^'"\s:]*)\2/g, (all, lead: string, q: string, spec: string) => {
     const url = modules.get(spec);
     return url === undefined ? all : `${lead}${q}${url}${q}`;
   });

@@ -277,7 +277,7 @@ describe("InterruptController: counts and CPU interfaces taken by a run loop", (
     gic.enable(31, 1);
     const { array, index } = gic.wakeWord(1);
     const before = Atomics.load(array, index);
-    const woken = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, t: number): { value: Promise<string> | string } }).waitAsync(array, index, before, 5000);
+    const woken = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, t: number): { value: Promise<string> | string } }).waitAsync(array, index, before, 30_000);
     const w = spawnFixture("gic-raiser");
     try {
       await w.request({ gic: gic.describe(), raises: [{ irq: 31, cpu: 1 }] });
