@@ -16,10 +16,10 @@ const PUBLISH_REFUSED = 0x10000;
  * caller-supplied accessors with guardAccessor()).
  */
 export function buildImports(shm: ShmAccessor, env: EnvHandlers, memory: () => WebAssembly.Memory, faults: FaultCounter): WebAssembly.Imports {
-  // Uint8Array<ArrayBufferLike>: a memory's buffer may be a SharedArrayBuffer (Deno's lib says so)
+  // views over ArrayBufferLike: a memory's buffer may be a SharedArrayBuffer (Deno's lib says so)
   let mem: Uint8Array = new Uint8Array(0);
-  let mem32 = new Int32Array(0);
-  let mem16 = new Uint16Array(0);
+  let mem32: Int32Array = new Int32Array(0);
+  let mem16: Uint16Array = new Uint16Array(0);
   // memory.grow() detaches the old buffer (byteLength 0): refresh the cached views then
   const wasmBytes = (): Uint8Array => {
     if (!mem.byteLength) {
