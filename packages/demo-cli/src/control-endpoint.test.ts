@@ -239,3 +239,18 @@ describe("several demos on one machine", () => {
     expect(await runXl({ action: "list" }, { env: env() })).toMatch(/\nother\s+7\s/);
   });
 });
+
+describe("control endpoint under a local flood", () => {
+  it("keeps at most 16 connections and still answers xl", async () => {
+    endpoint = await startControlEndpoint(handlers(), { env: env() });
+    const { hostname, port } = new URL(endpoint.url);
+    const flood = Array.from({ length: 40 }, () => connect({ host: hostname, port: Number(port) }));
+    const closed = flood.map((s) => new Promise<void>((resolve) => s.once("close", () => resolve())));
+    for (const s of flood) s.on("error", () => undefined);
+    // the ones beyond the cap are closed on arrival
+    await vi.waitFor(() => expect(flood.filter((s) => s.destroyed).length).toBeGreaterThanOrEqual(24), { timeout: 10_000, interval: 20 });
+    for (const s of flood) s.destroy();
+    await Promise.all(closed);
+    expect(await runXl({ action: "list" }, { env: env() })).toContain("zephyr");
+  });
+});

@@ -27,6 +27,9 @@ export interface ControlHandlers {
   restart(name: string): void | Promise<void>;
 }
 
+/** Connections the endpoint keeps open at once; more are closed on arrival. */
+const CONTROL_MAX_CONNECTIONS = 16;
+
 /** A started control endpoint. */
 export interface ControlEndpoint {
   /** Base URL, e.g. `http://127.0.0.1:41234`. */
@@ -48,12 +51,15 @@ export interface ControlEndpoint {
  */
 export async function startControlEndpoint(handlers: ControlHandlers, location: ControlStateLocation = {}): Promise<ControlEndpoint> {
   const token = randomBytes(24).toString("base64url");
-  const server = createServer((req, res) => {
+  const server = createServer({ headersTimeout: 5_000, requestTimeout: 10_000, keepAliveTimeout: 2_000, connectionsCheckingInterval: 1_000 }, (req, res) => {
     void route(req, res, handlers, token).catch((err: unknown) => {
       if (!res.headersSent) reply(res, 500, { ok: false, error: describeError(err).error });
       else res.destroy();
     });
   });
+  // `xl` opens one connection at a time: a few are plenty, and a local flood cannot take the demo's descriptors.
+  server.maxConnections = CONTROL_MAX_CONNECTIONS;
+  server.setTimeout(10_000);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());
