@@ -78,11 +78,6 @@ export class DemoLink {
     await this.#ctrl.send(data, { timeoutMs });
   }
 
-  /** Release the device without telling the host (it is gone or re-initialising). */
-  dispose(): void {
-    this.device.dispose();
-  }
-
   /** Destroy both endpoints (announcing NS destroy while the link is up, so the host unbinds), then release the device. */
   close(): void {
     try {

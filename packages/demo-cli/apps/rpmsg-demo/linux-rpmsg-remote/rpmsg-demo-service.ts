@@ -15,7 +15,8 @@ import { describeError, type TimerHandle } from "@v8r/fvp-core";
 import { loadOpenAmp, type OpenAmp, type RpmsgDevice, type RpmsgStats, staticVringsLayout, type StaticVringsLayout } from "@v8r/openamp-wasm";
 import { type EvtchnFile, IOCTL_EVTCHN_BIND_STATIC, IOCTL_EVTCHN_NOTIFY, LinuxError, type LinuxSystem, type XenSharedMemory } from "@v8r/linux-shim";
 import type { GuestEvent } from "@v8r/xen-dom0less";
-import { DEMO_ENDPOINT, LINK_DEFAULTS, LIVENESS, parseStatusSample, RPMSG_BUFFER_BYTES } from "../protocol/mod.ts";
+import { DEMO_ENDPOINT, LINK_DEFAULTS, parseStatusSample, RPMSG_BUFFER_BYTES } from "../protocol/mod.ts";
+import { AckHeartbeat } from "./_ack-heartbeat.ts";
 import { CoalescingWriter } from "./_coalescing-writer.ts";
 import { DemoLink, type DemoLinkEvents } from "./_demo-link.ts";
 import { DEFAULT_CTRL_TIMEOUT_MS, RpmsgCtrlClient } from "./rpmsg-ctrl-client.ts";
@@ -123,14 +124,10 @@ export class RpmsgDemoService {
   readonly #counters: RpmsgDemoCounters = { samples: 0, malformed: 0, oversize: 0, handshakes: 0, peerResets: 0, reattaches: 0, devices: 0, acks: 0, missedAcks: 0, published: 0, publishErrors: 0 };
   #link: DemoLink | undefined;
   #poll: TimerHandle | undefined;
-  #heartbeat: TimerHandle | undefined;
+  #heartbeat: AckHeartbeat | undefined;
   #stopped = false;
   #everBound = false;
   readonly #writer: CoalescingWriter | undefined;
-  /** Acks in a row that got no reply in time (sent in the next ack's `miss`). */
-  #miss = 0;
-  /** Samples were accepted since the last ack. */
-  #ackDue = false;
   /** Linux time of the latest publish request: the time the page is rendered "as of". */
   #publishAt = 0;
 
@@ -199,7 +196,7 @@ export class RpmsgDemoService {
 
   /** A copy of the counters. */
   get counters(): RpmsgDemoCounters {
-    return { ...this.#counters, published: this.publisher?.published ?? 0 };
+    return { ...this.#counters, acks: this.#heartbeat?.sent ?? 0, missedAcks: this.#heartbeat?.missed ?? 0, published: this.publisher?.published ?? 0 };
   }
 
   /** Whether each endpoint completed the bound handshake. */
@@ -207,7 +204,7 @@ export class RpmsgDemoService {
     return { demo: this.#link?.demoBound ?? false, ctrl: this.#link?.ctrlBound ?? false };
   }
 
-  /** The OpenAMP device's counters (undefined while it is being re-created). */
+  /** The OpenAMP device's counters (undefined before the device exists or after stop). */
   stats(): RpmsgStats | undefined {
     return this.#link?.device.stats();
   }
@@ -227,7 +224,7 @@ export class RpmsgDemoService {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#poll?.cancel();
-    this.#heartbeat?.cancel();
+    this.#heartbeat?.stop();
     this.ctrl.cancelAll("the rpmsg-demo service stopped");
     this.#link?.close();
     this.#link = undefined;
@@ -265,7 +262,7 @@ export class RpmsgDemoService {
       ctrlReply: (data) => void this.ctrl.handleMessage(data),
       handshake: (name) => {
         this.#counters.handshakes++;
-        this.#miss = 0;
+        this.#heartbeat?.reset();
         if (name === DEMO_ENDPOINT) {
           if (this.#everBound) this.#counters.reattaches++;
           this.#everBound = true;
@@ -287,7 +284,13 @@ export class RpmsgDemoService {
     void this.#readLoop();
     const clock = this.#opts.linux.ctx.clock;
     this.#poll = clock.setInterval(() => this.#service(), this.#opts.linkPollMs ?? 250);
-    this.#heartbeat = clock.setInterval(() => this.#sendAck(), LIVENESS.heartbeatMs);
+    this.#heartbeat = new AckHeartbeat({
+      clock,
+      ctrl: this.ctrl,
+      history: this.history,
+      canSend: () => !this.#stopped && this.#link?.ctrlBound === true,
+      changed: () => this.#setLinkState(),
+    });
   }
 
   async #readLoop(): Promise<void> {
@@ -316,35 +319,8 @@ export class RpmsgDemoService {
       return this.#afterWork();
     };
     const up = cpu ? cpu.busy(work) : work();
-    if (this.#ackDue) this.#sendAck();
+    this.#heartbeat?.flush();
     return up;
-  }
-
-  /**
-   * The liveness heartbeat and acknowledgement: tell the host which samples
-   * arrived (all of the latest boot before `next`) and how many acks in a
-   * row it left unanswered. Sent every `LIVENESS.heartbeatMs` and after
-   * every pass that accepted samples, whenever `rpmsg-ctrl` is bound.
-   */
-  #sendAck(): void {
-    const link = this.#link;
-    if (this.#stopped || link === undefined || !link.ctrlBound) return;
-    this.#ackDue = false;
-    const last = this.history.boots.at(-1);
-    const command = { cmd: "ack", boot: last ? Number.parseInt(last.boot, 16) : 0, next: last ? last.lastSeq + 1 : 0, miss: this.#miss } as const;
-    this.#counters.acks++;
-    this.ctrl.request(command, LIVENESS.replyTimeoutMs).then(
-      () => {
-        this.#miss = 0;
-        this.#setLinkState();
-      },
-      (err: unknown) => {
-        if (!(err instanceof LinuxError) || err.code !== "ETIMEDOUT") return; // cancelled by a reset, or not sent: not the host's silence
-        this.#miss++;
-        this.#counters.missedAcks++;
-        this.#setLinkState();
-      },
-    );
   }
 
   #afterWork(): boolean {
@@ -355,7 +331,7 @@ export class RpmsgDemoService {
       this.#link.peerResetsSeen = resets;
       this.#counters.peerResets += resets - seen;
       this.#link.resetHandshakes();
-      this.#miss = 0;
+      this.#heartbeat?.reset();
       this.ctrl.cancelAll("the host re-initialised the link");
       this.#log("the host re-initialised the link; re-announcing endpoints");
     }
@@ -368,9 +344,9 @@ export class RpmsgDemoService {
     if (this.#stopped) return;
     const link = this.#link;
     let state: LinkStateName;
-    if (link === undefined || !up) state = this.#counters.devices > 1 || this.#counters.peerResets > 0 || this.#everBound ? LinkState.DOWN : LinkState.WAITING;
+    if (link === undefined || !up) state = this.#counters.peerResets > 0 || this.#everBound ? LinkState.DOWN : LinkState.WAITING;
     else if (!link.demoBound) state = LinkState.ANNOUNCED;
-    else state = this.#miss >= 2 ? LinkState.UNRESPONSIVE : LinkState.BOUND;
+    else state = (this.#heartbeat?.miss ?? 0) >= 2 ? LinkState.UNRESPONSIVE : LinkState.BOUND;
     if (state !== this.history.linkState) {
       this.history.setLinkState(state);
       this.#trace({ type: "linux.link", state, ...this.history.counters, peerResets: this.#counters.peerResets, reattaches: this.#counters.reattaches });
@@ -391,7 +367,7 @@ export class RpmsgDemoService {
     } else {
       const outcome = this.history.add(r.sample, now);
       // every sample is acknowledged (a stale or set-aside one too: the ack tells the host where this side stands)
-      this.#ackDue = true;
+      this.#heartbeat?.markDue();
       if (outcome.kind !== "stale" && outcome.kind !== "out-of-order") this.#counters.samples++;
       if (outcome.kind === "gap") this.#log(`lost ${outcome.lost} sample(s) before seq ${r.sample.seq}`);
       else if (outcome.kind === "restart") this.#log(`Zephyr restarted (boot ${outcome.previousBoot} -> ${r.sample.boot})`);
@@ -426,7 +402,7 @@ export class RpmsgDemoService {
 
   async #sendCtrl(data: Uint8Array, timeoutMs: number): Promise<void> {
     const link = this.#link;
-    if (!link) throw new LinuxError("ENOTCONN", "[rpmsg-demo] rpmsg-ctrl: the link is being re-created");
+    if (!link) throw new LinuxError("ENOTCONN", "[rpmsg-demo] rpmsg-ctrl: the service has no link (stopped or not started)");
     await link.sendCtrl(data, timeoutMs);
   }
 }
