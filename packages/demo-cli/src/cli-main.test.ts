@@ -124,13 +124,18 @@ describe("runCli: xl", () => {
 
   it("lists the domains of a running demo", async () => {
     const endpoint = await startControlEndpoint(
-      { list: () => [{ name: "zephyr", domid: 1, memKiB: 16_384, vcpus: 1, state: "running", cpuTimeS: 1 }], destroy() {}, restart() {} },
+      {
+        list: () => [{ name: "zephyr", domid: 1, memKiB: 16_384, vcpus: 1, state: "running", cpuTimeS: 1, uptimeS: 12 }],
+        act: () => "",
+        createFromFile: async () => "",
+        console: () => ({ replay: "", onOutput: () => () => {}, onEnd: () => () => {}, input() {} }),
+      },
       { env: { XDG_RUNTIME_DIR: dir } },
     );
     try {
       const t = fakeIo();
       expect(await runCli(["xl", "list"], t.io)).toBe(0);
-      expect(t.stdout()).toMatch(/\nzephyr\s+1\s+16\s+1\s+r-----\s+1\.0\n$/);
+      expect(t.stdout()).toMatch(/\nzephyr\s+1\s+16\s+1\s+r-----\s+1\.0\s+0:00:12\n$/);
     } finally {
       await endpoint.close();
     }

@@ -7,6 +7,7 @@
  */
 import { describeError } from "@v8r/fvp-core";
 import { writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { formatBanner } from "./banner.ts";
 import { runBrowser } from "./browser-serve.ts";
 import { DEFAULT_CONFIG_NAME, readDefaultConfig } from "./config/default-config.ts";
@@ -19,6 +20,7 @@ import { runDemo as defaultRunDemo, type ConsoleInput, type DemoConfig, type Dem
 import { createShutdown, type SignalSource } from "./shutdown.ts";
 import { USAGE_EXIT_CODE, UsageError } from "./usage-error.ts";
 import { packageVersion } from "./version.ts";
+import { attachXlConsole } from "./xl-console.ts";
 
 /** An output stream of the CLI. */
 export interface CliStream extends TextSink {
@@ -124,12 +126,30 @@ async function lint(file: string, options: DemoOptions, io: CliIo): Promise<numb
 
 async function xl(command: Extract<DemoCommand, { name: "xl" }>, io: CliIo): Promise<number> {
   try {
-    io.stdout.write(await runXl(command, { env: io.env }));
+    if (command.action === "console") await xlConsole(command.domain, command.demo, io);
+    // The demo reads a fragment itself: give it the path from here.
+    else if ("file" in command) io.stdout.write(await runXl({ ...command, file: resolve(command.file) }, { env: io.env }));
+    else io.stdout.write(await runXl(command, { env: io.env }));
     return EXIT_CODES.ok;
   } catch (err) {
     if (!(err instanceof ControlError)) throw err;
     io.stderr.write(`${err.message}\n`);
     return EXIT_CODES.failure;
+  }
+}
+
+/** `xl console`: attached until Ctrl-], the domain's end, or (input not a terminal) SIGINT/SIGTERM. */
+async function xlConsole(domain: string, demo: number | undefined, io: CliIo): Promise<void> {
+  const abort = new AbortController();
+  const stop = (): void => abort.abort();
+  io.signals?.on("SIGINT", stop);
+  io.signals?.on("SIGTERM", stop);
+  try {
+    const stdin = io.stdin === undefined ? {} : { stdin: io.stdin };
+    await attachXlConsole(domain, demo, { stdout: io.stdout, stderr: io.stderr, signal: abort.signal, ...stdin }, { env: io.env });
+  } finally {
+    io.signals?.removeListener("SIGINT", stop);
+    io.signals?.removeListener("SIGTERM", stop);
   }
 }
 

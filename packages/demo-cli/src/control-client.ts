@@ -4,7 +4,8 @@
  * @module
  */
 import { controlStateDir, listControlStates, processAlive, type ControlStateLocation, type FoundControlState } from "./control-state.ts";
-import { formatXlList, isDomainInfo, type DomainInfo } from "./xl-list.ts";
+import type { XlAction } from "./control-endpoint.ts";
+import { formatXlList, isDomainInfo } from "./xl-list.ts";
 
 /** Why a control request failed. */
 export const ControlErrorCode = {
@@ -35,11 +36,15 @@ export class ControlError extends Error {
 }
 
 /** An `xl` request; `demo` is the process id of the demo to ask (needed when several run). */
-export type XlRequest = ({ readonly action: "list" } | { readonly action: "destroy" | "restart"; readonly domain: string }) & { readonly demo?: number | undefined };
+export type XlRequest = (
+  | { readonly action: "list" }
+  | { readonly action: XlAction; readonly domain: string }
+  | { readonly action: "create"; readonly file: string }
+) & { readonly demo?: number | undefined };
 
 /** Options of {@link runXl}: where the state files are, and a timeout. */
 export interface XlOptions extends ControlStateLocation {
-  /** Request timeout in ms; default 5000. */
+  /** Request timeout in ms; default 10000 (a shutdown waits for the guest). */
   readonly timeoutMs?: number;
 }
 
@@ -84,30 +89,59 @@ export async function findDemo(action: string, demo: number | undefined, locatio
  * ```
  */
 export async function runXl(request: XlRequest, options: XlOptions = {}): Promise<string> {
-  const { path, state } = await findDemo(request.action, request.demo, options);
-  const target =
-    request.action === "list" ? "/v1/domains" : `/v1/domains/${encodeURIComponent(request.domain)}/${request.action}`;
+  const demo = await findDemo(request.action, request.demo, options);
+  if (request.action === "list") {
+    const body = await controlRequest(demo, "list", "GET", "/v1/domains", undefined, options);
+    const domains = Array.isArray(body.domains) ? body.domains.filter(isDomainInfo) : [];
+    return formatXlList(domains);
+  }
+  const body =
+    "file" in request
+      ? await controlRequest(demo, "create", "POST", "/v1/domains", { file: request.file }, options)
+      : await controlRequest(demo, request.action, "POST", `/v1/domains/${encodeURIComponent(request.domain)}/${request.action}`, undefined, options);
+  const output = typeof body.output === "string" ? body.output : "";
+  return output === "" || output.endsWith("\n") ? output : `${output}\n`;
+}
+
+/** What the endpoint answers (`ok`, and `error`, `domains` or `output`). */
+interface ControlReply {
+  readonly ok?: boolean;
+  readonly error?: string;
+  readonly domains?: unknown;
+  readonly output?: unknown;
+}
+
+/** One request to the endpoint of `demo`; ControlError when it cannot be reached or refuses. */
+export async function controlRequest(
+  demo: FoundControlState,
+  action: string,
+  method: "GET" | "POST",
+  target: string,
+  json: unknown,
+  options: XlOptions,
+): Promise<ControlReply> {
+  const { path, state } = demo;
   let res: Response;
   try {
     res = await fetch(new URL(target, state.url), {
-      method: request.action === "list" ? "GET" : "POST",
-      headers: { authorization: `Bearer ${state.token}` },
-      signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+      method,
+      headers: { authorization: `Bearer ${state.token}`, ...(json === undefined ? {} : { "content-type": "application/json" }) },
+      ...(json === undefined ? {} : { body: JSON.stringify(json) }),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
     });
   } catch (err) {
-    const alive = processAlive(state.pid);
-    throw new ControlError(
-      ControlErrorCode.stale,
-      `[v8r-demo] xl ${request.action}: the demo in ${path} (pid ${state.pid}) ${alive ? "does not answer" : "is no longer running"}`,
-      { cause: err },
-    );
+    throw staleDemo(action, path, state.pid, err);
   }
-  const body = (await res.json().catch(() => ({}))) as { ok?: boolean; error?: string; domains?: unknown };
+  const body = (await res.json().catch(() => ({}))) as ControlReply;
   if (!res.ok || body.ok !== true) {
     const code = res.status === 404 ? ControlErrorCode.noSuchDomain : ControlErrorCode.failed;
-    throw new ControlError(code, `[v8r-demo] xl ${request.action}: ${body.error ?? `the demo answered HTTP ${res.status}`}`);
+    throw new ControlError(code, `[v8r-demo] xl ${action}: ${body.error ?? `the demo answered HTTP ${res.status}`}`);
   }
-  if (request.action !== "list") return `${request.action === "destroy" ? "destroyed" : "restarted"} domain ${request.domain}\n`;
-  const domains = Array.isArray(body.domains) ? body.domains.filter(isDomainInfo) : [];
-  return formatXlList(domains as DomainInfo[]);
+  return body;
+}
+
+/** The error for a demo whose endpoint did not answer. */
+export function staleDemo(action: string, path: string, pid: number, cause: unknown): ControlError {
+  const alive = processAlive(pid);
+  return new ControlError(ControlErrorCode.stale, `[v8r-demo] xl ${action}: the demo in ${path} (pid ${pid}) ${alive ? "does not answer" : "is no longer running"}`, { cause });
 }

@@ -1,11 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, stat, writeFile, mkdir } from "node:fs/promises";
 import { connect } from "node:net";
+import { PassThrough } from "node:stream";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ControlError, ControlErrorCode, runXl } from "./control-client.ts";
-import { startControlEndpoint, type ControlEndpoint, type ControlHandlers } from "./control-endpoint.ts";
+import { ControlRefusal, startControlEndpoint, type ControlEndpoint, type ControlHandlers, type XlAction } from "./control-endpoint.ts";
+import { attachXlConsole } from "./xl-console.ts";
 import { controlStatePath, readControlState, writeControlState } from "./control-state.ts";
 import type { DomainInfo } from "./xl-list.ts";
 
@@ -25,14 +27,27 @@ afterEach(async () => {
 
 function handlers() {
   const domains: DomainInfo[] = [
-    { name: "zephyr", domid: 1, memKiB: 16_384, vcpus: 1, state: "running", cpuTimeS: 1.5 },
-    { name: "linux", domid: 2, memKiB: 524_288, vcpus: 2, state: "blocked", cpuTimeS: 0.25 },
+    { name: "zephyr", domid: 1, memKiB: 16_384, vcpus: 1, state: "running", cpuTimeS: 1.5, uptimeS: 75 },
+    { name: "linux", domid: 2, memKiB: 524_288, vcpus: 2, state: "blocked", cpuTimeS: 0.25, uptimeS: 75 },
   ];
+  const output = new Set<(text: string) => void>();
+  const ends = new Set<() => void>();
+  const typed: string[] = [];
   return {
     list: () => domains,
-    destroy: vi.fn<(name: string) => void>(),
-    restart: vi.fn<(name: string) => Promise<void>>(async () => {}),
-  } satisfies ControlHandlers;
+    act: vi.fn<(action: XlAction, name: string) => Promise<string>>(async (action, name) => `${action} ${name} done`),
+    createFromFile: vi.fn<(file: string) => Promise<string>>(async (file) => `Parsing config from ${file}\ncreated domain c (id 3)`),
+    console: vi.fn((_name: string) => ({
+      replay: "earlier line\nprompt# ",
+      onOutput: (cb: (text: string) => void) => (output.add(cb), () => void output.delete(cb)),
+      onEnd: (cb: () => void) => (ends.add(cb), () => void ends.delete(cb)),
+      input: (bytes: Uint8Array) => void typed.push(new TextDecoder().decode(bytes)),
+    })),
+    /** Test side of the console: print, end, and what was typed. */
+    out: (text: string) => output.forEach((cb) => cb(text)),
+    end: () => ends.forEach((cb) => cb()),
+    typed,
+  } satisfies ControlHandlers & Record<string, unknown>;
 }
 
 /** Send `head` verbatim to the endpoint at `url`; resolve with what came back. */
@@ -86,33 +101,69 @@ describe("control endpoint round trip", () => {
   it("lists the domains like xl list", async () => {
     endpoint = await startControlEndpoint(handlers(), { env: env() });
     const text = await runXl({ action: "list" }, { env: env() });
-    expect(text).toMatch(/^Name\s+ID\s+Mem\s+VCPUs\s+State\s+Time\(s\)\n/);
-    expect(text).toMatch(/\nzephyr\s+1\s+16\s+1\s+r-----\s+1\.5\n/);
-    expect(text).toMatch(/\nlinux\s+2\s+512\s+2\s+-b----\s+0\.3\n$/);
+    expect(text).toMatch(/^Name\s+ID\s+Mem\s+VCPUs\s+State\s+Time\(s\)\s+Uptime\n/);
+    expect(text).toMatch(/\nzephyr\s+1\s+16\s+1\s+r-----\s+1\.5\s+0:01:15\n/);
+    expect(text).toMatch(/\nlinux\s+2\s+512\s+2\s+-b----\s+0\.3\s+0:01:15\n$/);
   });
 
-  it.each([
-    ["destroy", "destroyed domain zephyr\n"],
-    ["restart", "restarted domain zephyr\n"],
-  ] as const)("%s calls the handler with the domain name", async (action, printed) => {
+  it.each(["destroy", "restart", "shutdown", "reboot", "pause", "unpause", "create"] as const)("%s calls the handler with the domain name and prints its answer", async (action) => {
     const h = handlers();
     endpoint = await startControlEndpoint(h, { env: env() });
-    expect(await runXl({ action, domain: "zephyr" }, { env: env() })).toBe(printed);
-    expect(h[action]).toHaveBeenCalledExactlyOnceWith("zephyr");
+    expect(await runXl({ action, domain: "zephyr" }, { env: env() })).toBe(`${action} zephyr done\n`);
+    expect(h.act).toHaveBeenCalledExactlyOnceWith(action, "zephyr");
   });
 
-  it("refuses an unknown domain, naming the ones that exist", async () => {
+  it("refuses an unknown domain, naming the ones that exist (create names domains that are not listed)", async () => {
     const h = handlers();
     endpoint = await startControlEndpoint(h, { env: env() });
     const err = await caught(runXl({ action: "destroy", domain: "dom0" }, { env: env() }));
     expect(err.code).toBe(ControlErrorCode.noSuchDomain);
     expect(err.message).toBe('[v8r-demo] xl destroy: no domain named "dom0" (domains: zephyr, linux)');
-    expect(h.destroy).not.toHaveBeenCalled();
+    expect(h.act).not.toHaveBeenCalled();
+    await runXl({ action: "create", domain: "gone" }, { env: env() });
+    expect(h.act).toHaveBeenCalledExactlyOnceWith("create", "gone");
+  });
+
+  it("xl create FILE sends the path, and a refusal comes back with its status", async () => {
+    const h = handlers();
+    endpoint = await startControlEndpoint(h, { env: env() });
+    expect(await runXl({ action: "create", file: "/tmp/c.dts" }, { env: env() })).toBe("Parsing config from /tmp/c.dts\ncreated domain c (id 3)\n");
+    h.act.mockRejectedValueOnce(new ControlRefusal(409, "xl pause zephyr: it is paused, not running"));
+    const err = await caught(runXl({ action: "pause", domain: "zephyr" }, { env: env() }));
+    expect([err.code, err.message]).toEqual([ControlErrorCode.failed, "[v8r-demo] xl pause: xl pause zephyr: it is paused, not running"]);
+  });
+
+  it("xl console shows what the console printed, then its output, sends what is typed, and ends with the domain", async () => {
+    const h = handlers();
+    endpoint = await startControlEndpoint(h, { env: env() });
+    const stdin = new PassThrough();
+    let shown = "";
+    const attached = attachXlConsole("linux", undefined, { stdout: { write: (t: string) => (shown += t) }, stderr: { write: () => true }, stdin }, { env: env() });
+    await vi.waitFor(() => expect(shown).toBe("earlier line\nprompt# "));
+    h.out("uptime output\n");
+    await vi.waitFor(() => expect(shown).toContain("uptime output\n"));
+    stdin.write("uptime\n");
+    await vi.waitFor(() => expect(h.typed).toEqual(["uptime\n"]));
+    h.end();
+    expect(await attached).toBe("ended");
+  });
+
+  it("Ctrl-] detaches xl console; what comes before it is still sent", async () => {
+    const h = handlers();
+    endpoint = await startControlEndpoint(h, { env: env() });
+    const stdin = new PassThrough();
+    let notes = "";
+    const attached = attachXlConsole("linux", undefined, { stdout: { write: () => true }, stderr: { write: (t: string) => (notes += t) }, stdin }, { env: env() });
+    await vi.waitFor(() => expect(h.console).toHaveBeenCalled());
+    stdin.write(Buffer.from([0x6c, 0x73, 0x1d]));
+    expect(await attached).toBe("detached");
+    await vi.waitFor(() => expect(h.typed).toEqual(["ls"]));
+    expect(notes).toContain("detached from linux's console");
   });
 
   it("reports a handler failure", async () => {
     const h = handlers();
-    h.restart.mockRejectedValueOnce(new Error("restart is not supported yet"));
+    h.act.mockRejectedValueOnce(new Error("restart is not supported yet"));
     endpoint = await startControlEndpoint(h, { env: env() });
     const err = await caught(runXl({ action: "restart", domain: "linux" }, { env: env() }));
     expect(err.code).toBe(ControlErrorCode.failed);
@@ -223,8 +274,8 @@ describe("several demos on one machine", () => {
     const { theirs, theirPid } = await twoDemos();
     expect(await runXl({ action: "list", demo: theirPid }, { env: env() })).toMatch(/\nother\s+7\s/);
     expect(await runXl({ action: "list", demo: process.pid }, { env: env() })).toMatch(/\nzephyr\s+1\s/);
-    expect(await runXl({ action: "destroy", domain: "other", demo: theirPid }, { env: env() })).toBe("destroyed domain other\n");
-    expect(theirs.destroy).toHaveBeenCalledExactlyOnceWith("other");
+    expect(await runXl({ action: "destroy", domain: "other", demo: theirPid }, { env: env() })).toBe("destroy other done\n");
+    expect(theirs.act).toHaveBeenCalledExactlyOnceWith("destroy", "other");
     const err = await caught(runXl({ action: "list", demo: 1 }, { env: env() }));
     expect(err.code).toBe(ControlErrorCode.noDemo);
     expect(err.message).toContain(`no running demo has pid 1 (running: pid `);

@@ -1,11 +1,14 @@
 /**
  * The local control endpoint of a running demo: an HTTP server on
- * 127.0.0.1 (a free port) that `v8r-demo xl list|destroy|restart` in
- * another terminal talks to. Its address and a random token go into the
- * state file (see control-state.ts); every request must carry the token.
+ * 127.0.0.1 (a free port) that `v8r-demo xl ...` in another terminal talks
+ * to. Its address and a random token go into the state file (see
+ * control-state.ts); every request must carry the token.
  *
- * Routes: `GET /v1/domains`, `POST /v1/domains/<name>/destroy`,
- * `POST /v1/domains/<name>/restart`.
+ * Routes: `GET /v1/domains`; `POST /v1/domains/<name>/<action>` for the
+ * actions of {@link XlAction}; `POST /v1/domains` with `{"file": PATH}`
+ * (`xl create FILE`); `GET /v1/domains/<name>/console` (the console's
+ * output so far, then as it comes, until the domain goes away) and `POST
+ * /v1/domains/<name>/console` (bytes for its input).
  *
  * @module
  */
@@ -17,14 +20,49 @@ import { controlStatePath, removeControlState, writeControlState, type ControlSt
 import { isLoopbackAddress } from "./_loopback.ts";
 import type { DomainInfo } from "./xl-list.ts";
 
+/** What `xl` can do to one domain, besides list and console. */
+export const XL_ACTIONS = ["destroy", "restart", "shutdown", "reboot", "pause", "unpause", "create"] as const;
+/** One of {@link XL_ACTIONS}. */
+export type XlAction = (typeof XL_ACTIONS)[number];
+
+/** A domain's console, attached for `xl console`. */
+export interface ConsoleAttachment {
+  /** What the console printed before (its kept lines and the unfinished one). */
+  readonly replay: string;
+  /** Call `cb` with each new piece of output; returns the unsubscribe function. */
+  onOutput(cb: (text: string) => void): () => void;
+  /** Call `cb` once the domain is gone (destroyed); returns the unsubscribe function. */
+  onEnd(cb: () => void): () => void;
+  /** Send bytes to the console's input (the guest reads them, if it reads its console). */
+  input(bytes: Uint8Array): void;
+}
+
+/** A request the demo refuses; `status` is the HTTP status to answer with (400, 404 or 409). */
+export class ControlRefusal extends Error {
+  /** HTTP status: 400 bad input, 404 no such domain, 409 not in a state for it. */
+  readonly status: 400 | 404 | 409;
+  /** Build a refusal; `message` says what was asked and why not. */
+  constructor(status: 400 | 404 | 409, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ControlRefusal";
+    this.status = status;
+  }
+}
+
 /** What the endpoint does; the demo supplies these. */
 export interface ControlHandlers {
   /** The domains now. */
   list(): readonly DomainInfo[] | Promise<readonly DomainInfo[]>;
-  /** Stop a domain (it exists: the endpoint checked `list()`). */
-  destroy(name: string): void | Promise<void>;
-  /** Restart a domain (it exists: the endpoint checked `list()`). */
-  restart(name: string): void | Promise<void>;
+  /**
+   * Do `action` to domain `name` and resolve with what `xl` prints (one
+   * line or more). For every action but `create` the endpoint has checked
+   * that the domain is listed. Reject with a {@link ControlRefusal} to answer 4xx.
+   */
+  act(action: XlAction, name: string): string | Promise<string>;
+  /** `xl create FILE`: create the domain(s) of a device-tree fragment; resolves with what `xl` prints. */
+  createFromFile(file: string): Promise<string>;
+  /** `xl console NAME`: attach to a listed domain's console. */
+  console(name: string): ConsoleAttachment;
 }
 
 /** Connections the endpoint keeps open at once; more are closed on arrival. */
@@ -36,16 +74,19 @@ export interface ControlEndpoint {
   readonly url: string;
   /** Where the state file was written. */
   readonly stateFile: string;
-  /** Stop the server and remove the state file (if it is still ours). */
+  /** Stop the server (ending attached consoles) and remove the state file (if it is still ours). */
   close(): Promise<void>;
 }
+
+/** Largest request body: a fragment's path, or a piece of console input. */
+const MAX_BODY_BYTES = 4096;
 
 /**
  * Start the endpoint and write the state file.
  *
  * @example
  * ```ts
- * const control = await startControlEndpoint({ list, destroy, restart });
+ * const control = await startControlEndpoint({ list, act, createFromFile, console });
  * shutdown.add("control endpoint", () => control.close());
  * ```
  */
@@ -53,8 +94,9 @@ export async function startControlEndpoint(handlers: ControlHandlers, location: 
   const token = randomBytes(24).toString("base64url");
   const server = createServer({ headersTimeout: 5_000, requestTimeout: 10_000, keepAliveTimeout: 2_000, connectionsCheckingInterval: 1_000 }, (req, res) => {
     void route(req, res, handlers, token).catch((err: unknown) => {
-      if (!res.headersSent) reply(res, 500, { ok: false, error: describeError(err).error });
-      else res.destroy();
+      if (res.headersSent) return void res.destroy();
+      if (err instanceof ControlRefusal) reply(res, err.status, { ok: false, error: err.message });
+      else reply(res, 500, { ok: false, error: describeError(err).error });
     });
   });
   // `xl` opens one connection at a time: a few are plenty, and a local flood cannot take the demo's descriptors.
@@ -108,39 +150,98 @@ function pathOf(target: string | undefined): string | undefined {
 }
 
 async function route(req: IncomingMessage, res: ServerResponse, handlers: ControlHandlers, token: string): Promise<void> {
-  req.resume();
   // It listens on 127.0.0.1 only; this holds even if that ever changes.
   if (!isLoopbackAddress(req.socket.remoteAddress)) {
-    reply(res, 403, { ok: false, error: "the control endpoint only answers this machine" });
-    return;
+    req.resume();
+    return reply(res, 403, { ok: false, error: "the control endpoint only answers this machine" });
   }
   if (!authorized(req, token)) {
-    reply(res, 401, { ok: false, error: "missing or wrong token" });
-    return;
+    req.resume();
+    return reply(res, 401, { ok: false, error: "missing or wrong token" });
   }
   const path = pathOf(req.url);
-  if (path === undefined) return reply(res, 400, { ok: false, error: "the request target is not a path" });
-  if (path === "/v1/domains") {
-    if (req.method !== "GET") return reply(res, 405, { ok: false, error: "use GET" });
-    reply(res, 200, { ok: true, domains: await handlers.list() });
-    return;
+  if (path === undefined) {
+    req.resume();
+    return reply(res, 400, { ok: false, error: "the request target is not a path" });
   }
-  const match = /^\/v1\/domains\/([^/]+)\/(destroy|restart)$/.exec(path);
-  if (match === null) return reply(res, 404, { ok: false, error: `no such route ${path}` });
-  if (req.method !== "POST") return reply(res, 405, { ok: false, error: "use POST" });
+  if (path === "/v1/domains") {
+    if (req.method === "GET") {
+      req.resume();
+      return reply(res, 200, { ok: true, domains: await handlers.list() });
+    }
+    if (req.method !== "POST") return refuseMethod(req, res, "GET or POST");
+    return reply(res, 200, { ok: true, output: await handlers.createFromFile(fragmentPath(await readBody(req))) });
+  }
+  const match = /^\/v1\/domains\/([^/]+)\/([a-z]+)$/.exec(path);
+  const action = match?.[2] ?? "";
+  if (match === null || !(action === "console" || (XL_ACTIONS as readonly string[]).includes(action))) {
+    req.resume();
+    return reply(res, 404, { ok: false, error: `no such route ${path}` });
+  }
   let name: string;
   try {
     name = decodeURIComponent(match[1] as string);
   } catch {
+    req.resume();
     return reply(res, 400, { ok: false, error: "the domain name in the path is not valid percent-encoding" });
   }
-  const action = match[2] as "destroy" | "restart";
+  if (action !== "create") await checkListed(handlers, name);
+  if (action === "console") return serveConsole(req, res, handlers.console(name));
+  if (req.method !== "POST") return refuseMethod(req, res, "POST");
+  req.resume();
+  reply(res, 200, { ok: true, output: await handlers.act(action as XlAction, name) });
+}
+
+function refuseMethod(req: IncomingMessage, res: ServerResponse, allowed: string): void {
+  req.resume();
+  reply(res, 405, { ok: false, error: `use ${allowed}` });
+}
+
+async function checkListed(handlers: ControlHandlers, name: string): Promise<void> {
   const domains = await handlers.list();
-  if (!domains.some((d) => d.name === name)) {
-    const names = domains.map((d) => d.name).join(", ");
-    reply(res, 404, { ok: false, error: `no domain named "${name}" (domains: ${names === "" ? "none" : names})` });
-    return;
+  if (domains.some((d) => d.name === name)) return;
+  const names = domains.map((d) => d.name).join(", ");
+  throw new ControlRefusal(404, `no domain named "${name}" (domains: ${names === "" ? "none" : names})`);
+}
+
+/** `GET`: stream the console until the domain goes away or the client leaves; `POST`: its body is input. */
+async function serveConsole(req: IncomingMessage, res: ServerResponse, attached: ConsoleAttachment): Promise<void> {
+  if (req.method === "POST") {
+    attached.input(await readBody(req));
+    return reply(res, 200, { ok: true });
   }
-  await handlers[action](name);
-  reply(res, 200, { ok: true });
+  if (req.method !== "GET") return refuseMethod(req, res, "GET or POST");
+  req.resume();
+  res.writeHead(200, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff" });
+  res.write(attached.replay);
+  const offOutput = attached.onOutput((text) => res.write(text));
+  const offEnd = attached.onEnd(() => res.end());
+  res.on("close", () => {
+    offOutput();
+    offEnd();
+  });
+}
+
+async function readBody(req: IncomingMessage): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new ControlRefusal(400, `the request body is over ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** The `file` of a `{"file": PATH}` body. */
+function fragmentPath(body: Uint8Array): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder().decode(body));
+  } catch {
+    throw new ControlRefusal(400, 'xl create: the body is not JSON (expected {"file": "/abs/path.dts"})');
+  }
+  const file = (value as { file?: unknown } | null)?.file;
+  if (typeof file !== "string" || !file.startsWith("/")) throw new ControlRefusal(400, "xl create: file must be an absolute path");
+  return file;
 }

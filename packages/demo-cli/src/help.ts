@@ -10,10 +10,15 @@ import { OPTION_TABLE, type OptionSpec } from "./_option-table.ts";
 const COMMANDS: readonly (readonly [string, string])[] = [
   ["v8r-demo [OPTIONS]", "boot Xen dom0less with the Zephyr and Linux guests, serve the page"],
   ["v8r-demo lint FILE", "check a dom0less device tree (.dts or .dtb); exit 1 on errors"],
-  ["v8r-demo xl list", "list the domains of the running demo (--demo PID when several run)"],
-  ["v8r-demo xl destroy DOMAIN", "stop a domain of the running demo (e.g. zephyr)"],
-  ["v8r-demo xl restart DOMAIN", "restart a domain of the running demo"],
-  ["v8r-demo config [FILE]", "print the bundled device tree (or write it to FILE) to copy and change"],
+  ["v8r-demo xl list", "list the domains: state, uptime (--demo PID if several demos run)"],
+  ["v8r-demo xl destroy DOMAIN", "stop a domain at once (e.g. zephyr); it leaves the list"],
+  ["v8r-demo xl shutdown DOMAIN", "ask the guest to power off (it stays listed, shut down)"],
+  ["v8r-demo xl reboot DOMAIN", "ask the guest to reboot"],
+  ["v8r-demo xl restart DOMAIN", "start a domain again from scratch, whatever its state"],
+  ["v8r-demo xl create NAME|FILE", "build a destroyed domain again, or a new one from a DTS fragment"],
+  ["v8r-demo xl pause DOMAIN", "pause a domain (xl unpause DOMAIN resumes it)"],
+  ["v8r-demo xl console DOMAIN", "attach this terminal to a domain's console (Ctrl-] detaches)"],
+  ["v8r-demo config [FILE]", "print the bundled device tree (or write it to FILE)"],
   ["v8r-demo browser", "run the demo in a web browser (Web Workers); --port N, --host ADDR"],
 ];
 

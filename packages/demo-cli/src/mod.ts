@@ -55,4 +55,4 @@ export {
 } from "./options.ts";
 export { createShutdown, type Shutdown, type ShutdownOptions, type SignalSource, type StopSignal } from "./shutdown.ts";
 export { USAGE_EXIT_CODE, UsageError } from "./usage-error.ts";
-export { DomainState, formatXlList, isDomainInfo, xlStateFlags, type DomainInfo } from "./xl-list.ts";
+export { DomainState, formatXlList, formatXlUptime, isDomainInfo, xlStateFlags, type DomainInfo } from "./xl-list.ts";

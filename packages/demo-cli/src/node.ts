@@ -23,7 +23,16 @@ export {
   type TelnetConsoles,
 } from "./console-telnet.ts";
 export { ControlError, ControlErrorCode, runXl, type XlOptions, type XlRequest } from "./control-client.ts";
-export { startControlEndpoint, type ControlEndpoint, type ControlHandlers } from "./control-endpoint.ts";
+export {
+  ControlRefusal,
+  startControlEndpoint,
+  XL_ACTIONS,
+  type ConsoleAttachment,
+  type ControlEndpoint,
+  type ControlHandlers,
+  type XlAction,
+} from "./control-endpoint.ts";
+export { attachXlConsole, CONSOLE_ESCAPE, type XlConsoleInput, type XlConsoleIo } from "./xl-console.ts";
 export {
   controlStatePath,
   readControlState,

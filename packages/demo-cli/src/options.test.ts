@@ -68,6 +68,14 @@ describe("parseOptions: valid command lines", () => {
     [["xl", "restart", "linux", "--quiet"], { name: "xl", action: "restart", domain: "linux" }],
     [["xl", "list", "--demo", "4242"], { name: "xl", action: "list", demo: 4242 }],
     [["xl", "--demo=77", "destroy", "zephyr"], { name: "xl", action: "destroy", domain: "zephyr", demo: 77 }],
+    [["xl", "shutdown", "zephyr"], { name: "xl", action: "shutdown", domain: "zephyr" }],
+    [["xl", "reboot", "linux"], { name: "xl", action: "reboot", domain: "linux" }],
+    [["xl", "pause", "zephyr"], { name: "xl", action: "pause", domain: "zephyr" }],
+    [["xl", "unpause", "zephyr"], { name: "xl", action: "unpause", domain: "zephyr" }],
+    [["xl", "console", "linux"], { name: "xl", action: "console", domain: "linux" }],
+    [["xl", "create", "zephyr"], { name: "xl", action: "create", domain: "zephyr" }],
+    [["xl", "create", "guest.dts"], { name: "xl", action: "create", file: "guest.dts" }],
+    [["xl", "create", "./guest"], { name: "xl", action: "create", file: "./guest" }],
     [["config"], { name: "config", file: undefined }],
     [["config", "my.dts"], { name: "config", file: "my.dts" }],
     [["lint", "a.dts", "--log-format", "json"], { name: "lint", file: "a.dts" }],
@@ -114,8 +122,9 @@ describe("parseOptions: bad command lines", () => {
     [["browser", "--period", "200"], "--period only applies when running the demo, not to \"browser\""],
     [["browser", "--host", "a b"], "--host must be an IP address or host name"],
     [["browser", "now"], "unexpected argument \"now\" after \"browser\""],
-    [["xl"], "xl needs list, destroy DOMAIN or restart DOMAIN"],
-    [["xl", "pause", "zephyr"], "(got \"pause\")"],
+    [["xl"], "xl needs list or destroy|restart|shutdown|reboot|pause|unpause|create|console DOMAIN"],
+    [["xl", "migrate", "zephyr"], "(got \"migrate\")"],
+    [["xl", "create"], "xl create needs a domain name or a device-tree fragment (.dts/.dtb)"],
     [["xl", "list", "zephyr"], "unexpected argument \"zephyr\" after \"xl list\""],
     [["xl", "destroy"], "xl destroy needs a domain name"],
     [["xl", "restart", "a", "b"], "unexpected argument \"b\""],
@@ -142,7 +151,7 @@ describe("formatHelp", () => {
   });
 
   it("documents the subcommands and the fault syntax", () => {
-    for (const text of ["lint FILE", "xl list", "xl destroy DOMAIN", "xl restart DOMAIN", "config [FILE]", "crash:DOMAIN@TIME", "corrupt[:REGION[/PART][:BYTES]]@TIME"]) {
+    for (const text of ["lint FILE", "xl list", "xl destroy DOMAIN", "xl restart DOMAIN", "xl create NAME|FILE", "xl console DOMAIN", "config [FILE]", "crash:DOMAIN@TIME", "corrupt[:REGION[/PART][:BYTES]]@TIME"]) {
       expect(help).toContain(text);
     }
   });

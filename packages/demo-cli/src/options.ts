@@ -33,9 +33,15 @@ export type DemoCommand =
   | { readonly name: "version" }
   | { readonly name: "lint"; readonly file: string }
   | { readonly name: "xl"; readonly action: "list"; readonly demo?: number }
-  | { readonly name: "xl"; readonly action: "destroy" | "restart"; readonly domain: string; readonly demo?: number }
+  | { readonly name: "xl"; readonly action: XlDomainAction; readonly domain: string; readonly demo?: number }
+  | { readonly name: "xl"; readonly action: "create"; readonly file: string; readonly demo?: number }
   | { readonly name: "config"; readonly file: string | undefined }
   | { readonly name: "browser" };
+
+/** The `xl` subcommands that name one domain: `xl ACTION DOMAIN`. */
+export const XL_DOMAIN_ACTIONS = ["destroy", "restart", "shutdown", "reboot", "pause", "unpause", "create", "console"] as const;
+/** One of {@link XL_DOMAIN_ACTIONS}. */
+export type XlDomainAction = (typeof XL_DOMAIN_ACTIONS)[number];
 
 /** The parsed command line. Fields not given are `undefined` or the default. */
 export interface DemoOptions {
@@ -197,22 +203,25 @@ function readCommand(positionals: readonly string[]): DemoCommand {
       extra(0);
       return { name: "browser" };
     default:
-      throw new UsageError(`unknown command "${name}" (commands: run, browser, lint FILE, xl list|destroy|restart DOMAIN, config [FILE])`);
+      throw new UsageError(`unknown command "${name}" (commands: run, browser, lint FILE, xl list|${XL_DOMAIN_ACTIONS.join("|")} DOMAIN, config [FILE])`);
   }
 }
 
 function readXl(rest: readonly string[]): DemoCommand {
-  const [action, domain, more] = rest;
+  const [action, target, more] = rest;
   if (action === "list") {
-    if (domain !== undefined) throw new UsageError(`unexpected argument "${domain}" after "xl list"`);
+    if (target !== undefined) throw new UsageError(`unexpected argument "${target}" after "xl list"`);
     return { name: "xl", action };
   }
-  if (action === "destroy" || action === "restart") {
-    if (domain === undefined) throw new UsageError(`xl ${action} needs a domain name, e.g. v8r-demo xl ${action} zephyr`);
-    if (more !== undefined) throw new UsageError(`unexpected argument "${more}" after "xl ${action} ${domain}"`);
-    return { name: "xl", action, domain };
+  if (action !== undefined && (XL_DOMAIN_ACTIONS as readonly string[]).includes(action)) {
+    const what = action === "create" ? "a domain name or a device-tree fragment (.dts/.dtb)" : "a domain name";
+    if (target === undefined) throw new UsageError(`xl ${action} needs ${what}, e.g. v8r-demo xl ${action} ${action === "create" ? "zephyr" : "zephyr"}`);
+    if (more !== undefined) throw new UsageError(`unexpected argument "${more}" after "xl ${action} ${target}"`);
+    // `xl create my-domain.dts` (or any path) creates from a file; `xl create zephyr` builds a destroyed dom0less domain again.
+    if (action === "create" && (target.includes("/") || /\.dt[sb]$/i.test(target))) return { name: "xl", action, file: target };
+    return { name: "xl", action: action as XlDomainAction, domain: target };
   }
-  throw new UsageError(`xl needs list, destroy DOMAIN or restart DOMAIN${action === undefined ? "" : ` (got "${action}")`}`);
+  throw new UsageError(`xl needs list or ${XL_DOMAIN_ACTIONS.join("|")} DOMAIN${action === undefined ? "" : ` (got "${action}")`}`);
 }
 
 /** An xl command with the `--demo PID` it was given. */

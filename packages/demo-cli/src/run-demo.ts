@@ -22,6 +22,7 @@ import { loadDemoConfig, withGuestArgs } from "./_demo-config.ts";
 import { consoleUarts, currentImage, demoLink, domainUarts, linuxConsoleDomain } from "./_demo-layout.ts";
 import { HostRequests } from "./_host-requests.ts";
 import { WebHost } from "./_web-host.ts";
+import { xlHandlers } from "./_xl-handlers.ts";
 import { demoShmRanges, withDemoDefaults } from "./_demo-faults.ts";
 import { driveVirtualTime } from "./_virtual-run.ts";
 import type { DemoOptions } from "./options.ts";
@@ -213,11 +214,6 @@ async function startConsoles(options: DemoOptions, io: DemoIo, platform: Platfor
 }
 
 async function startControl(io: DemoIo, xen: Xen): Promise<void> {
-  const control = await startControlEndpoint({
-    list: () =>
-      xen.list().map((d) => ({ name: d.name, domid: d.domid, memKiB: d.memoryKiB, vcpus: d.vcpus, state: d.state, cpuTimeS: d.cpuTimeMs / 1000 })),
-    destroy: (name) => xen.destroy(name),
-    restart: (name) => xen.restart(name),
-  });
+  const control = await startControlEndpoint(xlHandlers(xen, xen.platform));
   io.shutdown.add("control endpoint", () => control.close());
 }

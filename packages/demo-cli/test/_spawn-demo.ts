@@ -48,6 +48,8 @@ export interface DemoProcess {
   readonly child: ChildProcess;
   /** Its root filesystem directory. */
   readonly rootfs: string;
+  /** Its `XDG_RUNTIME_DIR` (where `xl` finds its control file). */
+  readonly runtimeDir: string;
   /** Everything it wrote to stdout so far. */
   stdout(): string;
   /** Everything it wrote to stderr so far. */
@@ -70,6 +72,8 @@ export interface SpawnOptions {
   readonly command?: readonly string[];
   /** A root filesystem directory; default a new temporary one (passed as --rootfs); false passes none (commands that take no --rootfs). */
   readonly rootfs?: string | false;
+  /** `XDG_RUNTIME_DIR`; default a new temporary one (`xl` run with the same one finds the demo). */
+  readonly runtimeDir?: string;
 }
 
 /** A new temporary directory, removed after the test file unless `keep`. */
@@ -86,10 +90,11 @@ export function screenshotDir(): string {
 export function spawnDemo(args: readonly string[], options: SpawnOptions = {}): DemoProcess {
   const rootfs = options.rootfs === false ? "" : (options.rootfs ?? tempDir("rootfs"));
   const [cmd, ...pre] = options.command ?? NODE_TSX;
+  const runtimeDir = options.runtimeDir ?? tempDir("run");
   const child = spawn(cmd as string, [...pre, CLI, ...args, ...(rootfs === "" ? [] : ["--rootfs", rootfs])], {
     cwd: REPO_ROOT,
     detached: true,
-    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "", XDG_RUNTIME_DIR: tempDir("run") },
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "", XDG_RUNTIME_DIR: runtimeDir },
     stdio: [options.stdin === true ? "pipe" : "ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -132,6 +137,7 @@ export function spawnDemo(args: readonly string[], options: SpawnOptions = {}): 
   return {
     child,
     rootfs,
+    runtimeDir,
     stdout: () => out,
     stderr: () => err,
     exited,

@@ -148,7 +148,8 @@ export function planBoot(platform: Platform, config: Dom0lessConfig, opts: PlanO
   return { domains, regions, channels, skippedChannels: skipped, xenUart };
 }
 
-function reservedNode(m: DomainShmPlan): ReservedMemoryNode {
+/** The `/reserved-memory` node a guest finds for one mapped region. */
+export function reservedNode(m: DomainShmPlan): ReservedMemoryNode {
   return {
     path: `/reserved-memory/xen-shmem@${m.guestAddr.toString(16)}`,
     compatible: "xen,shared-memory-v1",
@@ -159,7 +160,8 @@ function reservedNode(m: DomainShmPlan): ReservedMemoryNode {
   };
 }
 
-function checkDomain(platform: Platform, d: DomainConfig): void {
+/** XenBootError `domain-invalid` for a domain Xen would refuse (vCPUs, memory, static memory). */
+export function checkDomain(platform: Platform, d: DomainConfig): void {
   const fail = (msg: string): never => {
     throw new XenBootError("domain-invalid", `[xen-dom0less] creating ${d.name} (${where(d.loc)}): ${msg}`, { domain: d.name, loc: d.loc });
   };
@@ -185,7 +187,8 @@ function checkStaticRam(config: Dom0lessConfig, regions: readonly RegionPlan[]):
   }
 }
 
-function imageUrl(d: DomainConfig, opts: PlanOptions): string {
+/** The absolute URL of a domain's `v8r,image`; XenBootError `image-missing` / `image-unresolved` otherwise. */
+export function imageUrl(d: DomainConfig, opts: Pick<PlanOptions, "resolveImage">): string {
   const kernel = d.kernel;
   if (kernel === undefined) {
     throw new XenBootError("image-missing", `[xen-dom0less] booting ${d.name} (${where(d.loc)}): the domain has no kernel module (compatible = "multiboot,kernel", "multiboot,module")`, {

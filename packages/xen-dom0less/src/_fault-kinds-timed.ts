@@ -1,6 +1,6 @@
 /**
  * Internal: the registry entries of the timed faults (corrupt shared memory,
- * crash or restart a domain), fired on the platform clock.
+ * crash, restart, destroy or pause a domain), fired on the platform clock.
  */
 import { FAULT_NAME, type FaultCheckTarget, type FaultRegion, type FaultSpecItem, type FaultTarget, type TimedFaultBase, type TimedFaultKind } from "./fault-kind.ts";
 
@@ -32,6 +32,14 @@ export interface CrashFault extends TimedFaultBase {
 export interface RestartFault extends TimedFaultBase {
   /** `"restart"`. */
   readonly kind: "restart";
+  /** Domain name. */
+  readonly domain: string;
+}
+
+/** Destroy a domain at a time (it stays destroyed: nothing restarts it). */
+export interface DestroyFault extends TimedFaultBase {
+  /** `"destroy"`. */
+  readonly kind: "destroy";
   /** Domain name. */
   readonly domain: string;
 }
@@ -131,7 +139,7 @@ export const CORRUPT: TimedFaultKind<CorruptFault> = {
 };
 
 /** A fault on one domain at a time: `NAME:DOMAIN@TIME`, doing `act` to the domain. */
-function domainKind<F extends CrashFault | RestartFault>(name: F["kind"], help: string, act: (t: FaultTarget, domain: string) => Promise<void>): TimedFaultKind<F> {
+function domainKind<F extends CrashFault | RestartFault | DestroyFault>(name: F["kind"], help: string, act: (t: FaultTarget, domain: string) => Promise<void>): TimedFaultKind<F> {
   return {
     name,
     aliases: [],
@@ -157,6 +165,9 @@ export const CRASH: TimedFaultKind<CrashFault> = domainKind<CrashFault>("crash",
 
 /** `restart:DOMAIN@TIME`. */
 export const RESTART: TimedFaultKind<RestartFault> = domainKind<RestartFault>("restart", "restart DOMAIN at TIME", (t, d) => t.restart(d));
+
+/** `destroy:DOMAIN@TIME`. */
+export const DESTROY: TimedFaultKind<DestroyFault> = domainKind<DestroyFault>("destroy", "destroy DOMAIN at TIME (as xl destroy: it stays down)", (t, d) => t.destroy(d));
 
 /** `pause:DOMAIN:TIME@AT`. */
 export const PAUSE: TimedFaultKind<PauseFault> = {

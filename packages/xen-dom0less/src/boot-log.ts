@@ -60,7 +60,8 @@ function ramLines(d: DomainPlan): string[] {
   });
 }
 
-function domainLines(platform: Platform, d: DomainPlan): string[] {
+/** The lines of one domain being built (at boot, or by `xl create`). */
+export function domainLines(platform: Platform, d: DomainPlan): string[] {
   const c = d.config;
   const uart = platform.uarts[d.uart]?.name ?? `uart${d.uart}`;
   const lines = [

@@ -7,7 +7,7 @@
  * @module
  */
 import { describeError, type Platform } from "@v8r/fvp-core";
-import { bootDoneLines, bootLogLines, XEN_LOG_PREFIX } from "./boot-log.ts";
+import { bootDoneLines, bootLogLines, domainLines, XEN_LOG_PREFIX } from "./boot-log.ts";
 import type { Dom0lessConfig, DomainConfig } from "./dom0less-config.ts";
 import { type BootPlan, type DomainPlan, planBoot } from "./_boot-plan.ts";
 import type { DomainInit } from "./_domain-init.ts";
@@ -16,8 +16,10 @@ import type { ShmRange } from "./fault-kind.ts";
 import { checkFaultPlan, type FaultPlan, scheduleFaults, sendFaultPlan } from "./faults.ts";
 import { Xen } from "./hypervisor.ts";
 import { ChannelTable, createChannelTable } from "./_evtchn-table.ts";
-import { bindStaticChannels, rebindDomainChannels } from "./evtchn-ops.ts";
-import { maxStaticPort } from "./_evtchn-alloc.ts";
+import { bindStaticChannels, closeDomainChannels, rebindDomainChannels } from "./evtchn-ops.ts";
+import { DOMU_MAX_EVTCHN_PORT, maxStaticPort } from "./_evtchn-alloc.ts";
+import { MAX_CREATED_DOMAINS, planAddedDomain } from "./_domain-add.ts";
+import type { PeerEnvelope } from "./_domain-init.ts";
 import { XenBootError } from "./xen-boot-error.ts";
 
 /** Options of {@link bootXen}. */
@@ -75,7 +77,8 @@ export async function bootXen(platform: Platform, config: Dom0lessConfig, option
   const mode = platform.executor.kind;
   const runtime = xenRuntimeUrl().href;
   const domains: Domain[] = [];
-  const tableBuffer = createChannelTable(Math.max(...plan.domains.map((d) => d.domid), 1));
+  // Rows for the booted domains and for the ones `xl create` may add later.
+  const tableBuffer = createChannelTable(Math.max(...plan.domains.map((d) => d.domid), 1) + MAX_CREATED_DOMAINS);
   const table = new ChannelTable(tableBuffer);
   bindStaticChannels(table, plan.domains.map((d) => ({ domid: d.domid, ports: d.ports, maxPort: maxStaticPort(config, d.name) })));
   const host = (p: DomainPlan) => ({
@@ -87,11 +90,32 @@ export async function bootXen(platform: Platform, config: Dom0lessConfig, option
       clearOwnedRegions(platform, plan, regionNames, dp, log);
       rebindDomainChannels(table, dp.domid, dp.ports);
     },
+    afterDestroy: (dp: DomainPlan) => closeDomainChannels(table, dp.domid),
     log,
   });
   for (const p of plan.domains) domains.push(new Domain(p, host(p)));
   let cancelFaults = (): void => {};
-  const xen = new Xen({ platform, config, plan, domains, regionNames, cancelFaults: () => cancelFaults() });
+  const addDomain = async (d: DomainConfig): Promise<Domain> => {
+    const resolveImage = (s: string, dc: DomainConfig): string => resolveSpecifier(s, dc, options);
+    const p = planAddedDomain({ platform, boot: plan, existing: domains.map((x) => x.plan), domain: d, resolveImage });
+    table.addDomain(p.domid, DOMU_MAX_EVTCHN_PORT);
+    const domain = new Domain(p, host(p));
+    domains.push(domain);
+    for (const line of domainLines(platform, p)) log(line);
+    log(`Starting d${p.domid} (${p.name})`);
+    try {
+      await createDomain(domain);
+    } catch (e) {
+      await domain.destroy("creation failed");
+      domains.splice(domains.indexOf(domain), 1); // nothing is left: the same fragment may be created again once fixed
+      throw e;
+    }
+    // Domains that started before it learn where it is (channels made at run time may lead to it).
+    const peer: PeerEnvelope = { xen: "peer", peer: { domid: p.domid, state: domain.evtchnState, vgic: domain.vgic.describe() } };
+    for (const other of domains) if (other !== domain) other.postRaw(peer);
+    return domain;
+  };
+  const xen = new Xen({ platform, config, plan, domains, regionNames, cancelFaults: () => cancelFaults(), addDomain });
   const target = {
     clock: platform.clock,
     trace: platform.trace,
@@ -101,6 +125,7 @@ export async function bootXen(platform: Platform, config: Dom0lessConfig, option
     hasDomain: (name: string) => domains.some((d) => d.name === name),
     crash: (name: string, reason: string) => xen.crash(name, reason),
     restart: (name: string) => xen.restart(name),
+    destroy: (name: string) => xen.destroy(name, "fault injection"),
     pause: (name: string) => xen.pause(name),
     unpause: (name: string) => xen.unpause(name),
   };

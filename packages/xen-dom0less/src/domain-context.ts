@@ -18,6 +18,7 @@ export const XenErrno = {
   EBUSY: "EBUSY",
   ESRCH: "ESRCH",
   ENOSPC: "ENOSPC",
+  EEXIST: "EEXIST",
 } as const;
 
 /** One of the Xen error names in {@link XenErrno}. */

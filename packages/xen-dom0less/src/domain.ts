@@ -9,7 +9,8 @@
 import type { GuestExit, GuestHandle, InterruptController, Platform } from "@v8r/fvp-core";
 import type { ShutdownReason } from "./domain-context.ts";
 import type { DomainPlan } from "./_boot-plan.ts";
-import type { DomainInit } from "./_domain-init.ts";
+import type { DomainInit, PeerEnvelope, ShutdownRequestEnvelope } from "./_domain-init.ts";
+import { XenError } from "./domain-context.ts";
 import { createEvtchnState, resetEvtchnState, RunState, ShutdownCode, Word } from "./_evtchn-layout.ts";
 import type { InterruptLine } from "./domain-context.ts";
 import { createVgic, vgicLines } from "./_vgic.ts";
@@ -34,8 +35,10 @@ export interface DomainInfo {
   readonly memoryKiB: number;
   /** Time since the current instance started (frozen once it stopped), ms. */
   readonly uptimeMs: number;
-  /** How many times the domain was restarted. */
+  /** How many times the domain was started again (a reboot, `xl restart`, `on_crash=restart`, `xl create` after a destroy); counted by Xen, so it survives the domain's instances. */
   readonly restarts: number;
+  /** How many times the domain crashed (counted by Xen). */
+  readonly crashes: number;
   /** Physical CPUs its vCPUs run on (vCPU i on `pcpus[i]`). */
   readonly pcpus: readonly number[];
   /** CPU time its vCPUs have been busy since the platform started, ms. */
@@ -60,8 +63,10 @@ export interface DomainHost {
   readonly onCrash: CrashPolicy;
   /** Build the init descriptor of an instance. */
   initFor(plan: DomainPlan, own: DomainShared, generation: number): DomainInit;
-  /** Called before a restarted instance starts (e.g. to clear regions it owns). */
+  /** Called before a restarted instance starts (e.g. to clear regions it owns, bind its static channels again). */
   beforeRestart(plan: DomainPlan): void;
+  /** Called once a destroyed domain's instance has stopped (close its event channels). */
+  afterDestroy(plan: DomainPlan): void;
   /** Write a line on Xen's console. */
   log(line: string): void;
 }
@@ -93,6 +98,7 @@ export class Domain {
   #startedAt = 0;
   #stoppedAt: number | undefined;
   #restarts = 0;
+  #crashes = 0;
   #crashLoop = 0;
   #op: Promise<void> = Promise.resolve();
 
@@ -104,6 +110,11 @@ export class Domain {
     this.#host = host;
     this.#s = new Int32Array(this.evtchnState);
     this.vgic = createVgic(plan.config.cpus);
+  }
+
+  /** How the domain was planned (its config, pCPUs, UART, regions, static ports). */
+  get plan(): DomainPlan {
+    return this.#plan;
   }
 
   /** Current state, `"destroyed"` once destroyed. */
@@ -123,6 +134,7 @@ export class Domain {
       memoryKiB: this.#plan.config.memoryKiB,
       uptimeMs: Math.max(0, (this.#stoppedAt ?? now) - this.#startedAt),
       restarts: this.#restarts,
+      crashes: this.#crashes,
       pcpus: this.#plan.pcpus,
       cpuTimeMs: this.#plan.pcpus.reduce((sum, i) => sum + (this.#host.platform.cpus[i]?.stats().busyMs ?? 0), 0),
     };
@@ -133,10 +145,24 @@ export class Domain {
     return this.#serial(() => this.#startInstance());
   }
 
+  /**
+   * `xl create` of a destroyed domain: build it again from its dom0less node
+   * (same domid, its static channels bound again, regions it owns cleared).
+   * Counted as a restart.
+   */
+  recreate(): Promise<void> {
+    return this.#serial(async () => {
+      if (this.#state !== "destroyed") throw new XenError("EEXIST", `[xen-dom0less] creating d${this.domid} (${this.name}): it exists already (${this.#state}); destroy it first`);
+      this.#host.log(`d${this.domid}: created again from its dom0less node`);
+      await this.#relaunch("xl create");
+    });
+  }
+
   /** Hold the domain: events stay pending, timers and control messages wait until {@link Domain.unpause}. */
   pause(): void {
     if (this.#state !== "running") return;
     Atomics.store(this.#s, Word.RUN, RunState.PAUSED);
+    this.#host.log(`d${this.domid}: paused`);
     this.#set("paused");
   }
 
@@ -144,6 +170,7 @@ export class Domain {
   unpause(): void {
     if (this.#state !== "paused") return;
     Atomics.store(this.#s, Word.RUN, RunState.RUNNING);
+    this.#host.log(`d${this.domid}: unpaused`);
     this.#set("running");
     this.vgic.wake(0);
   }
@@ -153,12 +180,14 @@ export class Domain {
     return vgicLines(this.vgic);
   }
 
-  /** Stop the domain and forget its instance (it leaves `xl list`). */
-  destroy(): Promise<void> {
+  /** Stop the domain and forget its instance (it leaves `xl list`); its event channels are closed (their peers' ends become unbound). */
+  destroy(reason = "destroy"): Promise<void> {
     return this.#serial(async () => {
       if (this.#state === "destroyed") return;
-      await this.#stopInstance("destroy");
-      this.#set("destroyed");
+      await this.#stopInstance(reason);
+      this.#host.afterDestroy(this.#plan);
+      this.#host.log(`d${this.domid}: destroyed (${reason})`);
+      this.#set("destroyed", reason);
     });
   }
 
@@ -166,8 +195,22 @@ export class Domain {
   restart(reason = "restart"): Promise<void> {
     return this.#serial(async () => {
       await this.#stopInstance(reason);
-      await this.#relaunch();
+      await this.#relaunch(reason);
     });
+  }
+
+  /**
+   * `xl shutdown` / `xl reboot`: ask the guest to shut down (its PV control
+   * interface: the runtime answers with `ctx.shutdown(reason)`). A paused
+   * guest answers once unpaused. Rejects with `XenError` `ESRCH` unless the
+   * domain runs or is paused.
+   */
+  requestShutdown(reason: "poweroff" | "reboot"): void {
+    if (this.#state !== "running" && this.#state !== "paused") {
+      throw new XenError("ESRCH", `[xen-dom0less] ${reason === "reboot" ? "rebooting" : "shutting down"} d${this.domid} (${this.name}): it is ${this.#state}, not running`);
+    }
+    this.#host.log(`d${this.domid}: ${reason === "reboot" ? "reboot" : "shutdown"} requested by the toolstack`);
+    this.postRaw({ xen: "shutdown-request", reason });
   }
 
   /** Crash the domain now (fault injection) and apply its crash policy. */
@@ -180,6 +223,11 @@ export class Domain {
     this.#handle?.post({ xen: "control", msg: message });
   }
 
+  /** Send an envelope to the domain's runtime itself (not to the guest's listeners); dropped when it is not running. */
+  postRaw(envelope: PeerEnvelope | ShutdownRequestEnvelope): void {
+    this.#handle?.post(envelope);
+  }
+
   #serial(fn: () => Promise<void>): Promise<void> {
     const next = this.#op.then(fn);
     this.#op = next.catch(() => {});
@@ -187,8 +235,9 @@ export class Domain {
   }
 
   /** Start the image again (counted as a restart) after the old instance stopped. */
-  async #relaunch(): Promise<void> {
+  async #relaunch(reason: string): Promise<void> {
     this.#restarts++;
+    this.#host.log(`d${this.domid}: starting a new instance (${reason}; restart ${this.#restarts})`);
     this.#host.beforeRestart(this.#plan);
     await this.#startInstance();
   }
@@ -236,9 +285,10 @@ export class Domain {
       if (reason === "crash") return this.#crashed(handle, "the guest called shutdown(crash)");
       if (reason === "reboot") {
         await this.#stopInstance("reboot");
-        return this.#relaunch();
+        return this.#relaunch("reboot");
       }
       await this.#stopInstance("poweroff");
+      this.#host.log(`d${this.domid}: shut down (poweroff)`);
       this.#set("shutdown", "poweroff");
     });
   }
@@ -259,7 +309,10 @@ export class Domain {
     if (handle === undefined || handle !== this.#handle) return;
     const lived = this.#host.platform.clock.now() - this.#startedAt;
     this.#crashLoop = lived >= CRASH_LOOP_WINDOW_MS ? 1 : this.#crashLoop + 1;
-    this.#host.log(`d${this.domid}: domain crashed: ${reason}`);
+    this.#crashes++;
+    // Xen's own words (__domain_crash), then why.
+    this.#host.log(`Domain ${this.domid} (vcpu#0) crashed on cpu#${this.#plan.pcpus[0] ?? 0}:`);
+    this.#host.log(`d${this.domid}v0: ${reason}`);
     this.#set("crashed", reason);
     this.#handle = undefined;
     Atomics.store(this.#s, Word.RUN, RunState.STOPPED);
@@ -274,11 +327,13 @@ export class Domain {
     if (policy === "preserve") return;
     if (policy === "destroy") {
       this.#set("dying", "on_crash=destroy");
+      this.#host.afterDestroy(this.#plan);
+      this.#host.log(`d${this.domid}: destroyed (on_crash=destroy)`);
       this.#set("destroyed", "on_crash=destroy");
       return;
     }
     this.#set("dying", "on_crash=restart");
-    await this.#relaunch();
+    await this.#relaunch("on_crash=restart");
   }
 
   #set(state: DomainState | "destroyed", reason?: string): void {

@@ -165,11 +165,7 @@ export function bindStaticChannels(
  */
 export function rebindDomainChannels(table: ChannelTable, domid: number, ports: readonly StaticPort[]): void {
   table.locked(() => {
-    for (const port of table.usedPorts(domid)) {
-      const c = table.get(domid, port);
-      if (c.state === ChannelState.INTERDOMAIN && c.remoteDom !== domid) table.set(c.remoteDom, c.remotePort, ChannelState.UNBOUND, domid, 0);
-      table.set(domid, port, ChannelState.FREE, 0, 0);
-    }
+    closeAll(table, domid);
     for (const p of ports) {
       const peer = table.get(p.peerDomid, p.peerPort);
       if (peer.state === ChannelState.INTERDOMAIN && !(peer.remoteDom === domid && peer.remotePort === p.port)) continue;
@@ -177,4 +173,17 @@ export function rebindDomainChannels(table: ChannelTable, domid: number, ports: 
       table.set(p.peerDomid, p.peerPort, ChannelState.INTERDOMAIN, domid, p.port);
     }
   });
+}
+
+/** When a domain is destroyed: close every port it has, as Xen does (the other ends become unbound, so sends to it are dropped). */
+export function closeDomainChannels(table: ChannelTable, domid: number): void {
+  table.locked(() => closeAll(table, domid));
+}
+
+function closeAll(table: ChannelTable, domid: number): void {
+  for (const port of table.usedPorts(domid)) {
+    const c = table.get(domid, port);
+    if (c.state === ChannelState.INTERDOMAIN && c.remoteDom !== domid) table.set(c.remoteDom, c.remotePort, ChannelState.UNBOUND, domid, 0);
+    table.set(domid, port, ChannelState.FREE, 0, 0);
+  }
 }

@@ -88,6 +88,8 @@ export interface FaultTarget extends FaultCheckTarget {
   crash(name: string, reason: string): Promise<void>;
   /** Restart a domain. */
   restart(name: string): Promise<void>;
+  /** `xl destroy` a domain. */
+  destroy(name: string): Promise<void>;
   /** `xl pause` a domain (a no-op unless it is running). */
   pause(name: string): void;
   /** `xl unpause` a domain (a no-op unless it is paused). */

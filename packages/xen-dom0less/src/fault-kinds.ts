@@ -9,16 +9,16 @@
  *
  * @module
  */
-import { CORRUPT, CRASH, PAUSE, RESTART } from "./_fault-kinds-timed.ts";
+import { CORRUPT, CRASH, DESTROY, PAUSE, RESTART } from "./_fault-kinds-timed.ts";
 import { DELAY, DROP, DUPLICATE } from "./_fault-kinds-send.ts";
 import type { AnyFaultKind, FaultSpecItem } from "./fault-kind.ts";
 
-export type { CorruptFault, CrashFault, PauseFault, RestartFault } from "./_fault-kinds-timed.ts";
+export type { CorruptFault, CrashFault, DestroyFault, PauseFault, RestartFault } from "./_fault-kinds-timed.ts";
 export { MAX_CORRUPT_BYTES } from "./_fault-kinds-timed.ts";
 export type { DelayFault, DropFault, DuplicateFault } from "./_fault-kinds-send.ts";
 
 /** Every fault kind, send-path kinds first, in the order help lists them. */
-export const FAULT_KINDS = [DROP, DELAY, DUPLICATE, CORRUPT, CRASH, RESTART, PAUSE] as const;
+export const FAULT_KINDS = [DROP, DELAY, DUPLICATE, CORRUPT, CRASH, RESTART, DESTROY, PAUSE] as const;
 
 type KindOf<K> = K extends { parse(item: FaultSpecItem): infer F } ? F : never;
 type Kinds = (typeof FAULT_KINDS)[number];

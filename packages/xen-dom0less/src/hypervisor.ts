@@ -6,7 +6,7 @@
  * @module
  */
 import { MemoryWindow, type Platform, type Uart } from "@v8r/fvp-core";
-import type { Dom0lessConfig } from "./dom0less-config.ts";
+import type { Dom0lessConfig, DomainConfig } from "./dom0less-config.ts";
 import type { BootPlan } from "./_boot-plan.ts";
 import type { InterruptLine } from "./domain-context.ts";
 import { type Domain, type DomainInfo, type DomainState } from "./domain.ts";
@@ -25,6 +25,8 @@ export interface XenParts {
   readonly regionNames: ReadonlyMap<string, string>;
   /** Cancels the timed faults. */
   readonly cancelFaults: () => void;
+  /** Plan, build and start a domain created after boot (`xl create` of a device-tree fragment). */
+  readonly addDomain: (config: DomainConfig) => Promise<Domain>;
 }
 
 /**
@@ -75,14 +77,39 @@ export class Xen {
     this.#domain("unpause", domain).unpause();
   }
 
-  /** `xl destroy`: stop the domain; it leaves the list. */
-  destroy(domain: string | number): Promise<void> {
-    return this.#domain("destroy", domain).destroy();
+  /** `xl destroy`: stop the domain; it leaves the list and its event channels are closed (the peers' ends become unbound). */
+  destroy(domain: string | number, reason = "xl destroy"): Promise<void> {
+    return this.#domain("destroy", domain).destroy(reason);
   }
 
-  /** `xl reboot`-like: start the image again from scratch (same domid; static shm owned by Xen keeps its bytes, static channels are bound again with nothing pending). Works on destroyed domains too. */
-  restart(domain: string | number): Promise<void> {
-    return this.#domain("restart", domain).restart();
+  /** Start the image again from scratch, whatever the domain's state (same domid; static shm owned by Xen keeps its bytes, static channels are bound again with nothing pending). Works on destroyed domains too. */
+  restart(domain: string | number, reason = "restart"): Promise<void> {
+    return this.#domain("restart", domain).restart(reason);
+  }
+
+  /** `xl shutdown`: ask the guest to power off (it ends in state `shutdown`); `XenError` `ESRCH` unless it runs or is paused (a paused guest answers once unpaused). */
+  shutdownDomain(domain: string | number): void {
+    this.#domain("shutdown", domain).requestShutdown("poweroff");
+  }
+
+  /** `xl reboot`: ask the guest to reboot (a new instance starts, counted as a restart); `XenError` `ESRCH` unless it runs or is paused. */
+  reboot(domain: string | number): void {
+    this.#domain("reboot", domain).requestShutdown("reboot");
+  }
+
+  /**
+   * `xl create`: with a name, build a destroyed domain again from its
+   * dom0less node (same domid, static channels bound again; `XenError`
+   * `EEXIST` unless it was destroyed); with a domain's configuration (a node
+   * of a device-tree fragment, from `loadDom0lessConfig`), create a new
+   * domain with the next domid (`XenBootError` for what cannot be created).
+   * Resolves once its image started.
+   */
+  async create(domain: string | number | DomainConfig): Promise<DomainInfo> {
+    if (typeof domain === "object") return (await this.#parts.addDomain(domain)).info();
+    const d = this.#domain("create", domain);
+    await d.recreate();
+    return d.info();
   }
 
   /** Crash a domain as if its guest had failed (fault injection); its crash policy applies. */
@@ -93,9 +120,7 @@ export class Xen {
   /** `xl console`: the UART of a domain's console, or Xen's own console without an argument. Attach with `{ replay: true }` to also get what it printed before. */
   console(domain?: string | number): Uart {
     if (domain === undefined) return this.platform.uart(this.#parts.plan.xenUart);
-    const d = this.#domain("console", domain);
-    const plan = this.#parts.plan.domains.find((p) => p.domid === d.domid);
-    return this.platform.uart(plan?.uart ?? this.#parts.plan.xenUart);
+    return this.platform.uart(this.#domain("console", domain).plan.uart);
   }
 
   /** The lines of a domain's vGIC (event-channel upcall, console) with how often each vCPU took them since its instance started. */

@@ -106,7 +106,7 @@ describe("lifecycle (inline, VirtualClock)", () => {
     sys = await boot("inline", pairDomains({ a: {}, b: { bootargs: "shutdown-at-start" } }), { onCrash: "preserve" });
     await sys.run(5);
     expect(sys.xen.state("b")).toBe("crashed");
-    expect(sys.xenLog.text()).toContain("d2: domain crashed: the guest called shutdown(crash)");
+    expect(sys.xenLog.text()).toContain("(XEN) Domain 2 (vcpu#0) crashed on cpu#1:\n(XEN) d2v0: the guest called shutdown(crash)");
   });
 
   it("falls back to preserve when a domain keeps crashing right after each restart", async () => {

@@ -113,6 +113,7 @@ export {
   MAX_CORRUPT_BYTES,
   type CorruptFault,
   type CrashFault,
+  type DestroyFault,
   type DelayFault,
   type DropFault,
   type DuplicateFault,

@@ -9,7 +9,7 @@
  */
 import { type Clock, type GuestEnv, InterruptController, MemoryWindow, type TimerHandle, type TraceEvent } from "@v8r/fvp-core";
 import { type DomainContext, type GuestConsole, type ShutdownReason, XenError } from "./domain-context.ts";
-import { checkDomainInit, type DomainInit, type ShutdownEnvelope } from "./_domain-init.ts";
+import { checkDomainInit, type DomainInit, type PeerEnvelope, type ShutdownEnvelope, type ShutdownRequestEnvelope } from "./_domain-init.ts";
 import { ShutdownCode, Word } from "./_evtchn-layout.ts";
 import { createSendFaults } from "./_send-faults.ts";
 import { Vcpu } from "./_vcpu.ts";
@@ -63,6 +63,20 @@ export function createContext(init: unknown, env: GuestEnv): DomainContext {
   const runHandler: HandlerRunner = (handler, port) => vcpu.run(() => handler(port));
   vcpu.start();
   const ctx = buildContext(i, env, vcpu, evtchn, state, ops, vgic);
+  env.control.onMessage((raw) => {
+    const m = raw as Partial<ShutdownRequestEnvelope | PeerEnvelope> | null;
+    if (m?.xen === "peer" && m.peer !== undefined) {
+      // A domain created later: channels made at run time may lead to it.
+      peers.set(m.peer.domid, new Int32Array(m.peer.state));
+      vgics.set(m.peer.domid, InterruptController.fromDescriptor(m.peer.vgic));
+    } else if (m?.xen === "shutdown-request" && (m.reason === "poweroff" || m.reason === "reboot")) {
+      // The PV control interface: the guest shuts down as asked (once unpaused).
+      const reason = m.reason;
+      const act = (): void => ctx.shutdown(reason);
+      if (vcpu.paused) vcpu.hold(act);
+      else if (vcpu.alive) act();
+    }
+  });
   vcpu.on(GUEST_EVTCHN_PPI, () => evtchn.deliver(runHandler, vcpu.canRun));
   VCPUS.set(ctx, vcpu);
   return ctx;
