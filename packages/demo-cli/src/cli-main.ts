@@ -126,10 +126,12 @@ async function lint(file: string, options: DemoOptions, io: CliIo): Promise<numb
 
 async function xl(command: Extract<DemoCommand, { name: "xl" }>, io: CliIo): Promise<number> {
   try {
-    if (command.action === "console") await xlConsole(command.domain, command.demo, io);
+    const { demo } = command;
+    if (command.action === "list") io.stdout.write(await runXl({ action: "list", demo }, { env: io.env }));
     // The demo reads a fragment itself: give it the path from here.
-    else if ("file" in command) io.stdout.write(await runXl({ ...command, file: resolve(command.file) }, { env: io.env }));
-    else io.stdout.write(await runXl(command, { env: io.env }));
+    else if ("file" in command) io.stdout.write(await runXl({ action: "create", file: resolve(command.file), demo }, { env: io.env }));
+    else if (command.action === "console") await xlConsole(command.domain, demo, io);
+    else io.stdout.write(await runXl({ action: command.action, domain: command.domain, demo }, { env: io.env }));
     return EXIT_CODES.ok;
   } catch (err) {
     if (!(err instanceof ControlError)) throw err;

@@ -124,7 +124,7 @@ function sendInput(found: FoundControlState, target: string, bytes: Uint8Array, 
       fetch(new URL(target, state.url), {
         method: "POST",
         headers: { authorization: `Bearer ${state.token}`, "content-type": "application/octet-stream" },
-        body: bytes,
+        body: bytes.slice(),
         signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
       }),
     )
