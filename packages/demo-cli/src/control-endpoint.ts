@@ -212,6 +212,8 @@ async function serveConsole(req: IncomingMessage, res: ServerResponse, attached:
   }
   if (req.method !== "GET") return refuseMethod(req, res, "GET or POST");
   req.resume();
+  // An attached console (its client holds the token) may stay silent for long: no idle timeout for it.
+  req.socket.setTimeout(0);
   res.writeHead(200, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff" });
   res.write(attached.replay);
   const offOutput = attached.onOutput((text) => res.write(text));
