@@ -5,37 +5,23 @@
  * descriptor limit leaves after the descriptors already open and the reserve
  * kept for the rest of the program (the Linux guest writing its status
  * files), halved: a connection holds its socket and, while a file is sent,
- * that file. At the cap, a new connection
- * takes the place of the connection that has been idle longest (no request
- * in progress: a silent new connection, a slow head, a keep-alive pause)
- * when that one has been idle for at least `evictAfterMs`; otherwise the new
- * one is closed at once, before any byte is read from it.
+ * that file. At the cap, a new connection takes the place of the connection
+ * that has been idle longest (no request in progress: a silent new
+ * connection, a slow head, a keep-alive pause) when that one has been idle
+ * for at least `evictAfterMs`; otherwise the new one is closed at once,
+ * before any byte is read from it.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import type { Socket } from "node:net";
 
-/** Counters of the connection guard. */
-export interface ConnectionStats {
-  /** Connections open now. */
-  readonly open: number;
-  /** The cap in force. */
-  readonly cap: number;
-  /** New connections closed at once because the server was full. */
-  readonly refused: number;
-  /** Idle connections closed to make room for new ones. */
-  readonly evicted: number;
-}
-
 /** Tracks the open connections of one server. */
 export interface ConnectionGuard {
-  /** A new connection: keep it (true) or it was closed (false). */
-  admit(socket: Socket): boolean;
+  /** A new connection: kept, or closed at once when there is no room. */
+  admit(socket: Socket): void;
   /** A request started on `socket`. */
   busy(socket: Socket): void;
   /** The request on `socket` is over. */
   idle(socket: Socket): void;
-  /** Counters. */
-  stats(): ConnectionStats;
 }
 
 /** The soft limit on open descriptors and how many are open now; undefined where the system does not say (no /proc). */
@@ -86,7 +72,7 @@ export function createConnectionGuard(cap: number, evictAfterMs: number, onEvent
         refused++;
         socket.destroy();
         report("refusing new connections");
-        return false;
+        return;
       }
       open.add(socket);
       idleSince.set(socket, now());
@@ -94,7 +80,6 @@ export function createConnectionGuard(cap: number, evictAfterMs: number, onEvent
         open.delete(socket);
         idleSince.delete(socket);
       });
-      return true;
     },
     busy(socket) {
       idleSince.delete(socket);
@@ -105,6 +90,5 @@ export function createConnectionGuard(cap: number, evictAfterMs: number, onEvent
         idleSince.set(socket, now());
       }
     },
-    stats: () => ({ open: open.size, cap, refused, evicted }),
   };
 }

@@ -63,7 +63,7 @@ export async function startBuiltinServer(opts: ResolvedWebServerOptions): Promis
   });
   server.maxHeadersCount = 0; // count every header line towards maxHeaderBytes instead of dropping those past 2,000
   server.setTimeout(limits.idleTimeoutMs); // no traffic either way for this long: the socket is destroyed
-  server.on("connection", (socket: Socket) => void guard.admit(socket));
+  server.on("connection", (socket: Socket) => guard.admit(socket));
   const port = await listen(server, opts.host, opts.port, LISTEN_BACKLOG);
   let closing: Promise<void> | undefined;
   return {
