@@ -15,9 +15,9 @@
  * @module
  */
 import { describeError } from "@v8r/fvp-core";
-import { formatBaseUrl } from "@v8r/linux-shim/node";
+import { createRootGuard, formatBaseUrl, openInRoot, type RootGuard } from "@v8r/linux-shim/node";
 import { existsSync, readFileSync } from "node:fs";
-import { readFile, realpath, stat } from "node:fs/promises";
+import { realpath, stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { dirname, extname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,6 +28,8 @@ export const BROWSER_PACKAGES = ["@v8r/fvp-core", "@v8r/xen-dom0less", "@v8r/ope
 
 /** Folders of a package that are served (when present): its build and its WebAssembly. */
 const SERVED_DIRS = ["dist", "wasm"] as const;
+/** Open connections at most (see startBrowserServer). */
+const MAX_CONNECTIONS = 256;
 
 /** Content types by file extension; other files are not served. */
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -207,20 +209,30 @@ export function withImportMap(html: string, modules: ReadonlyMap<string, string>
   return html.replace(IMPORT_MAP_MARK, script);
 }
 
+/** A file the server hands out: its path, the served root it lies in, and how it is sent. */
+export interface ServedFile {
+  /** The file's real path. */
+  readonly file: string;
+  /** The served folder it must be inside (checked again on the open descriptor). */
+  readonly root: string;
+  /** The page (gets the import map), a module (imports rewritten) or an asset (as is). */
+  readonly kind: "page" | "module" | "asset";
+}
+
 /** The file behind a URL path, or undefined (404); never a file outside the served roots. */
-export async function resolveRequest(site: BrowserSite, pathname: string): Promise<{ file: string; kind: "page" | "module" | "asset" } | undefined> {
+export async function resolveRequest(site: BrowserSite, pathname: string): Promise<ServedFile | undefined> {
   let path: string;
   try {
     path = decodeURIComponent(pathname);
   } catch {
     return undefined;
   }
-  if (path === "/" || path === "/index.html") return { file: join(site.pageDir, "index.html"), kind: "page" };
+  if (path === "/" || path === "/index.html") return { file: join(site.pageDir, "index.html"), root: site.pageDir, kind: "page" };
   const parts = path.split("/").slice(1);
   if (parts.some((p) => p === "" || p === "." || p === ".." || p.includes("\\") || p.includes("\0"))) return undefined;
   let root: string | undefined;
   let rest: string[] = [];
-  if (path === "/config/v8r64-virtualization.dts") return { file: site.dtsFile, kind: "asset" };
+  if (path === "/config/v8r64-virtualization.dts") return { file: site.dtsFile, root: dirname(site.dtsFile), kind: "asset" };
   if (parts[0] === "app") {
     root = site.appDir;
     rest = parts.slice(1);
@@ -236,7 +248,7 @@ export async function resolveRequest(site: BrowserSite, pathname: string): Promi
   try {
     const [realRoot, realFile] = await Promise.all([realpath(root), realpath(join(root, ...rest))]);
     if (!realFile.startsWith(realRoot + sep) || !(await stat(realFile)).isFile()) return undefined;
-    return { file: realFile, kind: extname(path) === ".js" ? "module" : "asset" };
+    return { file: realFile, root, kind: extname(path) === ".js" ? "module" : "asset" };
   } catch {
     return undefined;
   }
@@ -281,6 +293,9 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       res.end("server error\n");
     });
   });
+  // A page loads a few dozen modules; connections beyond this are closed on
+  // arrival, so a flood cannot take the descriptors of the serving process.
+  server.maxConnections = MAX_CONNECTIONS;
   await new Promise<void>((resolve, reject) => {
     server.once("error", (err: NodeJS.ErrnoException) => {
       const why = err.code === "EADDRINUSE" ? "the port is taken (pick another with --port, or --port 0)" : err.message;
@@ -315,8 +330,16 @@ async function handle(site: BrowserSite, req: IncomingMessage, res: ServerRespon
     res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" }).end("not found\n");
     return;
   }
+  // Open first, then prove from the descriptor that the file is inside its
+  // root: a link swapped after resolveRequest's check cannot leak a file.
+  const opened = await openInRoot(await guardFor(found.root), found.file);
+  if (opened === undefined || !opened.stat.isFile()) {
+    await opened?.handle.close();
+    res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" }).end("not found\n");
+    return;
+  }
   try {
-    let body: Uint8Array | string = await readFile(found.file);
+    let body: Uint8Array | string = await opened.handle.readFile();
     if (found.kind === "page") body = withImportMap(body.toString(), site.modules);
     else if (found.kind === "module") body = rewriteImports(body.toString(), site.modules);
     const type = CONTENT_TYPES[extname(found.file)] ?? "application/octet-stream";
@@ -325,7 +348,22 @@ async function handle(site: BrowserSite, req: IncomingMessage, res: ServerRespon
   } catch {
     if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
     res.end("read error\n");
+  } finally {
+    await opened.handle.close();
   }
+}
+
+const guards = new Map<string, Promise<RootGuard>>();
+
+/** One guard per served root, made on first use. */
+function guardFor(root: string): Promise<RootGuard> {
+  let guard = guards.get(root);
+  if (guard === undefined) {
+    guard = createRootGuard(root);
+    guard.catch(() => guards.delete(root));
+    guards.set(root, guard);
+  }
+  return guard;
 }
 
 function closeServer(server: Server): Promise<void> {

@@ -15,6 +15,7 @@
  * @module
  */
 export { NodeRootFs } from "./rootfs-node.ts";
+export { createRootGuard, openInRoot, type OpenedFile, type RootCheckMode, type RootGuard } from "./_open-in-root.ts";
 export {
   DEFAULT_WEB_SERVER_LIMITS,
   formatBaseUrl,
