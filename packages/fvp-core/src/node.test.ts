@@ -98,6 +98,26 @@ describe("serveUartTcp", () => {
     }
   });
 
+  it("closes a connection beyond maxClients on arrival and keeps serving the others", async () => {
+    const uart = newUart();
+    const server = await serveUartTcp(uart, { port: 0, input: false, replay: false, maxClients: 2 });
+    try {
+      const a = await client(server.port);
+      const b = await client(server.port);
+      const c = await client(server.port);
+      await new Promise<void>((r) => (c.socket.closed ? r() : c.socket.once("close", () => r())));
+      while (server.clients < 2) await new Promise((r) => setTimeout(r, 5));
+      uart.write("still here\n");
+      await Promise.all([a.until("still here\r\n"), b.until("still here\r\n")]);
+      expect(server.clients).toBe(2);
+      expect(c.received()).toBe("");
+      a.socket.destroy();
+      b.socket.destroy();
+    } finally {
+      await server.close();
+    }
+  });
+
   it("says which UART and port when the port is taken, with the Node error as cause", async () => {
     const uart = newUart();
     const first = await serveUartTcp(uart, { port: 0 });

@@ -136,6 +136,8 @@ export interface UartTcpOptions {
   greeting?: string;
   /** Pass what clients type to the guest (default true). False serves a read-only console that stays in the client's line mode. */
   input?: boolean;
+  /** Clients at most (default 16); a connection beyond them is closed on arrival. */
+  maxClients?: number;
 }
 
 /**
@@ -147,7 +149,8 @@ export interface UartTcpOptions {
  * and drops telnet commands from what they send. A client that connects
  * later first gets the lines the UART kept (see `Uart.history()`) and its
  * unfinished line, unless `replay` is false. A client that stops reading
- * is disconnected once 1 MiB of output waits for it.
+ * is disconnected once 1 MiB of output waits for it, and at most
+ * `maxClients` are connected at once.
  *
  * @throws Error when the port cannot be opened; its `cause` is the Node error (`code` `EADDRINUSE` for a taken port)
  */
@@ -180,6 +183,7 @@ export async function serveUartTcp(uart: Uart, opts: UartTcpOptions = {}): Promi
       socket.destroy();
     });
   });
+  server.maxConnections = opts.maxClients ?? 16;
   await new Promise<void>((resolve, reject) => {
     server.once("error", (e) => reject(new Error(`${PREFIX} serving ${uart.name} over TCP on port ${opts.port ?? 0}: ${e.message}`, { cause: e })));
     server.listen({ port: opts.port ?? 0, host: opts.host ?? "127.0.0.1", exclusive: true }, resolve);
