@@ -36,9 +36,10 @@ export function pnpmCommand(root) {
 /**
  * Run a command and collect what it prints: resolves with `code` (its exit
  * code, or the signal that ended it), `out` (stdout and stderr as they came;
- * empty with `live`, which lets it print to ours) and `secs`.
+ * empty with `live`, which lets it print to ours) and `secs`. With
+ * `timeoutMs` it is killed (SIGKILL) when it runs longer, and `out` says so.
  */
-export function collect(cmd, args, { cwd, env = process.env, shell = false, live = false } = {}) {
+export function collect(cmd, args, { cwd, env = process.env, shell = false, live = false, timeoutMs } = {}) {
   return new Promise((resolve) => {
     const started = performance.now();
     const child = spawn(cmd, args, { cwd, env, shell, stdio: ["ignore", live ? "inherit" : "pipe", live ? "inherit" : "pipe"] });
@@ -46,7 +47,17 @@ export function collect(cmd, args, { cwd, env = process.env, shell = false, live
     child.stdout?.on("data", (d) => (out += d));
     child.stderr?.on("data", (d) => (out += d));
     child.on("error", (e) => (out += `could not start ${cmd}: ${e.message}\n`));
-    child.on("close", (code, signal) => resolve({ code: code ?? signal ?? 1, out, secs: (performance.now() - started) / 1000 }));
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            out += `\n[killed: still running after ${timeoutMs / 1000} s]\n`;
+            child.kill("SIGKILL");
+          }, timeoutMs);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? signal ?? 1, out, secs: (performance.now() - started) / 1000 });
+    });
   });
 }
 

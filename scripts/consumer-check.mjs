@@ -21,6 +21,8 @@ import { workspacePackages } from "./_workspace.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const here = join(root, "scripts", "consumer");
+/** How long one check may take, even on a busy machine, before it counts as hung. */
+const CHECK_TIMEOUT_MS = 300_000;
 /** Types the TypeScript check needs besides the packages' own dependencies. */
 const TYPE_PACKAGES = ["@types/node"];
 
@@ -92,7 +94,7 @@ try {
     ["(d) Deno: lint the bundled device tree through @v8r/xen-dom0less", [deno, ["run", "-A", "lint.mjs"]], (r) => (r.out.includes("lint ok") ? undefined : "no 'lint ok'")],
     ["(e) tsc --moduleResolution nodenext over consumer.ts", [process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "."]], () => undefined],
   ];
-  const results = await Promise.all(checks.map(([, [cmd, args]]) => collect(cmd, args, { cwd: app, env: { ...process.env, NO_COLOR: "1" } })));
+  const results = await Promise.all(checks.map(([, [cmd, args]]) => collect(cmd, args, { cwd: app, env: { ...process.env, NO_COLOR: "1" }, timeoutMs: CHECK_TIMEOUT_MS })));
   for (const [i, [title, , verify]] of checks.entries()) {
     const r = results[i];
     const problem = r.code !== 0 ? `exit ${r.code}` : verify(r);

@@ -20,10 +20,8 @@ const echo = remote.createEndpoint({
   onMessage: (data) => void echo.send(bytes(`pong ${text.decode(data.slice())}`), { timeoutMs: 1000 }),
 });
 const replies = [];
-const { promise: finished, resolve: done } = Promise.withResolvers?.() ?? (() => {
-  let resolve;
-  return { promise: new Promise((r) => (resolve = r)), resolve: () => resolve() };
-})();
+let done;
+const finished = new Promise((resolve) => (done = resolve));
 const ep = host.createEndpoint({
   name: "rpmsg-ping",
   onMessage: (data) => {
@@ -32,7 +30,9 @@ const ep = host.createEndpoint({
   },
 });
 for (let i = 0; i < ROUNDS; i++) await ep.send(bytes(`ping ${i}`), { timeoutMs: 5000 });
-await finished;
+let timer;
+await Promise.race([finished, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`only ${replies.length} of ${ROUNDS} replies within 10 s`)), 10_000)))]);
+clearTimeout(timer);
 host.dispose();
 remote.dispose();
 for (const r of replies) console.log(r);
