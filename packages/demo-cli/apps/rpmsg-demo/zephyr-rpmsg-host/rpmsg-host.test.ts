@@ -106,7 +106,8 @@ describe("rpmsg-host against rpmsg-remote", () => {
     expect(mid.dr).toBeGreaterThan(0);
     expect(mid.drBy).toEqual({ overflow: mid.dr, nomem: 0 });
     sys.ctx("linux").evtchn.unmask(0xa);
-    await sys.run(7_000 - sys.clock.now());
+    // within the 3 s guarantee: Linux polls nothing here, so the host's liveness re-init (1 s without an ack) may be what gets it going
+    await sys.run(8_000 - sys.clock.now());
     const after = sys.host().stats();
     expect(after).toMatchObject({ up: true, q: 0, inFlight: 0 });
     const history = sys.remote().service?.history;
