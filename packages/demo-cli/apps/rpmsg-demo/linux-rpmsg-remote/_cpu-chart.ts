@@ -5,7 +5,8 @@ import type { HistoryEntry } from "./status-history.ts";
 /** Chart geometry in SVG user units. */
 export const CHART = { width: 720, height: 240, left: 48, right: 16, top: 14, bottom: 34 } as const;
 
-const TICK_STEPS_S = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14_400, 43_200, 86_400];
+/** Axis tick steps, seconds: the first that gives at most six ticks over the span. */
+export const TICK_STEPS_S = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14_400, 43_200, 86_400];
 
 interface Point {
   readonly pos: number;
