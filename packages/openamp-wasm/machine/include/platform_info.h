@@ -76,6 +76,16 @@ struct rpmsg_device *platform_create_rpmsg_vdev(void *platform, unsigned int vde
 int platform_poll(void *platform);
 
 /**
+ * v8r_platform_poll_timeout - platform_poll() that waits at most timeout_ms
+ * for the event channel (0: takes what is pending without waiting) instead
+ * of the poll period: for applications with timers of their own, which
+ * wait until the next one is due. A v8r addition, not in OpenAMP's examples.
+ *
+ * return 0, or a negative value when the platform has no device
+ */
+int v8r_platform_poll_timeout(void *platform, unsigned int timeout_ms);
+
+/**
  * platform_poll_on_vdev_reset - platform_poll(), then tell whether the host
  * re-initialised the link of rpdev since the device was made.
  *

@@ -211,15 +211,21 @@ static void process(struct v8r_link *link)
 		virtqueue_notification(link->rvdev.rvq);
 }
 
-int platform_poll(void *platform)
+int v8r_platform_poll_timeout(void *platform, unsigned int timeout_ms)
 {
 	struct v8r_platform *p = platform;
 	if (!p || !p->link)
 		return -EINVAL;
-	v8r_port_wait(p->poll_ms);
+	v8r_port_wait(timeout_ms);
 	if (p->link) /* a callback run while waiting may have released it */
 		process(p->link);
 	return 0;
+}
+
+int platform_poll(void *platform)
+{
+	struct v8r_platform *p = platform;
+	return v8r_platform_poll_timeout(platform, p ? p->poll_ms : 0);
 }
 
 int platform_poll_on_vdev_reset(struct rpmsg_device *rpdev, void *platform)

@@ -1,0 +1,177 @@
+/* The rpmsg-ctrl client: see ctrl_client.h. */
+#include "ctrl_client.h"
+
+#include <string.h>
+#include "rd_buf.h"
+#include "rd_js.h"
+#include "v8r_guest.h"
+
+void ctrl_client_init(struct ctrl_client *c, ctrl_send_fn send, void *ctx)
+{
+	memset(c, 0, sizeof *c);
+	c->next_id = 1;
+	c->send = send;
+	c->ctx = ctx;
+}
+
+static void publish_event(double control_id, const char *field, const char *json, size_t len)
+{
+	struct rd_buf e = { 0 };
+	rd_buf_str(&e, "{\"type\":" "\"" RD_CTRL_RESULT "\"" ",\"id\":");
+	rd_js_number(&e, control_id);
+	rd_buf_printf(&e, ",\"%s\":", field);
+	rd_buf_add(&e, json, len);
+	rd_buf_ch(&e, '}');
+	if (rd_buf_ok(&e))
+		v8r_guest_publish(rd_buf_cstr(&e), e.len);
+	rd_buf_free(&e);
+}
+
+void ctrl_publish_reply(double control_id, const char *reply_json, size_t len)
+{
+	publish_event(control_id, "reply", reply_json, len);
+}
+
+void ctrl_publish_error(double control_id, const char *code, const char *message)
+{
+	struct rd_buf j = { 0 };
+	rd_buf_str(&j, "{\"code\":");
+	rd_js_json_cstr(&j, code);
+	rd_buf_str(&j, ",\"message\":");
+	rd_js_json_cstr(&j, message);
+	rd_buf_ch(&j, '}');
+	publish_event(control_id, "error", rd_buf_cstr(&j), j.len);
+	rd_buf_free(&j);
+}
+
+/* Fail request r with code and a message "[rpmsg-demo] rpmsg-ctrl <cmd> (id <id>): <what>" (or text as given when cmd_prefix is 0). */
+static void fail(struct ctrl_request *r, const char *code, const char *what, int cmd_prefix)
+{
+	struct rd_buf m = { 0 };
+	if (cmd_prefix) {
+		rd_buf_printf(&m, "[rpmsg-demo] rpmsg-ctrl %s (id ", rd_ctrl_spec(r->cmd)->cmd);
+		rd_js_number(&m, r->id);
+		rd_buf_str(&m, "): ");
+	}
+	rd_buf_str(&m, what);
+	ctrl_publish_error(r->control_id, code, rd_buf_cstr(&m));
+	rd_buf_free(&m);
+	r->used = 0;
+}
+
+static void send_one(struct ctrl_client *c, struct ctrl_request *r)
+{
+	int err = c->send(c->ctx, r->text, r->len);
+	r->sent = 1;
+	if (err < 0) {
+		struct rd_buf why = { 0 };
+		rd_buf_printf(&why, "sending failed: OpenAMP error %d", err);
+		fail(r, "EIO", rd_buf_cstr(&why), 1);
+		rd_buf_free(&why);
+	}
+}
+
+void ctrl_client_request(struct ctrl_client *c, double control_id, enum rd_cmd cmd, const double *args, double timeout_ms, double now, int bound)
+{
+	struct ctrl_request *r = NULL;
+	for (size_t i = 0; i < CTRL_MAX_PENDING && !r; i++)
+		if (!c->pending[i].used)
+			r = &c->pending[i];
+	if (!r) {
+		ctrl_publish_error(control_id, "EBUSY", "[rpmsg-demo] rpmsg-ctrl: too many requests waiting for Zephyr");
+		return;
+	}
+	struct rd_buf text = { 0 };
+	rd_ctrl_encode_command(&text, c->next_id, cmd, args);
+	memset(r, 0, sizeof *r);
+	r->used = 1;
+	r->id = c->next_id++;
+	r->control_id = control_id;
+	r->cmd = cmd;
+	r->timeout_ms = timeout_ms;
+	r->deadline = now + timeout_ms;
+	r->len = text.len < sizeof r->text ? text.len : sizeof r->text - 1;
+	memcpy(r->text, rd_buf_cstr(&text), r->len);
+	rd_buf_free(&text);
+	if (bound)
+		send_one(c, r);
+}
+
+void ctrl_client_bound(struct ctrl_client *c)
+{
+	for (size_t i = 0; i < CTRL_MAX_PENDING; i++)
+		if (c->pending[i].used && !c->pending[i].sent)
+			send_one(c, &c->pending[i]);
+}
+
+int ctrl_client_message(struct ctrl_client *c, const uint8_t *data, size_t len)
+{
+	struct rd_ctrl_reply reply;
+	struct ctrl_request *r = NULL;
+	if (rd_ctrl_parse_reply(data, len, &reply) && !reply.id_null)
+		for (size_t i = 0; i < CTRL_MAX_PENDING && !r; i++)
+			if (c->pending[i].used && c->pending[i].sent && c->pending[i].id == reply.id)
+				r = &c->pending[i];
+	if (!r) {
+		c->unmatched++;
+		return 0;
+	}
+	struct rd_buf why = { 0 };
+	if (reply.ok && !rd_ctrl_reply_fields(r->cmd, data, len, NULL, &why)) {
+		fail(r, "EPROTO", rd_buf_cstr(&why), 1);
+	} else {
+		struct rd_buf json = { 0 };
+		rd_ctrl_reply_json(&json, data, len, &reply);
+		ctrl_publish_reply(r->control_id, rd_buf_cstr(&json), json.len);
+		rd_buf_free(&json);
+		r->used = 0;
+	}
+	rd_buf_free(&why);
+	return 1;
+}
+
+void ctrl_client_expire(struct ctrl_client *c, double now)
+{
+	for (size_t i = 0; i < CTRL_MAX_PENDING; i++) {
+		struct ctrl_request *r = &c->pending[i];
+		if (!r->used || now < r->deadline)
+			continue;
+		struct rd_buf why = { 0 };
+		if (r->sent) {
+			rd_buf_str(&why, "no reply within ");
+			rd_js_number(&why, r->timeout_ms);
+			rd_buf_str(&why, " ms");
+			fail(r, "ETIMEDOUT", rd_buf_cstr(&why), 1);
+		} else {
+			rd_buf_str(&why, "sending failed: rpmsg-ctrl was not bound within ");
+			rd_js_number(&why, r->timeout_ms);
+			rd_buf_str(&why, " ms");
+			fail(r, "EIO", rd_buf_cstr(&why), 1);
+		}
+		rd_buf_free(&why);
+	}
+}
+
+void ctrl_client_cancel_all(struct ctrl_client *c, const char *reason)
+{
+	for (size_t i = 0; i < CTRL_MAX_PENDING; i++) {
+		struct ctrl_request *r = &c->pending[i];
+		if (!r->used)
+			continue;
+		struct rd_buf m = { 0 };
+		rd_buf_str(&m, "[rpmsg-demo] rpmsg-ctrl request ");
+		rd_js_number(&m, r->id);
+		rd_buf_printf(&m, " cancelled: %s", reason);
+		fail(r, "ECANCELED", rd_buf_cstr(&m), 0);
+		rd_buf_free(&m);
+	}
+}
+
+double ctrl_client_next_deadline(const struct ctrl_client *c)
+{
+	double next = -1;
+	for (size_t i = 0; i < CTRL_MAX_PENDING; i++)
+		if (c->pending[i].used && (next < 0 || c->pending[i].deadline < next))
+			next = c->pending[i].deadline;
+	return next;
+}

@@ -1,0 +1,68 @@
+/*
+ * The client side of rpmsg-ctrl (../linux-rpmsg-remote/rpmsg-ctrl-client.ts):
+ * commands sent to Zephyr, each waiting for the reply with its id until a
+ * deadline. Requests come from the host's typed control path; their outcome
+ * goes back to it as an rpmsg-demo.ctrl-result event.
+ */
+#ifndef CTRL_CLIENT_H
+#define CTRL_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "rd_ctrl.h"
+
+/** Default reply timeout, ms (DEFAULT_CTRL_TIMEOUT_MS). */
+#define CTRL_TIMEOUT_MS 2000.0
+/** Most requests waiting at once. */
+#define CTRL_MAX_PENDING 16
+
+/** One waiting request. */
+struct ctrl_request {
+	int used;
+	double id;         /* on rpmsg-ctrl */
+	double control_id; /* of the host's control message */
+	enum rd_cmd cmd;
+	double deadline;   /* platform ms */
+	double timeout_ms;
+	int sent;          /* 0: waiting for rpmsg-ctrl to be bound */
+	char text[RD_CTRL_MAX_BYTES + 1];
+	size_t len;
+};
+
+/** Sends a command on rpmsg-ctrl: 0, or a negative OpenAMP error. */
+typedef int (*ctrl_send_fn)(void *ctx, const void *data, size_t len);
+
+/** The client. */
+struct ctrl_client {
+	struct ctrl_request pending[CTRL_MAX_PENDING];
+	double next_id;
+	unsigned long unmatched;
+	ctrl_send_fn send;
+	void *ctx;
+};
+
+/** Start with no request; the first id is 1. */
+void ctrl_client_init(struct ctrl_client *c, ctrl_send_fn send, void *ctx);
+/**
+ * Send command cmd (args in table order) for the host's control message
+ * control_id; bound says whether rpmsg-ctrl can carry it now (else it is
+ * sent once bound). The outcome is published when it is known.
+ */
+void ctrl_client_request(struct ctrl_client *c, double control_id, enum rd_cmd cmd, const double *args, double timeout_ms, double now, int bound);
+/** rpmsg-ctrl is bound: send what waited for it. */
+void ctrl_client_bound(struct ctrl_client *c);
+/** A message received on rpmsg-ctrl: 1 when it answered a request. */
+int ctrl_client_message(struct ctrl_client *c, const uint8_t *data, size_t len);
+/** Fail the requests whose deadline passed. */
+void ctrl_client_expire(struct ctrl_client *c, double now);
+/** Fail every waiting request with ECANCELED (the link went away). */
+void ctrl_client_cancel_all(struct ctrl_client *c, const char *reason);
+/** The earliest deadline of a waiting request, or a negative number when none waits. */
+double ctrl_client_next_deadline(const struct ctrl_client *c);
+
+/** Publish the answer to control message id: a reply's JSON, or an error with its code and message. */
+void ctrl_publish_reply(double control_id, const char *reply_json, size_t len);
+/** The same for an error. */
+void ctrl_publish_error(double control_id, const char *code, const char *message);
+
+#endif

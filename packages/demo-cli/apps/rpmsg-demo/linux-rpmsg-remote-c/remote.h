@@ -1,0 +1,67 @@
+/*
+ * rpmsg-remote in C: the state of the rpmsg-demo service of the Linux guest
+ * (../linux-rpmsg-remote/rpmsg-demo-service.ts is its TypeScript twin): an
+ * OpenAMP remote over the machine port, the rpmsg-demo and rpmsg-ctrl
+ * endpoints with the bound handshake, the history, the status files, the
+ * rpmsg-ctrl client and the trace events.
+ */
+#ifndef REMOTE_H
+#define REMOTE_H
+
+#include <openamp/open_amp.h>
+#include "ctrl_client.h"
+#include "history.h"
+
+/** The link states shown on the status page (LinkState). */
+#define LINK_WAITING "waiting for host"
+#define LINK_ANNOUNCED "announced"
+#define LINK_BOUND "bound"
+#define LINK_DOWN "down (re-attaching)"
+
+/** Settings from the bootargs (rpmsgRemoteConfig). */
+struct remote_config {
+	int autorun;
+	char shm_id[64];
+	long port;
+	long link_poll_ms;
+};
+
+/** Counters of the service (RpmsgDemoCounters). */
+struct remote_counters {
+	unsigned long samples, malformed, oversize, handshakes, peer_resets, reattaches, devices, published, publish_errors;
+};
+
+/** The running service. */
+struct remote {
+	struct remote_config config;
+	void *platform;
+	struct rpmsg_device *rdev; /* NULL while the link is being made again */
+	struct rpmsg_endpoint demo, ctrl;
+	int demo_bound, ctrl_bound, ever_bound;
+	int reset;                 /* the host re-initialised the link */
+	struct history history;
+	struct remote_counters counters;
+	struct ctrl_client client;
+	unsigned long written;     /* history revision last written */
+	double publish_at;         /* platform ms of the latest change: the page is rendered as of then */
+};
+
+/** Platform time, ms. */
+double remote_now(void);
+/** Log a line on the console, prefixed "rpmsg-remote: ". */
+void remote_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/** Create both endpoints on r->rdev (announced by name service). 0 or an OpenAMP error. */
+int remote_create_endpoints(struct remote *r);
+/** Compute the link state from what is known and publish it when it changed. */
+void remote_update_link(struct remote *r);
+/** Take the host's control messages (the typed control path). */
+void remote_take_control(struct remote *r);
+/** Write the status files when the history changed since the last write. */
+void remote_publish(struct remote *r);
+/** Make the status files' directory and write the first page. */
+int remote_publish_init(struct remote *r);
+/** Publish a linux.link event with the history's totals. */
+void remote_trace_link(struct remote *r);
+
+#endif

@@ -1,0 +1,311 @@
+/* The status page and its JSON twin: see status_page.h (the reference is status-page.ts). */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime, strcasecmp, mkdir */
+#include "status_page.h"
+
+#include <string.h>
+#include <strings.h>
+#include "format.h"
+#include "rd_js.h"
+#include "status_page_template.h"
+
+#define DASH "<small>\xe2\x80\x94</small>"
+
+static void card(struct rd_buf *out, const char *label, const char *value, const char *note, const char *extra)
+{
+	rd_buf_str(out, "<div class=\"card\"><div class=\"label\">");
+	rd_js_html_cstr(out, label);
+	rd_buf_printf(out, "</div><div class=\"value\">%s</div>%s", value, extra);
+	if (*note)
+		rd_buf_printf(out, "<div class=\"note\">%s</div>", note);
+	rd_buf_str(out, "</div>");
+}
+
+static void bar(struct rd_buf *out, double percent)
+{
+	double w = percent < 0 ? 0 : percent;
+	w = 100 < w ? 100 : w;
+	rd_buf_str(out, "<div class=\"bar\"><span style=\"width:");
+	rd_js_fixed(out, w, 1);
+	rd_buf_str(out, "%\"></span></div>");
+}
+
+static int matches_word(const char *state, const char *const *words, int whole)
+{
+	for (; *words; words++) {
+		size_t n = strlen(*words);
+		if (!strncasecmp(state, *words, n) && (!whole || state[n] == '\0'))
+			return 1;
+	}
+	return 0;
+}
+
+static const char *link_class(const char *state)
+{
+	static const char *const ok[] = { "bound", "up", "connected", "ok", NULL };
+	static const char *const bad[] = { "down", "error", "failed", "lost", NULL };
+	if (matches_word(state, ok, 1))
+		return "ok";
+	return matches_word(state, bad, 0) ? "bad" : "";
+}
+
+/* The pair field heap of the newest sample: 1 with used and free, 0 without. */
+static int latest_heap(const struct history *h, double *used, double *free_)
+{
+	int i = rd_status_field("heap");
+	if (!h->has_latest || i < 0 || !h->latest.present[i])
+		return 0;
+	*used = h->latest.members[i][0];
+	*free_ = h->latest.members[i][1];
+	return 1;
+}
+
+static void uptime_card(struct rd_buf *out, const struct history *h)
+{
+	struct rd_buf value = { 0 }, note = { 0 }, text = { 0 };
+	double t, seq;
+	if (h->has_latest) {
+		history_latest_num(h, "t", &t);
+		history_latest_num(h, "seq", &seq);
+		format_uptime(&text, t);
+		rd_js_html_cstr(&value, rd_buf_cstr(&text));
+		rd_buf_str(&note, "boot ");
+		rd_js_html_cstr(&note, h->latest.hex[rd_status_field("boot")]);
+		rd_buf_str(&note, " \xc2\xb7 seq ");
+		rd_js_number(&note, seq);
+	} else
+		rd_buf_str(&value, DASH);
+	card(out, "Uptime", rd_buf_cstr(&value), rd_buf_cstr(&note), "");
+	rd_buf_free(&value);
+	rd_buf_free(&note);
+	rd_buf_free(&text);
+}
+
+static void load_and_heap_cards(struct rd_buf *out, const struct history *h)
+{
+	struct rd_buf value = { 0 }, note = { 0 }, extra = { 0 }, text = { 0 };
+	double cpu;
+	if (history_latest_num(h, "cpu", &cpu)) {
+		rd_js_fixed(&value, cpu, 1);
+		rd_buf_str(&value, "<small> %</small>");
+		bar(&extra, cpu);
+	} else
+		rd_buf_str(&value, DASH);
+	card(out, "CPU load", rd_buf_cstr(&value), "vCPU, last period", rd_buf_cstr(&extra));
+	rd_buf_reset(&value);
+	rd_buf_reset(&extra);
+	double used, free_;
+	if (latest_heap(h, &used, &free_)) {
+		double total = used + free_;
+		double pct = total > 0 ? (used / total) * 100 : 0;
+		format_bytes(&text, used);
+		rd_js_html_cstr(&value, rd_buf_cstr(&text));
+		rd_buf_reset(&text);
+		format_bytes(&text, total);
+		rd_buf_str(&note, "of ");
+		rd_js_html_cstr(&note, rd_buf_cstr(&text));
+		rd_buf_str(&note, " (");
+		rd_js_fixed(&note, pct, 0);
+		rd_buf_str(&note, " %)");
+		bar(&extra, pct);
+	} else
+		rd_buf_str(&value, DASH);
+	card(out, "Heap used", rd_buf_cstr(&value), rd_buf_cstr(&note), rd_buf_cstr(&extra));
+	rd_buf_free(&value);
+	rd_buf_free(&note);
+	rd_buf_free(&extra);
+	rd_buf_free(&text);
+}
+
+static void link_and_update_cards(struct rd_buf *out, const struct history *h, double now)
+{
+	struct rd_buf value = { 0 }, note = { 0 }, text = { 0 };
+	rd_buf_printf(&value, "<span class=\"state %s\">", link_class(h->link_state));
+	rd_js_html_cstr(&value, h->link_state);
+	rd_buf_str(&value, "</span>");
+	card(out, "Link", rd_buf_cstr(&value), "OpenAMP RPMsg", "");
+	rd_buf_reset(&value);
+	double per;
+	int has_per = history_latest_num(h, "per", &per);
+	if (h->has_update) {
+		double age = now - h->last_update_ms;
+		int stale = age > 3 * (has_per ? per : 1000);
+		format_age(&text, age);
+		rd_buf_printf(&value, "<span class=\"%s\">", stale ? "stale" : "");
+		rd_js_html_cstr(&value, rd_buf_cstr(&text));
+		rd_buf_str(&value, "</span>");
+	} else
+		rd_buf_str(&value, DASH);
+	if (has_per) {
+		rd_buf_reset(&text);
+		format_period(&text, per);
+		rd_buf_str(&note, "sampled every ");
+		rd_js_html_cstr(&note, rd_buf_cstr(&text));
+	}
+	card(out, "Last update", rd_buf_cstr(&value), rd_buf_cstr(&note), "");
+	rd_buf_free(&value);
+	rd_buf_free(&note);
+	rd_buf_free(&text);
+}
+
+static void thread_table(struct rd_buf *out, const struct history *h)
+{
+	int i = rd_status_field("thr");
+	if (!h->has_latest || i < 0 || !h->latest.present[i] || h->latest.n_threads == 0) {
+		rd_buf_str(out, "<section class=\"panel\"><h2>Threads</h2><div class=\"waiting\">no thread data in the latest sample</div></section>");
+		return;
+	}
+	rd_buf_str(out, "<section class=\"panel\"><h2>Threads</h2><table><thead><tr><th>Name</th><th>State</th><th class=\"num\">CPU</th></tr></thead><tbody>");
+	for (size_t t = 0; t < h->latest.n_threads; t++) {
+		const struct rd_thread *th = &h->latest.threads[t];
+		rd_buf_str(out, "<tr><td class=\"name\">");
+		rd_js_html(out, th->name, th->name_len);
+		rd_buf_str(out, "</td><td><span class=\"badge\">");
+		rd_js_html(out, th->state, th->state_len);
+		rd_buf_str(out, "</span></td><td class=\"num\">");
+		rd_js_fixed(out, th->cpu, 1);
+		rd_buf_str(out, " %");
+		bar(out, th->cpu);
+		rd_buf_str(out, "</td></tr>");
+	}
+	rd_buf_str(out, "</tbody></table></section>");
+}
+
+static void counter_list(struct rd_buf *out, const struct history *h)
+{
+	const struct history_counters *c = &h->counters;
+	const struct {
+		const char *label;
+		double v;
+		int warn;
+	} items[] = {
+		{ "Samples received", c->received, 0 },
+		{ "Lost samples", c->lost, c->lost > 0 },
+		{ "Zephyr restarts", c->restarts, c->restarts > 0 },
+		{ "Malformed messages", c->malformed, c->malformed > 0 },
+		{ "Messages sent (tx)", history_ipc(h, "tx"), 0 },
+		{ "Send retries", history_ipc(h, "rt"), history_ipc(h, "rt") > 0 },
+		{ "Link re-inits", history_ipc(h, "ri"), history_ipc(h, "ri") > 0 },
+		{ "Dropped (link down)", history_ipc(h, "dr"), history_ipc(h, "dr") > 0 },
+		{ "Queued now", history_ipc(h, "q"), 0 },
+	};
+	rd_buf_str(out, "<section class=\"panel\"><h2>Counters</h2><dl class=\"counters\">");
+	for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+		rd_buf_str(out, items[i].warn ? "<div class=\"warn\"><dt>" : "<div><dt>");
+		rd_js_html_cstr(out, items[i].label);
+		rd_buf_str(out, "</dt><dd>");
+		format_count(out, items[i].v);
+		rd_buf_str(out, "</dd></div>");
+	}
+	rd_buf_str(out, "</dl></section>");
+}
+
+void status_page_render(struct rd_buf *out, const struct history *h, double now, double refresh)
+{
+	rd_buf_str(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+	if (refresh > 0) {
+		rd_buf_str(out, "<meta http-equiv=\"refresh\" content=\"");
+		rd_js_number(out, refresh);
+		rd_buf_str(out, "\">");
+	}
+	rd_buf_str(out, "<title>Zephyr status</title><style>" RD_PAGE_CSS "</style></head><body><main>");
+	rd_buf_str(out, "<header><h1>Zephyr status</h1><span class=\"sub\">Zephyr guest \xe2\x86\x92 Linux guest over OpenAMP RPMsg on Xen static shared memory</span></header>");
+	rd_buf_str(out, "<section class=\"cards\">");
+	uptime_card(out, h);
+	load_and_heap_cards(out, h);
+	link_and_update_cards(out, h, now);
+	rd_buf_str(out, "</section><section class=\"panel\"><h2>CPU load</h2>");
+	cpu_chart_render(out, h);
+	rd_buf_str(out, "</section>");
+	thread_table(out, h);
+	counter_list(out, h);
+	rd_buf_printf(out, "<footer>Written by rpmsg-remote on the Linux guest \xc2\xb7 %zu samples kept", h->count);
+	if (refresh > 0) {
+		rd_buf_str(out, " \xc2\xb7 refreshes every ");
+		rd_js_number(out, refresh);
+		rd_buf_str(out, " s");
+	}
+	rd_buf_str(out, " \xc2\xb7 v8r</footer></main></body></html>\n");
+}
+
+static void counters_json(struct rd_buf *out, const struct history_counters *c)
+{
+	const double v[] = { c->received, c->lost, c->restarts, c->malformed, c->stale };
+	const char *const k[] = { "received", "lost", "restarts", "malformed", "stale" };
+	rd_buf_ch(out, '{');
+	for (size_t i = 0; i < 5; i++) {
+		rd_buf_printf(out, "%s\"%s\":", i ? "," : "", k[i]);
+		rd_js_number(out, v[i]);
+	}
+	rd_buf_ch(out, '}');
+}
+
+static void ipc_json(struct rd_buf *out, const struct history *h)
+{
+	int i = rd_status_field("ipc");
+	const struct rd_field *f = rd_status_field_spec(i);
+	rd_buf_ch(out, '{');
+	for (size_t m = 0; m < f->n_members; m++) {
+		rd_buf_printf(out, "%s\"%s\":", m ? "," : "", f->members[m].name);
+		rd_js_number(out, history_ipc(h, f->members[m].name));
+	}
+	rd_buf_ch(out, '}');
+}
+
+static void boots_json(struct rd_buf *out, const struct history *h)
+{
+	rd_buf_ch(out, '[');
+	for (size_t i = 0; i < h->n_boots; i++) {
+		const struct history_boot *b = &h->boots[i];
+		rd_buf_printf(out, "%s{\"boot\":", i ? "," : "");
+		rd_js_json_cstr(out, b->boot);
+		const double v[] = { b->first_seen_ms, b->first_seq, b->last_seq, b->samples };
+		const char *const k[] = { "firstSeenMs", "firstSeq", "lastSeq", "samples" };
+		for (size_t j = 0; j < 4; j++) {
+			rd_buf_printf(out, ",\"%s\":", k[j]);
+			rd_js_number(out, v[j]);
+		}
+		rd_buf_ch(out, '}');
+	}
+	rd_buf_ch(out, ']');
+}
+
+void status_json_render(struct rd_buf *out, const struct history *h)
+{
+	rd_buf_str(out, "{\"v\":1,\"link\":");
+	rd_js_json_cstr(out, h->link_state);
+	rd_buf_str(out, ",\"lastUpdateMs\":");
+	if (h->has_update)
+		rd_js_number(out, h->last_update_ms);
+	else
+		rd_buf_str(out, "null");
+	rd_buf_str(out, ",\"counters\":");
+	counters_json(out, &h->counters);
+	rd_buf_str(out, ",\"ipc\":");
+	ipc_json(out, h);
+	rd_buf_str(out, ",\"boots\":");
+	boots_json(out, h);
+	rd_buf_str(out, ",\"latest\":");
+	if (h->has_latest)
+		rd_status_sample_json(out, &h->latest);
+	else
+		rd_buf_str(out, "null");
+	rd_buf_str(out, ",\"history\":[");
+	for (size_t i = 0; i < h->count; i++) {
+		const struct history_entry *e = history_entry(h, i);
+		rd_buf_printf(out, "%s{\"boot\":", i ? "," : "");
+		rd_js_json_cstr(out, e->boot);
+		rd_buf_str(out, ",\"seq\":");
+		rd_js_number(out, e->seq);
+		rd_buf_str(out, ",\"t\":");
+		rd_js_number(out, e->t);
+		rd_buf_str(out, ",\"cpu\":");
+		if (e->has_cpu)
+			rd_js_number(out, e->cpu);
+		else
+			rd_buf_str(out, "null");
+		rd_buf_str(out, ",\"receivedMs\":");
+		rd_js_number(out, e->received_ms);
+		rd_buf_ch(out, '}');
+	}
+	rd_buf_str(out, "]}\n");
+}

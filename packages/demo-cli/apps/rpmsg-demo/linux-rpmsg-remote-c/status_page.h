@@ -1,0 +1,21 @@
+/*
+ * The status page and its JSON twin, rendered from the history: the C
+ * counterpart of ../linux-rpmsg-remote/status-page.ts and _cpu-chart.ts,
+ * which are the reference (the same history gives the same bytes; the
+ * style sheet and chart geometry come from status_page_template.h, generated
+ * from them).
+ */
+#ifndef STATUS_PAGE_H
+#define STATUS_PAGE_H
+
+#include "history.h"
+#include "rd_buf.h"
+
+/** renderStatusPage(history, { now, refreshSeconds }) into out (appended). */
+void status_page_render(struct rd_buf *out, const struct history *h, double now, double refresh_seconds);
+/** renderStatusJson(history) into out (appended). */
+void status_json_render(struct rd_buf *out, const struct history *h);
+/** renderCpuChart of the history's entries into out (appended). */
+void cpu_chart_render(struct rd_buf *out, const struct history *h);
+
+#endif
