@@ -3,6 +3,7 @@
 #define RD_CTRL_TABLES
 #include "rd_ctrl.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include "rd_js.h"
@@ -214,4 +215,38 @@ void rd_ctrl_reply_json(struct rd_buf *out, const uint8_t *bytes, size_t len, co
 	rd_buf_str(out, ",\"ok\":false,\"err\":");
 	rd_js_json_string(out, reply->err, reply->err_len);
 	rd_buf_ch(out, '}');
+}
+
+
+int rd_ctrl_read_request(const struct rd_json_doc *doc, double *id, enum rd_cmd *cmd, double *args, double *timeout_ms, double default_timeout_ms)
+{
+	const struct rd_json_node *m = &doc->nodes[0];
+	const struct rd_json_node *type = rd_json_get(doc, m, "type"), *idv = rd_json_get(doc, m, "id");
+	const struct rd_json_node *tmo = rd_json_get(doc, m, "timeoutMs"), *command = rd_json_get(doc, m, "command");
+	if (!type || type->type != RD_JSON_STRING || type->len != strlen(RD_CTRL_REQUEST) || memcmp(type->str, RD_CTRL_REQUEST, type->len))
+		return 0;
+	if (!idv || idv->type != RD_JSON_NUMBER || !rd_js_is_safe_integer(idv->number))
+		return 0;
+	if (tmo && !(tmo->type == RD_JSON_NUMBER && tmo->number > 0))
+		return 0;
+	if (!command || command->type != RD_JSON_OBJECT)
+		return 0;
+	const struct rd_json_node *name = rd_json_get(doc, command, "cmd");
+	char cmd_name[32] = "";
+	if (!name || name->type != RD_JSON_STRING || name->len >= sizeof cmd_name)
+		return 0;
+	memcpy(cmd_name, name->str, name->len);
+	*cmd = rd_ctrl_lookup(cmd_name);
+	if (*cmd == RD_CMD_COUNT || strlen(cmd_name) != name->len || rd_ctrl_spec(*cmd)->link)
+		return 0;
+	const struct rd_ctrl_command *spec = rd_ctrl_spec(*cmd);
+	for (size_t a = 0; a < spec->n_args && a < RD_CTRL_MAX_INTS; a++) {
+		const struct rd_json_node *v = rd_json_get(doc, command, spec->args[a].key);
+		if (!v || v->type != RD_JSON_NUMBER || !isfinite(v->number) || v->number != trunc(v->number))
+			return 0;
+		args[a] = v->number;
+	}
+	*id = idv->number;
+	*timeout_ms = tmo ? tmo->number : default_timeout_ms;
+	return 1;
 }

@@ -59,4 +59,13 @@ int rd_ctrl_reply_fields(enum rd_cmd cmd, const uint8_t *bytes, size_t len, doub
 /** The reply as the JavaScript object parseReply returns, as JSON (for the ctrl-result event): the message itself when ok, else {id, ok, err}. */
 void rd_ctrl_reply_json(struct rd_buf *out, const uint8_t *bytes, size_t len, const struct rd_ctrl_reply *reply);
 
+/**
+ * isCtrlRequest of platform-control.ts: whether the parsed control message
+ * (node 0 of doc) is a well-formed rpmsg-demo.ctrl request of a command
+ * users may send; 1 with its id, command, arguments (table order) and
+ * timeoutMs (default_timeout_ms when it has none), else 0.
+ */
+struct rd_json_doc;
+int rd_ctrl_read_request(const struct rd_json_doc *doc, double *id, enum rd_cmd *cmd, double *args, double *timeout_ms, double default_timeout_ms);
+
 #endif

@@ -4,7 +4,6 @@
 #include <string.h>
 #include "rd_buf.h"
 #include "rd_js.h"
-#include "v8r_guest.h"
 
 void ctrl_client_init(struct ctrl_client *c, ctrl_send_fn send, void *ctx)
 {
@@ -12,36 +11,6 @@ void ctrl_client_init(struct ctrl_client *c, ctrl_send_fn send, void *ctx)
 	c->next_id = 1;
 	c->send = send;
 	c->ctx = ctx;
-}
-
-static void publish_event(double control_id, const char *field, const char *json, size_t len)
-{
-	struct rd_buf e = { 0 };
-	rd_buf_str(&e, "{\"type\":" "\"" RD_CTRL_RESULT "\"" ",\"id\":");
-	rd_js_number(&e, control_id);
-	rd_buf_printf(&e, ",\"%s\":", field);
-	rd_buf_add(&e, json, len);
-	rd_buf_ch(&e, '}');
-	if (rd_buf_ok(&e))
-		v8r_guest_publish(rd_buf_cstr(&e), e.len);
-	rd_buf_free(&e);
-}
-
-void ctrl_publish_reply(double control_id, const char *reply_json, size_t len)
-{
-	publish_event(control_id, "reply", reply_json, len);
-}
-
-void ctrl_publish_error(double control_id, const char *code, const char *message)
-{
-	struct rd_buf j = { 0 };
-	rd_buf_str(&j, "{\"code\":");
-	rd_js_json_cstr(&j, code);
-	rd_buf_str(&j, ",\"message\":");
-	rd_js_json_cstr(&j, message);
-	rd_buf_ch(&j, '}');
-	publish_event(control_id, "error", rd_buf_cstr(&j), j.len);
-	rd_buf_free(&j);
 }
 
 /* Fail request r with code and a message "[rpmsg-demo] rpmsg-ctrl <cmd> (id <id>): <what>" (or text as given when cmd_prefix is 0). */

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "rd_ctrl.h"
+#include "rd_events.h"
 
 /** Default reply timeout, ms (DEFAULT_CTRL_TIMEOUT_MS). */
 #define CTRL_TIMEOUT_MS 2000.0
@@ -60,9 +61,5 @@ void ctrl_client_cancel_all(struct ctrl_client *c, const char *reason);
 /** The earliest deadline of a waiting request, or a negative number when none waits. */
 double ctrl_client_next_deadline(const struct ctrl_client *c);
 
-/** Publish the answer to control message id: a reply's JSON, or an error with its code and message. */
-void ctrl_publish_reply(double control_id, const char *reply_json, size_t len);
-/** The same for an error. */
-void ctrl_publish_error(double control_id, const char *code, const char *message);
 
 #endif

@@ -9,7 +9,7 @@
 #include <time.h>
 #include "rd_js.h"
 #include "remote.h"
-#include "v8r_guest.h"
+#include "rd_events.h"
 
 #define MAX_LOGGED_MALFORMED 5
 
@@ -48,8 +48,7 @@ static void counters_json(struct rd_buf *e, const struct history_counters *c)
 
 static void publish(struct rd_buf *e)
 {
-	if (rd_buf_ok(e))
-		v8r_guest_publish(rd_buf_cstr(e), e->len);
+	rd_publish(e);
 	rd_buf_free(e);
 }
 
