@@ -143,4 +143,5 @@ export type { StaticPort } from "./event-channel.ts";
 export { DOMID_SELF, EVTCHNSTAT, type EventChannelOps, type EvtchnStatus } from "./evtchn-ops.ts";
 export { EVTCHN_2L_PORTS } from "./_evtchn-layout.ts";
 export type { GuestEvent, GuestEventMap, GuestStamp, StampedGuestEvents, XenFaultEvent } from "./trace-events.ts";
+export { type DomainProgramChannel, domainProgramChannel } from "./domain-program-channel.ts";
 // --- end of hypervisor exports ---

@@ -105,6 +105,7 @@ export {
   type RpmsgLink,
 } from "./ipc/rpmsg-link.ts";
 export { createOpenAmpLinkFactory, type OpenAmpLinkFactoryOptions } from "./ipc/openamp-link.ts";
+export { zephyrProgramImports } from "./wasi-zephyr-api.ts";
 
 /** The npm name of this package. */
 export const packageName = "@v8r/zephyr-shim";

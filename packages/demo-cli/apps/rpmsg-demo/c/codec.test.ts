@@ -152,13 +152,16 @@ describe("the C status encoder", () => {
 });
 
 describe("the C rpmsg-ctrl codec", () => {
-  const handlers: CtrlHandlers = { ping: () => ({ t: 1500 }), period: ({ ms }) => ({ per: ms }), sample: () => ({ seq: 42 }) };
+  const handlers: CtrlHandlers = { ping: () => ({ t: 1500 }), period: ({ ms }) => ({ per: ms }), sample: () => ({ seq: 42 }), ack: () => ({ t: 7 }) };
   const COMMANDS = [
     '{"id":1,"cmd":"ping"}',
     '{"id":2.5,"cmd":"period","ms":500}',
     '{"id":-0,"cmd":"period","ms":99}',
     '{"id":1e21,"cmd":"period","ms":60001}',
     '{"id":3,"cmd":"period","ms":"500"}',
+    '{"id":9,"cmd":"ack","boot":4294967295,"next":12,"miss":0}',
+    '{"id":9,"cmd":"ack","boot":4294967296,"next":12,"miss":0}',
+    '{"id":9,"cmd":"ack","boot":1,"next":-1,"miss":0}',
     '{"id":3,"cmd":"period"}',
     '{"id":4,"cmd":"sample","cmd":"ping"}',
     '{"id":5,"cmd":"reboot"}',
@@ -178,7 +181,7 @@ describe("the C rpmsg-ctrl codec", () => {
 
   it("serves every hand-picked and random command as serveCommand + encodeReply do", async () => {
     const random = fc.sample(
-      fc.record({ id: fc.oneof(fc.integer(), fc.double(), fc.string(), fc.constant(null)), cmd: fc.oneof(fc.constantFrom("ping", "period", "sample"), fc.string()), ms: fc.oneof(fc.integer({ min: 0, max: 70_000 }), fc.double()) }, { requiredKeys: [] }),
+      fc.record({ id: fc.oneof(fc.integer(), fc.double(), fc.string(), fc.constant(null)), cmd: fc.oneof(fc.constantFrom("ping", "period", "sample", "ack"), fc.string()), ms: fc.oneof(fc.integer({ min: 0, max: 70_000 }), fc.double()) }, { requiredKeys: [] }),
       { numRuns: 500, seed: 3 },
     );
     const inputs = [...COMMANDS.map(text), ...random.map((r) => text(JSON.stringify(r)))];

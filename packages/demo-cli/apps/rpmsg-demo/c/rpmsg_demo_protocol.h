@@ -12,6 +12,10 @@
 #define RD_DEMO_ENDPOINT "rpmsg-demo"
 #define RD_LINK_DEFAULTS_SHM_ID "rpmsg-shm"
 #define RD_LINK_DEFAULTS_PORT 10
+#define RD_LIVENESS_HEARTBEAT_MS 250
+#define RD_LIVENESS_REPLY_TIMEOUT_MS 750
+#define RD_LIVENESS_DEAD_AFTER_MS 1000
+#define RD_LIVENESS_MAX_RELINK_MS 8000
 #define RD_MAX_PAYLOAD_BYTES 496
 #define RD_PERIOD_RANGE_MS_MIN 100
 #define RD_PERIOD_RANGE_MS_MAX 60000
@@ -65,7 +69,7 @@ struct rd_ctrl_command {
 	int link; /* the link's own command, sent by rpmsg-remote itself */
 };
 
-enum rd_cmd { RD_CMD_PING, RD_CMD_PERIOD, RD_CMD_SAMPLE, RD_CMD_COUNT };
+enum rd_cmd { RD_CMD_PING, RD_CMD_PERIOD, RD_CMD_SAMPLE, RD_CMD_ACK, RD_CMD_COUNT };
 #define RD_CTRL_MAX_BYTES 496
 
 #endif /* RPMSG_DEMO_PROTOCOL_H */
@@ -113,10 +117,19 @@ static const struct rd_ctrl_int rd_ctrl_period_reply[] = {
 static const struct rd_ctrl_int rd_ctrl_sample_reply[] = {
 	{ .key = "seq", .min = 0.0, .max = -1.0 },
 };
+static const struct rd_ctrl_int rd_ctrl_ack_args[] = {
+	{ .key = "boot", .min = 0.0, .max = 4294967295.0 },
+	{ .key = "next", .min = 0.0, .max = -1.0 },
+	{ .key = "miss", .min = 0.0, .max = -1.0 },
+};
+static const struct rd_ctrl_int rd_ctrl_ack_reply[] = {
+	{ .key = "t", .min = 0.0, .max = -1.0 },
+};
 /** The rpmsg-ctrl commands (CTRL_SCHEMA.commands), indexed by enum rd_cmd. */
 static const struct rd_ctrl_command rd_ctrl_commands[RD_CMD_COUNT] = {
 	{ .cmd = "ping", .args = NULL, .n_args = 0, .reply = rd_ctrl_ping_reply, .n_reply = 1, .link = 0 },
 	{ .cmd = "period", .args = rd_ctrl_period_args, .n_args = 1, .reply = rd_ctrl_period_reply, .n_reply = 1, .link = 0 },
 	{ .cmd = "sample", .args = NULL, .n_args = 0, .reply = rd_ctrl_sample_reply, .n_reply = 1, .link = 0 },
+	{ .cmd = "ack", .args = rd_ctrl_ack_args, .n_args = 3, .reply = rd_ctrl_ack_reply, .n_reply = 1, .link = 1 },
 };
 #endif

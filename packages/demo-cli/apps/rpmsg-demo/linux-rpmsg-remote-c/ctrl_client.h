@@ -17,10 +17,17 @@
 /** Most requests waiting at once. */
 #define CTRL_MAX_PENDING 16
 
+/** How a request of the remote's own (an ack) ended. */
+enum ctrl_end { CTRL_REPLIED, CTRL_TIMED_OUT, CTRL_FAILED };
+
+/** Told how a request of the remote's own ended. */
+typedef void (*ctrl_own_fn)(void *ctx, enum ctrl_end end);
+
 /** One waiting request. */
 struct ctrl_request {
 	int used;
 	double id;         /* on rpmsg-ctrl */
+	int own;           /* the remote's own (an ack): its end goes to own_end, not to the host */
 	double control_id; /* of the host's control message */
 	enum rd_cmd cmd;
 	double deadline;   /* platform ms */
@@ -40,16 +47,20 @@ struct ctrl_client {
 	unsigned long unmatched;
 	ctrl_send_fn send;
 	void *ctx;
+	ctrl_own_fn own_end;
+	void *own_ctx;
 };
 
-/** Start with no request; the first id is 1. */
-void ctrl_client_init(struct ctrl_client *c, ctrl_send_fn send, void *ctx);
+/** Start with no request; the first id is 1; own_end hears how the remote's own requests end. */
+void ctrl_client_init(struct ctrl_client *c, ctrl_send_fn send, void *ctx, ctrl_own_fn own_end, void *own_ctx);
 /**
  * Send command cmd (args in table order) for the host's control message
  * control_id; bound says whether rpmsg-ctrl can carry it now (else it is
  * sent once bound). The outcome is published when it is known.
  */
 void ctrl_client_request(struct ctrl_client *c, double control_id, enum rd_cmd cmd, const double *args, double timeout_ms, double now, int bound);
+/** Send the remote's own command cmd now (rpmsg-ctrl is bound): its end goes to own_end. */
+void ctrl_client_own(struct ctrl_client *c, enum rd_cmd cmd, const double *args, double timeout_ms, double now);
 /** rpmsg-ctrl is bound: send what waited for it. */
 void ctrl_client_bound(struct ctrl_client *c);
 /** A message received on rpmsg-ctrl: 1 when it answered a request. */

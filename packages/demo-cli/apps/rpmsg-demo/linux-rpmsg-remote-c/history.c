@@ -5,9 +5,9 @@
 
 static int field(const char *key)
 {
-	static int cache[4] = { -2, -2, -2, -2 };
-	static const char *const keys[4] = { "boot", "seq", "t", "ipc" };
-	for (int i = 0; i < 4; i++)
+	static int cache[5] = { -2, -2, -2, -2, -2 };
+	static const char *const keys[5] = { "boot", "seq", "t", "ipc", "cpu" };
+	for (int i = 0; i < 5; i++)
 		if (!strcmp(keys[i], key)) {
 			if (cache[i] == -2)
 				cache[i] = rd_status_field(key);
@@ -29,9 +29,26 @@ void history_init(struct history *h)
 	strcpy(h->link_state, "down");
 }
 
+/* The sample's ipc.dr: 1 with it, 0 when the sample has no ipc field. */
+static int sample_dr(const struct rd_sample *s, double *dr)
+{
+	int i = field("ipc");
+	if (i < 0 || !s->present[i])
+		return 0;
+	const struct rd_field *f = rd_status_field_spec(i);
+	for (size_t m = 0; m < f->n_members; m++)
+		if (!strcmp(f->members[m].name, "dr")) {
+			*dr = s->members[i][m];
+			return 1;
+		}
+	return 0;
+}
+
 enum history_outcome history_add(struct history *h, const struct rd_sample *s, double received_ms, double *lost, char previous[9])
 {
 	int has;
+	double dr = 0;
+	int has_dr = sample_dr(s, &dr);
 	const char *boot = s->hex[field("boot")];
 	double seq = num(s, "seq", &has);
 	struct history_boot *current = h->n_boots ? &h->boots[h->n_boots - 1] : NULL;
@@ -46,10 +63,17 @@ enum history_outcome history_add(struct history *h, const struct rd_sample *s, d
 			return OUTCOME_STALE;
 		}
 		lost_before = seq - current->last_seq - 1;
+		double explained = has_dr ? dr - current->last_dr : lost_before;
+		if (lost_before > explained) {
+			h->counters.out_of_order++;
+			h->revision++;
+			return OUTCOME_OUT_OF_ORDER;
+		}
 		outcome = lost_before > 0 ? OUTCOME_GAP : OUTCOME_NEXT;
 		*lost = lost_before;
 		current->last_seq = seq;
 		current->samples++;
+		current->last_dr = has_dr ? dr : current->last_dr + lost_before;
 	} else {
 		restart = current != NULL;
 		outcome = restart ? OUTCOME_RESTART : OUTCOME_FIRST;
@@ -66,6 +90,7 @@ enum history_outcome history_add(struct history *h, const struct rd_sample *s, d
 		b->first_seen_ms = received_ms;
 		b->first_seq = b->last_seq = seq;
 		b->samples = 1;
+		b->first_dr = b->last_dr = has_dr ? dr : 0;
 	}
 	h->counters.received++;
 	h->counters.lost += lost_before;

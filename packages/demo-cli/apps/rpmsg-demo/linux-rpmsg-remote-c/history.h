@@ -32,15 +32,16 @@ struct history_entry {
 struct history_boot {
 	char boot[9];
 	double first_seen_ms, first_seq, last_seq, samples;
+	double first_dr, last_dr; /* Zephyr's drop count (ipc.dr) in the first and the latest accepted sample */
 };
 
 /** Totals (HistoryCounters). */
 struct history_counters {
-	double received, lost, restarts, malformed, stale;
+	double received, lost, restarts, malformed, stale, out_of_order;
 };
 
 /** What add() made of a sample (SampleOutcome). */
-enum history_outcome { OUTCOME_FIRST, OUTCOME_NEXT, OUTCOME_GAP, OUTCOME_RESTART, OUTCOME_STALE };
+enum history_outcome { OUTCOME_FIRST, OUTCOME_NEXT, OUTCOME_GAP, OUTCOME_RESTART, OUTCOME_STALE, OUTCOME_OUT_OF_ORDER };
 
 /** The history. */
 struct history {
@@ -59,7 +60,13 @@ struct history {
 
 /** Start empty, link "down". */
 void history_init(struct history *h);
-/** Record a validated sample received at received_ms; lost is the gap before it (OUTCOME_GAP), previous the boot before it (OUTCOME_RESTART). */
+/**
+ * Record a validated sample received at received_ms; lost is the gap before
+ * it (OUTCOME_GAP), previous the boot before it (OUTCOME_RESTART). A gap
+ * counts as lost only as far as Zephyr's ipc.dr says it dropped those
+ * samples; a sample after a gap it does not explain is set aside
+ * (OUTCOME_OUT_OF_ORDER, not recorded).
+ */
 enum history_outcome history_add(struct history *h, const struct rd_sample *s, double received_ms, double *lost, char previous[9]);
 /** Count a rejected message. */
 void history_malformed(struct history *h);

@@ -85,6 +85,7 @@ static void on_reset(struct virtio_device *vdev)
 	app.reset = 1;
 	app.counters.peer_resets++;
 	app.demo_bound = app.ctrl_bound = 0;
+	heartbeat_reset(&app);
 	remote_log("the host re-initialised the link; re-announcing endpoints");
 	remote_update_link(&app);
 }
@@ -93,17 +94,19 @@ static void on_reset(struct virtio_device *vdev)
 static void serve(struct remote *r)
 {
 	while (!r->reset) {
-		double timeout = (double)r->config.link_poll_ms;
+		double now = remote_now(), timeout = (double)r->config.link_poll_ms;
 		double next = ctrl_client_next_deadline(&r->client);
-		if (next >= 0) {
-			double left = ceil(next - remote_now());
-			timeout = left < 0 ? 0 : left < timeout ? left : timeout;
-		}
+		if (next < 0 || r->heartbeat.next_at < next)
+			next = r->heartbeat.next_at;
+		double left = ceil(next - now);
+		timeout = left < 0 ? 0 : left < timeout ? left : timeout;
 		v8r_platform_poll_timeout(r->platform, (unsigned int)timeout);
 		if (r->reset)
 			break;
+		now = remote_now();
 		remote_take_control(r);
-		ctrl_client_expire(&r->client, remote_now());
+		ctrl_client_expire(&r->client, now);
+		heartbeat_tick(r, now);
 		remote_publish(r);
 	}
 }
@@ -129,8 +132,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	history_init(&r->history);
-	ctrl_client_init(&r->client, send_ctrl, r);
+	ctrl_client_init(&r->client, send_ctrl, r, heartbeat_end, r);
 	r->publish_at = remote_now();
+	heartbeat_init(r, r->publish_at);
 	char shm[80], port[32], poll[32];
 	snprintf(shm, sizeof shm, "shm_id=%s", r->config.shm_id);
 	snprintf(port, sizeof port, "evtchn=%ld", r->config.port);

@@ -17,6 +17,7 @@
 #define LINK_ANNOUNCED "announced"
 #define LINK_BOUND "bound"
 #define LINK_DOWN "down (re-attaching)"
+#define LINK_UNRESPONSIVE "host not answering"
 
 /** Settings from the bootargs (rpmsgRemoteConfig). */
 struct remote_config {
@@ -31,6 +32,14 @@ struct remote_counters {
 	unsigned long samples, malformed, oversize, handshakes, peer_resets, reattaches, devices, published, publish_errors;
 };
 
+/** The ack heartbeat (AckHeartbeat). */
+struct heartbeat {
+	double sent, missed;
+	double miss;    /* acks in a row, just before now, that got no reply in time (the next ack's miss) */
+	int due;        /* samples came since the last ack */
+	double next_at; /* platform ms of the next periodic ack */
+};
+
 /** The running service. */
 struct remote {
 	struct remote_config config;
@@ -42,6 +51,7 @@ struct remote {
 	struct history history;
 	struct remote_counters counters;
 	struct ctrl_client client;
+	struct heartbeat heartbeat;
 	unsigned long written;     /* history revision last written */
 	double publish_at;         /* platform ms of the latest change: the page is rendered as of then */
 };
@@ -61,6 +71,17 @@ void remote_take_control(struct remote *r);
 void remote_publish(struct remote *r);
 /** Make the status files' directory and write the first page. */
 int remote_publish_init(struct remote *r);
+/** Start the heartbeat: the first periodic ack is due heartbeatMs after now. */
+void heartbeat_init(struct remote *r, double now);
+/** Send an ack now (when rpmsg-ctrl is bound). */
+void heartbeat_send(struct remote *r);
+/** The host answered or the link was reset: the count of unanswered acks starts again. */
+void heartbeat_reset(struct remote *r);
+/** How an ack ended (the rpmsg-ctrl client's callback; ctx is the remote). */
+void heartbeat_end(void *ctx, enum ctrl_end end);
+/** Send the periodic acks that are due by now, and the one due after samples. */
+void heartbeat_tick(struct remote *r, double now);
+
 /** Publish a linux.link event with the history's totals. */
 void remote_trace_link(struct remote *r);
 

@@ -9,6 +9,7 @@
 #include <time.h>
 #include "rd_js.h"
 #include "remote.h"
+#include "status_page.h"
 #include "rd_events.h"
 
 #define MAX_LOGGED_MALFORMED 5
@@ -36,16 +37,6 @@ static struct remote *remote_of(struct rpmsg_endpoint *ept)
 	return ept->priv;
 }
 
-static void counters_json(struct rd_buf *e, const struct history_counters *c)
-{
-	const double v[] = { c->received, c->lost, c->restarts, c->malformed, c->stale };
-	const char *const k[] = { "received", "lost", "restarts", "malformed", "stale" };
-	for (size_t i = 0; i < 5; i++) {
-		rd_buf_printf(e, "%s\"%s\":", i ? "," : "", k[i]);
-		rd_js_number(e, v[i]);
-	}
-}
-
 static void publish(struct rd_buf *e)
 {
 	rd_publish(e);
@@ -58,7 +49,7 @@ void remote_trace_link(struct remote *r)
 	rd_buf_str(&e, "{\"type\":\"linux.link\",\"state\":");
 	rd_js_json_cstr(&e, r->history.link_state);
 	rd_buf_ch(&e, ',');
-	counters_json(&e, &r->history.counters);
+	status_counters_members(&e, &r->history.counters);
 	rd_buf_printf(&e, ",\"peerResets\":%lu,\"reattaches\":%lu}", r->counters.peer_resets, r->counters.reattaches);
 	publish(&e);
 }
@@ -67,9 +58,11 @@ void remote_update_link(struct remote *r)
 {
 	const char *state;
 	if (!r->rdev || r->reset)
-		state = r->counters.devices > 1 || r->counters.peer_resets > 0 || r->ever_bound ? LINK_DOWN : LINK_WAITING;
+		state = r->counters.peer_resets > 0 || r->ever_bound ? LINK_DOWN : LINK_WAITING;
+	else if (!r->demo_bound)
+		state = LINK_ANNOUNCED;
 	else
-		state = r->demo_bound ? LINK_BOUND : LINK_ANNOUNCED;
+		state = r->heartbeat.miss >= 2 ? LINK_UNRESPONSIVE : LINK_BOUND;
 	if (history_set_link(&r->history, state)) {
 		r->publish_at = remote_now();
 		remote_trace_link(r);
@@ -93,11 +86,14 @@ static void on_sample(struct remote *r, const uint8_t *data, size_t len)
 		rd_js_json_string(&e, rd_buf_cstr(&why), why.len);
 		rd_buf_printf(&e, ",\"count\":%lu,\"counters\":{", n);
 	} else {
-		static const char *const kinds[] = { "first", "next", "gap", "restart", "stale" };
+		static const char *const kinds[] = { "first", "next", "gap", "restart", "stale", "out-of-order" };
 		double lost = 0;
 		char previous[9] = "";
-		r->counters.samples++;
 		enum history_outcome outcome = history_add(&r->history, &s, now, &lost, previous);
+		/* every sample is acknowledged (a stale or set-aside one too: the ack tells the host where this side stands) */
+		r->heartbeat.due = 1;
+		if (outcome != OUTCOME_STALE && outcome != OUTCOME_OUT_OF_ORDER)
+			r->counters.samples++;
 		const char *boot = s.hex[rd_status_field("boot")];
 		double seq = s.num[rd_status_field("seq")];
 		if (outcome == OUTCOME_GAP)
@@ -114,7 +110,7 @@ static void on_sample(struct remote *r, const uint8_t *data, size_t len)
 		rd_status_sample_json(&e, &s);
 		rd_buf_str(&e, ",\"counters\":{");
 	}
-	counters_json(&e, &r->history.counters);
+	status_counters_members(&e, &r->history.counters);
 	rd_buf_str(&e, "}}");
 	publish(&e);
 	rd_buf_free(&why);
@@ -132,6 +128,7 @@ static void answer_handshake(struct remote *r, struct rpmsg_endpoint *ept)
 		return;
 	}
 	r->counters.handshakes++;
+	heartbeat_reset(r);
 	if (is_demo) {
 		r->demo_bound = 1;
 		if (r->ever_bound)

@@ -185,7 +185,7 @@ static void counter_list(struct rd_buf *out, const struct history *h)
 		{ "Messages sent (tx)", history_ipc(h, "tx"), 0 },
 		{ "Send retries", history_ipc(h, "rt"), history_ipc(h, "rt") > 0 },
 		{ "Link re-inits", history_ipc(h, "ri"), history_ipc(h, "ri") > 0 },
-		{ "Dropped (link down)", history_ipc(h, "dr"), history_ipc(h, "dr") > 0 },
+		{ "Dropped by Zephyr (queue full)", history_ipc(h, "dr"), history_ipc(h, "dr") > 0 },
 		{ "Queued now", history_ipc(h, "q"), 0 },
 	};
 	rd_buf_str(out, "<section class=\"panel\"><h2>Counters</h2><dl class=\"counters\">");
@@ -227,16 +227,14 @@ void status_page_render(struct rd_buf *out, const struct history *h, double now,
 	rd_buf_str(out, " \xc2\xb7 v8r</footer></main></body></html>\n");
 }
 
-static void counters_json(struct rd_buf *out, const struct history_counters *c)
+void status_counters_members(struct rd_buf *out, const struct history_counters *c)
 {
-	const double v[] = { c->received, c->lost, c->restarts, c->malformed, c->stale };
-	const char *const k[] = { "received", "lost", "restarts", "malformed", "stale" };
-	rd_buf_ch(out, '{');
-	for (size_t i = 0; i < 5; i++) {
+	const double v[] = { c->received, c->lost, c->restarts, c->malformed, c->stale, c->out_of_order };
+	const char *const k[] = { "received", "lost", "restarts", "malformed", "stale", "outOfOrder" };
+	for (size_t i = 0; i < 6; i++) {
 		rd_buf_printf(out, "%s\"%s\":", i ? "," : "", k[i]);
 		rd_js_number(out, v[i]);
 	}
-	rd_buf_ch(out, '}');
 }
 
 static void ipc_json(struct rd_buf *out, const struct history *h)
@@ -258,9 +256,9 @@ static void boots_json(struct rd_buf *out, const struct history *h)
 		const struct history_boot *b = &h->boots[i];
 		rd_buf_printf(out, "%s{\"boot\":", i ? "," : "");
 		rd_js_json_cstr(out, b->boot);
-		const double v[] = { b->first_seen_ms, b->first_seq, b->last_seq, b->samples };
-		const char *const k[] = { "firstSeenMs", "firstSeq", "lastSeq", "samples" };
-		for (size_t j = 0; j < 4; j++) {
+		const double v[] = { b->first_seen_ms, b->first_seq, b->last_seq, b->samples, b->first_dr, b->last_dr };
+		const char *const k[] = { "firstSeenMs", "firstSeq", "lastSeq", "samples", "firstDr", "lastDr" };
+		for (size_t j = 0; j < 6; j++) {
 			rd_buf_printf(out, ",\"%s\":", k[j]);
 			rd_js_number(out, v[j]);
 		}
@@ -278,8 +276,9 @@ void status_json_render(struct rd_buf *out, const struct history *h)
 		rd_js_number(out, h->last_update_ms);
 	else
 		rd_buf_str(out, "null");
-	rd_buf_str(out, ",\"counters\":");
-	counters_json(out, &h->counters);
+	rd_buf_str(out, ",\"counters\":{");
+	status_counters_members(out, &h->counters);
+	rd_buf_ch(out, '}');
 	rd_buf_str(out, ",\"ipc\":");
 	ipc_json(out, h);
 	rd_buf_str(out, ",\"boots\":");

@@ -15,6 +15,8 @@
 void status_page_render(struct rd_buf *out, const struct history *h, double now, double refresh_seconds);
 /** renderStatusJson(history) into out (appended). */
 void status_json_render(struct rd_buf *out, const struct history *h);
+/** The members of the history's counters as JSON (received, lost, restarts, malformed, stale, outOfOrder), without braces. */
+void status_counters_members(struct rd_buf *out, const struct history_counters *c);
 /** renderCpuChart of the history's entries into out (appended). */
 void cpu_chart_render(struct rd_buf *out, const struct history *h);
 

@@ -1,21 +1,24 @@
 /* The rpmsg-host link policy: see host_link.h. */
 #include "host_link.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <metal/io.h>
 #include <metal/utilities.h>
 #include <zephyr/logging/log.h>
 #include "platform_info.h"
-#include "rd_js.h"
 #include "rd_events.h"
+#include "rd_js.h"
 
 LOG_MODULE_REGISTER(rpmsg_host);
 
 static const double retry_delays_ms[RETRIES] = { 10, 20, 40, 80, 160 };
+/** The liveness watch runs every deadAfterMs / 4. */
+#define WATCH_MS (RD_LIVENESS_DEAD_AFTER_MS / 4)
 
 /* The one link of the program (the name-service callback gets only the device). */
 static struct host_link *the_link;
-static int reiniting;
 
 static double now_ms(void)
 {
@@ -25,17 +28,30 @@ static double now_ms(void)
 static void publish_state(struct host_link *l, const char *state)
 {
 	struct rd_buf e = { 0 };
-	rd_buf_printf(&e, "{\"type\":\"zephyr.link\",\"state\":\"%s\",\"tx\":", state);
-	const double v[] = { l->tx, l->rt, l->ri, l->queue.dropped, (double)l->queue.count };
-	const char *const k[] = { "tx", "rt", "ri", "dr", "q" };
-	for (size_t i = 0; i < 5; i++) {
-		if (i)
-			rd_buf_printf(&e, ",\"%s\":", k[i]);
+	rd_buf_printf(&e, "{\"type\":\"zephyr.link\",\"state\":\"%s\"", state);
+	const double v[] = { l->tx, l->rt, l->ri, l->queue.dropped, (double)l->queue.count, l->delivered };
+	const char *const k[] = { "tx", "rt", "ri", "dr", "q", "delivered" };
+	for (size_t i = 0; i < 6; i++) {
+		rd_buf_printf(&e, ",\"%s\":", k[i]);
 		rd_js_number(&e, v[i]);
 	}
 	rd_buf_ch(&e, '}');
 	rd_publish(&e);
 	rd_buf_free(&e);
+}
+
+/* zephyr.sample: what happened to one sample (taken, then delivered or dropped). */
+static void fate(void *ctx, double seq, const char *what)
+{
+	struct host_link *l = ctx;
+	struct rd_buf e = { 0 };
+	rd_buf_printf(&e, "{\"type\":\"zephyr.sample\",\"boot\":\"%s\",\"seq\":", l->boot);
+	rd_js_number(&e, seq);
+	rd_buf_printf(&e, ",\"fate\":\"%s\"%s}", what, strcmp(what, "dropped") ? "" : ",\"reason\":\"overflow\"");
+	rd_publish(&e);
+	rd_buf_free(&e);
+	if (!strcmp(what, "delivered"))
+		l->delivered++;
 }
 
 static void request_reinit(struct host_link *l, const char *reason)
@@ -53,11 +69,11 @@ static void set_up(struct host_link *l, int up)
 	l->up = up;
 	if (up) {
 		LOG_INF("link up: %s bound (%zu sample(s) queued)", RD_DEMO_ENDPOINT, l->queue.count);
-		l->relink_at = 0;
+		l->last_heard = now_ms();
+		l->relink_ms = RD_LIVENESS_DEAD_AFTER_MS;
 	} else {
 		LOG_WRN("link down: %s unbound", RD_DEMO_ENDPOINT);
-		if (!reiniting)
-			l->relink_at = now_ms() + RELINK_AFTER_MS;
+		l->down_since = now_ms();
 	}
 	publish_state(l, up ? "up" : "down");
 }
@@ -76,6 +92,7 @@ static int on_message(struct rpmsg_endpoint *ept, void *data, size_t len, uint32
 	}
 	if (ept != &l->ctrl)
 		return RPMSG_SUCCESS; /* the remote sends nothing on rpmsg-demo but the handshake */
+	l->last_heard = now_ms();
 	struct rd_buf reply = { 0 };
 	l->on_command(l->command_ctx, data, len, &reply);
 	int err = rd_buf_ok(&reply) ? rpmsg_trysend(&l->ctrl, reply.p, (int)reply.len) : RPMSG_ERR_NO_MEM;
@@ -115,45 +132,25 @@ static void on_announce(struct rpmsg_device *rdev, const char *name, uint32_t de
 		LOG_WRN("%s: no buffer for the bound handshake", name);
 }
 
-/* Samples sent but not consumed by the remote: what the host posted on its transmit vring minus what the remote has used (read from shared memory). */
-static size_t outstanding(struct host_link *l)
-{
-	struct rpmsg_virtio_device *rvdev = metal_container_of(l->rdev, struct rpmsg_virtio_device, rdev);
-	struct virtqueue *svq = rvdev->svq;
-	unsigned long off = metal_io_virt_to_offset(rvdev->shbuf_io, (void *)&svq->vq_ring.used->idx);
-	if (off == METAL_BAD_OFFSET)
-		return l->n_in_flight;
-	return (uint16_t)(svq->vq_available_idx - metal_io_read16(rvdev->shbuf_io, off));
-}
-
-/* Forget in-flight samples the remote consumed (the oldest first); how many remain. */
-static size_t confirm(struct host_link *l)
-{
-	if (!l->rdev)
-		return l->n_in_flight;
-	size_t left = outstanding(l);
-	while (l->n_in_flight > left) {
-		memmove(l->in_flight, l->in_flight + 1, (l->n_in_flight - 1) * sizeof l->in_flight[0]);
-		l->n_in_flight--;
-	}
-	return l->n_in_flight;
-}
-
-static void make_device(struct host_link *l)
+/* Make a device and wait for the remote's announcements (register). */
+static int open_device(struct host_link *l)
 {
 	l->rdev = platform_create_rpmsg_vdev(l->platform, 0, VIRTIO_DEV_DRIVER, NULL, on_announce);
 	if (l->rdev)
-		l->relink_at = now_ms() + RELINK_AFTER_MS;
+		l->down_since = now_ms();
+	return l->rdev ? 0 : -1;
 }
 
-void link_start(struct host_link *l, void *platform, link_command_fn on_command, void *ctx)
+void link_start(struct host_link *l, void *platform, const char boot[9], link_command_fn on_command, void *ctx)
 {
 	the_link = l;
 	l->platform = platform;
+	memcpy(l->boot, boot, 9);
 	l->on_command = on_command;
 	l->command_ctx = ctx;
-	make_device(l);
-	if (l->rdev)
+	l->relink_ms = RD_LIVENESS_DEAD_AFTER_MS;
+	l->watch_at = now_ms() + WATCH_MS;
+	if (open_device(l) == 0)
 		LOG_INF("RPMsg host up on %s; waiting for the remote to announce its endpoints", "ipc0");
 	else {
 		LOG_ERR("opening ipc0 failed");
@@ -161,30 +158,31 @@ void link_start(struct host_link *l, void *platform, link_command_fn on_command,
 	}
 }
 
-void link_enqueue(struct host_link *l, double seq, const char *bytes, size_t len)
+void link_enqueue(struct host_link *l, const struct sample_facts *facts)
 {
-	int dropped = queue_push(&l->queue, seq, bytes, len);
+	double seq = facts->f.seq;
+	fate(l, seq, "taken");
+	double before = l->queue.dropped;
+	int dropped = queue_push(&l->queue, seq, facts, fate, l);
 	if (dropped > 0)
-		LOG_WRN("sample queue full: dropped %d oldest sample(s) (%.0f dropped in total)", dropped, l->queue.dropped);
+		LOG_WRN("sample queue full: dropped %d sample(s) (overflow; %.0f dropped in total)", (int)(l->queue.dropped - before), l->queue.dropped);
 }
 
-/* Before the rings are reset: samples the remote never consumed go back to the front of the queue. */
-static void requeue_in_flight(struct host_link *l)
+void link_acknowledge(struct host_link *l, double boot, double next, double miss)
 {
-	confirm(l);
-	size_t n = l->n_in_flight;
-	if (n == 0)
+	if (miss > 0 && l->up) {
+		char why[80];
+		snprintf(why, sizeof why, "the remote got no reply to its last %.0f ack(s)", miss);
+		request_reinit(l, why);
+	}
+	if (boot != (double)strtoul(l->boot, NULL, 16))
 		return;
-	l->n_in_flight = 0;
-	l->tx -= (double)n;
-	int dropped = queue_requeue(&l->queue, l->in_flight, n);
-	LOG_INF("re-init #%.0f: %zu unconsumed sample(s) queued again (%d dropped)", l->ri, n, dropped);
+	queue_acknowledge(&l->queue, next, fate, l);
 }
 
 static void teardown(struct host_link *l)
 {
 	set_up(l, 0);
-	l->relink_at = 0;
 	l->demo_made = l->ctrl_made = 0;
 	if (!l->rdev)
 		return;
@@ -195,29 +193,62 @@ static void teardown(struct host_link *l)
 
 static void reinit(struct host_link *l)
 {
-	reiniting = 1;
 	l->reinit_requested = 0;
 	l->ri++;
 	LOG_WRN("re-init #%.0f: tearing down the RPMsg device", l->ri);
-	requeue_in_flight(l);
+	size_t again = queue_rewind(&l->queue);
+	if (again > 0)
+		LOG_INF("re-init #%.0f: %zu unacknowledged sample(s) will be sent again", l->ri, again);
 	publish_state(l, "reinit");
 	teardown(l);
-	make_device(l);
-	if (!l->rdev) {
+	l->attempt = 0;
+	l->retry_at = 0;
+	if (open_device(l)) {
 		LOG_ERR("re-init #%.0f: opening a new vdev failed; trying again in %.0f ms", l->ri, REOPEN_DELAY_MS);
 		l->reopen_at = now_ms() + REOPEN_DELAY_MS;
-	} else
-		LOG_INF("re-init #%.0f: new vdev over the same region; re-registering %s and %s", l->ri, RD_DEMO_ENDPOINT, RD_CTRL_ENDPOINT);
-	reiniting = 0;
+		return;
+	}
+	LOG_INF("re-init #%.0f: new vdev over the same region; re-registering %s and %s", l->ri, RD_DEMO_ENDPOINT, RD_CTRL_ENDPOINT);
 }
 
-/* One send attempt of sample s: 0 when sent, else the errno name of why not (EBUSY: the remote has not consumed MAX_IN_FLIGHT samples). */
-static const char *attempt(struct host_link *l, const struct queued_sample *s, int *down)
+/* The liveness watch: re-initialise when the remote looks dead or reset. */
+static void check_liveness(struct host_link *l, double now)
 {
+	char why[96];
+	if (l->reinit_requested || l->reopen_at)
+		return;
+	if (!l->up) {
+		if (now - l->down_since < l->relink_ms)
+			return;
+		double waited = l->relink_ms;
+		l->relink_ms = l->relink_ms * 2 < RD_LIVENESS_MAX_RELINK_MS ? l->relink_ms * 2 : RD_LIVENESS_MAX_RELINK_MS;
+		snprintf(why, sizeof why, "link down for %.0f ms", waited);
+		request_reinit(l, why);
+	} else if (now - l->last_heard >= RD_LIVENESS_DEAD_AFTER_MS) {
+		snprintf(why, sizeof why, "nothing heard from the remote for %.0f ms", now - l->last_heard);
+		request_reinit(l, why);
+	} else {
+		const struct queued_sample *oldest = queue_oldest_in_flight(&l->queue);
+		if (oldest && now - oldest->sent_at >= RD_LIVENESS_DEAD_AFTER_MS) {
+			snprintf(why, sizeof why, "sample %.0f not acknowledged %.0f ms after it was sent", oldest->seq, now - oldest->sent_at);
+			request_reinit(l, why);
+		}
+	}
+}
+
+/* Encode s with the link's counters as of now (its dr: drops below its seq) and try to send it: 0, or the errno name of why not. */
+static const char *attempt(struct host_link *l, struct queued_sample *s, int *down)
+{
+	struct rd_zephyr_facts *f = facts_of(&s->facts);
+	f->ipcTx = l->tx;
+	f->ipcRt = l->rt;
+	f->ipcRi = l->ri;
+	f->ipcDr = queue_drops_below(&l->queue, s->seq);
+	f->ipcQ = (double)l->queue.count - 1;
+	struct rd_buf bytes = { 0 };
+	int err = rd_status_encode(f, RD_STATUS_MAX_BYTES, &bytes, NULL) < 0 ? RPMSG_ERR_PARAM : rpmsg_trysend(&l->demo, bytes.p, (int)bytes.len);
+	rd_buf_free(&bytes);
 	*down = 0;
-	if (confirm(l) >= MAX_IN_FLIGHT)
-		return "EBUSY";
-	int err = rpmsg_trysend(&l->demo, s->bytes, (int)s->len);
 	if (err >= 0)
 		return NULL;
 	if (err == RPMSG_ERR_NO_BUFF)
@@ -226,17 +257,17 @@ static const char *attempt(struct host_link *l, const struct queued_sample *s, i
 	return "ENOTCONN";
 }
 
-/* Send queued samples while the link is up; a failure waits for its retry or asks for a re-init. */
+/* Send queued samples while the link is up and the window allows; a failure waits for its retry or asks for a re-init. */
 static void pump(struct host_link *l, double now)
 {
-	while (l->up && l->demo_made && !l->reinit_requested && l->queue.count) {
-		if (l->retry_at > now)
+	for (;;) {
+		struct queued_sample *next = l->up && l->demo_made && !l->reinit_requested ? queue_next_to_send(&l->queue) : NULL;
+		if (!next || l->queue.in_flight >= MAX_IN_FLIGHT || l->retry_at > now)
 			return;
-		const struct queued_sample *head = queue_peek(&l->queue);
 		int down;
-		const char *code = attempt(l, head, &down);
+		const char *code = attempt(l, next, &down);
 		if (!code) {
-			queue_shift(&l->queue, &l->in_flight[l->n_in_flight++]);
+			queue_mark_sent(&l->queue, now);
 			l->tx++;
 			l->attempt = 0;
 			l->retry_at = 0;
@@ -245,7 +276,7 @@ static void pump(struct host_link *l, double now)
 		if (down)
 			return;
 		if (l->attempt >= RETRIES) {
-			LOG_ERR("send of sample %.0f failed after %d retries (%s)", head->seq, RETRIES, code);
+			LOG_ERR("send of sample %.0f failed after %d retries (%s)", next->seq, RETRIES, code);
 			l->attempt = 0;
 			l->retry_at = 0;
 			request_reinit(l, "5 retries failed");
@@ -253,13 +284,9 @@ static void pump(struct host_link *l, double now)
 		}
 		double delay = retry_delays_ms[l->attempt++];
 		l->rt++;
-		LOG_WRN("send of sample %.0f failed (%s): retry %d/%d in %.0f ms", head->seq, code, l->attempt, RETRIES, delay);
+		LOG_WRN("send of sample %.0f failed (%s): retry %d/%d in %.0f ms", next->seq, code, l->attempt, RETRIES, delay);
 		l->retry_at = now + delay;
 		return;
-	}
-	if (!l->up) {
-		l->attempt = 0;
-		l->retry_at = 0;
 	}
 }
 
@@ -270,9 +297,13 @@ void link_run(struct host_link *l)
 		l->reopen_at = 0;
 		l->reinit_requested = 1;
 	}
-	if (l->relink_at && now >= l->relink_at) {
-		l->relink_at = 0;
-		request_reinit(l, "link down for 5000 ms");
+	while (l->watch_at <= now) {
+		check_liveness(l, now);
+		l->watch_at += WATCH_MS;
+	}
+	if (!l->up) {
+		l->attempt = 0;
+		l->retry_at = 0;
 	}
 	if (l->reinit_requested)
 		reinit(l);
@@ -283,10 +314,10 @@ void link_run(struct host_link *l)
 
 double link_next_due(const struct host_link *l)
 {
-	double next = -1;
-	const double t[] = { l->retry_at, l->relink_at, l->reopen_at };
-	for (size_t i = 0; i < 3; i++)
-		if (t[i] > 0 && (next < 0 || t[i] < next))
-			next = t[i];
+	double next = l->watch_at;
+	if (l->retry_at > 0 && l->retry_at < next)
+		next = l->retry_at;
+	if (l->reopen_at > 0 && l->reopen_at < next)
+		next = l->reopen_at;
 	return next;
 }

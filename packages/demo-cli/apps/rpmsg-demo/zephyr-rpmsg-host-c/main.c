@@ -68,14 +68,13 @@ static int arg_int(int argc, char **argv, const char *key, double min, double ma
 
 static double sample_now(struct app *a)
 {
+	static struct sample_facts taken;
 	struct host_link *l = &a->link;
-	struct link_counters ipc = { l->tx, l->rt, l->ri, l->queue.dropped, (double)l->queue.count };
-	struct rd_buf bytes = { 0 };
-	double seq = -1;
-	if (sampler_take(&a->sampler, &ipc, &bytes, &seq) == 0)
-		link_enqueue(l, seq, bytes.p, bytes.len);
-	rd_buf_free(&bytes);
-	return seq;
+	struct link_counters ipc = { l->tx, l->rt, l->ri, queue_drops_below(&l->queue, a->sampler.next_seq), (double)l->queue.count };
+	if (sampler_take(&a->sampler, &ipc, &taken) != 0)
+		return -1;
+	link_enqueue(l, &taken);
+	return taken.f.seq;
 }
 
 static void set_period(struct app *a, double ms)
@@ -99,6 +98,10 @@ static void handle(void *ctx, enum rd_cmd cmd, const double *args, double *resul
 		break;
 	case RD_CMD_SAMPLE:
 		results[0] = sample_now(a);
+		break;
+	case RD_CMD_ACK:
+		link_acknowledge(&a->link, args[0], args[1], args[2]);
+		results[0] = (double)k_uptime_get();
 		break;
 	default:
 		break;
@@ -136,7 +139,7 @@ static void wait_next(struct app *a)
 {
 	double now = (double)k_uptime_get();
 	double due = a->next_sample, link = link_next_due(&a->link);
-	if (link >= 0 && link < due)
+	if (link < due)
 		due = link;
 	double timeout = due > now ? ceil(due - now) : 0;
 	if (a->link.rdev)
@@ -185,7 +188,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	a->next_sample = (double)k_uptime_get() + per;
-	link_start(&a->link, platform, on_command, a);
+	link_start(&a->link, platform, boot, on_command, a);
 	for (;;) {
 		double now = (double)k_uptime_get();
 		if (now >= a->next_sample) {

@@ -3,53 +3,103 @@
 
 #include <string.h>
 
-static struct queued_sample *at(struct sample_queue *q, size_t i)
+static void record_drop(struct sample_queue *q, double seq)
 {
-	return &q->items[(q->head + i) % QUEUE_CAPACITY];
+	q->dropped++;
+	if (q->n_drops == QUEUE_MAX_DROPS) { /* cannot happen while samples are acknowledged; keep the count exact for the newest */
+		memmove(q->drop_seqs, q->drop_seqs + 1, (QUEUE_MAX_DROPS - 1) * sizeof q->drop_seqs[0]);
+		q->n_drops--;
+		q->drop_base++;
+	}
+	q->drop_seqs[q->n_drops++] = seq;
 }
 
-int queue_push(struct sample_queue *q, double seq, const char *bytes, size_t len)
+/* Drop the oldest sample never sent; 0 when there is none. */
+static int drop_oldest_unsent(struct sample_queue *q, queue_report report, void *ctx)
+{
+	for (size_t i = 0; i < q->count; i++) {
+		if (q->items[i].ever_sent)
+			continue;
+		double seq = q->items[i].seq;
+		memmove(&q->items[i], &q->items[i + 1], (q->count - i - 1) * sizeof q->items[0]);
+		q->count--;
+		record_drop(q, seq);
+		report(ctx, seq, "dropped");
+		return 1;
+	}
+	return 0;
+}
+
+int queue_push(struct sample_queue *q, double seq, const struct sample_facts *facts, queue_report report, void *ctx)
 {
 	int dropped = 0;
-	if (len > RD_MAX_PAYLOAD_BYTES)
-		len = RD_MAX_PAYLOAD_BYTES;
-	if (q->count == QUEUE_CAPACITY) {
-		queue_shift(q, NULL);
-		q->dropped++;
+	while (q->count >= QUEUE_CAPACITY && drop_oldest_unsent(q, report, ctx))
 		dropped++;
+	if (q->count >= QUEUE_CAPACITY) { /* every queued sample was sent: this one gives way */
+		record_drop(q, seq);
+		report(ctx, seq, "dropped");
+		return dropped + 1;
 	}
-	struct queued_sample *s = at(q, q->count++);
+	struct queued_sample *s = &q->items[q->count++];
 	s->seq = seq;
-	s->len = len;
-	memcpy(s->bytes, bytes, len);
+	s->facts = *facts;
+	s->ever_sent = 0;
+	s->sent_at = 0;
 	return dropped;
 }
 
-const struct queued_sample *queue_peek(const struct sample_queue *q)
+struct queued_sample *queue_next_to_send(struct sample_queue *q)
 {
-	return q->count ? &q->items[q->head] : NULL;
+	return q->in_flight < q->count ? &q->items[q->in_flight] : NULL;
 }
 
-int queue_shift(struct sample_queue *q, struct queued_sample *out)
+const struct queued_sample *queue_oldest_in_flight(const struct sample_queue *q)
 {
-	if (!q->count)
-		return 0;
-	if (out)
-		*out = q->items[q->head];
-	q->head = (q->head + 1) % QUEUE_CAPACITY;
-	q->count--;
-	return 1;
+	return q->in_flight > 0 ? &q->items[0] : NULL;
 }
 
-int queue_requeue(struct sample_queue *q, const struct queued_sample *items, size_t n)
+void queue_mark_sent(struct sample_queue *q, double now)
 {
-	/* the queue holds items[0..n) then what it held; beyond capacity the oldest (items' first ones) go */
-	size_t skip = n + q->count > QUEUE_CAPACITY ? n + q->count - QUEUE_CAPACITY : 0;
-	q->dropped += (double)skip;
-	for (size_t i = n; i-- > skip;) {
-		q->head = (q->head + QUEUE_CAPACITY - 1) % QUEUE_CAPACITY;
-		q->items[q->head] = items[i];
-		q->count++;
+	struct queued_sample *s = queue_next_to_send(q);
+	if (!s)
+		return;
+	s->ever_sent = 1;
+	s->sent_at = now;
+	q->in_flight++;
+}
+
+int queue_acknowledge(struct sample_queue *q, double next, queue_report report, void *ctx)
+{
+	int done = 0;
+	while (q->in_flight > 0 && q->items[0].seq < next) {
+		double seq = q->items[0].seq;
+		memmove(&q->items[0], &q->items[1], (q->count - 1) * sizeof q->items[0]);
+		q->count--;
+		q->in_flight--;
+		report(ctx, seq, "delivered");
+		done++;
 	}
-	return (int)skip;
+	double oldest = q->count ? q->items[0].seq : 1e300;
+	size_t below = 0;
+	while (below < q->n_drops && q->drop_seqs[below] < oldest)
+		below++;
+	memmove(q->drop_seqs, q->drop_seqs + below, (q->n_drops - below) * sizeof q->drop_seqs[0]);
+	q->n_drops -= below;
+	q->drop_base += (double)below;
+	return done;
+}
+
+size_t queue_rewind(struct sample_queue *q)
+{
+	size_t n = q->in_flight;
+	q->in_flight = 0;
+	return n;
+}
+
+double queue_drops_below(const struct sample_queue *q, double seq)
+{
+	double n = q->drop_base;
+	for (size_t i = 0; i < q->n_drops && q->drop_seqs[i] < seq; i++)
+		n++;
+	return n;
 }

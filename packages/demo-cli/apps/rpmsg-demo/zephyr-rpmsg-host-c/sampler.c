@@ -1,6 +1,7 @@
 /* The sampler: see sampler.h. */
 #include "sampler.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <zephyr/debug/cpu_load.h>
 #include <zephyr/logging/log.h>
@@ -18,10 +19,7 @@ void sampler_init(struct sampler *s, const char boot[9], double per)
 struct visit {
 	struct sampler *s;
 	double elapsed;
-	struct rd_thread_status *threads;
-	char (*names)[CONFIG_THREAD_MAX_NAME_LEN];
-	char (*states)[16];
-	size_t n;
+	struct sample_facts *out;
 };
 
 /* The thread's runtime at the previous sample (0 for a new one), then remember the current one. */
@@ -44,17 +42,16 @@ static uint64_t swap_runtime(struct sampler *s, uint32_t id, uint64_t cycles)
 static void visit_thread(const struct k_thread *t, void *data)
 {
 	struct visit *v = data;
+	struct sample_facts *o = v->out;
 	k_thread_runtime_stats_t stats;
-	if (v->n >= SAMPLER_MAX_THREADS - 1 || k_thread_runtime_stats_get(t, &stats))
+	if (o->f.n_threads >= FACTS_MAX_THREADS - 1 || k_thread_runtime_stats_get(t, &stats))
 		return;
 	uint64_t before = swap_runtime(v->s, t->v8r_id, stats.execution_cycles);
 	double ran_ms = (double)(stats.execution_cycles - before) * 1000.0 / sys_clock_hw_cycles_per_sec();
-	strncpy(v->names[v->n], k_thread_name_get(t), CONFIG_THREAD_MAX_NAME_LEN - 1);
-	k_thread_state_str(t, v->states[v->n], sizeof v->states[v->n]);
-	v->threads[v->n].name = v->names[v->n];
-	v->threads[v->n].state = v->states[v->n];
-	v->threads[v->n].cpu = v->elapsed > 0 ? (ran_ms / v->elapsed) * 100 : 0;
-	v->n++;
+	size_t i = o->f.n_threads++;
+	snprintf(o->names[i], FACTS_NAME_LEN, "%s", k_thread_name_get(t));
+	k_thread_state_str(t, o->states[i], sizeof o->states[i]);
+	o->threads[i].cpu = v->elapsed > 0 ? (ran_ms / v->elapsed) * 100 : 0;
 }
 
 /* TrimLog: account for one sample; log when the number of entries left out changes. */
@@ -73,37 +70,44 @@ static void note_trim(struct sampler *s, double seq, int dropped, size_t total)
 	s->last_dropped = dropped;
 }
 
-int sampler_take(struct sampler *s, const struct link_counters *ipc, struct rd_buf *out, double *seq)
+int sampler_take(struct sampler *s, const struct link_counters *ipc, struct sample_facts *out)
 {
-	static struct rd_thread_status threads[SAMPLER_MAX_THREADS];
-	static char names[SAMPLER_MAX_THREADS][CONFIG_THREAD_MAX_NAME_LEN];
-	static char states[SAMPLER_MAX_THREADS][16];
 	double load = cpu_load_get(true) / 10.0;
 	double now = (double)k_uptime_get();
-	memset(names, 0, sizeof names);
-	struct visit v = { s, now - s->last_at, threads, names, states, 0 };
+	memset(out, 0, sizeof *out);
+	struct visit v = { s, now - s->last_at, out };
 	s->last_at = now;
 	k_thread_foreach(visit_thread, &v);
-	threads[v.n] = (struct rd_thread_status){ "idle", "ready", 100 - load > 0 ? 100 - load : 0 };
-	v.n++;
+	size_t idle = out->f.n_threads++;
+	snprintf(out->names[idle], FACTS_NAME_LEN, "idle");
+	snprintf(out->states[idle], sizeof out->states[idle], "ready");
+	out->threads[idle].cpu = 100 - load > 0 ? 100 - load : 0;
 	struct sys_memory_stats heap = { 0 };
 	sys_heap_runtime_stats_get(&_system_heap, &heap);
-	struct rd_zephyr_facts f = {
-		.seq = s->next_seq, .uptimeMs = now, .periodMs = s->per, .loadPct = load,
-		.threads = threads, .n_threads = v.n, .threadCount = (double)v.n,
-		.heapUsed = (double)heap.allocated_bytes, .heapFree = (double)heap.free_bytes, .heapMaxUsed = (double)heap.max_allocated_bytes,
-		.ipcTx = ipc->tx, .ipcRt = ipc->rt, .ipcRi = ipc->ri, .ipcDr = ipc->dr, .ipcQ = ipc->q,
-	};
-	memcpy(f.boot, s->boot, 9);
-	struct rd_buf why = { 0 };
-	int dropped = rd_status_encode(&f, RD_STATUS_MAX_BYTES, out, &why);
-	if (dropped < 0) {
+	struct rd_zephyr_facts *f = facts_of(out);
+	f->seq = s->next_seq;
+	memcpy(f->boot, s->boot, 9);
+	f->uptimeMs = now;
+	f->periodMs = s->per;
+	f->loadPct = load;
+	f->threadCount = (double)f->n_threads;
+	f->heapUsed = (double)heap.allocated_bytes;
+	f->heapFree = (double)heap.free_bytes;
+	f->heapMaxUsed = (double)heap.max_allocated_bytes;
+	f->ipcTx = ipc->tx;
+	f->ipcRt = ipc->rt;
+	f->ipcRi = ipc->ri;
+	f->ipcDr = ipc->dr;
+	f->ipcQ = ipc->q;
+	struct rd_buf bytes = { 0 }, why = { 0 };
+	int dropped = rd_status_encode(f, RD_STATUS_MAX_BYTES, &bytes, &why);
+	if (dropped < 0)
 		LOG_ERR("%s", rd_buf_cstr(&why));
-		rd_buf_free(&why);
-		return -1;
-	}
+	rd_buf_free(&bytes);
 	rd_buf_free(&why);
-	*seq = s->next_seq++;
-	note_trim(s, *seq, dropped, v.n);
+	if (dropped < 0)
+		return -1;
+	s->next_seq++;
+	note_trim(s, f->seq, dropped, f->n_threads);
 	return 0;
 }

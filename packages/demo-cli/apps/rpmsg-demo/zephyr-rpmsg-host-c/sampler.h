@@ -10,8 +10,7 @@
 
 #include <stdint.h>
 #include <zephyr/kernel.h>
-#include "rd_buf.h"
-#include "rd_status.h"
+#include "facts.h"
 
 /** Most threads the sampler follows. */
 #define SAMPLER_MAX_THREADS 32
@@ -39,7 +38,11 @@ struct sampler {
 
 /** A sampler with boot id boot and period per. */
 void sampler_init(struct sampler *s, const char boot[9], double per);
-/** Take the next sample into out (its seq in *seq); logs when thread entries had to be left out. 0, or -1 when it could not be encoded. */
-int sampler_take(struct sampler *s, const struct link_counters *ipc, struct rd_buf *out, double *seq);
+/**
+ * Take the next sample's facts into out (its seq is out->f.seq); encodes it
+ * once to count and log thread entries left out to fit. 0, or -1 when it
+ * cannot be encoded.
+ */
+int sampler_take(struct sampler *s, const struct link_counters *ipc, struct sample_facts *out);
 
 #endif

@@ -8,6 +8,8 @@
  *   reply:HEX     the parsed reply as JSON, or null when it is not one
  *   encode:HEX    facts as JSON (ZephyrFacts) -> {"dropped":n,"text":...} or {"error":...}
  *   num:HEX16     a double (little-endian bytes) -> [String(x), x.toFixed(0), x.toFixed(1), Math.round(x)]
+ *   fuzz:SEED:N   N random inputs, byte strings and text of JSON's characters, through parse, serve and
+ *                 reply (output: one line with N; for the native sanitizer run, test-c.sh)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,6 +127,27 @@ static void number(const unsigned char *b, struct rd_buf *out)
 	rd_buf_str(out, "\"]");
 }
 
+/* Run n random inputs through the validator and the command codec. */
+static void fuzz(unsigned seed, long n, struct rd_buf *out)
+{
+	static const char alphabet[] = "{}[]\",:0123456789abcdefABCDEF.eE+-truenl \\u";
+	unsigned char b[600];
+	srand(seed);
+	for (long i = 0; i < n; i++) {
+		size_t len = (size_t)rand() % sizeof b;
+		for (size_t k = 0; k < len; k++)
+			b[k] = (unsigned char)(i % 2 ? rand() : alphabet[(size_t)rand() % (sizeof alphabet - 1)]);
+		rd_buf_reset(out);
+		parse(b, len, out);
+		rd_ctrl_serve(b, len, handler, NULL, out);
+		struct rd_ctrl_reply r;
+		if (rd_ctrl_parse_reply(b, len, &r))
+			rd_ctrl_reply_json(out, b, len, &r);
+	}
+	rd_buf_reset(out);
+	rd_buf_printf(out, "%ld", n);
+}
+
 int main(int argc, char **argv)
 {
 	static unsigned char b[65536];
@@ -149,6 +172,8 @@ int main(int argc, char **argv)
 			encode(b, n, &out);
 		else if (!strncmp(argv[i], "num:", 4))
 			number(b, &out);
+		else if (!strncmp(argv[i], "fuzz:", 5))
+			fuzz((unsigned)strtoul(argv[i] + 5, NULL, 10), strtol(strchr(argv[i] + 5, ':') ? strchr(argv[i] + 5, ':') + 1 : "0", NULL, 10), &out);
 		else
 			return 2;
 		printf("%s\n", rd_buf_cstr(&out));

@@ -6,6 +6,7 @@
  *   s:MS:HEX   a message on rpmsg-demo received at MS (validated: a sample or a malformed message)
  *   l:HEX      the link state (UTF-8, hex)
  *   r:NOW      print {"html":...,"json":...} rendered at NOW
+ *   gen:N      N generated samples over two boots with gaps, then a render (for the native sanitizer run)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,8 +63,33 @@ int main(int argc, char **argv)
 			rd_js_json_string(&out, rd_buf_cstr(&json), json.len);
 			rd_buf_ch(&out, '}');
 			printf("%s\n", rd_buf_cstr(&out));
+		} else if (a[0] == 'g') {
+			long n = strtol(a + 4, NULL, 10);
+			for (long k = 0; k < n; k++) {
+				rd_buf_reset(&out);
+				rd_buf_printf(&out, "{\"v\":1,\"seq\":%ld,\"boot\":\"%s\",\"t\":%ld,\"cpu\":%ld.5,\"thr\":[[\"t%ld<&>\",\"ready\",1]],"
+					      "\"heap\":[%ld,9],\"ipc\":{\"dr\":%ld},\"per\":%ld}", (k % 170) + (k % 7 == 3), k < n / 2 ? "0000000a" : "0000000b",
+					      k * 997, k % 100, k, k, k / 50, 250 + k);
+				double lost;
+				char prev[9];
+				if (rd_status_parse((const uint8_t *)out.p, out.len, &s, &why) == RD_REJECT_NONE)
+					history_add(&h, &s, (double)k * 1000, &lost, prev);
+				else
+					history_malformed(&h);
+				if (k % 97 == 0)
+					history_set_link(&h, k % 2 ? "bound" : "down <x>");
+			}
+			rd_buf_reset(&html);
+			rd_buf_reset(&json);
+			status_page_render(&html, &h, (double)n * 1000, 1);
+			status_json_render(&json, &h);
+			printf("%zu %zu\n", html.len, json.len);
 		} else
 			return 2;
 	}
+	rd_buf_free(&html);
+	rd_buf_free(&json);
+	rd_buf_free(&out);
+	rd_buf_free(&why);
 	return 0;
 }
