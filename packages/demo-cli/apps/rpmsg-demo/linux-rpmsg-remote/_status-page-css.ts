@@ -23,6 +23,11 @@ h2{font-size:15px;margin:0 0 12px;color:var(--muted);font-weight:600;text-transf
 .state::before{content:"";width:10px;height:10px;border-radius:50%;background:var(--warn)}
 .state.ok::before{background:var(--ok)}.state.bad::before{background:var(--bad)}
 .stale{color:var(--warn)}
+.banner{background:var(--card);border:1px solid var(--bad);border-left-width:6px;border-radius:12px;padding:12px 16px;margin-bottom:16px;color:var(--bad)}
+.banner[hidden]{display:none}
+.is-stale .cards .value,.is-stale .chart,.is-stale table{opacity:.55}
+.counter-groups{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:8px 28px}
+.counter-groups h3{font-size:13px;margin:0 0 6px;color:var(--muted);font-weight:600}
 .chart{display:block;width:100%;height:auto}
 .chart .grid{stroke:var(--line);stroke-width:1}
 .chart .axis{stroke:var(--muted);stroke-width:1}
@@ -42,7 +47,7 @@ td.num,th.num{text-align:right}
 td.name{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}
 td .bar{width:120px;display:inline-block;vertical-align:middle;margin:0 0 0 10px}
 .badge{display:inline-block;padding:1px 8px;border-radius:999px;background:var(--line);font-size:12px}
-.counters{display:grid;grid-template-columns:repeat(auto-fit,minmax(250px,1fr));gap:6px 28px;margin:0}
+.counters{display:grid;gap:6px;margin:0}
 .counters div{display:flex;justify-content:space-between;gap:8px;border-bottom:1px dashed var(--line);padding:4px 0}
 .counters dt{color:var(--muted)}.counters dd{margin:0;font-weight:600;font-variant-numeric:tabular-nums}
 .counters .warn dd{color:var(--warn)}

@@ -15,7 +15,7 @@ import { describeError, type TimerHandle } from "@v8r/fvp-core";
 import { loadOpenAmp, type OpenAmp, type RpmsgDevice, type RpmsgStats, staticVringsLayout, type StaticVringsLayout } from "@v8r/openamp-wasm";
 import { type EvtchnFile, IOCTL_EVTCHN_BIND_STATIC, IOCTL_EVTCHN_NOTIFY, LinuxError, type LinuxSystem, type XenSharedMemory } from "@v8r/linux-shim";
 import type { GuestEvent } from "@v8r/xen-dom0less";
-import { DEMO_ENDPOINT, LINK_DEFAULTS, parseStatusSample, RPMSG_BUFFER_BYTES } from "../protocol/mod.ts";
+import { DEFAULT_PERIOD_MS, DEMO_ENDPOINT, LINK_DEFAULTS, parseStatusSample, RPMSG_BUFFER_BYTES } from "../protocol/mod.ts";
 import { AckHeartbeat } from "./_ack-heartbeat.ts";
 import { CoalescingWriter } from "./_coalescing-writer.ts";
 import { DemoLink, type DemoLinkEvents } from "./_demo-link.ts";
@@ -23,6 +23,8 @@ import { DEFAULT_CTRL_TIMEOUT_MS, RpmsgCtrlClient } from "./rpmsg-ctrl-client.ts
 import type {} from "./events.ts"; // the trace events this service publishes
 import { StatusHistory } from "./status-history.ts";
 import { StatusPublisher } from "./status-publisher.ts";
+import { HistoryStore } from "./_history-store.ts";
+import { RewriteWhileSilent } from "./_rewrite-while-silent.ts";
 
 /** Link states shown on the status page. */
 export const LinkState = {
@@ -130,6 +132,9 @@ export class RpmsgDemoService {
   readonly #writer: CoalescingWriter | undefined;
   /** Linux time of the latest publish request: the time the page is rendered "as of". */
   #publishAt = 0;
+  /** Saves the counters for the next instance (when this service keeps its own history and publisher). */
+  readonly #store: HistoryStore | undefined;
+  readonly #rewrite: RewriteWhileSilent;
 
   private constructor(opts: RpmsgDemoServiceOptions, openamp: OpenAmp, shm: XenSharedMemory, file: EvtchnFile, port: number) {
     this.#opts = opts;
@@ -144,7 +149,9 @@ export class RpmsgDemoService {
     // The page shows the state as of the latest request (every history change
     // requests a write at once), so what a write renders does not depend on
     // when the host got round to it.
-    const publisher = opts.publisher === null ? null : (opts.publisher ?? new StatusPublisher(linux.rootfs, { now: () => this.#publishAt }));
+    this.#store = opts.publisher === undefined && opts.history === undefined ? new HistoryStore(linux.rootfs) : undefined;
+    const publisher = opts.publisher === null ? null : (opts.publisher ?? new StatusPublisher(linux.rootfs, { now: () => this.#publishAt, ...(this.#store ? { store: this.#store } : {}) }));
+    this.#rewrite = new RewriteWhileSilent(linux.ctx.clock, () => this.history.latest()?.sample.per ?? DEFAULT_PERIOD_MS, () => this.#requestPublish());
     this.publisher = publisher;
     this.#writer = publisher
       ? new CoalescingWriter(
@@ -180,6 +187,8 @@ export class RpmsgDemoService {
       file.ioctl(IOCTL_EVTCHN_BIND_STATIC, { port });
       const openamp = opts.openamp ?? (await linux.ctx.clock.hold(loadOpenAmp()));
       const svc = new RpmsgDemoService(opts, openamp, shm, file, port);
+      // a restarted Linux goes on counting where the previous one stopped
+      if (svc.#store) await svc.#store.restore(svc.history, linux.ctx.clock, svc.#log);
       await svc.#createLink();
       svc.#run();
       return svc;
@@ -231,6 +240,7 @@ export class RpmsgDemoService {
     this.#file.close();
     this.history.setLinkState("stopped");
     this.#requestPublish();
+    this.#rewrite.stop();
     await this.flush();
   }
 
@@ -397,6 +407,7 @@ export class RpmsgDemoService {
   #requestPublish(): void {
     this.#publishAt = this.#opts.linux.ctx.clock.now();
     this.#writer?.request();
+    this.#rewrite.touch();
   }
 
 

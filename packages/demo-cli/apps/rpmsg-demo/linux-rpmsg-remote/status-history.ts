@@ -68,6 +68,22 @@ export interface HistoryCounters {
   readonly outOfOrder: number;
 }
 
+/**
+ * What a {@link StatusHistory} keeps across a Linux restart (its counters,
+ * the boots seen and when the last sample came), as rpmsg-remote saves it in
+ * the root filesystem. The samples themselves are not kept.
+ */
+export interface HistoryState {
+  /** Format version, 1. */
+  readonly v: 1;
+  /** The totals. */
+  readonly counters: HistoryCounters;
+  /** The boots seen, oldest first. */
+  readonly boots: readonly BootRecord[];
+  /** Platform time (ms) of the newest sample, or null. */
+  readonly lastUpdateMs: number | null;
+}
+
 /** Options of {@link StatusHistory}. */
 export interface StatusHistoryOptions {
   /** Samples kept; default 300. */
@@ -222,6 +238,26 @@ export class StatusHistory {
     return this.#revision;
   }
 
+  /** What to keep across a restart of the Linux that holds this history. */
+  snapshot(): HistoryState {
+    return { v: 1, counters: this.counters, boots: this.boots, lastUpdateMs: this.#lastUpdateMs ?? null };
+  }
+
+  /**
+   * Take up the counters and boots a previous instance saved (a restarted
+   * Linux goes on counting where it stopped: a sample of the same Zephyr
+   * boot continues its `seq`). Only on an empty history; a state that is not
+   * one is refused with a TypeError.
+   */
+  restore(state: HistoryState): void {
+    if (this.#entries.length > 0 || this.#boots.length > 0) throw new RangeError("[rpmsg-demo] StatusHistory.restore: the history is not empty");
+    if (!isHistoryState(state)) throw new TypeError("[rpmsg-demo] StatusHistory.restore: not a saved history state (version 1)");
+    this.#counters = { ...this.#counters, ...state.counters };
+    this.#boots = state.boots.slice(-this.#bootCapacity).map((b) => ({ ...b }));
+    this.#lastUpdateMs = state.lastUpdateMs ?? undefined;
+    this.#changed();
+  }
+
   /** Call `listener` after every change; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void {
     this.#listeners.add(listener);
@@ -232,4 +268,20 @@ export class StatusHistory {
     this.#revision++;
     for (const listener of this.#listeners) listener();
   }
+}
+
+const COUNTER_KEYS = ["received", "lost", "restarts", "malformed", "stale", "outOfOrder"] as const;
+const BOOT_NUMBERS = ["firstSeenMs", "firstSeq", "lastSeq", "samples", "firstDr", "lastDr"] as const;
+
+/** Whether `value` has the shape of a {@link HistoryState} (read from a file). */
+export function isHistoryState(value: unknown): value is HistoryState {
+  const v = value as Partial<HistoryState> | null;
+  if (v === null || typeof v !== "object" || v.v !== 1 || typeof v.counters !== "object" || v.counters === null || !Array.isArray(v.boots)) return false;
+  const counters = v.counters as unknown as Record<string, unknown>;
+  if (!COUNTER_KEYS.every((k) => Number.isSafeInteger(counters[k]) && (counters[k] as number) >= 0)) return false;
+  if (!(v.lastUpdateMs === null || Number.isFinite(v.lastUpdateMs))) return false;
+  return v.boots.every((b: unknown) => {
+    const r = b as Record<string, unknown> | null;
+    return r !== null && typeof r === "object" && typeof r["boot"] === "string" && BOOT_NUMBERS.every((k) => Number.isFinite(r[k]));
+  });
 }

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { buildSampleHistory } from "./test/sample-history.ts";
 import { StatusHistory } from "./status-history.ts";
 import { renderStatusJson, renderStatusPage, statusJson } from "./status-page.ts";
+import { STATUS_PAGE_SCRIPT } from "./_status-page-script.ts";
+import { runPageScript } from "./test/page-script.ts";
 
 const hostile = `<script>alert("x")</script>`;
 
@@ -11,13 +13,14 @@ function pointsOf(html: string): [number, number][][] {
 }
 
 describe("renderStatusPage", () => {
-  it("is a complete HTML document that reloads itself and has no scripts", () => {
+  it("is a complete HTML document that reloads itself, with one inline script (its own) and no handlers", () => {
     const { history, lastMs } = buildSampleHistory();
     const html = renderStatusPage(history, { now: lastMs + 400 });
     expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
     expect(html.trimEnd().endsWith("</html>")).toBe(true);
     expect(html).toContain(`<meta http-equiv="refresh" content="1">`);
-    expect(html).not.toMatch(/<script/i);
+    expect(html.match(/<script/gi)).toHaveLength(1);
+    expect(html).toContain(`<script>${STATUS_PAGE_SCRIPT}</script>`);
     expect(html).not.toMatch(/\son[a-z]+=/i);
   });
 
@@ -40,9 +43,32 @@ describe("renderStatusPage", () => {
     expect(top).toContain("boot 9f8e7d6c · seq 54");
   });
 
-  it("marks an old update as stale", () => {
+  it("marks an old update as stale after three periods: the age, a visible banner, the link, and the JSON", () => {
     const { history, lastMs } = buildSampleHistory();
-    expect(renderStatusPage(history, { now: lastMs + 10_000 })).toContain(`<span class="stale">10 s ago</span>`);
+    const fresh = renderStatusPage(history, { now: lastMs + 3000 });
+    expect(fresh).toContain(`<span id="age" class="" data-age-ms="3000" data-stale-after-ms="3000">3.0 s ago</span>`);
+    expect(fresh).toMatch(/<div id="stale-banner" class="banner" role="status" hidden>/);
+    expect(fresh).toContain(`<span class="state ok">bound</span>`);
+    const stale = renderStatusPage(history, { now: lastMs + 10_000 });
+    expect(stale).toContain(`<span id="age" class="stale" data-age-ms="10000" data-stale-after-ms="3000">10 s ago</span>`);
+    expect(stale).toMatch(/<html lang="en" class="is-stale">/);
+    expect(stale).toContain(`<div id="stale-banner" class="banner" role="status">No status sample from Zephyr for <b id="stale-age">10 s</b>: the figures below are stale (a sample is due every 1 s).</div>`);
+    expect(stale).toContain(`<span class="state bad">bound</span></div><div class="note">no sample for 10 s</div>`);
+    expect(statusJson(history, { now: lastMs + 10_000 })).toMatchObject({ writtenMs: lastMs + 10_000, ageMs: 10_000, stale: true, staleAfterMs: 3000 });
+    expect(statusJson(history, { now: lastMs + 3000 })).toMatchObject({ ageMs: 3000, stale: false });
+  });
+
+  it("keeps the age true in the browser between writes: the script adds the time since the file was written", () => {
+    const { history, lastMs } = buildSampleHistory();
+    const html = renderStatusPage(history, { now: lastMs + 1000 });
+    const page = runPageScript(html, { lastModified: 50_000, now: 50_000 });
+    expect(page.text("age")).toBe("1.0 s ago");
+    expect(page.hidden("stale-banner")).toBe(true);
+    page.advance(2500); // no rewrite came: the writer is gone
+    expect(page.text("age")).toBe("3.5 s ago");
+    expect(page.root()).toBe("is-stale");
+    expect(page.hidden("stale-banner")).toBe(false);
+    expect(page.text("stale-age")).toBe("3.5 s");
   });
 
   it("draws the CPU chart inside the plot, split at the gap and the restart", () => {
@@ -82,7 +108,7 @@ describe("renderStatusPage", () => {
     expect(html).not.toContain("<img");
     expect(html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
     expect(html).toContain("&quot;&gt;&lt;b&gt;");
-    expect(html).not.toMatch(/<script/i);
+    expect(html.match(/<script/gi)).toHaveLength(1); // the page's own
   });
 
   it("lists the threads of the latest sample and the counters", () => {
@@ -92,11 +118,21 @@ describe("renderStatusPage", () => {
       expect(html).toContain(`<td class="name">${name}</td>`);
     }
     expect(html).toMatch(/<dt>Lost samples<\/dt><dd>3<\/dd>/);
-    expect(html).toMatch(/<dt>Zephyr restarts<\/dt><dd>1<\/dd>/);
+    expect(html).toMatch(/<dt>Zephyr restarts seen<\/dt><dd>1<\/dd>/);
     expect(html).toMatch(/<dt>Send retries<\/dt><dd>2<\/dd>/);
-    expect(html).toMatch(/<dt>Dropped by Zephyr \(queue full\)<\/dt><dd>4<\/dd>/);
+    expect(html).toMatch(/<dt>Dropped by Zephyr \(dr\)<\/dt><dd>4<\/dd>/);
     expect(html).toMatch(/<dt>Link re-inits<\/dt><dd>0<\/dd>/);
     expect(html).toMatch(/<dt>Malformed messages<\/dt><dd>0<\/dd>/);
+  });
+
+  it("counts sent and received in the same terms: the newest sample is in both (regression: 196 received beside 195 sent)", () => {
+    const h = new StatusHistory();
+    for (let seq = 0; seq < 196; seq++) h.add({ v: 1, seq, boot: "0000abcd", t: seq * 1000, ipc: { tx: seq, rt: 0, ri: 0, dr: 0, q: 0 } }, seq * 1000);
+    const html = renderStatusPage(h, { now: 195_000 });
+    expect(html).toContain("<h3>Zephyr boot 0000abcd, as of seq 195</h3>");
+    expect(html).toMatch(/<dt>Sends \(tx\), this one included<\/dt><dd>196<\/dd>/);
+    expect(html).toMatch(/<dt>Received from this boot<\/dt><dd>196<\/dd>/);
+    expect(html).toMatch(/<h3>Linux, every Zephyr boot<\/h3><dl class="counters"><div><dt>Samples received<\/dt><dd>196<\/dd>/);
   });
 
   it("says it is waiting before the first sample", () => {

@@ -1,12 +1,14 @@
 /**
  * Publishing of the status files `zephyr-status.html` and
- * `zephyr-status.json`, each replaced atomically (`writeFileAtomic` of the
+ * `zephyr-status.json` (and of the counters kept across a Linux restart),
+ * each replaced atomically (`writeFileAtomic` of the
  * Linux guest: a reader such as nginx or a browser sees the old file or
  * the new one, never a partial or missing one).
  *
  * @module
  */
 import { type RootFs, WEB_ROOT, writeFileAtomic } from "@v8r/linux-shim";
+import type { HistoryStore } from "./_history-store.ts";
 import type { StatusHistory } from "./status-history.ts";
 import { renderStatusJson, renderStatusPage } from "./status-page.ts";
 
@@ -33,6 +35,8 @@ export interface StatusPublisherOptions {
   readonly now?: () => number;
   /** Page reload interval in seconds; default 1. */
   readonly refreshSeconds?: number;
+  /** Where the history's counters are saved after each publish, to survive a Linux restart; default none. */
+  readonly store?: HistoryStore;
 }
 
 /**
@@ -55,6 +59,7 @@ export class StatusPublisher {
   readonly #dir: string;
   readonly #now: () => number;
   readonly #refreshSeconds: number;
+  readonly #store: HistoryStore | undefined;
   #queue: Promise<void> = Promise.resolve();
   #dirReady = false;
   #published = 0;
@@ -68,6 +73,7 @@ export class StatusPublisher {
     this.jsonPath = `${base}/${fileName(options.jsonName ?? "zephyr-status.json")}`;
     this.#now = options.now ?? Date.now;
     this.#refreshSeconds = options.refreshSeconds ?? 1;
+    this.#store = options.store;
   }
 
   /** Files written so far (pairs count once). */
@@ -100,9 +106,11 @@ export class StatusPublisher {
       await this.#fs.mkdir(this.#dir, { recursive: true });
       this.#dirReady = true;
     }
-    const html = renderStatusPage(history, { now: this.#now(), refreshSeconds: this.#refreshSeconds });
+    const now = this.#now();
+    const html = renderStatusPage(history, { now, refreshSeconds: this.#refreshSeconds });
     await writeFileAtomic(this.#fs, this.htmlPath, html);
-    await writeFileAtomic(this.#fs, this.jsonPath, renderStatusJson(history));
+    await writeFileAtomic(this.#fs, this.jsonPath, renderStatusJson(history, { now }));
+    await this.#store?.save(history);
     this.#published++;
   }
 }

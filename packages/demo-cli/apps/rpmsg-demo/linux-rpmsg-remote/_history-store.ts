@@ -1,0 +1,59 @@
+/**
+ * Internal: where rpmsg-remote keeps its history's counters across a Linux
+ * restart, in its own root filesystem (`/var/lib/rpmsg-demo/history.json`),
+ * replaced atomically like the status files. The one who outlives a Linux
+ * restart is its disk.
+ */
+import type { Clock } from "@v8r/fvp-core";
+import { type RootFs, writeFileAtomic } from "@v8r/linux-shim";
+import { type HistoryState, isHistoryState, type StatusHistory } from "./status-history.ts";
+
+/** The file rpmsg-remote keeps its counters in, in its root filesystem. */
+export const HISTORY_STATE_FILE = "/var/lib/rpmsg-demo/history.json";
+
+/** Largest state file read back (a few boots and six counters take well under 1 KiB). */
+const MAX_STATE_BYTES = 64 * 1024;
+
+/** Saves and loads a {@link HistoryState} in a root filesystem. */
+export class HistoryStore {
+  readonly #fs: RootFs;
+  readonly #path: string;
+  #dirReady = false;
+
+  /** A store at `path` (default {@link HISTORY_STATE_FILE}) of `fs`. */
+  constructor(fs: RootFs, path = HISTORY_STATE_FILE) {
+    this.#fs = fs;
+    this.#path = path;
+  }
+
+  /** The saved state, or undefined when there is none or it is not one (a broken file is ignored, never fatal). */
+  async load(): Promise<HistoryState | undefined> {
+    try {
+      if (!(await this.#fs.exists(this.#path))) return undefined;
+      const st = await this.#fs.stat(this.#path);
+      if (st.size > MAX_STATE_BYTES) return undefined;
+      const value: unknown = JSON.parse(await this.#fs.readText(this.#path));
+      return isHistoryState(value) ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Load the saved state (on `clock`: the load takes real time) into the empty `history`, saying so with `log`. */
+  async restore(history: StatusHistory, clock: Clock, log: (line: string) => void): Promise<void> {
+    const saved = await clock.hold(() => this.load());
+    if (saved === undefined) return;
+    history.restore(saved);
+    const c = saved.counters;
+    log(`took up the counters of the previous instance: ${c.received} sample(s) received, ${c.lost} lost, ${c.restarts} Zephyr restart(s) seen`);
+  }
+
+  /** Save what `history` must keep across a restart. */
+  async save(history: StatusHistory): Promise<void> {
+    if (!this.#dirReady) {
+      await this.#fs.mkdir(this.#path.slice(0, this.#path.lastIndexOf("/")) || "/", { recursive: true });
+      this.#dirReady = true;
+    }
+    await writeFileAtomic(this.#fs, this.#path, `${JSON.stringify(history.snapshot())}\n`);
+  }
+}
