@@ -56,6 +56,17 @@ describe("Cpu load accounting", () => {
     expect(cpu.load(window)).toBeCloseTo(expected, 6);
   });
 
+  it("chargeAhead() counts busy time from now on: the next window shows it, the one ending now does not", () => {
+    const { clock, cpu } = setup();
+    clock.advanceTo(1000);
+    cpu.chargeAhead(30); // 1000..1030
+    expect(cpu.load(1000)).toBe(0);
+    clock.advanceTo(2000);
+    expect(cpu.load(1000)).toBeCloseTo(0.03, 6);
+    expect(cpu.stats().busyMs).toBe(30);
+    expect(() => cpu.chargeAhead(Number.NaN)).toThrow(RangeError);
+  });
+
   it("forgets busy time older than its history", () => {
     const { clock, cpu } = setup({ bucketMs: 10, buckets: 16 });
     clock.advanceTo(100);

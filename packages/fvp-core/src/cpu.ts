@@ -9,6 +9,8 @@ export interface CpuHandle {
   busy<T>(fn: () => T): T;
   /** Account `ms` of busy time ending now (models work on a VirtualClock, where synchronous code takes no time). */
   charge(ms: number): void;
+  /** Account `ms` of busy time starting now: modelled work the CPU is about to do (a busy wait), which the load of the next window shows. */
+  chargeAhead(ms: number): void;
   /** Busy fraction (0..1) over the last `windowMs` (clamped to the kept history). */
   load(windowMs: number): number;
   /** Total busy and idle time since the CPU was created. */
@@ -128,6 +130,13 @@ export class Cpu implements CpuHandle {
     if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`${PREFIX} charging CPU ${this.index}: ${String(ms)} ms is not a non-negative number`);
     const now = this.#clock.now();
     this.#add(now - ms, now);
+  }
+
+  /** Account `ms` of busy time starting now. */
+  chargeAhead(ms: number): void {
+    if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`${PREFIX} charging CPU ${this.index} ahead: ${String(ms)} ms is not a non-negative number`);
+    const now = this.#clock.now();
+    this.#add(now, now + ms);
   }
 
   /** Busy fraction over the last `windowMs`. */

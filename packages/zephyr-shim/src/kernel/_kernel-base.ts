@@ -152,6 +152,18 @@ export class KernelBase {
     return this.k_sleep(us / 1000);
   }
 
+  /**
+   * `k_busy_wait`: the current thread keeps the CPU busy for `us`
+   * microseconds. v8r models it: the time is charged to the thread's runtime
+   * and the CPU's load (the platform clock does not move, so a virtual-time
+   * run stays deterministic), which is how guest code accounts for work it
+   * models rather than does.
+   */
+  k_busy_wait(us: number): void {
+    if (!(us >= 0) || !Number.isFinite(us)) throw new RangeError(`[zephyr-shim] k_busy_wait: ${String(us)} us is not a non-negative number`);
+    this._sched.chargeBusy(us / 1000);
+  }
+
   /** `k_yield`: let other ready work run, then continue. */
   k_yield(): Promise<void> {
     const thread = this._sched.block(ThreadState.READY);

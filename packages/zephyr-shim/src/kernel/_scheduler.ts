@@ -123,6 +123,12 @@ export class Scheduler {
     );
   }
 
+  /** Modelled busy time (`k_busy_wait`) from now on: charged to the current thread (if any) and the CPU. */
+  chargeBusy(ms: number): void {
+    if (this.current) this.current.runtimeMs += ms;
+    if (this.cpu && ms > 0) this.cpu.chargeAhead(ms);
+  }
+
   /** Charge an async slice (already run, so `busy()` cannot wrap it) to the CPU. */
   #accountCpu(ms: number): void {
     if (this.cpu && ms > 0) this.cpu.charge(ms);

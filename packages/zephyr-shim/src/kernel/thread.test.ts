@@ -120,6 +120,28 @@ describe("threads and sleeping", () => {
     expect(cpu.stats().busyMs).toBeGreaterThanOrEqual(14);
   });
 
+  it("k_busy_wait charges modelled work to the thread and the CPU without moving a virtual clock", async () => {
+    const { VirtualClock, Cpu } = await import("@v8r/fvp-core");
+    const { ZephyrKernel } = await import("./kernel.ts");
+    const clock = new VirtualClock();
+    const cpu = new Cpu(0, clock);
+    const k = new ZephyrKernel({ clock, cpu, write: () => {} });
+    const t = k.k_thread_create({
+      name: "worker",
+      entry: async () => {
+        await k.k_msleep(100);
+        k.k_busy_wait(20_000);
+      },
+    });
+    await clock.run(200);
+    await t.joined;
+    expect(clock.now()).toBe(200);
+    expect(t.runtimeMs).toBe(20);
+    expect(cpu.stats().busyMs).toBe(20);
+    expect(cpu.load(200)).toBeCloseTo(0.1, 5); // 100..120 of 0..200
+    expect(() => k.k_busy_wait(-1)).toThrow(RangeError);
+  });
+
   it("k_thread_foreach lists main, the system work queue and created threads", () => {
     const { k } = makeKernel();
     k.k_thread_create({ name: "app", entry: () => {} });

@@ -48,11 +48,20 @@ function n(v: number): string {
   return v.toFixed(1);
 }
 
-function axes(spanMs: number, x: (ago: number) => number, y: (cpu: number) => number): string {
+/** Tops the y axis can have, percent: the smallest that holds the highest load shown (a quiet Zephyr's 0.3 % is not a flat line). */
+const Y_TOPS = [1, 2, 5, 10, 25, 50, 100];
+
+/** The top of the y axis for loads up to `max` percent. */
+export function chartTop(max: number): number {
+  return Y_TOPS.find((t) => max <= t) ?? 100;
+}
+
+function axes(spanMs: number, top: number, x: (ago: number) => number, y: (cpu: number) => number): string {
   const out: string[] = [];
-  for (const pct of [0, 25, 50, 75, 100]) {
+  for (const f of [0, 0.25, 0.5, 0.75, 1]) {
+    const pct = top * f;
     out.push(`<line class="grid" x1="${CHART.left}" x2="${CHART.width - CHART.right}" y1="${n(y(pct))}" y2="${n(y(pct))}"/>`);
-    out.push(`<text class="ylabel" x="${CHART.left - 8}" y="${n(y(pct) + 4)}" text-anchor="end">${pct}%</text>`);
+    out.push(`<text class="ylabel" x="${CHART.left - 8}" y="${n(y(pct) + 4)}" text-anchor="end">${Number(pct.toFixed(2))}%</text>`);
   }
   const spanS = spanMs / 1000;
   const step = tickStep(spanS);
@@ -107,7 +116,8 @@ export function renderCpuChart(entries: readonly HistoryEntry[]): string {
   const lastPos = points[points.length - 1]?.pos ?? 0;
   const spanMs = Math.max(lastPos - (points[0]?.pos ?? 0), (entries[entries.length - 1]?.sample.per ?? 1000) * 10);
   const x = (agoMs: number) => CHART.left + plotW - (agoMs / spanMs) * plotW;
-  const y = (cpu: number) => CHART.top + plotH - (Math.min(100, Math.max(0, cpu)) / 100) * plotH;
+  const top = chartTop(Math.max(0, ...points.map((p) => p.cpu ?? 0)));
+  const y = (cpu: number) => CHART.top + plotH - (Math.min(top, Math.max(0, cpu)) / top) * plotH;
   const px = (p: Point) => x(lastPos - p.pos);
   const last = [...points].reverse().find((p) => p.cpu !== undefined);
   const dot = last?.cpu !== undefined ? `<circle class="dot" cx="${n(px(last))}" cy="${n(y(last.cpu))}" r="4"/>` : "";
@@ -116,5 +126,5 @@ export function renderCpuChart(entries: readonly HistoryEntry[]): string {
     : "";
   return `<svg class="chart" viewBox="0 0 ${CHART.width} ${CHART.height}" role="img" aria-labelledby="chart-title" xmlns="http://www.w3.org/2000/svg">`
     + `<title id="chart-title">Zephyr vCPU load, percent, over the last ${points.length} samples</title>`
-    + axes(spanMs, x, y) + series(points, px, y) + dot + empty + `</svg>`;
+    + axes(spanMs, top, x, y) + series(points, px, y) + dot + empty + `</svg>`;
 }

@@ -54,11 +54,19 @@ export class Sampler {
     this.#lastAt = k.clock.now();
   }
 
-  /** Take the next sample and encode it (at most 496 bytes; trailing threads dropped to fit, counted in `dropped`). */
+  /**
+   * Take the next sample and encode it (at most 496 bytes; trailing threads
+   * dropped to fit, counted in `dropped`). The work is charged to the vCPU
+   * as a Cortex-R52 would spend it (see {@link sampleWorkUs}), so the load
+   * the next sample reports is this work over one period: it grows as the
+   * period shrinks.
+   */
   take(ipc: LinkCounters): TakenSample {
     const facts = this.facts(ipc);
     this.nextSeq++;
-    return { seq: facts.seq, facts, ...encodeStatusSample(facts) };
+    const encoded = encodeStatusSample(facts);
+    this.#k.k_busy_wait(sampleWorkUs(facts.threadCount, encoded.bytes.byteLength));
+    return { seq: facts.seq, facts, ...encoded };
   }
 
   /** What this Zephyr looks like now, for sample number {@link Sampler.nextSeq}. */
@@ -100,3 +108,25 @@ export class Sampler {
     return entries;
   }
 }
+
+/**
+ * The modelled cost of one sample on the vCPU, µs: reading the kernel's
+ * statistics (a fixed part and one per thread walked) and formatting the
+ * JSON (per byte, as snprintf-style formatting costs on an Armv8-R core at a
+ * few hundred MHz). JavaScript does this work in microseconds; the model
+ * keeps the load Zephyr reports about its own work meaningful.
+ * @example
+ * ```ts
+ * sampleWorkUs(5, 400); // 3000
+ * ```
+ */
+export function sampleWorkUs(threads: number, bytes: number): number {
+  return SAMPLE_BASE_US + threads * SAMPLE_PER_THREAD_US + bytes * SAMPLE_PER_BYTE_US;
+}
+
+/** Fixed part of a sample's cost, µs. */
+const SAMPLE_BASE_US = 500;
+/** Cost of each thread walked, µs. */
+const SAMPLE_PER_THREAD_US = 100;
+/** Cost of each byte formatted, µs. */
+const SAMPLE_PER_BYTE_US = 5;
