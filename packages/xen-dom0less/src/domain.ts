@@ -45,6 +45,12 @@ export interface DomainInfo {
   readonly cpuTimeMs: number;
 }
 
+/** A domain as Xen keeps it, destroyed ones included (`xl list` leaves those out). */
+export interface DomainRecord extends Omit<DomainInfo, "state"> {
+  /** Current state, `"destroyed"` once destroyed. */
+  readonly state: DomainState | "destroyed";
+}
+
 /** The state of a domain that outlives its instances and crosses to its peers. */
 export interface DomainShared {
   /** The event-channel state. */
@@ -138,6 +144,11 @@ export class Domain {
       pcpus: this.#plan.pcpus,
       cpuTimeMs: this.#plan.pcpus.reduce((sum, i) => sum + (this.#host.platform.cpus[i]?.stats().busyMs ?? 0), 0),
     };
+  }
+
+  /** The domain as Xen keeps it, destroyed or not. */
+  record(): DomainRecord {
+    return { ...this.info(), state: this.#state };
   }
 
   /** Start the first instance; rejects when the image cannot be loaded. */

@@ -9,7 +9,7 @@ import { MemoryWindow, type Platform, type Uart } from "@v8r/fvp-core";
 import type { Dom0lessConfig, DomainConfig } from "./dom0less-config.ts";
 import type { BootPlan } from "./_boot-plan.ts";
 import type { InterruptLine } from "./domain-context.ts";
-import { type Domain, type DomainInfo, type DomainState } from "./domain.ts";
+import { type Domain, type DomainInfo, type DomainRecord, type DomainState } from "./domain.ts";
 
 /** What {@link Xen} is built from (by `bootXen`). */
 export interface XenParts {
@@ -60,6 +60,11 @@ export class Xen {
   /** `xl list`: every domain not destroyed, in domid order. */
   list(): DomainInfo[] {
     return this.#parts.domains.filter((d) => d.state !== "destroyed").map((d) => d.info());
+  }
+
+  /** Every domain Xen knows of, destroyed ones included, in domid order, with the counts Xen keeps (`restarts`, `crashes`). */
+  records(): DomainRecord[] {
+    return this.#parts.domains.map((d) => d.record());
   }
 
   /** The state of a domain, `"destroyed"` once destroyed; RangeError for an unknown domain. */

@@ -102,7 +102,7 @@ export {
 } from "./domain-context.ts";
 export { bootXen, xenRuntimeUrl, type BootXenOptions } from "./boot-xen.ts";
 export { Xen, type XenParts } from "./hypervisor.ts";
-export type { CrashPolicy, Domain, DomainHost, DomainInfo, DomainState } from "./domain.ts";
+export type { CrashPolicy, Domain, DomainHost, DomainInfo, DomainRecord, DomainState } from "./domain.ts";
 export { XEN_BOOT_ERROR_CODES, XenBootError, type XenBootErrorCode } from "./xen-boot-error.ts";
 export { XEN_LOG_PREFIX, XEN_VERSION } from "./boot-log.ts";
 export { DEFAULT_FAULT_SEED, type FaultPlan, type SendFaultPlan } from "./faults.ts";

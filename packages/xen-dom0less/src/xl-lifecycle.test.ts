@@ -33,6 +33,7 @@ describe.each(MODES)("xl lifecycle (%s)", (mode) => {
     const s = await start(mode);
     await s.xen.destroy("b");
     expect(s.xen.list().map((d) => d.name)).toEqual(["a"]);
+    expect(s.xen.records().map((d) => [d.name, d.state])).toEqual([["a", "running"], ["b", "destroyed"]]);
     // Xen closed b's end: a's static port is now unbound
     await s.act("a", { op: "status", dom: 1, port: 10 });
     expect(s.of("probe-result", "a").at(-1)?.["value"]).toMatchObject({ status: EVTCHNSTAT.unbound, unbound: { dom: 2 } });
