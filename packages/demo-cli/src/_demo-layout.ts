@@ -64,10 +64,12 @@ export function linuxConsoleDomain(config: Dom0lessConfig): string {
   return config.domains.find((d) => demoRole(d) === "rpmsg-remote")?.name ?? "linux";
 }
 
-/** Where the demo's apps talk: the domain running rpmsg-remote and the static shm region of their link. */
+/** Where the demo's apps talk: the domains running rpmsg-host and rpmsg-remote, and the static shm region of their link. */
 export interface DemoLink {
   /** The Linux domain (see {@link linuxConsoleDomain}). */
   readonly linuxDomain: string;
+  /** The domain running rpmsg-host (Zephyr), when one does. */
+  readonly hostDomain?: string;
   /** `xen,id` of the link's region (rpmsg-remote's `shm_id=`, else the protocol's default), undefined when no domain runs rpmsg-remote. */
   readonly shmId: string | undefined;
 }
@@ -76,5 +78,6 @@ export interface DemoLink {
 export function demoLink(config: Dom0lessConfig): DemoLink {
   const remote = config.domains.find((d) => demoRole(d) === "rpmsg-remote");
   const shmId = remote === undefined ? undefined : parseBootargs(remote.kernel?.bootargs ?? "").get("shm_id") || LINK_DEFAULTS.shmId;
-  return { linuxDomain: linuxConsoleDomain(config), shmId };
+  const host = config.domains.find((d) => demoRole(d) === "rpmsg-host")?.name;
+  return { linuxDomain: linuxConsoleDomain(config), shmId, ...(host === undefined ? {} : { hostDomain: host }) };
 }

@@ -1,23 +1,27 @@
 // What the demo process knows about the running system, for the dashboard,
-// the period control and the closing summary: domains from Xen, the link
-// from the shared memory and the guests' trace events, the latest sample
-// and the totals from the events rpmsg-remote publishes (typed by the app:
-// nothing here reads its files or recomputes its layout).
+// the period control and the closing summary: domains from Xen (destroyed
+// ones too, with Xen's counts), the link from evidence (domain states, the
+// shared memory, the guests' trace events), one timeline of the run, the
+// latest sample and the totals from the events rpmsg-remote publishes (typed
+// by the app: nothing here reads its files or recomputes its layout).
 import { type Platform, type TraceEvent, VirtualClock } from "@v8r/fvp-core";
 import type { Xen } from "@v8r/xen-dom0less";
 import type { HistoryCounters } from "../apps/rpmsg-demo/linux-rpmsg-remote/mod.ts";
-import { CTRL_REQUEST, CTRL_RESULT, type CtrlOutcome, type CtrlRequestMessage, isValidPeriod, PERIOD_RANGE_MS, type StatusSample } from "../apps/rpmsg-demo/protocol/mod.ts";
+import { CTRL_REQUEST, CTRL_RESULT, type CtrlOutcome, type CtrlRequestMessage, DEFAULT_PERIOD_MS, isValidPeriod, PERIOD_RANGE_MS, type StatusSample } from "../apps/rpmsg-demo/protocol/mod.ts";
 import type { ConsoleMux } from "./console-mux.ts";
 import type { DashboardSnapshot, DomainSnapshot, LinkSnapshot } from "./dashboard/snapshot.ts";
-import { formatDuration } from "./duration.ts";
 import type { DemoLink } from "./_demo-layout.ts";
 import { LinkMonitor } from "./_link-monitor.ts";
+import { summaryLines } from "./_run-summary.ts";
+import { describeFault, Timeline } from "./_timeline.ts";
 
 const LOAD_WINDOW_MS = 1000;
 /** How long a period change waits for Zephyr's answer: Linux's rpmsg-ctrl timeout (2 s) and some. */
 const CTRL_WAIT_MS = 3000;
 /** Fault kinds that happen once at a time of the plan (shown as they happen); the others hit event delivery (counted). */
-const TIMED_FAULTS: ReadonlySet<string> = new Set(["corrupt", "crash", "restart", "pause", "unpause"]);
+const TIMED_FAULTS: ReadonlySet<string> = new Set(["corrupt", "crash", "restart", "destroy", "pause", "unpause"]);
+/** Events after which the views should not wait for their next periodic update. */
+const CHANGES: ReadonlySet<string> = new Set(["xen-domain", "xen-booted", "zephyr.link", "linux.link", "xl"]);
 const DOWN: LinkSnapshot = { state: "down", txPerSec: 0, rxPerSec: 0, ringUsed: 0, ringSize: 0, retries: 0, reinits: 0, lost: 0 };
 
 /** A period change that did not happen: `code` is the app's (`ETIMEDOUT`, `ENOTCONN`, ...) or `EREFUSED` when Zephyr said no. */
@@ -57,13 +61,25 @@ export class DemoSession {
   readonly #status: LinuxStatus = { latest: null, counters: undefined };
   readonly #pending = new Map<number, PendingCtrl>();
   #nextCtrlId = 1;
+  readonly #timeline = new Timeline();
+  readonly #changed = new Set<() => void>();
 
   /** Watch `platform`'s trace bus from now on (before Xen boots, so no event is missed). */
   constructor(platform: Platform, mux: ConsoleMux, htmlDir: string) {
     this.#platform = platform;
     this.#mux = mux;
     this.#htmlDir = htmlDir;
-    platform.trace.on((e) => this.#observe(e));
+    platform.trace.on((e) => {
+      this.#timeline.observe(e, platform.clock.now());
+      this.#observe(e);
+      if (CHANGES.has(e.type)) for (const listener of this.#changed) listener();
+    });
+  }
+
+  /** Call `listener` after a change the views should show at once (a domain's state, the link, an xl command); returns the unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    this.#changed.add(listener);
+    return () => void this.#changed.delete(listener);
   }
 
   /** Start reading the link once Xen has booted and mapped the region the demo's apps use. */
@@ -74,7 +90,13 @@ export class DemoSession {
       this.#early.length = 0;
       return;
     }
-    const monitor = new LinkMonitor(xen.sharedMemory(link.shmId));
+    const evidence = {
+      domainStates: () => new Map(xen.records().map((d) => [d.name, d.state])),
+      hostDomain: link.hostDomain,
+      remoteDomain: link.linuxDomain,
+      periodMs: () => this.#status.latest?.per ?? DEFAULT_PERIOD_MS,
+    };
+    const monitor = new LinkMonitor(xen.sharedMemory(link.shmId), evidence, this.#platform.clock.now());
     this.#monitor = monitor;
     for (const e of this.#early.splice(0)) monitor.observe(e);
     this.#platform.clock.setInterval(() => monitor.sample(this.#platform.clock.now()), 1000);
@@ -85,32 +107,32 @@ export class DemoSession {
     return this.#status.latest;
   }
 
-  /** A closing summary of a run, from what Linux reported. */
+  /** A closing summary of a run: Linux's totals and Xen's counts of each domain's crashes and restarts. */
   summary(): { samples: number; lines: string[] } {
-    const page = `${this.#htmlDir}/zephyr-status.html`;
-    const c = this.#status.counters;
-    if (c === undefined) return { samples: 0, lines: [`Linux received no sample; the status page (${page}) has none`] };
-    const latest = this.#status.latest;
-    const lines = [
-      `Linux received ${c.received} samples, lost ${c.lost}, rejected ${c.malformed} malformed; Zephyr restarted ${c.restarts} time(s)`,
-      ...(latest === null ? [] : [`latest sample: seq ${latest.seq} of boot ${latest.boot} at Zephyr uptime ${latest.t} ms`]),
-      ...(this.#sendFaults.size === 0 ? [] : [`injected delivery faults: ${[...this.#sendFaults].map(([k, n]) => `${n} ${k}`).join(", ")}`]),
-      `final status page: ${page}`,
-    ];
-    return { samples: c.received, lines };
+    return summaryLines({
+      counters: this.#status.counters,
+      latest: this.#status.latest,
+      domains: this.#xen?.records() ?? [],
+      hostDomain: this.#link.hostDomain,
+      sendFaults: this.#sendFaults,
+      page: `${this.#htmlDir}/zephyr-status.html`,
+    });
   }
 
   /** Everything the dashboard shows, now. */
   snapshot(): DashboardSnapshot {
     const sample = this.#status.latest;
+    const now = this.#platform.clock.now();
     return {
-      time: this.#platform.clock.now(),
+      time: now,
       clock: this.#platform.clock instanceof VirtualClock ? "virtual" : "real",
       domains: this.#domains(),
-      link: this.#monitor?.snapshot() ?? DOWN,
+      link: this.#monitor?.snapshot(now) ?? DOWN,
       latestSample: sample,
       consoles: this.#mux.tails(),
       ...(sample?.per === undefined ? {} : { periodMs: sample.per }),
+      rates: this.#monitor?.rates() ?? [],
+      timeline: this.#timeline.entries(),
     };
   }
 
@@ -148,14 +170,19 @@ export class DemoSession {
   #domains(): DomainSnapshot[] {
     const xen = this.#xen;
     if (xen === undefined) return [];
-    return xen.list().map((d) => ({
-      name: d.name,
-      domid: d.domid,
-      state: d.state,
-      vcpus: d.vcpus,
-      load: Math.round(this.#load(d.pcpus) * 1000) / 10,
-      interrupts: xen.interrupts(d.domid).map((l) => ({ irq: l.irq, source: l.source, count: l.perCpu.reduce((a, b) => a + b, 0) })),
-    }));
+    return xen.records().map((d) => {
+      const alive = d.state !== "destroyed";
+      return {
+        name: d.name,
+        domid: d.domid,
+        state: d.state,
+        vcpus: d.vcpus,
+        load: alive ? Math.round(this.#load(d.pcpus) * 1000) / 10 : 0,
+        restarts: d.restarts,
+        crashes: d.crashes,
+        interrupts: alive ? xen.interrupts(d.domid).map((l) => ({ irq: l.irq, source: l.source, count: l.perCpu.reduce((a, b) => a + b, 0) })) : [],
+      };
+    });
   }
 
   #load(pcpus: readonly number[]): number {
@@ -190,28 +217,12 @@ export class DemoSession {
         return;
       }
       case "zephyr.link":
+      case "xen-domain":
         break;
       default:
         return;
     }
     if (this.#monitor !== undefined) this.#monitor.observe(e);
     else if (this.#xen === undefined) this.#early.push(e); // before Xen booted
-  }
-}
-
-/** A console line for an injected fault, so a chaos run shows what happened when. */
-function describeFault(e: TraceEvent<"xen-fault">): string {
-  const at = formatDuration(Math.max(0, Math.round(e.atMs)));
-  switch (e.kind) {
-    case "corrupt":
-      return `[v8r-demo] fault at ${at}: corrupting ${e.length ?? "?"} bytes of shm "${e.region ?? "?"}" at offset 0x${(e.offset ?? 0).toString(16)}`;
-    case "crash":
-      return `[v8r-demo] fault at ${at}: crashing ${e.domain ?? "?"}`;
-    case "pause":
-      return `[v8r-demo] fault at ${at}: pausing ${e.domain ?? "?"} for ${formatDuration(e.ms ?? 0)}`;
-    case "unpause":
-      return `[v8r-demo] fault at ${at}: unpausing ${e.domain ?? "?"}`;
-    default:
-      return `[v8r-demo] fault at ${at}: restarting ${e.domain ?? "?"}`;
   }
 }

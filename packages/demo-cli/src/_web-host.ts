@@ -71,7 +71,14 @@ export class WebHost {
       throw new Error(`${reason}; pick another port with --port N (--port 0 takes any free one) or stop what uses it`, { cause: err });
     }
     io.shutdown.add("web server", () => server.close());
-    if (dashboard !== undefined) io.shutdown.add("dashboard streams", () => dashboard.close());
+    if (dashboard !== undefined) {
+      // a domain's state, the link or an xl command shows at once, not at the next periodic update
+      const off = session.onChange(() => dashboard.notifyChange());
+      io.shutdown.add("dashboard streams", () => {
+        off();
+        dashboard.close();
+      });
+    }
     if (dashboard !== undefined && !isLoopbackHost(server.host)) {
       io.console.line("v8r", `[v8r-demo] listening on ${server.host}: other machines get the status page and dashboard read-only; the period can only be changed from this machine`);
     }

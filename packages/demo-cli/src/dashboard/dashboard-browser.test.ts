@@ -16,16 +16,23 @@ describe("the dashboard in headless Chromium", () => {
   const periods: number[] = [];
   let seq = 0;
 
+  const xenLines = Array.from({ length: 40 }, (_, i) => `(XEN) line ${i}`);
   const snapshot = (): DashboardSnapshot => ({
     time: 3_725_000,
-    periodMs: 1000,
+    periodMs: periods.at(-1) ?? 1000,
+    rates: Array.from({ length: 60 }, (_, i) => ({ t: 3_666_000 + i * 1000, tx: i % 10, rx: 1 })),
+    timeline: [
+      { t: 1_000, kind: "boot", level: "info", text: "Xen booted zephyr, linux" },
+      { t: 3_700_000, kind: "domain", level: "error", text: "zephyr destroyed (xl destroy)" },
+      { t: 3_701_000, kind: "fault", level: "error", text: "fault: drop from zephyr on port 10", count: 3 },
+    ],
     domains: [
       { name: "zephyr", domid: 1, state: "running", vcpus: 1, load: 12.5 },
       { name: "linux", domid: 2, state: "blocked", vcpus: 2, load: 3, interrupts: [{ irq: 31, source: "xen-evtchn", count: 42 }, { irq: 32, source: "vpl011", count: 3 }] },
     ],
     link: { state: "up", txPerSec: 1 + (seq % 2), rxPerSec: 0.5, ringUsed: 4, ringSize: 16, retries: 1, reinits: 0, lost: 0 },
     latestSample: { v: 1, seq: seq++, boot: "1a2b3c4d", t: 0 },
-    consoles: { xen: ["(XEN) <b>not bold</b>"], zephyr: ["*** Booting Zephyr OS ***"], linux: [] },
+    consoles: { xen: ["(XEN) <b>not bold</b>", ...xenLines], zephyr: ["*** Booting Zephyr OS ***"], linux: [], v8r: [] },
   });
 
   beforeAll(async () => {
@@ -65,11 +72,29 @@ describe("the dashboard in headless Chromium", () => {
       expect(await page.textContent("#ring-text")).toBe("4 / 16");
       expect(await page.textContent("#domains-body tr:nth-child(2) td:last-child")).toBe("31: 42 · 32: 3");
       expect(await page.textContent("#time")).toBe("simulated 01:02:05");
-      expect(await page.textContent("#consoles pre")).toBe("(XEN) <b>not bold</b>");
+      expect(await page.textContent("#consoles pre")).toMatch(/^\(XEN\) <b>not bold<\/b>\n\(XEN\) line 0\n/);
+      // consoles with no output get no panel; the others are scrolled to their last line
+      expect(await page.$$eval("#consoles h3", (hs) => hs.map((h) => h.textContent))).toEqual(["xen", "zephyr"]);
+      expect(await page.$eval("#consoles pre", (pre) => pre.scrollHeight - pre.scrollTop - pre.clientHeight)).toBeLessThan(2);
+      // the chart is the server's minute, with a y axis; the timeline newest first, folded repeats counted
+      expect(await page.$$eval("#chart-axes text", (ts) => ts.map((t) => t.textContent))).toEqual(["0", "5", "10", "-60 s", "-30 s", "now"]);
+      expect((await page.getAttribute("#chart-tx", "points"))?.split(" ")).toHaveLength(60);
+      expect(await page.$$eval("#timeline-list li", (lis) => lis.map((li) => li.textContent))).toEqual([
+        "01:01:41faultfault: drop from zephyr on port 10 ×3",
+        "01:01:40domainzephyr destroyed (xl destroy)",
+        "00:00:01bootXen booted zephyr, linux",
+      ]);
+      expect(await page.inputValue("#period-ms")).toBe("1000");
       await page.fill("#period-ms", "500");
       await page.click("#period-form button");
       await page.waitForFunction(() => document.getElementById("period-result")?.textContent === "set to 500 ms", null, { timeout: 10_000 });
       expect(periods).toEqual([500]);
+      // the field then shows the period in force
+      await page.fill("#period-ms", "700");
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await page.waitForFunction(() => (document.getElementById("period-ms") as HTMLInputElement).value === "700", null, { timeout: 2_000 });
+      await page.click("#period-form button");
+      await page.waitForFunction(() => (document.getElementById("period-ms") as HTMLInputElement).value === "700" && document.getElementById("period-now")?.textContent === "700 ms", null, { timeout: 10_000 });
       expect(errors).toEqual([]);
     } finally {
       await browser.close();

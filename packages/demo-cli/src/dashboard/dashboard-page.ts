@@ -25,10 +25,18 @@ th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid var(--line
 .conn.live { color: #2b8a3e; } .conn.down { color: #c92a2a; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0; }
 dt { opacity: 0.7; } dd { margin: 0; font-variant-numeric: tabular-nums; }
-svg#chart { display: block; width: 100%; height: 84px; margin-top: 10px; border: 1px solid var(--line); border-radius: 4px;
-  background: repeating-linear-gradient(to bottom, transparent 0 20px, color-mix(in srgb, var(--line) 45%, transparent) 20px 21px); }
-polyline { fill: none; stroke-width: 2; vector-effect: non-scaling-stroke; stroke-linejoin: round; }
+svg#chart { display: block; width: 100%; height: auto; margin-top: 10px; }
+#chart .grid { stroke: var(--line); stroke-width: 1; } #chart .axis { stroke: currentColor; opacity: 0.5; }
+#chart text { fill: currentColor; opacity: 0.75; font-size: 10px; }
+polyline { fill: none; stroke-width: 2; stroke-linejoin: round; }
 #chart-tx { stroke: var(--accent); } #chart-rx { stroke: #e67700; }
+#link-reason { font-weight: normal; font-size: 13px; opacity: 0.8; }
+.state-stalled, .state-re-initialising, .state-paused, .state-shutdown { color: #e67700; } .state-destroyed, .state-dying { color: #c92a2a; }
+#timeline { grid-column: 1 / -1; }
+#timeline ol { list-style: none; margin: 0; padding: 0; max-height: 260px; overflow: auto; font-size: 13px; }
+#timeline li { display: grid; grid-template-columns: 6.5em 5.5em 1fr; gap: 8px; padding: 3px 0; border-bottom: 1px solid var(--line); }
+#timeline .when { font-variant-numeric: tabular-nums; opacity: 0.7; } #timeline .kind { opacity: 0.7; }
+#timeline .warn .text { color: #e67700; } #timeline .error .text { color: #c92a2a; } #timeline .count { opacity: 0.7; }
 pre { margin: 0; max-height: 240px; overflow: auto; font: 12px/1.35 ui-monospace, monospace; white-space: pre-wrap; }
 #consoles { grid-column: 1 / -1; display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 12px; }
 .console { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px; }
@@ -54,7 +62,7 @@ function escapeHtml(text: string): string {
 
 /**
  * The dashboard page. Sections carry stable ids (`domains`, `link`,
- * `sample`, `consoles`, `period-form`) for tests and screenshots.
+ * `sample`, `timeline`, `consoles`, `period-form`) for tests and screenshots.
  *
  * @example
  * ```ts
@@ -83,7 +91,7 @@ export function renderDashboardPage(options: DashboardPageOptions = {}): string 
 <main>
   <section class="card" id="domains">
     <h2>Domains</h2>
-    <table><thead><tr><th>Name</th><th>ID</th><th>State</th><th>vCPUs</th><th>Load</th><th title="interrupts taken, by GIC line: 31 event-channel upcall, 32 console">IRQs</th></tr></thead>
+    <table><thead><tr><th>Name</th><th>ID</th><th>State</th><th>vCPUs</th><th>Load</th><th title="Xen's counts: restarts / crashes">Restarts</th><th title="interrupts taken, by GIC line: 31 event-channel upcall, 32 console">IRQs</th></tr></thead>
     <tbody id="domains-body"></tbody></table>
     <div id="period">
       <h2>Sampling period</h2>
@@ -96,7 +104,7 @@ export function renderDashboardPage(options: DashboardPageOptions = {}): string 
     </div>
   </section>
   <section class="card" id="link">
-    <h2>RPMsg link <span id="link-state" class="state">-</span></h2>
+    <h2>RPMsg link <span id="link-state" class="state">-</span> <span id="link-reason"></span></h2>
     <dl>
       <dt>Zephyr &rarr; Linux</dt><dd><span id="tx">-</span> msg/s</dd>
       <dt>Linux &rarr; Zephyr</dt><dd><span id="rx">-</span> msg/s</dd>
@@ -105,14 +113,18 @@ export function renderDashboardPage(options: DashboardPageOptions = {}): string 
       <dt>Re-inits</dt><dd id="reinits">-</dd>
       <dt>Lost samples</dt><dd id="lost">-</dd>
     </dl>
-    <svg id="chart" viewBox="0 0 200 42" preserveAspectRatio="none" aria-label="messages per second, last minute">
-      <polyline id="chart-tx" points=""></polyline><polyline id="chart-rx" points=""></polyline>
+    <svg id="chart" viewBox="0 0 320 120" role="img" aria-label="messages per second over the last minute">
+      <g id="chart-axes"></g><polyline id="chart-tx" points=""></polyline><polyline id="chart-rx" points=""></polyline>
     </svg>
-    <div class="legend"><span class="tx">&#9644; Zephyr &rarr; Linux</span> <span class="rx">&#9644; Linux &rarr; Zephyr</span> msg/s, last minute</div>
+    <div class="legend"><span class="tx">&#9644; Zephyr &rarr; Linux</span> <span class="rx">&#9644; Linux &rarr; Zephyr</span> msg/s over the last minute (the demo's own readings, one a second)</div>
   </section>
   <section class="card" id="sample-card">
     <h2>Latest sample</h2>
     <pre id="sample">(none yet)</pre>
+  </section>
+  <section class="card" id="timeline">
+    <h2>Timeline</h2>
+    <ol id="timeline-list"><li><span class="text">(nothing yet)</span></li></ol>
   </section>
   <div id="consoles"></div>
 </main>
