@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildSampleHistory } from "./test/sample-history.ts";
 import { StatusHistory } from "./status-history.ts";
 import { renderStatusJson, renderStatusPage, statusJson } from "./status-page.ts";
+import { chartTop } from "./_cpu-chart.ts";
 import { STATUS_PAGE_SCRIPT } from "./_status-page-script.ts";
 import { runPageScript } from "./test/page-script.ts";
 
@@ -87,8 +88,23 @@ describe("renderStatusPage", () => {
     expect(last?.[0]).toBeCloseTo(704, 0);
     expect(html).toContain(`class="restart"`);
     expect(html).toContain(`class="gap"`);
-    expect(html).toContain(">100%</text>");
+    const max = Math.max(...history.entries().map((e) => e.sample.cpu ?? 0));
+    expect(html).toContain(`>${chartTop(max)}%</text>`);
     expect(html).toContain(">now</text>");
+  });
+
+  it("scales the y axis to the load shown: a quiet Zephyr's 0.3 % is not a flat line", () => {
+    const h = new StatusHistory();
+    for (let i = 0; i < 10; i++) h.add({ v: 1, seq: i, boot: "00000001", t: i * 1000, cpu: i % 2 === 0 ? 0.1 : 0.3, per: 1000 }, i * 1000);
+    const html = renderStatusPage(h, { now: 9000 });
+    expect(html).toContain(">1%</text>");
+    expect(html).toContain(">0.5%</text>");
+    expect(html).not.toContain(">100%</text>");
+    const ys = pointsOf(html).flat().map(([, y]) => y);
+    expect(Math.min(...ys)).toBeLessThan(206 - 0.25 * 192); // 0.3 % of a 1 % axis: well above the floor
+    expect(chartTop(0)).toBe(1);
+    expect(chartTop(7)).toBe(10);
+    expect(chartTop(100)).toBe(100);
   });
 
   it("maps CPU load to height: 100% at the top of the plot, 0% at the bottom", () => {
