@@ -38,9 +38,13 @@ export class LinkMonitor {
   #sent = 0;
   #received = 0;
   #last: RingState;
-  /** Platform time of the latest message seen from Zephyr to Linux (or of the first reading). */
+  /** Platform time at which Zephyr's avail index was last seen to move (or of the first reading). */
   #lastTrafficMs: number;
+  /** Zephyr's avail index as last looked at, by a reading or a snapshot. */
+  #trafficIdx: number;
   #hostState = "down";
+  /** The Zephyr instance the link state belongs to (Xen's generation). */
+  #hostGeneration = 0;
   #retries = 0;
   #reinits = 0;
   #lost = 0;
@@ -52,6 +56,7 @@ export class LinkMonitor {
     this.#layout = staticVringsLayout({ shmSize: win.size, bufferSize });
     this.#last = this.#read();
     this.#lastTrafficMs = nowMs;
+    this.#trafficIdx = this.#last.toRemote.availIdx;
   }
 
   /** Take a reading of the ring indices at `nowMs` (about once a second). */
@@ -61,7 +66,7 @@ export class LinkMonitor {
     const sent = (now.toRemote.availIdx - this.#last.toRemote.availIdx) & 0xffff;
     this.#sent += sent;
     this.#received += (now.toHost.usedIdx - this.#last.toHost.usedIdx) & 0xffff;
-    if (sent > 0) this.#lastTrafficMs = nowMs;
+    this.#noteTraffic(now, nowMs);
     this.#last = now;
     this.#tx.record(this.#sent, nowMs);
     this.#rx.record(this.#received, nowMs);
@@ -77,8 +82,9 @@ export class LinkMonitor {
       this.#reinits = event.ri;
     } else if (event.type === "linux.sample") {
       this.#lost += event.lost;
-    } else if (event.type === "xen-domain" && event.domain === this.#evidence.hostDomain && event.state === "running") {
-      // a new Zephyr instance starts its link from nothing
+    } else if (event.type === "xen-domain" && event.domain === this.#evidence.hostDomain && event.state === "running" && event.generation !== this.#hostGeneration) {
+      // a new Zephyr instance starts its link from nothing (an unpaused one keeps it)
+      this.#hostGeneration = event.generation;
       this.#hostState = "down";
     }
   }
@@ -91,6 +97,7 @@ export class LinkMonitor {
   /** The link as the dashboard shows it at `nowMs`. */
   snapshot(nowMs: number): LinkSnapshot {
     const ring = this.#read();
+    this.#noteTraffic(ring, nowMs);
     const { state, reason } = this.#verdict(ring, nowMs);
     return {
       state,
@@ -121,6 +128,13 @@ export class LinkMonitor {
     const limit = SILENT_PERIODS * this.#evidence.periodMs();
     if (silentMs > limit) return { state: "stalled", reason: `no message from ${hostDomain ?? "the host"} for ${Math.round(silentMs / 1000)} s` };
     return { state: "up" };
+  }
+
+  /** Whether Zephyr published a message since the last look (a reading or a snapshot, whichever is more frequent than the period). */
+  #noteTraffic(ring: RingState, nowMs: number): void {
+    if (ring.toRemote.availIdx === this.#trafficIdx) return;
+    this.#trafficIdx = ring.toRemote.availIdx;
+    this.#lastTrafficMs = nowMs;
   }
 
   #read(): RingState {

@@ -112,7 +112,7 @@ function checkLinuxAccounting(run: VirtualRunResult, samples: Map<string, Sample
     return m ? Number((m[1] as string).replace(/\u202f/g, "")) : undefined;
   };
   const c = json.counters;
-  for (const [label, value] of [["Samples received", c.received], ["Lost samples", c.lost], ["Zephyr restarts", c.restarts], ["Malformed messages", c.malformed]] as const) {
+  for (const [label, value] of [["Samples received", c.received], ["Lost samples", c.lost], ["Zephyr restarts seen", c.restarts], ["Malformed messages", c.malformed]] as const) {
     if (page(label) !== value) out.push(`the page shows ${label} ${String(page(label))}, the JSON ${value}`);
   }
 }

@@ -108,7 +108,7 @@ describe(`v8r-demo --virtual-time --faults ${PLAN}, end to end`, () => {
   });
 
   it("shows the restart and the counted losses on the page", () => {
-    expect(html).toMatch(/<dt>Zephyr restarts<\/dt><dd>1<\/dd>/);
+    expect(html).toMatch(/<dt>Zephyr restarts seen<\/dt><dd>1<\/dd>/);
     expect(html).toMatch(/<dt>Lost samples<\/dt><dd>0<\/dd>/);
     expect(html).toContain(`boot ${json.boots[1]?.boot}`);
     expect(run.stdout).toContain(`Linux received ${json.counters.received} samples, lost 0, rejected 0 malformed; Zephyr restarted 1 time(s)`);
