@@ -54,7 +54,8 @@ describe("a running demo in headless Chromium", () => {
     expect(await page.title()).toBe("Zephyr status");
     await box(page, "svg.chart");
     expect(await page.locator("svg.chart polyline.line").getAttribute("points")).toMatch(/^(\d+\.\d,\d+\.\d ){19,}/);
-    expect(await page.locator(".card").count()).toBeGreaterThanOrEqual(4);
+    // the page reloads itself every second: wait on the cards rather than count them mid-reload
+    await expect.poll(() => page.locator(".card").count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(4);
     await box(page, ".card");
     await expect(page.locator("dl.counters").first().innerText()).resolves.toMatch(/Samples received\s+\d+/);
     const file = join(SHOTS, "status-page.png");
