@@ -38,6 +38,12 @@
 	".state::before{content:\"\";width:10px;height:10px;border-radius:50%;background:var(--warn)}\n" \
 	".state.ok::before{background:var(--ok)}.state.bad::before{background:var(--bad)}\n" \
 	".stale{color:var(--warn)}\n" \
+	".banner{background:var(--card);border:1px solid var(--bad);border-left-width:6px;border-radius:12px;" \
+	"padding:12px 16px;margin-bottom:16px;color:var(--bad)}\n" \
+	".banner[hidden]{display:none}\n" \
+	".is-stale .cards .value,.is-stale .chart,.is-stale table{opacity:.55}\n" \
+	".counter-groups{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:8px 28px}\n" \
+	".counter-groups h3{font-size:13px;margin:0 0 6px;color:var(--muted);font-weight:600}\n" \
 	".chart{display:block;width:100%;height:auto}\n" \
 	".chart .grid{stroke:var(--line);stroke-width:1}\n" \
 	".chart .axis{stroke:var(--muted);stroke-width:1}\n" \
@@ -59,8 +65,7 @@
 	"td .bar{width:120px;display:inline-block;vertical-align:middle;margin:0 0 0 10px}\n" \
 	".badge{display:inline-block;padding:1px 8px;border-radius:999px;background:var(--line);font-size:12p" \
 	"x}\n" \
-	".counters{display:grid;grid-template-columns:repeat(auto-fit,minmax(250px,1fr));gap:6px 28px;margin:" \
-	"0}\n" \
+	".counters{display:grid;gap:6px;margin:0}\n" \
 	".counters div{display:flex;justify-content:space-between;gap:8px;border-bottom:1px dashed var(--line" \
 	");padding:4px 0}\n" \
 	".counters dt{color:var(--muted)}.counters dd{margin:0;font-weight:600;font-variant-numeric:tabular-n" \
@@ -70,6 +75,36 @@
 	"@media (max-width:600px){main{padding:16px 12px 28px}.value{font-size:21px}td .bar{display:none}.pan" \
 	"el{padding:14px 12px}}\n" \
 	"footer{color:var(--muted);font-size:12px;text-align:center;margin-top:8px}\n"
+
+/* _status-page-script.ts: the inline script that keeps the age and the stale mark true between writes */
+#define RD_PAGE_SCRIPT \
+	"(function () {\n" \
+	"  var age = document.getElementById(\"age\");\n" \
+	"  if (!age) return;\n" \
+	"  var writtenAge = Number(age.getAttribute(\"data-age-ms\"));\n" \
+	"  var limit = Number(age.getAttribute(\"data-stale-after-ms\"));\n" \
+	"  var written = Date.parse(document.lastModified);\n" \
+	"  if (!isFinite(writtenAge) || !isFinite(limit) || !isFinite(written)) return;\n" \
+	"  var banner = document.getElementById(\"stale-banner\");\n" \
+	"  var bannerAge = document.getElementById(\"stale-age\");\n" \
+	"  function format(ms) {\n" \
+	"    if (ms < 10000) return (ms / 1000).toFixed(1) + \" s\";\n" \
+	"    if (ms < 120000) return Math.round(ms / 1000) + \" s\";\n" \
+	"    if (ms < 7200000) return Math.round(ms / 60000) + \" min\";\n" \
+	"    return Math.round(ms / 3600000) + \" h\";\n" \
+	"  }\n" \
+	"  function tick() {\n" \
+	"    var now = writtenAge + Math.max(0, Date.now() - written);\n" \
+	"    var stale = now > limit;\n" \
+	"    age.textContent = format(now) + \" ago\";\n" \
+	"    age.className = stale ? \"stale\" : \"\";\n" \
+	"    document.documentElement.className = stale ? \"is-stale\" : \"\";\n" \
+	"    if (banner) banner.hidden = !stale;\n" \
+	"    if (bannerAge) bannerAge.textContent = format(now);\n" \
+	"  }\n" \
+	"  tick();\n" \
+	"  setInterval(tick, 1000);\n" \
+	"})();"
 
 /* _cpu-chart.ts: chart geometry (SVG user units) and the axis tick steps (seconds) */
 #define RD_CHART_WIDTH 720

@@ -16,8 +16,18 @@ struct point {
 };
 
 struct chart {
-	double plot_w, plot_h, span_ms, last_pos;
+	double plot_w, plot_h, span_ms, last_pos, top;
 };
+
+/* Tops the y axis can have, percent: the smallest that holds the highest load shown (chartTop in _cpu-chart.ts). */
+static double chart_top(double max)
+{
+	static const double tops[] = { 1, 2, 5, 10, 25, 50, 100 };
+	for (size_t i = 0; i < sizeof tops / sizeof tops[0]; i++)
+		if (max <= tops[i])
+			return tops[i];
+	return 100;
+}
 
 /* Samples on a time line in ms: Zephyr's t within a boot, Linux receive time across a restart. */
 static size_t layout(const struct history *h, struct point *points)
@@ -66,21 +76,25 @@ static double x_of(const struct chart *c, double ago_ms)
 static double y_of(const struct chart *c, double cpu)
 {
 	double v = cpu < 0 ? 0 : cpu;
-	v = 100 < v ? 100 : v;
-	return RD_CHART_TOP + c->plot_h - (v / 100) * c->plot_h;
+	v = c->top < v ? c->top : v;
+	return RD_CHART_TOP + c->plot_h - (v / c->top) * c->plot_h;
 }
 
 static void axes(struct rd_buf *out, const struct chart *c)
 {
-	static const int pcts[] = { 0, 25, 50, 75, 100 };
+	static const double fractions[] = { 0, 0.25, 0.5, 0.75, 1 };
 	for (size_t i = 0; i < 5; i++) {
+		/* multiples of a quarter of 1, 2, 5, 10, 25, 50 or 100: Number(pct.toFixed(2)) is pct itself */
+		double pct = c->top * fractions[i];
 		rd_buf_printf(out, "<line class=\"grid\" x1=\"%d\" x2=\"%d\" y1=\"", RD_CHART_LEFT, RD_CHART_WIDTH - RD_CHART_RIGHT);
-		num1(out, y_of(c, pcts[i]));
+		num1(out, y_of(c, pct));
 		rd_buf_str(out, "\" y2=\"");
-		num1(out, y_of(c, pcts[i]));
+		num1(out, y_of(c, pct));
 		rd_buf_printf(out, "\"/><text class=\"ylabel\" x=\"%d\" y=\"", RD_CHART_LEFT - 8);
-		num1(out, y_of(c, pcts[i]) + 4);
-		rd_buf_printf(out, "\" text-anchor=\"end\">%d%%</text>", pcts[i]);
+		num1(out, y_of(c, pct) + 4);
+		rd_buf_str(out, "\" text-anchor=\"end\">");
+		rd_js_number(out, pct);
+		rd_buf_str(out, "%</text>");
 	}
 	double span_s = c->span_ms / 1000;
 	double step = tick_step(span_s);
@@ -184,6 +198,11 @@ void cpu_chart_render(struct rd_buf *out, const struct history *h)
 	double last_per = n && history_entry(h, n - 1)->has_per ? history_entry(h, n - 1)->per : 1000;
 	double span = c.last_pos - (n ? points[0].pos : 0);
 	c.span_ms = span > last_per * 10 ? span : last_per * 10;
+	double max = 0;
+	for (size_t i = 0; i < n; i++)
+		if (points[i].has_cpu && points[i].cpu > max)
+			max = points[i].cpu;
+	c.top = chart_top(max);
 	rd_buf_printf(out, "<svg class=\"chart\" viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"chart-title\" xmlns=\"http://www.w3.org/2000/svg\">", RD_CHART_WIDTH, RD_CHART_HEIGHT);
 	rd_buf_printf(out, "<title id=\"chart-title\">Zephyr vCPU load, percent, over the last %zu samples</title>", n);
 	axes(out, &c);

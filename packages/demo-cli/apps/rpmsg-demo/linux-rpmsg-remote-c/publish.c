@@ -78,7 +78,7 @@ void remote_publish(struct remote *r)
 		return;
 	struct rd_buf html = { 0 }, json = { 0 };
 	status_page_render(&html, &r->history, r->publish_at, REFRESH_SECONDS);
-	status_json_render(&json, &r->history);
+	status_json_render(&json, &r->history, &r->publish_at);
 	int err = !rd_buf_ok(&html) || !rd_buf_ok(&json) ? ENOMEM : write_atomic(HTML_NAME, &html);
 	if (!err)
 		err = write_atomic(JSON_NAME, &json);

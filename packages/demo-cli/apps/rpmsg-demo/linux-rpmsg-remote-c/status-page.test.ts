@@ -34,7 +34,7 @@ function reference(ops: readonly Op[]): string[] {
       if (r.ok) h.add(r.sample, op.ms);
       else h.recordMalformed(r.reason, op.ms);
     } else if (op.kind === "link") h.setLinkState(op.state);
-    else out.push(JSON.stringify({ html: asFile(renderStatusPage(h, { now: op.now, refreshSeconds: 1 })), json: asFile(renderStatusJson(h)) }));
+    else out.push(JSON.stringify({ html: asFile(renderStatusPage(h, { now: op.now, refreshSeconds: 1 })), json: asFile(renderStatusJson(h, { now: op.now })) }));
   }
   return out;
 }

@@ -9,6 +9,8 @@
 #include "status_page_template.h"
 
 #define DASH "<small>\xe2\x80\x94</small>"
+/* Periods without a sample after which the page says its data is stale (STALE_PERIODS in status-page.ts). */
+#define STALE_PERIODS 3
 
 static void card(struct rd_buf *out, const char *label, const char *value, const char *note, const char *extra)
 {
@@ -46,6 +48,36 @@ static const char *link_class(const char *state)
 	if (matches_word(state, ok, 1))
 		return "ok";
 	return matches_word(state, bad, 0) ? "bad" : "";
+}
+
+/* How old the newest sample is at now, and whether that makes the data stale (freshness() in status-page.ts). */
+struct freshness {
+	int has_age;
+	double age_ms, stale_after_ms;
+	int stale;
+};
+
+static struct freshness freshness_at(const struct history *h, double now)
+{
+	struct freshness f = { 0 };
+	double per;
+	f.stale_after_ms = STALE_PERIODS * (history_latest_num(h, "per", &per) ? per : RD_DEFAULT_PERIOD_MS);
+	if (h->has_update) {
+		f.has_age = 1;
+		f.age_ms = now - h->last_update_ms > 0 ? now - h->last_update_ms : 0;
+		f.stale = f.age_ms > f.stale_after_ms;
+	}
+	return f;
+}
+
+/* formatAge without its " ago": "3.5 s", "12 s", "3 min". */
+static void age_words(struct rd_buf *out, double ms)
+{
+	struct rd_buf text = { 0 };
+	format_age(&text, ms);
+	size_t n = text.len >= 4 && !strcmp(rd_buf_cstr(&text) + text.len - 4, " ago") ? text.len - 4 : text.len;
+	rd_js_html(out, rd_buf_cstr(&text), n);
+	rd_buf_free(&text);
 }
 
 /* The pair field heap of the newest sample: 1 with used and free, 0 without. */
@@ -116,21 +148,30 @@ static void load_and_heap_cards(struct rd_buf *out, const struct history *h)
 	rd_buf_free(&text);
 }
 
-static void link_and_update_cards(struct rd_buf *out, const struct history *h, double now)
+static void link_and_update_cards(struct rd_buf *out, const struct history *h, const struct freshness *f)
 {
 	struct rd_buf value = { 0 }, note = { 0 }, text = { 0 };
-	rd_buf_printf(&value, "<span class=\"state %s\">", link_class(h->link_state));
+	/* a link that has carried nothing for three periods is not shown as healthy, whatever its handshake says */
+	rd_buf_printf(&value, "<span class=\"state %s\">", f->stale ? "bad" : link_class(h->link_state));
 	rd_js_html_cstr(&value, h->link_state);
 	rd_buf_str(&value, "</span>");
-	card(out, "Link", rd_buf_cstr(&value), "OpenAMP RPMsg", "");
+	if (f->stale) {
+		rd_buf_str(&note, "no sample for ");
+		age_words(&note, f->age_ms);
+	} else
+		rd_buf_str(&note, "OpenAMP RPMsg");
+	card(out, "Link", rd_buf_cstr(&value), rd_buf_cstr(&note), "");
 	rd_buf_reset(&value);
+	rd_buf_reset(&note);
 	double per;
 	int has_per = history_latest_num(h, "per", &per);
-	if (h->has_update) {
-		double age = now - h->last_update_ms;
-		int stale = age > 3 * (has_per ? per : 1000);
-		format_age(&text, age);
-		rd_buf_printf(&value, "<span class=\"%s\">", stale ? "stale" : "");
+	if (f->has_age) {
+		format_age(&text, f->age_ms);
+		rd_buf_printf(&value, "<span id=\"age\" class=\"%s\" data-age-ms=\"", f->stale ? "stale" : "");
+		rd_js_number(&value, rd_js_round(f->age_ms));
+		rd_buf_str(&value, "\" data-stale-after-ms=\"");
+		rd_js_number(&value, f->stale_after_ms);
+		rd_buf_str(&value, "\">");
 		rd_js_html_cstr(&value, rd_buf_cstr(&text));
 		rd_buf_str(&value, "</span>");
 	} else
@@ -144,6 +185,20 @@ static void link_and_update_cards(struct rd_buf *out, const struct history *h, d
 	card(out, "Last update", rd_buf_cstr(&value), rd_buf_cstr(&note), "");
 	rd_buf_free(&value);
 	rd_buf_free(&note);
+	rd_buf_free(&text);
+}
+
+/* Always in the page (hidden while fresh), so the script can show it when the writer has gone quiet. */
+static void stale_banner(struct rd_buf *out, const struct freshness *f)
+{
+	struct rd_buf text = { 0 };
+	rd_buf_printf(out, "<div id=\"stale-banner\" class=\"banner\" role=\"status\"%s>No status sample from Zephyr for <b id=\"stale-age\">", f->stale ? "" : " hidden");
+	if (f->has_age)
+		age_words(out, f->age_ms);
+	rd_buf_str(out, "</b>: the figures below are stale (a sample is due every ");
+	format_period(&text, f->stale_after_ms / STALE_PERIODS);
+	rd_js_html_cstr(out, rd_buf_cstr(&text));
+	rd_buf_str(out, ").</div>");
 	rd_buf_free(&text);
 }
 
@@ -170,38 +225,66 @@ static void thread_table(struct rd_buf *out, const struct history *h)
 	rd_buf_str(out, "</tbody></table></section>");
 }
 
+struct counter_row {
+	const char *label;
+	double v;
+	int warn;
+};
+
+static void counter_rows(struct rd_buf *out, const struct counter_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		rd_buf_str(out, rows[i].warn ? "<div class=\"warn\"><dt>" : "<div><dt>");
+		rd_js_html_cstr(out, rows[i].label);
+		rd_buf_str(out, "</dt><dd>");
+		format_count(out, rows[i].v);
+		rd_buf_str(out, "</dd></div>");
+	}
+}
+
+/* Linux's totals over every Zephyr boot, and beside them the counters the newest sample carries for its own boot. */
 static void counter_list(struct rd_buf *out, const struct history *h)
 {
 	const struct history_counters *c = &h->counters;
-	const struct {
-		const char *label;
-		double v;
-		int warn;
-	} items[] = {
+	const char *latest_boot = h->has_latest ? h->latest.hex[rd_status_field("boot")] : NULL;
+	const struct history_boot *boot = h->n_boots ? &h->boots[h->n_boots - 1] : NULL;
+	double received = latest_boot && boot && !strcmp(boot->boot, latest_boot) ? boot->samples : 0;
+	const struct counter_row linux_rows[] = {
 		{ "Samples received", c->received, 0 },
 		{ "Lost samples", c->lost, c->lost > 0 },
-		{ "Zephyr restarts", c->restarts, c->restarts > 0 },
+		{ "Zephyr restarts seen", c->restarts, c->restarts > 0 },
 		{ "Malformed messages", c->malformed, c->malformed > 0 },
-		{ "Messages sent (tx)", history_ipc(h, "tx"), 0 },
+	};
+	const struct counter_row zephyr_rows[] = {
+		{ "Sends (tx), this one included", h->has_latest ? history_ipc(h, "tx") + 1 : 0, 0 },
+		{ "Received from this boot", received, 0 },
 		{ "Send retries", history_ipc(h, "rt"), history_ipc(h, "rt") > 0 },
 		{ "Link re-inits", history_ipc(h, "ri"), history_ipc(h, "ri") > 0 },
-		{ "Dropped by Zephyr (queue full)", history_ipc(h, "dr"), history_ipc(h, "dr") > 0 },
+		{ "Dropped by Zephyr (dr)", history_ipc(h, "dr"), history_ipc(h, "dr") > 0 },
 		{ "Queued now", history_ipc(h, "q"), 0 },
 	};
-	rd_buf_str(out, "<section class=\"panel\"><h2>Counters</h2><dl class=\"counters\">");
-	for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
-		rd_buf_str(out, items[i].warn ? "<div class=\"warn\"><dt>" : "<div><dt>");
-		rd_js_html_cstr(out, items[i].label);
-		rd_buf_str(out, "</dt><dd>");
-		format_count(out, items[i].v);
-		rd_buf_str(out, "</dd></div>");
-	}
-	rd_buf_str(out, "</dl></section>");
+	rd_buf_str(out, "<section class=\"panel\"><h2>Counters</h2><div class=\"counter-groups\"><div><h3>Linux, every Zephyr boot</h3><dl class=\"counters\">");
+	counter_rows(out, linux_rows, sizeof linux_rows / sizeof linux_rows[0]);
+	rd_buf_str(out, "</dl></div><div><h3>");
+	if (h->has_latest) {
+		double seq;
+		history_latest_num(h, "seq", &seq);
+		rd_buf_str(out, "Zephyr boot ");
+		rd_js_html_cstr(out, latest_boot);
+		rd_buf_str(out, ", as of seq ");
+		rd_js_number(out, seq);
+	} else
+		rd_buf_str(out, "Zephyr (no sample yet)");
+	rd_buf_str(out, "</h3><dl class=\"counters\">");
+	counter_rows(out, zephyr_rows, sizeof zephyr_rows / sizeof zephyr_rows[0]);
+	rd_buf_str(out, "</dl></div></div></section>");
 }
 
 void status_page_render(struct rd_buf *out, const struct history *h, double now, double refresh)
 {
-	rd_buf_str(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+	struct freshness f = freshness_at(h, now);
+	rd_buf_printf(out, "<!DOCTYPE html>\n<html lang=\"en\"%s><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+		      f.stale ? " class=\"is-stale\"" : "");
 	if (refresh > 0) {
 		rd_buf_str(out, "<meta http-equiv=\"refresh\" content=\"");
 		rd_js_number(out, refresh);
@@ -209,10 +292,11 @@ void status_page_render(struct rd_buf *out, const struct history *h, double now,
 	}
 	rd_buf_str(out, "<title>Zephyr status</title><style>" RD_PAGE_CSS "</style></head><body><main>");
 	rd_buf_str(out, "<header><h1>Zephyr status</h1><span class=\"sub\">Zephyr guest \xe2\x86\x92 Linux guest over OpenAMP RPMsg on Xen static shared memory</span></header>");
+	stale_banner(out, &f);
 	rd_buf_str(out, "<section class=\"cards\">");
 	uptime_card(out, h);
 	load_and_heap_cards(out, h);
-	link_and_update_cards(out, h, now);
+	link_and_update_cards(out, h, &f);
 	rd_buf_str(out, "</section><section class=\"panel\"><h2>CPU load</h2>");
 	cpu_chart_render(out, h);
 	rd_buf_str(out, "</section>");
@@ -224,7 +308,7 @@ void status_page_render(struct rd_buf *out, const struct history *h, double now,
 		rd_js_number(out, refresh);
 		rd_buf_str(out, " s");
 	}
-	rd_buf_str(out, " \xc2\xb7 v8r</footer></main></body></html>\n");
+	rd_buf_str(out, " \xc2\xb7 v8r</footer></main><script>" RD_PAGE_SCRIPT "</script></body></html>\n");
 }
 
 void status_counters_members(struct rd_buf *out, const struct history_counters *c)
@@ -267,8 +351,9 @@ static void boots_json(struct rd_buf *out, const struct history *h)
 	rd_buf_ch(out, ']');
 }
 
-void status_json_render(struct rd_buf *out, const struct history *h)
+void status_json_render(struct rd_buf *out, const struct history *h, const double *now)
 {
+	struct freshness f = freshness_at(h, now ? *now : 0);
 	rd_buf_str(out, "{\"v\":1,\"link\":");
 	rd_js_json_cstr(out, h->link_state);
 	rd_buf_str(out, ",\"lastUpdateMs\":");
@@ -276,6 +361,19 @@ void status_json_render(struct rd_buf *out, const struct history *h)
 		rd_js_number(out, h->last_update_ms);
 	else
 		rd_buf_str(out, "null");
+	/* the age and the stale mark as of now; without a now they are left out (null, not stale) */
+	rd_buf_str(out, ",\"writtenMs\":");
+	if (now)
+		rd_js_number(out, *now);
+	else
+		rd_buf_str(out, "null");
+	rd_buf_str(out, ",\"ageMs\":");
+	if (now && f.has_age)
+		rd_js_number(out, f.age_ms);
+	else
+		rd_buf_str(out, "null");
+	rd_buf_printf(out, ",\"stale\":%s,\"staleAfterMs\":", now && f.stale ? "true" : "false");
+	rd_js_number(out, f.stale_after_ms);
 	rd_buf_str(out, ",\"counters\":{");
 	status_counters_members(out, &h->counters);
 	rd_buf_ch(out, '}');

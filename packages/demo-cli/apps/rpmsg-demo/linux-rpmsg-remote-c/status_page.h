@@ -13,8 +13,8 @@
 
 /** renderStatusPage(history, { now, refreshSeconds }) into out (appended). */
 void status_page_render(struct rd_buf *out, const struct history *h, double now, double refresh_seconds);
-/** renderStatusJson(history) into out (appended). */
-void status_json_render(struct rd_buf *out, const struct history *h);
+/** renderStatusJson(history, { now }) into out (appended); now NULL: renderStatusJson(history). */
+void status_json_render(struct rd_buf *out, const struct history *h, const double *now);
 /** The members of the history's counters as JSON (received, lost, restarts, malformed, stale, outOfOrder), without braces. */
 void status_counters_members(struct rd_buf *out, const struct history_counters *c);
 /** renderCpuChart of the history's entries into out (appended). */

@@ -55,8 +55,9 @@ int main(int argc, char **argv)
 			rd_buf_reset(&html);
 			rd_buf_reset(&json);
 			rd_buf_reset(&out);
-			status_page_render(&html, &h, strtod(a + 2, NULL), 1);
-			status_json_render(&json, &h);
+			double now = strtod(a + 2, NULL);
+			status_page_render(&html, &h, now, 1);
+			status_json_render(&json, &h, &now);
 			rd_buf_str(&out, "{\"html\":");
 			rd_js_json_string(&out, rd_buf_cstr(&html), html.len);
 			rd_buf_str(&out, ",\"json\":");
@@ -81,8 +82,9 @@ int main(int argc, char **argv)
 			}
 			rd_buf_reset(&html);
 			rd_buf_reset(&json);
-			status_page_render(&html, &h, (double)n * 1000, 1);
-			status_json_render(&json, &h);
+			double now = (double)n * 1000;
+			status_page_render(&html, &h, now, 1);
+			status_json_render(&json, &h, &now);
 			printf("%zu %zu\n", html.len, json.len);
 		} else
 			return 2;
