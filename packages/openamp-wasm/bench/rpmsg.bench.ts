@@ -35,8 +35,13 @@ function startWorker(impl: Impl, side: LinkSide, module: WebAssembly.Module): Wo
 
 function result(w: Worker): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    w.once("message", (m: RunResult & { error?: string }) => (m.error ? reject(new Error(m.error)) : resolve(m)));
-    w.once("error", reject);
+    const fail = (err: unknown): void => reject(err);
+    w.once("message", (m: RunResult & { error?: string }) => {
+      w.off("error", fail);
+      if (m.error) reject(new Error(m.error));
+      else resolve(m);
+    });
+    w.once("error", fail);
   });
 }
 
