@@ -27,11 +27,13 @@ static inline int v8r_is_host(struct rpmsg_virtio_device *rvdev)
 int rpmsg_virtio_v8r_init(struct rpmsg_virtio_device *rvdev, struct virtio_device *vdev,
 			  rpmsg_ns_bind_cb ns_bind_cb, struct metal_io_region *shm_io,
 			  struct rpmsg_virtio_shm_pool *shpool, const struct rpmsg_virtio_config *config, int wait_ready);
-/** Take a TX buffer: the region offset of its header or METAL_BAD_OFFSET; *cap its payload size, *tag its index. */
+/** Take a TX buffer (the caller checked the link): the region offset of its header or METAL_BAD_OFFSET; *cap its payload size, *tag its index. */
 unsigned long rpmsg_virtio_v8r_take_tx(struct rpmsg_virtio_device *rvdev, uint32_t *cap, uint32_t *tag);
 /** Publish a taken TX buffer whose payload is in place; len or an error. */
 int rpmsg_virtio_v8r_publish_tx(struct rpmsg_virtio_device *rvdev, uint32_t tag, uint32_t src, uint32_t dst,
 				uint32_t len);
+/** Publish a taken TX buffer whose header (src, dst, reserved 0, len, flags 0) the caller wrote with the payload. */
+int rpmsg_virtio_v8r_publish_tx_written(struct rpmsg_virtio_device *rvdev, uint32_t tag, uint32_t len);
 /** Give back a taken TX buffer unsent: it goes to the reclaimer. */
 int rpmsg_virtio_v8r_return_tx(struct rpmsg_virtio_device *rvdev, uint32_t tag);
 /** One more hold on receive buffer k (while it is being delivered or held); 0 or RPMSG_ERR_PARAM. */

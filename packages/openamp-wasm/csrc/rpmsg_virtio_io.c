@@ -112,13 +112,10 @@ static void write_header(struct metal_io_region *io, unsigned long off, uint32_t
 	metal_io_block_write(io, off, h, (int)sizeof(h));
 }
 
-int rpmsg_virtio_v8r_publish_tx(struct rpmsg_virtio_device *rvdev, uint32_t tag, uint32_t src, uint32_t dst,
-				uint32_t len)
+/* Put a lent TX buffer whose header and payload are in place on the ring, and kick. */
+static int enqueue_tx(struct rpmsg_virtio_device *rvdev, uint32_t tag, uint32_t len)
 {
-	if (!tag_ok(rvdev, tag) || len > tag_capacity(rvdev, tag))
-		return RPMSG_ERR_PARAM;
 	struct rpmsg_virtio_v8r_txbuf *txb = &rvdev->v8r_tx[tag];
-	write_header(rvdev->shbuf_io, txb->off, src, dst, len);
 	metal_mutex_acquire(&rvdev->rdev.lock);
 	int ret;
 	if (v8r_is_host(rvdev)) {
@@ -136,6 +133,22 @@ int rpmsg_virtio_v8r_publish_tx(struct rpmsg_virtio_device *rvdev, uint32_t tag,
 	rvdev->v8r_stats.tx_bytes += len;
 	virtqueue_kick(rvdev->svq);
 	return (int)len;
+}
+
+int rpmsg_virtio_v8r_publish_tx(struct rpmsg_virtio_device *rvdev, uint32_t tag, uint32_t src, uint32_t dst,
+				uint32_t len)
+{
+	if (!tag_ok(rvdev, tag) || len > tag_capacity(rvdev, tag))
+		return RPMSG_ERR_PARAM;
+	write_header(rvdev->shbuf_io, rvdev->v8r_tx[tag].off, src, dst, len);
+	return enqueue_tx(rvdev, tag, len);
+}
+
+int rpmsg_virtio_v8r_publish_tx_written(struct rpmsg_virtio_device *rvdev, uint32_t tag, uint32_t len)
+{
+	if (!tag_ok(rvdev, tag) || len > tag_capacity(rvdev, tag))
+		return RPMSG_ERR_PARAM;
+	return enqueue_tx(rvdev, tag, len);
 }
 
 int rpmsg_virtio_v8r_return_tx(struct rpmsg_virtio_device *rvdev, uint32_t tag)

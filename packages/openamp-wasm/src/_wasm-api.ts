@@ -15,6 +15,7 @@ export interface OpenAmpExports {
   v8r_ept_dest(ept: number): number;
   v8r_tx_take(): number;
   v8r_tx_send(tag: number, src: number, dst: number, len: number): number;
+  v8r_tx_publish(tag: number, len: number): number;
   v8r_tx_release(tag: number): number;
   v8r_send_copy(src: number, dst: number, dataPtr: number, len: number, wait: number): number;
   v8r_rx_hold(): number;

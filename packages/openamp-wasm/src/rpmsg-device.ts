@@ -64,6 +64,7 @@ export class RpmsgDevice {
       leave: () => this.#leave(),
       out: () => this.#outView(),
       view: (off, len) => this.#shm.view(off, len),
+      region: shm.bytes,
       current: this.#current,
       wait: (deadline) => this.#waiters.wait(deadline),
       now: () => this.#clock.now(),
