@@ -88,3 +88,32 @@ describe("descriptors corrupted in shared memory", () => {
     p.remote.dispose();
   });
 });
+
+describe("a remote that only polls", () => {
+  it("follows a host that re-initialises under it and receives again", async () => {
+    const p = await createPair();
+    const got: number[] = [];
+    p.remote.createEndpoint({ name: "svc", onMessage: (d) => void got.push(d[0] ?? -1) });
+    const h1 = p.host.createEndpoint({ name: "svc", onMessage: () => {} });
+    p.pump();
+    for (let i = 0; i < 5; i++) {
+      h1.trySend(new Uint8Array([i]));
+      p.remote.poll();
+    }
+    p.host.dispose();
+    const { openamp } = await import("./_pair.ts");
+    const host2 = await (await openamp()).createRpmsgDevice({ role: "host", layout: p.layout, shm: { buffer: p.shm }, notify: () => {} });
+    const h2 = host2.createEndpoint({ name: "svc", dst: 1024, onMessage: () => {} });
+    // the first message after the re-init shows the remote that the ring started over
+    for (let i = 0; i < 20 && got.length < 7; i++) {
+      if (h2.bound) h2.trySend(new Uint8Array([100 + i]));
+      p.remote.poll();
+      host2.poll();
+    }
+    expect(p.remote.stats().peerResets).toBe(1);
+    expect(got.slice(0, 5)).toEqual([0, 1, 2, 3, 4]);
+    expect(got.length).toBeGreaterThanOrEqual(6);
+    host2.dispose();
+    p.remote.dispose();
+  });
+});
