@@ -6,7 +6,7 @@
  * shared memory is corrupted.
  */
 import { describe, expect, it } from "vitest";
-import { type Pair, createPair } from "./_pair.ts";
+import { type Pair, createPair, openamp } from "./_pair.ts";
 
 async function bound(p: Pair) {
   const got = { host: [] as number[], remote: [] as number[] };
@@ -101,7 +101,6 @@ describe("a remote that only polls", () => {
       p.remote.poll();
     }
     p.host.dispose();
-    const { openamp } = await import("./_pair.ts");
     const host2 = await (await openamp()).createRpmsgDevice({ role: "host", layout: p.layout, shm: { buffer: p.shm }, notify: () => {} });
     const h2 = host2.createEndpoint({ name: "svc", dst: 1024, onMessage: () => {} });
     // the first message after the re-init shows the remote that the ring started over
@@ -113,6 +112,30 @@ describe("a remote that only polls", () => {
     expect(p.remote.stats().peerResets).toBe(1);
     expect(got.slice(0, 5)).toEqual([0, 1, 2, 3, 4]);
     expect(got.length).toBeGreaterThanOrEqual(6);
+    host2.dispose();
+    p.remote.dispose();
+  });
+});
+
+describe("a remote whose host re-initialised the rings", () => {
+  it("sends its next message on the new rings (regression: the first send after a re-init went to the old ring and was lost)", async () => {
+    const p = await createPair();
+    const got: string[] = [];
+    const r = p.remote.createEndpoint({ name: "svc", dst: 1024, onMessage: () => {} });
+    const h1 = p.host.createEndpoint({ name: "svc", dst: 1024, onMessage: (d) => void got.push(`1:${d[0]}`) });
+    p.pump();
+    for (let i = 0; i < 3; i++) {
+      r.trySend(new Uint8Array([i]));
+      p.host.notified();
+    }
+    expect(h1.addr).toBe(1024);
+    p.host.dispose();
+    const host2 = await (await openamp()).createRpmsgDevice({ role: "host", layout: p.layout, shm: { buffer: p.shm }, notify: () => {} });
+    host2.createEndpoint({ name: "svc", dst: 1024, onMessage: (d) => void got.push(`2:${d[0]}`) });
+    expect(r.trySend(new Uint8Array([9]))).toBe(1);
+    host2.notified();
+    expect(got).toEqual(["1:0", "1:1", "1:2", "2:9"]);
+    expect(p.remote.stats().peerResets).toBe(1);
     host2.dispose();
     p.remote.dispose();
   });
