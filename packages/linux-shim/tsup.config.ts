@@ -1,4 +1,4 @@
 import { defineConfig } from "tsup";
 import { packageConfig } from "../../tsup.base.ts";
 
-export default defineConfig(packageConfig({ mod: "src/mod.ts", node: "src/node.ts" }));
+export default defineConfig(packageConfig({ mod: "src/mod.ts", node: "src/node.ts", "wasi-guest": "src/wasi-guest.ts" }));

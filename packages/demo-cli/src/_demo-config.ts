@@ -2,6 +2,7 @@
 // options that reach the guests travel as kernel bootargs, exactly as on the
 // real stack (the device tree is the only thing Xen hands a domU).
 import { type Dom0lessConfig, formatDiagnostic, lintSource } from "@v8r/xen-dom0less";
+import { runsWasi, wasiGuestOs } from "./_demo-apps.ts";
 import { type DemoRole, demoRole } from "./_demo-layout.ts";
 import { readIncludedText } from "./lint-config.ts";
 import type { DemoConfig } from "./run-demo.ts";
@@ -36,7 +37,7 @@ export function loadDemoConfig(config: DemoConfig): Dom0lessConfig {
 /** A copy of `config` whose demo domains carry the run's options as bootargs. */
 export function withGuestArgs(config: Dom0lessConfig, args: GuestArgs): Dom0lessConfig {
   const domains = config.domains.map((d) => {
-    const extra = extraBootargs(demoRole(d), args);
+    const extra = extraBootargs(runsWasi(d) && wasiGuestOs(d) === "linux" ? "wasi-linux" : demoRole(d), args);
     if (extra.length === 0 || d.kernel === undefined) return d;
     // A value from the command line replaces the device tree's for the same key.
     const keys = new Set(extra.map((a) => a.slice(0, a.indexOf("=") + 1)));
@@ -47,17 +48,23 @@ export function withGuestArgs(config: Dom0lessConfig, args: GuestArgs): Dom0less
   return { ...config, domains };
 }
 
-function extraBootargs(role: DemoRole, args: GuestArgs): string[] {
+/** What a domain runs, as far as its bootargs go: a demo app, a WASI program on Linux (it gets the root filesystem), or other. */
+type ArgsRole = DemoRole | "wasi-linux";
+
+function extraBootargs(role: ArgsRole, args: GuestArgs): string[] {
   const out: string[] = [];
+  if (role === "wasi-linux") return args.rootfs === undefined ? out : [rootfsArg(args.rootfs)];
   if (role === "rpmsg-host") {
     if (args.periodMs !== undefined) out.push(`period_ms=${args.periodMs}`);
     if (args.seed !== undefined) out.push(`seed=${args.seed}`);
   } else if (role === "rpmsg-remote") {
-    if (args.rootfs !== undefined) {
-      if (/\s/.test(args.rootfs)) throw new Error(`[v8r-demo] the root filesystem path "${args.rootfs}" contains white space, which bootargs cannot carry`);
-      out.push(`rootfs=${args.rootfs}`);
-    }
+    if (args.rootfs !== undefined) out.push(rootfsArg(args.rootfs));
     out.push(`autorun=${args.autorun ? 1 : 0}`);
   }
   return out;
+}
+
+function rootfsArg(dir: string): string {
+  if (/\s/.test(dir)) throw new Error(`[v8r-demo] the root filesystem path "${dir}" contains white space, which bootargs cannot carry`);
+  return `rootfs=${dir}`;
 }

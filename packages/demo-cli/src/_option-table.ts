@@ -17,6 +17,8 @@ export interface OptionSpec {
   readonly scope: "run" | "serve" | "xl" | "any";
   /** One-line description, with the default. */
   readonly help: string;
+  /** May be given more than once (each value counts). */
+  readonly repeatable?: true;
   /** A full command line showing the option. */
   readonly example: string;
 }
@@ -30,6 +32,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { name: "server", value: "KIND", scope: "run", help: "who serves the status page: builtin, nginx (a local nginx process), docker (needs a Docker engine) or none (default builtin)", example: "v8r-demo --server nginx" },
   { name: "nginx", value: "PATH", scope: "run", help: "the nginx binary for --server nginx (default: nginx on PATH, else /usr/sbin/nginx)", example: "v8r-demo --server nginx --nginx /opt/nginx/sbin/nginx" },
   { name: "rootfs", value: "DIR", scope: "run", help: "directory holding the Linux root filesystem (default: a fresh temporary directory)", example: "v8r-demo --rootfs ./rootfs" },
+  { name: "app", value: "DOMAIN=FILE", scope: "run", repeatable: true, help: "run a WASI program (C built with v8r-cc) as DOMAIN's application instead of the demo app; repeatable, any domain of the config; Linux domains (an MMU at EL1) get the root filesystem", example: "v8r-demo --app zephyr=ping.wasm --app linux=echo.wasm" },
   { name: "no-autorun", scope: "run", help: "do not start the demo apps or the web server: Linux boots to its console, where you type rpmsg-demo (start the service), nginx or httpd (ask the host for the web server), dmesg, cat, ls, xl list, rpmsg-ctrl", example: "v8r-demo --no-autorun" },
   { name: "inline", scope: "run", help: "run every domain in one thread instead of one Worker each", example: "v8r-demo --inline" },
   { name: "virtual-time", scope: "run", help: "run on simulated time as fast as possible (implies --inline; needs --duration), then print a summary", example: "v8r-demo --virtual-time --duration 1h --seed 1" },

@@ -8,6 +8,7 @@ import { PERIOD_RANGE_MS } from "../apps/rpmsg-demo/protocol/mod.ts";
 import { closestOption, findOption, type OptionSpec } from "./_option-table.ts";
 import { DurationError, parseDuration } from "./duration.ts";
 import type { FaultPlan } from "@v8r/xen-dom0less";
+import type { AppOption } from "./_demo-apps.ts";
 import { FaultSpecError, parseFaultSpec } from "./fault-spec.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -61,6 +62,8 @@ export interface DemoOptions {
   readonly nginx: string | undefined;
   /** Directory of the Linux root filesystem, when given. */
   readonly rootfs: string | undefined;
+  /** WASI programs to run instead of the demo apps (`--app DOMAIN=FILE.wasm`), in order. */
+  readonly apps: readonly AppOption[];
   /** Whether the demo apps start by themselves (false with --no-autorun). */
   readonly autorun: boolean;
   /** Every domain in one thread (also implied by --virtual-time). */
@@ -91,6 +94,7 @@ export const DEFAULT_OPTIONS: DemoOptions = {
   server: "builtin",
   nginx: undefined,
   rootfs: undefined,
+  apps: [],
   autorun: true,
   inline: false,
   virtualTime: false,
@@ -105,6 +109,8 @@ export const DEFAULT_OPTIONS: DemoOptions = {
 export { PERIOD_RANGE_MS };
 
 type Given = Map<string, string | true>;
+/** Every value of each repeatable option, in order. */
+type Repeated = Map<string, string[]>;
 
 /**
  * Parse the arguments after the program name.
@@ -119,7 +125,7 @@ type Given = Map<string, string | true>;
  * ```
  */
 export function parseOptions(argv: readonly string[]): DemoOptions {
-  const { given, positionals } = tokenize(argv);
+  const { given, repeated, positionals } = tokenize(argv);
   if (given.has("help")) return { ...DEFAULT_OPTIONS, command: { name: "help" } };
   if (given.has("version")) return { ...DEFAULT_OPTIONS, command: { name: "version" } };
   const command = withDemo(readCommand(positionals), given);
@@ -132,11 +138,12 @@ export function parseOptions(argv: readonly string[]): DemoOptions {
       }
     }
   }
-  return checkCombination({ ...readValues(given), command });
+  return checkCombination({ ...readValues(given, repeated), command });
 }
 
-function tokenize(argv: readonly string[]): { given: Given; positionals: string[] } {
+function tokenize(argv: readonly string[]): { given: Given; repeated: Repeated; positionals: string[] } {
   const given: Given = new Map();
+  const repeated: Repeated = new Map();
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -153,7 +160,7 @@ function tokenize(argv: readonly string[]): { given: Given; positionals: string[
     const name = arg.slice(isShort ? 1 : 2, eq < 0 ? undefined : eq);
     const spec = findOption(name, isShort);
     if (spec === undefined) throw unknownOption(arg, name, isShort);
-    if (given.has(spec.name)) throw new UsageError(`--${spec.name} is given twice`);
+    if (given.has(spec.name) && spec.repeatable === undefined) throw new UsageError(`--${spec.name} is given twice`);
     if (spec.value === undefined) {
       if (eq >= 0) throw new UsageError(`--${spec.name} takes no value (got "${arg}")`);
       given.set(spec.name, true);
@@ -167,8 +174,10 @@ function tokenize(argv: readonly string[]): { given: Given; positionals: string[
       given.set(spec.name, next);
       i++;
     }
+    const value = given.get(spec.name);
+    if (spec.repeatable !== undefined && typeof value === "string") repeated.set(spec.name, [...(repeated.get(spec.name) ?? []), value]);
   }
-  return { given, positionals };
+  return { given, repeated, positionals };
 }
 
 function unknownOption(arg: string, name: string, isShort: boolean): UsageError {
@@ -233,7 +242,7 @@ function withDemo(command: DemoCommand, given: Given): DemoCommand {
 
 type Values = Omit<DemoOptions, "command">;
 
-function readValues(given: Given): Values {
+function readValues(given: Given, repeated: Repeated): Values {
   const text = (name: string): string | undefined => {
     const v = given.get(name);
     return typeof v === "string" ? v : undefined;
@@ -246,6 +255,7 @@ function readValues(given: Given): Values {
     server: readChoice("server", text("server"), ServerKind) ?? DEFAULT_OPTIONS.server,
     nginx: readNonEmpty("nginx", text("nginx")),
     rootfs: readNonEmpty("rootfs", text("rootfs")),
+    apps: readApps(repeated.get("app") ?? []),
     autorun: !given.has("no-autorun"),
     inline: given.has("inline") || given.has("virtual-time"),
     virtualTime: given.has("virtual-time"),
@@ -305,6 +315,21 @@ function readHost(text: string | undefined): string | undefined {
     throw new UsageError(`--host must be an IP address or host name (got "${text}")`);
   }
   return text.startsWith("[") ? text.slice(1, -1) : text;
+}
+
+/** `--app DOMAIN=FILE.wasm` values: a domain name, a .wasm file, each domain once. */
+function readApps(values: readonly string[]): AppOption[] {
+  const apps: AppOption[] = [];
+  for (const v of values) {
+    const eq = v.indexOf("=");
+    const domain = eq < 0 ? "" : v.slice(0, eq);
+    const file = eq < 0 ? "" : v.slice(eq + 1);
+    if (!/^[A-Za-z0-9_.@-]+$/.test(domain) || file === "") throw new UsageError(`--app needs DOMAIN=FILE.wasm, e.g. zephyr=ping.wasm (got "${v}")`);
+    if (!/\.wasm$/i.test(file)) throw new UsageError(`--app ${domain}=${file}: the program must be a .wasm file (build C with v8r-cc)`);
+    if (apps.some((a) => a.domain === domain)) throw new UsageError(`--app names domain ${domain} twice`);
+    apps.push({ domain, file });
+  }
+  return apps;
 }
 
 /** `file` when it names a .dts or .dtb (the loader tells them apart by content; the extension catches a wrong file early). */

@@ -19,6 +19,7 @@ import { startTelnetConsoles } from "./console-telnet.ts";
 import { startControlEndpoint } from "./control-endpoint.ts";
 import { DemoSession } from "./_demo-session.ts";
 import { loadDemoConfig, withGuestArgs } from "./_demo-config.ts";
+import { wasiRunnerSpecifier, withApps } from "./_demo-apps.ts";
 import { consoleUarts, currentImage, demoLink, domainUarts, linuxConsoleDomain } from "./_demo-layout.ts";
 import { HostRequests } from "./_host-requests.ts";
 import { WebHost } from "./_web-host.ts";
@@ -114,7 +115,7 @@ export const STATUS_DIR = WEB_ROOT.slice(1);
  * and Ctrl-C both stop what runs.
  */
 export async function runDemo(options: DemoOptions, io: DemoIo): Promise<RunningDemo> {
-  const base = loadDemoConfig(io.config);
+  const base = withApps(loadDemoConfig(io.config), options.apps, (file) => resolve(file));
   const rootfs = options.rootfs === undefined ? await mkdtemp(join(tmpdir(), "v8r-rootfs-")) : resolve(options.rootfs);
   const htmlDir = join(rootfs, STATUS_DIR);
   await mkdir(htmlDir, { recursive: true });
@@ -145,6 +146,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<Running
 
   const xen = await bootXen(platform, config, {
     resolveImage: (specifier) => (/^\.{0,2}\//.test(specifier) ? new URL(specifier, configUrl(io.config)) : import.meta.resolve(currentImage(specifier))),
+    wasiRunner: (domain) => import.meta.resolve(wasiRunnerSpecifier(domain)),
     console: { xen: uarts["xen"] ?? 0, domains: domainUarts(uarts) },
     onCrash: "restart",
     ...(options.faults === undefined ? {} : { faults: withDemoDefaults(options.faults, options.seed ?? 1), shmRanges: demoShmRanges }),

@@ -48,8 +48,12 @@ export interface WasiRunOptions {
   readonly machine?: MachinePortOptions;
   /** Descriptors after stdin, stdout and stderr: preopened directories (fd 3, 4, ...). */
   readonly preopens?: readonly Fd[];
-  /** WASI functions to answer differently (a file system); promises suspend the program. */
-  readonly wasi?: Readonly<Record<string, ProgramImport>>;
+  /**
+   * WASI functions to answer differently (a file system): made once the
+   * descriptor table exists, given it, the program's memory and the shim's
+   * own functions; promises they return suspend the program.
+   */
+  readonly wasi?: (host: WasiHost) => Readonly<Record<string, ProgramImport>>;
   /** More import modules (a guest OS's own API); promises suspend the program. */
   readonly imports?: Readonly<Record<string, Readonly<Record<string, ProgramImport>>>>;
   /** Stop a program that runs longer than this without waiting, host ms (default 5000; 0: never). */
@@ -58,6 +62,16 @@ export interface WasiRunOptions {
   readonly slice?: <T>(run: () => T) => T;
   /** libmetal's log lines (default: on stderr as `metal: <level>: <message>`). */
   readonly log?: (level: string, message: string) => void;
+}
+
+/** What {@link WasiRunOptions.wasi} is given. */
+export interface WasiHost {
+  /** The program's memory (valid once it runs). */
+  memory(): WebAssembly.Memory;
+  /** The descriptor table: stdin, stdout, stderr, the preopens, then what the program opened (`undefined` once closed). */
+  readonly fds: (Fd | undefined)[];
+  /** browser_wasi_shim's own functions, to fall back on. */
+  readonly original: Readonly<Record<string, (...args: never[]) => unknown>>;
 }
 
 /** How a program ended by itself. */
@@ -169,7 +183,7 @@ function startProgram(program: WasiProgram, o: WasiRunOptions): WasiRun {
     error: (message) => stderr(`${message}\n`),
   });
   const imports: WebAssembly.Imports = {
-    wasi_snapshot_preview1: { ...wasi.wasiImport, ...wrapAll("wasi_snapshot_preview1", { ...clockImports, ...o.wasi }) },
+    wasi_snapshot_preview1: { ...wasi.wasiImport, ...wrapAll("wasi_snapshot_preview1", { ...clockImports, ...o.wasi?.({ memory: mem, fds: wasi.fds as (Fd | undefined)[], original: { ...wasi.wasiImport } }) }) },
     ...Object.fromEntries(Object.entries({ ...port, ...o.imports }).map(([m, fns]) => [m, wrapAll(m, fns)])),
   } as WebAssembly.Imports;
   checkImports(program, imports);

@@ -57,8 +57,10 @@ export interface DomainPlan {
   readonly config: DomainConfig;
   /** `v8r,image` as written. */
   readonly imageSpecifier: string;
-  /** The image as an absolute URL. */
+  /** The image as an absolute URL (for a WASI program: the guest OS module that runs it). */
   readonly image: string;
+  /** A WASI program (`v8r,image` ending in `.wasm`) as an absolute URL; the image runs it. */
+  readonly program?: string;
   /** Physical CPUs its vCPUs run on. */
   readonly pcpus: readonly number[];
   /** Index of the UART its console goes to. */
@@ -100,6 +102,8 @@ export interface BootPlan {
 export interface PlanOptions {
   /** Turns a `v8r,image` specifier into an absolute URL. */
   readonly resolveImage: (specifier: string, domain: DomainConfig) => string;
+  /** The guest image (a module URL) that runs a WASI program on `domain`; without it, a `.wasm` image cannot boot. */
+  readonly wasiRunner?: (domain: DomainConfig) => string;
   /** Xen's console UART (default 0). */
   readonly xenUart?: string | number;
   /** Per-domain UART overrides. */
@@ -135,7 +139,7 @@ export function planBoot(platform: Platform, config: Dom0lessConfig, opts: PlanO
       name: d.name,
       config: d,
       imageSpecifier: d.kernel?.image ?? "",
-      image: imageUrl(d, opts),
+      ...imageUrls(d, opts),
       pcpus,
       uart,
       ownConsole: d.vpl011 && uart !== xenUart,
@@ -187,6 +191,24 @@ function checkStaticRam(config: Dom0lessConfig, regions: readonly RegionPlan[]):
   }
 }
 
+/** A `.wasm` image is a WASI program: a bare file name is relative to the device tree, as `./name.wasm`. */
+const WASI_IMAGE = /\.wasm$/i;
+
+/** The image to start, and the WASI program it runs when `v8r,image` names one. */
+export function imageUrls(d: DomainConfig, opts: Pick<PlanOptions, "resolveImage" | "wasiRunner">): { image: string; program?: string } {
+  const url = imageUrl(d, opts);
+  if (!WASI_IMAGE.test(new URL(url).pathname)) return { image: url };
+  const runner = opts.wasiRunner?.(d);
+  if (runner === undefined) {
+    throw new XenBootError(
+      "image-unresolved",
+      `[xen-dom0less] booting ${d.name}: v8r,image "${d.kernel?.image ?? ""}" is a WASI program, and nothing here runs one (bootXen's wasiRunner option names the guest OS that does; v8r-demo gives Zephyr's or Linux's)`,
+      { domain: d.name, ...(d.kernel ? { loc: d.kernel.loc } : {}) },
+    );
+  }
+  return { image: new URL(runner).href, program: url };
+}
+
 /** The absolute URL of a domain's `v8r,image`; XenBootError `image-missing` / `image-unresolved` otherwise. */
 export function imageUrl(d: DomainConfig, opts: Pick<PlanOptions, "resolveImage">): string {
   const kernel = d.kernel;
@@ -205,7 +227,8 @@ export function imageUrl(d: DomainConfig, opts: Pick<PlanOptions, "resolveImage"
   }
   let url: string;
   try {
-    url = new URL(opts.resolveImage(kernel.image, d)).href;
+    const bare = WASI_IMAGE.test(kernel.image) && !/^(\.{0,2}\/|[a-z][a-z0-9+.-]*:)/i.test(kernel.image);
+    url = new URL(opts.resolveImage(bare ? `./${kernel.image}` : kernel.image, d)).href;
   } catch (e) {
     const why = describeError(e).error;
     throw new XenBootError("image-unresolved", `[xen-dom0less] booting ${d.name}: v8r,image "${kernel.image}" could not be resolved to a module URL: ${why}`, {

@@ -7,7 +7,7 @@
  * address and size) and makes its channels at run time (EVTCHNOP_*).
  */
 import type { Platform } from "@v8r/fvp-core";
-import { type BootPlan, checkDomain, type DomainPlan, type DomainShmPlan, imageUrl, reservedNode } from "./_boot-plan.ts";
+import { type BootPlan, checkDomain, type DomainPlan, type DomainShmPlan, imageUrls, reservedNode } from "./_boot-plan.ts";
 import { hex } from "./_diag.ts";
 import type { DomainConfig } from "./dom0less-config.ts";
 import { planRam, rangesOverlap } from "./guest-memory.ts";
@@ -28,6 +28,8 @@ export interface AddedDomainInput {
   readonly domain: DomainConfig;
   /** Turns `v8r,image` into a module URL. */
   readonly resolveImage: (specifier: string, domain: DomainConfig) => string;
+  /** The guest image that runs a WASI program (`v8r,image` ending in `.wasm`). */
+  readonly wasiRunner?: (domain: DomainConfig) => string;
 }
 
 /** Plan a domain created after boot; XenBootError for anything Xen (or v8r) would refuse. */
@@ -70,7 +72,7 @@ export function planAddedDomain(input: AddedDomainInput): DomainPlan {
     name: d.name,
     config: d,
     imageSpecifier: d.kernel?.image ?? "",
-    image: imageUrl(d, input),
+    ...imageUrls(d, input),
     pcpus,
     uart,
     ownConsole: d.vpl011 && uart !== boot.xenUart,

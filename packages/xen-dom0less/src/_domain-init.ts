@@ -22,6 +22,8 @@ export interface DomainInit {
   readonly name: string;
   /** Kernel command line. */
   readonly bootargs: string;
+  /** URL of the WASI program the kernel module names, when it names one. */
+  readonly program?: string;
   /** RAM in KiB. */
   readonly memoryKiB: number;
   /** Instance number (0 at boot, +1 per restart). */
@@ -69,6 +71,8 @@ export interface PeerEnvelope {
 export interface ShutdownEnvelope {
   readonly xen: "shutdown";
   readonly reason: "poweroff" | "reboot" | "crash";
+  /** What the guest says about it (e.g. a program's exit status), for Xen's console. */
+  readonly detail?: string;
 }
 
 /** TypeError unless `init` has the shape of a {@link DomainInit}. */

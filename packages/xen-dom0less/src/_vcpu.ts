@@ -127,14 +127,45 @@ export class Vcpu {
     }, 0);
   }
 
-  /** Run held work and take pending interrupts now. */
-  service(): void {
-    if (!this.alive) return this.die();
-    if (this.paused) return;
+  /** Run held work and take pending interrupts now; how many interrupts were taken. */
+  service(): number {
+    if (!this.alive) {
+      this.die();
+      return 0;
+    }
+    if (this.paused) return 0;
     const held = this.#held;
     this.#held = [];
     for (const cb of held) this.run(cb);
-    this.#o.gic.dispatch(this.#o.index, IRQS_PER_SERVICE, this.#canRun);
+    return this.#o.gic.dispatch(this.#o.index, IRQS_PER_SERVICE, this.#canRun);
+  }
+
+  /**
+   * Worker mode, for guest code that blocks its thread (a WASI program): take
+   * what is pending, then block on the wake word until an interrupt comes or
+   * `timeoutMs` passed (held while paused), and take what came. The Arm WFI
+   * instruction; the loop of {@link Vcpu.start} does the same without blocking.
+   * False once the vCPU is dead.
+   */
+  waitForInterrupt(timeoutMs: number): boolean {
+    const { array, index } = this.#o.gic.wakeWord(this.#o.index);
+    const end = performance.now() + Math.max(0, timeoutMs);
+    for (;;) {
+      if (!this.alive) break;
+      const seen = Atomics.load(array, index);
+      const took = this.service();
+      if (!this.alive) break;
+      const left = end - performance.now();
+      if ((took > 0 || left <= 0) && !this.paused) return true;
+      spinWhile(array, index, seen, this.#o.spinUs ?? 0);
+      if (Atomics.load(array, index) === seen) Atomics.wait(array, index, seen, this.paused ? undefined : left);
+      if (Atomics.load(array, index) !== seen && !this.paused) {
+        this.service();
+        return this.alive;
+      }
+    }
+    this.die();
+    return false;
   }
 
   /** Inline mode: queue one service on the platform clock. */

@@ -28,6 +28,12 @@ export interface BootXenOptions {
   readonly resolveImage?: (specifier: string, domain: DomainConfig) => string | URL;
   /** Base URL for relative `v8r,image` specifiers (e.g. the URL of the .dts file). */
   readonly baseUrl?: string | URL;
+  /**
+   * The guest image that runs a WASI program on `domain` (`v8r,image` naming a `.wasm`, relative to the
+   * device tree): the module URL of a guest OS that does (zephyr-shim's or linux-shim's `wasi-guest`).
+   * The domain's context then has the program's URL in `ctx.program`.
+   */
+  readonly wasiRunner?: (domain: DomainConfig) => string | URL;
   /** `on_crash` policy: one for all domains or per domain name (default `"destroy"`, like xl). */
   readonly onCrash?: CrashPolicy | Readonly<Record<string, CrashPolicy>>;
   /** Fault injection plan. */
@@ -66,8 +72,10 @@ export async function bootXen(platform: Platform, config: Dom0lessConfig, option
   if (options.spinUs !== undefined && !(options.spinUs >= 0 && options.spinUs <= 10_000)) {
     throw new RangeError(`[xen-dom0less] booting: spinUs ${String(options.spinUs)} must be 0..10000 microseconds`);
   }
+  const wasiRunner = options.wasiRunner !== undefined ? { wasiRunner: (d: DomainConfig) => String(options.wasiRunner!(d)) } : {};
   const plan = planBoot(platform, config, {
     resolveImage: (s, d) => resolveSpecifier(s, d, options),
+    ...wasiRunner,
     ...(options.console?.xen !== undefined ? { xenUart: options.console.xen } : {}),
     ...(options.console?.domains !== undefined ? { domainUarts: options.console.domains } : {}),
   });
@@ -97,7 +105,7 @@ export async function bootXen(platform: Platform, config: Dom0lessConfig, option
   let cancelFaults = (): void => {};
   const addDomain = async (d: DomainConfig): Promise<Domain> => {
     const resolveImage = (s: string, dc: DomainConfig): string => resolveSpecifier(s, dc, options);
-    const p = planAddedDomain({ platform, boot: plan, existing: domains.map((x) => x.plan), domain: d, resolveImage });
+    const p = planAddedDomain({ platform, boot: plan, existing: domains.map((x) => x.plan), domain: d, resolveImage, ...wasiRunner });
     table.addDomain(p.domid, DOMU_MAX_EVTCHN_PORT);
     const domain = new Domain(p, host(p));
     domains.push(domain);
@@ -246,6 +254,7 @@ function initFor(platform: Platform, p: DomainPlan, own: DomainShared, generatio
     domid: p.domid,
     name: p.name,
     bootargs: p.config.kernel?.bootargs ?? "",
+    ...(p.program !== undefined ? { program: p.program } : {}),
     memoryKiB: p.config.memoryKiB,
     generation,
     vpl011: p.ownConsole,

@@ -47,6 +47,20 @@ export function parseBootargs(cmdline: string): Map<string, string> {
 }
 
 /**
+ * The words of a command line in order, as a program's argv gets them: a
+ * double-quoted stretch belongs to its word, the quotes dropped.
+ *
+ * @example
+ * ```ts
+ * bootargWords('count=3 name="a b" quiet'); // ["count=3", "name=a b", "quiet"]
+ * ```
+ */
+export function bootargWords(cmdline: string): string[] {
+  if (typeof cmdline !== "string") throw new TypeError(`[xen-dom0less] bootargWords needs a string, got ${typeof cmdline}`);
+  return [...cmdline.matchAll(/(?:[^\s"]+|"[^"]*")+/g)].map((m) => m[0].replace(/"/g, ""));
+}
+
+/**
  * Write parameters back as a command line (values with spaces in double
  * quotes), in the map's order.
  *

@@ -117,6 +117,8 @@ export interface DomainContext {
   readonly name: string;
   /** The kernel module's `bootargs`, empty when none. */
   readonly bootargs: string;
+  /** URL of the WASI program the kernel module names (`v8r,image` ending in `.wasm`); the guest OS image runs it. */
+  readonly program?: string;
   /** The domain's console (its vpl011). */
   readonly console: GuestConsole;
   /** The platform clock (virtual or real); guest code never uses bare setTimeout. */
@@ -135,8 +137,16 @@ export interface DomainContext {
   readonly evtchnOps?: EventChannelOps;
   /** The lines of the domain's virtual GIC with how often each vCPU took them since this instance started (`/proc/interrupts`). */
   interrupts(): readonly InterruptLine[];
-  /** Shut the domain down; `"crash"` applies the domain's `on_crash` policy. */
-  shutdown(reason: ShutdownReason): void;
+  /** Shut the domain down; `"crash"` applies the domain's `on_crash` policy. `detail` (one line) goes to Xen's console with it. */
+  shutdown(reason: ShutdownReason, detail?: string): void;
+  /**
+   * Worker mode only (where the domain has a thread of its own): block the
+   * thread until an interrupt is pending for the vCPU (the event channel, the
+   * console) or `timeoutMs` passed, then take what is pending, as the Arm WFI
+   * instruction does. For guest code that blocks (a WASI program). False once
+   * the domain is stopping. Absent inline, where blocking would stop every domain.
+   */
+  waitForInterrupt?(timeoutMs: number): boolean;
   /**
    * Publish a guest-level event on the platform trace bus (e.g. link
    * statistics for a dashboard); Xen adds `domain` and `domid`. The event's

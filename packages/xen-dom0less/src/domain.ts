@@ -269,7 +269,8 @@ export class Domain {
     this.#stoppedAt = undefined;
     this.#set("running");
     handle.onMessage((m) => {
-      if ((m as { xen?: unknown } | null)?.xen === "shutdown") this.#onShutdownRequest(handle);
+      const note = m as { xen?: unknown; detail?: unknown } | null;
+      if (note?.xen === "shutdown") this.#onShutdownRequest(handle, typeof note.detail === "string" ? note.detail : undefined);
     });
     void handle.exited.then((exit) => this.#onExit(handle, exit));
   }
@@ -286,14 +287,16 @@ export class Domain {
     }
   }
 
-  #onShutdownRequest(handle: GuestHandle): void {
+  #onShutdownRequest(handle: GuestHandle, detail: string | undefined): void {
     const code = Atomics.exchange(this.#s, Word.SHUTDOWN, ShutdownCode.NONE);
     if (code === ShutdownCode.NONE || handle !== this.#handle) return;
     const reason = (["poweroff", "reboot", "crash"] as const)[code - 1] as ShutdownReason;
-    this.#host.log(`d${this.domid}: shutdown requested (${reason})`);
+    // the guest's own words: one line, bounded
+    const said = detail === undefined ? undefined : detail.replace(/[\x00-\x1f\x7f]+/g, " ").slice(0, 200);
+    this.#host.log(`d${this.domid}: shutdown requested (${reason})${said ? `: ${said}` : ""}`);
     void this.#serial(async () => {
       if (handle !== this.#handle) return;
-      if (reason === "crash") return this.#crashed(handle, "the guest called shutdown(crash)");
+      if (reason === "crash") return this.#crashed(handle, said ?? "the guest called shutdown(crash)");
       if (reason === "reboot") {
         await this.#stopInstance("reboot");
         return this.#relaunch("reboot");

@@ -84,7 +84,8 @@ export {
   type XenArch,
 } from "./lint.ts";
 export { GUEST_RAM_BANKS, guestRamRanges } from "./guest-memory.ts";
-export { BootargError, bootargFlag, bootargInt, formatBootargs, parseBootargs, type BootargRange } from "./bootargs.ts";
+export { BootargError, bootargFlag, bootargInt, bootargWords, formatBootargs, parseBootargs, type BootargRange } from "./bootargs.ts";
+export { type DomainProgramEnv, type DomainProgramEvents, type DomainProgramRun, runDomainProgram } from "./domain-program.ts";
 // --- end of configuration exports ---
 
 // --- hypervisor: domains, static shm, static event channels, lifecycle, faults ---

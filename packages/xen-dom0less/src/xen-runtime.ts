@@ -116,6 +116,7 @@ function buildContext(
     domid: i.domid,
     name: i.name,
     bootargs: i.bootargs,
+    ...(i.program !== undefined ? { program: i.program } : {}),
     console: makeConsole(i, env, vcpu, vgic),
     clock: gatedClock(env.clock, vcpu),
     cpus: Object.freeze([...env.cpus]),
@@ -132,15 +133,17 @@ function buildContext(
     evtchn,
     ...(ops !== undefined ? { evtchnOps: ops } : {}),
     interrupts: () => vgicLines(vgic),
-    shutdown(reason) {
+    shutdown(reason, detail) {
       const code = SHUTDOWN_CODES[reason];
       if (code === undefined) throw new TypeError(`[xen-dom0less] shutdown of ${i.name}: reason ${JSON.stringify(reason)} is not poweroff, reboot or crash`);
+      if (detail !== undefined && typeof detail !== "string") throw new TypeError(`[xen-dom0less] shutdown of ${i.name}: detail must be a string`);
       if (!vcpu.alive) return;
       Atomics.compareExchange(state, Word.SHUTDOWN, ShutdownCode.NONE, code);
       vcpu.die();
-      const note: ShutdownEnvelope = { xen: "shutdown", reason };
+      const note: ShutdownEnvelope = { xen: "shutdown", reason, ...(detail !== undefined ? { detail } : {}) };
       env.control.post(note);
     },
+    ...(i.mode === "worker" ? { waitForInterrupt: (timeoutMs: number) => vcpu.waitForInterrupt(timeoutMs) } : {}),
     publish(event) {
       // The guest event registry is a compile-time contract; at run time only the type is checked.
       const e = event as unknown as { readonly type?: unknown } | null;

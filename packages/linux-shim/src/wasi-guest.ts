@@ -1,0 +1,53 @@
+/**
+ * The guest image that runs a WASI program (a C program built with v8r-cc)
+ * as the application of a Linux domain: Linux boots (boot log, root
+ * filesystem, devices), then the program runs as its init process, with
+ * `@v8r/openamp-wasm`'s runner: arguments from the bootargs, stdout and
+ * stderr on the console, the platform clock, the machine port over the
+ * domain's static shared memory and event channels, and the root filesystem
+ * preopened as `/`, so `fopen("/usr/share/nginx/html/zephyr-status.html",
+ * "w")` writes the file the web server serves and `rename` replaces it
+ * atomically. `rootfs=/abs/host/dir` in the bootargs (Node, Deno) makes the
+ * root filesystem that host directory, as for the demo's rpmsg-remote.
+ *
+ * @module
+ */
+import { loadWasiProgram, type WasiRun } from "@v8r/openamp-wasm";
+import { type DomainContext, parseBootargs, runDomainProgram } from "@v8r/xen-dom0less";
+import { bootLinux } from "./linux.ts";
+import type { RootFs } from "./rootfs.ts";
+import { rootFsWasi } from "./_wasi-rootfs.ts";
+
+const RUNS = new WeakMap<DomainContext, WasiRun>();
+
+/**
+ * Guest entry point: boot Linux and start the domain's program
+ * (`ctx.program`) as init; returns once it runs.
+ * @example
+ * ```ts
+ * // v8r,image = "echo.wasm" in a Linux domain, or: v8r-demo --app linux=echo.wasm
+ * ```
+ */
+export async function start(ctx: DomainContext): Promise<void> {
+  const url = ctx.program;
+  if (url === undefined) throw new TypeError(`[linux-shim] ${ctx.name}: this image runs a WASI program, and the kernel module names none (v8r,image = "<file>.wasm")`);
+  const program = await ctx.clock.hold(loadWasiProgram(new URL(url)));
+  const linux = await bootLinux(ctx, { shell: false, ...(await hostRootFs(ctx)) });
+  linux.klog.log(`Run ${program.name} as init process`);
+  const files = rootFsWasi(linux.fs, { hold: (work) => ctx.clock.hold(work) });
+  const run = runDomainProgram(ctx, program.name, (env) => program.start({ ...env, preopens: [files.preopen], wasi: files.wasi }));
+  RUNS.set(ctx, run);
+}
+
+/** Called when the domain stops: the program ends at its next wait. */
+export function stop(ctx: DomainContext): void {
+  RUNS.get(ctx)?.stop();
+}
+
+/** `rootfs=/abs/dir` in the bootargs: that host directory is `/` (loaded only then: it needs node:fs). */
+async function hostRootFs(ctx: DomainContext): Promise<{ rootfs?: RootFs }> {
+  const dir = parseBootargs(ctx.bootargs).get("rootfs");
+  if (dir === undefined || dir === "") return {};
+  const { NodeRootFs } = await ctx.clock.hold(import("./rootfs-node.ts"));
+  return { rootfs: new NodeRootFs(dir) };
+}

@@ -1,0 +1,123 @@
+/**
+ * The domain side of a WASI program that a guest OS runs as its application
+ * (`v8r,image` naming a `.wasm`): what the domain gives the program (its
+ * arguments from the bootargs, its console, the platform clock, a blocking
+ * wait in worker mode, its static shared memory and event channels) and how
+ * the program's end shows on Xen's console and in `xl list`. The shape
+ * matches what `@v8r/openamp-wasm`'s `program.start()` takes, without this
+ * package depending on it.
+ *
+ * @module
+ */
+import type { Clock, MemoryWindow } from "@v8r/fvp-core";
+import { bootargWords } from "./bootargs.ts";
+import type { DomainContext } from "./domain-context.ts";
+
+/** A started program, as the guest OS drives it. */
+export interface DomainProgramRun {
+  /** Resolves with the exit status; rejects with an error whose `code` says why it ended otherwise. */
+  readonly exited: Promise<{ readonly code: number }>;
+  /** An event came on one of the domain's event channels. */
+  ring(): void;
+  /** Stop it (the domain is going away). */
+  stop(): void;
+}
+
+/** What the domain gives a program. */
+export interface DomainProgramEnv {
+  /** The program's name, then the words of the bootargs. */
+  readonly args: readonly string[];
+  /** To the domain's console. */
+  readonly stdout: (text: string) => void;
+  /** To the domain's console too. */
+  readonly stderr: (text: string) => void;
+  /** The platform clock as the domain sees it. */
+  readonly clock: Clock;
+  /** Worker mode: block until an interrupt or the time (the vCPU's WFI); absent inline. */
+  readonly idle?: (timeoutMs: number) => boolean;
+  /** Runs each stretch of the program, accounting it on the domain's CPU. */
+  readonly slice: <T>(run: () => T) => T;
+  /** The static shared memory regions (by `xen,id`) and event channels (ports) of the domain. */
+  readonly machine: {
+    readonly regions: readonly { readonly name: string; readonly shm: MemoryWindow; readonly physBase: number }[];
+    readonly doorbells: readonly number[];
+    notify(port: number): void;
+  };
+}
+
+/** How the guest OS hands the program its events (default: the domain's static event channels, bound directly). */
+export interface DomainProgramEvents {
+  /** Call `ring` on each event of the domain's static event channels (a guest OS that owns them binds through its own API). */
+  bind?(ring: () => void): void;
+  /** Send an event on `port` (default `ctx.evtchn.send`). */
+  notify?(port: number): void;
+}
+
+/** A program error that means the domain is going away, not that the program failed. */
+const STOPPED = "stopped";
+
+/**
+ * Start a program on `ctx` with `start(env)` and return once it runs: every
+ * static event channel rings it; when it exits, the domain shuts down with
+ * the status on Xen's console (0: poweroff; other values: crash, so the
+ * domain's `on_crash` policy applies); when it fails (a trap, the watchdog,
+ * a missing import), the domain crashes with the reason.
+ * @example
+ * ```ts
+ * export async function start(ctx: DomainContext) {
+ *   const program = await ctx.clock.hold(loadWasiProgram(new URL(ctx.program!)));
+ *   runDomainProgram(ctx, program.name, (env) => program.start(env));
+ * }
+ * ```
+ */
+export function runDomainProgram<R extends DomainProgramRun>(ctx: DomainContext, name: string, start: (env: DomainProgramEnv) => R, events: DomainProgramEvents = {}): R {
+  // events are bound first: the program starts last, so nothing can fail after it runs
+  let ring = (): void => {};
+  const bind = events.bind ?? ((cb: () => void) => ctx.evtchn.ports().forEach((port) => ctx.evtchn.bind(port, cb)));
+  bind(() => ring());
+  const run = start(programEnv(ctx, name, events.notify ?? ((port) => ctx.evtchn.send(port))));
+  ring = () => run.ring();
+  void run.exited.then(
+    ({ code }) => ctx.shutdown(code === 0 ? "poweroff" : "crash", `${name} exited with status ${code}`),
+    (e: unknown) => {
+      if ((e as { code?: unknown } | null)?.code === STOPPED) return;
+      ctx.shutdown("crash", e instanceof Error ? e.message : String(e));
+    },
+  );
+  return run;
+}
+
+function programEnv(ctx: DomainContext, name: string, notify: (port: number) => void): DomainProgramEnv {
+  const cpu = ctx.cpus[0];
+  const write = (text: string): void => ctx.console.write(text);
+  const regions = ctx.reservedMemory.map((n) => ({ name: n.xenId, shm: ctx.mapSharedMemory(n.xenId), physBase: n.address }));
+  const machine = { regions, doorbells: ctx.evtchn.ports(), notify };
+  const args = [name, ...bootargWords(ctx.bootargs)];
+  const wfi = ctx.waitForInterrupt;
+  if (wfi === undefined) {
+    // inline: the program suspends between stretches; each stretch is busy time of the vCPU
+    return { args, stdout: write, stderr: write, clock: ctx.clock, slice: (fn) => (cpu ? cpu.busy(fn) : fn()), machine };
+  }
+  // worker: the program has the thread; what it spends outside WFI is busy time
+  let since = ctx.clock.now();
+  const charge = (): void => {
+    const now = ctx.clock.now();
+    if (cpu && now > since) cpu.charge(now - since);
+    since = now;
+  };
+  const idle = (timeoutMs: number): boolean => {
+    charge();
+    const alive = wfi(timeoutMs);
+    since = ctx.clock.now();
+    return alive;
+  };
+  const slice = <T>(fn: () => T): T => {
+    since = ctx.clock.now();
+    try {
+      return fn();
+    } finally {
+      charge();
+    }
+  };
+  return { args, stdout: write, stderr: write, clock: ctx.clock, idle, slice, machine };
+}
