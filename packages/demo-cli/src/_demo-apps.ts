@@ -2,6 +2,7 @@
 // `.wasm` as `v8r,image`): which guest OS runs one, and the configuration
 // with the command line's programs in place of the demo apps. No Node APIs.
 import type { Dom0lessConfig, DomainConfig } from "@v8r/xen-dom0less";
+import { UsageError } from "./usage-error.ts";
 
 /** One `--app DOMAIN=FILE.wasm`. */
 export interface AppOption {
@@ -30,7 +31,7 @@ export function runsWasi(domain: DomainConfig): boolean {
  * A copy of `config` where each app's domain boots its program; `path(file)`
  * makes the file an absolute path. Throws with the domains there are when
  * an app names a domain the configuration does not have (or one with no
- * kernel module).
+ * kernel module), a UsageError.
  */
 export function withApps(config: Dom0lessConfig, apps: readonly AppOption[], path: (file: string) => string): Dom0lessConfig {
   for (const app of apps) {
@@ -38,7 +39,7 @@ export function withApps(config: Dom0lessConfig, apps: readonly AppOption[], pat
     if (d === undefined || d.kernel === undefined) {
       const names = config.domains.map((x) => x.name).join(", ");
       const why = d === undefined ? `the configuration has no domain "${app.domain}" (it has ${names})` : `domain "${app.domain}" has no kernel module`;
-      throw new Error(`[v8r-demo] --app ${app.domain}=${app.file}: ${why}`);
+      throw new UsageError(`--app ${app.domain}=${app.file}: ${why}`);
     }
   }
   const domains = config.domains.map((d) => {
@@ -46,4 +47,28 @@ export function withApps(config: Dom0lessConfig, apps: readonly AppOption[], pat
     return app === undefined || d.kernel === undefined ? d : { ...d, kernel: { ...d.kernel, image: path(app.file) } };
   });
   return { ...config, domains };
+}
+
+/**
+ * `on_crash` per domain: the demo apps restart (the demo keeps going), a
+ * WASI program that failed stays crashed for `xl list` and its console.
+ */
+export function crashPolicies(config: Dom0lessConfig): Record<string, "restart" | "preserve"> {
+  return Object.fromEntries(config.domains.map((d) => [d.name, runsWasi(d) ? "preserve" : "restart"]));
+}
+
+/**
+ * The end of a run whose applications are WASI programs: one line per such
+ * domain (exited, still running, crashed; Xen's console has the status and
+ * the reason), and exit code 1 when one crashed (a non-zero exit status, a
+ * trap, the watchdog), so a CI job fails with its program.
+ */
+export function appsVerdict(config: Dom0lessConfig, state: (domain: string) => string): { code: number; lines: string[] } {
+  const apps = config.domains.filter(runsWasi);
+  const lines = apps.map((d) => {
+    const s = state(d.name);
+    const what = s === "shutdown" ? "exited with status 0" : s === "crashed" ? "crashed (see Xen's console)" : s === "running" ? "is still running" : s;
+    return `${d.name}: ${(d.kernel?.image ?? "").split("/").pop() ?? ""} ${what}`;
+  });
+  return { code: apps.some((d) => state(d.name) === "crashed") ? 1 : 0, lines };
 }

@@ -14,6 +14,8 @@ export interface VirtualRun {
   readonly durationMs: number;
   readonly io: DemoIo;
   readonly session: DemoSession;
+  /** The summary when the run has its own verdict (WASI programs as applications); default the demo's. */
+  readonly verdict?: () => { code: number; lines: string[] };
 }
 
 const STEPS = 100;
@@ -21,7 +23,7 @@ const STEPS = 100;
 /**
  * Run the simulated `durationMs` in steps of 1 % with a progress line, then
  * print a summary. Resolves with the exit code: 0, or 1 when Linux never
- * received a sample.
+ * received a sample (or, with a verdict, the verdict's code).
  */
 export async function driveVirtualTime(run: VirtualRun): Promise<number> {
   const { clock, durationMs, io } = run;
@@ -33,9 +35,14 @@ export async function driveVirtualTime(run: VirtualRun): Promise<number> {
   }
   io.progress("");
   const wallMs = performance.now() - started;
-  const summary = run.session.summary();
+  const summary = run.verdict?.() ?? demoVerdict(run.session);
   io.timing?.(`[v8r-demo] simulated ${formatDuration(durationMs)} in ${(wallMs / 1000).toFixed(2)} s of wall time`);
   io.console.line("v8r", `simulated ${formatDuration(durationMs)}`);
   for (const line of summary.lines) io.console.line("v8r", line);
-  return summary.samples > 0 ? 0 : 1;
+  return summary.code;
+}
+
+function demoVerdict(session: DemoSession): { code: number; lines: string[] } {
+  const s = session.summary();
+  return { code: s.samples > 0 ? 0 : 1, lines: s.lines };
 }

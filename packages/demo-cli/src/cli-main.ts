@@ -16,7 +16,7 @@ import { ControlError, runXl } from "./control-client.ts";
 import { formatHelp, formatUsage } from "./help.ts";
 import { formatLintReport, lintConfigFile, lintExitCode } from "./lint-config.ts";
 import { parseOptions, type DemoCommand, type DemoOptions } from "./options.ts";
-import { runDemo as defaultRunDemo, type ConsoleInput, type DemoConfig, type DemoIo, type RunningDemo } from "./run-demo.ts";
+import { applyApps, runDemo as defaultRunDemo, type ConsoleInput, type DemoConfig, type DemoIo, type RunningDemo } from "./run-demo.ts";
 import { createShutdown, type SignalSource } from "./shutdown.ts";
 import { USAGE_EXIT_CODE, UsageError } from "./usage-error.ts";
 import { packageVersion } from "./version.ts";
@@ -173,6 +173,13 @@ async function loadConfig(options: DemoOptions, io: CliIo): Promise<DemoConfig |
 async function runDemoCommand(options: DemoOptions, io: CliIo): Promise<number> {
   const config = await loadConfig(options, io);
   if (typeof config === "number") return config;
+  try {
+    await applyApps(options.apps, config); // --app mistakes are usage errors, found before anything starts
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr.write(`${err.message}\n`);
+    return EXIT_CODES.usage;
+  }
   const mux = createConsoleMux({
     out: io.stdout,
     color: shouldUseColor({ isTTY: io.stdout.isTTY === true, env: { ...io.env } }),

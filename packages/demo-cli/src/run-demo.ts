@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { mkdir, mkdtemp } from "node:fs/promises";
+import { mkdir, mkdtemp, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -19,7 +19,8 @@ import { startTelnetConsoles } from "./console-telnet.ts";
 import { startControlEndpoint } from "./control-endpoint.ts";
 import { DemoSession } from "./_demo-session.ts";
 import { loadDemoConfig, withGuestArgs } from "./_demo-config.ts";
-import { wasiRunnerSpecifier, withApps } from "./_demo-apps.ts";
+import { type AppOption, appsVerdict, crashPolicies, runsWasi, wasiRunnerSpecifier, withApps } from "./_demo-apps.ts";
+import { UsageError } from "./usage-error.ts";
 import { consoleUarts, currentImage, demoLink, domainUarts, linuxConsoleDomain } from "./_demo-layout.ts";
 import { HostRequests } from "./_host-requests.ts";
 import { WebHost } from "./_web-host.ts";
@@ -115,7 +116,7 @@ export const STATUS_DIR = WEB_ROOT.slice(1);
  * and Ctrl-C both stop what runs.
  */
 export async function runDemo(options: DemoOptions, io: DemoIo): Promise<RunningDemo> {
-  const base = withApps(loadDemoConfig(io.config), options.apps, (file) => resolve(file));
+  const base = await applyApps(options.apps, io.config);
   const rootfs = options.rootfs === undefined ? await mkdtemp(join(tmpdir(), "v8r-rootfs-")) : resolve(options.rootfs);
   const htmlDir = join(rootfs, STATUS_DIR);
   await mkdir(htmlDir, { recursive: true });
@@ -148,7 +149,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<Running
     resolveImage: (specifier) => (/^\.{0,2}\//.test(specifier) ? new URL(specifier, configUrl(io.config)) : import.meta.resolve(currentImage(specifier))),
     wasiRunner: (domain) => import.meta.resolve(wasiRunnerSpecifier(domain)),
     console: { xen: uarts["xen"] ?? 0, domains: domainUarts(uarts) },
-    onCrash: "restart",
+    onCrash: crashPolicies(config),
     ...(options.faults === undefined ? {} : { faults: withDemoDefaults(options.faults, options.seed ?? 1), shmRanges: demoShmRanges }),
   });
   io.shutdown.add("Xen and its domains", () => xen.shutdown());
@@ -159,7 +160,8 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<Running
     if (demo.inputDomain !== undefined) forwardInput(io, xen, demo.inputDomain);
   }
   if (options.virtualTime) {
-    const finished = driveVirtualTime({ clock: platform.clock as VirtualClock, durationMs: options.durationMs ?? 60_000, io, session });
+    const apps = config.domains.some(runsWasi) ? { verdict: () => appsVerdict(config, (d) => xen.state(d)) } : {};
+    const finished = driveVirtualTime({ clock: platform.clock as VirtualClock, durationMs: options.durationMs ?? 60_000, io, session, ...apps });
     return { ...demo, finished };
   }
   return demo;
@@ -172,6 +174,19 @@ function createDemoPlatform(options: DemoOptions): Platform {
   // A guest gets 1 s to stop, so Ctrl-C ends the whole demo within 2 s even when one hangs.
   const executor = options.inline ? new InlineExecutor() : nodeWorkerExecutor({ stopTimeoutMs: GUEST_STOP_TIMEOUT_MS });
   return createPlatform(FVP_BaseR_AEMv8R, { clock: new RealClock(), executor });
+}
+
+/**
+ * The configuration with `--app`'s programs in place (paths against the
+ * working directory); a UsageError for a file that is not there or a domain
+ * the configuration does not have.
+ */
+export async function applyApps(apps: readonly AppOption[], config: DemoConfig): Promise<Dom0lessConfig> {
+  for (const app of apps) {
+    const info = await stat(resolve(app.file)).catch(() => undefined);
+    if (info?.isFile() !== true) throw new UsageError(`--app ${app.domain}=${app.file}: ${info === undefined ? "no such file" : "not a file"}`);
+  }
+  return withApps(loadDemoConfig(config), apps, (file) => resolve(file));
 }
 
 function configUrl(config: DemoConfig): URL {

@@ -59,12 +59,12 @@ class RootDir extends Fd {
 class RootFile extends OpenFile {
   /** Its absolute guest path. */
   readonly path: string;
-  /** Written since it was read (or created): it goes back to the file system at close or sync. */
+  /** Written since it was opened: it goes back to the file system at close or sync. */
   dirty: boolean;
-  constructor(path: string, data: Uint8Array, created: boolean) {
+  constructor(path: string, data: Uint8Array) {
     super(new File(data));
     this.path = path;
-    this.dirty = created;
+    this.dirty = false;
   }
   override fd_write(data: Uint8Array): { ret: number; nwritten: number } {
     this.dirty = true;
@@ -207,14 +207,18 @@ async function openPath(fs: RootFs, path: string, oflags: number, fdflags: numbe
   const exists = await fs.exists(path);
   if (!exists) {
     if (!(oflags & wasi.OFLAGS_CREAT) || oflags & wasi.OFLAGS_DIRECTORY) return wasi.ERRNO_NOENT;
-    return new RootFile(path, new Uint8Array(0), true);
+    const parent = path.slice(0, path.lastIndexOf("/")) || "/";
+    if ((await fs.stat(parent)).kind !== "directory") return wasi.ERRNO_NOTDIR; // a missing parent: stat fails with ENOENT
+    await fs.writeFile(path, new Uint8Array(0)); // created at open, as POSIX does (a read-only tree refuses it here)
+    return new RootFile(path, new Uint8Array(0));
   }
   if (oflags & wasi.OFLAGS_CREAT && oflags & wasi.OFLAGS_EXCL) return wasi.ERRNO_EXIST;
   const st = await fs.stat(path);
   if (st.kind === "directory") return new RootDir(path, await fs.readdir(path));
   if (oflags & wasi.OFLAGS_DIRECTORY) return wasi.ERRNO_NOTDIR;
   const truncate = (oflags & wasi.OFLAGS_TRUNC) !== 0;
-  const file = new RootFile(path, truncate ? new Uint8Array(0) : await fs.readFile(path), truncate);
+  if (truncate) await fs.writeFile(path, new Uint8Array(0));
+  const file = new RootFile(path, truncate ? new Uint8Array(0) : await fs.readFile(path));
   if (fdflags & wasi.FDFLAGS_APPEND) file.fd_seek(0n, wasi.WHENCE_END);
   return file;
 }

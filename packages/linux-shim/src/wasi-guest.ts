@@ -13,7 +13,7 @@
  * @module
  */
 import { loadWasiProgram, type WasiRun } from "@v8r/openamp-wasm";
-import { type DomainContext, parseBootargs, runDomainProgram } from "@v8r/xen-dom0less";
+import { type DomainContext, parseBootargs, programName, runDomainProgram } from "@v8r/xen-dom0less";
 import { bootLinux } from "./linux.ts";
 import type { RootFs } from "./rootfs.ts";
 import { rootFsWasi } from "./_wasi-rootfs.ts";
@@ -29,14 +29,16 @@ const RUNS = new WeakMap<DomainContext, WasiRun>();
  * ```
  */
 export async function start(ctx: DomainContext): Promise<void> {
-  const url = ctx.program;
-  if (url === undefined) throw new TypeError(`[linux-shim] ${ctx.name}: this image runs a WASI program, and the kernel module names none (v8r,image = "<file>.wasm")`);
-  const program = await ctx.clock.hold(loadWasiProgram(new URL(url)));
   const linux = await bootLinux(ctx, { shell: false, ...(await hostRootFs(ctx)) });
-  linux.klog.log(`Run ${program.name} as init process`);
+  const name = programName(ctx);
+  linux.klog.log(`Run ${name} as init process`);
   const files = rootFsWasi(linux.fs, { hold: (work) => ctx.clock.hold(work) });
-  const run = runDomainProgram(ctx, program.name, (env) => program.start({ ...env, preopens: [files.preopen], wasi: files.wasi }));
-  RUNS.set(ctx, run);
+  const run = await runDomainProgram(ctx, async (env) => {
+    if (ctx.program === undefined) throw new TypeError(`[linux-shim] ${ctx.name}: this image runs a WASI program, and the kernel module names none (v8r,image = "<file>.wasm")`);
+    const program = await ctx.clock.hold(loadWasiProgram(new URL(ctx.program), name));
+    return program.start({ ...env, preopens: [files.preopen], wasi: files.wasi });
+  });
+  if (run !== undefined) RUNS.set(ctx, run);
 }
 
 /** Called when the domain stops: the program ends at its next wait. */

@@ -6,15 +6,19 @@
  * throws its rejection) inside the program as if it had blocked.
  */
 
-/** The exports Asyncify adds, plus the buffer v8r-cc's runtime provides. */
+/** The exports Asyncify adds. */
 interface AsyncifyExports {
   asyncify_start_unwind(addr: number): void;
   asyncify_stop_unwind(): void;
   asyncify_start_rewind(addr: number): void;
   asyncify_stop_rewind(): void;
   asyncify_get_state(): number;
-  v8r_asyncify_data(): number;
 }
+
+const ASYNCIFY_FUNCTIONS = ["asyncify_start_unwind", "asyncify_stop_unwind", "asyncify_start_rewind", "asyncify_stop_rewind", "asyncify_get_state"];
+/** v8r-cc's runtime exports its Asyncify data block and its size as globals holding their addresses. */
+const BUFFER = "v8r_asyncify_buf";
+const SIZE = "v8r_asyncify_size";
 
 /** Asyncify's states. */
 const NORMAL = 0;
@@ -24,23 +28,35 @@ const REWINDING = 2;
 /** What a host function of a program may return: a value now, or later. */
 export type MaybeAsync<T> = T | Promise<T>;
 
-/** Whether a module's exports let it suspend. */
-export function canSuspend(exports: WebAssembly.Exports): boolean {
-  return ["asyncify_start_unwind", "asyncify_stop_unwind", "asyncify_start_rewind", "asyncify_stop_rewind", "asyncify_get_state", "v8r_asyncify_data"].every(
-    (name) => typeof exports[name] === "function",
-  );
+/** Whether a module can suspend: it exports Asyncify's functions and v8r-cc's data block. */
+export function canSuspend(module: WebAssembly.Module): boolean {
+  const kinds = new Map(WebAssembly.Module.exports(module).map((e) => [e.name, e.kind]));
+  return ASYNCIFY_FUNCTIONS.every((name) => kinds.get(name) === "function") && kinds.get(BUFFER) === "global" && kinds.get(SIZE) === "global";
+}
+
+/** The address of the data block, its header written for a new unwind. */
+function dataBlock(exports: WebAssembly.Exports): number {
+  const memory = exports.memory as WebAssembly.Memory;
+  const addr = Number((exports[BUFFER] as WebAssembly.Global).value);
+  const dv = new DataView(memory.buffer);
+  const size = dv.getUint32(Number((exports[SIZE] as WebAssembly.Global).value), true);
+  dv.setUint32(addr, addr + 8, true);
+  dv.setUint32(addr + 4, addr + size, true);
+  return addr;
 }
 
 /** Suspends and resumes one instance. */
 export class Suspender {
   #x: AsyncifyExports | undefined;
+  #exports: WebAssembly.Exports | undefined;
   #data = 0;
   #pending: Promise<unknown> | undefined;
   #result: { ok: true; value: unknown } | { ok: false; error: unknown } = { ok: true, value: 0 };
 
-  /** Attach the instance (after instantiation); without Asyncify exports, imports that return promises fail. */
-  attach(exports: WebAssembly.Exports): void {
-    this.#x = canSuspend(exports) ? (exports as unknown as AsyncifyExports) : undefined;
+  /** Attach the instance of `module` (after instantiation); without Asyncify, imports that return promises fail. */
+  attach(module: WebAssembly.Module, exports: WebAssembly.Exports): void {
+    this.#x = canSuspend(module) ? (exports as unknown as AsyncifyExports) : undefined;
+    this.#exports = exports;
   }
 
   /** Whether the attached instance can suspend. */
@@ -69,7 +85,7 @@ export class Suspender {
         throw noSuspend(name);
       }
       this.#pending = out;
-      this.#data = x.v8r_asyncify_data();
+      this.#data = dataBlock(this.#exports!);
       x.asyncify_start_unwind(this.#data);
       return 0; // ignored: the program is unwinding
     };

@@ -222,7 +222,7 @@ function compileAndLink(p: Parsed, tools: ReturnType<typeof toolchainFrom>, cwd:
       objects.push(obj);
     }
     const linked = join(tmp, "linked.wasm");
-    const ld = [`-L${V8R_CC_PATHS.lib}`, "-lv8r_machine", "-lopen_amp", "-lmetal", "-Wl,--undefined=v8r_asyncify_data", `-Wl,-z,stack-size=${STACK_BYTES}`];
+    const ld = [`-L${V8R_CC_PATHS.lib}`, "-lv8r_machine", "-lopen_amp", "-lmetal", "-Wl,--export=v8r_asyncify_buf", "-Wl,--export=v8r_asyncify_size", `-Wl,-z,stack-size=${STACK_BYTES}`];
     const linkArgs = p.clangArgs.filter((a) => !/^-O/.test(a));
     const status = run(tools.clang, ["--target=wasm32-wasi", ...linkArgs, "-Qunused-arguments", ...objects, ...ld, "-o", linked], cwd);
     if (status !== 0) return status;

@@ -121,7 +121,7 @@ export class WasiProgram {
     }
     this.module = module;
     this.name = name;
-    this.suspendable = canSuspend(Object.fromEntries(WebAssembly.Module.exports(module).map((e) => [e.name, () => {}])));
+    this.suspendable = canSuspend(module);
   }
 
   /** Instantiate and run the program; see {@link WasiRunOptions}. */
@@ -193,7 +193,7 @@ function startProgram(program: WasiProgram, o: WasiRunOptions): WasiRun {
       const instance = await WebAssembly.instantiate(program.module, imports);
       memory = instance.exports.memory as WebAssembly.Memory;
       wasi.inst = instance as unknown as WASI["inst"];
-      suspender.attach(instance.exports);
+      suspender.attach(program.module, instance.exports);
       const entry = instance.exports._start as () => unknown;
       const slice = o.slice ?? (<T>(run: () => T): T => run());
       waits.touch();

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runV8rCc } from "../src/v8r-cc.ts";
 
@@ -16,17 +16,19 @@ const cacheDir = join(tmpdir(), "v8r-cc-test-cache");
 /** Path of a file of this package. */
 export const pkgPath = (rel: string): string => fileURLToPath(new URL(rel, pkg));
 
-/** Build `sources` (package-relative) with v8r-cc and `flags`; the bytes of the program. */
+const abs = (f: string): string => (isAbsolute(f) ? f : pkgPath(f));
+
+/** Build `sources` (relative to this package, or absolute) with v8r-cc and `flags`; the bytes of the program. */
 export function buildC(sources: readonly string[], flags: readonly string[] = []): Uint8Array<ArrayBuffer> {
   const h = createHash("sha256");
-  for (const f of [...sources, "lib/wasm32-wasi/libs.sha256", "src/v8r-cc.ts"]) h.update(f).update(readFileSync(pkgPath(f)));
+  for (const f of [...sources, "lib/wasm32-wasi/libs.sha256", "src/v8r-cc.ts"]) h.update(f).update(readFileSync(abs(f)));
   h.update(JSON.stringify(flags));
   const out = join(cacheDir, `${h.digest("hex").slice(0, 24)}.wasm`);
   if (!existsSync(out)) {
     mkdirSync(cacheDir, { recursive: true });
     const tmp = `${out}.${process.pid}.tmp`;
     const errors: string[] = [];
-    const status = runV8rCc([...flags, "-o", tmp, ...sources.map(pkgPath)], { error: (l) => errors.push(l) });
+    const status = runV8rCc([...flags, "-o", tmp, ...sources.map(abs)], { error: (l) => errors.push(l) });
     if (status !== 0) throw new Error(`v8r-cc ${sources.join(" ")} failed with status ${status} ${errors.join("\n")}`);
     renameSync(tmp, out);
   }

@@ -22,7 +22,7 @@ describe("v8r-cc", () => {
     const modules = new Set(WebAssembly.Module.imports(mod).map((i) => i.module));
     expect([...modules].sort()).toEqual(["v8r_env", "v8r_port", "v8r_shm", "wasi_snapshot_preview1"]);
     const exports = WebAssembly.Module.exports(mod).map((e) => e.name);
-    expect(exports).toEqual(expect.arrayContaining(["_start", "memory", "asyncify_start_unwind", "asyncify_start_rewind", "v8r_asyncify_data"]));
+    expect(exports).toEqual(expect.arrayContaining(["_start", "memory", "asyncify_start_unwind", "asyncify_start_rewind", "v8r_asyncify_buf", "v8r_asyncify_size"]));
     expect(SUSPENDING_IMPORTS).toContain("v8r_port.wait");
   });
 

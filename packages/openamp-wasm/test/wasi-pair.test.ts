@@ -5,6 +5,7 @@ import { runPair } from "./_wasi-pair.ts";
 const ping = (): Uint8Array => buildC(["examples/c/ping.c"]);
 const echo = (): Uint8Array => buildC(["examples/c/echo.c"]);
 const nocopyEcho = (): Uint8Array => buildC(["examples/c/nocopy-echo.c"]);
+const legacyEcho = (): Uint8Array => buildC(["test/c/legacy-echo.c"]);
 
 describe("C programs built with v8r-cc, on one thread (they suspend while they wait)", () => {
   it.each([
@@ -12,13 +13,14 @@ describe("C programs built with v8r-cc, on one thread (they suspend while they w
     { name: "ping and echo, 32 in flight", remote: echo, args: ["count=2000", "pipeline=32", "quiet"], remoteArgs: [] },
     { name: "zero-copy ping and nocopy-echo", remote: nocopyEcho, args: ["count=500", "pipeline=8", "nocopy", "quiet"], remoteArgs: [] },
     { name: "ping and echo over a resource table", remote: echo, args: ["count=300", "pipeline=4", "quiet", "vrings=rsc_table"], remoteArgs: ["vrings=rsc_table"] },
+    { name: "ping and an echo with the older machine-layer names (VIRTIO_DEV_SLAVE, one-argument release)", remote: legacyEcho, args: ["count=100", "quiet"], remoteArgs: [] },
   ])("$name: every payload comes back intact and both exit 0", async ({ remote, args, remoteArgs }) => {
     const count = Number(args.find((a) => a.startsWith("count="))!.slice(6));
     const r = await runPair(ping(), remote(), { hostArgs: args, remoteArgs });
     expect(r.host.exit).toEqual({ code: 0 });
     expect(r.remote.exit).toEqual({ code: 0 });
     expect(r.host.out).toContain(`ping: ${count} payloads, ${count} came back intact, 0 errors`);
-    expect(r.remote.out).toMatch(new RegExp(`echoed ${count} messages`));
+    expect(r.remote.out).toMatch(remote === legacyEcho ? /legacy-echo: done/ : new RegExp(`echoed ${count} messages`));
   }, 60_000);
 
   it("ping reports a payload that came back damaged and exits 1", async () => {

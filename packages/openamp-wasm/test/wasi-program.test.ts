@@ -39,6 +39,12 @@ describe("a WASI program as a guest application", () => {
     expect(r.err).toBe("to stderr\n");
   });
 
+  it("runs C constructors once, however often the program suspends", async () => {
+    const r = await run(buildC(["test/c/ctor.c"]), { clock: jumpingClock() });
+    expect(r.result).toEqual({ code: 0 });
+    expect(r.out).toBe("constructor\nconstructor ran 1 time(s)\n");
+  });
+
   it("a trap is a WasiProgramError 'trap' naming the function", async () => {
     const r = await run(buildC(["test/c/trap.c"]));
     expect(r.out).toBe("about to trap\n");

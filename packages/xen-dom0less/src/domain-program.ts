@@ -10,7 +10,7 @@
  * @module
  */
 import type { Clock, MemoryWindow } from "@v8r/fvp-core";
-import { bootargWords } from "./bootargs.ts";
+import { bootargInt, bootargWords, parseBootargs } from "./bootargs.ts";
 import type { DomainContext } from "./domain-context.ts";
 
 /** A started program, as the guest OS drives it. */
@@ -25,7 +25,7 @@ export interface DomainProgramRun {
 
 /** What the domain gives a program. */
 export interface DomainProgramEnv {
-  /** The program's name, then the words of the bootargs. */
+  /** The program's file name, then the words of the bootargs. */
   readonly args: readonly string[];
   /** To the domain's console. */
   readonly stdout: (text: string) => void;
@@ -37,6 +37,8 @@ export interface DomainProgramEnv {
   readonly idle?: (timeoutMs: number) => boolean;
   /** Runs each stretch of the program, accounting it on the domain's CPU. */
   readonly slice: <T>(run: () => T) => T;
+  /** Longest stretch without waiting, host ms (`watchdog_ms=` in the bootargs; default the runner's). */
+  readonly watchdogMs?: number;
   /** The static shared memory regions (by `xen,id`) and event channels (ports) of the domain. */
   readonly machine: {
     readonly regions: readonly { readonly name: string; readonly shm: MemoryWindow; readonly physBase: number }[];
@@ -56,32 +58,49 @@ export interface DomainProgramEvents {
 /** A program error that means the domain is going away, not that the program failed. */
 const STOPPED = "stopped";
 
+/** The file name of the domain's program (`ctx.program`), for its argv and messages. */
+export function programName(ctx: DomainContext): string {
+  const url = ctx.program;
+  if (url === undefined) return ctx.name;
+  return decodeURIComponent(new URL(url).pathname.split("/").pop() || ctx.name);
+}
+
 /**
- * Start a program on `ctx` with `start(env)` and return once it runs: every
- * static event channel rings it; when it exits, the domain shuts down with
- * the status on Xen's console (0: poweroff; other values: crash, so the
- * domain's `on_crash` policy applies); when it fails (a trap, the watchdog,
- * a missing import), the domain crashes with the reason.
+ * Start the domain's program with `start(env)` (which loads it and starts it)
+ * and resolve once it runs: every static event channel rings it; when it
+ * exits, the domain shuts down with the status on Xen's console (0:
+ * poweroff; other values: crash, so the domain's `on_crash` policy applies);
+ * when it cannot be loaded or fails (not WASI, a trap, the watchdog, a
+ * missing import), the domain crashes with the reason, and nothing else is
+ * disturbed. Resolves with the run, or undefined when it did not start.
  * @example
  * ```ts
  * export async function start(ctx: DomainContext) {
- *   const program = await ctx.clock.hold(loadWasiProgram(new URL(ctx.program!)));
- *   runDomainProgram(ctx, program.name, (env) => program.start(env));
+ *   await runDomainProgram(ctx, async (env) => (await ctx.clock.hold(loadWasiProgram(new URL(ctx.program!)))).start(env));
  * }
  * ```
  */
-export function runDomainProgram<R extends DomainProgramRun>(ctx: DomainContext, name: string, start: (env: DomainProgramEnv) => R, events: DomainProgramEvents = {}): R {
-  // events are bound first: the program starts last, so nothing can fail after it runs
-  let ring = (): void => {};
-  const bind = events.bind ?? ((cb: () => void) => ctx.evtchn.ports().forEach((port) => ctx.evtchn.bind(port, cb)));
-  bind(() => ring());
-  const run = start(programEnv(ctx, name, events.notify ?? ((port) => ctx.evtchn.send(port))));
-  ring = () => run.ring();
+export async function runDomainProgram<R extends DomainProgramRun>(
+  ctx: DomainContext,
+  start: (env: DomainProgramEnv) => R | Promise<R>,
+  events: DomainProgramEvents = {},
+): Promise<R | undefined> {
+  const name = programName(ctx);
+  const crash = (e: unknown): void => ctx.shutdown("crash", e instanceof Error ? e.message : String(e));
+  let run: R | undefined;
+  try {
+    // events first: the program may send and wait as soon as it starts
+    const bind = events.bind ?? ((cb: () => void) => ctx.evtchn.ports().forEach((port) => ctx.evtchn.bind(port, cb)));
+    bind(() => run?.ring());
+    run = await start(programEnv(ctx, name, events.notify ?? ((port) => ctx.evtchn.send(port))));
+  } catch (e) {
+    crash(e);
+    return undefined;
+  }
   void run.exited.then(
     ({ code }) => ctx.shutdown(code === 0 ? "poweroff" : "crash", `${name} exited with status ${code}`),
     (e: unknown) => {
-      if ((e as { code?: unknown } | null)?.code === STOPPED) return;
-      ctx.shutdown("crash", e instanceof Error ? e.message : String(e));
+      if ((e as { code?: unknown } | null)?.code !== STOPPED) crash(e);
     },
   );
   return run;
@@ -92,11 +111,13 @@ function programEnv(ctx: DomainContext, name: string, notify: (port: number) => 
   const write = (text: string): void => ctx.console.write(text);
   const regions = ctx.reservedMemory.map((n) => ({ name: n.xenId, shm: ctx.mapSharedMemory(n.xenId), physBase: n.address }));
   const machine = { regions, doorbells: ctx.evtchn.ports(), notify };
-  const args = [name, ...bootargWords(ctx.bootargs)];
+  const bootargs = parseBootargs(ctx.bootargs);
+  const watchdog = bootargs.has("watchdog_ms") ? { watchdogMs: bootargInt(bootargs, "watchdog_ms", 0, { min: 0, max: 3_600_000 }) } : {};
+  const base = { args: [name, ...bootargWords(ctx.bootargs)], stdout: write, stderr: write, clock: ctx.clock, machine, ...watchdog };
   const wfi = ctx.waitForInterrupt;
   if (wfi === undefined) {
     // inline: the program suspends between stretches; each stretch is busy time of the vCPU
-    return { args, stdout: write, stderr: write, clock: ctx.clock, slice: (fn) => (cpu ? cpu.busy(fn) : fn()), machine };
+    return { ...base, slice: (fn) => (cpu ? cpu.busy(fn) : fn()) };
   }
   // worker: the program has the thread; what it spends outside WFI is busy time
   let since = ctx.clock.now();
@@ -119,5 +140,5 @@ function programEnv(ctx: DomainContext, name: string, notify: (port: number) => 
       charge();
     }
   };
-  return { args, stdout: write, stderr: write, clock: ctx.clock, idle, slice, machine };
+  return { ...base, idle, slice };
 }

@@ -4,37 +4,40 @@
  * the program runs as its main thread, with `@v8r/openamp-wasm`'s runner.
  * Its arguments are the bootargs, its stdout and stderr the console, its
  * clock the platform's; the machine port reaches the domain's static shared
- * memory and event channels. Zephyr has no file system: the program has no
- * preopened directory. Name a `.wasm` as the domain's `v8r,image` (bootXen's
- * `wasiRunner` maps it to this module).
+ * memory and event channels (through Zephyr's Xen event API). Zephyr has no
+ * file system: the program has no preopened directory. Name a `.wasm` as
+ * the domain's `v8r,image` (bootXen's `wasiRunner` maps it to this module).
  *
  * @module
  */
 import { loadWasiProgram, type WasiRun } from "@v8r/openamp-wasm";
-import { type DomainContext, runDomainProgram } from "@v8r/xen-dom0less";
+import { type DomainContext, programName, runDomainProgram } from "@v8r/xen-dom0less";
 import { bootZephyr } from "./zephyr.ts";
 
 const RUNS = new WeakMap<DomainContext, WasiRun>();
 
 /**
  * Guest entry point: boot Zephyr and start the domain's program
- * (`ctx.program`); returns once it runs.
+ * (`ctx.program`); returns once it runs (a program that cannot run crashes
+ * the domain with the reason).
  * @example
  * ```ts
  * // v8r,image = "ping.wasm" in a Zephyr domain, or: v8r-demo --app zephyr=ping.wasm
  * ```
  */
 export async function start(ctx: DomainContext): Promise<void> {
-  const url = ctx.program;
-  if (url === undefined) throw new TypeError(`[zephyr-shim] ${ctx.name}: this image runs a WASI program, and the kernel module names none (v8r,image = "<file>.wasm")`);
-  const program = await ctx.clock.hold(loadWasiProgram(new URL(url)));
-  const k = bootZephyr(ctx, { appName: program.name });
-  // the program's events come through Zephyr's Xen event API, which owns the static ports
-  const run = runDomainProgram(ctx, program.name, (env) => program.start(env), {
-    bind: (ring) => k.xen.ports().forEach((port) => k.bind_event_channel(port, ring, undefined)),
-    notify: (port) => void k.notify_evtchn(port),
-  });
-  RUNS.set(ctx, run);
+  const k = bootZephyr(ctx, { appName: programName(ctx) });
+  const run = await runDomainProgram(
+    ctx,
+    async (env) => {
+      if (ctx.program === undefined) throw new TypeError(`[zephyr-shim] ${ctx.name}: this image runs a WASI program, and the kernel module names none (v8r,image = "<file>.wasm")`);
+      const program = await ctx.clock.hold(loadWasiProgram(new URL(ctx.program), programName(ctx)));
+      return program.start(env);
+    },
+    // Zephyr's Xen event API owns the static ports: the program's events come through it
+    { bind: (ring) => k.xen.ports().forEach((port) => k.bind_event_channel(port, ring, undefined)), notify: (port) => void k.notify_evtchn(port) },
+  );
+  if (run !== undefined) RUNS.set(ctx, run);
 }
 
 /** Called when the domain stops: the program ends at its next wait. */

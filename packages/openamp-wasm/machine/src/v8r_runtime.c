@@ -13,20 +13,15 @@
  */
 #include <stdint.h>
 
-#define V8R_RT_EXPORT(name) __attribute__((export_name(#name)))
-
-/* Asyncify's data: {current, end} then the saved stack. */
+/*
+ * Asyncify's data block: {current, end} then the saved stack. v8r-cc exports
+ * both symbols as globals holding their addresses (--export); the host writes
+ * the header before each suspension. (Not a function: a WASI command runs the
+ * C constructors again at every call of an exported function.)
+ */
 #define ASYNCIFY_BYTES 65536u
-static uint32_t asyncify_data[ASYNCIFY_BYTES / 4u] __attribute__((aligned(16)));
-
-/** The address of a fresh Asyncify data block (the host calls it before each suspension). */
-V8R_RT_EXPORT(v8r_asyncify_data)
-void *v8r_asyncify_data(void)
-{
-	asyncify_data[0] = (uint32_t)(uintptr_t)&asyncify_data[2];
-	asyncify_data[1] = (uint32_t)(uintptr_t)&asyncify_data[ASYNCIFY_BYTES / 4u];
-	return asyncify_data;
-}
+uint32_t v8r_asyncify_buf[ASYNCIFY_BYTES / 4u] __attribute__((aligned(16)));
+const uint32_t v8r_asyncify_size = ASYNCIFY_BYTES;
 
 __attribute__((import_module("v8r_port"), import_name("watchdog"))) void v8r_port_watchdog(void);
 

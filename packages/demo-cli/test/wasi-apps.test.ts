@@ -1,0 +1,114 @@
+// End to end: C programs built with v8r-cc as the guests' applications
+// (`v8r-demo --app DOMAIN=FILE.wasm`), on virtual time and in Workers, and
+// programs that go wrong.
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildC } from "../../openamp-wasm/test/_c-build.ts";
+import { CLI, NODE_TSX, REPO_ROOT, runDemoToEnd, spawnDemo, STATUS_DIR, tempDir } from "./_spawn-demo.ts";
+
+const dir = tempDir("wasi-apps");
+const file = (name: string, bytes: Uint8Array): string => {
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  return path;
+};
+const linuxTest = (name: string): string => fileURLToPath(new URL(`../../linux-shim/test/c/${name}`, import.meta.url));
+let app: Record<"ping" | "echo" | "nocopyEcho" | "trap" | "spin" | "rootfs" | "notWasm", string>;
+
+beforeAll(() => {
+  app = {
+    ping: file("ping.wasm", buildC(["examples/c/ping.c"])),
+    echo: file("echo.wasm", buildC(["examples/c/echo.c"])),
+    nocopyEcho: file("nocopy-echo.wasm", buildC(["examples/c/nocopy-echo.c"])),
+    trap: file("trap.wasm", buildC(["test/c/trap.c"])),
+    spin: file("spin.wasm", buildC(["test/c/spin.c"])),
+    rootfs: file("rootfs.wasm", buildC([linuxTest("rootfs.c")])),
+    notWasm: file("not-wasm.wasm", new TextEncoder().encode("#!/bin/sh\necho this is a shell script\n")),
+  };
+}, 180_000);
+
+/** The output with what differs between two runs of the same seed (the root filesystem path, the web port) taken out. */
+const stable = (r: { stdout: string; rootfs: string }): string => {
+  const port = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(r.stdout)?.[1] ?? "none";
+  return r.stdout.replaceAll(r.rootfs, "<rootfs>").replaceAll(`127.0.0.1:${port}/`, "127.0.0.1:<port>/");
+};
+
+describe("v8r-demo --app: C programs as guest applications", () => {
+  it("ping on Zephyr and echo on Linux on virtual time: every payload intact, exits on Xen's console, the same run for the same seed", async () => {
+    const args = ["--app", `zephyr=${app.ping}`, "--app", `linux=${app.echo}`, "--virtual-time", "--duration", "20s", "--seed", "5", "--port", "0"];
+    const [a, b] = await Promise.all([runDemoToEnd(args), runDemoToEnd(args)]);
+    expect(a.exit, a.stdout.slice(-3000) + a.stderr).toEqual({ code: 0, signal: null });
+    expect(a.stdout).toContain("zephyr | *** Booting ping.wasm - Zephyr OS build");
+    expect(a.stdout).toContain("zephyr | ping: 200 payloads, 200 came back intact, 0 errors");
+    expect(a.stdout).toContain("linux  | echo: echoed 200 messages");
+    expect(a.stdout).toContain("(XEN) d1: shutdown requested (poweroff): ping.wasm exited with status 0");
+    expect(a.stdout).toContain("(XEN) d2: shutdown requested (poweroff): echo.wasm exited with status 0");
+    expect(a.stdout).toContain("v8r    | zephyr: ping.wasm exited with status 0\nv8r    | linux: echo.wasm exited with status 0\n");
+    expect(stable(b)).toBe(stable(a));
+  }, 180_000);
+
+  it("in Workers (blocking waits): zero-copy echo, every payload intact, both exit", async () => {
+    const demo = spawnDemo(["--app", `zephyr=${app.ping}`, "--app", `linux=${app.nocopyEcho}`, "--port", "0"]);
+    try {
+      await demo.waitFor(/ping: 200 payloads, 200 came back intact, 0 errors/, 120_000);
+      await demo.waitFor(/\(XEN\) d2: shutdown requested \(poweroff\): nocopy-echo\.wasm exited with status 0/, 60_000);
+      expect(demo.stdout()).toContain("nocopy-echo: echoed 200 messages, 0 failed");
+      expect(demo.stdout()).toContain("(XEN) d1: shutdown requested (poweroff): ping.wasm exited with status 0");
+    } finally {
+      demo.child.kill("SIGINT");
+      await demo.exited;
+      demo.kill();
+    }
+  }, 240_000);
+
+  it.each([
+    { what: "a program that traps", prog: "trap" as const, line: "(XEN) d1: domain crashed: [openamp-wasm] trap.wasm trapped: unreachable (in broken_function)" },
+    { what: "a file that is not WebAssembly", prog: "notWasm" as const, line: "(XEN) d1: domain crashed: [openamp-wasm] not-wasm.wasm is not a WebAssembly module" },
+  ])("$what crashes its domain with the reason on Xen's console (the run exits 1); Linux runs on", async ({ prog, line }) => {
+    const r = await runDemoToEnd(["--app", `zephyr=${app[prog]}`, "--virtual-time", "--duration", "5s", "--port", "0"]);
+    expect(r.exit, r.stdout.slice(-3000) + r.stderr).toEqual({ code: 1, signal: null });
+    expect(r.stdout).toContain(line);
+    expect(r.stdout).toContain("v8r    | zephyr: ");
+    expect(r.stdout).not.toContain("d2: domain crashed");
+    expect(r.stdout).toContain("linux  | rpmsg-remote: started on xen-shmem"); // the demo's Linux app is up
+  }, 120_000);
+
+  it("the watchdog stops a program that spins on the one inline thread; the run goes on", async () => {
+    const config = join(dir, "spin.dts");
+    const base = spawnSync(NODE_TSX[0] as string, [...NODE_TSX.slice(1), CLI, "config"], { cwd: REPO_ROOT, encoding: "utf8" }).stdout;
+    writeFileSync(config, base.replace('v8r,image = "v8r-demo/apps/rpmsg-demo/zephyr-rpmsg-host";', `v8r,image = "${app.spin}";`).replace('bootargs = "period_ms=1000";', 'bootargs = "watchdog_ms=300";'));
+    const r = await runDemoToEnd(["--config", config, "--virtual-time", "--duration", "5s", "--port", "0"]);
+    expect(r.exit, r.stdout.slice(-3000) + r.stderr).toEqual({ code: 1, signal: null });
+    expect(r.stdout).toContain("zephyr | spinning");
+    expect(r.stdout).toContain("(XEN) d1: domain crashed: [openamp-wasm] spin.wasm ran 300 ms without waiting");
+    expect(r.stdout).toContain("simulated 5s");
+    expect(r.stdout).toContain("v8r    | zephyr: spin.wasm crashed (see Xen's console)");
+  }, 120_000);
+
+  it("a program on Linux writes the real status page through the preopened root filesystem", async () => {
+    const r = await runDemoToEnd(["--app", `linux=${app.rootfs}`, "--virtual-time", "--duration", "2s", "--port", "0"]);
+    expect(r.exit, r.stdout.slice(-3000) + r.stderr).toEqual({ code: 0, signal: null });
+    expect(r.stdout).toContain("(XEN) d2: shutdown requested (poweroff): rootfs.wasm exited with status 0");
+    expect(readFileSync(join(r.rootfs, STATUS_DIR, "zephyr-status.html"), "utf8")).toBe("<p>from C</p>\n<p>more</p>\n");
+  }, 120_000);
+
+  it.each([
+    { args: ["--app", "zephyr"], message: `--app needs DOMAIN=FILE.wasm, e.g. zephyr=ping.wasm (got "zephyr")` },
+    { args: ["--app", "zephyr=ping.c"], message: "--app zephyr=ping.c: the program must be a .wasm file (build C with v8r-cc)" },
+    { args: ["--app", "zephyr=a.wasm", "--app", "zephyr=b.wasm"], message: "--app names domain zephyr twice" },
+    { args: ["--app", "nope=/dev/null.wasm"], message: "--app nope=/dev/null.wasm: no such file" },
+  ])("$args: a usage error", async ({ args, message }) => {
+    const r = await runDemoToEnd([...args, "--virtual-time", "--duration", "1s"]);
+    expect(r.exit.code).toBe(2);
+    expect(r.stderr).toContain(message);
+  }, 60_000);
+
+  it("an --app naming a domain the configuration does not have is a usage error naming the domains", async () => {
+    const r = await runDemoToEnd(["--app", `zephry=${app.ping}`, "--virtual-time", "--duration", "1s"]);
+    expect(r.exit.code).toBe(2);
+    expect(r.stderr).toContain(`--app zephry=${app.ping}: the configuration has no domain "zephry" (it has zephyr, linux)`);
+  }, 60_000);
+});
