@@ -36,7 +36,7 @@ describe.each(MODES)("a WASI program as a domain's application (%s)", (mode) => 
     await sys.waitFor((e) => e.type === "program-env", 10_000);
     await sys.act("b", { op: "send", port: 10 });
     await sys.waitFor((e) => e.type === "xen-domain" && e["domain"] === "a" && e["state"] === "crashed", 10_000);
-    expect(sys.xenLog.lines).toContain("(XEN) d1: domain crashed: prog.wasm exited with status 3");
+    expect(sys.xenLog.lines).toContain("(XEN) d1v0: prog.wasm exited with status 3");
     expect((await sys.act("b", { op: "hello" })).type).toBe("probe-done");
     expect(sys.xen.list().map((d) => [d.name, d.state])).toEqual([["a", "crashed"], ["b", "running"]]);
   });
@@ -51,7 +51,7 @@ describe.each(MODES)("a WASI program as a domain's application (%s)", (mode) => 
       await sys.act("b", { op: "send", port: 10 });
     }
     await sys.waitFor((e) => e.type === "xen-domain" && e["domain"] === "a" && e["state"] === "crashed", 10_000);
-    expect(sys.xenLog.lines).toContain(`(XEN) d1: domain crashed: ${reason}`);
+    expect(sys.xenLog.lines).toContain(`(XEN) d1v0: ${reason}`);
   });
 });
 
