@@ -55,8 +55,8 @@ describe("v8r-demo --app: C programs as guest applications", () => {
     try {
       await demo.waitFor(/ping: 200 payloads, 200 came back intact, 0 errors/, 120_000);
       await demo.waitFor(/\(XEN\) d2: shutdown requested \(poweroff\): nocopy-echo\.wasm exited with status 0/, 60_000);
+      await demo.waitFor(/\(XEN\) d1: shutdown requested \(poweroff\): ping\.wasm exited with status 0/, 60_000);
       expect(demo.stdout()).toContain("nocopy-echo: echoed 200 messages, 0 failed");
-      expect(demo.stdout()).toContain("(XEN) d1: shutdown requested (poweroff): ping.wasm exited with status 0");
     } finally {
       demo.child.kill("SIGINT");
       await demo.exited;
