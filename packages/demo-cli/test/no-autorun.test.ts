@@ -24,6 +24,9 @@ describe("v8r-demo --no-autorun, typing into the Linux console", () => {
     expect(demo.stdout()).toContain("autorun is off; type `rpmsg-demo` to start the service");
     expect(demo.stdout()).not.toContain("rpmsg-remote: started on xen-shmem");
     expect(demo.stdout()).not.toMatch(/serving http:/);
+    // Zephyr waits for its peer quietly: one info line, no error or warning
+    expect(demo.stdout()).toMatch(/zephyr \| \[[\d:.,]+\] <inf> rpmsg_host: RPMsg host up on ipc0; waiting for the remote to announce its endpoints\n/);
+    expect(demo.stdout()).not.toMatch(/zephyr \| \[[\d:.,]+\] <(err|wrn)>/);
   });
 
   it("starts the rpmsg-demo service when `rpmsg-demo` is typed; samples flow", async () => {

@@ -136,6 +136,8 @@ export class HostLink {
   #downSince = 0;
   /** Current wait before re-initialising an unbound link. */
   #relinkMs: number;
+  /** Whether the link was ever up: until then Zephyr is waiting for its peer, and says so once (see #linkLog). */
+  #everUp = false;
 
   /** A link for boot `boot` on instance `inst`; `onCommand` turns a command into its reply. */
   constructor(k: Zephyr, log: Logger, inst: IpcInstance, policy: LinkPolicy, boot: string, onCommand: (data: Uint8Array) => Uint8Array) {
@@ -226,6 +228,7 @@ export class HostLink {
     this.up = up;
     const now = this.#k.k_uptime_get();
     if (up) {
+      this.#everUp = true;
       this.#log.LOG_INF("link up: %s bound (%d sample(s) queued)", DEMO_ENDPOINT, this.queue.length);
       this.#lastHeard = now;
       this.#relinkMs = this.#policy.deadAfterMs;
@@ -319,9 +322,20 @@ export class HostLink {
     }
   }
 
+  /**
+   * Log a link-recovery message at `level`, or at debug level while the link
+   * has never been up: until the remote first announces its endpoints (Linux
+   * may start rpmsg-demo late, e.g. with --no-autorun) Zephyr is waiting for
+   * its peer, which it said once at info level, and the quiet re-inits of
+   * that wait are no failure.
+   */
+  #linkLog(level: "LOG_ERR" | "LOG_WRN" | "LOG_INF", fmt: string, ...args: unknown[]): void {
+    this.#log[this.#everUp ? level : "LOG_DBG"](fmt, ...args);
+  }
+
   #requestReinit(reason: string): void {
     if (this.#stopped || this.#reinitRequested) return;
-    this.#log.LOG_ERR("link failed (%s): RPMsg re-init requested", reason);
+    this.#linkLog("LOG_ERR", "link failed (%s): RPMsg re-init requested", reason);
     this.#reinitRequested = true;
     this.#k.k_sem_give(this.#kick);
   }
@@ -338,9 +352,9 @@ export class HostLink {
   async #reinitSteps(): Promise<void> {
     this.#reinitRequested = false;
     this.ri++;
-    this.#log.LOG_WRN("re-init #%d: tearing down the RPMsg device", this.ri);
+    this.#linkLog("LOG_WRN", "re-init #%d: tearing down the RPMsg device", this.ri);
     const again = this.queue.rewind();
-    if (again > 0) this.#log.LOG_INF("re-init #%d: %d unacknowledged sample(s) will be sent again", this.ri, again);
+    if (again > 0) this.#linkLog("LOG_INF", "re-init #%d: %d unacknowledged sample(s) will be sent again", this.ri, again);
     this.#publish("reinit");
     await this.#teardown();
     try {
@@ -351,7 +365,7 @@ export class HostLink {
       this.#reinitRequested = true;
       return;
     }
-    this.#log.LOG_INF("re-init #%d: new vdev over the same region; re-registering %s and %s", this.ri, DEMO_ENDPOINT, CTRL_ENDPOINT);
+    this.#linkLog("LOG_INF", "re-init #%d: new vdev over the same region; re-registering %s and %s", this.ri, DEMO_ENDPOINT, CTRL_ENDPOINT);
     this.#register();
   }
 
@@ -365,7 +379,7 @@ export class HostLink {
 
   #logDrops(dropped: readonly DroppedSample[]): void {
     const seqs = dropped.map((d) => d.seq).join(", ");
-    this.#log.LOG_WRN("sample queue full: dropped sample(s) %s (%s; %d dropped in total)", seqs, dropped[0]?.reason ?? "", this.queue.dropped);
+    this.#linkLog("LOG_WRN", "sample queue full: dropped sample(s) %s (%s; %d dropped in total)", seqs, dropped[0]?.reason ?? "", this.queue.dropped);
   }
 
   #fate(seq: number, fate: SampleFate, reason?: DropReason): void {
