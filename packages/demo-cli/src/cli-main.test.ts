@@ -186,6 +186,32 @@ describe("runCli: run", () => {
     expect(await result).toBe(1);
   });
 
+  it("SIGTERM during a start-up step that never returns: runs the hooks and resolves 0 (regression: --rootfs /proc/self ran forever)", async () => {
+    const stopPlatform = vi.fn();
+    let started = false;
+    const runDemo = (_o: DemoOptions, io: DemoIo): Promise<RunningDemo> => {
+      io.shutdown.add("platform", stopPlatform);
+      started = true;
+      return new Promise<RunningDemo>(() => {});
+    };
+    const t = fakeIo({ runDemo });
+    const result = runCli(["--virtual-time", "--duration", "2s"], t.io);
+    await vi.waitFor(() => expect(started).toBe(true));
+    t.signals.emit("SIGTERM");
+    expect(await result).toBe(0);
+    expect(stopPlatform).toHaveBeenCalledOnce();
+    expect(t.stdout()).toContain("[v8r-demo] SIGTERM (press Ctrl-C again to force): stopping");
+    expect(t.signals.listenerCount("SIGTERM")).toBe(0);
+  });
+
+  it("exits 2 with the reason when the start-up refuses an input (a UsageError)", async () => {
+    const { UsageError } = await import("./usage-error.ts");
+    const runDemo = (): Promise<RunningDemo> => Promise.reject(new UsageError("the root filesystem /x (--rootfs) cannot hold the Linux files"));
+    const t = fakeIo({ runDemo });
+    expect(await runCli([], t.io)).toBe(2);
+    expect(t.stdout()).toContain("v8r    | [v8r-demo] the root filesystem /x (--rootfs) cannot hold the Linux files\n");
+  });
+
   it("ends by itself with the code of a finished virtual-time run", async () => {
     const runDemo = async () => ({ ...running, finished: Promise.resolve(0) });
     const t = fakeIo({ runDemo });

@@ -203,12 +203,20 @@ async function runDemoCommand(options: DemoOptions, io: CliIo): Promise<number> 
   };
   try {
     const input = io.stdin === undefined ? {} : { input: io.stdin };
-    demo = await (io.runDemo ?? defaultRunDemo)(options, { console: mux, shutdown, config, env: io.env, progress, timing: (line) => io.stderr.write(`${line}\n`), announce, ...input });
+    const starting = (io.runDemo ?? defaultRunDemo)(options, { console: mux, shutdown, config, env: io.env, progress, timing: (line) => io.stderr.write(`${line}\n`), announce, ...input });
+    // Ctrl-C or SIGTERM during start-up ends the run once the shutdown hooks ran, even if a start-up step never returns
+    const first = await Promise.race([starting.then((d) => ({ demo: d })), ended.then((code) => ({ code }))]);
+    if ("code" in first) {
+      starting.catch(() => undefined);
+      shutdown.dispose();
+      return first.code;
+    }
+    demo = first.demo;
   } catch (err) {
     mux.line("v8r", describeError(err).error, "error");
     await shutdown.run("start-up failed");
     shutdown.dispose();
-    return EXIT_CODES.failure;
+    return err instanceof UsageError ? EXIT_CODES.usage : EXIT_CODES.failure;
   }
   announce(demo);
   if (demo.finished !== undefined) {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { mkdir, mkdtemp, stat } from "node:fs/promises";
+import { mkdtemp, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -27,6 +27,7 @@ import { WebHost } from "./_web-host.ts";
 import { xlHandlers } from "./_xl-handlers.ts";
 import { demoShmRanges, withDemoDefaults } from "./_demo-faults.ts";
 import { driveVirtualTime } from "./_virtual-run.ts";
+import { prepareRootfs } from "./_rootfs-prep.ts";
 import type { DemoOptions } from "./options.ts";
 import type { Shutdown } from "./shutdown.ts";
 
@@ -119,7 +120,8 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<Running
   const base = await applyApps(options.apps, io.config);
   const rootfs = options.rootfs === undefined ? await mkdtemp(join(tmpdir(), "v8r-rootfs-")) : resolve(options.rootfs);
   const htmlDir = join(rootfs, STATUS_DIR);
-  await mkdir(htmlDir, { recursive: true });
+  const prep = await prepareRootfs(rootfs, STATUS_DIR);
+  if (prep.removed.length > 0) io.console.line("v8r", `[v8r-demo] removed ${prep.removed.length} temporary file(s) an earlier run left in ${htmlDir}`);
   const config = withGuestArgs(base, { rootfs, autorun: options.autorun, periodMs: options.periodMs, seed: options.seed });
 
   const platform = createDemoPlatform(options);

@@ -1,7 +1,7 @@
 // Bad input, as a user would give it: configs with lint errors (every class,
 // in-process; one through the real executable), an unknown option, a port
 // that is taken, an nginx binary that is not there.
-import { writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { LINT_CODES, LINT_WARNING_CODES } from "@v8r/xen-dom0less";
@@ -104,4 +104,25 @@ describe("v8r-demo with a bad command line or a busy port", () => {
     expect(all).toContain(`the nginx binary given (v8r-demo --nginx PATH, nginxPath in the API), ${missing}, is not an executable file`);
     expect(all).not.toMatch(/\n\s+at /);
   });
+});
+
+describe("v8r-demo with a root filesystem that cannot hold the Linux files, or one a killed run left", () => {
+  it("--rootfs /proc/self: exits 2 at start with the reason, without booting (regression: ran forever and ignored SIGTERM)", async () => {
+    const run = await runDemoToEnd(["--virtual-time", "--duration", "2s", "--server", "none"], { rootfs: "/proc/self" });
+    expect(run.exit).toEqual({ code: 2, signal: null });
+    expect(run.stdout).toContain("[v8r-demo] the root filesystem /proc/self (--rootfs) cannot hold the Linux files: creating /proc/self/usr failed (ENOENT");
+    expect(run.stdout).not.toContain("(XEN)");
+    expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+
+  it("removes the hidden temporary files a killed run left in the web root, and keeps the rest", async () => {
+    const rootfs = tempDir("leftovers");
+    const html = join(rootfs, "usr/share/nginx/html");
+    mkdirSync(html, { recursive: true });
+    for (const name of [".zephyr-status.html.0a1b2c3d4e5f.tmp", ".zephyr-status.json.00ff00ff00ff.tmp", "mine.txt"]) writeFileSync(join(html, name), "left");
+    const run = await runDemoToEnd(["--virtual-time", "--duration", "3s", "--server", "none"], { rootfs });
+    expect(run.exit, run.stdout.slice(-2000) + run.stderr).toEqual({ code: 0, signal: null });
+    expect(run.stdout).toContain(`[v8r-demo] removed 2 temporary file(s) an earlier run left in ${html}\n`);
+    expect(readdirSync(html).sort()).toEqual(["mine.txt", "zephyr-status.html", "zephyr-status.json"]);
+  }, 60_000);
 });
