@@ -50,6 +50,17 @@ describe("v8r-demo --app: C programs as guest applications", () => {
     expect(stable(b)).toBe(stable(a));
   }, 180_000);
 
+  it("a pair written for OpenAMP's example machine layer (platform_info.h) builds with v8r-cc unchanged and runs with --app", async () => {
+    const upstream = (name: string): string => file(`${name}.wasm`, buildC([`test/c/upstream-style/${name}.c`]));
+    const r = await runDemoToEnd(["--app", `zephyr=${upstream("rpmsg-ping")}`, "--app", `linux=${upstream("rpmsg-echo")}`, "--virtual-time", "--duration", "30s", "--port", "0"]);
+    expect(r.exit, r.stdout.slice(-3000) + r.stderr).toEqual({ code: 0, signal: null });
+    expect(r.stdout).toContain("linux  | openamp lib version: ");
+    expect(r.stdout).toContain("zephyr |  Test Results: Error count = 0, 488 payloads echoed");
+    expect(r.stdout).toContain("linux  | shutdown message is received.");
+    expect(r.stdout).toContain("linux  | echoed 488 messages");
+    expect(r.stdout).toContain("v8r    | zephyr: rpmsg-ping.wasm exited with status 0\nv8r    | linux: rpmsg-echo.wasm exited with status 0\n");
+  }, 180_000);
+
   it("in Workers (blocking waits): zero-copy echo, every payload intact, both exit", async () => {
     const demo = spawnDemo(["--app", `zephyr=${app.ping}`, "--app", `linux=${app.nocopyEcho}`, "--port", "0"]);
     try {
