@@ -287,6 +287,9 @@ function checkCombination(o: DemoOptions): DemoOptions {
   if (o.virtualTime && !o.autorun) {
     throw new UsageError("--no-autorun needs an interactive run on real time (drop --virtual-time)");
   }
+  if (o.appSet === "c" && !o.autorun) {
+    throw new UsageError("--no-autorun needs the TypeScript apps: the C rpmsg-remote is Linux's init and has no console commands (drop --apps c)");
+  }
   if (o.nginx !== undefined && o.server !== "nginx") {
     throw new UsageError("--nginx PATH needs --server nginx");
   }
