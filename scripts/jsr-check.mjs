@@ -3,13 +3,9 @@
 // would receive them. It runs on a copy in a temporary Deno workspace (one
 // member per package, named by its jsr.json), because Deno, run inside the
 // repository, reads the pnpm workspace and rewrites the root package.json.
-// Passes when the dry run of all six succeeds: licenses, explicit types on
-// the public API (no slow types), a clean type check under Deno's libs, and
-// exports that are modules. One kind of slow-type error is tolerated, with a
-// note listing each place: module augmentations (`declare module
-// "@v8r/fvp-core"`, how the packages extend fvp-core's typed trace-event
-// registry), which JSR publishes only with --allow-slow-types; then the
-// check is the dry run with that flag.
+// Passes when the dry run of all six succeeds with no flag that hides a
+// problem: licenses, explicit types on the public API (no slow types), a
+// clean type check under Deno's libs, and exports that are modules.
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,17 +17,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 /** What is never part of a package as JSR gets it (git ignores them too). */
 const SKIP = new Set(["node_modules", "dist", "build", "coverage", ".vitest"]);
 
-/**
- * Slow-type errors tolerated with a note: JSR refuses `declare module`
- * augmentations of another package (the typed trace-event registry of
- * fvp-core is extended that way by the other packages), and publishes them
- * only with --allow-slow-types. Every other error fails the check.
- */
-const TOLERATED = new Set(["unsupported-ambient-module"]);
-
 /** `deno publish --dry-run` in the copy; resolves with its exit status and output. */
-function dryRun(cwd, extra) {
-  const res = spawnSync(denoBinary(root), ["publish", "--dry-run", "--allow-dirty", ...extra], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+function dryRun(cwd) {
+  const res = spawnSync(denoBinary(root), ["publish", "--dry-run", "--allow-dirty"], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
   return { status: res.status, signal: res.signal, out: `${res.stdout}${res.stderr}` };
 }
 
@@ -51,24 +39,14 @@ try {
     members.push({ dir, name: jsr.name });
   }
   writeFileSync(join(work, "deno.json"), JSON.stringify({ workspace: members.map((m) => `./${m.dir}`) }, null, 2));
-  const strict = dryRun(work, []);
-  let res = strict;
-  const codes = [...new Set([...strict.out.matchAll(/^error\[([a-z-]+)\]/gm)].map((m) => m[1]))];
-  const onlyAmbient = strict.status !== 0 && codes.length > 0 && codes.every((c) => TOLERATED.has(c));
-  if (onlyAmbient) {
-    // The rest must still pass: the same dry run with slow types allowed checks types, licenses and exports.
-    res = dryRun(work, ["--allow-slow-types"]);
-    const places = [...strict.out.matchAll(/^error\[unsupported-ambient-module\][^\n]*\n\s*--> ([^\n]+)/gm)].map((m) => m[1].replace(`${work}/`, "packages/"));
-    console.log(`[jsr] NOTE: ${places.length} ambient module declaration(s), which JSR takes only with --allow-slow-types (module augmentation of another package, e.g. declare module "@v8r/fvp-core"):`);
-    for (const p of places) console.log(`[jsr]   ${p}`);
-  }
+  const res = dryRun(work);
   const missing = members.filter((m) => !res.out.includes(`Simulating publish of ${m.name}@`));
   if (res.status !== 0 || missing.length > 0) {
     process.stdout.write(res.out.split("\n").filter((l) => !/^(Check|Download) /.test(l)).join("\n"));
     const why = res.status !== 0 ? `exit ${res.status ?? res.signal}` : `no dry run of ${missing.map((m) => m.name).join(", ")}`;
     console.error(`[jsr] deno publish --dry-run failed (${why}); the copy is in ${work}`);
   } else {
-    for (const m of members) console.log(`[jsr] ${m.name}: deno publish --dry-run ok${onlyAmbient ? " (with --allow-slow-types, for the ambient modules above)" : ""}`);
+    for (const m of members) console.log(`[jsr] ${m.name}: deno publish --dry-run ok`);
     failed = false;
   }
 } finally {

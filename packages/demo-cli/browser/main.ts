@@ -12,10 +12,11 @@
  *
  * @module
  */
-import { createPlatform, FVP_BaseR_AEMv8R, type Platform, RealClock, type Uart, WorkerExecutor } from "@v8r/fvp-core";
+import { createPlatform, FVP_BaseR_AEMv8R, RealClock, type Uart, WorkerExecutor } from "@v8r/fvp-core";
 import { LINUX_FILE, LINUX_READ_FILE, type LinuxReadFileRequest, WEB_ROOT } from "@v8r/linux-shim";
 import { bootXen, loadDom0lessConfig, parseDts, type Xen } from "@v8r/xen-dom0less";
 import { consoleUarts, currentImage, domainUarts, linuxConsoleDomain } from "../src/_demo-layout.ts";
+import type { DemoPlatform, DemoTraceEvent } from "../src/trace-events.ts";
 
 /** Where Linux writes the page. */
 const STATUS_PATH = `${WEB_ROOT}/zephyr-status.html`;
@@ -91,7 +92,7 @@ function commandField(uart: Uart): void {
  * answers. An answer newer than the one shown is taken even when later
  * requests are still out, so a slow guest still updates the page.
  */
-function followStatusPage(platform: Platform, xen: Xen, domain: string): void {
+function followStatusPage(platform: DemoPlatform, xen: Xen, domain: string): void {
   let nextId = 1;
   let shownId = 0;
   let shown = "";
@@ -132,7 +133,7 @@ async function boot(): Promise<void> {
   const errors = diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0) throw new Error(`[v8r-demo] browser page: the device tree does not load: ${errors.map((d) => d.message).join("; ")}`);
 
-  const platform = createPlatform(FVP_BaseR_AEMv8R, { clock: new RealClock(), executor: new WorkerExecutor({ stopTimeoutMs: 1000 }) });
+  const platform = createPlatform<DemoTraceEvent>(FVP_BaseR_AEMv8R, { clock: new RealClock(), executor: new WorkerExecutor({ stopTimeoutMs: 1000 }) });
   addEventListener("pagehide", () => void platform.shutdown());
   const uarts = consoleUarts(config);
   for (const [source, index] of Object.entries(uarts)) consolePanel(source, platform.uart(index));

@@ -4,7 +4,7 @@
 // shared memory, the guests' trace events), one timeline of the run, the
 // latest sample and the totals from the events rpmsg-remote publishes (typed
 // by the app: nothing here reads its files or recomputes its layout).
-import { type Platform, type TraceEvent, VirtualClock } from "@v8r/fvp-core";
+import { VirtualClock } from "@v8r/fvp-core";
 import type { Xen } from "@v8r/xen-dom0less";
 import type { HistoryCounters } from "../apps/rpmsg-demo/linux-rpmsg-remote/mod.ts";
 import { CTRL_REQUEST, CTRL_RESULT, type CtrlOutcome, type CtrlRequestMessage, DEFAULT_PERIOD_MS, isValidPeriod, PERIOD_RANGE_MS, type StatusSample } from "../apps/rpmsg-demo/protocol/mod.ts";
@@ -14,6 +14,7 @@ import type { DemoLink } from "./_demo-layout.ts";
 import { LinkMonitor } from "./_link-monitor.ts";
 import { summaryLines } from "./_run-summary.ts";
 import { describeFault, Timeline } from "./_timeline.ts";
+import type { DemoPlatform, DemoTraceEvent } from "./trace-events.ts";
 
 const LOAD_WINDOW_MS = 1000;
 /** How long a period change waits for Zephyr's answer: Linux's rpmsg-ctrl timeout (2 s) and some. */
@@ -49,13 +50,13 @@ interface PendingCtrl {
 
 /** The running demo as seen from the host process. */
 export class DemoSession {
-  readonly #platform: Platform;
+  readonly #platform: DemoPlatform;
   readonly #mux: ConsoleMux;
   readonly #htmlDir: string;
   #xen: Xen | undefined;
   #link: DemoLink = { linuxDomain: "linux", shmId: undefined };
   #monitor: LinkMonitor | undefined;
-  readonly #early: TraceEvent[] = [];
+  readonly #early: DemoTraceEvent[] = [];
   /** Injected event-delivery faults by kind (drop, delay, duplicate). */
   readonly #sendFaults = new Map<string, number>();
   readonly #status: LinuxStatus = { latest: null, counters: undefined };
@@ -65,7 +66,7 @@ export class DemoSession {
   readonly #changed = new Set<() => void>();
 
   /** Watch `platform`'s trace bus from now on (before Xen boots, so no event is missed). */
-  constructor(platform: Platform, mux: ConsoleMux, htmlDir: string) {
+  constructor(platform: DemoPlatform, mux: ConsoleMux, htmlDir: string) {
     this.#platform = platform;
     this.#mux = mux;
     this.#htmlDir = htmlDir;
@@ -192,7 +193,7 @@ export class DemoSession {
     return sum / pcpus.length;
   }
 
-  #observe(e: TraceEvent): void {
+  #observe(e: DemoTraceEvent): void {
     switch (e.type) {
       case "xen-fault":
         if (TIMED_FAULTS.has(e.kind)) this.#mux.line("v8r", describeFault(e), "error");

@@ -3,9 +3,10 @@
 // `linux.request` with action `start-web-server` on the trace bus; the demo
 // starts its web server (once) and answers with a `linux.response` control
 // message carrying the page's URL.
-import { describeError, type Platform, type TraceEvent } from "@v8r/fvp-core";
+import { describeError } from "@v8r/fvp-core";
 import { LINUX_REQUEST, LINUX_RESPONSE, type LinuxResponse } from "@v8r/linux-shim";
 import type { Xen } from "@v8r/xen-dom0less";
+import type { DemoPlatform, DemoTraceEvent } from "./trace-events.ts";
 
 /** What the demo does for each action. */
 export interface HostRequestHandlers {
@@ -29,7 +30,7 @@ export class HostRequests {
   readonly #off: () => void;
 
   /** Listen on `platform`'s trace bus (before Xen boots, so no request is missed). */
-  constructor(platform: Platform, handlers: HostRequestHandlers) {
+  constructor(platform: DemoPlatform, handlers: HostRequestHandlers) {
     this.#handlers = handlers;
     this.#off = platform.trace.on((e) => this.#observe(e));
   }
@@ -45,7 +46,7 @@ export class HostRequests {
     this.#off();
   }
 
-  #observe(e: TraceEvent): void {
+  #observe(e: DemoTraceEvent): void {
     if (e.type !== LINUX_REQUEST) return;
     const request = { id: e.id, action: e.action, domain: e.domain };
     if (this.#xen === undefined) this.#early.push(request);

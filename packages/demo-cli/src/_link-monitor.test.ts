@@ -1,4 +1,5 @@
-import { MemoryWindow, type TraceEvent } from "@v8r/fvp-core";
+import { MemoryWindow } from "@v8r/fvp-core";
+import type { DemoTraceEvent } from "./trace-events.ts";
 import { layoutRegions, ringIndexOffsets, staticVringsLayout, VIRTIO_STATUS } from "@v8r/openamp-wasm";
 import { describe, expect, it } from "vitest";
 import { RPMSG_BUFFER_BYTES } from "../apps/rpmsg-demo/protocol/mod.ts";
@@ -30,8 +31,8 @@ function setup(periodMs = 1000) {
   };
 }
 
-const link = (state: "up" | "down" | "reinit"): TraceEvent => ({ type: "zephyr.link", domain: "zephyr", domid: 1, state, tx: 0, rt: 2, ri: state === "reinit" ? 1 : 0, dr: 0, q: 0, delivered: 0 });
-const domain = (state: "running" | "paused", generation: number): TraceEvent => ({ type: "xen-domain", domid: 1, domain: "zephyr", state, generation, atMs: 0 });
+const link = (state: "up" | "down" | "reinit"): DemoTraceEvent => ({ type: "zephyr.link", domain: "zephyr", domid: 1, state, tx: 0, rt: 2, ri: state === "reinit" ? 1 : 0, dr: 0, q: 0, delivered: 0 });
+const domain = (state: "running" | "paused", generation: number): DemoTraceEvent => ({ type: "xen-domain", domid: 1, domain: "zephyr", state, generation, atMs: 0 });
 
 describe("LinkMonitor: the link state from evidence", () => {
   it("is down before DRIVER_OK and until Zephyr says bound, then up while Zephyr's messages come", () => {

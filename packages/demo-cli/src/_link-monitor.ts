@@ -5,11 +5,12 @@
 // when both domains run, the rings are live and messages went from Zephyr to
 // Linux within the last three sampling periods. Nothing here talks to a
 // guest, and nothing here knows where a vring lies: the layout is openamp-wasm's.
-import type { MemoryWindow, TraceEvent } from "@v8r/fvp-core";
+import type { MemoryWindow } from "@v8r/fvp-core";
 import { readRingState, type RingState, staticVringsLayout, type StaticVringsLayout } from "@v8r/openamp-wasm";
 import { RPMSG_BUFFER_BYTES } from "../apps/rpmsg-demo/protocol/mod.ts";
 import { createRateMeter, type RateMeter } from "./dashboard/rate-meter.ts";
 import type { LinkSnapshot, RatePoint } from "./dashboard/snapshot.ts";
+import type { DemoTraceEvent } from "./trace-events.ts";
 
 /** Periods without a message from Zephyr after which a bound link counts as stalled. */
 export const SILENT_PERIODS = 3;
@@ -75,7 +76,7 @@ export class LinkMonitor {
   }
 
   /** Take in a guest event from the trace bus (link state, counters, lost samples). */
-  observe(event: TraceEvent): void {
+  observe(event: DemoTraceEvent): void {
     if (event.type === "zephyr.link") {
       this.#hostState = event.state === "reinit" ? "re-initialising" : event.state;
       this.#retries = event.rt;

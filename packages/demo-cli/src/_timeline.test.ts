@@ -1,17 +1,17 @@
-import type { TraceEvent } from "@v8r/fvp-core";
+import type { DemoTraceEvent } from "./trace-events.ts";
 import type { DomainRecord } from "@v8r/xen-dom0less";
 import { describe, expect, it } from "vitest";
 import { summaryLines } from "./_run-summary.ts";
 import { Timeline, TIMELINE_CAPACITY } from "./_timeline.ts";
 
-const domain = (state: "running" | "paused" | "crashed" | "destroyed", generation: number, reason?: string): TraceEvent =>
+const domain = (state: "running" | "paused" | "crashed" | "destroyed", generation: number, reason?: string): DemoTraceEvent =>
   ({ type: "xen-domain", domid: 1, domain: "zephyr", state, generation, atMs: 0, ...(reason === undefined ? {} : { reason }) });
-const drop = (atMs: number): TraceEvent => ({ type: "xen-fault", kind: "drop", atMs, domain: "zephyr", port: 10 });
+const drop = (atMs: number): DemoTraceEvent => ({ type: "xen-fault", kind: "drop", atMs, domain: "zephyr", port: 10 });
 
 describe("Timeline", () => {
   it("tells a domain's life in words: started, paused, unpaused, crashed, started again, destroyed by whom", () => {
     const tl = new Timeline();
-    const events: [TraceEvent, number][] = [
+    const events: [DemoTraceEvent, number][] = [
       [{ type: "xen-booted", domains: ["zephyr", "linux"], atMs: 0 }, 0],
       [domain("running", 0), 1],
       [domain("paused", 0), 2_000],

@@ -2,9 +2,10 @@
 // domain lifecycle (Xen's), link up/down and re-inits (rpmsg-host's),
 // retries and lost samples (from the samples and their fates), faults
 // injected and xl commands. Repeats within a second fold into one entry.
-import type { TraceEvent } from "@v8r/fvp-core";
+import type { TraceEventOf } from "@v8r/fvp-core";
 import type { TimelineEntry } from "./dashboard/snapshot.ts";
 import { formatDuration } from "./duration.ts";
+import type { DemoTraceEvent } from "./trace-events.ts";
 
 /** Entries kept. */
 export const TIMELINE_CAPACITY = 200;
@@ -34,7 +35,7 @@ export class Timeline {
   }
 
   /** Take in one trace event at platform time `nowMs`; returns whether the timeline changed. */
-  observe(e: TraceEvent, nowMs: number): boolean {
+  observe(e: DemoTraceEvent, nowMs: number): boolean {
     const draft = this.#describe(e);
     if (draft === undefined) return false;
     this.#add(draft, nowMs);
@@ -53,7 +54,7 @@ export class Timeline {
     if (this.#entries.length > TIMELINE_CAPACITY) this.#entries.splice(0, this.#entries.length - TIMELINE_CAPACITY);
   }
 
-  #describe(e: TraceEvent): Draft | undefined {
+  #describe(e: DemoTraceEvent): Draft | undefined {
     switch (e.type) {
       case "xen-booted":
         return { kind: "boot", level: "info", text: `Xen booted ${e.domains.join(", ")}` };
@@ -85,7 +86,7 @@ export class Timeline {
     }
   }
 
-  #domain(e: TraceEvent<"xen-domain">): Draft | undefined {
+  #domain(e: TraceEventOf<DemoTraceEvent, "xen-domain">): Draft | undefined {
     const before = this.#domainStates.get(e.domain);
     this.#domainStates.set(e.domain, e.state);
     const why = e.reason === undefined ? "" : ` (${e.reason})`;
@@ -108,7 +109,7 @@ export class Timeline {
     }
   }
 
-  #sample(e: TraceEvent<"linux.sample">): Draft | undefined {
+  #sample(e: TraceEventOf<DemoTraceEvent, "linux.sample">): Draft | undefined {
     const rt = e.sample.ipc?.rt;
     const retried = rt !== undefined && this.#lastRetries !== undefined && e.outcome !== "restart" && e.outcome !== "first" && rt > this.#lastRetries ? rt - this.#lastRetries : 0;
     if (rt !== undefined) this.#lastRetries = rt;
@@ -121,7 +122,7 @@ export class Timeline {
 }
 
 /** A console line for an injected fault, so a chaos run shows what happened when. */
-export function describeFault(e: TraceEvent<"xen-fault">): string {
+export function describeFault(e: TraceEventOf<DemoTraceEvent, "xen-fault">): string {
   const at = formatDuration(Math.max(0, Math.round(e.atMs)));
   switch (e.kind) {
     case "corrupt":

@@ -3,18 +3,11 @@
 // console and traces the state changes), plus an `xl` trace event so the
 // dashboard's timeline shows who asked.
 import { pathToFileURL } from "node:url";
-import type { Platform } from "@v8r/fvp-core";
 import { type DomainConfig, formatDiagnostic, type Xen, XenBootError, XenError } from "@v8r/xen-dom0less";
 import { type ConsoleAttachment, type ControlHandlers, ControlRefusal, type XlAction } from "./control-endpoint.ts";
 import { lintConfigFile } from "./lint-config.ts";
+import type { DemoPlatform } from "./trace-events.ts";
 import type { DomainInfo } from "./xl-list.ts";
-
-declare module "@v8r/fvp-core" {
-  interface TraceEventMap {
-    /** A `v8r-demo xl` command was run against the demo. */
-    xl: { readonly action: XlAction | "create"; readonly domain: string; readonly atMs: number };
-  }
-}
 
 /** How long `xl shutdown` and `xl reboot` wait for the guest before answering, ms of the platform clock. */
 const SHUTDOWN_WAIT_MS = 5000;
@@ -41,8 +34,8 @@ export function xlDomains(xen: Xen): DomainInfo[] {
  * relative `v8r,image` specifiers are taken from the fragment's own folder;
  * the others resolve as the booted tree's do.
  */
-export function xlHandlers(xen: Xen, platform: Platform): ControlHandlers {
-  const traced = (action: XlAction | "create", domain: string): void => {
+export function xlHandlers(xen: Xen, platform: DemoPlatform): ControlHandlers {
+  const traced = (action: XlAction, domain: string): void => {
     if (platform.trace.active) platform.trace.emit({ type: "xl", action, domain, atMs: platform.clock.now() });
   };
   return {
@@ -73,7 +66,7 @@ export function xlHandlers(xen: Xen, platform: Platform): ControlHandlers {
   };
 }
 
-type Act = (xen: Xen, name: string, platform: Platform) => Promise<string>;
+type Act = (xen: Xen, name: string, platform: DemoPlatform) => Promise<string>;
 
 const ACTIONS: Readonly<Record<XlAction, Act>> = {
   async destroy(xen, name) {
@@ -118,7 +111,7 @@ function info(xen: Xen, name: string): { domid: number; restarts: number } {
 }
 
 /** Wait (on the platform clock) until `done()` holds, at most {@link SHUTDOWN_WAIT_MS}; resolves with whether it did. */
-function until(platform: Platform, done: () => boolean): Promise<boolean> {
+function until(platform: DemoPlatform, done: () => boolean): Promise<boolean> {
   return new Promise((resolve) => {
     if (done()) return resolve(true);
     const off = platform.trace.on(() => {
@@ -167,7 +160,7 @@ async function readFragment(file: string): Promise<DomainConfig[]> {
 }
 
 /** `xl console NAME`: the domain's console UART, until the domain is destroyed. */
-function attachConsole(xen: Xen, platform: Platform, name: string): ConsoleAttachment {
+function attachConsole(xen: Xen, platform: DemoPlatform, name: string): ConsoleAttachment {
   const uart = xen.console(name);
   const history = uart.history();
   return {

@@ -18,12 +18,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { controlStatePath, removeControlState, writeControlState, type ControlStateLocation } from "./control-state.ts";
 import { isLoopbackAddress } from "./_loopback.ts";
-import type { DomainInfo } from "./xl-list.ts";
+import { type DomainInfo, XL_ACTIONS, type XlAction } from "./xl-list.ts";
 
-/** What `xl` can do to one domain, besides list and console. */
-export const XL_ACTIONS = ["destroy", "restart", "shutdown", "reboot", "pause", "unpause", "create"] as const;
-/** One of {@link XL_ACTIONS}. */
-export type XlAction = (typeof XL_ACTIONS)[number];
+export { XL_ACTIONS, type XlAction };
 
 /** A domain's console, attached for `xl console`. */
 export interface ConsoleAttachment {

@@ -54,5 +54,6 @@ export {
   type DemoOptions,
 } from "./options.ts";
 export { createShutdown, type Shutdown, type ShutdownOptions, type SignalSource, type StopSignal } from "./shutdown.ts";
+export type { DemoPlatform, DemoTraceEvent, XlTraceEvent } from "./trace-events.ts";
 export { USAGE_EXIT_CODE, UsageError } from "./usage-error.ts";
 export { DomainState, formatXlList, formatXlUptime, isDomainInfo, xlStateFlags, type DomainInfo } from "./xl-list.ts";

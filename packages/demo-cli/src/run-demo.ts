@@ -9,7 +9,7 @@ import { mkdtemp, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { createPlatform, FVP_BaseR_AEMv8R, InlineExecutor, type Platform, RealClock, VirtualClock } from "@v8r/fvp-core";
+import { createPlatform, FVP_BaseR_AEMv8R, InlineExecutor, RealClock, VirtualClock } from "@v8r/fvp-core";
 import { nodeWorkerExecutor } from "@v8r/fvp-core/node";
 import { bootXen, type Dom0lessConfig, type Xen } from "@v8r/xen-dom0less";
 import { WEB_ROOT } from "@v8r/linux-shim";
@@ -19,8 +19,7 @@ import { startTelnetConsoles } from "./console-telnet.ts";
 import { startControlEndpoint } from "./control-endpoint.ts";
 import { DemoSession } from "./_demo-session.ts";
 import { loadDemoConfig, withGuestArgs } from "./_demo-config.ts";
-import { type AppOption, appsVerdict, crashPolicies, runsOwnProgram, wasiRunnerSpecifier, withApps } from "./_demo-apps.ts";
-import { withAppSet } from "./_demo-app-set.ts";
+import { type AppOption, appsVerdict, crashPolicies, runsWasi, wasiRunnerSpecifier, withApps } from "./_demo-apps.ts";
 import { UsageError } from "./usage-error.ts";
 import { consoleUarts, currentImage, demoLink, domainUarts, linuxConsoleDomain } from "./_demo-layout.ts";
 import { HostRequests } from "./_host-requests.ts";
@@ -29,8 +28,9 @@ import { xlHandlers } from "./_xl-handlers.ts";
 import { demoShmRanges, withDemoDefaults } from "./_demo-faults.ts";
 import { driveVirtualTime } from "./_virtual-run.ts";
 import { prepareRootfs } from "./_rootfs-prep.ts";
-import type { AppSet, DemoOptions } from "./options.ts";
+import type { DemoOptions } from "./options.ts";
 import type { Shutdown } from "./shutdown.ts";
+import type { DemoPlatform, DemoTraceEvent } from "./trace-events.ts";
 
 /** The device tree to boot, already read (and linted when it is not the bundled one). */
 export interface DemoConfig {
@@ -118,7 +118,7 @@ export const STATUS_DIR = WEB_ROOT.slice(1);
  * and Ctrl-C both stop what runs.
  */
 export async function runDemo(options: DemoOptions, io: DemoIo): Promise<RunningDemo> {
-  const base = await applyApps(options.apps, io.config, options.appSet);
+  const base = await applyApps(options.apps, io.config);
   const rootfs = options.rootfs === undefined ? await mkdtemp(join(tmpdir(), "v8r-rootfs-")) : resolve(options.rootfs);
   const htmlDir = join(rootfs, STATUS_DIR);
   const prep = await prepareRootfs(rootfs, STATUS_DIR);
@@ -159,11 +159,11 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<Running
   session.attach(xen, demoLink(config));
   requests.attach(xen);
   if (!options.virtualTime) {
-    await startControl(io, xen);
+    await startControl(io, xen, platform);
     if (demo.inputDomain !== undefined) forwardInput(io, xen, demo.inputDomain);
   }
   if (options.virtualTime) {
-    const apps = config.domains.some(runsOwnProgram) ? { verdict: () => appsVerdict(config, (d) => xen.state(d)) } : {};
+    const apps = config.domains.some(runsWasi) ? { verdict: () => appsVerdict(config, (d) => xen.state(d)) } : {};
     const finished = driveVirtualTime({ clock: platform.clock as VirtualClock, durationMs: options.durationMs ?? 60_000, io, session, ...apps });
     return { ...demo, finished };
   }
@@ -172,24 +172,24 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<Running
 
 const GUEST_STOP_TIMEOUT_MS = 1000;
 
-function createDemoPlatform(options: DemoOptions): Platform {
-  if (options.virtualTime) return createPlatform(FVP_BaseR_AEMv8R, { clock: new VirtualClock(), executor: new InlineExecutor() });
+function createDemoPlatform(options: DemoOptions): DemoPlatform {
+  if (options.virtualTime) return createPlatform<DemoTraceEvent>(FVP_BaseR_AEMv8R, { clock: new VirtualClock(), executor: new InlineExecutor() });
   // A guest gets 1 s to stop, so Ctrl-C ends the whole demo within 2 s even when one hangs.
   const executor = options.inline ? new InlineExecutor() : nodeWorkerExecutor({ stopTimeoutMs: GUEST_STOP_TIMEOUT_MS });
-  return createPlatform(FVP_BaseR_AEMv8R, { clock: new RealClock(), executor });
+  return createPlatform<DemoTraceEvent>(FVP_BaseR_AEMv8R, { clock: new RealClock(), executor });
 }
 
 /**
- * The configuration with the app set of `--apps` and `--app`'s programs in
- * place (paths against the working directory); a UsageError for a file that
- * is not there or a domain the configuration does not have.
+ * The configuration with `--app`'s programs in place (paths against the
+ * working directory); a UsageError for a file that is not there or a domain
+ * the configuration does not have.
  */
-export async function applyApps(apps: readonly AppOption[], config: DemoConfig, appSet: AppSet = "ts"): Promise<Dom0lessConfig> {
+export async function applyApps(apps: readonly AppOption[], config: DemoConfig): Promise<Dom0lessConfig> {
   for (const app of apps) {
     const info = await stat(resolve(app.file)).catch(() => undefined);
     if (info?.isFile() !== true) throw new UsageError(`--app ${app.domain}=${app.file}: ${info === undefined ? "no such file" : "not a file"}`);
   }
-  return withApps(withAppSet(loadDemoConfig(config), appSet, (specifier) => import.meta.resolve(specifier)), apps, (file) => resolve(file));
+  return withApps(loadDemoConfig(config), apps, (file) => resolve(file));
 }
 
 function configUrl(config: DemoConfig): URL {
@@ -221,7 +221,7 @@ function forwardInput(io: DemoIo, xen: Xen, domain: string): void {
 }
 
 /** The consoles' endpoints for the banner; with `--consoles telnet`, one port each, where only `inputDomain`'s (the one with a shell) takes input. */
-async function startConsoles(options: DemoOptions, io: DemoIo, platform: Platform, uarts: Record<string, number>, inputDomain: string): Promise<ConsoleEndpoint[]> {
+async function startConsoles(options: DemoOptions, io: DemoIo, platform: DemoPlatform, uarts: Record<string, number>, inputDomain: string): Promise<ConsoleEndpoint[]> {
   const sources = Object.keys(uarts);
   if (options.consoles !== "telnet") return sources.map((name) => ({ name, where: "stdout" }));
   const telnet = await startTelnetConsoles({
@@ -233,7 +233,7 @@ async function startConsoles(options: DemoOptions, io: DemoIo, platform: Platfor
   return [...telnet.endpoints];
 }
 
-async function startControl(io: DemoIo, xen: Xen): Promise<void> {
-  const control = await startControlEndpoint(xlHandlers(xen, xen.platform));
+async function startControl(io: DemoIo, xen: Xen, platform: DemoPlatform): Promise<void> {
+  const control = await startControlEndpoint(xlHandlers(xen, platform));
   io.shutdown.add("control endpoint", () => control.close());
 }

@@ -1,8 +1,14 @@
 /**
- * Domain information as `xl list` shows it, and its table format.
+ * Domain information as `xl list` shows it, its table format, and what `xl`
+ * can do to a domain.
  *
  * @module
  */
+
+/** What `xl` can do to one domain, besides list and console. */
+export const XL_ACTIONS = ["destroy", "restart", "shutdown", "reboot", "pause", "unpause", "create"] as const;
+/** One of {@link XL_ACTIONS}. */
+export type XlAction = (typeof XL_ACTIONS)[number];
 
 /** Domain states, as the `xl list` State column flags them (`r-----` ...). */
 export const DomainState = {

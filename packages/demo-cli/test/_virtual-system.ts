@@ -9,17 +9,15 @@
  */
 import { readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
-import { createPlatform, FVP_BaseR_AEMv8R, InlineExecutor, type TraceEvent, VirtualClock } from "@v8r/fvp-core";
+import { createPlatform, FVP_BaseR_AEMv8R, InlineExecutor, VirtualClock } from "@v8r/fvp-core";
 import { bootXen, type Xen } from "@v8r/xen-dom0less";
 import { LINUX_FILE, LINUX_READ_FILE, type LinuxFileAnswer, WEB_ROOT } from "@v8r/linux-shim";
 import type { StatusJson } from "v8r-demo/apps/rpmsg-demo/linux-rpmsg-remote";
-import { wasiRunnerSpecifier } from "../src/_demo-apps.ts";
-import { withAppSet } from "../src/_demo-app-set.ts";
 import { loadDemoConfig, withGuestArgs } from "../src/_demo-config.ts";
 import { demoShmRanges, withDemoDefaults } from "../src/_demo-faults.ts";
-import { consoleUarts, currentImage, type DemoRole, domainUarts } from "../src/_demo-layout.ts";
+import { consoleUarts, currentImage, domainUarts } from "../src/_demo-layout.ts";
 import { parseFaultSpec } from "../src/fault-spec.ts";
-import type { AppSet } from "../src/options.ts";
+import type { DemoPlatform, DemoTraceEvent } from "../src/trace-events.ts";
 
 const CONFIG_FILE = new URL("../src/config/v8r64-virtualization.dts", import.meta.url);
 const CONFIG_BYTES = readFileSync(CONFIG_FILE);
@@ -34,10 +32,6 @@ export interface VirtualRunSpec {
   readonly periodMs?: number;
   /** `--faults`, in its text form. */
   readonly faults?: string;
-  /** `--apps` (default ts). */
-  readonly apps?: AppSet;
-  /** With `apps: "c"`, only these apps in C (a mixed pair); default both. */
-  readonly cRoles?: readonly DemoRole[];
 }
 
 /** Everything a run showed. */
@@ -63,7 +57,7 @@ export interface TimedEvent {
   /** Platform time, ms. */
   readonly t: number;
   /** The event. */
-  readonly e: TraceEvent;
+  readonly e: DemoTraceEvent;
 }
 
 /** Trace event types kept as objects for the checks. */
@@ -71,11 +65,10 @@ const KEPT = /^(zephyr\.|linux\.(sample|link|malformed)|xen-fault|guest-)/;
 
 /** Run the demo for `spec` and record what it showed. */
 export async function runVirtual(spec: VirtualRunSpec): Promise<VirtualRunResult> {
-  const bundled = loadDemoConfig({ file: "v8r64-virtualization.dts", bytes: CONFIG_BYTES, bundled: true });
-  const base = withAppSet(bundled, spec.apps ?? "ts", (specifier) => import.meta.resolve(specifier), spec.cRoles);
+  const base = loadDemoConfig({ file: "v8r64-virtualization.dts", bytes: CONFIG_BYTES, bundled: true });
   const config = withGuestArgs(base, { autorun: true, periodMs: spec.periodMs, seed: spec.seed });
   const clock = new VirtualClock();
-  const platform = createPlatform(FVP_BaseR_AEMv8R, { clock, executor: new InlineExecutor() });
+  const platform = createPlatform<DemoTraceEvent>(FVP_BaseR_AEMv8R, { clock, executor: new InlineExecutor() });
   const consoleLines: string[] = [];
   const uarts = consoleUarts(config);
   for (const [source, index] of Object.entries(uarts)) platform.uart(index).attach({ line: (text) => consoleLines.push(`${source} | ${text}`) });
@@ -90,7 +83,6 @@ export async function runVirtual(spec: VirtualRunSpec): Promise<VirtualRunResult
   try {
     xen = await bootXen(platform, config, {
       resolveImage: (specifier) => import.meta.resolve(currentImage(specifier)),
-      wasiRunner: (domain) => import.meta.resolve(wasiRunnerSpecifier(domain)),
       console: { xen: uarts["xen"] ?? 0, domains: domainUarts(uarts) },
       onCrash: "restart",
       ...(plan === undefined ? {} : { faults: plan, shmRanges: demoShmRanges }),
@@ -107,10 +99,10 @@ export async function runVirtual(spec: VirtualRunSpec): Promise<VirtualRunResult
 }
 
 /** Read a file of the Linux guest's root filesystem through its control channel, as the browser page does. */
-async function readGuestFile(platform: ReturnType<typeof createPlatform>, clock: VirtualClock, xen: Xen, path: string, id: number): Promise<string> {
+async function readGuestFile(platform: DemoPlatform, clock: VirtualClock, xen: Xen, path: string, id: number): Promise<string> {
   let answer: LinuxFileAnswer | undefined;
   const off = platform.trace.on((e) => {
-    if (e.type === LINUX_FILE && e["id"] === id) answer = e as unknown as LinuxFileAnswer;
+    if (e.type === LINUX_FILE && e.id === id) answer = e;
   });
   try {
     xen.post("linux", { type: LINUX_READ_FILE, id, path });

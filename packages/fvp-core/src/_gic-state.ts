@@ -10,7 +10,7 @@
  * raised through one object reaches the handlers registered through another.
  */
 import { waitAsync } from "./_atomics.ts";
-import type { TraceSink } from "./trace-bus.ts";
+import type { FvpTraceEvent, TraceSink } from "./trace-bus.ts";
 
 /** Interrupt IDs of the GICv3 model (GICv3 architecture spec, section 2.2 "INTIDs"). */
 export const SPI_FIRST = 32;
@@ -81,7 +81,7 @@ export interface GicOptions {
   /** Number of SPI lines (default 64). */
   spis?: number;
   /** Receives irq-raised / irq-handled events. */
-  trace?: TraceSink;
+  trace?: TraceSink<FvpTraceEvent>;
   /** Called when a handler throws (default: console.error); other handlers still run. */
   onHandlerError?: (error: unknown, irq: number, cpu: number) => void;
 }

@@ -1,6 +1,6 @@
 /** Internal: the host-side {@link GuestHandle} shared by both executors. */
 import type { GuestExit, GuestHandle } from "./executor.ts";
-import type { TraceSink } from "./trace-bus.ts";
+import type { FvpTraceEvent, TraceSink } from "./trace-bus.ts";
 
 /** Control messages kept while nobody listens; beyond this the oldest are dropped. */
 export const MAX_UNHEARD_MESSAGES = 1024;
@@ -21,14 +21,14 @@ export class HostGuestHandle implements GuestHandle {
   readonly #listeners = new Set<(msg: unknown) => void>();
   readonly #unheard: unknown[] = [];
   #flushQueued = false;
-  readonly #trace: TraceSink;
+  readonly #trace: TraceSink<FvpTraceEvent>;
   /** Sends a message to the guest. */
   send: (msg: unknown) => void = () => {};
   /** Tears the guest down (called once, by stop or crash). */
   teardown: (reason?: string) => Promise<void> = async () => {};
 
   /** Track guest `name`, publishing lifecycle events on `trace`. */
-  constructor(name: string, trace: TraceSink) {
+  constructor(name: string, trace: TraceSink<FvpTraceEvent>) {
     this.name = name;
     this.#trace = trace;
     this.exited = new Promise((r) => {

@@ -1,7 +1,7 @@
 /** Internal: messages between the WorkerExecutor (host) and guest-worker.ts. */
 import type { CpuDescriptor } from "./cpu.ts";
 import type { GicDescriptor } from "./interrupt-controller.ts";
-import type { TraceEvent } from "./trace-bus.ts";
+import type { AnyTraceEvent } from "./trace-bus.ts";
 
 /** Host -> worker. */
 export type ToWorker =
@@ -28,6 +28,6 @@ export type FromWorker =
   | { t: "load-failed"; error: string; stack?: string; code: string }
   | { t: "console"; data: Uint8Array | string }
   | { t: "control"; msg: unknown }
-  | { t: "trace"; event: TraceEvent }
+  | { t: "trace"; event: AnyTraceEvent }
   | { t: "crashed"; error: string; stack?: string }
   | { t: "stopped" };

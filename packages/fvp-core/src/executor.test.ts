@@ -8,7 +8,7 @@ import { createPlatform, type Platform } from "./platform.ts";
 import { FVP_BaseR_AEMv8R } from "./platform-model.ts";
 import { RealClock } from "./real-clock.ts";
 import { VirtualClock } from "./virtual-clock.ts";
-import type { TraceEvent } from "./trace-bus.ts";
+import type { FvpTraceEvent } from "./trace-bus.ts";
 import { MemorySink } from "./uart.ts";
 
 const fixture = (name: string) => new URL(`../test/fixtures/${name}.ts`, import.meta.url);
@@ -42,7 +42,7 @@ const executors: Array<{ name: string; make: () => Executor }> = [
 
 describe.each(executors)("executor conformance: $name", ({ make }) => {
   let platform: Platform;
-  let events: TraceEvent[];
+  let events: FvpTraceEvent[];
   const boot = () => {
     platform = createPlatform(FVP_BaseR_AEMv8R, { clock: new RealClock(), executor: make() });
     events = [];
@@ -204,7 +204,7 @@ describe.each(executors)("executor conformance: $name", ({ make }) => {
 describe("WorkerExecutor stop timeout", () => {
   it("terminates a guest whose stop hook does not answer in time and publishes guest-stop-timeout", async () => {
     const p = createPlatform(FVP_BaseR_AEMv8R, { clock: new RealClock(), executor: nodeWorkerExecutor({ stopTimeoutMs: 50 }) });
-    const events: TraceEvent[] = [];
+    const events: FvpTraceEvent[] = [];
     p.trace.on((e) => events.push(e));
     try {
       const g = await p.startGuest({ name: "busy", image: fixture("echo-guest"), cpus: [0] });

@@ -1,7 +1,7 @@
 import type { Clock } from "./clock.ts";
 import type { Cpu, CpuHandle } from "./cpu.ts";
 import type { InterruptController } from "./interrupt-controller.ts";
-import type { TraceBus, TraceSink } from "./trace-bus.ts";
+import type { AnyTraceEvent, TraceHub, TraceSink } from "./trace-bus.ts";
 import type { Uart } from "./uart.ts";
 
 /** What to run: a guest image (an ES module exporting `start(ctx)`) on some CPUs. */
@@ -107,8 +107,8 @@ export interface GuestHost {
   readonly gic: InterruptController;
   /** All CPUs. */
   readonly cpus: readonly Cpu[];
-  /** The trace bus. */
-  readonly trace: TraceBus;
+  /** The trace bus (executors publish fvp-core's guest events and forward the guests' own). */
+  readonly trace: TraceHub<AnyTraceEvent>;
   /** The UART a guest's console goes to. */
   uartFor(spec: GuestSpec): Uart;
 }

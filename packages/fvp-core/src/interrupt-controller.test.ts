@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { spawnFixture } from "../test/fixtures/_spawn.ts";
 import { InterruptController, IrqRange } from "./interrupt-controller.ts";
-import { TraceBus, type TraceEvent } from "./trace-bus.ts";
+import { TraceBus, type FvpTraceEvent } from "./trace-bus.ts";
 
 const flush = () => new Promise<void>((r) => setTimeout(r, 0));
 
@@ -93,7 +93,7 @@ describe("InterruptController", () => {
 
   it("publishes irq-raised and irq-handled", async () => {
     const trace = new TraceBus();
-    const seen: TraceEvent[] = [];
+    const seen: FvpTraceEvent[] = [];
     trace.on((e) => seen.push(e));
     const gic = new InterruptController({ cpus: 1, trace });
     gic.onIrq(0, 1, () => {});

@@ -1,7 +1,7 @@
 import { PREFIX } from "./_format.ts";
 import { bitOf, type CpuSlot, gicLayout, type GicLayout, type IrqHandler, localSlots, prioIndexOf, stampIdentity, slotOf, SPI_FIRST, watchWord, wordOf } from "./_gic-state.ts";
 import type { GicDescriptor, GicOptions, IrqCount, WakeWord } from "./_gic-state.ts";
-import type { TraceSink } from "./trace-bus.ts";
+import type { FvpTraceEvent, TraceSink } from "./trace-bus.ts";
 
 export type { GicDescriptor, GicOptions, IrqCount, IrqHandler, WakeWord } from "./_gic-state.ts";
 
@@ -57,7 +57,7 @@ export class InterruptController {
   readonly buffer: SharedArrayBuffer;
   readonly #i32: Int32Array;
   readonly #prio: Uint8Array;
-  readonly #trace: TraceSink | undefined;
+  readonly #trace: TraceSink<FvpTraceEvent> | undefined;
   readonly #onError: (error: unknown, irq: number, cpu: number) => void;
   readonly #slots: Map<number, CpuSlot>;
   readonly #o: GicLayout;

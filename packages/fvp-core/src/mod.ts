@@ -25,7 +25,7 @@ export { type AddressRange, type MapOptions, type MemoryRegion, PhysicalMemory, 
 export type { Clock, TimerHandle } from "./clock.ts";
 export { RealClock, type RealClockOptions } from "./real-clock.ts";
 export { type RunLimits, VirtualClock, type VirtualClockOptions } from "./virtual-clock.ts";
-export { RemoteTraceSink, TraceBus, type TraceBusOptions, type TraceEvent, type TraceEventMap, type TraceEventType, type TraceSink } from "./trace-bus.ts";
+export { type AnyTraceEvent, type FvpTraceEvent, RemoteTraceSink, TraceBus, type TraceBusOptions, type TraceEventOf, type TraceHub, type TraceSink } from "./trace-bus.ts";
 export {
   DEFAULT_PRIORITY,
   DISPATCH_BUDGET,
@@ -51,4 +51,4 @@ export {
   type WorkerLike,
 } from "./worker-executor.ts";
 export { FVP_BaseR_AEMv8R, type PlatformModel, type UartModel } from "./platform-model.ts";
-export { createPlatform, type Platform, type PlatformOptions } from "./platform.ts";
+export { type AnyPlatform, createPlatform, type Platform, type PlatformOptions } from "./platform.ts";

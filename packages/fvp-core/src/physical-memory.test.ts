@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PhysicalMemory } from "./physical-memory.ts";
-import { TraceBus, type TraceEvent } from "./trace-bus.ts";
+import { TraceBus, type FvpTraceEvent } from "./trace-bus.ts";
 
 describe("PhysicalMemory", () => {
   it.each([
@@ -82,7 +82,7 @@ describe("PhysicalMemory", () => {
 
   it("publishes region-mapped on the trace bus", () => {
     const trace = new TraceBus();
-    const seen: TraceEvent[] = [];
+    const seen: FvpTraceEvent[] = [];
     trace.on((e) => seen.push(e));
     new PhysicalMemory({ trace }).map({ base: 0x40, size: 8, name: "t" });
     expect(seen).toEqual([{ type: "region-mapped", name: "t", base: 0x40, size: 8 }]);

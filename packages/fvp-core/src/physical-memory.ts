@@ -1,6 +1,6 @@
 import { hex, PREFIX, range } from "./_format.ts";
 import { MemoryWindow } from "./memory-window.ts";
-import type { TraceSink } from "./trace-bus.ts";
+import type { FvpTraceEvent, TraceSink } from "./trace-bus.ts";
 
 /** A mapped part of the physical address space, backed by its own SharedArrayBuffer. */
 export interface MemoryRegion {
@@ -29,7 +29,7 @@ export interface PhysicalMemoryOptions {
   /** When given, every mapping must lie inside one of these ranges. */
   allowed?: readonly AddressRange[];
   /** Receives `region-mapped` / `region-unmapped` events. */
-  trace?: TraceSink;
+  trace?: TraceSink<FvpTraceEvent>;
 }
 
 /** Options of {@link PhysicalMemory.map}. */
@@ -62,7 +62,7 @@ const ADDRESS_LIMIT = Number.MAX_SAFE_INTEGER + 1;
 export class PhysicalMemory {
   readonly #regions: MemoryRegion[] = [];
   readonly #allowed: readonly AddressRange[] | undefined;
-  readonly #trace: TraceSink | undefined;
+  readonly #trace: TraceSink<FvpTraceEvent> | undefined;
 
   /** Create an empty address space. */
   constructor(opts: PhysicalMemoryOptions = {}) {

@@ -5,7 +5,7 @@ import { nodeWorkerExecutor } from "./node.ts";
 import { createPlatform, type Platform } from "./platform.ts";
 import { FVP_BaseR_AEMv8R } from "./platform-model.ts";
 import { RealClock } from "./real-clock.ts";
-import type { TraceEvent } from "./trace-bus.ts";
+import type { FvpTraceEvent } from "./trace-bus.ts";
 import { MemorySink } from "./uart.ts";
 import { VirtualClock } from "./virtual-clock.ts";
 import { WorkerExecutor } from "./worker-executor.ts";
@@ -80,7 +80,7 @@ describe("inline guests on a VirtualClock", () => {
     const clock = new VirtualClock();
     const p = createPlatform(FVP_BaseR_AEMv8R, { clock, executor: new InlineExecutor() });
     const trace: string[] = [];
-    p.trace.on((e: TraceEvent) => trace.push(`${clock.now()} ${JSON.stringify(e)}`));
+    p.trace.on((e: FvpTraceEvent) => trace.push(`${clock.now()} ${JSON.stringify(e)}`));
     const { done } = await startPingPong(p, 5);
     let finished = false;
     void done.then(() => (finished = true));

@@ -7,23 +7,30 @@ import { InterruptController } from "./interrupt-controller.ts";
 import { PhysicalMemory } from "./physical-memory.ts";
 import type { PlatformModel } from "./platform-model.ts";
 import { RealClock } from "./real-clock.ts";
-import { TraceBus } from "./trace-bus.ts";
+import { type AnyTraceEvent, type FvpTraceEvent, TraceBus, type TraceHub } from "./trace-bus.ts";
 import { Uart } from "./uart.ts";
 
-/** Options of {@link createPlatform}. */
-export interface PlatformOptions {
+/** Options of {@link createPlatform}; `E`: the events other packages publish on its trace bus (see {@link Platform}). */
+export interface PlatformOptions<E extends AnyTraceEvent = never> {
   /** Time source (default: a new {@link RealClock}). Guests on a VirtualClock must use the inline executor. */
   clock?: Clock;
   /** How guests run (default: a new {@link InlineExecutor}). */
   executor?: Executor;
   /** Trace bus to publish on (default: a new one). */
-  trace?: TraceBus;
+  trace?: TraceHub<FvpTraceEvent | E>;
   /** CPU load history settings. */
   cpu?: CpuOptions;
 }
 
-/** A booted platform: memory, CPUs, interrupt controller, UARTs, trace bus and the guests started on it. */
-export interface Platform extends GuestHost {
+/**
+ * A booted platform: memory, CPUs, interrupt controller, UARTs, trace bus
+ * and the guests started on it. `E` is the union of the events that other
+ * packages publish on its trace bus besides fvp-core's own (none by
+ * default): the layer that creates the platform names the events of the
+ * software it runs (e.g. `Platform<XenBusEvent<MyGuestEvent>>`), so its
+ * trace listeners get their fields typed.
+ */
+export interface Platform<E extends AnyTraceEvent = never> extends GuestHost {
   /** The model it was built from. */
   readonly model: PlatformModel;
   /** Physical address space (mappings restricted to the model's memory banks). */
@@ -36,8 +43,8 @@ export interface Platform extends GuestHost {
   readonly cpus: Cpu[];
   /** UARTs, by index. */
   readonly uarts: Uart[];
-  /** Platform events. */
-  readonly trace: TraceBus;
+  /** Platform events: fvp-core's and `E`. */
+  readonly trace: TraceHub<FvpTraceEvent | E>;
   /** How guests run. */
   readonly executor: Executor;
   /** The UART with this name or index; RangeError when there is none. */
@@ -50,6 +57,9 @@ export interface Platform extends GuestHost {
   shutdown(): Promise<void>;
 }
 
+/** A platform whatever events its trace bus carries: what code that runs on any platform accepts. */
+export type AnyPlatform = Platform<AnyTraceEvent>;
+
 /**
  * Build a platform from a model. Memory is only backed where something is
  * mapped with `platform.memory.map(...)`.
@@ -61,13 +71,13 @@ export interface Platform extends GuestHost {
  * platform.uarts[0]?.attach(new PrefixSink((s) => console.log(s.trimEnd())));
  * ```
  */
-export function createPlatform(model: PlatformModel, opts: PlatformOptions = {}): Platform {
+export function createPlatform<E extends AnyTraceEvent = never>(model: PlatformModel, opts: PlatformOptions<E> = {}): Platform<E> {
   const clock = opts.clock ?? new RealClock();
   const executor = opts.executor ?? new InlineExecutor();
   if (clock.kind === "virtual" && executor.kind !== "inline") {
     throw new TypeError(`${PREFIX} creating platform ${model.name}: guests on a VirtualClock run inline only; use InlineExecutor or a RealClock`);
   }
-  const trace = opts.trace ?? new TraceBus();
+  const trace = opts.trace ?? new TraceBus<FvpTraceEvent | E>();
   const memory = new PhysicalMemory({ allowed: model.memory, trace });
   const gic = new InterruptController({ cpus: model.cpus, spis: model.gic.spis, trace });
   const cpus = Array.from({ length: model.cpus }, (_, i) => new Cpu(i, clock, opts.cpu));
@@ -78,7 +88,7 @@ export function createPlatform(model: PlatformModel, opts: PlatformOptions = {})
     if (!u) throw new RangeError(`${PREFIX} looking up UART ${JSON.stringify(which)} on ${model.name}: it has ${uarts.map((x) => x.name).join(", ")}`);
     return u;
   };
-  const platform: Platform = {
+  const platform: Platform<E> = {
     model,
     memory,
     clock,

@@ -1,57 +1,63 @@
 import { PREFIX } from "./_format.ts";
 
 /**
- * The events of the platform's trace bus, by `type`: one registry that each
- * package adds its own events to, so {@link TraceEvent} is a discriminated
- * union of all of them and a consumer that checks `e.type` gets typed fields.
- * fvp-core declares its own here; another package declares its events where
- * it publishes them, by augmenting this interface:
+ * What every trace event is: an object with a string `type`. A bus, a sink
+ * or a listener is typed by a union of such events; each package exports
+ * the union of its own (fvp-core's is {@link FvpTraceEvent}) and the layer
+ * that creates the bus composes them, so a listener that checks `e.type`
+ * gets typed fields:
  *
  * ```ts
- * declare module "@v8r/fvp-core" {
- *   interface TraceEventMap {
- *     "xen-booted": { readonly domains: readonly string[]; readonly atMs: number };
- *   }
- * }
+ * type MyEvent = { readonly type: "my.tick"; readonly n: number };
+ * const bus = new TraceBus<FvpTraceEvent | MyEvent>();
+ * bus.on((e) => { if (e.type === "my.tick") console.log(e.n + 1); });
  * ```
  */
-export interface TraceEventMap {
-  /** A region was mapped into the physical address space. */
-  "region-mapped": { readonly name: string; readonly base: number; readonly size: number };
-  /** A region was unmapped. */
-  "region-unmapped": { readonly name: string; readonly base: number; readonly size: number };
-  /** An interrupt was raised on a CPU. */
-  "irq-raised": { readonly cpu: number; readonly irq: number };
-  /** A CPU handled an interrupt. */
-  "irq-handled": { readonly cpu: number; readonly irq: number };
-  /** A UART printed a line. */
-  "uart-output": { readonly uart: string; readonly line: string };
-  /** A guest started. */
-  "guest-started": { readonly guest: string };
-  /** A guest stopped. */
-  "guest-stopped": { readonly guest: string; readonly reason?: string };
-  /** A guest did not stop in time; its Worker was terminated. */
-  "guest-stop-timeout": { readonly guest: string; readonly ms: number };
-  /** A guest failed. */
-  "guest-crashed": { readonly guest: string; readonly error: string; readonly stack?: string };
+export interface AnyTraceEvent {
+  /** What happened, e.g. `guest-started` or `linux.sample`; names the event's fields. */
+  readonly type: string;
 }
 
-/** The `type` of a trace event. */
-export type TraceEventType = keyof TraceEventMap;
+/** The event of union `E` whose `type` is `K`, e.g. `TraceEventOf<FvpTraceEvent, "guest-started">`. */
+export type TraceEventOf<E extends AnyTraceEvent, K extends E["type"]> = Extract<E, { readonly type: K }>;
 
 /**
- * An event on the platform's trace bus: `{ type, ...fields }` for one entry
- * of {@link TraceEventMap} (`TraceEvent<"guest-started">` is that one
- * event; `TraceEvent` is the union of all, discriminated by `type`).
+ * The events fvp-core publishes on a platform's trace bus, discriminated by
+ * `type`: a region was mapped into or unmapped from the physical address
+ * space; an interrupt was raised on a CPU or handled by it; a UART printed a
+ * line; a guest started, stopped, did not stop in time (its Worker was
+ * terminated) or failed.
  */
-export type TraceEvent<K extends TraceEventType = TraceEventType> = K extends TraceEventType ? { readonly type: K } & TraceEventMap[K] : never;
+export type FvpTraceEvent =
+  | { readonly type: "region-mapped"; readonly name: string; readonly base: number; readonly size: number }
+  | { readonly type: "region-unmapped"; readonly name: string; readonly base: number; readonly size: number }
+  | { readonly type: "irq-raised"; readonly cpu: number; readonly irq: number }
+  | { readonly type: "irq-handled"; readonly cpu: number; readonly irq: number }
+  | { readonly type: "uart-output"; readonly uart: string; readonly line: string }
+  | { readonly type: "guest-started"; readonly guest: string }
+  | { readonly type: "guest-stopped"; readonly guest: string; readonly reason?: string }
+  | { readonly type: "guest-stop-timeout"; readonly guest: string; readonly ms: number }
+  | { readonly type: "guest-crashed"; readonly guest: string; readonly error: string; readonly stack?: string };
 
-/** Something that accepts trace events, e.g. a {@link TraceBus} or its Worker-side proxy. */
-export interface TraceSink {
+/** Something that accepts trace events of union `E`, e.g. a {@link TraceBus} or its Worker-side proxy. */
+export interface TraceSink<E extends AnyTraceEvent = AnyTraceEvent> {
   /** False when nobody listens: callers skip building events. */
   readonly active: boolean;
   /** Publish one event. */
-  emit(e: TraceEvent): void;
+  emit(e: E): void;
+}
+
+/**
+ * A trace bus as its users see it: publish and subscribe to events of union
+ * `E`, and the listener count shared with other threads. {@link TraceBus}
+ * is one; code that only publishes takes a {@link TraceSink} of its own
+ * events instead.
+ */
+export interface TraceHub<E extends AnyTraceEvent = AnyTraceEvent> extends TraceSink<E> {
+  /** Listener count, readable from other threads (index 0). */
+  readonly listenerFlag: Int32Array;
+  /** Attach a listener; returns a function that detaches it. */
+  on(listener: (e: E) => void): () => void;
 }
 
 /** Options of {@link TraceBus}. */
@@ -61,7 +67,9 @@ export interface TraceBusOptions {
 }
 
 /**
- * Typed publish/subscribe for platform events. Emitting costs one boolean
+ * Typed publish/subscribe for platform events of union `E` (default
+ * fvp-core's own; the layer that creates the bus names the union of every
+ * package whose events it carries). Emitting costs one boolean
  * check when nobody listens: publishers test {@link TraceBus.active} before
  * building an event. The listener count is mirrored into a 4-byte
  * SharedArrayBuffer so Worker-side publishers can skip work too.
@@ -74,10 +82,10 @@ export interface TraceBusOptions {
  * off();
  * ```
  */
-export class TraceBus implements TraceSink {
+export class TraceBus<E extends AnyTraceEvent = FvpTraceEvent> implements TraceHub<E> {
   /** Listener count, shared with Worker-side proxies (index 0). */
   readonly listenerFlag: Int32Array = new Int32Array(new SharedArrayBuffer(4));
-  readonly #listeners = new Set<(e: TraceEvent) => void>();
+  readonly #listeners = new Set<(e: E) => void>();
   readonly #onError: (error: unknown) => void;
 
   /** Create a bus with no listeners. */
@@ -91,9 +99,9 @@ export class TraceBus implements TraceSink {
   }
 
   /** Attach a listener; returns a function that detaches it. */
-  on(listener: (e: TraceEvent) => void): () => void {
+  on(listener: (e: E) => void): () => void {
     if (typeof listener !== "function") throw new TypeError(`${PREFIX} subscribing to the trace bus: listener is not a function`);
-    const wrapped = (e: TraceEvent): void => listener(e);
+    const wrapped = (e: E): void => listener(e);
     this.#listeners.add(wrapped);
     Atomics.store(this.listenerFlag, 0, this.#listeners.size);
     return () => {
@@ -103,7 +111,7 @@ export class TraceBus implements TraceSink {
   }
 
   /** Deliver `e` to every listener, in subscription order; a throwing listener does not stop the others. */
-  emit(e: TraceEvent): void {
+  emit(e: E): void {
     if (this.#listeners.size === 0) return;
     for (const l of [...this.#listeners]) {
       try {
@@ -119,12 +127,12 @@ export class TraceBus implements TraceSink {
  * A trace sink for another thread: `active` reads the owning bus's shared
  * listener count and `emit` forwards the event through `send`.
  */
-export class RemoteTraceSink implements TraceSink {
+export class RemoteTraceSink<E extends AnyTraceEvent = AnyTraceEvent> implements TraceSink<E> {
   readonly #flag: Int32Array;
-  readonly #send: (e: TraceEvent) => void;
+  readonly #send: (e: E) => void;
 
   /** Wrap the bus's {@link TraceBus.listenerFlag} and a function that posts events to it. */
-  constructor(listenerFlag: Int32Array, send: (e: TraceEvent) => void) {
+  constructor(listenerFlag: Int32Array, send: (e: E) => void) {
     this.#flag = listenerFlag;
     this.#send = send;
   }
@@ -135,7 +143,7 @@ export class RemoteTraceSink implements TraceSink {
   }
 
   /** Forward `e` when the owning bus has listeners. */
-  emit(e: TraceEvent): void {
+  emit(e: E): void {
     if (this.active) this.#send(e);
   }
 }

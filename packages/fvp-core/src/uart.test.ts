@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InterruptController } from "./interrupt-controller.ts";
-import { TraceBus, type TraceEvent } from "./trace-bus.ts";
+import { TraceBus, type FvpTraceEvent } from "./trace-bus.ts";
 import { MemorySink, PrefixSink, Uart } from "./uart.ts";
 
 const make = (opts: { maxLine?: number; historyLines?: number } = {}) => new Uart({ name: "uart0", base: 0x9c09_0000, irq: 37, ...opts });
@@ -170,7 +170,7 @@ describe("Uart", () => {
 
   it("publishes uart-output per line and close() flushes and closes sinks", async () => {
     const trace = new TraceBus();
-    const seen: TraceEvent[] = [];
+    const seen: FvpTraceEvent[] = [];
     trace.on((e) => seen.push(e));
     const uart = new Uart({ name: "uart1", base: 0, irq: 38, trace });
     let closed = false;

@@ -1,6 +1,6 @@
 import { PREFIX } from "./_format.ts";
 import type { InterruptController } from "./interrupt-controller.ts";
-import type { TraceSink } from "./trace-bus.ts";
+import type { FvpTraceEvent, TraceSink } from "./trace-bus.ts";
 
 const encoder = new TextEncoder();
 
@@ -25,7 +25,7 @@ export interface UartOptions {
   /** Bytes the receive FIFO holds until they are read; more input is dropped and counted in {@link Uart.overruns} (default 65536). */
   rxCapacity?: number;
   /** Receives `uart-output` events. */
-  trace?: TraceSink;
+  trace?: TraceSink<FvpTraceEvent>;
   /** A line longer than this many characters is emitted in pieces (default 4096). */
   maxLine?: number;
   /** How many of the latest lines are kept for {@link Uart.history} and replay on attach (default 512; 0 keeps none). */
@@ -74,7 +74,7 @@ export class Uart {
   #offRx: (() => void) | undefined;
   readonly #outputs = new Set<(text: string) => void>();
   readonly #decoder = new TextDecoder("utf-8", { fatal: false });
-  readonly #trace: TraceSink | undefined;
+  readonly #trace: TraceSink<FvpTraceEvent> | undefined;
   readonly #maxLine: number;
   readonly #historyLines: number;
   /** Ring of the latest lines; `#historyStart` is the oldest once it is full. */

@@ -6,6 +6,7 @@ import type { Executor, GuestHandle, GuestHost, GuestSpec } from "./executor.ts"
 import { describeError, GuestError, GuestErrorCode, type GuestErrorCodeName } from "./guest-error.ts";
 import { resolveSpec } from "./_guest-spec.ts";
 import { absoluteNow } from "./real-clock.ts";
+import type { FvpTraceEvent } from "./trace-bus.ts";
 import type { Uart } from "./uart.ts";
 
 /** An event delivered by a {@link WorkerLike}: `data` for messages, `error`/`message` for errors. */
@@ -91,7 +92,8 @@ export class WorkerExecutor implements Executor {
       if (reason !== "crashed") {
         send({ t: "stop", reason });
         const ms = this.#stopTimeoutMs;
-        if (!(await within(stopped, ms)) && platform.trace.active) platform.trace.emit({ type: "guest-stop-timeout", guest: spec.name, ms });
+        const timedOut: FvpTraceEvent = { type: "guest-stop-timeout", guest: spec.name, ms };
+        if (!(await within(stopped, ms)) && platform.trace.active) platform.trace.emit(timedOut);
       }
       await worker.terminate();
     };

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { createFakePair } from "../test/_fake-domain.ts";
-import { isReadFileRequest, LINUX_FILE, LINUX_READ_FILE, MAX_READ_FILE_BYTES, serveFileReads } from "./control-file-reader.ts";
+import type { GuestEvent } from "@v8r/xen-dom0less";
+import { isReadFileRequest, LINUX_FILE, type LinuxFileAnswer, LINUX_READ_FILE, MAX_READ_FILE_BYTES, serveFileReads } from "./control-file-reader.ts";
 import { MemoryRootFs } from "./rootfs-memory.ts";
+
+/** The published events that are file answers (the fake domain keeps every event as a plain GuestEvent). */
+const isAnswer = (e: GuestEvent): e is LinuxFileAnswer => e.type === LINUX_FILE;
 
 async function setup() {
   const { clock, b: linux } = createFakePair();
@@ -13,7 +17,7 @@ async function setup() {
   const read = async (id: number, path: string) => {
     linux.control({ type: LINUX_READ_FILE, id, path });
     await clock.run(clock.now() + 1);
-    return linux.published.flatMap((e) => (e.type === LINUX_FILE && e.id === id ? [e] : []));
+    return linux.published.filter(isAnswer).filter((e) => e.id === id);
   };
   return { rootfs, linux, stop, read };
 }
@@ -49,7 +53,7 @@ describe("serveFileReads", () => {
     linux.control({ type: LINUX_READ_FILE, id: 4, path: "relative/path" });
     linux.control({ type: LINUX_READ_FILE, id: "5", path: "/x" });
     expect(await read(6, "/usr/share/nginx/html/zephyr-status.html")).toHaveLength(1);
-    expect(linux.published.filter((e) => e.type === LINUX_FILE).map((e) => e["id"])).toEqual([6]);
+    expect(linux.published.filter(isAnswer).map((e) => e.id)).toEqual([6]);
     stop();
     expect(await read(7, "/usr/share/nginx/html/zephyr-status.html")).toEqual([]);
   });

@@ -38,16 +38,6 @@ export type LinuxFileAnswer =
   | { readonly type: typeof LINUX_FILE; readonly id: number; readonly path: string; readonly ok: true; readonly data: Uint8Array; readonly mtimeMs: number }
   | { readonly type: typeof LINUX_FILE; readonly id: number; readonly path: string; readonly ok: false; readonly code: string; readonly error: string };
 
-/** The fields of a {@link LinuxFileAnswer} (without `type`). */
-export type LinuxFileAnswerFields = LinuxFileAnswer extends infer A ? (A extends unknown ? Omit<A, "type"> : never) : never;
-
-declare module "@v8r/xen-dom0less" {
-  interface GuestEventMap {
-    /** The Linux guest's answer to a `linux.read-file` control message. */
-    "linux.file": LinuxFileAnswerFields;
-  }
-}
-
 /** Whether `m` is a well-formed {@link LinuxReadFileRequest}. */
 export function isReadFileRequest(m: unknown): m is LinuxReadFileRequest {
   if (m === null || typeof m !== "object") return false;

@@ -36,13 +36,6 @@ export interface LinuxRequest extends LinuxRequestFields {
   readonly type: typeof LINUX_REQUEST;
 }
 
-declare module "@v8r/xen-dom0less" {
-  interface GuestEventMap {
-    /** The Linux guest asks the host for something it cannot do itself. */
-    "linux.request": LinuxRequestFields;
-  }
-}
-
 /** The host's answer, delivered as a control message. */
 export interface LinuxResponse {
   /** Always {@link LINUX_RESPONSE}. */
@@ -94,6 +87,6 @@ export function requestHost(
       timer.cancel();
       resolve(r);
     }
-    ctx.publish({ ...data, type: LINUX_REQUEST, id, action });
+    ctx.publish<LinuxRequest>({ ...data, type: LINUX_REQUEST, id, action });
   });
 }

@@ -51,4 +51,5 @@ export { UIO_OF_ID_PARAM, UioDevice, UioFile, type UioMap } from "./dev-uio.ts";
 export { bootLinux, LINUX_RELEASE, type BootLinuxOptions, type LinuxSystem } from "./linux.ts";
 export { LinuxShell, splitCommandLine, type LinuxShellOptions, type ShellCommand, type ShellIo } from "./shell.ts";
 export { isReadFileRequest, LINUX_FILE, LINUX_READ_FILE, type LinuxFileAnswer, type LinuxReadFileRequest, MAX_READ_FILE_BYTES, serveFileReads } from "./control-file-reader.ts";
-export { LINUX_REQUEST, LINUX_RESPONSE, requestHost, type LinuxRequest, type LinuxRequestAction, type LinuxResponse } from "./host-request.ts";
+export { LINUX_REQUEST, LINUX_RESPONSE, requestHost, type LinuxRequest, type LinuxRequestAction, type LinuxRequestFields, type LinuxResponse } from "./host-request.ts";
+export type { LinuxShimEvent } from "./trace-events.ts";

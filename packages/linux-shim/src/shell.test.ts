@@ -1,8 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { createFakePair } from "../test/_fake-domain.ts";
-import { LINUX_RESPONSE } from "./host-request.ts";
+import type { GuestEvent } from "@v8r/xen-dom0less";
+import { LINUX_REQUEST, LINUX_RESPONSE, type LinuxRequest } from "./host-request.ts";
 import { bootLinux } from "./linux.ts";
 import { splitCommandLine } from "./shell.ts";
+
+/** A published event that is a request to the host (the fake domain keeps every event as a plain GuestEvent). */
+const isRequest = (e: GuestEvent): e is LinuxRequest => e.type === LINUX_REQUEST;
 
 async function booted(bootargs = "") {
   const pair = createFakePair({ bootargsB: bootargs });
@@ -101,7 +105,7 @@ describe("Linux console shell", () => {
     const { b, linux, clock } = await booted();
     const done = linux.shell.execute("nginx");
     await clock.run(1);
-    const request = b.published.find((e) => e.type === "linux.request");
+    const request = b.published.find(isRequest);
     expect(request).toMatchObject({ action: "start-web-server", root: "/usr/share/nginx/html", command: "nginx" });
     b.control({ type: LINUX_RESPONSE, id: request?.id, ok: true, url: "http://127.0.0.1:8080/zephyr-status.html" });
     expect(await done).toBe(0);
@@ -115,7 +119,7 @@ describe("Linux console shell", () => {
     const { b, linux, clock } = await booted();
     const done = linux.shell.execute("httpd");
     await clock.run(1);
-    const request = b.published.find((e) => e.type === "linux.request");
+    const request = b.published.find(isRequest);
     if (answer) b.control({ type: LINUX_RESPONSE, id: request?.id, ...answer });
     await clock.run(10_000);
     expect(await done).toBe(1);

@@ -5,7 +5,7 @@
  * table. Everything v8r cannot boot becomes a {@link XenBootError} here,
  * before anything is mapped or started.
  */
-import { describeError, type Platform } from "@v8r/fvp-core";
+import { type AnyPlatform, describeError } from "@v8r/fvp-core";
 import type { ReservedMemoryNode } from "./domain-context.ts";
 import type { Dom0lessConfig, DomainConfig, EvtchnPairConfig, ShmRole } from "./dom0less-config.ts";
 import type { StaticPort } from "./event-channel.ts";
@@ -111,7 +111,7 @@ export interface PlanOptions {
 }
 
 /** Plan the boot of `config` on `platform`; throws XenBootError for anything v8r cannot boot. */
-export function planBoot(platform: Platform, config: Dom0lessConfig, opts: PlanOptions): BootPlan {
+export function planBoot(platform: AnyPlatform, config: Dom0lessConfig, opts: PlanOptions): BootPlan {
   const xenUart = uartIndex(platform, opts.xenUart ?? 0);
   const regions = planRegions(platform, config);
   const { channels, skipped, ports } = planChannels(config);
@@ -165,7 +165,7 @@ export function reservedNode(m: DomainShmPlan): ReservedMemoryNode {
 }
 
 /** XenBootError `domain-invalid` for a domain Xen would refuse (vCPUs, memory, static memory). */
-export function checkDomain(platform: Platform, d: DomainConfig): void {
+export function checkDomain(platform: AnyPlatform, d: DomainConfig): void {
   const fail = (msg: string): never => {
     throw new XenBootError("domain-invalid", `[xen-dom0less] creating ${d.name} (${where(d.loc)}): ${msg}`, { domain: d.name, loc: d.loc });
   };
@@ -240,7 +240,7 @@ export function imageUrl(d: DomainConfig, opts: Pick<PlanOptions, "resolveImage"
   return url;
 }
 
-function uartIndex(platform: Platform, which: string | number): number {
+function uartIndex(platform: AnyPlatform, which: string | number): number {
   const i = typeof which === "number" ? which : platform.uarts.findIndex((u) => u.name === which);
   if (!Number.isInteger(i) || i < 0 || i >= platform.uarts.length) {
     throw new RangeError(`[xen-dom0less] choosing a console: ${platform.model.name} has no UART ${JSON.stringify(which)} (it has ${platform.uarts.map((u) => u.name).join(", ")})`);
@@ -248,7 +248,7 @@ function uartIndex(platform: Platform, which: string | number): number {
   return i;
 }
 
-function planRegions(platform: Platform, config: Dom0lessConfig): RegionPlan[] {
+function planRegions(platform: AnyPlatform, config: Dom0lessConfig): RegionPlan[] {
   const out: RegionPlan[] = [];
   const taken = platform.memory.regions().map((r) => ({ addr: r.base, size: r.size }));
   for (const r of config.sharedMemory) {

@@ -6,7 +6,7 @@
  * only: a created domain may borrow a region that exists (same host
  * address and size) and makes its channels at run time (EVTCHNOP_*).
  */
-import type { Platform } from "@v8r/fvp-core";
+import type { AnyPlatform } from "@v8r/fvp-core";
 import { type BootPlan, checkDomain, type DomainPlan, type DomainShmPlan, imageUrls, reservedNode } from "./_boot-plan.ts";
 import { hex } from "./_diag.ts";
 import type { DomainConfig } from "./dom0less-config.ts";
@@ -19,7 +19,7 @@ export const MAX_CREATED_DOMAINS = 8;
 /** What planning an added domain needs. */
 export interface AddedDomainInput {
   /** The platform. */
-  readonly platform: Platform;
+  readonly platform: AnyPlatform;
   /** The boot plan (regions, Xen's UART). */
   readonly boot: BootPlan;
   /** Every domain planned so far (booted and created, destroyed ones too: their domids and names are not reused). */

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Platform } from "@v8r/fvp-core";
+import type { AnyPlatform } from "@v8r/fvp-core";
 import { formatBytes } from "./_diag.ts";
 import type { Dom0lessConfig } from "./dom0less-config.ts";
 import type { BootPlan, DomainPlan } from "./_boot-plan.ts";
@@ -23,7 +23,7 @@ export function hex8(n: number): string {
 }
 
 /** The lines printed before any domain starts (without the `(XEN) ` prefix). */
-export function bootLogLines(platform: Platform, config: Dom0lessConfig, plan: BootPlan): string[] {
+export function bootLogLines(platform: AnyPlatform, config: Dom0lessConfig, plan: BootPlan): string[] {
   const lines = [
     `Xen version ${XEN_VERSION} (v8r) dom0less, 2-level event channels`,
     `Command line: ${config.xenBootargs ?? ""}`.trimEnd(),
@@ -61,7 +61,7 @@ function ramLines(d: DomainPlan): string[] {
 }
 
 /** The lines of one domain being built (at boot, or by `xl create`). */
-export function domainLines(platform: Platform, d: DomainPlan): string[] {
+export function domainLines(platform: AnyPlatform, d: DomainPlan): string[] {
   const c = d.config;
   const uart = platform.uarts[d.uart]?.name ?? `uart${d.uart}`;
   const lines = [

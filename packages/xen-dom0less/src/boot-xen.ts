@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { describeError, type Platform } from "@v8r/fvp-core";
+import { type AnyPlatform, describeError, type TraceSink } from "@v8r/fvp-core";
 import { bootDoneLines, bootLogLines, domainLines, XEN_LOG_PREFIX } from "./boot-log.ts";
 import type { Dom0lessConfig, DomainConfig } from "./dom0less-config.ts";
 import { type BootPlan, type DomainPlan, planBoot } from "./_boot-plan.ts";
@@ -20,6 +20,7 @@ import { bindStaticChannels, closeDomainChannels, rebindDomainChannels } from ".
 import { DOMU_MAX_EVTCHN_PORT, maxStaticPort } from "./_evtchn-alloc.ts";
 import { MAX_CREATED_DOMAINS, planAddedDomain } from "./_domain-add.ts";
 import type { PeerEnvelope } from "./_domain-init.ts";
+import type { XenTraceEvent } from "./trace-events.ts";
 import { XenBootError } from "./xen-boot-error.ts";
 
 /** Options of {@link bootXen}. */
@@ -68,7 +69,7 @@ export function xenRuntimeUrl(): URL {
  * console.table(xen.list());
  * ```
  */
-export async function bootXen(platform: Platform, config: Dom0lessConfig, options: BootXenOptions = {}): Promise<Xen> {
+export async function bootXen(platform: AnyPlatform, config: Dom0lessConfig, options: BootXenOptions = {}): Promise<Xen> {
   if (options.spinUs !== undefined && !(options.spinUs >= 0 && options.spinUs <= 10_000)) {
     throw new RangeError(`[xen-dom0less] booting: spinUs ${String(options.spinUs)} must be 0..10000 microseconds`);
   }
@@ -147,7 +148,8 @@ export async function bootXen(platform: Platform, config: Dom0lessConfig, option
   }
   if (options.faults !== undefined) cancelFaults = scheduleFaults(options.faults, target);
   for (const line of bootDoneLines(plan)) log(line);
-  if (platform.trace.active) platform.trace.emit({ type: "xen-booted", domains: domains.map((d) => d.name), atMs: platform.clock.now() });
+  const trace: TraceSink<XenTraceEvent> = platform.trace;
+  if (trace.active) trace.emit({ type: "xen-booted", domains: domains.map((d) => d.name), atMs: platform.clock.now() });
   return xen;
 }
 
@@ -214,7 +216,7 @@ function crashPolicy(opt: BootXenOptions["onCrash"], name: string): CrashPolicy 
   return p;
 }
 
-function mapRegions(platform: Platform, plan: BootPlan): Map<string, string> {
+function mapRegions(platform: AnyPlatform, plan: BootPlan): Map<string, string> {
   const names = new Map<string, string>();
   try {
     for (const r of plan.regions) {
@@ -230,7 +232,7 @@ function mapRegions(platform: Platform, plan: BootPlan): Map<string, string> {
   return names;
 }
 
-function clearOwnedRegions(platform: Platform, plan: BootPlan, names: ReadonlyMap<string, string>, d: DomainPlan, log: (l: string) => void): void {
+function clearOwnedRegions(platform: AnyPlatform, plan: BootPlan, names: ReadonlyMap<string, string>, d: DomainPlan, log: (l: string) => void): void {
   for (const r of plan.regions) {
     const region = r.owner === d.name ? platform.memory.region(names.get(r.id) ?? "") : undefined;
     if (region === undefined) continue;
@@ -246,7 +248,7 @@ interface InitContext {
   readonly table: SharedArrayBuffer;
 }
 
-function initFor(platform: Platform, p: DomainPlan, own: DomainShared, generation: number, c: InitContext): DomainInit {
+function initFor(platform: AnyPlatform, p: DomainPlan, own: DomainShared, generation: number, c: InitContext): DomainInit {
   const faults = sendFaultPlan(c.options.faults);
   return {
     kind: "v8r.xen-domain",

@@ -149,10 +149,11 @@ export interface DomainContext {
   waitForInterrupt?(timeoutMs: number): boolean;
   /**
    * Publish a guest-level event on the platform trace bus (e.g. link
-   * statistics for a dashboard); Xen adds `domain` and `domid`. The event's
-   * type is declared in `GuestEventMap` (trace-events.ts) by the software that publishes it.
+   * statistics for a dashboard); Xen adds `domain` and `domid`. The software
+   * that publishes exports the union of its events, which the layer that
+   * creates the platform names (`XenBusEvent`, trace-events.ts).
    */
-  publish(event: GuestEvent): void;
+  publish<G extends GuestEvent>(event: G): void;
   /** Receive control messages sent to this domain from outside (the demo's command channel). Returns an unsubscribe function. */
   onControl(listener: (message: unknown) => void): () => void;
 }

@@ -6,13 +6,14 @@
  *
  * @module
  */
-import type { GuestExit, GuestHandle, InterruptController, Platform } from "@v8r/fvp-core";
+import type { AnyPlatform, GuestExit, GuestHandle, InterruptController, TraceSink } from "@v8r/fvp-core";
 import type { ShutdownReason } from "./domain-context.ts";
 import type { DomainPlan } from "./_boot-plan.ts";
 import type { DomainInit, PeerEnvelope, ShutdownRequestEnvelope } from "./_domain-init.ts";
 import { XenError } from "./domain-context.ts";
 import { createEvtchnState, resetEvtchnState, RunState, ShutdownCode, Word } from "./_evtchn-layout.ts";
 import type { InterruptLine } from "./domain-context.ts";
+import type { XenTraceEvent } from "./trace-events.ts";
 import { createVgic, vgicLines } from "./_vgic.ts";
 
 /** What `xl list` shows in its State column, spelled out. */
@@ -62,7 +63,7 @@ export interface DomainShared {
 /** What a {@link Domain} needs from its hypervisor. */
 export interface DomainHost {
   /** The platform. */
-  readonly platform: Platform;
+  readonly platform: AnyPlatform;
   /** URL of the guest runtime module. */
   readonly runtime: string;
   /** The domain's crash policy. */
@@ -352,7 +353,7 @@ export class Domain {
 
   #set(state: DomainState | "destroyed", reason?: string): void {
     this.#state = state;
-    const trace = this.#host.platform.trace;
+    const trace: TraceSink<XenTraceEvent> = this.#host.platform.trace;
     if (!trace.active) return;
     trace.emit({
       type: "xen-domain",

@@ -9,6 +9,7 @@
  * @module
  */
 import type { Clock, TraceSink } from "@v8r/fvp-core";
+import type { XenFaultEvent } from "./trace-events.ts";
 import { type EventChannels, type EventHandler, XenError } from "./domain-context.ts";
 import {
   clearPort,
@@ -54,7 +55,7 @@ export interface DomainEventChannelsOptions {
   /** Send-path fault injection, if any. */
   readonly faults?: SendFaults | undefined;
   /** Where fault events are published. */
-  readonly trace?: TraceSink | undefined;
+  readonly trace?: TraceSink<XenFaultEvent> | undefined;
   /** Where a port leads now, when channels change at run time (the hypervisor's channel table); without it, the static table. */
   readonly resolver?: PortResolver | undefined;
 }

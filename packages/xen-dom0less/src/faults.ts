@@ -13,6 +13,7 @@ import type { Clock, TimerHandle, TraceSink } from "@v8r/fvp-core";
 import type { FaultBase, FaultCheckTarget, FaultTarget, TimedFaultBase, TimedFaultKind } from "./fault-kind.ts";
 import { type Fault, faultKind, isSendFault, type SendFault } from "./fault-kinds.ts";
 import { createRng, streamId } from "./_rng.ts";
+import type { XenFaultEvent } from "./trace-events.ts";
 import { XenBootError } from "./xen-boot-error.ts";
 
 /** A fault plan (see `BootXenOptions.faults`). */
@@ -75,7 +76,7 @@ export function checkFaultPlan(plan: FaultPlan, target: FaultCheckTarget): void 
 }
 
 /** Schedule the timed faults of `plan` relative to now; returns a function that cancels those not yet fired. */
-export function scheduleFaults(plan: FaultPlan, target: Omit<FaultTarget, "emit"> & { readonly trace: TraceSink; readonly clock: Clock }): () => void {
+export function scheduleFaults(plan: FaultPlan, target: Omit<FaultTarget, "emit"> & { readonly trace: TraceSink<XenFaultEvent>; readonly clock: Clock }): () => void {
   const seed = plan.seed ?? DEFAULT_FAULT_SEED;
   const full: FaultTarget = {
     ...target,

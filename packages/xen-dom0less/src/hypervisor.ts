@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { MemoryWindow, type Platform, type Uart } from "@v8r/fvp-core";
+import { type AnyPlatform, MemoryWindow, type Uart } from "@v8r/fvp-core";
 import type { Dom0lessConfig, DomainConfig } from "./dom0less-config.ts";
 import type { BootPlan } from "./_boot-plan.ts";
 import type { InterruptLine } from "./domain-context.ts";
@@ -14,7 +14,7 @@ import { type Domain, type DomainInfo, type DomainRecord, type DomainState } fro
 /** What {@link Xen} is built from (by `bootXen`). */
 export interface XenParts {
   /** The platform. */
-  readonly platform: Platform;
+  readonly platform: AnyPlatform;
   /** The configuration booted. */
   readonly config: Dom0lessConfig;
   /** The boot plan. */
@@ -44,7 +44,7 @@ export interface XenParts {
  */
 export class Xen {
   /** The platform the domains run on. */
-  readonly platform: Platform;
+  readonly platform: AnyPlatform;
   /** The configuration that was booted. */
   readonly config: Dom0lessConfig;
   readonly #parts: XenParts;

@@ -1,25 +1,23 @@
 /**
- * The trace events of xen-dom0less, added to fvp-core's `TraceEventMap`,
- * and the registry of events guests publish (`ctx.publish`): each guest OS
- * or application declares its own in {@link GuestEventMap}; Xen stamps them
- * with the publishing domain, so on the bus every guest event also carries
- * `domain` and `domid`.
+ * The trace events of xen-dom0less ({@link XenTraceEvent}) and how guest
+ * events reach the platform trace bus: a guest OS or application publishes
+ * its own events with `ctx.publish` and exports their union; Xen stamps each
+ * with the publishing domain ({@link GuestStamp}), and the layer that
+ * creates the platform names the bus's events with {@link XenBusEvent}:
  *
  * ```ts
- * declare module "@v8r/xen-dom0less" {
- *   interface GuestEventMap {
- *     "zephyr.link": { readonly state: "up" | "down"; readonly tx: number };
- *   }
- * }
+ * type LinkEvent = { readonly type: "zephyr.link"; readonly state: "up" | "down"; readonly tx: number };
+ * const platform = createPlatform<XenBusEvent<LinkEvent>>(FVP_BaseR_AEMv8R);
+ * platform.trace.on((e) => { if (e.type === "zephyr.link") console.log(e.domain, e.tx); });
  * ```
  *
  * @module
  */
-import type {} from "@v8r/fvp-core";
+import type { AnyTraceEvent } from "@v8r/fvp-core";
 import type { DomainState } from "./domain.ts";
 
-/** The events guests publish, by `type` (augmented by guest OSes and applications). */
-export interface GuestEventMap {}
+/** An event as a guest publishes it (`ctx.publish`): a string `type` and the publisher's own fields. */
+export type GuestEvent = AnyTraceEvent;
 
 /** What Xen adds to a guest's event: who published it. */
 export interface GuestStamp {
@@ -29,11 +27,8 @@ export interface GuestStamp {
   readonly domid: number;
 }
 
-/** An event as a guest publishes it: one entry of {@link GuestEventMap}, without the stamp. */
-export type GuestEvent<K extends keyof GuestEventMap = keyof GuestEventMap> = K extends keyof GuestEventMap ? { readonly type: K } & GuestEventMap[K] : never;
-
-/** Guest events as they appear on the trace bus: stamped with the publisher. */
-export type StampedGuestEvents = { readonly [K in keyof GuestEventMap]: GuestEventMap[K] & GuestStamp };
+/** Guest events of union `G` as they appear on the trace bus: each stamped with its publisher. */
+export type StampedGuestEvent<G extends GuestEvent> = G extends GuestEvent ? G & GuestStamp : never;
 
 /**
  * An injected fault (`xen-fault`). Every fault has `kind` and `atMs`; the
@@ -44,6 +39,8 @@ export type StampedGuestEvents = { readonly [K in keyof GuestEventMap]: GuestEve
  * fault registry may add fields of its own.
  */
 export interface XenFaultEvent {
+  /** Always `xen-fault`. */
+  readonly type: "xen-fault";
   /** The fault kind, e.g. `drop`, `delay+duplicate`, `corrupt`, `crash`. */
   readonly kind: string;
   /** Platform time of the fault, ms. */
@@ -74,20 +71,40 @@ export interface XenFaultEvent {
   readonly [field: string]: unknown;
 }
 
-declare module "@v8r/fvp-core" {
-  interface TraceEventMap extends StampedGuestEvents {
-    /** Xen booted its domains. */
-    "xen-booted": { readonly domains: readonly string[]; readonly atMs: number };
-    /** A domain changed state (`destroyed` once it is gone). */
-    "xen-domain": {
-      readonly domid: number;
-      readonly domain: string;
-      readonly state: DomainState | "destroyed";
-      readonly generation: number;
-      readonly atMs: number;
-      readonly reason?: string;
-    };
-    /** Fault injection did something. */
-    "xen-fault": XenFaultEvent;
-  }
+/** Xen booted its domains. */
+export interface XenBootedEvent {
+  /** Always `xen-booted`. */
+  readonly type: "xen-booted";
+  /** The domains it started, by name. */
+  readonly domains: readonly string[];
+  /** Platform time, ms. */
+  readonly atMs: number;
 }
+
+/** A domain changed state (`destroyed` once it is gone). */
+export interface XenDomainEvent {
+  /** Always `xen-domain`. */
+  readonly type: "xen-domain";
+  /** The domain id. */
+  readonly domid: number;
+  /** The domain's name. */
+  readonly domain: string;
+  /** Its new state. */
+  readonly state: DomainState | "destroyed";
+  /** Its start count: 0 for the first start, one more at each restart. */
+  readonly generation: number;
+  /** Platform time, ms. */
+  readonly atMs: number;
+  /** Why, when known (e.g. `on_crash=restart`). */
+  readonly reason?: string;
+}
+
+/** The events Xen itself publishes on the platform trace bus. */
+export type XenTraceEvent = XenBootedEvent | XenDomainEvent | XenFaultEvent;
+
+/**
+ * The events a platform running Xen carries besides fvp-core's own: Xen's
+ * and those its guests publish (union `G`), stamped with the publisher. Use
+ * it as the event parameter of `createPlatform` / `Platform`.
+ */
+export type XenBusEvent<G extends GuestEvent = never> = XenTraceEvent | StampedGuestEvent<G>;

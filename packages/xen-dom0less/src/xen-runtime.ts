@@ -7,10 +7,11 @@
  *
  * @module
  */
-import { type Clock, type GuestEnv, InterruptController, MemoryWindow, type TimerHandle, type TraceEvent } from "@v8r/fvp-core";
+import { type Clock, type GuestEnv, InterruptController, MemoryWindow, type TimerHandle } from "@v8r/fvp-core";
 import { type DomainContext, type GuestConsole, type ShutdownReason, XenError } from "./domain-context.ts";
 import { checkDomainInit, type DomainInit, type PeerEnvelope, type ShutdownEnvelope, type ShutdownRequestEnvelope } from "./_domain-init.ts";
 import { ShutdownCode, Word } from "./_evtchn-layout.ts";
+import type { GuestEvent, StampedGuestEvent } from "./trace-events.ts";
 import { createSendFaults } from "./_send-faults.ts";
 import { Vcpu } from "./_vcpu.ts";
 import { GUEST_EVTCHN_PPI, GUEST_VPL011_SPI, vgicLines } from "./_vgic.ts";
@@ -145,12 +146,13 @@ function buildContext(
     },
     ...(i.mode === "worker" ? { waitForInterrupt: (timeoutMs: number) => vcpu.waitForInterrupt(timeoutMs) } : {}),
     publish(event) {
-      // The guest event registry is a compile-time contract; at run time only the type is checked.
-      const e = event as unknown as { readonly type?: unknown } | null;
-      if (e === null || typeof e !== "object" || typeof e.type !== "string") {
+      // Event types are a compile-time contract; at run time only the type is checked.
+      const e: unknown = event;
+      if (e === null || typeof e !== "object" || typeof (e as { readonly type?: unknown }).type !== "string") {
         throw new TypeError(`[xen-dom0less] publishing a trace event from ${i.name}: it needs a string "type"`);
       }
-      if (env.trace.active) env.trace.emit({ ...e, domain: i.name, domid: i.domid } as TraceEvent);
+      const stamped: StampedGuestEvent<GuestEvent> = { ...event, domain: i.name, domid: i.domid };
+      if (env.trace.active) env.trace.emit(stamped);
     },
     onControl(listener) {
       if (typeof listener !== "function") throw new TypeError(`[xen-dom0less] onControl in ${i.name}: the listener is not a function`);

@@ -1,6 +1,7 @@
-import { createPlatform, FVP_BaseR_AEMv8R, VirtualClock, type TraceEvent } from "@v8r/fvp-core";
-import { bootXen, loadDom0lessConfig, parseDts } from "@v8r/xen-dom0less";
+import { createPlatform, FVP_BaseR_AEMv8R, VirtualClock } from "@v8r/fvp-core";
+import { bootXen, loadDom0lessConfig, parseDts, type XenBusEvent } from "@v8r/xen-dom0less";
 import { describe, expect, it } from "vitest";
+import type { ReceivedEvent } from "./guests/ipc-remote.ts";
 
 const DTS = `/dts-v1/;
 / {
@@ -65,9 +66,9 @@ const IMAGES: Record<string, URL> = {
 describe("the IPC service on the xen-dom0less hypervisor (inline, VirtualClock)", () => {
   it("boots the README's hello-ipc guest from the device tree and delivers its messages to the remote domain", async () => {
     const clock = new VirtualClock();
-    const platform = createPlatform(FVP_BaseR_AEMv8R, { clock });
+    const platform = createPlatform<XenBusEvent<ReceivedEvent>>(FVP_BaseR_AEMv8R, { clock });
     const received: string[] = [];
-    platform.trace.on((e: TraceEvent) => {
+    platform.trace.on((e) => {
       if (e.type === "test.received") received.push(e.text);
     });
     const { config } = loadDom0lessConfig(parseDts(DTS, { file: "integration.dts" }));

@@ -1,9 +1,10 @@
 // Zephyr's Xen event API (drivers/xen/events.c semantics) on the real hypervisor: two Zephyr
 // domains joined by static channel 10, driven through control messages, inline on a VirtualClock.
-import { createPlatform, FVP_BaseR_AEMv8R, VirtualClock, type TraceEvent } from "@v8r/fvp-core";
-import { bootXen, DOMID_SELF, EVTCHNSTAT, loadDom0lessConfig, parseDts, type Xen } from "@v8r/xen-dom0less";
+import { createPlatform, FVP_BaseR_AEMv8R, type TraceEventOf, VirtualClock } from "@v8r/fvp-core";
+import { bootXen, DOMID_SELF, EVTCHNSTAT, loadDom0lessConfig, parseDts, type StampedGuestEvent, type Xen, type XenBusEvent } from "@v8r/xen-dom0less";
 import { afterEach, describe, expect, it } from "vitest";
 import { Errno } from "../src/kernel/errno.ts";
+import type { ZxEvent } from "./guests/zephyr-evtchn.ts";
 
 const domain = (name: string, label: string, peer: string) => `
 		${name} {
@@ -27,7 +28,6 @@ const DTS = `/dts-v1/;
 };
 `;
 
-type Ev = Record<string, unknown> & { type: string };
 let stop: (() => Promise<void>) | undefined;
 afterEach(async () => {
   await stop?.();
@@ -36,10 +36,12 @@ afterEach(async () => {
 
 async function boot() {
   const clock = new VirtualClock();
-  const platform = createPlatform(FVP_BaseR_AEMv8R, { clock });
-  const events: Ev[] = [];
-  platform.trace.on((e: TraceEvent) => {
-    if (e.type.startsWith("zx.")) events.push(e as Ev);
+  const platform = createPlatform<XenBusEvent<ZxEvent>>(FVP_BaseR_AEMv8R, { clock });
+  const results: StampedGuestEvent<TraceEventOf<ZxEvent, "zx.result">>[] = [];
+  const handled: StampedGuestEvent<TraceEventOf<ZxEvent, "zx.event">>[] = [];
+  platform.trace.on((e) => {
+    if (e.type === "zx.result") results.push(e);
+    if (e.type === "zx.event") handled.push(e);
   });
   const { config } = loadDom0lessConfig(parseDts(DTS, { file: "zx.dts" }));
   const xen: Xen = await bootXen(platform, config, { resolveImage: () => new URL("./guests/zephyr-evtchn.ts", import.meta.url) });
@@ -56,9 +58,9 @@ async function boot() {
     const id = ++ids;
     xen.post(d, { ...msg, id });
     await settle();
-    return events.find((e) => e.type === "zx.result" && e["id"] === id)?.["value"];
+    return results.find((e) => e.id === id)?.value;
   };
-  const got = (d: string) => events.filter((e) => e.type === "zx.event" && e["domain"] === d).map((e) => `${e["tag"] as string}:${e["port"] as number}`);
+  const got = (d: string) => handled.filter((e) => e.domain === d).map((e) => `${e.tag}:${e.port}`);
   return { call, got, settle };
 }
 

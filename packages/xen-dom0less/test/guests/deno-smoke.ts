@@ -4,6 +4,8 @@
 // (the import map makes `@v8r/fvp-core` resolve to its sources from inside packages/).
 import { createPlatform, FVP_BaseR_AEMv8R, InlineExecutor, RealClock, VirtualClock, WorkerExecutor } from "@v8r/fvp-core";
 import { bootXen } from "../../src/boot-xen.ts";
+import type { XenBusEvent } from "../../src/trace-events.ts";
+import type { PingDoneEvent } from "./ping.ts";
 import { config } from "./_harness-config.ts";
 
 const domains = [
@@ -13,10 +15,10 @@ const domains = [
 
 for (const mode of ["inline", "worker"] as const) {
   const clock = mode === "inline" ? new VirtualClock() : new RealClock();
-  const platform = createPlatform(FVP_BaseR_AEMv8R, { clock, executor: mode === "inline" ? new InlineExecutor() : new WorkerExecutor() });
+  const platform = createPlatform<XenBusEvent<PingDoneEvent>>(FVP_BaseR_AEMv8R, { clock, executor: mode === "inline" ? new InlineExecutor() : new WorkerExecutor() });
   let rounds = 0;
   platform.trace.on((e) => {
-    if (e.type === "pingpong-done") rounds = e["rounds"] as number;
+    if (e.type === "pingpong-done") rounds = e.rounds;
   });
   const xen = await bootXen(platform, config(domains), { baseUrl: new URL("./", import.meta.url) });
   for (let i = 0; i < 5000 && rounds === 0; i++) {

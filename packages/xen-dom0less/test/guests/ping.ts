@@ -8,11 +8,12 @@
 import type { DomainContext } from "../../src/domain-context.ts";
 import { args, num } from "./_args.ts";
 
-declare module "@v8r/xen-dom0less" {
-  interface GuestEventMap {
-    /** ping finished its rounds. */
-    "pingpong-done": { readonly rounds: number; readonly ms: number; readonly steadyMs: number };
-  }
+/** What ping publishes: it finished its rounds. */
+export interface PingDoneEvent {
+  readonly type: "pingpong-done";
+  readonly rounds: number;
+  readonly ms: number;
+  readonly steadyMs: number;
 }
 
 export function start(ctx: DomainContext): void {
@@ -30,7 +31,7 @@ export function start(ctx: DomainContext): void {
     if (seq === 1) firstEcho = ctx.clock.now();
     if (seq >= rounds) {
       ctx.console.write(`ping: done after ${seq} rounds\n`);
-      ctx.publish({ type: "pingpong-done", rounds: seq, ms: ctx.clock.now() - t0, steadyMs: ctx.clock.now() - firstEcho });
+      ctx.publish<PingDoneEvent>({ type: "pingpong-done", rounds: seq, ms: ctx.clock.now() - t0, steadyMs: ctx.clock.now() - firstEcho });
       return;
     }
     seq++;

@@ -14,9 +14,6 @@ type ProbeReport =
   | "probe-event" | "probe-burst-done" | "probe-state" | "probe-tick" | "probe-result" | "probe-hello" | "probe-error" | "probe-done" | "probe-up"
   | "probe-irqs" | "probe-input";
 
-declare module "@v8r/xen-dom0less" {
-  interface GuestEventMap extends Record<ProbeReport, Readonly<Record<string, unknown>>> {}
-}
 
 interface Op {
   op: string;

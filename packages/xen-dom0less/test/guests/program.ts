@@ -9,11 +9,6 @@ import type { DomainContext } from "../../src/domain-context.ts";
 import { type DomainProgramEnv, type DomainProgramRun, runDomainProgram } from "../../src/domain-program.ts";
 import { parseBootargs } from "../../src/bootargs.ts";
 
-type ProgramReport = "program-env" | "program-ring";
-
-declare module "@v8r/xen-dom0less" {
-  interface GuestEventMap extends Record<ProgramReport, Readonly<Record<string, unknown>>> {}
-}
 
 /** A fake program: reports its environment, then ends as the bootargs say after its first event. */
 function fakeProgram(ctx: DomainContext, env: DomainProgramEnv): DomainProgramRun {

@@ -8,11 +8,10 @@ import { ipc_service_open_instance, ipc_service_register_endpoint } from "../../
 import { createRpmsgIpcInstance } from "../../src/ipc/rpmsg-static-vrings.ts";
 import { bootZephyr } from "../../src/zephyr.ts";
 
-declare module "@v8r/xen-dom0less" {
-  interface GuestEventMap {
-    /** A message this guest received on `rpmsg-demo`. */
-    "test.received": { readonly text: string };
-  }
+/** What this guest publishes: a message it received on `rpmsg-demo`. */
+export interface ReceivedEvent {
+  readonly type: "test.received";
+  readonly text: string;
 }
 
 /** Guest entry point. */
@@ -23,6 +22,6 @@ export async function start(ctx: DomainContext): Promise<void> {
   const dec = new TextDecoder();
   ipc_service_register_endpoint(ipc, {
     name: "rpmsg-demo",
-    cb: { received: (d) => ctx.publish({ type: "test.received", text: dec.decode(d.slice()) }) },
+    cb: { received: (d) => ctx.publish<ReceivedEvent>({ type: "test.received", text: dec.decode(d.slice()) }) },
   });
 }

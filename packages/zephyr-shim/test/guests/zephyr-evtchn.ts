@@ -7,16 +7,11 @@ import type { DomainContext } from "@v8r/xen-dom0less";
 import { bootZephyr } from "../../src/zephyr.ts";
 import type { evtchn_status_t } from "../../src/xen-events.ts";
 
-declare module "@v8r/xen-dom0less" {
-  interface GuestEventMap {
-    /** A handler of this guest got an event. */
-    "zx.event": { readonly tag: string; readonly port: number };
-    /** The result of one op. */
-    "zx.result": { readonly id: number; readonly value: unknown };
-    /** The guest is ready for ops. */
-    "zx.up": Record<never, never>;
-  }
-}
+/** What this guest publishes: a handler got an event; the result of one op; it is ready for ops. */
+export type ZxEvent =
+  | { readonly type: "zx.event"; readonly tag: string; readonly port: number }
+  | { readonly type: "zx.result"; readonly id: number; readonly value: unknown }
+  | { readonly type: "zx.up" };
 
 interface Op {
   readonly id: number;
@@ -28,7 +23,7 @@ interface Op {
 /** Guest entry point. */
 export function start(ctx: DomainContext): void {
   const k = bootZephyr(ctx, { appName: "zephyr-evtchn" });
-  const handler = (tag: string) => (port: number) => ctx.publish({ type: "zx.event", tag, port });
+  const handler = (tag: string) => (port: number) => ctx.publish<ZxEvent>({ type: "zx.event", tag, port });
   const ops: Record<string, (m: Op) => unknown> = {
     alloc: (m) => k.alloc_unbound_event_channel(m.dom!),
     "bind-inter": (m) => k.bind_interdomain_event_channel(m.dom!, m.port!, handler("inter"), m.port!),
@@ -50,7 +45,7 @@ export function start(ctx: DomainContext): void {
   };
   ctx.onControl((raw) => {
     const m = raw as Op;
-    ctx.publish({ type: "zx.result", id: m.id, value: ops[m.op]!(m) });
+    ctx.publish<ZxEvent>({ type: "zx.result", id: m.id, value: ops[m.op]!(m) });
   });
-  ctx.publish({ type: "zx.up" });
+  ctx.publish<ZxEvent>({ type: "zx.up" });
 }

@@ -5,7 +5,7 @@
  * `rpmsg-demo.ctrl-result` trace event.
  */
 import { describeError } from "@v8r/fvp-core";
-import { CTRL_RESULT, type CtrlOutcome, isCtrlRequest } from "../protocol/mod.ts";
+import { CTRL_RESULT, type CtrlOutcome, type CtrlResultEvent, isCtrlRequest } from "../protocol/mod.ts";
 import type { RpmsgRemoteApp } from "./rpmsg-remote-app.ts";
 
 function failure(id: number, err: unknown): CtrlOutcome {
@@ -18,7 +18,7 @@ export function serveCtrlRequests(app: RpmsgRemoteApp): () => void {
   const { ctx } = app.linux;
   const answer = (outcome: CtrlOutcome): void => {
     try {
-      ctx.publish({ type: CTRL_RESULT, ...outcome });
+      ctx.publish<CtrlResultEvent>({ type: CTRL_RESULT, ...outcome });
     } catch {
       // the trace bus is best effort
     }

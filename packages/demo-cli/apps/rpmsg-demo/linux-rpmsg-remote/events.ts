@@ -1,17 +1,19 @@
 /**
- * The trace events rpmsg-remote publishes (`ctx.publish`), declared in
- * xen-dom0less's guest event registry so that a listener on the platform
- * trace bus (the demo's dashboard and summary) gets their fields typed.
+ * The trace events rpmsg-remote publishes (`ctx.publish`), as one union
+ * ({@link RpmsgRemoteEvent}) that the demo names in its platform's event
+ * type, so that a listener on the trace bus (the dashboard and summary) gets
+ * their fields typed.
  *
  * @module
  */
-import type {} from "@v8r/xen-dom0less";
-import type { SampleRejectCode, StatusSample } from "../protocol/mod.ts";
+import type { CtrlResultEvent, SampleRejectCode, StatusSample } from "../protocol/mod.ts";
 import type { LinkStateName } from "./rpmsg-demo-service.ts";
 import type { HistoryCounters, SampleOutcome } from "./status-history.ts";
 
 /** What `linux.link` trace events carry: the new state and the history's and service's totals. */
 export interface LinuxLinkEvent extends HistoryCounters {
+  /** Always `linux.link`. */
+  readonly type: "linux.link";
   /** The link state now. */
   readonly state: LinkStateName;
   /** Host re-initialisations noticed. */
@@ -22,6 +24,8 @@ export interface LinuxLinkEvent extends HistoryCounters {
 
 /** What `linux.sample` trace events carry, one per valid sample received (accepted, or `stale` / `out-of-order` and set aside). */
 export interface LinuxSampleEvent {
+  /** Always `linux.sample`. */
+  readonly type: "linux.sample";
   /** The sample's seq. */
   readonly seq: number;
   /** Its boot id. */
@@ -38,6 +42,8 @@ export interface LinuxSampleEvent {
 
 /** What `linux.malformed` trace events carry, one per rejected message. */
 export interface LinuxMalformedEvent {
+  /** Always `linux.malformed`. */
+  readonly type: "linux.malformed";
   /** Why it was rejected. */
   readonly code: SampleRejectCode;
   /** The same, in words. */
@@ -48,13 +54,5 @@ export interface LinuxMalformedEvent {
   readonly counters: HistoryCounters;
 }
 
-declare module "@v8r/xen-dom0less" {
-  interface GuestEventMap {
-    /** rpmsg-remote's link changed state. */
-    "linux.link": LinuxLinkEvent;
-    /** rpmsg-remote accepted a sample. */
-    "linux.sample": LinuxSampleEvent;
-    /** rpmsg-remote rejected a message on `rpmsg-demo`. */
-    "linux.malformed": LinuxMalformedEvent;
-  }
-}
+/** Every event rpmsg-remote publishes: its link changed state, it took a sample, it rejected a message on `rpmsg-demo`, or it answered a control request. */
+export type RpmsgRemoteEvent = LinuxLinkEvent | LinuxSampleEvent | LinuxMalformedEvent | CtrlResultEvent;

@@ -30,7 +30,7 @@ import { type RootFs, serveFileReads } from "@v8r/linux-shim";
 import type { DomainContext } from "@v8r/xen-dom0less";
 import { rpmsgRemoteConfig, runRpmsgRemote } from "./rpmsg-remote-app.ts";
 
-export type { LinuxLinkEvent, LinuxMalformedEvent, LinuxSampleEvent } from "./events.ts";
+export type { LinuxLinkEvent, LinuxMalformedEvent, LinuxSampleEvent, RpmsgRemoteEvent } from "./events.ts";
 export { DEFAULT_CTRL_TIMEOUT_MS, RpmsgCtrlClient, type RpmsgCtrlClientOptions } from "./rpmsg-ctrl-client.ts";
 export { LinkState, RpmsgDemoService, type LinkStateName, type RpmsgDemoCounters, type RpmsgDemoServiceOptions } from "./rpmsg-demo-service.ts";
 export { RpmsgRemoteApp, rpmsgRemoteConfig, runRpmsgRemote, type RpmsgRemoteConfig, type RunRpmsgRemoteOptions } from "./rpmsg-remote-app.ts";

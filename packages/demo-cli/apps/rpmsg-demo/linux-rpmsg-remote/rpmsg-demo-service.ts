@@ -14,13 +14,12 @@
 import { describeError, type TimerHandle } from "@v8r/fvp-core";
 import { loadOpenAmp, type OpenAmp, type RpmsgDevice, type RpmsgStats, staticVringsLayout, type StaticVringsLayout } from "@v8r/openamp-wasm";
 import { type EvtchnFile, IOCTL_EVTCHN_BIND_STATIC, IOCTL_EVTCHN_NOTIFY, LinuxError, type LinuxSystem, type XenSharedMemory } from "@v8r/linux-shim";
-import type { GuestEvent } from "@v8r/xen-dom0less";
 import { DEFAULT_PERIOD_MS, DEMO_ENDPOINT, LINK_DEFAULTS, parseStatusSample, RPMSG_BUFFER_BYTES } from "../protocol/mod.ts";
 import { AckHeartbeat } from "./_ack-heartbeat.ts";
 import { CoalescingWriter } from "./_coalescing-writer.ts";
 import { DemoLink, type DemoLinkEvents } from "./_demo-link.ts";
 import { DEFAULT_CTRL_TIMEOUT_MS, RpmsgCtrlClient } from "./rpmsg-ctrl-client.ts";
-import type {} from "./events.ts"; // the trace events this service publishes
+import type { LinuxLinkEvent, LinuxMalformedEvent, LinuxSampleEvent } from "./events.ts";
 import { StatusHistory } from "./status-history.ts";
 import { StatusPublisher } from "./status-publisher.ts";
 import { HistoryStore } from "./_history-store.ts";
@@ -396,7 +395,7 @@ export class RpmsgDemoService {
   }
 
   /** Publish on the platform trace bus (a dashboard may listen); never lets a bus failure stop the service. */
-  #trace(event: GuestEvent<"linux.link" | "linux.sample" | "linux.malformed">): void {
+  #trace(event: LinuxLinkEvent | LinuxSampleEvent | LinuxMalformedEvent): void {
     try {
       this.#opts.linux.ctx.publish(event);
     } catch {

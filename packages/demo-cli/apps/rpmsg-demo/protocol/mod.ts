@@ -67,4 +67,4 @@ export {
   type CtrlSuccess,
 } from "./ctrl-schema.ts";
 export { encodeCommand, encodeReply, parseCommand, parseReply, replyProblem, serveCommand, type CtrlHandlers, type ParsedCommand } from "./ctrl-codec.ts";
-export { CTRL_REQUEST, CTRL_RESULT, isCtrlRequest, type CodedFailure, type CtrlOutcome, type CtrlRequestMessage } from "./platform-control.ts";
+export { CTRL_REQUEST, CTRL_RESULT, isCtrlRequest, type CodedFailure, type CtrlOutcome, type CtrlRequestMessage, type CtrlResultEvent } from "./platform-control.ts";

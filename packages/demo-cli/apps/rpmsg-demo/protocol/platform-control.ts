@@ -3,13 +3,12 @@
  * rpmsg-demo app, beside the console commands people type: the host posts
  * a {@link CtrlRequestMessage} to the domain (`xen.post` -> `ctx.onControl`)
  * and the app answers with a `rpmsg-demo.ctrl-result` event on the
- * platform trace bus. The Linux app sends the command to Zephyr over
+ * platform trace bus ({@link CtrlResultEvent}). The Linux app sends the command to Zephyr over
  * `rpmsg-ctrl` as `rpmsg-ctrl ...` on its console does; the Zephyr app
  * runs it itself.
  *
  * @module
  */
-import type {} from "@v8r/xen-dom0less";
 import { ctrlCommandSpec, type CtrlCommand, type CtrlReply } from "./ctrl-schema.ts";
 
 /** `type` of a control request. */
@@ -41,12 +40,8 @@ export interface CodedFailure {
 /** The answer to a request: Zephyr's reply (which may itself be `ok: false`), or why there is none. */
 export type CtrlOutcome = { readonly id: number; readonly reply: CtrlReply } | { readonly id: number; readonly error: CodedFailure };
 
-declare module "@v8r/xen-dom0less" {
-  interface GuestEventMap {
-    /** An rpmsg-demo app's answer to a {@link CtrlRequestMessage}. */
-    "rpmsg-demo.ctrl-result": CtrlOutcome;
-  }
-}
+/** An rpmsg-demo app's answer to a {@link CtrlRequestMessage}, as it publishes it on the platform trace bus. */
+export type CtrlResultEvent = CtrlOutcome & { readonly type: typeof CTRL_RESULT };
 
 /** Whether a control message is a well-formed {@link CtrlRequestMessage}. */
 export function isCtrlRequest(message: unknown): message is CtrlRequestMessage {

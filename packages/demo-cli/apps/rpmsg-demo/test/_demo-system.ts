@@ -5,11 +5,15 @@
  * by default the real rpmsg-host and rpmsg-remote, so each app is tested
  * against the other app's real code.
  */
-import { createPlatform, FVP_BaseR_AEMv8R, InlineExecutor, MemorySink, type TraceEvent, VirtualClock } from "@v8r/fvp-core";
-import { bootXen, type Dom0lessConfig, type DomainContext, formatDiagnostic, loadDom0lessConfig, parseDts, type Xen } from "@v8r/xen-dom0less";
+import { createPlatform, FVP_BaseR_AEMv8R, type FvpTraceEvent, InlineExecutor, MemorySink, VirtualClock } from "@v8r/fvp-core";
+import type { LinuxShimEvent } from "@v8r/linux-shim";
+import { bootXen, type Dom0lessConfig, type DomainContext, formatDiagnostic, loadDom0lessConfig, parseDts, type Xen, type XenBusEvent } from "@v8r/xen-dom0less";
 import { type GuestMain, register, unregister } from "./_registry.ts";
-import { type RpmsgHostApp, runRpmsgHost } from "../zephyr-rpmsg-host/mod.ts";
-import { type RpmsgRemoteApp, runRpmsgRemote } from "../linux-rpmsg-remote/mod.ts";
+import { type RpmsgHostApp, type RpmsgHostEvent, runRpmsgHost } from "../zephyr-rpmsg-host/mod.ts";
+import { type RpmsgRemoteApp, type RpmsgRemoteEvent, runRpmsgRemote } from "../linux-rpmsg-remote/mod.ts";
+
+/** The events on the test system's trace bus: the platform's, Xen's, and those of both apps and the Linux shim. */
+export type SystemEvent = FvpTraceEvent | XenBusEvent<RpmsgHostEvent | RpmsgRemoteEvent | LinuxShimEvent>;
 
 const IMAGE = new URL("./guests/registered.ts", import.meta.url).href;
 
@@ -91,8 +95,8 @@ export async function bootDemoSystem(options: DemoSystemOptions = {}) {
     options.shmSize,
   );
   const clock = new VirtualClock();
-  const platform = createPlatform(FVP_BaseR_AEMv8R, { clock, executor: new InlineExecutor() });
-  const events: TraceEvent[] = [];
+  const platform = createPlatform<SystemEvent>(FVP_BaseR_AEMv8R, { clock, executor: new InlineExecutor() });
+  const events: SystemEvent[] = [];
   platform.trace.on((e) => events.push(e));
   const xen: Xen = await bootXen(platform, loadDts(dts));
   const consoles = { zephyr: new MemorySink(), linux: new MemorySink() };

@@ -30,11 +30,13 @@ import {
   type Logger,
   type Zephyr,
 } from "@v8r/zephyr-shim";
-import { CTRL_ENDPOINT, DEMO_ENDPOINT, encodeStatusSample, LIVENESS } from "../protocol/mod.ts";
+import { CTRL_ENDPOINT, type CtrlResultEvent, DEMO_ENDPOINT, encodeStatusSample, LIVENESS } from "../protocol/mod.ts";
 import { type DropReason, type DroppedSample, type QueuedSample, SampleQueue } from "./sample-queue.ts";
 
 /** What `zephyr.link` trace events carry: the link state and the counters of the samples' `ipc` field. */
 export interface ZephyrLinkEvent {
+  /** Always `zephyr.link`. */
+  readonly type: "zephyr.link";
   /** `up`: `rpmsg-demo` bound; `down`: unbound; `reinit`: the RPMsg device is being re-initialised. */
   readonly state: "up" | "down" | "reinit";
   /** Samples sent. */
@@ -53,6 +55,8 @@ export interface ZephyrLinkEvent {
 
 /** What `zephyr.sample` trace events carry: one sample's fate (PROTOCOL.md, "Accounting"). */
 export interface ZephyrSampleEvent {
+  /** Always `zephyr.sample`. */
+  readonly type: "zephyr.sample";
   /** The boot id of the sample. */
   readonly boot: string;
   /** Its seq. */
@@ -63,14 +67,8 @@ export interface ZephyrSampleEvent {
   readonly reason?: DropReason;
 }
 
-declare module "@v8r/xen-dom0less" {
-  interface GuestEventMap {
-    /** rpmsg-host's link changed state. */
-    "zephyr.link": ZephyrLinkEvent;
-    /** What happened to one of rpmsg-host's samples. */
-    "zephyr.sample": ZephyrSampleEvent;
-  }
-}
+/** Every event rpmsg-host publishes: its link changed state, what happened to one of its samples, or it answered a control request. */
+export type RpmsgHostEvent = ZephyrLinkEvent | ZephyrSampleEvent | CtrlResultEvent;
 
 /** Tunables of the link policy. */
 export interface LinkPolicy {
@@ -383,10 +381,10 @@ export class HostLink {
   }
 
   #fate(seq: number, fate: SampleFate, reason?: DropReason): void {
-    this.#k.ctx.publish({ type: "zephyr.sample", boot: this.#boot, seq, fate, ...(reason === undefined ? {} : { reason }) });
+    this.#k.ctx.publish<ZephyrSampleEvent>({ type: "zephyr.sample", boot: this.#boot, seq, fate, ...(reason === undefined ? {} : { reason }) });
   }
 
   #publish(state: ZephyrLinkEvent["state"]): void {
-    this.#k.ctx.publish({ type: "zephyr.link", state, tx: this.tx, rt: this.rt, ri: this.ri, dr: this.queue.dropped, q: this.queue.length, delivered: this.delivered });
+    this.#k.ctx.publish<ZephyrLinkEvent>({ type: "zephyr.link", state, tx: this.tx, rt: this.rt, ri: this.ri, dr: this.queue.dropped, q: this.queue.length, delivered: this.delivered });
   }
 }

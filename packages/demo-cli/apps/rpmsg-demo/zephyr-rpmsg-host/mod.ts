@@ -20,7 +20,7 @@ import type { DomainContext } from "@v8r/xen-dom0less";
 import { runRpmsgHost } from "./rpmsg-host.ts";
 
 export { makeBootId, seededRandom } from "./boot-id.ts";
-export { DEFAULT_LINK_POLICY, type LinkPolicy } from "./host-link.ts";
+export { DEFAULT_LINK_POLICY, type LinkPolicy, type RpmsgHostEvent, type ZephyrLinkEvent, type ZephyrSampleEvent } from "./host-link.ts";
 export { RPMSG_HOST_VERSION, runRpmsgHost, type RpmsgHostApp, type RpmsgHostOptions, type RpmsgHostStats } from "./rpmsg-host.ts";
 
 /** Guest entry point: boot Zephyr and run rpmsg-host on the domain. */

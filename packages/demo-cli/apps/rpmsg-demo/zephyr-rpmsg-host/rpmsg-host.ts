@@ -10,6 +10,7 @@ import { bootargInt, type DomainContext, parseBootargs } from "@v8r/xen-dom0less
 import { bootZephyr, createRpmsgIpcInstance, type LinkFactory, type Logger, type Zephyr } from "@v8r/zephyr-shim";
 import {
   CTRL_RESULT,
+  type CtrlResultEvent,
   type CtrlHandlers,
   DEFAULT_PERIOD_MS,
   encodeCommand,
@@ -174,7 +175,7 @@ export async function runRpmsgHost(ctx: DomainContext, options: RpmsgHostOptions
   const offControl = ctx.onControl((message) => {
     if (!isCtrlRequest(message)) return;
     const reply = serveCommand(encodeCommand(message.id, message.command), handlers);
-    ctx.publish({ type: CTRL_RESULT, id: message.id, reply });
+    ctx.publish<CtrlResultEvent>({ type: CTRL_RESULT, id: message.id, reply });
   });
 
   const inst = createRpmsgIpcInstance(k, {
