@@ -12,8 +12,8 @@ describe("v8r-demo --no-autorun, typing into the Linux console", () => {
   beforeAll(async () => {
     demo = spawnDemo(["--no-autorun", "--port", "0"], { stdin: true });
     // the prompt has no newline until something is typed: wait for the line before it
-    await demo.waitFor(/linux {2}\| v8r64 Linux \S+ v8r64-linux hvc0\n/, 15_000);
-  }, 20_000);
+    await demo.waitFor(/linux {2}\| v8r64 Linux \S+ v8r64-linux hvc0\n/, 60_000);
+  }, 65_000);
 
   afterAll(() => demo.kill());
 

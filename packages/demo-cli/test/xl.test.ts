@@ -28,8 +28,8 @@ describe("v8r-demo xl against a running demo", () => {
 
   beforeAll(async () => {
     demo = spawnDemo(["--port", "0", "--server", "none"]);
-    await demo.waitFor(/linux {2}\| rpmsg-remote: first sample from Zephyr boot [0-9a-f]{8}/, 20_000);
-  }, 25_000);
+    await demo.waitFor(/linux {2}\| rpmsg-remote: first sample from Zephyr boot [0-9a-f]{8}/, 60_000);
+  }, 65_000);
 
   afterAll(() => demo.kill());
 
@@ -54,7 +54,7 @@ describe("v8r-demo xl against a running demo", () => {
     const created = xl("create", "zephyr");
     expect([created.code, created.out]).toEqual([0, "created domain zephyr (id 1)\n"]);
     await demo.waitFor(/xen {4}\| \(XEN\) d1: created again from its dom0less node\n/, 5_000);
-    await eventually("a sample of the new Zephyr boot", 15_000, () => (boots().length === 2 ? true : undefined));
+    await eventually("a sample of the new Zephyr boot", 45_000, () => (boots().length === 2 ? true : undefined));
     expect(await runXl({ action: "list" }, { env: env() })).toMatch(/\nzephyr\s+1\s+16\s+1\s+r-----/);
     const twice = xl("create", "zephyr");
     expect([twice.code, twice.err]).toEqual([1, "[v8r-demo] xl create: creating d1 (zephyr): it exists already (running); destroy it first\n"]);
@@ -71,11 +71,11 @@ describe("v8r-demo xl against a running demo", () => {
   it("xl reboot starts a new Zephyr; xl shutdown leaves it shut down", async () => {
     const before = boots().length;
     expect(await runXl({ action: "reboot", domain: "zephyr" }, { env: env() })).toBe("Rebooting domain 1\n");
-    await eventually("a sample of the rebooted Zephyr", 15_000, () => (boots().length > before ? true : undefined));
+    await eventually("a sample of the rebooted Zephyr", 45_000, () => (boots().length > before ? true : undefined));
     expect(await runXl({ action: "shutdown", domain: "zephyr" }, { env: env() })).toBe("Shutting down domain 1\ndomain zephyr is shut down\n");
     expect(await runXl({ action: "list" }, { env: env() })).toMatch(/\nzephyr\s+1\s+16\s+1\s+---s--/);
     await demo.waitFor(/\(XEN\) d1: shutdown requested by the toolstack\n[\s\S]*\(XEN\) d1: shut down \(poweroff\)\n/, 5_000);
-  }, 30_000);
+  }, 60_000);
 
   it("xl create FILE boots a new domain from a fragment, and xl console shows its console and sends it input", async () => {
     const dir = tempDir("fragment");
