@@ -101,7 +101,7 @@ describe.each(MODES)("xl lifecycle (%s)", (mode) => {
     await s.xen.destroy("c");
     expect(s.xen.list().map((d) => d.name)).toEqual(["a", "b"]);
   });
-});
+}, 90_000); // Worker boots (each test boots two domains, some twice) take their time on a loaded machine
 
 describe("xl create refusals", () => {
   it.each([
