@@ -30,6 +30,8 @@ void virtqueue_v8r_resume(struct virtqueue *vq)
 	vq->vq_v8r_peer_idx = used;
 	vq->vq_v8r_ahead = used;
 	vq->vq_v8r_published = used;
+	for (uint16_t i = 0; i < vq->vq_nentries; i++)
+		vq->vq_descx[i].v8r_desc_ahead = 0; /* read ahead from entries now dropped */
 }
 
 /* Whether a buffer at [off, off + len) has the flags it needs and stays clear of the kept ranges. */
@@ -47,7 +49,7 @@ static int buffer_allowed(struct virtqueue *vq, uint16_t flags, unsigned long of
 	return 1;
 }
 
-/* Read descriptor head (one block access, into locals) and check the buffer it names. 1 good, 0 bad. */
+/* Read descriptor head (read ahead with its avail entry, or one block access; into locals) and check the buffer it names. 1 good, 0 bad. */
 static int read_desc(struct virtqueue *vq, uint16_t head, unsigned long *off, uint32_t *dlen)
 {
 	uint64_t addr = 0;

@@ -88,6 +88,46 @@ static uint16_t *own_index(struct virtqueue *vq)
 	return virtqueue_v8r_is_driver(vq) ? &vq->vq_available_idx : &vq->vq_used_cons_idx;
 }
 
+/* Decode the 16 bytes of a descriptor at p. */
+static void decode_desc(const unsigned char *p, uint64_t *addr, uint32_t *len, uint16_t *flags)
+{
+	*addr = (uint64_t)get32(p + V8R_DESC_ADDR) | (uint64_t)get32(p + V8R_DESC_ADDR + 4u) << 32;
+	*len = get32(p + V8R_DESC_LEN);
+	*flags = (uint16_t)get16(p + V8R_DESC_FLAGS);
+}
+
+/*
+ * Device: read the descriptors the n avail heads in slots [slot, slot + n)
+ * name, a run of consecutive heads (the steady state) in one block, into the
+ * descriptor cache (v8r_desc_ahead; validated when used, as read_desc() does).
+ * The driver may not change a descriptor it made available, so reading it now
+ * or at use is the same.
+ */
+static void read_descs_ahead(struct virtqueue *vq, uint16_t slot, unsigned int n)
+{
+	_Alignas(8) unsigned char buf[BLOCK * sizeof(struct vring_desc)];
+	unsigned int i = 0;
+	while (i < n) {
+		uint16_t first = vq->vq_descx[slot + i].v8r_avail_head;
+		unsigned int run = 0;
+		while (i + run < n && first + run < vq->vq_nentries && run < BLOCK &&
+		       vq->vq_descx[slot + i + run].v8r_avail_head == first + run)
+			run++;
+		if (!run) {
+			i++; /* a head out of range: rejected when used */
+			continue;
+		}
+		metal_io_block_read(vq->vq_v8r_ring_io, vq->vq_v8r_desc + (unsigned long)first * sizeof(struct vring_desc), buf,
+				    (int)(run * sizeof(struct vring_desc)));
+		for (unsigned int k = 0; k < run; k++) {
+			struct vq_desc_extra *dx = &vq->vq_descx[first + k];
+			decode_desc(buf + sizeof(struct vring_desc) * k, &dx->v8r_desc_addr, &dx->v8r_desc_len, &dx->v8r_desc_flags);
+			dx->v8r_desc_ahead = 1;
+		}
+		i += run;
+	}
+}
+
 /* Read the known pending entries from cur on (up to the ring's end and BLOCK) into the slot cache. */
 static void read_ahead(struct virtqueue *vq, uint16_t cur)
 {
@@ -110,6 +150,8 @@ static void read_ahead(struct virtqueue *vq, uint16_t cur)
 			x->v8r_avail_head = (uint16_t)get16(buf + AVAIL_ELEM * i);
 		}
 	}
+	if (!driver)
+		read_descs_ahead(vq, slot, n);
 	vq->vq_v8r_ahead = (uint16_t)(cur + n);
 }
 
@@ -276,12 +318,19 @@ void virtqueue_v8r_end_batch(struct virtqueue *vq)
 
 void virtqueue_v8r_read_desc(struct virtqueue *vq, uint16_t head, uint64_t *addr, uint32_t *len, uint16_t *flags)
 {
+	struct vq_desc_extra *dx = &vq->vq_descx[head];
+	if (dx->v8r_desc_ahead) {
+		/* read ahead with its avail entry: used once */
+		dx->v8r_desc_ahead = 0;
+		*addr = dx->v8r_desc_addr;
+		*len = dx->v8r_desc_len;
+		*flags = dx->v8r_desc_flags;
+		return;
+	}
 	_Alignas(8) unsigned char d[sizeof(struct vring_desc)] = { 0 };
 	unsigned long off = vq->vq_v8r_desc + (unsigned long)head * sizeof(struct vring_desc);
 	metal_io_block_read(vq->vq_v8r_ring_io, off, d, (int)sizeof(d));
-	*addr = (uint64_t)get32(d + V8R_DESC_ADDR) | (uint64_t)get32(d + V8R_DESC_ADDR + 4u) << 32;
-	*len = get32(d + V8R_DESC_LEN);
-	*flags = (uint16_t)get16(d + V8R_DESC_FLAGS);
+	decode_desc(d, addr, len, flags);
 }
 
 unsigned int virtqueue_v8r_set_flags(struct virtqueue *vq, uint16_t flags, int recheck)

@@ -65,12 +65,15 @@ struct vq_desc_extra {
 	uint8_t v8r_in_use;  /* driver: posted; device: taken from avail, not yet used */
 	uint8_t v8r_pad[3];
 	uint32_t v8r_len;    /* driver: length posted; device: descriptor length read */
-	/* driver: the descriptor to write with the next publish (runs of them in one block) */
+	/*
+	 * driver: the descriptor to write with the next publish (runs of them in
+	 * one block); device: the descriptor read ahead with its avail entry
+	 */
 	uint64_t v8r_desc_addr;
 	uint32_t v8r_desc_len;
 	uint16_t v8r_desc_flags;
-	uint8_t v8r_desc_dirty;
-	uint8_t v8r_pad2;
+	uint8_t v8r_desc_dirty; /* driver: to write */
+	uint8_t v8r_desc_ahead; /* device: read ahead, not used yet */
 	/*
 	 * Ring-slot cache, indexed by ring slot (not by descriptor): the peer's
 	 * entries read ahead in blocks, and this side's entries staged for one
