@@ -2,6 +2,7 @@
 // `.wasm` as `v8r,image`): which guest OS runs one, and the configuration
 // with the command line's programs in place of the demo apps. No Node APIs.
 import type { Dom0lessConfig, DomainConfig } from "@v8r/xen-dom0less";
+import { demoRole } from "./_demo-layout.ts";
 import { UsageError } from "./usage-error.ts";
 
 /** One `--app DOMAIN=FILE.wasm`. */
@@ -25,6 +26,11 @@ export function wasiRunnerSpecifier(domain: DomainConfig): string {
 /** Whether `domain`'s image is a WASI program. */
 export function runsWasi(domain: DomainConfig): boolean {
   return /\.wasm$/i.test(domain.kernel?.image ?? "");
+}
+
+/** Whether `domain` runs a WASI program of the user's, not the demo app in C (`rpmsg-host.wasm`, `rpmsg-remote.wasm`, `--apps c`). */
+export function runsOwnProgram(domain: DomainConfig): boolean {
+  return runsWasi(domain) && demoRole(domain) === "other";
 }
 
 /**
@@ -54,7 +60,7 @@ export function withApps(config: Dom0lessConfig, apps: readonly AppOption[], pat
  * WASI program that failed stays crashed for `xl list` and its console.
  */
 export function crashPolicies(config: Dom0lessConfig): Record<string, "restart" | "preserve"> {
-  return Object.fromEntries(config.domains.map((d) => [d.name, runsWasi(d) ? "preserve" : "restart"]));
+  return Object.fromEntries(config.domains.map((d) => [d.name, runsOwnProgram(d) ? "preserve" : "restart"]));
 }
 
 /**
@@ -64,7 +70,7 @@ export function crashPolicies(config: Dom0lessConfig): Record<string, "restart" 
  * trap, the watchdog), so a CI job fails with its program.
  */
 export function appsVerdict(config: Dom0lessConfig, state: (domain: string) => string): { code: number; lines: string[] } {
-  const apps = config.domains.filter(runsWasi);
+  const apps = config.domains.filter(runsOwnProgram);
   const lines = apps.map((d) => {
     const s = state(d.name);
     const what = s === "shutdown" ? "exited with status 0" : s === "crashed" ? "crashed (see Xen's console)" : s === "running" ? "is still running" : s;

@@ -2,7 +2,7 @@
 // options that reach the guests travel as kernel bootargs, exactly as on the
 // real stack (the device tree is the only thing Xen hands a domU).
 import { type Dom0lessConfig, formatDiagnostic, lintSource } from "@v8r/xen-dom0less";
-import { runsWasi, wasiGuestOs } from "./_demo-apps.ts";
+import { runsOwnProgram, wasiGuestOs } from "./_demo-apps.ts";
 import { type DemoRole, demoRole } from "./_demo-layout.ts";
 import { readIncludedText } from "./lint-config.ts";
 import type { DemoConfig } from "./run-demo.ts";
@@ -37,7 +37,7 @@ export function loadDemoConfig(config: DemoConfig): Dom0lessConfig {
 /** A copy of `config` whose demo domains carry the run's options as bootargs. */
 export function withGuestArgs(config: Dom0lessConfig, args: GuestArgs): Dom0lessConfig {
   const domains = config.domains.map((d) => {
-    const extra = extraBootargs(runsWasi(d) && wasiGuestOs(d) === "linux" ? "wasi-linux" : demoRole(d), args);
+    const extra = extraBootargs(runsOwnProgram(d) && wasiGuestOs(d) === "linux" ? "wasi-linux" : demoRole(d), args);
     if (extra.length === 0 || d.kernel === undefined) return d;
     // A value from the command line replaces the device tree's for the same key.
     const keys = new Set(extra.map((a) => a.slice(0, a.indexOf("=") + 1)));

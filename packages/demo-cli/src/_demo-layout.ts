@@ -32,12 +32,13 @@ export type DemoRole = keyof typeof DEMO_IMAGES | "other";
 /**
  * The role of a domain from its kernel image specifier: the demo's images
  * ({@link DEMO_IMAGES}, or their former names), or a module of the user's
- * whose name ends in `rpmsg-host` / `rpmsg-remote` (`./my/rpmsg-host.ts`).
+ * whose name ends in `rpmsg-host` / `rpmsg-remote` (`./my/rpmsg-host.ts`),
+ * or a WASI program so named (the C apps, `rpmsg-host.wasm`).
  */
 export function demoRole(domain: DomainConfig): DemoRole {
   const image = currentImage(domain.kernel?.image ?? "");
-  if (/rpmsg-host(\.[cm]?[jt]s)?$/.test(image)) return "rpmsg-host";
-  if (/rpmsg-remote(\.[cm]?[jt]s)?$/.test(image)) return "rpmsg-remote";
+  if (/rpmsg-host(\.[cm]?[jt]s|\.wasm)?$/.test(image)) return "rpmsg-host";
+  if (/rpmsg-remote(\.[cm]?[jt]s|\.wasm)?$/.test(image)) return "rpmsg-remote";
   return "other";
 }
 

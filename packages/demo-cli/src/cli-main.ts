@@ -174,7 +174,7 @@ async function runDemoCommand(options: DemoOptions, io: CliIo): Promise<number> 
   const config = await loadConfig(options, io);
   if (typeof config === "number") return config;
   try {
-    await applyApps(options.apps, config); // --app mistakes are usage errors, found before anything starts
+    await applyApps(options.apps, config, options.appSet); // --app mistakes are usage errors, found before anything starts
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     io.stderr.write(`${err.message}\n`);

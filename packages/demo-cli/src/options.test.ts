@@ -18,7 +18,7 @@ function usageErrorOf(argv: string[]): UsageError {
 describe("parseOptions: valid command lines", () => {
   it("gives the defaults for an empty command line", () => {
     expect(parseOptions([])).toEqual(DEFAULT_OPTIONS);
-    expect(DEFAULT_OPTIONS).toMatchObject({ port: 8080, host: "127.0.0.1", server: "builtin", autorun: true, logFormat: "text" });
+    expect(DEFAULT_OPTIONS).toMatchObject({ port: 8080, host: "127.0.0.1", server: "builtin", autorun: true, logFormat: "text", appSet: "ts" });
   });
 
   it.each<[string[], Partial<DemoOptions>]>([
@@ -48,6 +48,9 @@ describe("parseOptions: valid command lines", () => {
     [["--quiet"], { quiet: true }],
     [["-q"], { quiet: true }],
     [["--log-format", "json"], { logFormat: "json" }],
+    [["--apps", "c"], { appSet: "c" }],
+    [["--apps=ts"], { appSet: "ts" }],
+    [["--apps", "c", "--app", "linux=echo.wasm"], { appSet: "c", apps: [{ domain: "linux", file: "echo.wasm" }] }],
     [["run", "--inline"], { inline: true, command: { name: "run" } }],
     [["browser"], { port: 8080, host: "127.0.0.1", command: { name: "browser" } }],
     [["browser", "--port", "0", "--host", "0.0.0.0"], { port: 0, host: "0.0.0.0", command: { name: "browser" } }],
@@ -114,6 +117,9 @@ describe("parseOptions: bad command lines", () => {
     [["--faults", "drop=2"], "--faults: reading the fault item \"drop=2\""],
     [["--consoles", "serial"], "--consoles must be one of stdout, telnet"],
     [["--log-format", "xml"], "--log-format must be one of text, json"],
+    [["--apps", "rust"], "--apps must be one of ts, c"],
+    [["--apps", "c", "--apps", "ts"], "--apps is given twice"],
+    [["--apps", "c", "--no-autorun"], "--no-autorun needs the TypeScript apps"],
     [["launch"], "unknown command \"launch\""],
     [["run", "now"], "unexpected argument \"now\" after \"run\""],
     [["lint"], "lint needs a file"],

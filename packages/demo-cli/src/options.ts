@@ -17,6 +17,11 @@ export const ServerKind = { builtin: "builtin", nginx: "nginx", docker: "docker"
 /** One of {@link ServerKind}. */
 export type ServerKind = (typeof ServerKind)[keyof typeof ServerKind];
 
+/** Which demo apps run: the TypeScript ones or their C twins. */
+export const AppSet = { ts: "ts", c: "c" } as const;
+/** One of {@link AppSet}. */
+export type AppSet = (typeof AppSet)[keyof typeof AppSet];
+
 /** Where guest consoles go. */
 export const ConsoleMode = { stdout: "stdout", telnet: "telnet" } as const;
 /** One of {@link ConsoleMode}. */
@@ -62,6 +67,8 @@ export interface DemoOptions {
   readonly nginx: string | undefined;
   /** Directory of the Linux root filesystem, when given. */
   readonly rootfs: string | undefined;
+  /** Which demo apps run (`--apps`, default ts). */
+  readonly appSet: AppSet;
   /** WASI programs to run instead of the demo apps (`--app DOMAIN=FILE.wasm`), in order. */
   readonly apps: readonly AppOption[];
   /** Whether the demo apps start by themselves (false with --no-autorun). */
@@ -94,6 +101,7 @@ export const DEFAULT_OPTIONS: DemoOptions = {
   server: "builtin",
   nginx: undefined,
   rootfs: undefined,
+  appSet: "ts",
   apps: [],
   autorun: true,
   inline: false,
@@ -255,6 +263,7 @@ function readValues(given: Given, repeated: Repeated): Values {
     server: readChoice("server", text("server"), ServerKind) ?? DEFAULT_OPTIONS.server,
     nginx: readNonEmpty("nginx", text("nginx")),
     rootfs: readNonEmpty("rootfs", text("rootfs")),
+    appSet: readChoice("apps", text("apps"), AppSet) ?? DEFAULT_OPTIONS.appSet,
     apps: readApps(repeated.get("app") ?? []),
     autorun: !given.has("no-autorun"),
     inline: given.has("inline") || given.has("virtual-time"),
@@ -277,6 +286,9 @@ function checkCombination(o: DemoOptions): DemoOptions {
   }
   if (o.virtualTime && !o.autorun) {
     throw new UsageError("--no-autorun needs an interactive run on real time (drop --virtual-time)");
+  }
+  if (o.appSet === "c" && !o.autorun) {
+    throw new UsageError("--no-autorun needs the TypeScript apps: the C rpmsg-remote is Linux's init and has no console commands (drop --apps c)");
   }
   if (o.nginx !== undefined && o.server !== "nginx") {
     throw new UsageError("--nginx PATH needs --server nginx");

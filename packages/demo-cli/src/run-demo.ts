@@ -19,7 +19,8 @@ import { startTelnetConsoles } from "./console-telnet.ts";
 import { startControlEndpoint } from "./control-endpoint.ts";
 import { DemoSession } from "./_demo-session.ts";
 import { loadDemoConfig, withGuestArgs } from "./_demo-config.ts";
-import { type AppOption, appsVerdict, crashPolicies, runsWasi, wasiRunnerSpecifier, withApps } from "./_demo-apps.ts";
+import { type AppOption, appsVerdict, crashPolicies, runsOwnProgram, wasiRunnerSpecifier, withApps } from "./_demo-apps.ts";
+import { withAppSet } from "./_demo-app-set.ts";
 import { UsageError } from "./usage-error.ts";
 import { consoleUarts, currentImage, demoLink, domainUarts, linuxConsoleDomain } from "./_demo-layout.ts";
 import { HostRequests } from "./_host-requests.ts";
@@ -28,7 +29,7 @@ import { xlHandlers } from "./_xl-handlers.ts";
 import { demoShmRanges, withDemoDefaults } from "./_demo-faults.ts";
 import { driveVirtualTime } from "./_virtual-run.ts";
 import { prepareRootfs } from "./_rootfs-prep.ts";
-import type { DemoOptions } from "./options.ts";
+import type { AppSet, DemoOptions } from "./options.ts";
 import type { Shutdown } from "./shutdown.ts";
 import type { DemoPlatform, DemoTraceEvent } from "./trace-events.ts";
 
@@ -118,7 +119,7 @@ export const STATUS_DIR = WEB_ROOT.slice(1);
  * and Ctrl-C both stop what runs.
  */
 export async function runDemo(options: DemoOptions, io: DemoIo): Promise<RunningDemo> {
-  const base = await applyApps(options.apps, io.config);
+  const base = await applyApps(options.apps, io.config, options.appSet);
   const rootfs = options.rootfs === undefined ? await mkdtemp(join(tmpdir(), "v8r-rootfs-")) : resolve(options.rootfs);
   const htmlDir = join(rootfs, STATUS_DIR);
   const prep = await prepareRootfs(rootfs, STATUS_DIR);
@@ -163,7 +164,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<Running
     if (demo.inputDomain !== undefined) forwardInput(io, xen, demo.inputDomain);
   }
   if (options.virtualTime) {
-    const apps = config.domains.some(runsWasi) ? { verdict: () => appsVerdict(config, (d) => xen.state(d)) } : {};
+    const apps = config.domains.some(runsOwnProgram) ? { verdict: () => appsVerdict(config, (d) => xen.state(d)) } : {};
     const finished = driveVirtualTime({ clock: platform.clock as VirtualClock, durationMs: options.durationMs ?? 60_000, io, session, ...apps });
     return { ...demo, finished };
   }
@@ -180,16 +181,16 @@ function createDemoPlatform(options: DemoOptions): DemoPlatform {
 }
 
 /**
- * The configuration with `--app`'s programs in place (paths against the
- * working directory); a UsageError for a file that is not there or a domain
- * the configuration does not have.
+ * The configuration with the app set of `--apps` and `--app`'s programs in
+ * place (paths against the working directory); a UsageError for a file that
+ * is not there or a domain the configuration does not have.
  */
-export async function applyApps(apps: readonly AppOption[], config: DemoConfig): Promise<Dom0lessConfig> {
+export async function applyApps(apps: readonly AppOption[], config: DemoConfig, appSet: AppSet = "ts"): Promise<Dom0lessConfig> {
   for (const app of apps) {
     const info = await stat(resolve(app.file)).catch(() => undefined);
     if (info?.isFile() !== true) throw new UsageError(`--app ${app.domain}=${app.file}: ${info === undefined ? "no such file" : "not a file"}`);
   }
-  return withApps(loadDemoConfig(config), apps, (file) => resolve(file));
+  return withApps(withAppSet(loadDemoConfig(config), appSet, (specifier) => import.meta.resolve(specifier)), apps, (file) => resolve(file));
 }
 
 function configUrl(config: DemoConfig): URL {

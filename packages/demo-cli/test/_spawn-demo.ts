@@ -82,8 +82,8 @@ export function tempDir(prefix: string, keep = false): string {
 }
 
 /** Where browser tests save screenshots: docs/images/ (for the READMEs) with V8R_UPDATE_SCREENSHOTS=1, else a kept temporary directory. */
-export function screenshotDir(): string {
-  return process.env["V8R_UPDATE_SCREENSHOTS"] === "1" ? join(REPO_ROOT, "docs/images") : tempDir("screenshots", true);
+export function screenshotDir(forReadme = true): string {
+  return forReadme && process.env["V8R_UPDATE_SCREENSHOTS"] === "1" ? join(REPO_ROOT, "docs/images") : tempDir("screenshots", true);
 }
 
 /** Spawn `v8r-demo ARGS --rootfs DIR` in its own process group. */

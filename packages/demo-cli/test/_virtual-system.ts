@@ -13,10 +13,13 @@ import { createPlatform, FVP_BaseR_AEMv8R, InlineExecutor, VirtualClock } from "
 import { bootXen, type Xen } from "@v8r/xen-dom0less";
 import { LINUX_FILE, LINUX_READ_FILE, type LinuxFileAnswer, WEB_ROOT } from "@v8r/linux-shim";
 import type { StatusJson } from "v8r-demo/apps/rpmsg-demo/linux-rpmsg-remote";
+import { wasiRunnerSpecifier } from "../src/_demo-apps.ts";
+import { withAppSet } from "../src/_demo-app-set.ts";
 import { loadDemoConfig, withGuestArgs } from "../src/_demo-config.ts";
 import { demoShmRanges, withDemoDefaults } from "../src/_demo-faults.ts";
-import { consoleUarts, currentImage, domainUarts } from "../src/_demo-layout.ts";
+import { consoleUarts, currentImage, type DemoRole, domainUarts } from "../src/_demo-layout.ts";
 import { parseFaultSpec } from "../src/fault-spec.ts";
+import type { AppSet } from "../src/options.ts";
 import type { DemoPlatform, DemoTraceEvent } from "../src/trace-events.ts";
 
 const CONFIG_FILE = new URL("../src/config/v8r64-virtualization.dts", import.meta.url);
@@ -32,6 +35,10 @@ export interface VirtualRunSpec {
   readonly periodMs?: number;
   /** `--faults`, in its text form. */
   readonly faults?: string;
+  /** `--apps` (default ts). */
+  readonly apps?: AppSet;
+  /** With `apps: "c"`, only these apps in C (a mixed pair); default both. */
+  readonly cRoles?: readonly DemoRole[];
 }
 
 /** Everything a run showed. */
@@ -65,7 +72,8 @@ const KEPT = /^(zephyr\.|linux\.(sample|link|malformed)|xen-fault|guest-)/;
 
 /** Run the demo for `spec` and record what it showed. */
 export async function runVirtual(spec: VirtualRunSpec): Promise<VirtualRunResult> {
-  const base = loadDemoConfig({ file: "v8r64-virtualization.dts", bytes: CONFIG_BYTES, bundled: true });
+  const bundled = loadDemoConfig({ file: "v8r64-virtualization.dts", bytes: CONFIG_BYTES, bundled: true });
+  const base = withAppSet(bundled, spec.apps ?? "ts", (specifier) => import.meta.resolve(specifier), spec.cRoles);
   const config = withGuestArgs(base, { autorun: true, periodMs: spec.periodMs, seed: spec.seed });
   const clock = new VirtualClock();
   const platform = createPlatform<DemoTraceEvent>(FVP_BaseR_AEMv8R, { clock, executor: new InlineExecutor() });
@@ -83,6 +91,7 @@ export async function runVirtual(spec: VirtualRunSpec): Promise<VirtualRunResult
   try {
     xen = await bootXen(platform, config, {
       resolveImage: (specifier) => import.meta.resolve(currentImage(specifier)),
+      wasiRunner: (domain) => import.meta.resolve(wasiRunnerSpecifier(domain)),
       console: { xen: uarts["xen"] ?? 0, domains: domainUarts(uarts) },
       onCrash: "restart",
       ...(plan === undefined ? {} : { faults: plan, shmRanges: demoShmRanges }),

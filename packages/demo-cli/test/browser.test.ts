@@ -12,16 +12,21 @@ import { type DemoProcess, eventually, readStatus, screenshotDir, servedPort, sp
 const ARGS = [...CHROMIUM_ARGS, "--disable-quic"];
 const SHOTS = screenshotDir();
 
-/** The element's box, failing when it is missing or empty. */
+/** The element's box, failing when it is missing or empty (waited for: the status page reloads itself every second). */
 async function box(page: Page, selector: string): Promise<{ width: number; height: number }> {
-  const b = await page.locator(selector).first().boundingBox();
+  const measure = (): Promise<{ width: number; height: number } | null> => page.locator(selector).first().boundingBox({ timeout: 1000 }).catch(() => null);
+  const last: { box: { width: number; height: number } | null } = { box: null };
+  await expect.poll(async () => (last.box = await measure()), { timeout: 10_000 }).not.toBeNull();
+  const b = last.box;
   expect(b, `${selector} has no box`).not.toBeNull();
   expect(b?.width, `${selector} width`).toBeGreaterThan(0);
   expect(b?.height, `${selector} height`).toBeGreaterThan(0);
   return b as { width: number; height: number };
 }
 
-describe("a running demo in headless Chromium", () => {
+describe.each(["ts", "c"])("a running demo (--apps %s) in headless Chromium", (apps) => {
+  // the README's screenshots are the TypeScript set's; the C set's stay in a temporary directory
+  const shots = apps === "ts" ? SHOTS : screenshotDir(false);
   let demo: DemoProcess | undefined;
   let browser: Browser | undefined;
   let setup: Promise<{ browser: Browser; base: string }> | undefined;
@@ -30,13 +35,13 @@ describe("a running demo in headless Chromium", () => {
   // that does not come up fails every test instead of skipping them.
   const ready = (): Promise<{ browser: Browser; base: string }> =>
     (setup ??= (async () => {
-      const running = spawnDemo(["--port", "0", "--period", "250"]);
+      const running = spawnDemo(["--port", "0", "--period", "250", "--apps", apps]);
       demo = running;
       const port = await servedPort(running, 15_000);
       browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
       // enough samples for the charts to show a line
       await eventually("20 samples on the page", 20_000, () => (readStatus(running.rootfs).json.counters.received >= 20 ? true : undefined));
-      mkdirSync(SHOTS, { recursive: true });
+      mkdirSync(shots, { recursive: true });
       return { browser, base: `http://127.0.0.1:${port}` };
     })());
 
@@ -58,7 +63,7 @@ describe("a running demo in headless Chromium", () => {
     await expect.poll(() => page.locator(".card").count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(4);
     await box(page, ".card");
     await expect(page.locator("dl.counters").first().innerText()).resolves.toMatch(/Samples received\s+\d+/);
-    const file = join(SHOTS, "status-page.png");
+    const file = join(shots, "status-page.png");
     await page.screenshot({ path: file, fullPage: true });
     expect(statSync(file).size).toBeGreaterThan(10_000);
     expect(errors).toEqual([]);
@@ -89,7 +94,7 @@ describe("a running demo in headless Chromium", () => {
     await box(page, "#chart");
     await box(page, "#consoles");
     expect(await page.textContent("#link-state")).toBe("up");
-    const file = join(SHOTS, "dashboard.png");
+    const file = join(shots, "dashboard.png");
     await page.screenshot({ path: file, fullPage: true });
     expect(statSync(file).size).toBeGreaterThan(10_000);
     expect(errors).toEqual([]);

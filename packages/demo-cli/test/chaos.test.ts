@@ -1,5 +1,5 @@
 // End to end chaos: a seeded fault plan under --virtual-time, and what must
-// still hold afterwards.
+// still hold afterwards, with each app set (`--apps ts` and `--apps c`).
 //
 // The recovery rules checked (from the rpmsg-demo protocol and rpmsg-host's
 // link policy):
@@ -41,17 +41,17 @@ function checkOrder(json: StatusJson): Map<string, number[]> {
   return byBoot;
 }
 
-describe(`v8r-demo --virtual-time --faults ${PLAN}, end to end`, () => {
+describe.each(["ts", "c"])(`v8r-demo --apps %s --virtual-time --faults ${PLAN}, end to end`, (apps) => {
   let run: Run;
   let again: Run;
   let json: StatusJson;
   let html: string;
 
   beforeAll(async () => {
-    const args = ["--virtual-time", "--duration", "3m", "--seed", "1", "--server", "none", "--faults", PLAN];
+    const args = ["--apps", apps, "--virtual-time", "--duration", "3m", "--seed", "1", "--server", "none", "--faults", PLAN];
     [run, again] = await Promise.all([runDemoToEnd(args), runDemoToEnd(args)]);
     ({ json, html } = readStatus(run.rootfs));
-  }, 90_000);
+  }, 120_000);
 
   it("prints the same consoles and summary when run again with the same seed (regression: boot lines swapped)", () => {
     const out = (r: Run): string => r.stdout.replaceAll(r.rootfs, "<rootfs>");
@@ -115,9 +115,9 @@ describe(`v8r-demo --virtual-time --faults ${PLAN}, end to end`, () => {
   });
 });
 
-describe("v8r-demo --virtual-time --faults drop=100% (regression: every doorbell lost)", () => {
+describe.each(["ts", "c"])("v8r-demo --apps %s --virtual-time --faults drop=100% (regression: every doorbell lost)", (apps) => {
   it("still binds and delivers every sample, through the backends' ring poll", async () => {
-    const run = await runDemoToEnd(["--virtual-time", "--duration", "1m", "--seed", "2", "--server", "none", "--faults", "drop=100%"]);
+    const run = await runDemoToEnd(["--apps", apps, "--virtual-time", "--duration", "1m", "--seed", "2", "--server", "none", "--faults", "drop=100%"]);
     expect(run.exit, run.stdout.slice(-2000) + run.stderr).toEqual({ code: 0, signal: null });
     const { json } = readStatus(run.rootfs);
     expect(json.counters).toMatchObject({ lost: 0, restarts: 0 });

@@ -1,5 +1,6 @@
 // End to end, as a new user runs it: `v8r-demo --port N` on real time with
-// one Worker per domain, then Ctrl-C. One demo shared by the tests in order.
+// one Worker per domain, then Ctrl-C, with each app set (`--apps ts`, the
+// default, and `--apps c`). One demo per set shared by its tests in order.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DemoProcess, eventually, portOpen, readStatus, servedPort, spawnDemo } from "./_spawn-demo.ts";
 
@@ -40,13 +41,13 @@ async function readSnapshots(url: string, count: number, timeoutMs: number): Pro
   return events;
 }
 
-describe("v8r-demo on real time (Workers), end to end", () => {
+describe.each(["ts", "c"])("v8r-demo --apps %s on real time (Workers), end to end", (apps) => {
   let demo: DemoProcess;
   let port: number;
   let base: string;
 
   beforeAll(async () => {
-    demo = spawnDemo(["--port", "0"]);
+    demo = spawnDemo(["--port", "0", ...(apps === "ts" ? [] : ["--apps", apps])]);
     // Start-up time is a benchmark figure (pnpm bench), not a test bound:
     // a loaded CI machine may take longer than an idle one.
     port = await servedPort(demo, 60_000);

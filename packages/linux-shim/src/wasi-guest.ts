@@ -13,7 +13,8 @@
  * @module
  */
 import { loadWasiProgram, type WasiRun } from "@v8r/openamp-wasm";
-import { type DomainContext, parseBootargs, programName, runDomainProgram } from "@v8r/xen-dom0less";
+import { type DomainContext, envForProgram, parseBootargs, programName, runDomainProgram } from "@v8r/xen-dom0less";
+import { serveFileReads } from "./control-file-reader.ts";
 import { bootLinux } from "./linux.ts";
 import type { RootFs } from "./rootfs.ts";
 import { rootFsWasi } from "./_wasi-rootfs.ts";
@@ -36,8 +37,10 @@ export async function start(ctx: DomainContext): Promise<void> {
   const run = await runDomainProgram(ctx, async (env) => {
     if (ctx.program === undefined) throw new TypeError(`[linux-shim] ${ctx.name}: this image runs a WASI program, and the kernel module names none (v8r,image = "<file>.wasm")`);
     const program = await ctx.clock.hold(loadWasiProgram(new URL(ctx.program), name));
-    return program.start({ ...env, preopens: [files.preopen], wasi: files.wasi });
+    return program.start({ ...envForProgram(env, program.module, program.suspendable), preopens: [files.preopen], wasi: files.wasi });
   });
+  // the host reads the root filesystem's files through the control channel (the browser page's status page)
+  if (run !== undefined) serveFileReads(ctx, linux.rootfs);
   if (run !== undefined) RUNS.set(ctx, run);
 }
 

@@ -54,8 +54,8 @@ export interface WasiRunOptions {
    * own functions; promises they return suspend the program.
    */
   readonly wasi?: (host: WasiHost) => Readonly<Record<string, ProgramImport>>;
-  /** More import modules (a guest OS's own API); promises suspend the program. */
-  readonly imports?: Readonly<Record<string, Readonly<Record<string, ProgramImport>>>>;
+  /** More import modules (a guest OS's own API), or a function making them given the program's host side; promises suspend the program. */
+  readonly imports?: ProgramImports | ((host: WasiHost) => ProgramImports);
   /** Stop a program that runs longer than this without waiting, host ms (default 5000; 0: never). */
   readonly watchdogMs?: number;
   /** Runs each stretch of the program (between waits), e.g. to account CPU time. */
@@ -64,7 +64,10 @@ export interface WasiRunOptions {
   readonly log?: (level: string, message: string) => void;
 }
 
-/** What {@link WasiRunOptions.wasi} is given. */
+/** Import modules of a program, by module name. */
+export type ProgramImports = Readonly<Record<string, Readonly<Record<string, ProgramImport>>>>;
+
+/** What {@link WasiRunOptions.wasi} (and a function {@link WasiRunOptions.imports}) is given. */
 export interface WasiHost {
   /** The program's memory (valid once it runs). */
   memory(): WebAssembly.Memory;
@@ -182,9 +185,11 @@ function startProgram(program: WasiProgram, o: WasiRunOptions): WasiRun {
     log: (level, message) => log(METAL_LOG_LEVELS[level] ?? "log", message),
     error: (message) => stderr(`${message}\n`),
   });
+  const host: WasiHost = { memory: mem, fds: wasi.fds as (Fd | undefined)[], original: { ...wasi.wasiImport } };
+  const more = typeof o.imports === "function" ? o.imports(host) : o.imports;
   const imports: WebAssembly.Imports = {
-    wasi_snapshot_preview1: { ...wasi.wasiImport, ...wrapAll("wasi_snapshot_preview1", { ...clockImports, ...o.wasi?.({ memory: mem, fds: wasi.fds as (Fd | undefined)[], original: { ...wasi.wasiImport } }) }) },
-    ...Object.fromEntries(Object.entries({ ...port, ...o.imports }).map(([m, fns]) => [m, wrapAll(m, fns)])),
+    wasi_snapshot_preview1: { ...wasi.wasiImport, ...wrapAll("wasi_snapshot_preview1", { ...clockImports, ...o.wasi?.(host) }) },
+    ...Object.fromEntries(Object.entries({ ...port, ...more }).map(([m, fns]) => [m, wrapAll(m, fns)])),
   } as WebAssembly.Imports;
   checkImports(program, imports);
   let done = false;

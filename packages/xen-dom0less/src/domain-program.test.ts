@@ -2,6 +2,7 @@ import { createPlatform, FVP_BaseR_AEMv8R, VirtualClock } from "@v8r/fvp-core";
 import { afterEach, describe, expect, it } from "vitest";
 import { boot, config, MODES, pairDomains, type System } from "../test/guests/_harness.ts";
 import { bootargWords } from "./bootargs.ts";
+import { type DomainProgramEnv, envForProgram } from "./domain-program.ts";
 import { bootXen } from "./boot-xen.ts";
 import { XenBootError } from "./xen-boot-error.ts";
 
@@ -72,5 +73,28 @@ describe("bootargWords", () => {
     { cmdline: 'name="a b" x="" "c d"', words: ["name=a b", "x=", "c d"] },
   ])("$cmdline -> $words", ({ cmdline, words }) => {
     expect(bootargWords(cmdline)).toEqual(words);
+  });
+});
+
+describe("envForProgram", () => {
+  /** A module whose only import is module.name (a function with no arguments). */
+  const moduleImporting = (module: string, name: string): WebAssembly.Module => {
+    const text = (s: string): number[] => [s.length, ...new TextEncoder().encode(s)];
+    const entry = [1, ...text(module), ...text(name), 0, 0];
+    return new WebAssembly.Module(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 2, entry.length, ...entry]));
+  };
+  const env = { idle: () => true, args: ["p.wasm"] } as unknown as DomainProgramEnv;
+
+  it("lets a program that reads control messages and can suspend suspend in worker mode (a blocked thread takes no message)", () => {
+    const out = envForProgram(env, moduleImporting("v8r_guest", "control"), true);
+    expect(out.idle).toBeUndefined();
+    expect(out.args).toEqual(["p.wasm"]);
+  });
+
+  it("keeps blocking for a program that cannot suspend or takes no control message, and inline (no idle) as it is", () => {
+    expect(envForProgram(env, moduleImporting("v8r_guest", "control"), false)).toBe(env);
+    expect(envForProgram(env, moduleImporting("v8r_guest", "publish"), true)).toBe(env);
+    const inline = { args: [] } as unknown as DomainProgramEnv;
+    expect(envForProgram(inline, moduleImporting("v8r_guest", "control"), true)).toBe(inline);
   });
 });

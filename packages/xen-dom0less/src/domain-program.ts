@@ -12,6 +12,7 @@
 import type { Clock, MemoryWindow } from "@v8r/fvp-core";
 import { bootargInt, bootargWords, parseBootargs } from "./bootargs.ts";
 import type { DomainContext } from "./domain-context.ts";
+import { type DomainProgramChannel, domainProgramChannel } from "./domain-program-channel.ts";
 
 /** A started program, as the guest OS drives it. */
 export interface DomainProgramRun {
@@ -45,6 +46,12 @@ export interface DomainProgramEnv {
     readonly doorbells: readonly number[];
     notify(port: number): void;
   };
+  /**
+   * The platform channel every program gets, module `v8r_guest`
+   * ({@link domainProgramChannel}: trace events out, control messages in),
+   * made once the runner knows the program's memory.
+   */
+  readonly imports: (host: { memory(): WebAssembly.Memory }) => DomainProgramChannel["imports"];
 }
 
 /** How the guest OS hands the program its events (default: the domain's static event channels, bound directly). */
@@ -88,32 +95,61 @@ export async function runDomainProgram<R extends DomainProgramRun>(
   const name = programName(ctx);
   const crash = (e: unknown): void => ctx.shutdown("crash", e instanceof Error ? e.message : String(e));
   let run: R | undefined;
+  let channel: DomainProgramChannel | undefined;
+  const imports = (host: { memory(): WebAssembly.Memory }): DomainProgramChannel["imports"] => {
+    channel?.close();
+    channel = domainProgramChannel(ctx, () => host.memory(), () => run?.ring());
+    return channel.imports;
+  };
   try {
     // events first: the program may send and wait as soon as it starts
     const bind = events.bind ?? ((cb: () => void) => ctx.evtchn.ports().forEach((port) => ctx.evtchn.bind(port, cb)));
     bind(() => run?.ring());
-    run = await start(programEnv(ctx, name, events.notify ?? ((port) => ctx.evtchn.send(port))));
+    run = await start(programEnv(ctx, name, events.notify ?? ((port) => ctx.evtchn.send(port)), imports));
   } catch (e) {
+    channel?.close();
     crash(e);
     return undefined;
   }
   void run.exited.then(
-    ({ code }) => ctx.shutdown(code === 0 ? "poweroff" : "crash", `${name} exited with status ${code}`),
+    ({ code }) => {
+      channel?.close();
+      ctx.shutdown(code === 0 ? "poweroff" : "crash", `${name} exited with status ${code}`);
+    },
     (e: unknown) => {
+      channel?.close();
       if ((e as { code?: unknown } | null)?.code !== STOPPED) crash(e);
     },
   );
   return run;
 }
 
-function programEnv(ctx: DomainContext, name: string, notify: (port: number) => void): DomainProgramEnv {
+/**
+ * `env` for the program `module` (`suspendable`: it can suspend in its
+ * waits, as v8r-cc builds them). In worker mode a program blocks its thread
+ * in its waits, and a blocked thread takes no message: one that reads the
+ * host's control messages (it imports `v8r_guest.control`) and can suspend
+ * gets no `idle`, so it suspends and the messages reach it.
+ * @example
+ * ```ts
+ * return program.start(envForProgram(env, program.module, program.suspendable));
+ * ```
+ */
+export function envForProgram(env: DomainProgramEnv, module: WebAssembly.Module, suspendable: boolean): DomainProgramEnv {
+  if (env.idle === undefined || !suspendable) return env;
+  if (!WebAssembly.Module.imports(module).some((i) => i.module === "v8r_guest" && i.name === "control")) return env;
+  const { idle: _blocking, ...suspending } = env;
+  return suspending;
+}
+
+function programEnv(ctx: DomainContext, name: string, notify: (port: number) => void, imports: DomainProgramEnv["imports"]): DomainProgramEnv {
   const cpu = ctx.cpus[0];
   const write = (text: string): void => ctx.console.write(text);
   const regions = ctx.reservedMemory.map((n) => ({ name: n.xenId, shm: ctx.mapSharedMemory(n.xenId), physBase: n.address }));
   const machine = { regions, doorbells: ctx.evtchn.ports(), notify };
   const bootargs = parseBootargs(ctx.bootargs);
   const watchdog = bootargs.has("watchdog_ms") ? { watchdogMs: bootargInt(bootargs, "watchdog_ms", 0, { min: 0, max: 3_600_000 }) } : {};
-  const base = { args: [name, ...bootargWords(ctx.bootargs)], stdout: write, stderr: write, clock: ctx.clock, machine, ...watchdog };
+  const base = { args: [name, ...bootargWords(ctx.bootargs)], stdout: write, stderr: write, clock: ctx.clock, machine, imports, ...watchdog };
   const wfi = ctx.waitForInterrupt;
   if (wfi === undefined) {
     // inline: the program suspends between stretches; each stretch is busy time of the vCPU

@@ -4,14 +4,16 @@
  * the program runs as its main thread, with `@v8r/openamp-wasm`'s runner.
  * Its arguments are the bootargs, its stdout and stderr the console, its
  * clock the platform's; the machine port reaches the domain's static shared
- * memory and event channels (through Zephyr's Xen event API). Zephyr has no
+ * memory and event channels (through Zephyr's Xen event API); the Zephyr C
+ * API of `include/zephyr/*.h` is answered by this kernel. Zephyr has no
  * file system: the program has no preopened directory. Name a `.wasm` as
  * the domain's `v8r,image` (bootXen's `wasiRunner` maps it to this module).
  *
  * @module
  */
-import { loadWasiProgram, type WasiRun } from "@v8r/openamp-wasm";
-import { type DomainContext, programName, runDomainProgram } from "@v8r/xen-dom0less";
+import { loadWasiProgram, type ProgramImports, type WasiHost, type WasiRun } from "@v8r/openamp-wasm";
+import { type DomainContext, envForProgram, programName, runDomainProgram } from "@v8r/xen-dom0less";
+import { zephyrProgramImports } from "./wasi-zephyr-api.ts";
 import { bootZephyr } from "./zephyr.ts";
 
 const RUNS = new WeakMap<DomainContext, WasiRun>();
@@ -32,7 +34,9 @@ export async function start(ctx: DomainContext): Promise<void> {
     async (env) => {
       if (ctx.program === undefined) throw new TypeError(`[zephyr-shim] ${ctx.name}: this image runs a WASI program, and the kernel module names none (v8r,image = "<file>.wasm")`);
       const program = await ctx.clock.hold(loadWasiProgram(new URL(ctx.program), programName(ctx)));
-      return program.start(env);
+      // the Zephyr C API (include/zephyr/*.h) besides the platform channel
+      const imports = (host: WasiHost): ProgramImports => ({ ...env.imports(host), ...zephyrProgramImports(k, () => host.memory()) });
+      return program.start({ ...envForProgram(env, program.module, program.suspendable), imports });
     },
     // Zephyr's Xen event API owns the static ports: the program's events come through it
     { bind: (ring) => k.xen.ports().forEach((port) => k.bind_event_channel(port, ring, undefined)), notify: (port) => void k.notify_evtchn(port) },

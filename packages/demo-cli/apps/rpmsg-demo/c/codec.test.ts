@@ -202,7 +202,10 @@ describe("the C rpmsg-ctrl codec", () => {
 describe("the C number formatting", () => {
   it("gives String(x), x.toFixed(0), x.toFixed(1) and Math.round(x) as JavaScript does", async () => {
     const fixed = [0, -0, 0.25, 0.75, 1.25, 2.5, 0.5, 1.5, -1.25, 0.05, 0.15, 1e21, 1e-7, 123.456, 99.95, 100, 1 / 3, 2 ** 53, 5e-324, 1.7976931348623157e308, 0.1 + 0.2, 49.99999999999999, 0.49999999999999994];
-    const values = [...fixed, ...fc.sample(fc.double({ noNaN: true }), { numRuns: 1500, seed: 11 }), ...fc.sample(fc.double({ min: 0, max: 200, noNaN: true }), { numRuns: 1500, seed: 12 })];
+    const edges = [1e-6, 9.999999999999999e-7, 1.0000000000000002e-6, 3e-6, 2 ** 53 - 1, 2 ** 53 - 0.5, 2 ** 52 + 0.5, 4503599627370495.5, 0.1, 0.7, 1234567.891, 999999.9999995, 0.0000015, 12.345678];
+    // few decimals (the printf-free path): n / 10^k
+    const decimals = fc.sample(fc.tuple(fc.integer({ min: -2e9, max: 2e9 }), fc.integer({ min: 0, max: 8 })), { numRuns: 1500, seed: 13 }).map(([n, k]) => n / 10 ** k);
+    const values = [...fixed, ...edges, ...decimals, ...fc.sample(fc.double({ noNaN: true }), { numRuns: 1500, seed: 11 }), ...fc.sample(fc.double({ min: 0, max: 200, noNaN: true }), { numRuns: 1500, seed: 12 })];
     const got = await c("num", values.map((x) => new Uint8Array(new Float64Array([x]).buffer)));
     values.forEach((x, i) => expect(got[i], String(x)).toBe(JSON.stringify([String(x), x.toFixed(0), x.toFixed(1), String(Math.round(x))])));
   });

@@ -33,6 +33,49 @@ static void zeros(struct rd_buf *out, int count)
 		rd_buf_ch(out, '0');
 }
 
+/* The digits of the integer 0 <= n < 2^53 with a point before the last `decimals` of them (at least one digit before it). */
+static void add_scaled(struct rd_buf *out, double n, int decimals)
+{
+	char d[24];
+	int len = 0;
+	for (unsigned long long v = (unsigned long long)n; v; v /= 10)
+		d[len++] = (char)('0' + v % 10);
+	while (len <= decimals)
+		d[len++] = '0';
+	for (int i = len - 1; i >= 0; i--) {
+		rd_buf_ch(out, d[i]);
+		if (i == decimals && decimals > 0)
+			rd_buf_ch(out, '.');
+	}
+}
+
+/*
+ * The common case without printf: 1e-6 <= x < 2^53 that reads back from at
+ * most 6 decimals. The fewest decimals k with round(x * 10^k) / 10^k == x
+ * give the shortest digits (y / 10^k and the text y e-k round to the same
+ * double, and any shorter text has fewer decimals); when y - 1 or y + 1
+ * also read back as x, ES picks the closest, which the general path does.
+ * Returns 0 when it does not apply.
+ */
+static int short_decimal(struct rd_buf *out, double x)
+{
+	static const double pow10[] = { 1, 10, 100, 1e3, 1e4, 1e5, 1e6 };
+	if (!(x >= 1e-6 && x < 9007199254740992.0))
+		return 0;
+	for (int k = 0; k <= 6; k++) {
+		double y = nearbyint(x * pow10[k]);
+		if (y >= 9007199254740992.0)
+			return 0;
+		if (y / pow10[k] != x)
+			continue;
+		if ((y - 1) / pow10[k] == x || (y + 1) / pow10[k] == x)
+			return 0;
+		add_scaled(out, y, k);
+		return 1;
+	}
+	return 0;
+}
+
 void rd_js_number(struct rd_buf *out, double x)
 {
 	if (isnan(x)) {
@@ -51,6 +94,8 @@ void rd_js_number(struct rd_buf *out, double x)
 		rd_buf_str(out, "Infinity");
 		return;
 	}
+	if (short_decimal(out, x))
+		return;
 	char d[24];
 	int n;
 	int k = (int)shortest_digits(x, d, &n);
@@ -94,6 +139,40 @@ static void increment_decimal(char *s, size_t cap)
 	}
 }
 
+/* a * b exactly, as p + e (Dekker's product with Veltkamp's split; no overflow for the values here). */
+static void two_product(double a, double b, double *p, double *e)
+{
+	const double split = 134217729.0; /* 2^27 + 1 */
+	*p = a * b;
+	double t = split * a, ah = t - (t - a), al = a - ah;
+	t = split * b;
+	double bh = t - (t - b), bl = b - bh;
+	*e = ((ah * bh - *p) + ah * bl + al * bh) + al * bl;
+}
+
+/*
+ * toFixed without printf for 0 <= x with x * 10^digits < 2^52 and digits
+ * <= 6: n = round(x * 10^digits) from the exact product, unless x * 10^digits
+ * lies near a half (there toFixed's "the larger n" needs the general path).
+ * Returns 0 when it does not apply.
+ */
+static int short_fixed(struct rd_buf *out, double x, int digits)
+{
+	static const double pow10[] = { 1, 10, 100, 1e3, 1e4, 1e5, 1e6 };
+	if (digits < 0 || digits > 6)
+		return 0;
+	double p, e;
+	two_product(x, pow10[digits], &p, &e);
+	if (!(p < 4503599627370496.0))
+		return 0;
+	double n = nearbyint(p);
+	double r = (p - n) + e;
+	if (!(fabs(r) < 0.49))
+		return 0;
+	add_scaled(out, n, digits);
+	return 1;
+}
+
 void rd_js_fixed(struct rd_buf *out, double x, int digits)
 {
 	if (isnan(x)) {
@@ -110,6 +189,8 @@ void rd_js_fixed(struct rd_buf *out, double x, int digits)
 	}
 	if (x == 0)
 		x = 0; /* -0 prints as 0 */
+	if (short_fixed(out, x, digits))
+		return;
 	char s[64];
 	snprintf(s, sizeof s, "%.*f", digits, x);
 	/* printf rounds an exact half to even; toFixed picks the larger n */

@@ -167,7 +167,9 @@ static void series(struct rd_buf *out, const struct chart *c, const struct point
 			rd_buf_reset(&r.first_x);
 			rd_buf_str(&r.first_x, rd_buf_cstr(&xs));
 		}
-		rd_buf_printf(&r.points, "%s,%s", rd_buf_cstr(&xs), rd_buf_cstr(&ys));
+		rd_buf_add(&r.points, xs.p, xs.len);
+		rd_buf_ch(&r.points, ',');
+		rd_buf_add(&r.points, ys.p, ys.len);
 		r.n++;
 		rd_buf_reset(&r.last_x);
 		rd_buf_str(&r.last_x, rd_buf_cstr(&xs));
