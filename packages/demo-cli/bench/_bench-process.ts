@@ -8,6 +8,8 @@ import { createServer } from "node:net";
 export interface DemoProcess {
   /** ms from spawn, by `performance.now()`. */
   readonly startedAt: number;
+  /** Its process id (undefined when it could not be spawned). */
+  readonly pid: number | undefined;
   /** Everything it printed on stdout and stderr so far. */
   output(): string;
   /** Resolves with the exit code (or signal name) once it exited. */
@@ -113,7 +115,7 @@ export function startDemo(command: string, args: readonly string[], cwd: string)
     await exited;
     clearTimeout(killer);
   };
-  return { startedAt, output: () => text, exited, peakTreeKiB: () => peakTree, peakProcessKiB: () => peakOne, sampleMemory, stop };
+  return { startedAt, pid: child.pid, output: () => text, exited, peakTreeKiB: () => peakTree, peakProcessKiB: () => peakOne, sampleMemory, stop };
 }
 
 /** GET `url`; the status and body, or undefined when nothing answers yet. */

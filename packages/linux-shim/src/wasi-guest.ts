@@ -39,9 +39,10 @@ export async function start(ctx: DomainContext): Promise<void> {
     const program = await ctx.clock.hold(loadWasiProgram(new URL(ctx.program), name));
     return program.start({ ...envForProgram(env, program.module, program.suspendable), preopens: [files.preopen], wasi: files.wasi });
   });
+  if (run === undefined) return;
+  RUNS.set(ctx, run);
   // the host reads the root filesystem's files through the control channel (the browser page's status page)
-  if (run !== undefined) serveFileReads(ctx, linux.rootfs);
-  if (run !== undefined) RUNS.set(ctx, run);
+  serveFileReads(ctx, linux.rootfs);
 }
 
 /** Called when the domain stops: the program ends at its next wait. */
