@@ -41,7 +41,7 @@ function renderDomains(domains) {
     fill.style.width = Math.max(0, Math.min(100, Number(d.load) || 0)) + "%";
     bar.append(fill);
     load.append(bar, el("span", (Number(d.load) || 0).toFixed(1) + " %"));
-    const counts = d.restarts === undefined ? "-" : d.restarts + " / " + (d.crashes || 0) + " crashed";
+    const counts = d.restarts === undefined ? "-" : d.restarts + (d.crashes > 0 ? " (" + d.crashes + " crashed)" : "");
     tr.append(load, el("td", counts), el("td", (d.interrupts || []).map((l) => l.irq + ": " + l.count).join(" · ")));
     body.append(tr);
   }
@@ -85,8 +85,12 @@ function renderLink(link, rates, now) {
   $("ring-fill").style.width = (link.ringSize > 0 ? (100 * link.ringUsed) / link.ringSize : 0) + "%";
   renderChart(rates, now);
 }
+function atEnd(pre) {
+  return pre.scrollHeight - pre.scrollTop - pre.clientHeight < 8;
+}
 function renderConsoles(consoles) {
-  // one panel per console that printed something; each keeps its scroll, and follows the end while it is at the end
+  // one panel per console that printed something; each follows its end unless the reader scrolled up
+  // (re-checked after every update: a panel added beside it narrows it, and its lines wrap further)
   const box = $("consoles");
   for (const [source, lines] of Object.entries(consoles)) {
     if (lines.length === 0) continue;
@@ -95,16 +99,18 @@ function renderConsoles(consoles) {
       const section = el("section", undefined, "console");
       pre = el("pre");
       pre.dataset.source = source;
+      pre.dataset.follow = "yes";
+      pre.addEventListener("scroll", () => {
+        pre.dataset.follow = atEnd(pre) ? "yes" : "no";
+      });
       section.append(el("h3", source), pre);
       box.append(section);
       consolePres.set(source, pre);
     }
     const text = lines.join("\n");
-    if (pre.textContent === text) continue;
-    const atEnd = pre.textContent === "" || pre.scrollHeight - pre.scrollTop - pre.clientHeight < 8;
-    pre.textContent = text;
-    if (atEnd) pre.scrollTop = pre.scrollHeight;
+    if (pre.textContent !== text) pre.textContent = text;
   }
+  for (const pre of consolePres.values()) if (pre.dataset.follow === "yes" && !atEnd(pre)) pre.scrollTop = pre.scrollHeight;
 }
 function clockText(ms) {
   const secs = Math.floor(ms / 1000);

@@ -16,7 +16,9 @@ describe("the dashboard in headless Chromium", () => {
   const periods: number[] = [];
   let seq = 0;
 
-  const xenLines = Array.from({ length: 40 }, (_, i) => `(XEN) line ${i}`);
+  // long enough to wrap further when a third console panel narrows the xen one
+  const xenLines = Array.from({ length: 40 }, (_, i) => `(XEN) line ${i}: ${"word ".repeat(12)}`);
+  let linuxPrinted = false;
   const snapshot = (): DashboardSnapshot => ({
     time: 3_725_000,
     periodMs: periods.at(-1) ?? 1000,
@@ -27,12 +29,12 @@ describe("the dashboard in headless Chromium", () => {
       { t: 3_701_000, kind: "fault", level: "error", text: "fault: drop from zephyr on port 10", count: 3 },
     ],
     domains: [
-      { name: "zephyr", domid: 1, state: "running", vcpus: 1, load: 12.5 },
-      { name: "linux", domid: 2, state: "blocked", vcpus: 2, load: 3, interrupts: [{ irq: 31, source: "xen-evtchn", count: 42 }, { irq: 32, source: "vpl011", count: 3 }] },
+      { name: "zephyr", domid: 1, state: "running", vcpus: 1, load: 12.5, restarts: 1, crashes: 1 },
+      { name: "linux", domid: 2, state: "blocked", vcpus: 2, load: 3, restarts: 0, crashes: 0, interrupts: [{ irq: 31, source: "xen-evtchn", count: 42 }, { irq: 32, source: "vpl011", count: 3 }] },
     ],
     link: { state: "up", txPerSec: 1 + (seq % 2), rxPerSec: 0.5, ringUsed: 4, ringSize: 16, retries: 1, reinits: 0, lost: 0 },
     latestSample: { v: 1, seq: seq++, boot: "1a2b3c4d", t: 0 },
-    consoles: { xen: ["(XEN) <b>not bold</b>", ...xenLines], zephyr: ["*** Booting Zephyr OS ***"], linux: [], v8r: [] },
+    consoles: { xen: ["(XEN) <b>not bold</b>", ...xenLines], zephyr: ["*** Booting Zephyr OS ***"], linux: linuxPrinted ? ["Booting Linux on physical CPU 0x0"] : [], v8r: [] },
   });
 
   beforeAll(async () => {
@@ -72,10 +74,18 @@ describe("the dashboard in headless Chromium", () => {
       expect(await page.textContent("#ring-text")).toBe("4 / 16");
       expect(await page.textContent("#domains-body tr:nth-child(2) td:last-child")).toBe("31: 42 · 32: 3");
       expect(await page.textContent("#time")).toBe("simulated 01:02:05");
-      expect(await page.textContent("#consoles pre")).toMatch(/^\(XEN\) <b>not bold<\/b>\n\(XEN\) line 0\n/);
+      expect(await page.textContent("#consoles pre")).toMatch(/^\(XEN\) <b>not bold<\/b>\n\(XEN\) line 0: word /);
+      expect(await page.$$eval("#domains-body tr td:nth-child(6)", (tds) => tds.map((td) => td.textContent))).toEqual(["1 (1 crashed)", "0"]);
       // consoles with no output get no panel; the others are scrolled to their last line
       expect(await page.$$eval("#consoles h3", (hs) => hs.map((h) => h.textContent))).toEqual(["xen", "zephyr"]);
       expect(await page.$eval("#consoles pre", (pre) => pre.scrollHeight - pre.scrollTop - pre.clientHeight)).toBeLessThan(2);
+      // a console that starts printing later gets its panel; the narrowed xen panel still shows its last line
+      linuxPrinted = true;
+      await page.waitForFunction(() => document.querySelectorAll("#consoles h3").length === 3, null, { timeout: 10_000 });
+      await page.waitForFunction(() => {
+        const pre = document.querySelector<HTMLElement>("#consoles pre");
+        return pre !== null && pre.scrollHeight - pre.scrollTop - pre.clientHeight < 2;
+      }, null, { timeout: 5_000 });
       // the chart is the server's minute, with a y axis; the timeline newest first, folded repeats counted
       expect(await page.$$eval("#chart-axes text", (ts) => ts.map((t) => t.textContent))).toEqual(["0", "5", "10", "-60 s", "-30 s", "now"]);
       expect((await page.getAttribute("#chart-tx", "points"))?.split(" ")).toHaveLength(60);

@@ -16,6 +16,7 @@ header { display: flex; gap: 1em; align-items: baseline; padding: 12px 20px; bor
 header h1 { font-size: 18px; margin: 0; }
 main { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 16px; padding: 16px 20px; align-items: start; }
 section.card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; }
+#domains .table { overflow-x: auto; } @media (min-width: 1100px) { #domains { grid-column: span 2; } }
 h2 { font-size: 15px; margin: 0 0 8px; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid var(--line); }
@@ -32,7 +33,7 @@ polyline { fill: none; stroke-width: 2; stroke-linejoin: round; }
 #chart-tx { stroke: var(--accent); } #chart-rx { stroke: #e67700; }
 #link-reason { font-weight: normal; font-size: 13px; opacity: 0.8; }
 .state-stalled, .state-re-initialising, .state-paused, .state-shutdown { color: #e67700; } .state-destroyed, .state-dying { color: #c92a2a; }
-#timeline { grid-column: 1 / -1; }
+#timeline { grid-column: 1 / -1; } @media (min-width: 1100px) { #timeline { grid-column: span 2; } }
 #timeline ol { list-style: none; margin: 0; padding: 0; max-height: 260px; overflow: auto; font-size: 13px; }
 #timeline li { display: grid; grid-template-columns: 6.5em 5.5em 1fr; gap: 8px; padding: 3px 0; border-bottom: 1px solid var(--line); }
 #timeline .when { font-variant-numeric: tabular-nums; opacity: 0.7; } #timeline .kind { opacity: 0.7; }
@@ -91,8 +92,8 @@ export function renderDashboardPage(options: DashboardPageOptions = {}): string 
 <main>
   <section class="card" id="domains">
     <h2>Domains</h2>
-    <table><thead><tr><th>Name</th><th>ID</th><th>State</th><th>vCPUs</th><th>Load</th><th title="Xen's counts: restarts / crashes">Restarts</th><th title="interrupts taken, by GIC line: 31 event-channel upcall, 32 console">IRQs</th></tr></thead>
-    <tbody id="domains-body"></tbody></table>
+    <div class="table"><table><thead><tr><th>Name</th><th>ID</th><th>State</th><th>vCPUs</th><th>Load</th><th title="Xen's counts: times started again, and crashes">Restarts</th><th title="interrupts taken, by GIC line: 31 event-channel upcall, 32 console">IRQs</th></tr></thead>
+    <tbody id="domains-body"></tbody></table></div>
     <div id="period">
       <h2>Sampling period</h2>
       <p>Zephyr samples every <span id="period-now">-</span> (the Linux app sends the change to Zephyr over rpmsg-ctrl)</p>
