@@ -204,6 +204,11 @@ function rootFsCalls(fs: RootFs, o: RootFsWasiOptions, host: WasiHost): Record<s
 
 /** Open `path` as `oflags` say: a directory with its listing, a file with its bytes (none when truncated). */
 async function openPath(fs: RootFs, path: string, oflags: number, fdflags: number): Promise<Fd | number> {
+  if ((oflags & (wasi.OFLAGS_CREAT | wasi.OFLAGS_TRUNC | wasi.OFLAGS_EXCL | wasi.OFLAGS_DIRECTORY)) === (wasi.OFLAGS_CREAT | wasi.OFLAGS_TRUNC)) {
+    // fopen(path, "w"): created or truncated by one write (a missing parent, a directory or a read-only tree refuse it)
+    await fs.writeFile(path, new Uint8Array(0));
+    return new RootFile(path, new Uint8Array(0));
+  }
   const exists = await fs.exists(path);
   if (!exists) {
     if (!(oflags & wasi.OFLAGS_CREAT) || oflags & wasi.OFLAGS_DIRECTORY) return wasi.ERRNO_NOENT;

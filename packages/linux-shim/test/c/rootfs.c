@@ -67,6 +67,8 @@ int main(void)
 	check(seen == 1, "readdir lists the page");
 	check(fopen("/no/such/file", "r") == NULL && errno == ENOENT, "open of a missing file: ENOENT");
 	check(fopen(HTML "/zephyr-status.html/x", "w") == NULL && errno == ENOTDIR, "a file used as a directory: ENOTDIR");
+	check(fopen("/no/such/dir/file", "w") == NULL && errno == ENOENT, "a new file in a missing directory: ENOENT");
+	check(fopen(HTML, "w") == NULL && errno == EISDIR, "a directory opened for writing: EISDIR");
 	check(fopen("/proc/v8r-test", "w") == NULL && errno == EACCES, "the kernel's /proc is read-only: EACCES");
 	check(read_file("/proc/cmdline", buf, sizeof buf) > 0, "read /proc/cmdline");
 	check(write_file("/../../escape.txt", "up", "w") == 0 && access("/escape.txt", F_OK) == 0, "/.. stays at /");
