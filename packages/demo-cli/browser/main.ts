@@ -15,6 +15,8 @@
 import { createPlatform, FVP_BaseR_AEMv8R, RealClock, type Uart, WorkerExecutor } from "@v8r/fvp-core";
 import { LINUX_FILE, LINUX_READ_FILE, type LinuxReadFileRequest, WEB_ROOT } from "@v8r/linux-shim";
 import { bootXen, loadDom0lessConfig, parseDts, type Xen } from "@v8r/xen-dom0less";
+import { wasiRunnerSpecifier } from "../src/_demo-apps.ts";
+import { withAppSet } from "../src/_demo-app-set.ts";
 import { consoleUarts, currentImage, domainUarts, linuxConsoleDomain } from "../src/_demo-layout.ts";
 import type { DemoPlatform, DemoTraceEvent } from "../src/trace-events.ts";
 
@@ -129,9 +131,11 @@ async function boot(): Promise<void> {
   setState("fetching the device tree");
   const res = await fetch(CONFIG_URL);
   if (!res.ok) throw new Error(`[v8r-demo] browser page: fetching ${CONFIG_URL}: HTTP ${res.status}`);
-  const { config, diagnostics } = loadDom0lessConfig(parseDts(await res.text(), { file: "v8r64-virtualization.dts" }));
+  const { config: bundled, diagnostics } = loadDom0lessConfig(parseDts(await res.text(), { file: "v8r64-virtualization.dts" }));
   const errors = diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0) throw new Error(`[v8r-demo] browser page: the device tree does not load: ${errors.map((d) => d.message).join("; ")}`);
+  // ?apps=c: the demo apps in C (as v8r-demo --apps c)
+  const config = withAppSet(bundled, new URLSearchParams(location.search).get("apps") === "c" ? "c" : "ts", (specifier) => import.meta.resolve(specifier));
 
   const platform = createPlatform<DemoTraceEvent>(FVP_BaseR_AEMv8R, { clock: new RealClock(), executor: new WorkerExecutor({ stopTimeoutMs: 1000 }) });
   addEventListener("pagehide", () => void platform.shutdown());
@@ -140,6 +144,7 @@ async function boot(): Promise<void> {
   setState("booting Xen");
   const xen = await bootXen(platform, config, {
     resolveImage: (specifier) => import.meta.resolve(currentImage(specifier)),
+    wasiRunner: (domain) => import.meta.resolve(wasiRunnerSpecifier(domain)),
     console: { xen: uarts["xen"] ?? 0, domains: domainUarts(uarts) },
     onCrash: "restart",
   });

@@ -30,12 +30,15 @@ const modules = moduleMap([core, shim]);
 const site: BrowserSite = { packages: [core, shim], pageDir: join(dir, "page"), appDir: join(dir, "app"), dtsFile: join(dir, "config.dts"), modules };
 
 describe("browser-serve", () => {
-  it("moduleMap() maps each dist export to its served path", () => {
+  it("moduleMap() maps each dist export, and each .wasm export in a served folder, to its served path", () => {
     expect(Object.fromEntries(modules)).toEqual({
       "@v8r/core": "/pkg/core/dist/mod.js",
       "@v8r/core/node": "/pkg/core/dist/node.js",
       "@v8r/shim/apps/app": "/pkg/shim/dist/apps/app.js",
+      "@v8r/shim/x.wasm": "/pkg/shim/wasm/x.wasm",
     });
+    const unserved: ServedPackage = { name: "@v8r/u", short: "u", root: join(dir, "u"), exports: { "./y.wasm": "./src/y.wasm", "./z.txt": "./apps/z.txt" } };
+    expect(moduleMap([unserved]).size).toBe(0);
   });
 
   it("rewriteImports() rewrites static and dynamic imports of known modules only", () => {
@@ -61,7 +64,7 @@ describe("browser-serve", () => {
   it("withImportMap() puts an import map without Node-only entries in place of the mark", () => {
     const html = withImportMap("<head><!-- v8r:importmap --></head>", modules);
     const json = /<script type="importmap">([\s\S]*)<\/script>/.exec(html)?.[1] ?? "";
-    expect(JSON.parse(json)).toEqual({ imports: { "@v8r/core": "/pkg/core/dist/mod.js", "@v8r/shim/apps/app": "/pkg/shim/dist/apps/app.js" } });
+    expect(JSON.parse(json)).toEqual({ imports: { "@v8r/core": "/pkg/core/dist/mod.js", "@v8r/shim/apps/app": "/pkg/shim/dist/apps/app.js", "@v8r/shim/x.wasm": "/pkg/shim/wasm/x.wasm" } });
   });
 
   it.each([

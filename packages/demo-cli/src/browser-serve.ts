@@ -26,8 +26,8 @@ import { createShutdown, type SignalSource } from "./shutdown.ts";
 /** The workspace packages the page imports, by their npm names. */
 export const BROWSER_PACKAGES = ["@v8r/fvp-core", "@v8r/xen-dom0less", "@v8r/openamp-wasm", "@v8r/zephyr-shim", "@v8r/linux-shim", "v8r-demo"] as const;
 
-/** Folders of a package that are served (when present): its build and its WebAssembly. */
-const SERVED_DIRS = ["dist", "wasm"] as const;
+/** Folders of a package that are served (when present): its build and its WebAssembly (v8r-demo's C apps are under apps/). */
+const SERVED_DIRS = ["dist", "wasm", "apps"] as const;
 /** Open connections at most (see startBrowserServer). */
 const MAX_CONNECTIONS = 256;
 
@@ -115,16 +115,19 @@ export function findPackageRoot(name: string, resolve: Resolver = defaultResolve
 
 /**
  * The import map of the served packages: each `exports` entry with an
- * `import` file under `dist/` becomes `<name><subpath>` -> its served URL
- * path (Node-only entries such as `/node` are listed too; the page never
- * imports them).
+ * `import` file under `dist/`, or a `.wasm` file in a served folder (the
+ * C apps, which `import.meta.resolve` finds), becomes `<name><subpath>` ->
+ * its served URL path (Node-only entries such as `/node` are listed too; the
+ * page never imports them).
  */
 export function moduleMap(packages: readonly ServedPackage[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const p of packages) {
     for (const [key, value] of Object.entries(p.exports)) {
       const target = typeof value === "string" ? value : (value as { import?: unknown } | null)?.import;
-      if (typeof target !== "string" || !target.startsWith("./dist/") || !target.endsWith(".js")) continue;
+      if (typeof target !== "string") continue;
+      const wasm = target.endsWith(".wasm") && SERVED_DIRS.some((d) => target.startsWith(`./${d}/`));
+      if (!wasm && (!target.startsWith("./dist/") || !target.endsWith(".js"))) continue;
       out.set(`${p.name}${key.slice(1)}`, `/pkg/${p.short}/${target.slice(2)}`);
     }
   }

@@ -3,6 +3,7 @@
 // whole demo in the page, each domain in a Web Worker. Needs the packages
 // built (`npm test` builds before the tests). Saves browser-demo.png (to
 // docs/images/ with V8R_UPDATE_SCREENSHOTS=1). A missing browser fails.
+// Once with each app set: the page's `?apps=c` runs the demo apps in C.
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -19,7 +20,7 @@ async function frameSeq(page: Page): Promise<number | undefined> {
   return m?.[1] === undefined ? undefined : Number(m[1]);
 }
 
-describe("v8r-demo browser: the whole demo in headless Chromium", () => {
+describe.each(["ts", "c"])("v8r-demo browser (apps %s): the whole demo in headless Chromium", (apps) => {
   let server: DemoProcess | undefined;
   let browser: Browser | undefined;
 
@@ -28,7 +29,7 @@ describe("v8r-demo browser: the whole demo in headless Chromium", () => {
     server?.kill();
   });
 
-  it("boots Xen, Zephyr and Linux in the page; the status page Linux writes shows growing samples; commands typed in the page run in Linux", async () => {
+  it(`boots Xen, Zephyr and Linux in the page; the status page Linux writes shows growing samples${apps === "ts" ? "; commands typed in the page run in Linux" : ""}`, async () => {
     const missing = BUILT.filter((f) => !existsSync(join(REPO_ROOT, f)));
     expect(missing, "the packages are not built: run `pnpm run build` first (npm test does)").toEqual([]);
     server = spawnDemo(["browser", "--port", "0"], { rootfs: false });
@@ -37,11 +38,11 @@ describe("v8r-demo browser: the whole demo in headless Chromium", () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(String(e)));
-    await page.goto(url);
+    await page.goto(apps === "ts" ? url : `${url}?apps=c`);
 
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     await page.waitForFunction(() => document.getElementById("console-zephyr")?.textContent?.includes("*** Booting ") === true, null, { timeout: 15_000 });
-    expect(await page.textContent("#console-zephyr")).toMatch(/\*\*\* Booting rpmsg-host .* Zephyr OS build .* \*\*\*/);
+    expect(await page.textContent("#console-zephyr")).toMatch(apps === "ts" ? /\*\*\* Booting rpmsg-host .* Zephyr OS build .* \*\*\*/ : /\*\*\* Booting rpmsg-host\.wasm .* Zephyr OS build .* \*\*\*/);
     await page.waitForFunction(() => document.getElementById("console-linux")?.textContent?.includes("Booting Linux") === true, null, { timeout: 10_000 });
     expect(await page.textContent("#console-xen")).toContain("(XEN) Brought up 2 domains");
     expect(await page.textContent("#state")).toBe("running");
@@ -57,13 +58,17 @@ describe("v8r-demo browser: the whole demo in headless Chromium", () => {
     expect(later).toBeGreaterThan(first);
     expect(await page.textContent("#status-source")).toMatch(/^\d+ bytes read from linux:\/usr\/share\/nginx\/html\/zephyr-status\.html/);
 
-    // a command typed into the page runs in the Linux guest's shell
-    await page.fill("#linux-command", "ls /usr/share/nginx/html");
-    await page.press("#linux-command", "Enter");
-    await page.waitForFunction(() => /# ls \/usr\/share\/nginx\/html\n.*zephyr-status\.html/.test(document.getElementById("console-linux")?.textContent ?? ""), null, { timeout: 10_000 });
-    expect(await page.inputValue("#linux-command")).toBe("");
+    if (apps === "ts") {
+      // a command typed into the page runs in the Linux guest's shell (the C rpmsg-remote is init: there is no shell)
+      await page.fill("#linux-command", "ls /usr/share/nginx/html");
+      await page.press("#linux-command", "Enter");
+      await page.waitForFunction(() => /# ls \/usr\/share\/nginx\/html\n.*zephyr-status\.html/.test(document.getElementById("console-linux")?.textContent ?? ""), null, { timeout: 10_000 });
+      expect(await page.inputValue("#linux-command")).toBe("");
+    } else {
+      expect(await page.textContent("#console-linux")).toContain("Run rpmsg-remote.wasm as init process");
+    }
     expect(errors).toEqual([]);
-    const shots = screenshotDir();
+    const shots = screenshotDir(apps === "ts");
     mkdirSync(shots, { recursive: true });
     await page.screenshot({ path: join(shots, "browser-demo.png"), fullPage: true });
     expect(statSync(join(shots, "browser-demo.png")).size).toBeGreaterThan(10_000);
