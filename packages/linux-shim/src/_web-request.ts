@@ -27,6 +27,8 @@ const BAD_REQUEST: Refusal = { status: 400, text: "Bad Request" };
 const TARGET_CHARS = /^[\x21-\x5b\x5d-\x7e]*$/;
 const DECODED_FORBIDDEN = /[\x00-\x1f\x7f/\\]/;
 const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\//i;
+// Host = uri-host [ ":" port ] (RFC 9110 7.2): an IP literal or a reg-name / IPv4 address (may be empty), then digits.
+const HOST_VALUE = /^(?:\[[0-9a-f:.]+\]|[a-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?$/i;
 
 /** The size of the request head as sent (request line, header lines, final CRLF), counted from what Node parsed. */
 export function headBytes(req: IncomingMessage, rawUrl: string): number {
@@ -37,7 +39,24 @@ export function headBytes(req: IncomingMessage, rawUrl: string): number {
   return size;
 }
 
-/** HTTP/1.0 and 1.1 only; a head over the limit is 431, a target over the limit 414. */
+/**
+ * RFC 9112 3.2: a 400 for more than one Host field line, a Host value that
+ * is no `host[:port]`, or an HTTP/1.1 request without Host.
+ */
+function hostRefusal(req: IncomingMessage): Refusal | undefined {
+  const raw = req.rawHeaders;
+  let value: string | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (name.length !== 4 || name.toLowerCase() !== "host") continue;
+    if (value !== undefined) return BAD_REQUEST;
+    value = raw[i + 1] as string;
+  }
+  if (value === undefined) return req.httpVersionMinor >= 1 ? BAD_REQUEST : undefined;
+  return HOST_VALUE.test(value) ? undefined : BAD_REQUEST;
+}
+
+/** HTTP/1.0 and 1.1 only; a head over the limit is 431, a target over the limit 414; Host as RFC 9112 3.2 requires. */
 export function checkRequestHead(req: IncomingMessage, rawUrl: string, limits: ResolvedWebServerLimits): Refusal | undefined {
   if (req.httpVersionMajor !== 1) {
     // Node reads a request line without a version as HTTP/0.9: a malformed request here.
@@ -45,7 +64,7 @@ export function checkRequestHead(req: IncomingMessage, rawUrl: string, limits: R
   }
   if (headBytes(req, rawUrl) > limits.maxHeaderBytes) return { status: 431, text: "Request Header Fields Too Large" };
   if (Buffer.byteLength(rawUrl) > limits.maxUrlBytes) return { status: 414, text: "URI Too Long" };
-  return undefined;
+  return hostRefusal(req);
 }
 
 function pathAndQuery(raw: string): { path: string; query: string } | undefined {

@@ -56,6 +56,24 @@ describe("builtin engine HTTP", () => {
   });
 
   it.each([
+    ["two Host lines", "GET /digits.txt HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"],
+    ["two Host lines with the same value", "GET /digits.txt HTTP/1.1\r\nHost: a\r\nhost: a\r\n\r\n"],
+    ["two Host lines in HTTP/1.0", "GET /digits.txt HTTP/1.0\r\nHost: a\r\nHOST: b\r\n\r\n"],
+    ["no Host in HTTP/1.1", "GET /digits.txt HTTP/1.1\r\nConnection: close\r\n\r\n"],
+    ["a Host that is no host[:port]", "GET /digits.txt HTTP/1.1\r\nHost: a/b@c\r\n\r\n"],
+    ["a Host with a non-numeric port", "GET /digits.txt HTTP/1.1\r\nHost: a:b\r\n\r\n"],
+  ])("answers 400 to %s (RFC 9112 3.2), without the file", async (_, request) => {
+    const res = await rawRequest(server.port, request);
+    expect(res.status).toBe(400);
+    expect(res.raw).not.toContain("0123456789");
+  });
+
+  it.each([["Host: 127.0.0.1:8080"], ["Host: [::1]:80"], ["Host: example.org"], ["Host:"]])("serves a request with %s", async (host) => {
+    const res = await rawRequest(server.port, `GET /digits.txt HTTP/1.1\r\n${host}\r\nConnection: close\r\n\r\n`);
+    expect(res.body).toBe("0123456789");
+  });
+
+  it.each([
     ["bytes=0-3", 206, "0123", "bytes 0-3/10"],
     ["bytes=7-", 206, "789", "bytes 7-9/10"],
     ["bytes=-2", 206, "89", "bytes 8-9/10"],

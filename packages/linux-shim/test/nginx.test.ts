@@ -148,6 +148,16 @@ describe("nginx engine protections (real nginx)", () => {
     expect((await rawGet(guarded.port, "/page.txt")).body).toBe("page");
   });
 
+  it.each([
+    ["two Host lines", "GET /page.txt HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"],
+    ["no Host in HTTP/1.1", "GET /page.txt HTTP/1.1\r\nConnection: close\r\n\r\n"],
+    ["a Host that is no host[:port]", "GET /page.txt HTTP/1.1\r\nHost: a/b\r\nConnection: close\r\n\r\n"],
+  ])("answers 400 to %s as the built-in engine does (RFC 9112 3.2)", async (_, request) => {
+    const res = await rawRequest(guarded.port, request);
+    expect(res.status).toBe(400);
+    expect(res.body).not.toContain("page");
+  });
+
   it("ignores Range and says so", async () => {
     const res = await rawGet(guarded.port, "/page.txt", "GET", "Range: bytes=0-1\r\n");
     expect(res.status).toBe(200);
