@@ -6,6 +6,11 @@
  * arrived in between. So each caller gets a result produced after it asked,
  * and a thousand callers at once cost two runs, not a thousand.
  */
+
+/** A reaction that lets a run settle either way. */
+const ignore = (): void => undefined;
+
+/** Runs of a task per key, shared by the callers that wait for the same run. */
 export class Batched<K, V> {
   readonly #task: (key: K) => Promise<V>;
   readonly #runs = new Map<K, { readonly running: Promise<V>; next: Promise<V> | undefined }>();
@@ -19,8 +24,7 @@ export class Batched<K, V> {
   get(key: K): Promise<V> {
     const entry = this.#runs.get(key);
     if (entry === undefined) return this.#start(key);
-    const settle = () => undefined;
-    entry.next ??= entry.running.then(settle, settle).then(() => this.#start(key));
+    entry.next ??= entry.running.then(ignore, ignore).then(() => this.#start(key));
     return entry.next;
   }
 

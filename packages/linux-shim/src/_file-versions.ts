@@ -77,12 +77,8 @@ export class FileVersions {
    * it is kept under its own identity and given to the callers anyway.
    */
   shared(identity: string, load: () => Promise<VersionRead | undefined>): FileVersion | Promise<FileVersion | undefined> {
-    const kept = this.#kept.get(identity);
-    if (kept !== undefined) {
-      this.#kept.delete(identity); // most recently used goes last
-      this.#kept.set(identity, kept);
-      return kept;
-    }
+    const kept = this.kept(identity);
+    if (kept !== undefined) return kept;
     const loading = this.#loading.get(identity);
     if (loading !== undefined) return loading;
     const started = load().then((read) => {
@@ -93,6 +89,16 @@ export class FileVersions {
     const done = () => void this.#loading.delete(identity);
     started.then(done, done);
     return started;
+  }
+
+  /** The kept version with the settled identity `identity`, marked as the most recently used; undefined when none is kept. */
+  kept(identity: string): FileVersion | undefined {
+    const kept = this.#kept.get(identity);
+    if (kept !== undefined && this.#kept.size > 1) {
+      this.#kept.delete(identity); // most recently used goes last
+      this.#kept.set(identity, kept);
+    }
+    return kept;
   }
 
   /** Keep what a read found, when it may be kept. */

@@ -55,6 +55,11 @@ export function createConnectionGuard(cap: number, evictAfterMs: number, onEvent
     lastReport = t;
     onEvent(`[linux-shim] web: ${cap} connections open (the cap); ${what} (refused so far ${refused}, idle ones closed ${evicted})`);
   };
+  // One close listener for every connection, so a connection costs no closure here.
+  function forget(this: Socket): void {
+    open.delete(this);
+    idleSince.delete(this);
+  }
   const makeRoom = (): boolean => {
     const oldest = idleSince.entries().next();
     if (oldest.done === true || now() - oldest.value[1] < evictAfterMs) return false;
@@ -76,10 +81,7 @@ export function createConnectionGuard(cap: number, evictAfterMs: number, onEvent
       }
       open.add(socket);
       idleSince.set(socket, now());
-      socket.once("close", () => {
-        open.delete(socket);
-        idleSince.delete(socket);
-      });
+      socket.on("close", forget);
     },
     busy(socket) {
       idleSince.delete(socket);

@@ -92,9 +92,9 @@ function pathAndQuery(raw: string): { path: string; query: string } | undefined 
 export function parseTarget(raw: string): Target | Refusal {
   const parts = pathAndQuery(raw);
   if (parts === undefined || !TARGET_CHARS.test(parts.path) || !TARGET_CHARS.test(parts.query)) return BAD_REQUEST;
-  const encoded: string[] = [];
+  const raws = parts.path.split("/");
   const segments: string[] = [];
-  for (const segment of parts.path.split("/")) {
+  for (const segment of raws) {
     if (segment === "") continue;
     let decoded = segment;
     if (segment.includes("%")) {
@@ -105,12 +105,12 @@ export function parseTarget(raw: string): Target | Refusal {
       }
     }
     if (decoded === "." || decoded === ".." || DECODED_FORBIDDEN.test(decoded)) return BAD_REQUEST;
-    encoded.push(segment);
     segments.push(decoded);
   }
   const directory = parts.path.endsWith("/");
   // Only an absolute form or empty segments ("//") make the canonical form differ from what was sent.
   if (raw.startsWith("/") && !parts.path.includes("//")) return { segments, directory, canonical: raw };
+  const encoded = raws.filter((segment) => segment !== "");
   const path = `/${encoded.join("/")}${directory && encoded.length > 0 ? "/" : ""}`;
   return { segments, directory, canonical: path + parts.query };
 }

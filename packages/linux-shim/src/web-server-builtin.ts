@@ -19,26 +19,49 @@ function refuse(res: ServerResponse, refusal: Refusal): void {
   sendStatus(res, refusal.status, refusal.text, { Connection: "close" });
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, files: StaticFiles, opts: ResolvedWebServerOptions): Promise<void> {
+/** Checks, then the dashboard's routes, then the files; synchronous up to the first real wait (a dashboard's promise, the file lookup). */
+function handle(req: IncomingMessage, res: ServerResponse, files: StaticFiles, opts: ResolvedWebServerOptions): void | Promise<void> {
   const rawUrl = req.url ?? "";
   const head = checkRequestHead(req, rawUrl, opts.limits);
   if (head !== undefined) return refuse(res, head);
   const target = parseTarget(rawUrl);
   if (isRefusal(target)) return refuse(res, target);
   req.url = target.canonical; // what the dashboard routes on: always a clean origin-form path
-  if (opts.dashboard && (await opts.dashboard(req, res))) return;
-  if (req.method !== "GET" && req.method !== "HEAD") {
-    sendStatus(res, 405, "Method Not Allowed", { Allow: "GET, HEAD" });
-    return;
-  }
-  if (bodyTooLarge(req, opts.limits)) return refuse(res, { status: 413, text: "Content Too Large" });
-  await files.serve(req, res, target.segments);
+  const routed = opts.dashboard?.(req, res) ?? false;
+  if (routed === true) return;
+  if (routed === false) return serveFile(req, res, files, target.segments, opts);
+  return routed.then((done) => (done ? undefined : serveFile(req, res, files, target.segments, opts)));
 }
 
-function track(guard: ConnectionGuard, req: IncomingMessage, res: ServerResponse): void {
-  const socket = req.socket;
-  guard.busy(socket);
-  res.once("close", () => guard.idle(socket)); // after the response is sent, or the connection is gone
+function serveFile(req: IncomingMessage, res: ServerResponse, files: StaticFiles, segments: readonly string[], opts: ResolvedWebServerOptions): void | Promise<void> {
+  if (req.method !== "GET" && req.method !== "HEAD") return sendStatus(res, 405, "Method Not Allowed", { Allow: "GET, HEAD" });
+  if (bodyTooLarge(req, opts.limits)) return refuse(res, { status: 413, text: "Content Too Large" });
+  return files.serve(req, res, segments);
+}
+
+function failed(req: IncomingMessage, res: ServerResponse, err: unknown, log: (line: string) => void): void {
+  log(`[linux-shim] web: ${req.method} ${req.url}: ${describeError(err).error}`);
+  if (!res.headersSent) sendStatus(res, 500, "Internal Server Error");
+  else res.destroy();
+}
+
+/** The request listener: each request marks its connection busy until its response closes (sent, or the connection gone). */
+function requestListener(files: StaticFiles, guard: ConnectionGuard, opts: ResolvedWebServerOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  // One listener for every response, so a request costs no closure here.
+  function onResponseClose(this: ServerResponse): void {
+    guard.idle(this.req.socket);
+  }
+  return (req, res) => {
+    guard.busy(req.socket);
+    res.on("close", onResponseClose);
+    let done: void | Promise<void>;
+    try {
+      done = handle(req, res, files, opts);
+    } catch (err) {
+      return failed(req, res, err, opts.log);
+    }
+    done?.catch((err: unknown) => failed(req, res, err, opts.log));
+  };
 }
 
 /** Start the built-in engine. */
@@ -53,14 +76,7 @@ export async function startBuiltinServer(opts: ResolvedWebServerOptions): Promis
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     // Node checks the two timeouts above only this often (default 30 s).
     connectionsCheckingInterval: Math.max(25, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
-  }, (req, res) => {
-    track(guard, req, res);
-    handle(req, res, files, opts).catch((err: unknown) => {
-      opts.log(`[linux-shim] web: ${req.method} ${req.url}: ${describeError(err).error}`);
-      if (!res.headersSent) sendStatus(res, 500, "Internal Server Error");
-      else res.destroy();
-    });
-  });
+  }, requestListener(files, guard, opts));
   server.maxHeadersCount = 0; // count every header line towards maxHeaderBytes instead of dropping those past 2,000
   server.setTimeout(limits.idleTimeoutMs); // no traffic either way for this long: the socket is destroyed
   server.on("connection", (socket: Socket) => guard.admit(socket));
