@@ -24,25 +24,26 @@ describe("file versions", () => {
     expect(identityOf(st(1000, 1000.25))).not.toBe(identityOf(st(1000, 1000.5)));
   });
 
-  it("keeps settled versions within its bounds, least recently used out first, and shares a load", async () => {
+  it("keeps settled versions within its bounds, least recently used out first", () => {
     const versions = new FileVersions(2, 100);
-    let loads = 0;
-    const load = (identity: string, bytes: number) => async () => {
-      loads++;
-      return { version: version(bytes), identity, keep: true };
+    const keep = (identity: string, bytes: number, may = true) => {
+      const v = version(bytes);
+      versions.remember({ version: v, identity, keep: may });
+      return v;
     };
-    const [a, b] = await Promise.all([versions.shared("a", load("a", 10)), versions.shared("a", load("a", 10))]);
-    expect(a).toBe(b);
-    expect(loads).toBe(1);
-    await versions.shared("b", load("b", 10));
-    versions.shared("a", load("a", 10)); // touch a: b is now the least recently used
-    await versions.shared("c", load("c", 10));
-    expect(versions.shared("a", load("a", 10))).toBe(a); // still kept, no load
-    expect(loads).toBe(3);
-    await versions.shared("b", load("b", 10)); // dropped: loaded again
-    expect(loads).toBe(4);
-    await versions.shared("big", load("big", 200)); // over maxBytes: never kept
-    await versions.shared("big", load("big", 200));
-    expect(loads).toBe(6);
+    const a = keep("a", 10);
+    keep("a", 10); // already kept: the first stays
+    expect(versions.kept("a")).toBe(a);
+    keep("b", 10);
+    expect(versions.kept("a")).toBe(a); // touch a: b is now the least recently used
+    keep("c", 10);
+    expect(versions.kept("a")).toBe(a);
+    expect(versions.kept("b")).toBeUndefined(); // dropped for c
+    expect(versions.kept("c")).toBeDefined();
+    keep("big", 200); // over maxBytes: never kept
+    expect(versions.kept("big")).toBeUndefined();
+    keep("unsettled", 10, false); // a read that may not be kept
+    expect(versions.kept("unsettled")).toBeUndefined();
+    expect(versions.kept("c")).toBeDefined();
   });
 });

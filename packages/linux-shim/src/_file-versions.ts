@@ -11,8 +11,7 @@
  * cached version may be served after a plain `stat` of the name.
  */
 import { createHash } from "node:crypto";
-import type { Stats } from "node:fs";
-import type { FileHandle } from "node:fs/promises";
+import { fstatSync, readSync, type Stats } from "node:fs";
 
 /** How long after its last change a file's timestamps are trusted to tell the next change apart, ms (covers coarse file system clocks). */
 export const SETTLE_MS = 50;
@@ -55,40 +54,17 @@ export interface VersionRead {
   readonly keep: boolean;
 }
 
-/** A bounded store of settled versions, least recently used dropped first, with shared loads in flight. */
+/** A bounded store of settled versions, least recently used dropped first. */
 export class FileVersions {
   readonly #maxBytes: number;
   readonly #maxEntries: number;
   readonly #kept = new Map<string, FileVersion>();
-  readonly #loading = new Map<string, Promise<FileVersion | undefined>>();
   #bytes = 0;
 
   /** Keep at most `maxEntries` versions and `maxBytes` of content. */
   constructor(maxEntries: number, maxBytes: number) {
     this.#maxEntries = maxEntries;
     this.#maxBytes = maxBytes;
-  }
-
-  /**
-   * The version with the settled identity `identity` (seen by a `stat` after
-   * the caller asked): kept, being loaded, or loaded now by `load`. Sharing
-   * a load that started earlier is sound because a settled identity names
-   * one content. `load` may find another version (the name changed since):
-   * it is kept under its own identity and given to the callers anyway.
-   */
-  shared(identity: string, load: () => Promise<VersionRead | undefined>): FileVersion | Promise<FileVersion | undefined> {
-    const kept = this.kept(identity);
-    if (kept !== undefined) return kept;
-    const loading = this.#loading.get(identity);
-    if (loading !== undefined) return loading;
-    const started = load().then((read) => {
-      if (read !== undefined) this.remember(read);
-      return read?.version;
-    });
-    this.#loading.set(identity, started);
-    const done = () => void this.#loading.delete(identity);
-    started.then(done, done);
-    return started;
   }
 
   /** The kept version with the settled identity `identity`, marked as the most recently used; undefined when none is kept. */
@@ -118,19 +94,19 @@ export class FileVersions {
   }
 }
 
-/** Read the whole open file whose `fstat` is `st`; it may be kept when it was settled and did not change while read. */
-export async function readFileVersion(handle: FileHandle, st: Stats): Promise<VersionRead> {
+/** Read the whole open file `fd` whose `fstat` is `st`; it may be kept when it was settled and did not change while read. */
+export function readFileVersion(fd: number, st: Stats): VersionRead {
   const started = Date.now();
   const size = st.size;
   const buffer = Buffer.allocUnsafe(size);
   let filled = 0;
   while (filled < size) {
-    const { bytesRead } = await handle.read(buffer, filled, size - filled, filled);
+    const bytesRead = readSync(fd, buffer, filled, size - filled, filled);
     if (bytesRead === 0) break;
     filled += bytesRead;
   }
   const body = filled === size ? buffer : buffer.subarray(0, filled);
-  const stable = filled === size && sameVersion(st, await handle.stat());
+  const stable = filled === size && sameVersion(st, fstatSync(fd));
   const lastModifiedMs = stable ? safeLastModified(st, started) : undefined;
   const version: FileVersion = {
     body,

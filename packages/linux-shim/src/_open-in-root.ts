@@ -12,7 +12,7 @@
  * was opened (device and inode number); this narrows the window to the walk
  * itself but cannot close it without `openat`, which Node does not offer.
  */
-import { constants, promises as fsp, type Stats } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, promises as fsp, readlinkSync, realpathSync, type Stats } from "node:fs";
 import { join, sep } from "node:path";
 
 /** How descriptors are checked: by the kernel's name for them, or by a walk. */
@@ -36,9 +36,9 @@ export interface OpenedFile {
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
 const DELETED = " (deleted)";
 
-async function procPath(fd: number): Promise<string | undefined> {
+function procPath(fd: number): string | undefined {
   try {
-    const name = await fsp.readlink(`/proc/self/fd/${fd}`);
+    const name = readlinkSync(`/proc/self/fd/${fd}`);
     return name.endsWith(DELETED) ? name.slice(0, -DELETED.length) : name;
   } catch {
     return undefined;
@@ -54,7 +54,7 @@ export async function createRootGuard(root: string, mode?: RootCheckMode): Promi
   if (mode !== undefined) return { rootReal, mode };
   const handle = await fsp.open(rootReal, constants.O_RDONLY);
   try {
-    return { rootReal, mode: (await procPath(handle.fd)) === rootReal ? "proc" : "walk" };
+    return { rootReal, mode: procPath(handle.fd) === rootReal ? "proc" : "walk" };
   } finally {
     await handle.close();
   }
@@ -69,10 +69,11 @@ function insideSegments(guard: RootGuard, real: string): string[] | undefined {
   return segments.some((s) => s === "" || s.startsWith(".")) ? undefined : segments;
 }
 
-async function walkConfirms(guard: RootGuard, path: string, opened: Stats): Promise<boolean> {
+/** The check by walk: the name's real path below the root, no component a link, ending at the opened inode. */
+function walkConfirms(guard: RootGuard, path: string, opened: Stats): boolean {
   let real: string;
   try {
-    real = await fsp.realpath(path);
+    real = realpathSync(path);
   } catch {
     return false;
   }
@@ -82,11 +83,25 @@ async function walkConfirms(guard: RootGuard, path: string, opened: Stats): Prom
   let last: Stats | undefined;
   for (const segment of segments) {
     probe = join(probe, segment);
-    last = await fsp.lstat(probe).catch(() => undefined);
+    last = lstatSync(probe, { throwIfNoEntry: false });
     if (last === undefined || last.isSymbolicLink()) return false;
   }
-  const final = last ?? (await fsp.lstat(guard.rootReal));
+  const final = last ?? lstatSync(guard.rootReal);
   return final.dev === opened.dev && final.ino === opened.ino;
+}
+
+/**
+ * Whether the descriptor `fd`, opened by the name `path` and whose `fstat`
+ * is `stat`, is inside the root with no dot file on its real path. Its
+ * checks are system calls on names already in the kernel's caches (a
+ * `readlink` in `/proc`, or `realpath` and `lstat`), made synchronously.
+ */
+function provenInside(guard: RootGuard, path: string, fd: number, stat: Stats): boolean {
+  try {
+    return guard.mode === "proc" ? insideSegments(guard, procPath(fd) ?? "") !== undefined : walkConfirms(guard, path, stat);
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -103,13 +118,34 @@ export async function openInRoot(guard: RootGuard, path: string): Promise<Opened
   }
   try {
     const stat = await handle.stat();
-    const inside = guard.mode === "proc"
-      ? insideSegments(guard, (await procPath(handle.fd)) ?? "") !== undefined
-      : await walkConfirms(guard, path, stat);
-    if (inside) return { handle, stat };
+    if (provenInside(guard, path, handle.fd, stat)) return { handle, stat };
   } catch {
     // treated as not found below
   }
   await handle.close().catch(() => undefined);
+  return undefined;
+}
+
+/** A file opened synchronously and proven inside the root: its descriptor (the caller closes it) and its `fstat`. */
+export interface OpenedFd {
+  readonly fd: number;
+  readonly stat: Stats;
+}
+
+/** {@link openInRoot} done synchronously, for a server that answers from its thread: a few system calls on a local name. */
+export function openInRootSync(guard: RootGuard, path: string): OpenedFd | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, OPEN_FLAGS);
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (provenInside(guard, path, fd, stat)) return { fd, stat };
+  } catch {
+    // treated as not found below
+  }
+  closeSync(fd);
   return undefined;
 }

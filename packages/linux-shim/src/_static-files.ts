@@ -10,15 +10,14 @@
  * is answered without waiting, so a page asked for by a thousand clients at
  * once costs a thousand `stat` calls, one read, and no request in flight.
  */
-import { statSync, type Stats } from "node:fs";
+import { closeSync, createReadStream, statSync, type Stats } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { contentTypeOf } from "./_mime.ts";
 import { evaluatePreconditions, selectRange, type Validators } from "./_http-conditional.ts";
-import { Batched } from "./_batched.ts";
 import { identityOf, readFileVersion, safeLastModified, settled, FileVersions, type FileVersion, type VersionRead } from "./_file-versions.ts";
-import { openInRoot, type OpenedFile, type RootGuard } from "./_open-in-root.ts";
+import { openInRootSync, type OpenedFd, type RootGuard } from "./_open-in-root.ts";
 
 const NOSNIFF = { "X-Content-Type-Options": "nosniff" } as const;
 
@@ -32,16 +31,16 @@ export function sendStatus(res: ServerResponse, status: number, text: string, he
   res.end(body);
 }
 
-/** Open the file a path names (a directory's `index.html`), proven inside the root, with the name it was opened by. */
-async function openTarget(guard: RootGuard, path: string): Promise<(OpenedFile & { readonly name: string }) | undefined> {
-  const opened = await openInRoot(guard, path);
+/** Open the file a path names (a directory's `index.html`), proven inside the root, with the name it was opened by; the caller closes it. */
+function openTarget(guard: RootGuard, path: string): (OpenedFd & { readonly name: string }) | undefined {
+  const opened = openInRootSync(guard, path);
   if (opened === undefined || opened.stat.isFile()) return opened && { ...opened, name: path };
-  await opened.handle.close();
+  closeSync(opened.fd);
   if (!opened.stat.isDirectory()) return undefined;
   const name = join(path, "index.html");
-  const index = await openInRoot(guard, name);
+  const index = openInRootSync(guard, name);
   if (index === undefined || index.stat.isFile()) return index && { ...index, name };
-  await index.handle.close();
+  closeSync(index.fd);
   return undefined;
 }
 
@@ -51,7 +50,7 @@ interface Representation extends Validators {
   readonly size: number;
   readonly lastModified: string | undefined;
   readonly body?: Buffer;
-  readonly file?: OpenedFile;
+  readonly file?: OpenedFd;
 }
 
 function send(res: ServerResponse, rep: Representation, start: number, end: number): void | Promise<void> {
@@ -60,7 +59,8 @@ function send(res: ServerResponse, rep: Representation, start: number, end: numb
     return;
   }
   // A client that goes away mid-file just ends the stream.
-  return pipeline(rep.file!.handle.createReadStream({ start, end, autoClose: false }), res).catch(() => void res.destroy());
+  // The stream closes the descriptor when it ends or fails.
+  return pipeline(createReadStream(rep.name, { fd: rep.file!.fd, start, end, autoClose: true }), res).catch(() => void res.destroy());
 }
 
 /** The headers every answer about `rep` carries, as name, value pairs in a flat list: no caching without revalidation, and its validators when it has them. */
@@ -97,7 +97,7 @@ function fromVersion(name: string, version: FileVersion): Representation {
   return { name, size: version.body.length, etag: version.etag, lastModifiedMs: version.lastModifiedMs, lastModified: version.lastModified, body: version.body };
 }
 
-function streamed(file: OpenedFile & { readonly name: string }): Representation {
+function streamed(file: OpenedFd & { readonly name: string }): Representation {
   const now = Date.now();
   const st = file.stat;
   const lastModifiedMs = safeLastModified(st, now);
@@ -147,11 +147,6 @@ export class StaticFiles {
   readonly #guard: RootGuard;
   readonly #prefix: string;
   readonly #versions = new FileVersions(64, 16 << 20);
-  readonly #fresh = new Batched<string, FileVersion | undefined>(async (name) => {
-    const read = await this.#readSmall(name);
-    if (read !== undefined) this.#versions.remember(read);
-    return read?.version;
-  });
 
   /** Serve the files under the guarded root. */
   constructor(guard: RootGuard) {
@@ -161,50 +156,39 @@ export class StaticFiles {
 
   /**
    * Answer a GET or HEAD for the decoded path `segments` (already checked:
-   * no `.`, `..` or separators). The common case, a small file whose
-   * settled version is kept, costs one shared `stat` and no other wait.
+   * no `.`, `..` or separators). Everything up to the answer is done at
+   * once, on this thread; only a large file's bytes are streamed (the
+   * promise returned then).
    */
   serve(req: IncomingMessage, res: ServerResponse, segments: readonly string[]): void | Promise<void> {
     for (let i = 0; i < segments.length; i++) if ((segments[i] as string).startsWith(".")) return sendStatus(res, 404, "Not Found"); // temporary and hidden files
     // The segments hold no separator, `.` or `..`: joined as they are, they name a path below the root.
     const path = segments.length === 0 ? this.#guard.rootReal : this.#prefix + segments.join(sep);
     const looked = look(path);
-    if (looked === undefined || !looked.st.isFile() || looked.st.size > WHOLE_FILE_MAX) return this.#serveOpened(req, res, path);
-    const kept = settled(looked.st, Date.now()) ? this.#versions.kept(looked.identity) : undefined;
-    return kept === undefined ? this.#serveSmall(req, res, path, looked) : respond(req, res, fromVersion(looked.name, kept));
-  }
-
-  /** A small file whose version is not kept: read whole, proven inside the root, shared (a settled version by identity, a fresh one by the requests waiting for it). */
-  async #serveSmall(req: IncomingMessage, res: ServerResponse, path: string, looked: Looked): Promise<void> {
-    const version = settled(looked.st, Date.now())
-      ? await this.#versions.shared(looked.identity, () => this.#readSmall(looked.name))
-      : await this.#fresh.get(looked.name);
-    if (version !== undefined) return respond(req, res, fromVersion(looked.name, version));
+    if (looked !== undefined && looked.st.isFile() && looked.st.size <= WHOLE_FILE_MAX && settled(looked.st, Date.now())) {
+      // Kept versions were proven inside the root when read; a settled identity names one content.
+      const kept = this.#versions.kept(looked.identity);
+      if (kept !== undefined) return respond(req, res, fromVersion(looked.name, kept));
+    }
     return this.#serveOpened(req, res, path);
   }
 
-  /** Open the target and serve it from its descriptor: large files streamed, others read whole. */
-  async #serveOpened(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    const file = await openTarget(this.#guard, path);
+  /** Open the target, prove it inside the root and serve it from its descriptor: large files streamed, others read whole (and kept when settled). */
+  #serveOpened(req: IncomingMessage, res: ServerResponse, path: string): void | Promise<void> {
+    const file = openTarget(this.#guard, path);
     if (file === undefined) return sendStatus(res, 404, "Not Found");
-    try {
-      if (file.stat.size > WHOLE_FILE_MAX) return await respond(req, res, streamed(file));
-      const read = await readFileVersion(file.handle, file.stat);
-      this.#versions.remember(read);
-      return respond(req, res, fromVersion(file.name, read.version));
-    } finally {
-      await file.handle.close().catch(() => undefined);
+    if (file.stat.size > WHOLE_FILE_MAX) {
+      const streaming = respond(req, res, streamed(file));
+      if (streaming === undefined) closeSync(file.fd); // answered without the bytes (304, 412, 416, HEAD)
+      return streaming;
     }
-  }
-
-  /** Open `name`, prove it inside the root and read it whole; undefined when that fails or it is no small regular file. */
-  async #readSmall(name: string): Promise<VersionRead | undefined> {
-    const file = await openInRoot(this.#guard, name);
-    if (file === undefined) return undefined;
+    let read: VersionRead;
     try {
-      return file.stat.isFile() && file.stat.size <= WHOLE_FILE_MAX ? await readFileVersion(file.handle, file.stat) : undefined;
+      read = readFileVersion(file.fd, file.stat);
     } finally {
-      await file.handle.close().catch(() => undefined);
+      closeSync(file.fd);
     }
+    this.#versions.remember(read);
+    return respond(req, res, fromVersion(file.name, read.version));
   }
 }
