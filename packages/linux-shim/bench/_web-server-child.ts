@@ -5,12 +5,18 @@
 // scale, a bare node:http server answering every request with the page's
 // bytes from memory ("bare"), no checks, no files.
 // Args: pageBytes mode. Prints {"port"} when ready; on each stdin line
-// {"cmd":"memory"} prints {"rss","heapUsed"} (bytes); {"cmd":"exit"} ends it.
+// {"cmd":"memory"} prints {"rss","heapUsed","newSpace","oldSpace"} (bytes,
+// the last two V8's young and old generation sizes) and "cpuUs" (the
+// process's CPU time so far); {"cmd":"gc"} runs a full garbage collection
+// first (the process runs with --expose-gc for this: the bench's evidence of
+// what is live, never part of the figures taken before it); {"cmd":"exit"}
+// ends it.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:http";
 import { createInterface } from "node:readline";
+import { getHeapSpaceStatistics } from "node:v8";
 import { NodeRootFs } from "../src/rootfs-node.ts";
 import { startWebServer } from "../src/web-server.ts";
 import { writeFileAtomic } from "../src/write-file-atomic.ts";
@@ -50,9 +56,13 @@ async function startBare(): Promise<{ port: number; close(): Promise<void> }> {
 
 createInterface({ input: process.stdin }).on("line", (line) => {
   const { cmd } = JSON.parse(line) as { cmd: string };
-  if (cmd === "memory") {
+  if (cmd === "memory" || cmd === "gc") {
+    if (cmd === "gc") (globalThis as { gc?: () => void }).gc?.();
     const m = process.memoryUsage();
-    console.log(JSON.stringify({ rss: m.rss, heapUsed: m.heapUsed }));
+    const spaces = getHeapSpaceStatistics();
+    const size = (name: string) => spaces.find((space) => space.space_name === name)?.space_size ?? 0;
+    const cpu = process.cpuUsage();
+    console.log(JSON.stringify({ rss: m.rss, heapUsed: m.heapUsed, newSpace: size("new_space"), oldSpace: size("old_space"), cpuUs: cpu.user + cpu.system }));
   } else if (cmd === "exit") {
     clearInterval(publisher);
     void server.close().then(() => {
