@@ -11,6 +11,7 @@
 import { loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
 import { loadOpenAmp, type OpenAmp } from "../src/openamp.ts";
+import { buildCPrograms, type CPrograms, pingFigure, runCPair } from "./_c-guests.ts";
 import { type Impl, RING, type RunResult, type Scenario } from "./_scenario.ts";
 import type { LinkSide } from "./_link.ts";
 import { oneThread } from "./_one-thread.ts";
@@ -63,7 +64,7 @@ function record(name: string, js: number, v8r: number, unit: string, better: "hi
   rows.push({ name: `${name}, v8r / plain JS`, value: ratio, unit: "x", note: `${better} is better${target ? `; target ${target}` : ""}` });
 }
 
-async function workerFigures(oa: OpenAmp): Promise<void> {
+async function workerFigures(oa: OpenAmp, c: CPrograms): Promise<void> {
   const pairs: Record<Impl, Pair> = {
     js: { host: startWorker("js", "host", oa.module), remote: startWorker("js", "remote", oa.module) },
     v8r: { host: startWorker("v8r", "host", oa.module), remote: startWorker("v8r", "remote", oa.module) },
@@ -76,6 +77,7 @@ async function workerFigures(oa: OpenAmp): Promise<void> {
     { name: "round trip 32 B, blocking (median)", scenario: { kind: "rtt", size: 32, spin: false, n: quick ? 1000 : 3000, endpoints: 1 }, target: "<= 1.15" },
   ];
   const got = new Map<string, Record<Impl, number[]>>(figures.map((f) => [f.name, { js: [], v8r: [] }]));
+  const cGot = { rtt: [] as number[], pipe: [] as number[] };
   for (let r = 0; r < ROUNDS; r++) {
     for (const f of figures) {
       for (const impl of (r % 2 ? ["js", "v8r"] : ["v8r", "js"]) as Impl[]) {
@@ -83,12 +85,15 @@ async function workerFigures(oa: OpenAmp): Promise<void> {
         got.get(f.name)?.[impl].push(res.msgsPerSec ?? res.medianUs ?? NaN);
       }
     }
+    cGot.rtt.push(pingFigure(await runCPair(c, [`count=${quick ? 1000 : 3000}`, "size=32"]), "median round trip"));
+    cGot.pipe.push(pingFigure(await runCPair(c, [`count=${n / 4}`, "size=32", "pipeline=64"]), "msgs/s"));
   }
   for (const f of figures) {
     const g = got.get(f.name) as Record<Impl, number[]>;
     const pipe = f.scenario.kind === "pipe";
     record(f.name, median(g.js), median(g.v8r), pipe ? "msgs/s" : "us", pipe ? "higher" : "lower", f.target);
   }
+  cFigures(cGot, got);
   // spin-then-wait round trips: 20 runs each, interleaved; a run is in the fast mode when its median never slept
   const spin: Record<Impl, number[]> = { js: [], v8r: [] };
   const scenario: Scenario = { kind: "rtt", size: 32, spin: true, n: quick ? 500 : 2000, endpoints: 1 };
@@ -101,6 +106,21 @@ async function workerFigures(oa: OpenAmp): Promise<void> {
     rows.push({ name: `spin-then-wait runs in the fast mode (< ${FAST_US} us), ${impl === "js" ? "plain JS" : "v8r"}`, value: fast, unit: `of ${SPIN_RUNS}`, note: impl === "v8r" ? "target >= 18" : undefined });
   }
   await Promise.all(Object.values(pairs).flatMap((p) => [p.host.terminate(), p.remote.terminate()]));
+}
+
+/** The C guests (ping and echo built with v8r-cc, in Workers) next to the TypeScript guests' v8r figures. */
+function cFigures(c: { rtt: number[]; pipe: number[] }, got: Map<string, Record<Impl, number[]>>): void {
+  const ts = (name: string): number => median(got.get(name)?.v8r ?? []);
+  const rows2 = [
+    { name: "round trip 32 B, blocking", c: median(c.rtt), ts: ts("round trip 32 B, blocking (median)"), unit: "us", better: "lower",
+      note: "medians of round trips, median of the runs; target C / TS <= 1.5" },
+    { name: "pipelined 32 B, 64 in flight", c: median(c.pipe), ts: ts("pipelined 32 B, 64 in flight"), unit: "msgs/s", better: "higher",
+      note: "C: payloads echoed back (each crosses both ways, checked), blocking; TS: one-way messages, spin-then-wait; target C / TS >= 0.67" },
+  ];
+  for (const f of rows2) {
+    rows.push({ name: `C guests (v8r-cc, Workers): ${f.name}`, value: f.c, unit: f.unit });
+    rows.push({ name: `C guests / TS guests: ${f.name}`, value: f.c / f.ts, unit: "x", note: `${f.better} is better; ${f.note}` });
+  }
 }
 
 async function oneThreadFigures(oa: OpenAmp): Promise<void> {
@@ -121,7 +141,7 @@ async function oneThreadFigures(oa: OpenAmp): Promise<void> {
 const load0 = loadavg();
 const oa = await loadOpenAmp();
 await oneThreadFigures(oa);
-if (!process.argv.includes("--one-thread")) await workerFigures(oa);
+if (!process.argv.includes("--one-thread")) await workerFigures(oa, await buildCPrograms());
 const load1 = loadavg();
 rows.push({ name: "load average (1 min) at start / end", value: load0[0] ?? NaN, unit: "", note: `end ${(load1[0] ?? NaN).toFixed(2)}` });
 

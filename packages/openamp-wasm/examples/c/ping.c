@@ -3,7 +3,7 @@
  * "rpmsg-echo" endpoint when the name service announces it, sends numbered
  * payloads of changing sizes (up to `pipeline` in flight), checks that each
  * echo comes back in order with every byte intact, prints a summary with the
- * round trip and the rate, and destroys its endpoint (which ends the echo).
+ * round trip (mean and median, one in flight) and the rate, and destroys its endpoint (which ends the echo).
  * Exit status 0 only when every payload came back intact.
  *
  * Arguments (the guest's bootargs): count=N (default 200), pipeline=K
@@ -28,6 +28,9 @@ static struct rpmsg_endpoint ept;
 static unsigned long count = 200, pipeline = 1, fixed_size, next_rx, errors;
 static int nocopy, quiet, unbound;
 static uint32_t max_size;
+static double *round_trips, sent_at; /* one in flight: each round trip, and when the payload in flight left */
+
+static double now_s(void);
 
 static uint32_t size_of(unsigned long seq)
 {
@@ -68,6 +71,8 @@ static int on_message(struct rpmsg_endpoint *e, void *data, size_t len, uint32_t
 	} else if (!quiet) {
 		printf("ping: payload %lu (%zu bytes) came back intact\n", next_rx, len);
 	}
+	if (round_trips && next_rx < count)
+		round_trips[next_rx] = now_s() - sent_at;
 	next_rx++;
 	return RPMSG_SUCCESS;
 }
@@ -87,6 +92,7 @@ static void on_ns_bind(struct rpmsg_device *rdev, const char *name, uint32_t des
 static int send_one(unsigned long seq)
 {
 	uint32_t len = size_of(seq);
+	sent_at = now_s();
 	if (!nocopy) {
 		static uint8_t buf[RPMSG_BUFFER_SIZE];
 		fill(buf, seq, len);
@@ -126,6 +132,23 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static int by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* The median of the first n round trips, in microseconds (0 without them). */
+static double median_us(unsigned long n)
+{
+	if (!round_trips || !n)
+		return 0;
+	if (n > count)
+		n = count;
+	qsort(round_trips, n, sizeof(double), by_value);
+	return round_trips[n / 2] * 1e6;
+}
+
 int main(int argc, char *argv[])
 {
 	void *platform;
@@ -145,6 +168,8 @@ int main(int argc, char *argv[])
 	printf("ping: bound to \"%s\" at %u; %lu payloads, %lu in flight%s\n", SERVICE, (unsigned int)ept.dest_addr,
 	       count, pipeline, nocopy ? ", zero copy" : "");
 	unsigned long sent = 0;
+	if (pipeline == 1 && count)
+		round_trips = calloc(count, sizeof(double));
 	double t0 = now_s();
 	while (next_rx < count && !unbound) {
 		while (sent < count && sent - next_rx < pipeline)
@@ -156,9 +181,10 @@ int main(int argc, char *argv[])
 	double secs = now_s() - t0;
 	printf("ping: %lu payloads, %lu came back intact, %lu errors\n", count, next_rx - errors, errors);
 	if (secs > 0 && count && pipeline == 1)
-		printf("ping: round trip %.1f us\n", secs * 1e6 / (double)count);
+		printf("ping: round trip %.1f us (median %.1f us)\n", secs * 1e6 / (double)count, median_us(next_rx));
 	if (secs > 0 && count)
 		printf("ping: %.0f msgs/s\n", (double)count / secs);
+	free(round_trips);
 	rpmsg_destroy_ept(&ept); /* the echo side hears it and ends */
 	platform_release_rpmsg_vdev(rdev, platform);
 	platform_cleanup(platform);
