@@ -8,7 +8,9 @@ export interface TimerHandle {
 
 /**
  * Time source and timers of the platform. Times are milliseconds since the
- * clock started, fractional values allowed.
+ * clock started, fractional values allowed. Its `now` and `setTimeout` are
+ * the one clock shape of v8r (openamp-wasm's `Clock`, which takes this one
+ * as is); the rest is what a platform adds.
  */
 export interface Clock {
   /** Milliseconds since the clock started. */

@@ -1,35 +1,4 @@
-import type { Clock, TimerClock } from "./device-options.ts";
-
-/** @internal A clock reduced to what a device needs: now() and a one-shot timer. */
-export interface DeviceClock {
-  now(): number;
-  /** Run cb after ms; the returned function cancels it (for clocks that only sleep, cb is just skipped). */
-  timer(cb: () => void, ms: number): () => void;
-}
-
-/** @internal Adapt the clock forms RpmsgDeviceOptions accepts. */
-export function deviceClock(c: Clock | TimerClock | undefined): DeviceClock {
-  if (!c) {
-    return {
-      now: () => performance.now(),
-      timer: (cb, ms) => {
-        const id = setTimeout(cb, ms);
-        return () => clearTimeout(id);
-      },
-    };
-  }
-  const skippable = (start: (fire: () => void) => void, cb: () => void): () => void => {
-    let live = true;
-    start(() => { if (live) cb(); });
-    return () => { live = false; };
-  };
-  if ("sleep" in c && typeof c.sleep === "function") {
-    const s = c as Clock;
-    return { now: () => s.now(), timer: (cb, ms) => skippable((fire) => void s.sleep(ms).then(fire), cb) };
-  }
-  const t = c as TimerClock;
-  return { now: () => t.now(), timer: (cb, ms) => skippable((fire) => void t.setTimeout(fire, ms), cb) };
-}
+import type { Clock, TimerHandle } from "./device-options.ts";
 
 /**
  * @internal Waiters of one device: each waits until wake() or its deadline,
@@ -38,14 +7,14 @@ export function deviceClock(c: Clock | TimerClock | undefined): DeviceClock {
  * The poll is needed because a peer returns transmit buffers without a kick.
  */
 export class Waiters {
-  readonly #clock: DeviceClock;
+  readonly #clock: Clock;
   readonly #pollMs: number;
   readonly #onTick: () => void;
   readonly #waiting = new Set<{ deadline: number; resolve: () => void }>();
-  #cancel: (() => void) | undefined;
+  #timer: TimerHandle | undefined;
   #due = Infinity;
 
-  constructor(clock: DeviceClock, pollMs: number, onTick: () => void) {
+  constructor(clock: Clock, pollMs: number, onTick: () => void) {
     this.#clock = clock;
     this.#pollMs = pollMs;
     this.#onTick = onTick;
@@ -61,7 +30,7 @@ export class Waiters {
 
   /** Release every waiter now. */
   wake(): void {
-    if (this.#waiting.size === 0 && !this.#cancel) return;
+    if (this.#waiting.size === 0 && !this.#timer) return;
     const all = [...this.#waiting];
     this.#waiting.clear();
     this.#disarm();
@@ -72,20 +41,20 @@ export class Waiters {
     const now = this.#clock.now();
     let due = now + this.#pollMs;
     for (const w of this.#waiting) due = Math.min(due, w.deadline);
-    if (this.#cancel && this.#due <= due) return;
+    if (this.#timer && this.#due <= due) return;
     this.#disarm();
     this.#due = due;
-    this.#cancel = this.#clock.timer(() => this.#fire(), Math.max(0, due - now));
+    this.#timer = this.#clock.setTimeout(() => this.#fire(), Math.max(0, due - now));
   }
 
   #disarm(): void {
-    this.#cancel?.();
-    this.#cancel = undefined;
+    this.#timer?.cancel();
+    this.#timer = undefined;
     this.#due = Infinity;
   }
 
   #fire(): void {
-    this.#cancel = undefined;
+    this.#timer = undefined;
     this.#due = Infinity;
     this.#onTick();
     this.wake();

@@ -7,14 +7,13 @@
  * a doorbell ring. Also the watchdog: how long the program ran without waiting.
  */
 import type { MaybeAsync } from "./_asyncify.ts";
+import type { Clock, TimerHandle } from "./device-options.ts";
 import { WasiProgramError } from "./wasi-program-error.ts";
 
 /** The clock and the blocking primitive a program's waits use. */
 export interface WaitHost {
-  /** Platform time, ms (virtual or real). */
-  now(): number;
-  /** Run `cb` after `ms` of platform time; the result may have `cancel()`. */
-  setTimeout(cb: () => void, ms: number): unknown;
+  /** The platform clock (virtual or real time). */
+  clock: Clock;
   /**
    * Present where the thread may block: block until something happened (an
    * interrupt was taken) or `timeoutMs` passed; false when the program must
@@ -84,13 +83,13 @@ export class Waits {
       return got ? 1 : 0;
     };
     if (this.#pending) return take();
-    return this.#until(() => this.#pending, this.#h.now() + timeoutMs, take);
+    return this.#until(() => this.#pending, this.#h.clock.now() + timeoutMs, take);
   }
 
   /** libmetal's sleep: `us` microseconds, ended early by a ring that comes meanwhile; 0 is a yield. */
   sleepUs(us: number): MaybeAsync<void> {
     const seen = this.#rings;
-    return this.#until(() => this.#rings !== seen, this.#h.now() + us / 1000, () => undefined);
+    return this.#until(() => this.#rings !== seen, this.#h.clock.now() + us / 1000, () => undefined);
   }
 
   /** A sleep until platform time `deadline` (POSIX sleeps: no early end); a deadline passed already is a yield. */
@@ -104,7 +103,7 @@ export class Waits {
     if (idle !== undefined) {
       let first = true;
       while (!done()) {
-        const left = deadline - this.#h.now();
+        const left = deadline - this.#h.clock.now();
         if (left <= 0 && !first) break;
         first = false;
         if (!idle(Math.max(0, left))) this.stop(new WasiProgramError("stopped", `[openamp-wasm] ${this.#h.name} was stopped while it waited`));
@@ -114,10 +113,10 @@ export class Waits {
       return finish();
     }
     return new Promise<T>((resolve, reject) => {
-      let timer: unknown;
+      let timer: TimerHandle | undefined;
       const settle = (): void => {
         this.#waiters.delete(wake);
-        (timer as { cancel?: () => void } | undefined)?.cancel?.();
+        timer?.cancel();
         if (this.#stopped) reject(this.#stopped);
         else resolve(finish());
       };
@@ -125,7 +124,7 @@ export class Waits {
         if (this.#stopped || done()) settle();
       };
       this.#waiters.add(wake);
-      timer = this.#h.setTimeout(settle, Math.max(0, deadline - this.#h.now()));
+      timer = this.#h.clock.setTimeout(settle, Math.max(0, deadline - this.#h.clock.now()));
     });
   }
 }

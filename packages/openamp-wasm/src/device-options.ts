@@ -3,26 +3,31 @@ import type { ResourceTableLayout } from "./resource-table.ts";
 import type { ShmInput } from "./shm.ts";
 import type { StaticVringsLayout } from "./static-vrings-layout.ts";
 
-/** Time source and timer; inject a virtual clock in tests. */
+/** A one-shot timer of a {@link Clock}. */
+export interface TimerHandle {
+  /** Stop the timer if it has not fired; calling it again does nothing. */
+  cancel(): void;
+}
+
+/**
+ * Time and one-shot timers, in milliseconds: the one clock shape of v8r.
+ * fvp-core's platform `Clock` (virtual or real time) has it and more, so a
+ * guest passes its `ctx.clock` as is; inject a virtual clock in tests.
+ */
 export interface Clock {
   /** Milliseconds, monotonic. */
   now(): number;
-  /** Resolve after about ms milliseconds. */
-  sleep(ms: number): Promise<void>;
+  /** Run `cb` once after `delayMs` milliseconds. */
+  setTimeout(cb: () => void, delayMs: number): TimerHandle;
 }
 
-/** A clock with a setTimeout instead of sleep (the shape of fvp-core's Clock). */
-export interface TimerClock {
-  /** Milliseconds, monotonic. */
-  now(): number;
-  /** Run cb once after ms milliseconds. */
-  setTimeout(cb: () => void, ms: number): unknown;
-}
-
-/** The default clock: performance.now() and setTimeout. */
+/** The default clock: performance.now() and the host's setTimeout. */
 export const realClock: Clock = {
   now: () => performance.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  setTimeout: (cb, delayMs) => {
+    const id = setTimeout(cb, delayMs);
+    return { cancel: () => clearTimeout(id) };
+  },
 };
 
 /** Options of {@link OpenAmp.createRpmsgDevice}. */
@@ -46,7 +51,7 @@ export interface RpmsgDeviceOptions {
   /** Receives exceptions thrown by callbacks (default: rethrown asynchronously). */
   onError?(err: unknown): void;
   /** Clock used for timeouts and polling (default: real time). */
-  clock?: Clock | TimerClock;
+  clock?: Clock;
   /** Poll interval while waiting for buffers or the link, in ms (default 1). */
   pollIntervalMs?: number;
   /** Default send() timeout in ms (default 15000, upstream's value). */

@@ -30,7 +30,7 @@ export { type LayoutRegion, layoutRegions } from "./layout-regions.ts";
 export { readRingState, ringIndexOffsets, type RingState, VIRTIO_STATUS, type VringIndexOffsets, type VringState } from "./ring-state.ts";
 export { resourceTableBytes, type ResourceTableLayout, type RscVringSpec } from "./resource-table.ts";
 export { defaultWasmUrl, loadOpenAmp, type LoadOpenAmpOptions, OpenAmp } from "./openamp.ts";
-export { type Clock, realClock, RpmsgDevice, type RpmsgDeviceOptions, type RpmsgStats, type TimerClock } from "./rpmsg-device.ts";
+export { type Clock, realClock, RpmsgDevice, type RpmsgDeviceOptions, type RpmsgStats, type TimerHandle } from "./rpmsg-device.ts";
 export { decodePayloadText, type DecodePayloadTextOptions } from "./payload-text.ts";
 export { type EndpointOptions, type HeldBuffer, RPMSG_ADDR_ANY, RpmsgEndpoint, type SendOptions, type TxBuffer } from "./rpmsg-endpoint.ts";
 export { DEFAULT_WATCHDOG_MS, loadWasiProgram, type ProgramImport, type ProgramImports, type WasiExit, type WasiHost, WasiProgram, type WasiRun, type WasiRunOptions } from "./wasi-program.ts";

@@ -1,4 +1,4 @@
-import { type DeviceClock, deviceClock, Waiters } from "./_device-timer.ts";
+import { Waiters } from "./_device-timer.ts";
 import { type CurrentRx, makeCore } from "./_endpoint-core.ts";
 import { buildImports } from "./_imports.ts";
 import { type FaultCounter, guardAccessor } from "./_safe-accessor.ts";
@@ -6,10 +6,10 @@ import { setupLayout } from "./_setup-layout.ts";
 import type { OpenAmpExports } from "./_wasm-api.ts";
 import { checkCode, RpmsgError, RpmsgErrorCode } from "./errors.ts";
 import { type EndpointCore, type EndpointOptions, RPMSG_ADDR_ANY, RpmsgEndpoint } from "./rpmsg-endpoint.ts";
-import type { RpmsgDeviceOptions, RpmsgStats } from "./device-options.ts";
+import { type Clock, realClock, type RpmsgDeviceOptions, type RpmsgStats, type TimerHandle } from "./device-options.ts";
 import { createShmAccessor, type ShmAccessor } from "./shm.ts";
 
-export { type Clock, realClock, type RpmsgDeviceOptions, type RpmsgStats, type TimerClock } from "./device-options.ts";
+export { type Clock, realClock, type RpmsgDeviceOptions, type RpmsgStats, type TimerHandle } from "./device-options.ts";
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -24,7 +24,7 @@ export class RpmsgDevice {
   readonly #shm: ShmAccessor;
   readonly #faults: FaultCounter;
   readonly #opts: RpmsgDeviceOptions;
-  readonly #clock: DeviceClock;
+  readonly #clock: Clock;
   readonly #epts = new Map<number, RpmsgEndpoint>();
   readonly #waiting: RpmsgEndpoint[] = [];
   readonly #waiters: Waiters;
@@ -34,7 +34,7 @@ export class RpmsgDevice {
   #disposed = false;
   #depth = 0;
   #deinitPending = false;
-  #cancelPoll: (() => void) | undefined;
+  #poll: TimerHandle | undefined;
   readonly #current: CurrentRx = { active: false, k: -1, data: new Uint8Array(0), held: false };
   /** One view per receive buffer (by index), re-made only when the message length or place changes. */
   readonly #rxViews: Uint8Array[] = [];
@@ -54,7 +54,7 @@ export class RpmsgDevice {
     this.#faults = faults;
     this.#opts = opts;
     this.role = opts.role;
-    this.#clock = deviceClock(opts.clock);
+    this.#clock = opts.clock ?? realClock;
     this.#rxIds = rxIds;
     this.#waiters = new Waiters(this.#clock, opts.pollIntervalMs ?? 1, () => this.#guard(() => this.#tryStart()));
     this.#core = makeCore(x, {
@@ -147,8 +147,8 @@ export class RpmsgDevice {
   }
 
   #pollReady(ms: number): void {
-    this.#cancelPoll = this.#clock.timer(() => {
-      this.#cancelPoll = undefined;
+    this.#poll = this.#clock.setTimeout(() => {
+      this.#poll = undefined;
       this.#guard(() => this.#tryStart());
       if (!this.#up && !this.#disposed) this.#pollReady(Math.min(ms * 2, 50));
     }, ms);
@@ -314,8 +314,8 @@ export class RpmsgDevice {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    this.#cancelPoll?.();
-    this.#cancelPoll = undefined;
+    this.#poll?.cancel();
+    this.#poll = undefined;
     if (this.#depth > 0) this.#deinitPending = true;
     else this.#x.v8r_deinit();
     for (const ep of [...this.#epts.values(), ...this.#waiting.splice(0)]) ep.markDisposed();

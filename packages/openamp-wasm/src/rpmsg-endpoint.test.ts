@@ -1,13 +1,21 @@
-import { setImmediate } from "node:timers";
+import { clearImmediate, setImmediate } from "node:timers";
 import { describe, expect, it } from "vitest";
 import { createPair } from "../test/_pair.ts";
 import { RpmsgError, RpmsgErrorCode } from "./errors.ts";
 import type { Clock } from "./rpmsg-device.ts";
 import { type EndpointCore, RPMSG_ADDR_ANY, RpmsgEndpoint } from "./rpmsg-endpoint.ts";
 
-/** Virtual clock: sleeping advances time at once and yields one macrotask. */
+/** Virtual clock: a timer advances time at once and fires after one macrotask. */
 function virtualClock(): Clock & { t: number } {
-  const c = { t: 0, now: () => c.t, sleep: (ms: number) => { c.t += ms; return new Promise<void>((r) => setImmediate(r)); } };
+  const c = {
+    t: 0,
+    now: () => c.t,
+    setTimeout: (cb: () => void, ms: number) => {
+      c.t += ms;
+      const id = setImmediate(cb);
+      return { cancel: () => clearImmediate(id) };
+    },
+  };
   return c;
 }
 
@@ -189,9 +197,16 @@ describe("RpmsgEndpoint", () => {
     expect(srcs).toEqual([777]);
   });
 
-  it("accepts a setTimeout-style clock (the fvp-core Clock shape) for timeouts", async () => {
+  it("takes a clock of the fvp-core Clock shape (now, setTimeout with a cancellable handle) for timeouts", async () => {
     let t = 0;
-    const clock = { now: () => t, setTimeout: (cb: () => void, ms: number) => { t += ms; setImmediate(cb); } };
+    const clock = {
+      now: () => t,
+      setTimeout: (cb: () => void, ms: number) => {
+        t += ms;
+        const id = setImmediate(cb);
+        return { cancel: () => clearImmediate(id), active: true };
+      },
+    };
     const p = await createPair({ extra: { clock } });
     const h = p.host.createEndpoint({ name: "nobody", onMessage: () => {} });
     const err = await h.send(bytes(1), { timeoutMs: 40 }).catch((e: unknown) => e);

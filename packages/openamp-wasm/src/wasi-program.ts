@@ -15,6 +15,7 @@ import { canSuspend, type MaybeAsync, Suspender } from "./_asyncify.ts";
 import { loadBytes } from "./_load-bytes.ts";
 import { wasiClockImports } from "./_wasi-clock.ts";
 import { Waits } from "./_waits.ts";
+import type { Clock } from "./device-options.ts";
 import { machinePortImports, METAL_LOG_LEVELS, type MachinePortOptions } from "./machine-port.ts";
 import { WasiProgramError } from "./wasi-program-error.ts";
 
@@ -32,7 +33,7 @@ export interface WasiRunOptions {
   /** Text on stderr (default: like stdout). */
   readonly stderr?: (text: string) => void;
   /** The platform clock: time in ms and timers (fvp-core's Clock fits). */
-  readonly clock: { now(): number; setTimeout(cb: () => void, ms: number): unknown };
+  readonly clock: Clock;
   /** Wall-clock time at platform time 0, ms since 1970 (default: now minus `clock.now()`). */
   readonly epochMs?: number;
   /**
@@ -154,8 +155,7 @@ export async function loadWasiProgram(source: Uint8Array | ArrayBuffer | WebAsse
 function startProgram(program: WasiProgram, o: WasiRunOptions): WasiRun {
   const name = program.name;
   const waits = new Waits({
-    now: () => o.clock.now(),
-    setTimeout: (cb, ms) => o.clock.setTimeout(cb, ms),
+    clock: o.clock,
     ...(o.idle !== undefined ? { idle: o.idle } : {}),
     hostTime: () => performance.now(),
     watchdogMs: o.watchdogMs ?? DEFAULT_WATCHDOG_MS,

@@ -1,5 +1,5 @@
 /** Test helper: a host and a remote WASI program over one shared-memory block in this thread (they suspend to wait). */
-import { loadWasiProgram, type WasiExit, type WasiRun, type WasiRunOptions } from "../src/mod.ts";
+import { type Clock, loadWasiProgram, realClock, type WasiExit, type WasiRun, type WasiRunOptions } from "../src/mod.ts";
 
 /** What one side printed and how it ended. */
 export interface Side {
@@ -8,7 +8,7 @@ export interface Side {
 }
 
 /** A platform clock on real time. */
-export const realTimeClock = { now: () => performance.now(), setTimeout: (cb: () => void, ms: number) => setTimeout(cb, ms) };
+export const realTimeClock: Clock = realClock;
 
 /** Run `host` and `remote` (program bytes) with their arguments until both end. */
 export async function runPair(

@@ -3,7 +3,7 @@
  * blocking in its waits (Atomics.wait on its doorbell word), and posts how it ended.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { loadWasiProgram, type WasiRun } from "../src/mod.ts";
+import { loadWasiProgram, realClock, type WasiRun } from "../src/mod.ts";
 
 const { module, shm, bells, me, args } = workerData as { module: WebAssembly.Module; shm: SharedArrayBuffer; bells: SharedArrayBuffer; me: number; args: string[] };
 const words = new Int32Array(bells);
@@ -14,7 +14,7 @@ const program = await loadWasiProgram(module, args[0]);
 run = program.start({
   args,
   stdout: (t) => (out += t),
-  clock: { now: () => performance.now(), setTimeout: (cb, ms) => setTimeout(cb, ms) },
+  clock: realClock,
   idle: (timeoutMs) => {
     if (Atomics.load(words, me) === seen) Atomics.wait(words, me, seen, timeoutMs);
     const now = Atomics.load(words, me);

@@ -15,7 +15,16 @@ function manualClock(): Clock & { t: number; pending: { at: number; fire: () => 
     t: 0,
     pending: [] as { at: number; fire: () => void }[],
     now: () => c.t,
-    sleep: (ms: number) => new Promise<void>((fire) => void c.pending.push({ at: c.t + ms, fire })),
+    setTimeout: (fire: () => void, ms: number) => {
+      const timer = { at: c.t + ms, fire };
+      c.pending.push(timer);
+      return {
+        cancel: () => {
+          const i = c.pending.indexOf(timer);
+          if (i >= 0) c.pending.splice(i, 1);
+        },
+      };
+    },
     async advance(ms: number) {
       const end = c.t + ms;
       for (let i = 0; i < 100000; i++) {

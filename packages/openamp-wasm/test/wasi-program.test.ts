@@ -13,11 +13,11 @@ function jumpingClock(start = 1000): WasiRunOptions["clock"] {
   return {
     now: () => t,
     setTimeout: (cb, ms) => {
-      setTimeout(() => {
+      const id = setTimeout(() => {
         t += Math.max(0, ms);
         cb();
       }, 0);
-      return {};
+      return { cancel: () => clearTimeout(id) };
     },
   };
 }

@@ -128,7 +128,7 @@ export class FakeLink implements RpmsgLink {
           return attempt();
         } catch (e) {
           if (!(e instanceof LinkError) || e.code !== "ENOMEM" || waited >= timeoutMs) throw e;
-          await this.#o.sleep(1);
+          await new Promise<void>((resolve) => this.#o.clock.setTimeout(resolve, 1));
         }
       }
     };

@@ -89,7 +89,7 @@ class OpenAmpEndpoint implements LinkEndpoint {
   }
 
   async getTxBuffer(timeoutMs: number): Promise<LinkTxBuffer> {
-    const deadline = this.#o.now() + timeoutMs;
+    const deadline = this.#o.clock.now() + timeoutMs;
     for (;;) {
       try {
         const tx = this.#ep.getTxBuffer();
@@ -98,9 +98,9 @@ class OpenAmpEndpoint implements LinkEndpoint {
         return lent;
       } catch (error) {
         const mapped = toLinkError(error);
-        if (!(mapped instanceof LinkError) || mapped.code !== "ENOMEM" || this.#o.now() >= deadline) throw mapped;
+        if (!(mapped instanceof LinkError) || mapped.code !== "ENOMEM" || this.#o.clock.now() >= deadline) throw mapped;
       }
-      await this.#o.sleep(1);
+      await new Promise<void>((resolve) => this.#o.clock.setTimeout(resolve, 1));
     }
   }
 
@@ -184,7 +184,7 @@ export function createOpenAmpLinkFactory(options: OpenAmpLinkFactoryOptions = {}
       physBase: o.physBase,
       onNameService: (name, addr) => o.onNameService(name, addr),
       onError: (error) => o.onError(error),
-      clock: { now: () => o.now(), sleep: (ms) => o.sleep(ms) },
+      clock: o.clock,
     });
     return new OpenAmpLink(device, o, layout.num);
   };

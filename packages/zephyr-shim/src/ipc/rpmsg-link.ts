@@ -6,6 +6,7 @@
  * @module
  */
 import type { MemoryWindow } from "@v8r/fvp-core";
+import type { Clock } from "@v8r/openamp-wasm";
 
 /** `RPMSG_ADDR_ANY`. */
 export const RPMSG_ADDR_ANY = 0xffffffff;
@@ -88,10 +89,8 @@ export interface LinkOptions {
   notify(): void;
   /** A name service announcement for a name with no local endpoint. */
   onNameService(name: string, addr: number): void;
-  /** Waits `ms` on the guest's clock (for sends that wait for buffers). */
-  sleep(ms: number): Promise<void>;
-  /** The guest's clock, ms. */
-  now(): number;
+  /** The guest's clock (sends that wait for buffers wait on it). */
+  readonly clock: Clock;
   /** An exception thrown by a callback the link ran. */
   onError(error: unknown): void;
 }

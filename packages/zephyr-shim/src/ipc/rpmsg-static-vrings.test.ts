@@ -34,7 +34,7 @@ async function scriptedRemote(clock: VirtualClock, pair: ReturnType<typeof creat
     shm: { buffer: pair.shm },
     physBase: 0x7a000000,
     notify: () => pair.linux.ctx.evtchn.send(0xa),
-    clock: { now: () => clock.now(), sleep: (ms) => new Promise((r) => clock.setTimeout(r, ms)) },
+    clock,
   });
   pair.linux.ctx.evtchn.bind(0xa, () => device.notified());
   const endpoint = (name: string, opts: { answer?: boolean } = {}): RpmsgEndpoint => {

@@ -78,8 +78,7 @@ export class RpmsgStaticVringsBackend implements IpcBackend {
       bufferSize: this.#c.bufferSize,
       notify: () => this.#k.notify_evtchn(this.#c.port),
       onNameService: (name, addr) => this.#onNameService(name, addr),
-      sleep: (ms) => new Promise<void>((resolve) => this.#k.clock.setTimeout(resolve, ms)),
-      now: () => this.#k.clock.now(),
+      clock: this.#k.clock,
       onError: (error) => this.#log.LOG_ERR("%s: callback failed: %s", this.#c.name, describeError(error).error),
     }));
     if (generation !== this.#generation) {

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadWasiProgram } from "@v8r/openamp-wasm";
+import { loadWasiProgram, realClock } from "@v8r/openamp-wasm";
 import { runV8rCc } from "@v8r/openamp-wasm/v8r-cc";
 
 /** The folder of the rpmsg-demo app home. */
@@ -52,7 +52,7 @@ export async function runCProgram(bytes: Uint8Array, args: readonly string[]): P
     args,
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
-    clock: { now: () => performance.now() - started, setTimeout: (cb, ms) => setTimeout(cb, ms) },
+    clock: { now: () => performance.now() - started, setTimeout: (cb, ms) => realClock.setTimeout(cb, ms) },
     watchdogMs: 0,
   });
   const { code } = await run.exited;
