@@ -3,9 +3,11 @@
 // raw peer on Zephyr's IPC service that sends exactly the bytes a test gives.
 import { bootLinux, MemoryRootFs } from "@v8r/linux-shim";
 import { ringIndexOffsets } from "@v8r/openamp-wasm";
+import { bootZephyr, createRpmsgIpcInstance, ipc_service_open_instance } from "@v8r/zephyr-shim";
 import { afterEach, describe, expect, it } from "vitest";
 import { bootDemoSystem, type DemoSystem, type DemoSystemOptions } from "../test/_demo-system.ts";
 import { type RawHost, startRawHost, userCommands } from "../test/_raw-host.ts";
+import { LIVENESS } from "../protocol/mod.ts";
 import { runRpmsgHost } from "../zephyr-rpmsg-host/mod.ts";
 import { LinkState, RpmsgDemoService } from "./rpmsg-demo-service.ts";
 import { runRpmsgRemote } from "./rpmsg-remote-app.ts";
@@ -176,6 +178,21 @@ describe("RpmsgDemoService against rpmsg-host", () => {
     expect(svc.counters.samples).toBeGreaterThan(samples);
     expect(svc.counters.devices).toBe(1);
     expect(svc.history.counters).toMatchObject({ lost: 0, stale: 0 });
+  });
+
+  it("shows the host as not answering when the endpoints it announced stay unbound (a host gone or hung before binding them)", async () => {
+    const sys = await boot({
+      // a host that sets the link up and then binds nothing, as a Zephyr destroyed right after a re-init leaves it
+      zephyr: async (ctx) => {
+        await ipc_service_open_instance(createRpmsgIpcInstance(bootZephyr(ctx, { appName: "mute-host" }), { role: "host" }));
+        return {};
+      },
+    });
+    await sys.run(LIVENESS.bindWithinMs - 500);
+    expect(service(sys).linkState).toBe(LinkState.ANNOUNCED);
+    await sys.run(750);
+    expect(service(sys).linkState).toBe(LinkState.UNRESPONSIVE);
+    expect((await json(sys)).link).toBe(LinkState.UNRESPONSIVE);
   });
 
   it("stop() closes the evtchn file and keeps the port bound in Xen", async () => {

@@ -14,9 +14,8 @@
 import { describeError, type TimerHandle } from "@v8r/fvp-core";
 import { loadOpenAmp, type OpenAmp, type RpmsgDevice, type RpmsgStats, staticVringsLayout, type StaticVringsLayout } from "@v8r/openamp-wasm";
 import { type EvtchnFile, IOCTL_EVTCHN_BIND_STATIC, IOCTL_EVTCHN_NOTIFY, LinuxError, type LinuxSystem, type XenSharedMemory } from "@v8r/linux-shim";
-import { DEFAULT_PERIOD_MS, DEMO_ENDPOINT, LINK_DEFAULTS, parseStatusSample, RPMSG_BUFFER_BYTES } from "../protocol/mod.ts";
+import { DEFAULT_PERIOD_MS, DEMO_ENDPOINT, LINK_DEFAULTS, LIVENESS, parseStatusSample, RPMSG_BUFFER_BYTES } from "../protocol/mod.ts";
 import { AckHeartbeat } from "./_ack-heartbeat.ts";
-import { CoalescingWriter } from "./_coalescing-writer.ts";
 import { DemoLink, type DemoLinkEvents } from "./_demo-link.ts";
 import { DEFAULT_CTRL_TIMEOUT_MS, RpmsgCtrlClient } from "./rpmsg-ctrl-client.ts";
 import type { LinuxLinkEvent, LinuxMalformedEvent, LinuxSampleEvent } from "./events.ts";
@@ -35,7 +34,7 @@ export const LinkState = {
   BOUND: "bound",
   /** The host re-initialised the link or went away; waiting to re-attach. */
   DOWN: "down (re-attaching)",
-  /** Bound, but the host has not answered the last acks (it will re-initialise the link, or it is hung). */
+  /** Bound, but the host has not answered the last acks (it will re-initialise the link, or it is hung); or announced and not bound within `LIVENESS.bindWithinMs` (the host is gone or hung). */
   UNRESPONSIVE: "host not answering",
 } as const;
 
@@ -128,7 +127,10 @@ export class RpmsgDemoService {
   #heartbeat: AckHeartbeat | undefined;
   #stopped = false;
   #everBound = false;
-  readonly #writer: CoalescingWriter | undefined;
+  /** When the endpoints were (re-)announced and not bound yet, if they are. */
+  #announcedAt: number | undefined;
+  /** The latest publish asked of the publisher (asks that joined it return the same promise). */
+  #publishing: Promise<void> | undefined;
   /** Linux time of the latest publish request: the time the page is rendered "as of". */
   #publishAt = 0;
   /** Saves the counters for the next instance (when this service keeps its own history and publisher). */
@@ -145,27 +147,11 @@ export class RpmsgDemoService {
     this.#log = opts.log ?? ((line) => linux.shell.notice(`rpmsg-remote: ${line}\n`));
     this.history = opts.history ?? new StatusHistory();
     this.#publishAt = linux.ctx.clock.now();
-    // The page shows the state as of the latest request (every history change
-    // requests a write at once), so what a write renders does not depend on
-    // when the host got round to it.
+    // The page's age is as of the latest request (every history change requests a write), not of the write.
     this.#store = opts.publisher === undefined && opts.history === undefined ? new HistoryStore(linux.rootfs) : undefined;
     const publisher = opts.publisher === null ? null : (opts.publisher ?? new StatusPublisher(linux.rootfs, { now: () => this.#publishAt, ...(this.#store ? { store: this.#store } : {}) }));
     this.#rewrite = new RewriteWhileSilent(linux.ctx.clock, () => this.history.latest()?.sample.per ?? DEFAULT_PERIOD_MS, () => this.#requestPublish());
     this.publisher = publisher;
-    this.#writer = publisher
-      ? new CoalescingWriter(
-          // Writing takes real time only and nothing in the system waits for
-          // it: a virtual clock runs on (requests made meanwhile merge into
-          // one more write) and waits for the last write before a run ends.
-          () => linux.ctx.clock.background(publisher.publish(this.history)),
-          (err) => {
-            this.#counters.publishErrors++;
-            if (this.#counters.publishErrors <= 3) this.#log(`writing the status page failed: ${describeError(err).error}`);
-          },
-          // Merged writes start from a guest timer: a crashed Linux leaves no write behind that could land after its successor's.
-          (next) => void linux.ctx.clock.setTimeout(next, 0),
-        )
-      : undefined;
     this.layout = staticVringsLayout({ shmSize: shm.window.size, bufferSize: opts.bufferSize ?? RPMSG_BUFFER_BYTES });
     const timeoutMs = opts.ctrlTimeoutMs ?? DEFAULT_CTRL_TIMEOUT_MS;
     this.ctrl = new RpmsgCtrlClient({ clock: linux.ctx.clock, timeoutMs, send: (d) => this.#sendCtrl(d, timeoutMs) });
@@ -219,7 +205,7 @@ export class RpmsgDemoService {
 
   /** Wait until the status files reflect every sample received so far. */
   async flush(): Promise<void> {
-    await this.#writer?.idle();
+    await this.publisher?.idle();
   }
 
   /**
@@ -340,6 +326,7 @@ export class RpmsgDemoService {
       this.#link.peerResetsSeen = resets;
       this.#counters.peerResets += resets - seen;
       this.#link.resetHandshakes();
+      this.#announcedAt = undefined;
       this.#heartbeat?.reset();
       this.ctrl.cancelAll("the host re-initialised the link");
       this.#log("the host re-initialised the link; re-announcing endpoints");
@@ -353,8 +340,11 @@ export class RpmsgDemoService {
     if (this.#stopped) return;
     const link = this.#link;
     let state: LinkStateName;
+    const now = this.#opts.linux.ctx.clock.now();
+    if (link === undefined || !up || link.demoBound) this.#announcedAt = undefined;
+    else this.#announcedAt ??= now;
     if (link === undefined || !up) state = this.#counters.peerResets > 0 || this.#everBound ? LinkState.DOWN : LinkState.WAITING;
-    else if (!link.demoBound) state = LinkState.ANNOUNCED;
+    else if (!link.demoBound) state = now - (this.#announcedAt ?? now) >= LIVENESS.bindWithinMs ? LinkState.UNRESPONSIVE : LinkState.ANNOUNCED;
     else state = (this.#heartbeat?.miss ?? 0) >= 2 ? LinkState.UNRESPONSIVE : LinkState.BOUND;
     if (state !== this.history.linkState) {
       this.history.setLinkState(state);
@@ -403,10 +393,23 @@ export class RpmsgDemoService {
     }
   }
 
+  /**
+   * Queue a write of the status files now (a restarted Linux's land after
+   * it); it renders the history when its turn comes, and asks made while it
+   * waits join it, so the files end with the state of the latest ask even if
+   * Linux is destroyed meanwhile. Real time only: a virtual clock runs on.
+   */
   #requestPublish(): void {
-    this.#publishAt = this.#opts.linux.ctx.clock.now();
-    this.#writer?.request();
+    const { clock } = this.#opts.linux.ctx;
+    this.#publishAt = clock.now();
     this.#rewrite.touch();
+    const publishing = this.publisher?.publish(this.history);
+    if (publishing === undefined || publishing === this.#publishing) return;
+    this.#publishing = publishing;
+    void clock.background(publishing).catch((err: unknown) => {
+      this.#counters.publishErrors++;
+      if (this.#counters.publishErrors <= 3) this.#log(`writing the status page failed: ${describeError(err).error}`);
+    });
   }
 
 

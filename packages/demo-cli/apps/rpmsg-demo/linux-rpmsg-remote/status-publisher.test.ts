@@ -68,6 +68,31 @@ describe("StatusPublisher", () => {
     }
   });
 
+  it("renders a publish when its turn comes, and a publish of the same history asked while one waits joins it", async () => {
+    const fs = new MemoryRootFs();
+    const publisher = new StatusPublisher(fs);
+    const history = new StatusHistory();
+    history.add(sample(0), 0);
+    const first = publisher.publish(history);
+    await Promise.resolve(); // its turn comes at once (nothing before it): it renders seq 0 only
+    const second = publisher.publish(history); // waits for its turn
+    history.add(sample(1), 1000);
+    const third = publisher.publish(history);
+    history.add(sample(2), 2000); // after every ask, before the waiting write starts: it is written all the same
+    expect(third).toBe(second);
+    await publisher.idle();
+    await Promise.all([first, second]);
+    expect(publisher.published).toBe(2);
+    const json = JSON.parse(await fs.readText(publisher.jsonPath));
+    expect(json.counters.received).toBe(3);
+    // the page and the JSON of one write show the same state
+    expect(await fs.readText(publisher.htmlPath)).toMatch(/<dt>Samples received<\/dt><dd>3<\/dd>/);
+    const fourth = publisher.publish(history); // none waits any more: a new write
+    expect(fourth).not.toBe(second);
+    await fourth;
+    expect(publisher.published).toBe(3);
+  });
+
   it("rejects a file name with a slash", () => {
     expect(() => new StatusPublisher(new MemoryRootFs(), { htmlName: "../x.html" })).toThrow(TypeError);
   });

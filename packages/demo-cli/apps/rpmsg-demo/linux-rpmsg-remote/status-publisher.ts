@@ -43,6 +43,9 @@ export interface StatusPublisherOptions {
  * Writes `zephyr-status.html` and `zephyr-status.json` from a history, each
  * replaced atomically. Calls are serialised: a publish starts after the
  * previous one finished, so the newest state is always the one left on disk.
+ * A publish renders the history when its turn comes, so a publish of the
+ * same history asked for while another one still waits for its turn joins
+ * it (a burst costs two writes); its place in the order is the first ask's.
  *
  * @example
  * ```ts
@@ -61,6 +64,8 @@ export class StatusPublisher {
   readonly #refreshSeconds: number;
   readonly #store: HistoryStore | undefined;
   #queue: Promise<void> = Promise.resolve();
+  /** The publish asked for and not started yet, which a publish of the same history joins. */
+  #waiting: { readonly history: StatusHistory; readonly run: Promise<void> } | undefined;
   #dirReady = false;
   #published = 0;
 
@@ -87,9 +92,14 @@ export class StatusPublisher {
    * Linux and its previous instance) run in the order they were asked for.
    */
   publish(history: StatusHistory): Promise<void> {
+    if (this.#waiting?.history === history) return this.#waiting.run;
     const key = sharedKey(this.#fs, this.htmlPath);
     const before = key === undefined ? this.#queue : (chains.get(key) ?? this.#queue);
-    const run = before.then(() => this.#write(history));
+    const run = before.then(() => {
+      if (this.#waiting?.run === run) this.#waiting = undefined;
+      return this.#write(history);
+    });
+    this.#waiting = { history, run };
     const tail = run.catch(() => undefined);
     this.#queue = tail;
     if (key !== undefined) {
@@ -106,12 +116,22 @@ export class StatusPublisher {
       await this.#fs.mkdir(this.#dir, { recursive: true });
       this.#dirReady = true;
     }
+    // both from the same state, before either write lets the history move on
     const now = this.#now();
     const html = renderStatusPage(history, { now, refreshSeconds: this.#refreshSeconds });
+    const json = renderStatusJson(history, { now });
     await writeFileAtomic(this.#fs, this.htmlPath, html);
-    await writeFileAtomic(this.#fs, this.jsonPath, renderStatusJson(history, { now }));
+    await writeFileAtomic(this.#fs, this.jsonPath, json);
     await this.#store?.save(history);
     this.#published++;
+  }
+
+  /** Resolves once every publish asked for so far (and any asked for meanwhile) has finished. */
+  async idle(): Promise<void> {
+    for (let q = this.#queue; ; q = this.#queue) {
+      await q;
+      if (q === this.#queue) return;
+    }
   }
 }
 

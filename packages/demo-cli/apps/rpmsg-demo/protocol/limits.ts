@@ -55,4 +55,10 @@ export const LIVENESS = {
   deadAfterMs: 1000,
   /** Longest wait between two re-initialisations while the remote stays silent. */
   maxRelinkMs: 8000,
+  /**
+   * rpmsg-remote shows the host as not answering when the endpoints it
+   * announced are still not bound this long after (the host died or hangs
+   * before binding them; a live host binds them within about a second).
+   */
+  bindWithinMs: 2000,
 } as const;
