@@ -14,7 +14,10 @@
  * - Liveness: a sample taken at `t` arrives by `t + latency`, or, when a
  *   fault struck before it arrived, by the fault's end + 3 s; and whatever
  *   the period, when a fault broke the link, rpmsg-host's link is up again
- *   within 3 s of the fault's end.
+ *   within 3 s of the fault's end. A destroyed domain stays down, so there
+ *   the guarantee is that its peer notices within 3 s: rpmsg-host's link is
+ *   down after Linux is destroyed, and rpmsg-remote's page says the host is
+ *   not answering (or the link is down) after Zephyr is.
  */
 import { LIVENESS } from "v8r-demo/apps/rpmsg-demo/protocol";
 import type { RandomPlan, TimedFaultInfo } from "./_fault-plans.ts";
@@ -66,11 +69,11 @@ function samplesOf(run: VirtualRunResult): Map<string, SampleRecord> {
   return samples;
 }
 
-/** When each Zephyr boot ended (crash or restart of its domain), by boot id. */
+/** When each Zephyr boot ended (crash, restart or destroy of its domain), by boot id. */
 function bootEnds(run: VirtualRunResult, samples: Map<string, SampleRecord>): Map<string, number> {
   const firstSeen = new Map<string, number>();
   for (const s of samples.values()) if (!firstSeen.has(s.boot) || (firstSeen.get(s.boot) as number) > s.takenAt) firstSeen.set(s.boot, s.takenAt);
-  const ends = run.events.filter(({ e }) => e.type === "xen-fault" && e["domain"] === "zephyr" && (e["kind"] === "crash" || e["kind"] === "restart")).map(({ t }) => t);
+  const ends = run.events.filter(({ e }) => e.type === "xen-fault" && e["domain"] === "zephyr" && ["crash", "restart", "destroy"].includes(String(e["kind"]))).map(({ t }) => t);
   const out = new Map<string, number>();
   for (const [boot, from] of firstSeen) {
     const end = ends.find((t) => t >= from);
@@ -79,7 +82,12 @@ function bootEnds(run: VirtualRunResult, samples: Map<string, SampleRecord>): Ma
   return out;
 }
 
-function checkFates(samples: Map<string, SampleRecord>, ends: Map<string, number>, runEnd: number, out: string[]): void {
+/** When Linux was destroyed (it never acknowledges again), or Infinity. */
+function linuxGoneAt(run: VirtualRunResult): number {
+  return run.events.find(({ e }) => e.type === "xen-fault" && e["kind"] === "destroy" && e["domain"] === "linux")?.t ?? Infinity;
+}
+
+function checkFates(samples: Map<string, SampleRecord>, ends: Map<string, number>, runEnd: number, gone: number, faults: readonly TimedFaultInfo[], out: string[]): void {
   for (const s of samples.values()) {
     const name = `sample ${s.seq} of boot ${s.boot} (taken at ${s.takenAt} ms)`;
     const terminal = s.fates.filter((f) => f.fate === "delivered" || f.fate === "dropped");
@@ -89,7 +97,8 @@ function checkFates(samples: Map<string, SampleRecord>, ends: Map<string, number
     if (only?.fate === "dropped" && s.acceptedAt !== undefined) out.push(`${name} was counted dropped by Zephyr but Linux accepted it at ${s.acceptedAt} ms`);
     if (only?.fate === "delivered" && (s.acceptedAt === undefined || s.acceptedAt > only.at)) out.push(`${name} was acknowledged at ${only.at} ms but Linux had not accepted it`);
     const end = ends.get(s.boot);
-    const excused = (end !== undefined && (only === undefined || only.at > end)) || s.takenAt > runEnd - RECOVERY_BOUND_MS;
+    // open at the end: its Zephyr died first, the run ended right after it was taken, or Linux was destroyed before it was due
+    const excused = (end !== undefined && (only === undefined || only.at > end)) || s.takenAt > runEnd - RECOVERY_BOUND_MS || deadline(s, gone, faults, RECOVERY_BOUND_MS) > gone;
     if (only === undefined && !excused) out.push(`${name} was neither delivered nor dropped by the end of the run`);
   }
 }
@@ -135,6 +144,7 @@ function relinkTimes(run: VirtualRunResult, faults: readonly TimedFaultInfo[]): 
   const links = run.events.filter(({ e }) => e.type === "zephyr.link").map(({ t, e }) => ({ t, state: (e as { state?: unknown }).state }));
   const out: { fault: TimedFaultInfo; ms: number }[] = [];
   faults.forEach((f, i) => {
+    if (f.item.startsWith("destroy:")) return; // nothing comes back: see checkNoticed
     const until = faults[i + 1]?.atMs ?? Infinity;
     // a fault struck again before this one could be recovered from: the later one is measured
     if (until < Math.max(...faults.slice(0, i + 1).map((g) => g.endMs)) + RECOVERY_BOUND_MS) return;
@@ -154,11 +164,34 @@ function relinkTimes(run: VirtualRunResult, faults: readonly TimedFaultInfo[]): 
   return out;
 }
 
+/** The state a `zephyr.link` or `linux.link` event stream was in at `t` (the last one published by then). */
+function stateAt(run: VirtualRunResult, type: "zephyr.link" | "linux.link", t: number): string | undefined {
+  let state: string | undefined;
+  for (const { t: at, e } of run.events) {
+    if (at > t) break;
+    if (e.type === type) state = String(e["state"]);
+  }
+  return state;
+}
+
+/** A destroyed domain's peer notices within the bound (of the destroy, or of the end of an earlier fault still in force). */
+function checkNoticed(run: VirtualRunResult, faults: readonly TimedFaultInfo[], runEnd: number, out: string[]): void {
+  faults.forEach((f, i) => {
+    const m = /^destroy:(zephyr|linux)@/.exec(f.item);
+    if (m === null) return;
+    const by = Math.max(...faults.slice(0, i + 1).map((g) => g.endMs)) + RECOVERY_BOUND_MS;
+    if (by > runEnd) return;
+    if (m[1] === "linux" && stateAt(run, "zephyr.link", by) === "up") out.push(`after ${f.item} rpmsg-host's link was still up at ${by} ms`);
+    const linux = stateAt(run, "linux.link", by);
+    if (m[1] === "zephyr" && (linux === "bound" || linux === "announced")) out.push(`after ${f.item} rpmsg-remote still showed the link ${linux} at ${by} ms`);
+  });
+}
+
 /** Check one run of `plan` against the guarantees. */
 export function checkRun(run: VirtualRunResult, plan: Pick<RandomPlan, "timed" | "sendFaults">, runEndMs: number): ChaosReport {
   const violations: string[] = [];
   const samples = samplesOf(run);
-  checkFates(samples, bootEnds(run, samples), runEndMs, violations);
+  checkFates(samples, bootEnds(run, samples), runEndMs, linuxGoneAt(run), plan.timed, violations);
   checkLinuxAccounting(run, samples, violations);
   const latency = plan.sendFaults ? RECOVERY_BOUND_MS : NORMAL_LATENCY_MS;
   let worst = 0;
@@ -176,6 +209,7 @@ export function checkRun(run: VirtualRunResult, plan: Pick<RandomPlan, "timed" |
   }
   let worstRelink = 0;
   const timed = [...plan.timed].sort((a, b) => a.atMs - b.atMs);
+  checkNoticed(run, timed, runEndMs, violations);
   for (const { fault, ms } of relinkTimes(run, timed)) {
     const last = fault === timed.at(-1);
     // the link must be up again within the bound (the last fault: unless the run ended first)

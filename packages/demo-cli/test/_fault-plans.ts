@@ -2,8 +2,8 @@
  * Test helper: random fault plans in the `--faults` syntax, drawn from the
  * whole fault menu (drop, delay, duplicate, corruption of any part of the
  * shared memory with 1 byte to all of it, crash, restart and pause of
- * either domain, and their combinations), from a seed, so a failing plan
- * is reproduced by its seed.
+ * either domain, and their combinations; now and then a plan ends by
+ * destroying one), from a seed, so a failing plan is reproduced by its seed.
  */
 import { staticVringsLayout } from "@v8r/openamp-wasm";
 import { demoShmRanges } from "../src/_demo-faults.ts";
@@ -55,10 +55,10 @@ function corruption(r: ReturnType<typeof rng>, atMs: number): string {
   const part = r.pick([...DEMO_PARTS.map((p) => p.name), "all", "all"]);
   const size = part === "all" ? DEMO_SHM_BYTES : (DEMO_PARTS.find((p) => p.name === part)?.size ?? 1);
   const style = r.int(0, 3);
-  // a single byte, a few bytes, a random amount, or all of it (the text form writes at most 65536 bytes per item)
-  const bytes = Math.min(65_536, size, style === 0 ? 1 : style === 1 ? r.int(2, 64) : style === 2 ? r.int(1, size) : size);
-  const whole = bytes === size && part !== "all";
-  return `corrupt:rpmsg-shm/${part}${whole ? "" : `:${bytes}`}@${s(atMs)}`;
+  // all of it (no count: the whole part, or the whole 1 MiB region), or a single byte, a few bytes, a random amount (a count is at most 65536)
+  if (style === 3) return `corrupt:rpmsg-shm/${part}@${s(atMs)}`;
+  const bytes = Math.min(65_536, size, style === 0 ? 1 : style === 1 ? r.int(2, 64) : r.int(1, size));
+  return `corrupt:rpmsg-shm/${part}:${bytes}@${s(atMs)}`;
 }
 
 /**
@@ -85,7 +85,8 @@ export function randomPlan(seed: number, opts: { durationMs: number; maxTimed?: 
   const near = (t: number): number => (period >= 5000 ? Math.max(1000, Math.ceil(t / period) * period - r.int(0, 2500)) : t);
   let at = near(3000 + r.int(0, 2000));
   for (let i = 0; i < n && at < opts.durationMs - tail; i++) {
-    const kind = r.pick(["corrupt", "corrupt", "corrupt", "crash", "restart", "pause"]);
+    // a destroyed domain stays down: at most one destroy, the plan's last fault
+    const kind = r.next() < 0.1 ? "destroy" : r.pick(["corrupt", "corrupt", "corrupt", "crash", "restart", "pause"]);
     const domain = r.pick(["zephyr", "linux"]);
     let item: string;
     let end = at;
@@ -97,6 +98,7 @@ export function randomPlan(seed: number, opts: { durationMs: number; maxTimed?: 
     } else item = `${kind}:${domain}@${s(at)}`;
     items.push(item);
     timed.push({ item, atMs: at, endMs: end });
+    if (kind === "destroy") break;
     at = near(end + spacing + r.int(0, 3000));
   }
   return { spec: items.join(","), timed, sendFaults };

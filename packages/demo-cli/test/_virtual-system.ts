@@ -4,10 +4,14 @@
  * dom0less with `on_crash` restart, a fault plan from the `--faults`
  * syntax), in this process, on a VirtualClock with the inline executor and
  * Linux's root filesystem in memory, so a run costs tens of milliseconds
- * and leaves nothing on disk. It records everything a run shows: the
+ * and leaves nothing on disk (a plan that destroys Linux gets a temporary
+ * directory for it, read at the end and removed: a destroyed Linux cannot
+ * be asked for its files; its path reads `<rootfs>` in what is recorded). It records everything a run shows: the
  * consoles, every trace event, and the status files Linux left.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createHash } from "node:crypto";
 import { createPlatform, FVP_BaseR_AEMv8R, InlineExecutor, VirtualClock } from "@v8r/fvp-core";
 import { bootXen, type Xen } from "@v8r/xen-dom0less";
@@ -74,16 +78,18 @@ const KEPT = /^(zephyr\.|linux\.(sample|link|malformed)|xen-fault|guest-)/;
 export async function runVirtual(spec: VirtualRunSpec): Promise<VirtualRunResult> {
   const bundled = loadDemoConfig({ file: "v8r64-virtualization.dts", bytes: CONFIG_BYTES, bundled: true });
   const base = withAppSet(bundled, spec.apps ?? "ts", (specifier) => import.meta.resolve(specifier), spec.cRoles);
-  const config = withGuestArgs(base, { autorun: true, periodMs: spec.periodMs, seed: spec.seed });
+  const rootfs = /(^|,)destroy:linux@/.test(spec.faults ?? "") ? mkdtempSync(join(tmpdir(), "v8r-chaos-")) : undefined;
+  const config = withGuestArgs(base, { autorun: true, periodMs: spec.periodMs, seed: spec.seed, ...(rootfs === undefined ? {} : { rootfs }) });
+  const hide = (text: string): string => (rootfs === undefined ? text : text.replaceAll(rootfs, "<rootfs>"));
   const clock = new VirtualClock();
   const platform = createPlatform<DemoTraceEvent>(FVP_BaseR_AEMv8R, { clock, executor: new InlineExecutor() });
   const consoleLines: string[] = [];
   const uarts = consoleUarts(config);
-  for (const [source, index] of Object.entries(uarts)) platform.uart(index).attach({ line: (text) => consoleLines.push(`${source} | ${text}`) });
+  for (const [source, index] of Object.entries(uarts)) platform.uart(index).attach({ line: (text) => consoleLines.push(`${source} | ${hide(text)}`) });
   const trace: string[] = [];
   const events: TimedEvent[] = [];
   platform.trace.on((e) => {
-    trace.push(JSON.stringify(e, (_k, v: unknown) => (v instanceof Uint8Array ? `<${v.byteLength} bytes>` : v)));
+    trace.push(hide(JSON.stringify(e, (_k, v: unknown) => (v instanceof Uint8Array ? `<${v.byteLength} bytes>` : v))));
     if (KEPT.test(e.type)) events.push({ t: clock.now(), e });
   });
   const plan = spec.faults === undefined ? undefined : withDemoDefaults(parseFaultSpec(spec.faults), spec.seed);
@@ -97,13 +103,16 @@ export async function runVirtual(spec: VirtualRunSpec): Promise<VirtualRunResult
       ...(plan === undefined ? {} : { faults: plan, shmRanges: demoShmRanges }),
     });
     await clock.run(clock.now() + spec.durationMs);
-    const html = await readGuestFile(platform, clock, xen, `${WEB_ROOT}/zephyr-status.html`, 1);
-    const jsonText = await readGuestFile(platform, clock, xen, `${WEB_ROOT}/zephyr-status.json`, 2);
+    const read = async (name: string, id: number): Promise<string> =>
+      rootfs === undefined ? readGuestFile(platform, clock, xen as Xen, `${WEB_ROOT}/${name}`, id) : readFileSync(join(rootfs, WEB_ROOT, name), "utf8");
+    const html = await read("zephyr-status.html", 1);
+    const jsonText = await read("zephyr-status.json", 2);
     const digest = createHash("sha256").update(consoleLines.join("\n")).update("\0").update(trace.join("\n")).update("\0").update(html).update("\0").update(jsonText).digest("hex");
     return { console: consoleLines, trace, events, html, jsonText, json: JSON.parse(jsonText) as StatusJson, digest };
   } finally {
     await xen?.shutdown();
     await platform.shutdown();
+    if (rootfs !== undefined) rmSync(rootfs, { recursive: true, force: true });
   }
 }
 

@@ -34,9 +34,10 @@ const part = fc.constantFrom(...DEMO_PARTS.map((p) => p.name));
 
 /** One timed fault of the menu: corrupt (1 byte to all of a part, or of the whole region), crash, restart, or pause (up to 8 s: long enough to overflow the queue at short periods). */
 const timedFault = fc.oneof(
-  fc.record({ part, bytes: fc.integer({ min: 1, max: 65_536 }), at }).map(({ part: p, bytes, at: t }) => {
+  fc.record({ part, bytes: fc.option(fc.integer({ min: 1, max: 65_536 })), at }).map(({ part: p, bytes, at: t }) => {
     const size = DEMO_PARTS.find((x) => x.name === p)?.size ?? DEMO_SHM_BYTES;
-    return { item: `corrupt:rpmsg-shm/${p}:${Math.min(bytes, size, 65_536)}@${t}ms`, atMs: t, lengthMs: 0 };
+    // no count: all of the part (all of the 1 MiB region for "all")
+    return { item: `corrupt:rpmsg-shm/${p}${bytes === null ? "" : `:${Math.min(bytes, size, 65_536)}`}@${t}ms`, atMs: t, lengthMs: 0 };
   }),
   fc.record({ kind: fc.constantFrom("crash", "restart"), d: domain, at }).map(({ kind, d, at: t }) => ({ item: `${kind}:${d}@${t}ms`, atMs: t, lengthMs: 0 })),
   fc.record({ d: domain, ms: fc.integer({ min: 100, max: 8_000 }), at }).map(({ d, ms, at: t }) => ({ item: `pause:${d}:${ms}ms@${t}ms`, atMs: t, lengthMs: ms })),

@@ -31,6 +31,8 @@ const CASES: VirtualRunSpec[] = [
   // the plans, shortened
   { seed: 1, durationMs: 25_000, faults: "drop=30%,corrupt@8s,crash:zephyr@15s" },
   { seed: 5, durationMs: 20_000, faults: "corrupt:rpmsg-shm:65536@6s" },
+  // regression: the status files a destroyed Linux left depended on the wall time
+  { seed: 7, durationMs: 15_000, periodMs: 100, faults: "dup=20%,destroy:linux@9s" },
   ...[11, 12, 13, 14, 15, 16].map((seed) => ({ seed, durationMs: 25_000, periodMs: [100, 500, 1000, 3000][seed % 4], faults: randomPlan(seed, { durationMs: 25_000 }).spec })),
 ];
 
