@@ -10,7 +10,8 @@
  *   Zephyr crashed or restarted, or when the run ended right after it was
  *   taken. Linux's `lost` per boot is its gaps in `seq`, equals the drops
  *   Zephyr reported for that stretch (`lastDr - firstDr`) and the drops
- *   Zephyr made there, and the page shows the JSON's numbers.
+ *   Zephyr made there, and the page and v8r-demo's summary show the JSON's
+ *   numbers.
  * - Liveness: a sample taken at `t` arrives by `t + latency`, or, when a
  *   fault struck before it arrived, by the fault's end + 3 s; and whatever
  *   the period, when a fault broke the link, rpmsg-host's link is up again
@@ -121,6 +122,10 @@ function checkLinuxAccounting(run: VirtualRunResult, samples: Map<string, Sample
     return m ? Number((m[1] as string).replace(/\u202f/g, "")) : undefined;
   };
   const c = json.counters;
+  // the summary's Zephyr restarts are Xen's count, not what Linux saw: the rest must match
+  const said = `Linux received ${c.received} samples, lost ${c.lost}, rejected ${c.malformed} malformed;`;
+  const none = c.received + c.malformed === 0 && run.summary[0]?.startsWith("Linux received no sample;") === true;
+  if (!run.summary[0]?.startsWith(said) && !none) out.push(`the summary says "${String(run.summary[0])}", the JSON "${said}"`);
   for (const [label, value] of [["Samples received", c.received], ["Lost samples", c.lost], ["Zephyr restarts seen", c.restarts], ["Malformed messages", c.malformed]] as const) {
     if (page(label) !== value) out.push(`the page shows ${label} ${String(page(label))}, the JSON ${value}`);
   }

@@ -21,7 +21,9 @@ import { wasiRunnerSpecifier } from "../src/_demo-apps.ts";
 import { withAppSet } from "../src/_demo-app-set.ts";
 import { loadDemoConfig, withGuestArgs } from "../src/_demo-config.ts";
 import { demoShmRanges, withDemoDefaults } from "../src/_demo-faults.ts";
-import { consoleUarts, currentImage, type DemoRole, domainUarts } from "../src/_demo-layout.ts";
+import { consoleUarts, currentImage, type DemoRole, demoLink, domainUarts } from "../src/_demo-layout.ts";
+import { DemoSession } from "../src/_demo-session.ts";
+import { createConsoleMux } from "../src/console-mux.ts";
 import { parseFaultSpec } from "../src/fault-spec.ts";
 import type { AppSet } from "../src/options.ts";
 import type { DemoPlatform, DemoTraceEvent } from "../src/trace-events.ts";
@@ -59,6 +61,8 @@ export interface VirtualRunResult {
   readonly jsonText: string;
   /** The same, parsed. */
   readonly json: StatusJson;
+  /** v8r-demo's closing summary lines (its DemoSession's, as the CLI prints them). */
+  readonly summary: readonly string[];
   /** A digest of all of the above: equal digests, byte-identical runs. */
   readonly digest: string;
 }
@@ -86,6 +90,8 @@ export async function runVirtual(spec: VirtualRunSpec): Promise<VirtualRunResult
   const consoleLines: string[] = [];
   const uarts = consoleUarts(config);
   for (const [source, index] of Object.entries(uarts)) platform.uart(index).attach({ line: (text) => consoleLines.push(`${source} | ${hide(text)}`) });
+  // v8r-demo's own view (fault lines, the summary), as the CLI has it
+  const session = new DemoSession(platform, createConsoleMux({ out: { write: (t) => consoleLines.push(hide(t.replace(/\n$/, ""))) } }), WEB_ROOT);
   const trace: string[] = [];
   const events: TimedEvent[] = [];
   platform.trace.on((e) => {
@@ -102,13 +108,15 @@ export async function runVirtual(spec: VirtualRunSpec): Promise<VirtualRunResult
       onCrash: "restart",
       ...(plan === undefined ? {} : { faults: plan, shmRanges: demoShmRanges }),
     });
+    session.attach(xen, demoLink(config));
     await clock.run(clock.now() + spec.durationMs);
     const read = async (name: string, id: number): Promise<string> =>
       rootfs === undefined ? readGuestFile(platform, clock, xen as Xen, `${WEB_ROOT}/${name}`, id) : readFileSync(join(rootfs, WEB_ROOT, name), "utf8");
     const html = await read("zephyr-status.html", 1);
     const jsonText = await read("zephyr-status.json", 2);
-    const digest = createHash("sha256").update(consoleLines.join("\n")).update("\0").update(trace.join("\n")).update("\0").update(html).update("\0").update(jsonText).digest("hex");
-    return { console: consoleLines, trace, events, html, jsonText, json: JSON.parse(jsonText) as StatusJson, digest };
+    const summary = session.summary().lines;
+    const digest = createHash("sha256").update([...consoleLines, ...summary].join("\n")).update("\0").update(trace.join("\n")).update("\0").update(html).update("\0").update(jsonText).digest("hex");
+    return { console: consoleLines, trace, events, html, jsonText, json: JSON.parse(jsonText) as StatusJson, summary, digest };
   } finally {
     await xen?.shutdown();
     await platform.shutdown();
