@@ -39,9 +39,16 @@ export class HistoryStore {
     }
   }
 
-  /** Load the saved state (on `clock`: the load takes real time) into the empty `history`, saying so with `log`. */
-  async restore(history: StatusHistory, clock: Clock, log: (line: string) => void): Promise<void> {
-    const saved = await clock.hold(() => this.load());
+  /**
+   * Load the saved state (on `clock`: the load takes real time) into the
+   * empty `history`, saying so with `log`; first waits for `writes` (the
+   * previous instance's last save, which may still be on its way).
+   */
+  async restore(history: StatusHistory, clock: Clock, log: (line: string) => void, writes?: () => Promise<void>): Promise<void> {
+    const saved = await clock.hold(async () => {
+      await writes?.();
+      return this.load();
+    });
     if (saved === undefined) return;
     history.restore(saved);
     const c = saved.counters;

@@ -173,7 +173,8 @@ export class RpmsgDemoService {
       const openamp = opts.openamp ?? (await linux.ctx.clock.hold(loadOpenAmp()));
       const svc = new RpmsgDemoService(opts, openamp, shm, file, port);
       // a restarted Linux goes on counting where the previous one stopped
-      if (svc.#store) await svc.#store.restore(svc.history, linux.ctx.clock, svc.#log);
+      const publisher = svc.publisher;
+      if (svc.#store) await svc.#store.restore(svc.history, linux.ctx.clock, svc.#log, publisher ? () => publisher.settled() : undefined);
       await svc.#createLink();
       svc.#run();
       return svc;

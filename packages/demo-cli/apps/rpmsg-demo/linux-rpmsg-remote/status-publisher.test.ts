@@ -5,6 +5,8 @@ import { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
 import { MemoryRootFs } from "@v8r/linux-shim";
 import { NodeRootFs } from "@v8r/linux-shim/node";
+import { VirtualClock } from "@v8r/fvp-core";
+import { HistoryStore } from "./_history-store.ts";
 import { StatusHistory } from "./status-history.ts";
 import { StatusPublisher } from "./status-publisher.ts";
 
@@ -91,6 +93,29 @@ describe("StatusPublisher", () => {
     expect(fourth).not.toBe(second);
     await fourth;
     expect(publisher.published).toBe(3);
+  });
+
+  it("lets a restarted Linux read its counters only after the previous instance's last save landed (settled)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "v8r-publish-restore-"));
+    try {
+      const slow = new NodeRootFs(dir);
+      const write = slow.writeFile.bind(slow);
+      slow.writeFile = async (path, data) => {
+        await new Promise((r) => setTimeout(r, 30));
+        return write(path, data);
+      };
+      const before = new StatusHistory();
+      for (let i = 0; i < 3; i++) before.add(sample(i), i * 1000);
+      const old = new StatusPublisher(slow, { store: new HistoryStore(slow) }).publish(before); // still on its way
+      const fs = new NodeRootFs(dir);
+      const next = new StatusPublisher(fs);
+      const after = new StatusHistory();
+      await new HistoryStore(fs).restore(after, new VirtualClock(), () => {}, () => next.settled());
+      expect(after.counters.received).toBe(3);
+      await old;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("rejects a file name with a slash", () => {

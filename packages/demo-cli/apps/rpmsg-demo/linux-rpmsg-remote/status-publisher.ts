@@ -126,6 +126,18 @@ export class StatusPublisher {
     this.#published++;
   }
 
+  /**
+   * Resolves once every write to these files asked for so far by any
+   * publisher of this thread has finished (a restarted Linux waits for its
+   * previous instance's last one before it reads what that one saved).
+   */
+  async settled(): Promise<void> {
+    const key = sharedKey(this.#fs, this.htmlPath);
+    if (key === undefined) return this.idle();
+    // each write's tail leaves the map once it is the last one and has settled
+    for (let q = chains.get(key); q !== undefined; q = chains.get(key)) await q;
+  }
+
   /** Resolves once every publish asked for so far (and any asked for meanwhile) has finished. */
   async idle(): Promise<void> {
     for (let q = this.#queue; ; q = this.#queue) {
