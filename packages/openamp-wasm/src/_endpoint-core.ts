@@ -1,3 +1,4 @@
+import { makeShmCopy } from "./_shm-copy.ts";
 import type { OpenAmpExports } from "./_wasm-api.ts";
 import { RpmsgErrorCode } from "./errors.ts";
 import type { EndpointCore, RpmsgEndpoint } from "./rpmsg-endpoint.ts";
@@ -41,6 +42,7 @@ export function makeCore(x: OpenAmpExports, d: CoreHost): EndpointCore {
   // with the region at hand the header is written here, beside the payload: one import less per send
   const region = d.region;
   const hdr = region && region.byteOffset % 4 === 0 ? new DataView(region.buffer, region.byteOffset, region.byteLength) : undefined;
+  const copy = makeShmCopy();
   return {
     get disposed() { return d.disposed(); },
     defaultTimeoutMs: d.defaultTimeoutMs,
@@ -62,6 +64,7 @@ export function makeCore(x: OpenAmpExports, d: CoreHost): EndpointCore {
       }
       return v;
     },
+    copyIn: (buf, data) => copy(buf, data),
     sendTag: (tag, src, dst, len) => {
       d.enter();
       try {

@@ -238,6 +238,7 @@ describe("RpmsgEndpoint over a fake core", () => {
       defaultTimeoutMs: 0,
       takeTx: () => 7,
       txView: () => mem.subarray(16, 16 + 496),
+      copyIn: (buf, data) => buf.set(data),
       sendTag: () => RpmsgErrorCode.RPMSG_ERR_PARAM,
       releaseTag: (tag) => (released.push(tag), 0),
       hold: () => undefined,

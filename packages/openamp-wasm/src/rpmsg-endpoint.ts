@@ -58,6 +58,8 @@ export interface EndpointCore {
   takeTx(): number;
   /** The payload area of the buffer just taken (a view cached per buffer; its length is the capacity). */
   txView(tag: number): Uint8Array;
+  /** Copy data to the start of buf (a txView), at full speed whatever their alignments. */
+  copyIn(buf: Uint8Array, data: Uint8Array): void;
   sendTag(tag: number, src: number, dst: number, len: number): number;
   releaseTag(tag: number): number;
   hold(): { k: number; data: Uint8Array } | undefined;
@@ -145,7 +147,7 @@ export class RpmsgEndpoint {
       core.releaseTag(tag);
       throw new RpmsgError(RpmsgErrorCode.RPMSG_ERR_BUFF_SIZE, `trySend() of ${data.length} bytes on "${this.name}" (payload size ${buf.length})`);
     }
-    buf.set(data);
+    core.copyIn(buf, data);
     const sent = core.sendTag(tag, src, dst, data.length);
     if (sent < 0) {
       // not published: give the buffer back, or it is lost for good
