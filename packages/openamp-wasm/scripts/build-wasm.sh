@@ -6,8 +6,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The C library (scripts/lib-sources.txt) and the glue TypeScript drives.
-mapfile -t SOURCES < scripts/lib-sources.txt
+# The C library (scripts/lib-sources.txt) but its executable loader (remoteproc_load, elf_loader: C
+# programs link it from libopen_amp.a; the TypeScript API loads no images), and the glue TypeScript drives.
+mapfile -t LIB < scripts/lib-sources.txt
+SOURCES=()
+for src in "${LIB[@]}"; do
+  case "$src" in csrc/elf_*|csrc/remoteproc_load*) ;; *) SOURCES+=("$src") ;; esac
+done
 SOURCES+=(csrc/v8r_glue.c)
 FLAGS=(-std=c11 -Wall -Wextra -Werror -O2 -Iinclude -sSTANDALONE_WASM --no-entry -sALLOW_MEMORY_GROWTH=1
   -sERROR_ON_UNDEFINED_SYMBOLS=0 -sWARN_ON_UNDEFINED_SYMBOLS=0 -sINITIAL_MEMORY=1114112 -sTOTAL_STACK=65536

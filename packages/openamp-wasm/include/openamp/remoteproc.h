@@ -1,8 +1,8 @@
 /*
  * v8r OpenAMP: the remoteproc framework (resource tables, memories, the life
- * cycle of a remote processor and its virtio devices), as OpenAMP declares it.
- * The executable loaders (remoteproc_load, remoteproc_load_noblock) are not
- * part of v8r: guests are loaded by the platform.
+ * cycle of a remote processor and its virtio devices, loading its executable),
+ * as OpenAMP declares it. The loader interface is openamp/remoteproc_loader.h
+ * and the ELF loader openamp/elf_loader.h.
  */
 #ifndef REMOTEPROC_H
 #define REMOTEPROC_H
@@ -260,6 +260,40 @@ int remoteproc_config(struct remoteproc *rproc, void *data);
 int remoteproc_start(struct remoteproc *rproc);
 int remoteproc_stop(struct remoteproc *rproc);
 int remoteproc_shutdown(struct remoteproc *rproc);
+
+/**
+ * Load an executable image (ELF32 or ELF64, little-endian) into the remote's
+ * memory, from the platform's image store: the store is opened (path is
+ * passed to it), the headers read, the resource table found
+ * (".resource_table") and parsed as remoteproc_set_rsc_table does (carveouts
+ * mapped, notify ids allocated, vendor entries given to ops->handle_rsc), each
+ * loadable segment written at its address through remoteproc_mmap and the
+ * store (the rest of its memory size filled with zeroes), then the parsed
+ * table written over the loaded one and made the remote's, rproc->bootaddr set
+ * to the entry point and the state RPROC_READY. The remote must be
+ * RPROC_READY or RPROC_CONFIGURED. *img_info (when img_info is not NULL) gets
+ * the loader's image information (free it with rproc->loader->release).
+ * 0 or a negative RPROC_ error (an invalid image is -RPROC_EINVAL).
+ */
+int remoteproc_load(struct remoteproc *rproc, const char *path, void *store, const struct image_store_ops *store_ops,
+		    void **img_info);
+
+/**
+ * Load an image step by step, the caller supplying its bytes: call it with
+ * the image bytes [offset, offset + len) at img_data (the first call: from
+ * offset 0) and *img_info NULL at first. It returns in *noffset and *nlen the
+ * bytes it needs next: when *pa is RPROC_LOAD_ANYADDR, pass them at the next
+ * call; else write them through *io at physical address *pa, fill the rest of
+ * *nmlen bytes with *padding, and call again. When the loader's state
+ * (rproc->loader->get_load_state(*img_info)) has RPROC_LOADER_LOAD_COMPLETE,
+ * the resource table (read back from the remote's memory, so it must lie in a
+ * loaded segment) has been parsed and installed and rproc->bootaddr set. The
+ * remote must be RPROC_READY. 0 or a negative RPROC_ error (*img_info is then
+ * freed and set to NULL).
+ */
+int remoteproc_load_noblock(struct remoteproc *rproc, const void *img_data, size_t offset, size_t len,
+			    void **img_info, metal_phys_addr_t *pa, struct metal_io_region **io, size_t *noffset,
+			    size_t *nlen, size_t *nmlen, unsigned char *padding);
 
 /** A free notify id in [start, end) (ANY: 0 and the bitmap's size), marked used; RSC_NOTIFY_ID_ANY when none. */
 unsigned int remoteproc_allocate_id(struct remoteproc *rproc, unsigned int start, unsigned int end);
