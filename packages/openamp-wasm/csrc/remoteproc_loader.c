@@ -206,14 +206,14 @@ static void install_rsc(struct load *l)
 static int open_image(struct load *l, const char *path)
 {
 	int ret = l->ops->open(l->store, path, &l->img_data);
-	if (ret <= 0 || !l->img_data) {
+	if (ret <= 0) {
 		metal_log(METAL_LOG_ERROR, "load: the store could not open the image (%d)\n", ret);
 		return -RPROC_EINVAL;
 	}
 	l->len = (size_t)ret;
-	if (!l->loader)
+	if (!l->loader && l->img_data)
 		l->loader = v8r_loader_for(l->img_data, l->len);
-	if (!l->loader) {
+	if (!l->loader || !l->img_data) {
 		metal_log(METAL_LOG_ERROR, "load: the image is in no format a loader reads\n");
 		l->ops->close(l->store);
 		return -RPROC_EINVAL;

@@ -17,10 +17,11 @@ san=(-std=c11 -Wall -Wextra -Werror -g -O1 -fno-omit-frame-pointer -fsanitize=ad
 "$CC" "${san[@]}" ctest/twin/*.c ctest/platform_native.c "${lib[@]}" -o "$out/twin"
 "$CC" "${san[@]}" "${lib[@]}" ctest/platform_native.c examples/c/rpmsg-echo.c -o "$out/rpmsg-echo"
 "$CC" "${san[@]}" "${lib[@]}" ctest/platform_native.c ctest/loader/*.c -o "$out/loader"
+"$CC" "${san[@]}" "${lib[@]}" ctest/platform_native.c examples/c/load-firmware.c -o "$out/load-firmware"
 # upstream-style platform and application code compiles against the headers (with clang too, when present)
 for cc in "$CC" clang; do
   if command -v "$cc" >/dev/null 2>&1; then
-    "$cc" -std=c11 -Wall -Wextra -Werror -Iinclude -fsyntax-only ctest/api_surface.c ctest/twin/*.c
+    "$cc" -std=c11 -Wall -Wextra -Werror -Iinclude -fsyntax-only ctest/api_surface.c ctest/twin/*.c examples/c/load-firmware.c
   fi
 done
 echo "[openamp-wasm] running the native host<->remote test (ASan+UBSan)"
@@ -39,3 +40,8 @@ echo "[openamp-wasm] running the README's worked example (examples/c/rpmsg-echo.
 "$out/rpmsg-echo" | tee "$out/echo.txt"
 grep -qx 'host got 25 bytes from 1024: zero copy, 496 bytes free' "$out/echo.txt" ||
   { echo "[openamp-wasm] examples/c/rpmsg-echo.c did not print the echoes it should" >&2; exit 1; }
+echo "[openamp-wasm] running the README's loader example (examples/c/load-firmware.c)"
+"$out/load-firmware" ctest/loader/fw/fw-arm.elf | tee "$out/load.txt"
+grep -qx 'entry 0x100000, resource table at 0x10c000: version 1, 3 entries, 176 bytes' "$out/load.txt" &&
+  grep -qx 'first words at 0x101000: c0def00d 12345678' "$out/load.txt" ||
+  { echo "[openamp-wasm] examples/c/load-firmware.c did not print what it loaded" >&2; exit 1; }
