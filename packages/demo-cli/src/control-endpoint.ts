@@ -34,15 +34,21 @@ export interface ConsoleAttachment {
   input(bytes: Uint8Array): void;
 }
 
+/** The stable `code` of a {@link ControlRefusal}, by its HTTP status. */
+const REFUSAL_CODES = { 400: "EINVAL", 404: "ENOENT", 409: "EBUSY" } as const;
+
 /** A request the demo refuses; `status` is the HTTP status to answer with (400, 404 or 409). */
 export class ControlRefusal extends Error {
   /** HTTP status: 400 bad input, 404 no such domain, 409 not in a state for it. */
   readonly status: 400 | 404 | 409;
+  /** The same as a stable code: `EINVAL` (400), `ENOENT` (404), `EBUSY` (409). */
+  readonly code: (typeof REFUSAL_CODES)[400 | 404 | 409];
   /** Build a refusal; `message` says what was asked and why not. */
   constructor(status: 400 | 404 | 409, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = "ControlRefusal";
     this.status = status;
+    this.code = REFUSAL_CODES[status];
   }
 }
 

@@ -22,23 +22,26 @@ export function rpmsgErrorName(code: number): RpmsgErrorName | undefined {
   return undefined;
 }
 
+/** `code` of an {@link RpmsgError} whose number OpenAMP does not define. */
+export const RPMSG_ERR_UNKNOWN = "RPMSG_ERR_UNKNOWN";
+
 /**
- * A condition callers are expected to handle, carrying the OpenAMP error
- * number (`code`, e.g. -2002) and its name.
+ * A condition callers are expected to handle: `code` is the stable name
+ * (e.g. `"RPMSG_ERR_NO_BUFF"`), `errno` upstream's number (e.g. -2002).
  */
 export class RpmsgError extends Error {
-  /** OpenAMP error number (negative). */
-  readonly code: number;
-  /** Symbolic name of `code`, e.g. "RPMSG_ERR_NO_BUFF". */
-  readonly codeName: string;
+  /** The OpenAMP error name, or {@link RPMSG_ERR_UNKNOWN}. */
+  readonly code: RpmsgErrorName | typeof RPMSG_ERR_UNKNOWN;
+  /** The OpenAMP error number (negative), as upstream returns it. */
+  readonly errno: number;
 
-  /** Build an error for `code` while `doing` something. */
-  constructor(code: number, doing: string, options?: { cause?: unknown }) {
-    const codeName = rpmsgErrorName(code) ?? `error ${code}`;
-    super(`[openamp-wasm] ${doing}: ${codeName} (${code})`, options);
+  /** Build an error for OpenAMP error number `errno` while `doing` something. */
+  constructor(errno: number, doing: string, options?: { cause?: unknown }) {
+    const name = rpmsgErrorName(errno);
+    super(`[openamp-wasm] ${doing}: ${name ?? `error`} (${errno})`, options);
     this.name = "RpmsgError";
-    this.code = code;
-    this.codeName = codeName;
+    this.code = name ?? RPMSG_ERR_UNKNOWN;
+    this.errno = errno;
   }
 }
 

@@ -23,7 +23,7 @@
 /** The npm name of this package. */
 export const packageName = "@v8r/openamp-wasm";
 
-export { checkCode, RpmsgError, RpmsgErrorCode, type RpmsgErrorName, rpmsgErrorName } from "./errors.ts";
+export { checkCode, RPMSG_ERR_UNKNOWN, RpmsgError, RpmsgErrorCode, type RpmsgErrorName, rpmsgErrorName } from "./errors.ts";
 export { createShmAccessor, type ShmAccessor, type ShmInput, type ShmRegionWindow, type ShmWindow } from "./shm.ts";
 export { staticVringsLayout, type StaticVringsLayout, vringSize } from "./static-vrings-layout.ts";
 export { type LayoutRegion, layoutRegions } from "./layout-regions.ts";

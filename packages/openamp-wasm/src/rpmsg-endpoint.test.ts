@@ -33,7 +33,7 @@ async function bound(extra = {}) {
 describe("RpmsgEndpoint", () => {
   it("send() of more than the payload size rejects with RPMSG_ERR_BUFF_SIZE instead of truncating", async () => {
     const { p, h, got } = await bound();
-    await expect(h.send(bytes(497), { timeoutMs: 10 })).rejects.toMatchObject({ code: RpmsgErrorCode.RPMSG_ERR_BUFF_SIZE });
+    await expect(h.send(bytes(497), { timeoutMs: 10 })).rejects.toMatchObject({ errno: RpmsgErrorCode.RPMSG_ERR_BUFF_SIZE });
     expect(await h.send(bytes(496), { timeoutMs: 10 })).toBe(496);
     p.pump();
     expect(got.map((d) => d.length)).toEqual([496]);
@@ -56,11 +56,12 @@ describe("RpmsgEndpoint", () => {
     const clock = virtualClock();
     const { h } = await bound({ clock });
     for (let i = 0; i < 32; i++) h.trySend(bytes(8));
-    expect(() => h.trySend(bytes(8))).toThrow(expect.objectContaining({ code: RpmsgErrorCode.RPMSG_ERR_NO_BUFF }));
+    expect(() => h.trySend(bytes(8))).toThrow(expect.objectContaining({ errno: RpmsgErrorCode.RPMSG_ERR_NO_BUFF }));
     const started = clock.t;
     const err = await h.send(bytes(8), { timeoutMs: 250 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RpmsgError);
-    expect((err as RpmsgError).code).toBe(RpmsgErrorCode.RPMSG_ERR_NO_BUFF);
+    expect((err as RpmsgError).errno).toBe(RpmsgErrorCode.RPMSG_ERR_NO_BUFF);
+    expect((err as RpmsgError).code).toBe("RPMSG_ERR_NO_BUFF");
     expect(clock.t - started).toBeGreaterThanOrEqual(250);
     expect(clock.t - started).toBeLessThan(300);
   });
@@ -158,7 +159,7 @@ describe("RpmsgEndpoint", () => {
   it("rejects use after dispose() with RPMSG_ERR_DEV_STATE", async () => {
     const { p, h } = await bound();
     p.host.dispose();
-    expect(() => h.trySend(bytes(1))).toThrow(expect.objectContaining({ code: RpmsgErrorCode.RPMSG_ERR_DEV_STATE }));
+    expect(() => h.trySend(bytes(1))).toThrow(expect.objectContaining({ errno: RpmsgErrorCode.RPMSG_ERR_DEV_STATE }));
     expect(() => p.host.createEndpoint({ name: "x", onMessage: () => {} })).toThrow(RpmsgError);
   });
 
@@ -182,7 +183,7 @@ describe("RpmsgEndpoint", () => {
     p.pump();
     expect(p.host.txBufferSize()).toBe(240);
     expect(p.host.rxBufferSize()).toBe(496);
-    expect(() => h.trySend(bytes(241))).toThrow(expect.objectContaining({ code: RpmsgErrorCode.RPMSG_ERR_BUFF_SIZE }));
+    expect(() => h.trySend(bytes(241))).toThrow(expect.objectContaining({ errno: RpmsgErrorCode.RPMSG_ERR_BUFF_SIZE }));
     expect(h.trySend(bytes(240))).toBe(240);
     expect(p.remote.rxBufferSize()).toBe(240);
     expect(r.trySend(bytes(496))).toBe(496);
@@ -210,7 +211,7 @@ describe("RpmsgEndpoint", () => {
     const p = await createPair({ extra: { clock } });
     const h = p.host.createEndpoint({ name: "nobody", onMessage: () => {} });
     const err = await h.send(bytes(1), { timeoutMs: 40 }).catch((e: unknown) => e);
-    expect((err as RpmsgError).code).toBe(RpmsgErrorCode.RPMSG_ERR_PARAM);
+    expect((err as RpmsgError).errno).toBe(RpmsgErrorCode.RPMSG_ERR_PARAM);
     expect(t).toBeGreaterThanOrEqual(40);
   });
 
@@ -255,7 +256,7 @@ describe("RpmsgEndpoint over a fake core", () => {
     const core = fakeCore();
     const ep = new RpmsgEndpoint(core, { name: "", dst: 5, onMessage: () => {} });
     ep.attached(1, 1024, 5);
-    expect(() => ep.trySend(bytes(4))).toThrow(expect.objectContaining({ code: RpmsgErrorCode.RPMSG_ERR_PARAM }));
+    expect(() => ep.trySend(bytes(4))).toThrow(expect.objectContaining({ errno: RpmsgErrorCode.RPMSG_ERR_PARAM }));
     expect(core.released).toEqual([7]);
   });
 

@@ -183,7 +183,7 @@ export class RpmsgEndpoint {
       try {
         return this.trySend(data, opts);
       } catch (err) {
-        const code = err instanceof RpmsgError ? err.code : 0;
+        const code = err instanceof RpmsgError ? err.errno : 0;
         const live = !this.#destroyed && !this.#core.disposed;
         const retry = live && (code === RpmsgErrorCode.RPMSG_ERR_NO_BUFF || code === RpmsgErrorCode.RPMSG_ERR_DEV_STATE ||
           code === RpmsgErrorCode.RPMSG_ERR_PARAM);

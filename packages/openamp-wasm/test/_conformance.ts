@@ -112,7 +112,7 @@ async function perform(kit: Kit, step: Json, report: ReplayReport): Promise<numb
     try {
       return ep ? ep.trySendTruncating(unhex(args["payload_hex"] as string)) : -1;
     } catch (err) {
-      return err instanceof RpmsgError ? err.code : -1;
+      return err instanceof RpmsgError ? err.errno : -1;
     }
   }
   if (call.startsWith("rpmsg_destroy_ept")) {

@@ -161,7 +161,7 @@ describe("regressions of the hardening review", () => {
     await expect(remote.ready).resolves.toBeUndefined();
     expect([a.addr, c.addr]).toEqual([40, 43]);
     expect(clash.handle).toBe(0);
-    expect(errors).toEqual([expect.objectContaining({ code: RpmsgErrorCode.RPMSG_ERR_ADDR })]);
+    expect(errors).toEqual([expect.objectContaining({ errno: RpmsgErrorCode.RPMSG_ERR_ADDR })]);
     host.dispose();
     remote.dispose();
   });

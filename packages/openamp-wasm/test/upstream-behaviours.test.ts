@@ -28,7 +28,7 @@ describe("upstream behaviour: a remote keeps released TX buffers (reclaimer)", (
     expect(p.kicks.toHost).toBe(0);
     expect(p.remote.stats().freeTxBuffers).toBe(num);
     for (let i = 0; i < num; i++) expect(r.trySend(new Uint8Array([i]))).toBe(1);
-    expect(() => r.trySend(bytes(1))).toThrow(expect.objectContaining({ code: RpmsgErrorCode.RPMSG_ERR_NO_BUFF }));
+    expect(() => r.trySend(bytes(1))).toThrow(expect.objectContaining({ errno: RpmsgErrorCode.RPMSG_ERR_NO_BUFF }));
     p.pump();
     expect(got).toEqual([...Array(num).keys()]);
     expect(p.host.stats().droppedNoEndpoint).toBe(0);
@@ -80,7 +80,7 @@ describe("upstream behaviour: endpoint addresses", () => {
   it.each([1024 + 128, 0x7fff_ffff])("refuses a fixed address %i above the 128-address range with RPMSG_ERR_PARAM", async (src) => {
     const p = await createPair();
     expect(() => p.remote.createEndpoint({ name: "", src, dst: 50, onMessage: () => {} }))
-      .toThrow(expect.objectContaining({ code: RpmsgErrorCode.RPMSG_ERR_PARAM }));
+      .toThrow(expect.objectContaining({ errno: RpmsgErrorCode.RPMSG_ERR_PARAM }));
     expect(p.remote.createEndpoint({ name: "", src: 1024 + 127, dst: 50, onMessage: () => {} }).addr).toBe(1151);
   });
 });

@@ -38,11 +38,11 @@ export interface OpenAmpLinkFactoryOptions {
 function toLinkError(error: unknown): unknown {
   if (!(error instanceof RpmsgError)) return error;
   const code =
-    error.code === RpmsgErrorCode.RPMSG_ERR_NO_BUFF
+    error.errno === RpmsgErrorCode.RPMSG_ERR_NO_BUFF
       ? "ENOMEM"
-      : error.code === RpmsgErrorCode.RPMSG_ERR_BUFF_SIZE
+      : error.errno === RpmsgErrorCode.RPMSG_ERR_BUFF_SIZE
         ? "EMSGSIZE"
-        : error.code === RpmsgErrorCode.RPMSG_ERR_PARAM || error.code === RpmsgErrorCode.RPMSG_ERR_DEV_STATE
+        : error.errno === RpmsgErrorCode.RPMSG_ERR_PARAM || error.errno === RpmsgErrorCode.RPMSG_ERR_DEV_STATE
           ? "ENOTCONN"
           : "EIO";
   return new LinkError(code, error.message, { cause: error });
