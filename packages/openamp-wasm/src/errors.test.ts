@@ -8,7 +8,8 @@ describe("RpmsgError", () => {
   ])("names %i %s", (code, name) => {
     expect(rpmsgErrorName(code)).toBe(name);
     const err = new RpmsgError(code, "sending");
-    expect(err.code).toBe(code);
+    expect(err.errno).toBe(code);
+    expect(err.code).toBe(name);
     expect(err.message).toBe(`[openamp-wasm] sending: ${name} (${code})`);
   });
 

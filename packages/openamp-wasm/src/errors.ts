@@ -38,7 +38,7 @@ export class RpmsgError extends Error {
   /** Build an error for OpenAMP error number `errno` while `doing` something. */
   constructor(errno: number, doing: string, options?: { cause?: unknown }) {
     const name = rpmsgErrorName(errno);
-    super(`[openamp-wasm] ${doing}: ${name ?? `error`} (${errno})`, options);
+    super(`[openamp-wasm] ${doing}: ${name ?? `error ${errno}`} (${errno})`, options);
     this.name = "RpmsgError";
     this.code = name ?? RPMSG_ERR_UNKNOWN;
     this.errno = errno;

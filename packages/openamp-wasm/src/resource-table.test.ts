@@ -50,7 +50,7 @@ describe("resource-table layout", () => {
     const oa = await openamp();
     const layout = { kind: "resource-table" as const, shmSize: 0x80000, tableOffset: 0, poolOffset: 0x10000, poolSize: 0x40000 };
     for (const role of ["host", "remote"] as const) {
-      await expect(oa.createRpmsgDevice({ role, layout, shm: { buffer: shm }, notify: () => {} })).rejects.toMatchObject({ code: -2003 });
+      await expect(oa.createRpmsgDevice({ role, layout, shm: { buffer: shm }, notify: () => {} })).rejects.toMatchObject({ errno: -2003 });
     }
   });
 });

@@ -142,7 +142,7 @@ describe("regressions of the hardening review", () => {
     p.host.dispose();
     await clock.advance(5);
     const err = await sent;
-    expect(err).toMatchObject({ code: RPMSG_ERR_DEV_STATE });
+    expect(err).toMatchObject({ errno: RPMSG_ERR_DEV_STATE });
     expect(clock.t).toBe(10);
   });
 
@@ -174,7 +174,7 @@ describe("regressions of the hardening review", () => {
     const ep = remote.createEndpoint({ name: "x", onMessage: () => {} });
     const ready = remote.ready.catch((e: unknown) => e);
     remote.dispose();
-    expect(await ready).toMatchObject({ code: RPMSG_ERR_DEV_STATE });
+    expect(await ready).toMatchObject({ errno: RPMSG_ERR_DEV_STATE });
     expect(ep.destroyed).toBe(true);
     expect(clock.pending.length).toBeLessThanOrEqual(1); // the link poll is not re-armed
     await clock.advance(1000);
