@@ -6,8 +6,9 @@
  * Linux's root filesystem in memory, so a run costs tens of milliseconds
  * and leaves nothing on disk (a plan that destroys Linux gets a temporary
  * directory for it, read at the end and removed: a destroyed Linux cannot
- * be asked for its files; its path reads `<rootfs>` in what is recorded). It records everything a run shows: the
- * consoles, every trace event, and the status files Linux left.
+ * be asked for its files; its path reads `<rootfs>` in what is recorded).
+ * It records everything a run shows: the consoles (v8r-demo's own lines
+ * too), every trace event, the status files Linux left and the summary.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
