@@ -4,9 +4,9 @@
  * dom0less with `on_crash` restart, a fault plan from the `--faults`
  * syntax), in this process, on a VirtualClock with the inline executor and
  * Linux's root filesystem in memory, so a run costs tens of milliseconds
- * and leaves nothing on disk (a plan that destroys Linux gets a temporary
- * directory for it, read at the end and removed: a destroyed Linux cannot
- * be asked for its files; its path reads `<rootfs>` in what is recorded).
+ * and leaves nothing on disk (a plan that crashes, restarts or destroys
+ * Linux gets a temporary directory for it, as the CLI does, read at the end
+ * and removed; its path reads `<rootfs>` in what is recorded).
  * It records everything a run shows: the consoles (v8r-demo's own lines
  * too), every trace event, the status files Linux left and the summary.
  */
@@ -83,7 +83,8 @@ const KEPT = /^(zephyr\.|linux\.(sample|link|malformed)|xen-fault|guest-)/;
 export async function runVirtual(spec: VirtualRunSpec): Promise<VirtualRunResult> {
   const bundled = loadDemoConfig({ file: "v8r64-virtualization.dts", bytes: CONFIG_BYTES, bundled: true });
   const base = withAppSet(bundled, spec.apps ?? "ts", (specifier) => import.meta.resolve(specifier), spec.cRoles);
-  const rootfs = /(^|,)destroy:linux@/.test(spec.faults ?? "") ? mkdtempSync(join(tmpdir(), "v8r-chaos-")) : undefined;
+  // on disk, as the CLI has it, when Linux goes away: a restarted Linux takes up the counters its predecessor saved there
+  const rootfs = /(^|,)(destroy|crash|restart):linux@/.test(spec.faults ?? "") ? mkdtempSync(join(tmpdir(), "v8r-chaos-")) : undefined;
   const config = withGuestArgs(base, { autorun: true, periodMs: spec.periodMs, seed: spec.seed, ...(rootfs === undefined ? {} : { rootfs }) });
   const hide = (text: string): string => (rootfs === undefined ? text : text.replaceAll(rootfs, "<rootfs>"));
   const clock = new VirtualClock();
