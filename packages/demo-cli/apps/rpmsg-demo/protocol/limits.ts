@@ -54,7 +54,7 @@ export const LIVENESS = {
    */
   deadAfterMs: 1000,
   /** Longest wait between two re-initialisations while the remote stays silent. */
-  maxRelinkMs: 8000,
+  maxRelinkMs: 2000,
   /**
    * rpmsg-remote shows the host as not answering when the endpoints it
    * announced are still not bound this long after (the host died or hangs

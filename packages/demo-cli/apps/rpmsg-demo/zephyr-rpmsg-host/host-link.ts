@@ -76,7 +76,7 @@ export interface LinkPolicy {
   readonly retryDelaysMs: readonly number[];
   /** Re-initialise when the remote looks dead this long, ms (default `LIVENESS.deadAfterMs`, 1000). */
   readonly deadAfterMs: number;
-  /** Longest wait between re-initialisations while the link stays unbound, ms (default `LIVENESS.maxRelinkMs`, 8000). */
+  /** Longest wait between re-initialisations while the link stays unbound, ms (default `LIVENESS.maxRelinkMs`, 2000). */
   readonly maxRelinkMs: number;
   /** Samples kept while they cannot be sent (default 64). */
   readonly queueCapacity: number;
