@@ -24,7 +24,16 @@ async function until(page: Page, what: string, fn: () => boolean): Promise<void>
 
 /** Cancel the status page's next self-reload (`<meta http-equiv="refresh">`), so checks and a slow screenshot see one rendering; its script goes on. */
 async function holdStill(page: Page): Promise<void> {
-  await page.evaluate(() => window.stop());
+  // on a loaded machine the reload may come first: then stop the page it loaded
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.waitForLoadState("load");
+      await page.evaluate(() => window.stop());
+      return;
+    } catch (err) {
+      if (attempt >= 10 || !/Execution context was destroyed|navigat/i.test(String(err))) throw err;
+    }
+  }
 }
 
 /** The element's box, failing when it is missing or empty (waited for: the status page reloads itself every second). */
