@@ -13,7 +13,9 @@ describe("v8r-demo --no-autorun, typing into the Linux console", () => {
     demo = spawnDemo(["--no-autorun", "--port", "0"], { stdin: true });
     // the prompt has no newline until something is typed: wait for the line before it
     await demo.waitFor(/linux {2}\| v8r64 Linux \S+ v8r64-linux hvc0\n/, 60_000);
-  }, 65_000);
+    // Zephyr boots in its own Worker: its line may come after Linux's prompt
+    await demo.waitFor(/zephyr \| \[[\d:.,]+\] <inf> rpmsg_host: RPMsg host up on ipc0; waiting/, 30_000);
+  }, 95_000);
 
   afterAll(() => demo.kill());
 
