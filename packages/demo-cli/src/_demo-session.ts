@@ -13,14 +13,12 @@ import type { DashboardSnapshot, DomainSnapshot, LinkSnapshot } from "./dashboar
 import type { DemoLink } from "./_demo-layout.ts";
 import { LinkMonitor } from "./_link-monitor.ts";
 import { summaryLines } from "./_run-summary.ts";
-import { describeFault, Timeline } from "./_timeline.ts";
+import { describeFault, isTimedFault, Timeline } from "./_timeline.ts";
 import type { DemoPlatform, DemoTraceEvent } from "./trace-events.ts";
 
 const LOAD_WINDOW_MS = 1000;
 /** How long a period change waits for Zephyr's answer: Linux's rpmsg-ctrl timeout (2 s) and some. */
 const CTRL_WAIT_MS = 3000;
-/** Fault kinds that happen once at a time of the plan (shown as they happen); the others hit event delivery (counted). */
-const TIMED_FAULTS: ReadonlySet<string> = new Set(["corrupt", "crash", "restart", "destroy", "pause", "unpause"]);
 /** Events after which the views should not wait for their next periodic update. */
 const CHANGES: ReadonlySet<string> = new Set(["xen-domain", "xen-booted", "zephyr.link", "linux.link", "xl"]);
 const DOWN: LinkSnapshot = { state: "down", txPerSec: 0, rxPerSec: 0, ringUsed: 0, ringSize: 0, retries: 0, reinits: 0, lost: 0 };
@@ -196,7 +194,7 @@ export class DemoSession {
   #observe(e: DemoTraceEvent): void {
     switch (e.type) {
       case "xen-fault":
-        if (TIMED_FAULTS.has(e.kind)) this.#mux.line("v8r", describeFault(e), "error");
+        if (isTimedFault(e.kind)) this.#mux.line("v8r", describeFault(e), "error");
         else this.#sendFaults.set(e.kind, (this.#sendFaults.get(e.kind) ?? 0) + 1);
         return;
       case "guest-stop-timeout":

@@ -3,6 +3,7 @@
 // retries and lost samples (from the samples and their fates), faults
 // injected and xl commands. Repeats within a second fold into one entry.
 import type { TraceEventOf } from "@v8r/fvp-core";
+import { faultKind } from "@v8r/xen-dom0less";
 import type { TimelineEntry } from "./dashboard/snapshot.ts";
 import { formatDuration } from "./duration.ts";
 import type { DemoTraceEvent } from "./trace-events.ts";
@@ -13,7 +14,15 @@ export const TIMELINE_CAPACITY = 200;
 const FOLD_MS = 1000;
 /** Delivery faults (one per notification hit) fold over a longer stretch, so they do not push everything else out. */
 const SEND_FAULT_FOLD_MS = 10_000;
-const TIMED_FAULTS: ReadonlySet<string> = new Set(["corrupt", "crash", "restart", "destroy", "pause", "unpause"]);
+
+/**
+ * Whether an injected fault of `kind` happens once at a time of the plan
+ * (shown as it happens), per xen-dom0less's fault registry; the others hit
+ * event delivery (counted). An end event such as "unpause" counts as timed.
+ */
+export function isTimedFault(kind: string): boolean {
+  return faultKind(kind)?.when !== "send";
+}
 
 type Draft = Omit<TimelineEntry, "t" | "count"> & { readonly foldMs?: number };
 
@@ -75,7 +84,7 @@ export class Timeline {
           kind: "fault",
           level: "error",
           text: describeFault(e).replace(/^\[v8r-demo\] fault at [^:]+: /, "fault: "),
-          ...(TIMED_FAULTS.has(e.kind) ? {} : { foldMs: SEND_FAULT_FOLD_MS }),
+          ...(isTimedFault(e.kind) ? {} : { foldMs: SEND_FAULT_FOLD_MS }),
         };
       case "xl":
         return { kind: "xl", level: "info", text: `xl ${e.action} ${e.domain}` };
