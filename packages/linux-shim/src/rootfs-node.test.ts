@@ -74,3 +74,25 @@ describe("NodeRootFs out of file descriptors", () => {
     await rm(dir, { recursive: true });
   });
 });
+
+describe("NodeRootFs mkdir { recursive }", () => {
+  it("makes every missing component and accepts existing directories, refusing a file in the way", async () => {
+    const dir = await tempRoot();
+    try {
+      const fs = new NodeRootFs(dir);
+      await fs.mkdir("/usr/share/nginx/html", { recursive: true });
+      await fs.mkdir("/usr/share/nginx/html", { recursive: true });
+      expect((await fs.stat("/usr/share/nginx/html")).kind).toBe("directory");
+      await fs.writeFile("/usr/file", new Uint8Array([1]));
+      await expect(fs.mkdir("/usr/file", { recursive: true })).rejects.toMatchObject({ code: "EEXIST" });
+      await expect(fs.mkdir("/usr/file/below", { recursive: true })).rejects.toMatchObject({ code: "ENOTDIR" });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("ends with an error on a root under /proc, where Node's own recursive mkdir never returns", async () => {
+    const fs = new NodeRootFs("/proc/self");
+    await expect(fs.mkdir("/usr/share/nginx/html", { recursive: true })).rejects.toMatchObject({ code: expect.any(String) });
+  });
+});

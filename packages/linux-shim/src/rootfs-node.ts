@@ -97,7 +97,22 @@ export class NodeRootFs implements RootFs {
   /** Create a directory (and with `recursive` its parents). */
   async mkdir(path: string, options: { recursive?: boolean } = {}): Promise<void> {
     const host = await this.#checked(path, "mkdir");
-    await this.#io(path, "mkdir", () => fsp.mkdir(host, { recursive: options.recursive ?? false }));
+    await this.#io(path, "mkdir", () => (options.recursive === true ? this.#mkdirEach(path) : fsp.mkdir(host)));
+  }
+
+  /** `mkdir -p`, one component at a time: Node's recursive mkdir never returns on some trees (a root under /proc). */
+  async #mkdirEach(path: string): Promise<void> {
+    const parts = guestPathParts(path);
+    let host = this.root;
+    for (const [i, part] of parts.entries()) {
+      host = join(host, part);
+      try {
+        await fsp.mkdir(host);
+      } catch (err) {
+        // a file in the middle fails the next mkdir (ENOTDIR); at the end, it is the EEXIST
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST" || (i === parts.length - 1 && !(await fsp.stat(host)).isDirectory())) throw err;
+      }
+    }
   }
 
   /** The names in a directory, sorted. */
