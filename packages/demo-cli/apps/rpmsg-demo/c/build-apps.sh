@@ -36,6 +36,7 @@ source_hash() {
 if [ "${1:-}" = "--hash" ]; then source_hash; exit 0; fi
 
 v8r_cc() {
+  [ -d "$root/node_modules/tsx" ] || { echo "build-apps.sh: v8r-cc runs from its source through tsx: install the workspace first (npx pnpm@12.4.2 install, or npm test)" >&2; exit 2; }
   (cd "$root" && node --conditions=source --import tsx "$openamp/src/v8r-cc-cli.ts" "$@")
 }
 
