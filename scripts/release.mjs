@@ -63,10 +63,14 @@ export function sourceProblems(root, { pkg, jsr, dir }) {
   return problems;
 }
 
-/** What is wrong with one packed tarball, as npm users would get it. */
-export function tarballProblems(root, tarball) {
-  const files = readTarball(tarball);
-  const pkg = JSON.parse(files.get("package.json")?.toString("utf8") ?? "{}");
+/** The package.json inside a tarball's files (as `readTarball` gives them). */
+function packedManifest(files) {
+  return JSON.parse(files.get("package.json")?.toString("utf8") ?? "{}");
+}
+
+/** What is wrong with one packed tarball (its files, as `readTarball` gives them), as npm users would get it. */
+export function tarballProblems(root, files) {
+  const pkg = packedManifest(files);
   const problems = [];
   for (const [dep, range] of Object.entries({ ...pkg.dependencies, ...pkg.peerDependencies, ...pkg.optionalDependencies })) {
     if (/^(workspace|file|link):/.test(range)) problems.push(`dependency ${dep} is "${range}", which no registry install understands`);
@@ -82,12 +86,11 @@ export function tarballProblems(root, tarball) {
   return problems;
 }
 
-/** publint (strict, down to suggestions) over a tarball; returns its messages as text. */
-export async function publintTarball(tarball) {
+/** publint (strict, down to suggestions) over a tarball whose manifest is `pkg`; returns its messages as text. */
+export async function publintTarball(tarball, pkg) {
   const { publint } = await import("publint");
   const { formatMessage } = await import("publint/utils");
   const bytes = readFileSync(tarball);
-  const pkg = JSON.parse(readTarball(tarball).get("package.json")?.toString("utf8") ?? "{}");
   const { messages } = await publint({ pack: { tarball: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) }, level: "suggestion", strict: true });
   return messages.map((m) => `publint ${m.type}: ${formatMessage(m, pkg) ?? m.code}`);
 }
@@ -98,9 +101,10 @@ export async function checkRelease(root, packed) {
   const packages = workspacePackages(root);
   for (const { name, tarball } of packed) {
     const source = packages.find((p) => p.pkg.name === name);
-    const problems = [...(source ? sourceProblems(root, source) : []), ...tarballProblems(root, tarball), ...(await publintTarball(tarball))];
+    const files = readTarball(tarball);
+    const problems = [...(source ? sourceProblems(root, source) : []), ...tarballProblems(root, files), ...(await publintTarball(tarball, packedManifest(files)))];
     for (const p of problems) console.log(`${name}: ${p}`);
-    console.log(`${name}: ${problems.length === 0 ? `ok (${readTarball(tarball).size} files)` : `${problems.length} problem(s)`}`);
+    console.log(`${name}: ${problems.length === 0 ? `ok (${files.size} files)` : `${problems.length} problem(s)`}`);
     count += problems.length;
   }
   return count;
