@@ -62,19 +62,3 @@ export function withApps(config: Dom0lessConfig, apps: readonly AppOption[], pat
 export function crashPolicies(config: Dom0lessConfig): Record<string, "restart" | "preserve"> {
   return Object.fromEntries(config.domains.map((d) => [d.name, runsOwnProgram(d) ? "preserve" : "restart"]));
 }
-
-/**
- * The end of a run whose applications are WASI programs: one line per such
- * domain (exited, still running, crashed; Xen's console has the status and
- * the reason), and exit code 1 when one crashed (a non-zero exit status, a
- * trap, the watchdog), so a CI job fails with its program.
- */
-export function appsVerdict(config: Dom0lessConfig, state: (domain: string) => string): { code: number; lines: string[] } {
-  const apps = config.domains.filter(runsOwnProgram);
-  const lines = apps.map((d) => {
-    const s = state(d.name);
-    const what = s === "shutdown" ? "exited with status 0" : s === "crashed" ? "crashed (see Xen's console)" : s === "running" ? "is still running" : s;
-    return `${d.name}: ${(d.kernel?.image ?? "").split("/").pop() ?? ""} ${what}`;
-  });
-  return { code: apps.some((d) => state(d.name) === "crashed") ? 1 : 0, lines };
-}

@@ -6,6 +6,7 @@ import type { VirtualClock } from "@v8r/fvp-core";
 import { formatDuration } from "./duration.ts";
 import { formatProgress } from "./banner.ts";
 import type { DemoSession } from "./_demo-session.ts";
+import { type AppsRun, endLine } from "./_apps-end.ts";
 import type { DemoIo } from "./run-demo.ts";
 
 /** What {@link driveVirtualTime} needs. */
@@ -14,8 +15,8 @@ export interface VirtualRun {
   readonly durationMs: number;
   readonly io: DemoIo;
   readonly session: DemoSession;
-  /** The summary when the run has its own verdict (WASI programs as applications); default the demo's. */
-  readonly verdict?: () => { code: number; lines: string[] };
+  /** WASI programs as applications: the run ends early once no domain is left running, with their verdict (default: the demo's summary). */
+  readonly apps?: Pick<AppsRun, "endedAt" | "verdict">;
 }
 
 const STEPS = 100;
@@ -23,7 +24,8 @@ const STEPS = 100;
 /**
  * Run the simulated `durationMs` in steps of 1 % with a progress line, then
  * print a summary. Resolves with the exit code: 0, or 1 when Linux never
- * received a sample (or, with a verdict, the verdict's code).
+ * received a sample (or, with programs, their verdict's code). A run of
+ * programs ends at the step where no domain is left running.
  */
 export async function driveVirtualTime(run: VirtualRun): Promise<number> {
   const { clock, durationMs, io } = run;
@@ -32,12 +34,16 @@ export async function driveVirtualTime(run: VirtualRun): Promise<number> {
   for (let i = 1; i <= STEPS; i++) {
     await clock.run(start + (durationMs * i) / STEPS);
     io.progress(formatProgress(clock.now() - start, durationMs));
+    if (run.apps?.endedAt !== undefined) break;
   }
   io.progress("");
   const wallMs = performance.now() - started;
-  const summary = run.verdict?.() ?? demoVerdict(run.session);
-  io.timing?.(`[v8r-demo] simulated ${formatDuration(durationMs)} in ${(wallMs / 1000).toFixed(2)} s of wall time`);
-  io.console.line("v8r", `simulated ${formatDuration(durationMs)}`);
+  const endedAt = run.apps?.endedAt;
+  const simulated = endedAt === undefined ? durationMs : Math.max(0, Math.round(endedAt - start));
+  const summary = run.apps?.verdict() ?? demoVerdict(run.session);
+  io.timing?.(`[v8r-demo] simulated ${formatDuration(simulated)} in ${(wallMs / 1000).toFixed(2)} s of wall time`);
+  if (endedAt !== undefined) io.console.line("v8r", endLine(endedAt));
+  io.console.line("v8r", `simulated ${formatDuration(simulated)}`);
   for (const line of summary.lines) io.console.line("v8r", line);
   return summary.code;
 }

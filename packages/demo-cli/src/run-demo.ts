@@ -19,7 +19,8 @@ import { startTelnetConsoles } from "./console-telnet.ts";
 import { startControlEndpoint } from "./control-endpoint.ts";
 import { DemoSession } from "./_demo-session.ts";
 import { loadDemoConfig, withGuestArgs } from "./_demo-config.ts";
-import { type AppOption, appsVerdict, crashPolicies, runsOwnProgram, wasiRunnerSpecifier, withApps } from "./_demo-apps.ts";
+import { type AppOption, crashPolicies, wasiRunnerSpecifier, withApps } from "./_demo-apps.ts";
+import { AppsRun, reportAppsEnd } from "./_apps-end.ts";
 import { withAppSet } from "./_demo-app-set.ts";
 import { UsageError } from "./usage-error.ts";
 import { consoleUarts, currentImage, demoLink, domainUarts, linuxConsoleDomain } from "./_demo-layout.ts";
@@ -133,6 +134,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<Running
     platform.uart(index).attach({ line: (text) => io.console.line(source, text) });
   }
   const session = new DemoSession(platform, io.console, htmlDir);
+  const apps = AppsRun.wanted(config) ? new AppsRun(platform, config) : undefined;
   const web = new WebHost(options, io, htmlDir, session);
   const requests = new HostRequests(platform, {
     startWebServer: async () => (await web.start()).statusUrl,
@@ -158,17 +160,18 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<Running
   });
   io.shutdown.add("Xen and its domains", () => xen.shutdown());
   session.attach(xen, demoLink(config));
+  apps?.attach(xen, platform.clock.now());
   requests.attach(xen);
   if (!options.virtualTime) {
     await startControl(io, xen, platform);
     if (demo.inputDomain !== undefined) forwardInput(io, xen, demo.inputDomain);
   }
   if (options.virtualTime) {
-    const apps = config.domains.some(runsOwnProgram) ? { verdict: () => appsVerdict(config, (d) => xen.state(d)) } : {};
-    const finished = driveVirtualTime({ clock: platform.clock as VirtualClock, durationMs: options.durationMs ?? 60_000, io, session, ...apps });
+    const finished = driveVirtualTime({ clock: platform.clock as VirtualClock, durationMs: options.durationMs ?? 60_000, io, session, ...(apps === undefined ? {} : { apps }) });
     return { ...demo, finished };
   }
-  return demo;
+  // real time: a run of programs ends once every domain has, as a virtual-time one does
+  return apps === undefined ? demo : { ...demo, finished: apps.ended.then((atMs) => reportAppsEnd(io, apps, atMs)) };
 }
 
 const GUEST_STOP_TIMEOUT_MS = 1000;

@@ -9,7 +9,7 @@
  */
 import type { FvpTraceEvent, Platform } from "@v8r/fvp-core";
 import type { LinuxShimEvent } from "@v8r/linux-shim";
-import type { XenBusEvent } from "@v8r/xen-dom0less";
+import type { ProgramExitEvent, XenBusEvent } from "@v8r/xen-dom0less";
 import type { RpmsgRemoteEvent } from "../apps/rpmsg-demo/linux-rpmsg-remote/events.ts";
 import type { RpmsgHostEvent } from "../apps/rpmsg-demo/zephyr-rpmsg-host/host-link.ts";
 import type { XlAction } from "./xl-list.ts";
@@ -27,7 +27,7 @@ export interface XlTraceEvent {
 }
 
 /** Every event on the demo's platform trace bus. */
-export type DemoTraceEvent = FvpTraceEvent | XenBusEvent<LinuxShimEvent | RpmsgRemoteEvent | RpmsgHostEvent> | XlTraceEvent;
+export type DemoTraceEvent = FvpTraceEvent | XenBusEvent<LinuxShimEvent | RpmsgRemoteEvent | RpmsgHostEvent | ProgramExitEvent> | XlTraceEvent;
 
 /** The demo's platform: its trace bus carries {@link DemoTraceEvent}s. */
 export type DemoPlatform = Platform<DemoTraceEvent>;

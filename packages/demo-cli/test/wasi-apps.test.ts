@@ -16,7 +16,7 @@ const file = (name: string, bytes: Uint8Array): string => {
   return path;
 };
 const linuxTest = (name: string): string => fileURLToPath(new URL(`../../linux-shim/test/c/${name}`, import.meta.url));
-let app: Record<"ping" | "echo" | "nocopyEcho" | "trap" | "spin" | "rootfs" | "notWasm", string>;
+let app: Record<"ping" | "echo" | "nocopyEcho" | "trap" | "spin" | "rootfs" | "notWasm" | "exit3" | "exit0", string>;
 
 beforeAll(() => {
   app = {
@@ -26,6 +26,8 @@ beforeAll(() => {
     trap: file("trap.wasm", buildC(["test/c/trap.c"])),
     spin: file("spin.wasm", buildC(["test/c/spin.c"])),
     rootfs: file("rootfs.wasm", buildC([linuxTest("rootfs.c")])),
+    exit3: file("exit3.wasm", buildC(["test/c/exit-status.c"], ["-DSTATUS=3"])),
+    exit0: file("exit0.wasm", buildC(["test/c/exit-status.c"])),
     notWasm: file("not-wasm.wasm", new TextEncoder().encode("#!/bin/sh\necho this is a shell script\n")),
   };
 }, 180_000);
@@ -61,19 +63,34 @@ describe("v8r-demo --app: C programs as guest applications", () => {
     expect(r.stdout).toContain("v8r    | zephyr: rpmsg-ping.wasm exited with status 0\nv8r    | linux: rpmsg-echo.wasm exited with status 0\n");
   }, 180_000);
 
-  it("in Workers (blocking waits): zero-copy echo, every payload intact, both exit", async () => {
+  it("in Workers (blocking waits): zero-copy echo, every payload intact, both exit, and then the run ends by itself with their verdict", async () => {
     const demo = spawnDemo(["--app", `zephyr=${app.ping}`, "--app", `linux=${app.nocopyEcho}`, "--port", "0"]);
     try {
-      await demo.waitFor(/ping: 200 payloads, 200 came back intact, 0 errors/, 120_000);
-      await demo.waitFor(/\(XEN\) d2: shutdown requested \(poweroff\): nocopy-echo\.wasm exited with status 0/, 60_000);
-      await demo.waitFor(/\(XEN\) d1: shutdown requested \(poweroff\): ping\.wasm exited with status 0/, 60_000);
+      const exit = await Promise.race([demo.exited, demo.waitFor(/a string that never comes/, 180_000).then(() => undefined)]);
+      expect(exit, demo.stdout().slice(-3000) + demo.stderr()).toEqual({ code: 0, signal: null });
+      expect(demo.stdout()).toContain("ping: 200 payloads, 200 came back intact, 0 errors");
       expect(demo.stdout()).toContain("nocopy-echo: echoed 200 messages, 0 failed");
+      expect(demo.stdout()).toMatch(/\(XEN\) d1: shutdown requested \(poweroff\): ping\.wasm exited with status 0/);
+      expect(demo.stdout()).toMatch(/v8r {4}\| no domain is left running \(the last one stopped at .* of platform time\): the run ends\n/);
+      expect(demo.stdout()).toContain("v8r    | zephyr: ping.wasm exited with status 0\nv8r    | linux: nocopy-echo.wasm exited with status 0\n");
     } finally {
-      demo.child.kill("SIGINT");
-      await demo.exited;
       demo.kill();
     }
   }, 240_000);
+
+  it.each([
+    { mode: "virtual time", args: ["--virtual-time", "--duration", "1h"] },
+    { mode: "inline real time", args: ["--inline"] },
+    { mode: "Workers", args: [] },
+  ])("$mode: once both programs have exited the run ends, with the first non-zero exit status as its exit code", async ({ args }) => {
+    const r = await runDemoToEnd(["--app", `zephyr=${app.exit3}`, "--app", `linux=${app.exit0}`, "--port", "0", ...args]);
+    expect(r.exit, r.stdout.slice(-3000) + r.stderr).toEqual({ code: 3, signal: null });
+    expect(r.stdout).toContain("(XEN) d1v0: exit3.wasm exited with status 3");
+    expect(r.stdout).toContain("(XEN) d2: shutdown requested (poweroff): exit0.wasm exited with status 0");
+    expect(r.stdout).toMatch(/v8r {4}\| no domain is left running \(the last one stopped at \S+ of platform time\): the run ends\n/);
+    expect(r.stdout).toContain("v8r    | zephyr: exit3.wasm exited with status 3\nv8r    | linux: exit0.wasm exited with status 0\n");
+    if (args.includes("--virtual-time")) expect(r.stdout).not.toContain("simulated 1h"); // it ended early
+  }, 120_000);
 
   it.each([
     { what: "a program that traps", prog: "trap" as const, line: "(XEN) d1v0: [openamp-wasm] trap.wasm trapped: unreachable (in broken_function)" },

@@ -62,6 +62,20 @@ export interface DomainProgramEvents {
   notify?(port: number): void;
 }
 
+/**
+ * A domain's program ended by itself (published by {@link runDomainProgram}
+ * just before the domain shuts down, stamped with the domain): its exit
+ * status, which Xen's console shows as a shutdown (0) or a crash (others).
+ */
+export interface ProgramExitEvent {
+  /** Always `program-exit`. */
+  readonly type: "program-exit";
+  /** The program's file name. */
+  readonly program: string;
+  /** Its exit status. */
+  readonly code: number;
+}
+
 /** A program error that means the domain is going away, not that the program failed. */
 const STOPPED = "stopped";
 
@@ -114,6 +128,8 @@ export async function runDomainProgram<R extends DomainProgramRun>(
   void run.exited.then(
     ({ code }) => {
       channel?.close();
+      const exit: ProgramExitEvent = { type: "program-exit", program: name, code };
+      ctx.publish(exit);
       ctx.shutdown(code === 0 ? "poweroff" : "crash", `${name} exited with status ${code}`);
     },
     (e: unknown) => {

@@ -85,7 +85,7 @@ export {
 } from "./lint.ts";
 export { GUEST_RAM_BANKS, guestRamRanges } from "./guest-memory.ts";
 export { BootargError, bootargFlag, bootargInt, bootargWords, formatBootargs, parseBootargs, type BootargRange } from "./bootargs.ts";
-export { type DomainProgramEnv, type DomainProgramEvents, type DomainProgramRun, envForProgram, programName, runDomainProgram } from "./domain-program.ts";
+export { type DomainProgramEnv, type DomainProgramEvents, type DomainProgramRun, envForProgram, type ProgramExitEvent, programName, runDomainProgram } from "./domain-program.ts";
 // --- end of configuration exports ---
 
 // --- hypervisor: domains, static shm, static event channels, lifecycle, faults ---

@@ -1,0 +1,74 @@
+import type { DomainRecord, Xen } from "@v8r/xen-dom0less";
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { AppsRun } from "./_apps-end.ts";
+import { withApps } from "./_demo-apps.ts";
+import { loadDemoConfig } from "./_demo-config.ts";
+import type { DemoPlatform, DemoTraceEvent } from "./trace-events.ts";
+
+const bundled = loadDemoConfig({ file: "v8r64-virtualization.dts", bytes: readFileSync(new URL("./config/v8r64-virtualization.dts", import.meta.url)), bundled: true });
+
+/** AppsRun over a fake trace bus and a fake Xen whose states the test sets. */
+function harness(apps: Record<string, string>) {
+  const listeners: ((e: DemoTraceEvent) => void)[] = [];
+  const platform = { trace: { on: (l: (e: DemoTraceEvent) => void) => void listeners.push(l) } } as unknown as DemoPlatform;
+  const config = withApps(bundled, Object.entries(apps).map(([domain, file]) => ({ domain, file })), (f) => `/p/${f}`);
+  const states = new Map<string, DomainRecord["state"]>(config.domains.map((d) => [d.name, "running"]));
+  const xen = { records: () => [...states].map(([name, state]) => ({ name, state }) as DomainRecord) } as unknown as Xen;
+  const run = new AppsRun(platform, config);
+  run.attach(xen, 0);
+  const emit = (e: Record<string, unknown>): void => listeners.forEach((l) => l(e as unknown as DemoTraceEvent));
+  const exit = (domain: string, code: number): void => emit({ type: "program-exit", domain, domid: 1, program: "x", code });
+  const set = (domain: string, state: DomainRecord["state"], atMs: number, generation = 0): void => {
+    states.set(domain, state);
+    emit({ type: "xen-domain", domain, domid: 1, state, generation, atMs });
+  };
+  return { run, exit, set };
+}
+
+describe("AppsRun: the end of a run of WASI programs", () => {
+  it("ends when the last domain stopped for good, with the first non-zero exit status", () => {
+    const { run, exit, set } = harness({ zephyr: "a.wasm", linux: "b.wasm" });
+    exit("linux", 7);
+    set("linux", "crashed", 100);
+    expect(run.endedAt).toBeUndefined();
+    exit("zephyr", 0);
+    set("zephyr", "shutdown", 250);
+    expect(run.endedAt).toBe(250);
+    expect(run.verdict()).toEqual({ code: 7, lines: ["zephyr: a.wasm exited with status 0", "linux: b.wasm exited with status 7"] });
+  });
+
+  it("a crash without an exit status, a destroy or a status above 255 make 1; a shutdown asked by xl is 0", () => {
+    const cases: [DomainRecord["state"], number | undefined, string, number][] = [
+      ["crashed", undefined, "crashed (see Xen's console)", 1],
+      ["destroyed", undefined, "was destroyed", 1],
+      ["crashed", 256, "exited with status 256", 1],
+      ["shutdown", undefined, "was shut down", 0],
+    ];
+    for (const [state, code, text, status] of cases) {
+      const { run, exit, set } = harness({ zephyr: "a.wasm" });
+      if (code !== undefined) exit("zephyr", code);
+      set("zephyr", state, 1);
+      expect(run.verdict()).toEqual({ code: status, lines: [`zephyr: a.wasm ${text}`] });
+    }
+  });
+
+  it("does not end while a domain of the demo apps runs, nor on a crash its restart policy undoes", () => {
+    const { run, exit, set } = harness({ zephyr: "a.wasm" });
+    exit("zephyr", 0);
+    set("zephyr", "shutdown", 10);
+    set("linux", "crashed", 20); // the demo's Linux app: on_crash=restart
+    expect(run.endedAt).toBeUndefined();
+    set("linux", "running", 30, 1);
+    set("linux", "destroyed", 40);
+    expect(run.endedAt).toBe(40);
+  });
+
+  it("forgets an exit status when the domain starts again (xl reboot, xl create)", () => {
+    const { run, exit, set } = harness({ zephyr: "a.wasm" });
+    exit("zephyr", 3);
+    set("zephyr", "crashed", 10);
+    set("zephyr", "running", 20, 1);
+    expect(run.verdict()).toEqual({ code: 0, lines: ["zephyr: a.wasm is still running"] });
+  });
+});
