@@ -55,12 +55,6 @@ export interface ControlEnvelope {
   readonly msg: unknown;
 }
 
-/** Host -> guest: the toolstack asks the domain to shut down (`xl shutdown` / `xl reboot`). */
-export interface ShutdownRequestEnvelope {
-  readonly xen: "shutdown-request";
-  readonly reason: "poweroff" | "reboot";
-}
-
 /** Host -> guest: a domain created after this one started, which a channel made at run time may lead to. */
 export interface PeerEnvelope {
   readonly xen: "peer";

@@ -27,6 +27,12 @@ export const Word = {
   SHUTDOWN: 2 * BITMAP_WORDS + 7,
   /** Instance number of the domain (bumped at each restart). */
   GENERATION: 2 * BITMAP_WORDS + 8,
+  /**
+   * Shutdown asked by the toolstack (`xl shutdown` / `xl reboot`), a
+   * {@link ShutdownCode}: the vCPU takes it at its next service, so a guest
+   * blocked in WFI (a WASI program) gets it as well as one at rest.
+   */
+  REQUEST: 2 * BITMAP_WORDS + 9,
 } as const;
 
 /** Number of Int32 words of the shared state. */
@@ -43,10 +49,11 @@ export function createEvtchnState(): SharedArrayBuffer {
   return new SharedArrayBuffer(STATE_WORDS * 4);
 }
 
-/** Clear pending, mask, selector, upcall and shutdown words for a new instance; RUN becomes RUNNING. */
+/** Clear pending, mask, selector, upcall, shutdown and request words for a new instance; RUN becomes RUNNING. */
 export function resetEvtchnState(s: Int32Array, generation: number): void {
   for (let i = 0; i <= Word.UPCALL; i++) Atomics.store(s, i, 0);
   Atomics.store(s, Word.SHUTDOWN, ShutdownCode.NONE);
+  Atomics.store(s, Word.REQUEST, ShutdownCode.NONE);
   Atomics.store(s, Word.GENERATION, generation);
   Atomics.store(s, Word.RUN, RunState.RUNNING);
 }

@@ -10,7 +10,7 @@
  * timer), so there is one crash path.
  */
 import type { Clock, CpuHandle, InterruptController } from "@v8r/fvp-core";
-import { RunState, Word } from "./_evtchn-layout.ts";
+import { RunState, ShutdownCode, Word } from "./_evtchn-layout.ts";
 
 /** How the domains of one hypervisor run. */
 export type WakeMode = "inline" | "worker";
@@ -53,6 +53,7 @@ export class Vcpu {
   #dead = false;
   #scheduled = false;
   #held: Array<() => void> = [];
+  #onRequest: ((reason: "poweroff" | "reboot") => void) | undefined;
   readonly #undo: Array<() => void> = [];
   /** Made once: the vGIC asks it before each interrupt (a paused or dead vCPU takes none). */
   readonly #canRun = (): boolean => this.alive && !this.paused;
@@ -96,6 +97,11 @@ export class Vcpu {
     return Atomics.load(this.#o.state, Word.RUN) === RunState.PAUSED;
   }
 
+  /** Call `handler` when the toolstack asks the domain to shut down (the request word; taken at the next service, when not paused). */
+  onShutdownRequest(handler: (reason: "poweroff" | "reboot") => void): void {
+    this.#onRequest = handler;
+  }
+
   /** Keep `cb` until the domain is unpaused. */
   hold(cb: () => void): void {
     this.#held.push(cb);
@@ -134,6 +140,8 @@ export class Vcpu {
       return 0;
     }
     if (this.paused) return 0;
+    const asked = Atomics.exchange(this.#o.state, Word.REQUEST, ShutdownCode.NONE);
+    if (asked !== ShutdownCode.NONE) this.run(() => this.#onRequest?.(asked === ShutdownCode.REBOOT ? "reboot" : "poweroff"));
     const held = this.#held;
     this.#held = [];
     for (const cb of held) this.run(cb);

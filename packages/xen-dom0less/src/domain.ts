@@ -9,7 +9,7 @@
 import type { AnyPlatform, GuestExit, GuestHandle, InterruptController, TraceSink } from "@v8r/fvp-core";
 import type { ShutdownReason } from "./domain-context.ts";
 import type { DomainPlan } from "./_boot-plan.ts";
-import type { DomainInit, PeerEnvelope, ShutdownRequestEnvelope } from "./_domain-init.ts";
+import type { DomainInit, PeerEnvelope } from "./_domain-init.ts";
 import { XenError } from "./domain-context.ts";
 import { createEvtchnState, resetEvtchnState, RunState, ShutdownCode, Word } from "./_evtchn-layout.ts";
 import type { InterruptLine } from "./domain-context.ts";
@@ -213,8 +213,9 @@ export class Domain {
 
   /**
    * `xl shutdown` / `xl reboot`: ask the guest to shut down (its PV control
-   * interface: the runtime answers with `ctx.shutdown(reason)`). A paused
-   * guest answers once unpaused. Rejects with `XenError` `ESRCH` unless the
+   * interface: the request word of its shared state and a wake of its vCPU,
+   * which answers with `ctx.shutdown(reason)` at its next service, blocked
+   * in WFI or not). A paused guest answers once unpaused. Rejects with `XenError` `ESRCH` unless the
    * domain runs or is paused.
    */
   requestShutdown(reason: "poweroff" | "reboot"): void {
@@ -222,7 +223,8 @@ export class Domain {
       throw new XenError("ESRCH", `[xen-dom0less] ${reason === "reboot" ? "rebooting" : "shutting down"} d${this.domid} (${this.name}): it is ${this.#state}, not running`);
     }
     this.#host.log(`d${this.domid}: ${reason === "reboot" ? "reboot" : "shutdown"} requested by the toolstack`);
-    this.postRaw({ xen: "shutdown-request", reason });
+    Atomics.store(this.#s, Word.REQUEST, reason === "reboot" ? ShutdownCode.REBOOT : ShutdownCode.POWEROFF);
+    this.vgic.wake(0);
   }
 
   /** Crash the domain now (fault injection) and apply its crash policy. */
@@ -236,7 +238,7 @@ export class Domain {
   }
 
   /** Send an envelope to the domain's runtime itself (not to the guest's listeners); dropped when it is not running. */
-  postRaw(envelope: PeerEnvelope | ShutdownRequestEnvelope): void {
+  postRaw(envelope: PeerEnvelope): void {
     this.#handle?.post(envelope);
   }
 

@@ -9,7 +9,7 @@
  */
 import { type Clock, type GuestEnv, InterruptController, MemoryWindow, type TimerHandle } from "@v8r/fvp-core";
 import { type DomainContext, type GuestConsole, type ShutdownReason, XenError } from "./domain-context.ts";
-import { checkDomainInit, type DomainInit, type PeerEnvelope, type ShutdownEnvelope, type ShutdownRequestEnvelope } from "./_domain-init.ts";
+import { checkDomainInit, type DomainInit, type PeerEnvelope, type ShutdownEnvelope } from "./_domain-init.ts";
 import { ShutdownCode, Word } from "./_evtchn-layout.ts";
 import type { GuestEvent, StampedGuestEvent } from "./trace-events.ts";
 import { createSendFaults } from "./_send-faults.ts";
@@ -65,19 +65,15 @@ export function createContext(init: unknown, env: GuestEnv): DomainContext {
   vcpu.start();
   const ctx = buildContext(i, env, vcpu, evtchn, state, ops, vgic);
   env.control.onMessage((raw) => {
-    const m = raw as Partial<ShutdownRequestEnvelope | PeerEnvelope> | null;
+    const m = raw as Partial<PeerEnvelope> | null;
     if (m?.xen === "peer" && m.peer !== undefined) {
       // A domain created later: channels made at run time may lead to it.
       peers.set(m.peer.domid, new Int32Array(m.peer.state));
       vgics.set(m.peer.domid, InterruptController.fromDescriptor(m.peer.vgic));
-    } else if (m?.xen === "shutdown-request" && (m.reason === "poweroff" || m.reason === "reboot")) {
-      // The PV control interface: the guest shuts down as asked (once unpaused).
-      const reason = m.reason;
-      const act = (): void => ctx.shutdown(reason);
-      if (vcpu.paused) vcpu.hold(act);
-      else if (vcpu.alive) act();
     }
   });
+  // The PV control interface: the guest shuts down as the toolstack asked (the vCPU takes the request once unpaused).
+  vcpu.onShutdownRequest((reason) => ctx.shutdown(reason));
   vcpu.on(GUEST_EVTCHN_PPI, () => evtchn.deliver(runHandler, vcpu.canRun));
   VCPUS.set(ctx, vcpu);
   return ctx;
