@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { BROWSER_PACKAGES, type BrowserSite, dependencyPackages, locateSite, moduleMap, resolveRequest, rewriteImports, type ServedPackage, startBrowserServer, withImportMap } from "./browser-serve.ts";
+import { BROWSER_PACKAGES, type BrowserSite, dependencyPackages, locateSite, moduleMap, rewriteImports, type ServedPackage, withImportMap } from "./_browser-site.ts";
+import { resolveRequest, startBrowserServer } from "./browser-serve.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "v8r-browser-serve-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -17,6 +17,7 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { controlStatePath, removeControlState, writeControlState, type ControlStateLocation } from "./control-state.ts";
+import { readRequestBody, requestPath } from "./_http-request.ts";
 import { isLoopbackAddress } from "./_loopback.ts";
 import { type DomainInfo, XL_ACTIONS, type XlAction } from "./xl-list.ts";
 
@@ -142,16 +143,6 @@ function authorized(req: IncomingMessage, token: string): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-/** The path of an origin-form target, or undefined when it does not parse. */
-function pathOf(target: string | undefined): string | undefined {
-  if (target === undefined || !target.startsWith("/") || target.startsWith("//")) return undefined;
-  try {
-    return new URL(target, "http://control.invalid").pathname;
-  } catch {
-    return undefined;
-  }
-}
-
 async function route(req: IncomingMessage, res: ServerResponse, handlers: ControlHandlers, token: string): Promise<void> {
   // It listens on 127.0.0.1 only; this holds even if that ever changes.
   if (!isLoopbackAddress(req.socket.remoteAddress)) {
@@ -162,7 +153,7 @@ async function route(req: IncomingMessage, res: ServerResponse, handlers: Contro
     req.resume();
     return reply(res, 401, { ok: false, error: "missing or wrong token" });
   }
-  const path = pathOf(req.url);
+  const path = requestPath(req.url);
   if (path === undefined) {
     req.resume();
     return reply(res, 400, { ok: false, error: "the request target is not a path" });
@@ -227,15 +218,11 @@ async function serveConsole(req: IncomingMessage, res: ServerResponse, attached:
   });
 }
 
+/** The body of a request to the endpoint: at most MAX_BODY_BYTES. */
 async function readBody(req: IncomingMessage): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new ControlRefusal(400, `the request body is over ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+  const body = await readRequestBody(req, MAX_BODY_BYTES);
+  if (body === undefined) throw new ControlRefusal(400, `the request body is over ${MAX_BODY_BYTES} bytes`);
+  return body;
 }
 
 /** The `file` of a `{"file": PATH}` body. */

@@ -10,6 +10,7 @@
  */
 import { describeError } from "@v8r/fvp-core";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { readRequestBody, requestPath } from "../_http-request.ts";
 import { localChangeRefusal } from "../_loopback.ts";
 import { PERIOD_RANGE_MS } from "../options.ts";
 import { renderDashboardPage, type DashboardPageOptions } from "./dashboard-page.ts";
@@ -77,7 +78,7 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
   });
 
   const handler = ((req: IncomingMessage, res: ServerResponse): boolean => {
-    const path = pathOf(req.url);
+    const path = requestPath(req.url);
     const method = req.method ?? "GET";
     switch (path) {
       case undefined:
@@ -114,16 +115,6 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
   return handler;
 }
 
-/** The path of a request target in origin form, or undefined when it is not one (a 400, never an exception). */
-function pathOf(target: string | undefined): string | undefined {
-  if (target === undefined || !target.startsWith("/") || target.startsWith("//")) return undefined;
-  try {
-    return new URL(target, "http://dashboard.invalid").pathname;
-  } catch {
-    return undefined;
-  }
-}
-
 function allow(res: ServerResponse, method: string, methods: readonly string[]): boolean {
   if (methods.includes(method)) return true;
   res.writeHead(405, { ...SECURITY_HEADERS, allow: methods.join(", "), "content-type": "application/json" });
@@ -147,9 +138,9 @@ async function setPeriod(
     req.resume();
     return;
   }
-  let body: string | undefined;
+  let body: Buffer | undefined;
   try {
-    body = await readBody(req, MAX_BODY_BYTES);
+    body = await readRequestBody(req, MAX_BODY_BYTES);
   } catch {
     res.destroy();
     return;
@@ -158,7 +149,7 @@ async function setPeriod(
     sendJson(res, 413, { ok: false, error: `the body is over ${MAX_BODY_BYTES} bytes` });
     return;
   }
-  const ms = parsePeriod(body);
+  const ms = parsePeriod(body.toString("utf8"));
   if (typeof ms === "string") {
     sendJson(res, 400, { ok: false, error: ms });
     return;
@@ -186,23 +177,4 @@ function parsePeriod(body: string): number | string {
     return `ms must be a whole number from ${PERIOD_RANGE_MS.min} to ${PERIOD_RANGE_MS.max}`;
   }
   return ms;
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        resolve(undefined);
-        req.removeAllListeners("data");
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }
