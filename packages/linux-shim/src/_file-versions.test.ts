@@ -26,24 +26,33 @@ describe("file versions", () => {
 
   it("keeps settled versions within its bounds, least recently used out first", () => {
     const versions = new FileVersions(2, 100);
-    const keep = (identity: string, bytes: number, may = true) => {
+    const keep = (name: string, bytes: number, may = true, identity = name) => {
       const v = version(bytes);
-      versions.remember({ version: v, identity, keep: may });
+      versions.remember(name, { version: v, identity, keep: may });
       return v;
     };
     const a = keep("a", 10);
     keep("a", 10); // already kept: the first stays
-    expect(versions.kept("a")).toBe(a);
+    expect(versions.kept("a", "a")).toBe(a);
     keep("b", 10);
-    expect(versions.kept("a")).toBe(a); // touch a: b is now the least recently used
+    expect(versions.kept("a", "a")).toBe(a); // touch a: b is now the least recently used
     keep("c", 10);
-    expect(versions.kept("a")).toBe(a);
-    expect(versions.kept("b")).toBeUndefined(); // dropped for c
-    expect(versions.kept("c")).toBeDefined();
+    expect(versions.kept("a", "a")).toBe(a);
+    expect(versions.kept("b", "b")).toBeUndefined(); // dropped for c
+    expect(versions.kept("c", "c")).toBeDefined();
     keep("big", 200); // over maxBytes: never kept
-    expect(versions.kept("big")).toBeUndefined();
+    expect(versions.kept("big", "big")).toBeUndefined();
     keep("unsettled", 10, false); // a read that may not be kept
-    expect(versions.kept("unsettled")).toBeUndefined();
-    expect(versions.kept("c")).toBeDefined();
+    expect(versions.kept("unsettled", "unsettled")).toBeUndefined();
+    expect(versions.kept("c", "c")).toBeDefined();
+  });
+
+  it("keeps one version per name: a new one replaces the old, which is no longer found", () => {
+    const versions = new FileVersions(64, 1 << 20);
+    for (let i = 0; i < 100; i++) versions.remember("/status.html", { version: version(1000), identity: `v${i}`, keep: true });
+    expect(versions.size).toEqual({ entries: 1, bytes: 1000 });
+    expect(versions.kept("/status.html", "v98")).toBeUndefined();
+    expect(versions.kept("/status.html", "v99")).toBeDefined();
+    expect(versions.kept("/other.html", "v99")).toBeUndefined();
   });
 });

@@ -54,43 +54,55 @@ export interface VersionRead {
   readonly keep: boolean;
 }
 
-/** A bounded store of settled versions, least recently used dropped first. */
+/**
+ * A bounded store of settled versions, one per name (a file's new version
+ * takes its old one's place, so a page rewritten every second holds one
+ * copy, not one per second until evicted), least recently used dropped first.
+ */
 export class FileVersions {
   readonly #maxBytes: number;
   readonly #maxEntries: number;
-  readonly #kept = new Map<string, FileVersion>();
+  readonly #kept = new Map<string, { readonly identity: string; readonly version: FileVersion }>();
   #bytes = 0;
 
-  /** Keep at most `maxEntries` versions and `maxBytes` of content. */
+  /** Keep at most `maxEntries` names and `maxBytes` of content. */
   constructor(maxEntries: number, maxBytes: number) {
     this.#maxEntries = maxEntries;
     this.#maxBytes = maxBytes;
   }
 
-  /** The kept version with the settled identity `identity`, marked as the most recently used; undefined when none is kept. */
-  kept(identity: string): FileVersion | undefined {
-    const kept = this.#kept.get(identity);
-    if (kept !== undefined && this.#kept.size > 1) {
-      this.#kept.delete(identity); // most recently used goes last
-      this.#kept.set(identity, kept);
+  /** The version kept for `name` when it has the settled identity `identity`, marked as the most recently used; undefined otherwise. */
+  kept(name: string, identity: string): FileVersion | undefined {
+    const entry = this.#kept.get(name);
+    if (entry === undefined || entry.identity !== identity) return undefined;
+    if (this.#kept.size > 1) {
+      this.#kept.delete(name); // most recently used goes last
+      this.#kept.set(name, entry);
     }
-    return kept;
+    return entry.version;
   }
 
-  /** Keep what a read found, when it may be kept. */
-  remember(read: VersionRead): void {
-    if (read.keep) this.#keep(read.identity, read.version);
-  }
-
-  #keep(identity: string, version: FileVersion): void {
-    if (version.body.length > this.#maxBytes || this.#kept.has(identity)) return;
-    this.#kept.set(identity, version);
-    this.#bytes += version.body.length;
-    for (const [key, old] of this.#kept) {
+  /** Keep what a read of `name` found, when it may be kept, in place of any version kept for that name. */
+  remember(name: string, read: VersionRead): void {
+    if (!read.keep || read.version.body.length > this.#maxBytes) return;
+    const old = this.#kept.get(name);
+    if (old?.identity === read.identity) return;
+    if (old !== undefined) {
+      this.#kept.delete(name);
+      this.#bytes -= old.version.body.length;
+    }
+    this.#kept.set(name, { identity: read.identity, version: read.version });
+    this.#bytes += read.version.body.length;
+    for (const [key, entry] of this.#kept) {
       if (this.#bytes <= this.#maxBytes && this.#kept.size <= this.#maxEntries) break;
       this.#kept.delete(key);
-      this.#bytes -= old.body.length;
+      this.#bytes -= entry.version.body.length;
     }
+  }
+
+  /** How many names have a version kept, and their bytes. */
+  get size(): { readonly entries: number; readonly bytes: number } {
+    return { entries: this.#kept.size, bytes: this.#bytes };
   }
 }
 

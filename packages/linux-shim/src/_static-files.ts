@@ -167,7 +167,7 @@ export class StaticFiles {
     const looked = look(path);
     if (looked !== undefined && looked.st.isFile() && looked.st.size <= WHOLE_FILE_MAX && settled(looked.st, Date.now())) {
       // Kept versions were proven inside the root when read; a settled identity names one content.
-      const kept = this.#versions.kept(looked.identity);
+      const kept = this.#versions.kept(looked.name, looked.identity);
       if (kept !== undefined) return respond(req, res, fromVersion(looked.name, kept));
     }
     return this.#serveOpened(req, res, path);
@@ -188,7 +188,7 @@ export class StaticFiles {
     } finally {
       closeSync(file.fd);
     }
-    this.#versions.remember(read);
+    this.#versions.remember(file.name, read);
     return respond(req, res, fromVersion(file.name, read.version));
   }
 }
