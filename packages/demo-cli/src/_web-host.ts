@@ -63,6 +63,7 @@ export class WebHost {
         ...(options.nginx === undefined ? {} : { nginxPath: options.nginx }),
         log: (line) => io.console.line(engine === "builtin" ? "v8r" : "linux", line),
         ...(dashboard === undefined ? {} : { dashboard }),
+        ...(engine === "builtin" ? { idleRelease: options.idleGc } : {}),
       });
     } catch (err) {
       dashboard?.close();

@@ -38,6 +38,7 @@ describe("parseOptions: valid command lines", () => {
     [["--server", "nginx", "--nginx", "/opt/nginx/sbin/nginx"], { server: "nginx", nginx: "/opt/nginx/sbin/nginx" }],
     [["--rootfs", "./rootfs"], { rootfs: "./rootfs" }],
     [["--no-autorun"], { autorun: false }],
+    [["--no-idle-gc"], { idleGc: false }],
     [["--inline"], { inline: true, virtualTime: false }],
     [["--virtual-time", "--duration", "1h"], { virtualTime: true, inline: true, durationMs: 3_600_000 }],
     [["--duration=90s", "--virtual-time"], { durationMs: 90_000 }],

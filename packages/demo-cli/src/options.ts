@@ -65,6 +65,8 @@ export interface DemoOptions {
   readonly server: ServerKind;
   /** The nginx binary for `--server nginx`, when given. */
   readonly nginx: string | undefined;
+  /** Whether the built-in web server collects garbage once a burst of requests is over (false with --no-idle-gc). */
+  readonly idleGc: boolean;
   /** Directory of the Linux root filesystem, when given. */
   readonly rootfs: string | undefined;
   /** Which demo apps run (`--apps`, default ts). */
@@ -100,6 +102,7 @@ export const DEFAULT_OPTIONS: DemoOptions = {
   config: undefined,
   server: "builtin",
   nginx: undefined,
+  idleGc: true,
   rootfs: undefined,
   appSet: "ts",
   apps: [],
@@ -262,6 +265,7 @@ function readValues(given: Given, repeated: Repeated): Values {
     config: readConfigPath(text("config")),
     server: readChoice("server", text("server"), ServerKind) ?? DEFAULT_OPTIONS.server,
     nginx: readNonEmpty("nginx", text("nginx")),
+    idleGc: !given.has("no-idle-gc"),
     rootfs: readNonEmpty("rootfs", text("rootfs")),
     appSet: readChoice("apps", text("apps"), AppSet) ?? DEFAULT_OPTIONS.appSet,
     apps: readApps(repeated.get("app") ?? []),

@@ -3,13 +3,16 @@
 // built-in engine ("builtin") serving a status page of `pageBytes` that is
 // replaced atomically every second, as the demo's publisher does; or, for
 // scale, a bare node:http server answering every request with the page's
-// bytes from memory ("bare"), no checks, no files.
+// bytes from memory ("bare"), no checks, no files; "builtin-idle" is the
+// built-in engine with `idleRelease: true` (memory released once a burst is
+// over, as the demo's CLI runs it).
 // Args: pageBytes mode. Prints {"port"} when ready; on each stdin line
 // {"cmd":"memory"} prints {"rss","heapUsed","newSpace","oldSpace"} (bytes,
 // the last two V8's young and old generation sizes) and "cpuUs" (the
 // process's CPU time so far); {"cmd":"gc"} runs a full garbage collection
-// first (the process runs with --expose-gc for this: the bench's evidence of
-// what is live, never part of the figures taken before it); {"cmd":"exit"}
+// first (only the "builtin" process runs with --expose-gc for this: the
+// bench's evidence of what is live, never part of the figures taken before
+// it); {"cmd":"exit"}
 // ends it.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,7 +25,8 @@ import { startWebServer } from "../src/web-server.ts";
 import { writeFileAtomic } from "../src/write-file-atomic.ts";
 
 const pageBytes = Number(process.argv[2] ?? 16_384);
-const bare = process.argv[3] === "bare";
+const mode = process.argv[3] ?? "builtin";
+const bare = mode === "bare";
 const dir = mkdtempSync(join(tmpdir(), "v8r-web-bench-"));
 const fs = new NodeRootFs(dir);
 await fs.mkdir("/html", { recursive: true });
@@ -37,7 +41,7 @@ function page(): string {
 
 await writeFileAtomic(fs, "/html/zephyr-status.html", page());
 const publisher = setInterval(() => void writeFileAtomic(fs, "/html/zephyr-status.html", page()), 1000);
-const server = bare ? await startBare() : await startWebServer({ root: fs.hostPath("/html"), port: 0, log: (line) => process.stderr.write(`${line}\n`) });
+const server = bare ? await startBare() : await startWebServer({ root: fs.hostPath("/html"), port: 0, idleRelease: mode === "builtin-idle", log: (line) => process.stderr.write(`${line}\n`) });
 console.log(JSON.stringify({ port: server.port }));
 
 async function startBare(): Promise<{ port: number; close(): Promise<void> }> {

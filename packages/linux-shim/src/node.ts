@@ -22,6 +22,7 @@ export {
   startWebServer,
   WebEngines,
   type DashboardHandler,
+  type IdleReleaseOptions,
   type ResolvedWebServerLimits,
   type WebEngine,
   type WebServer,

@@ -6,6 +6,7 @@ import { listen } from "./_net.ts";
 import { createRootGuard } from "./_open-in-root.ts";
 import { sendStatus, StaticFiles } from "./_static-files.ts";
 import { connectionCap, createConnectionGuard, type ConnectionGuard } from "./_web-connections.ts";
+import { IdleRelease, resolveIdleRelease } from "./_web-idle-release.ts";
 import { bodyTooLarge, checkRequestHead, isRefusal, parseTarget, type Refusal } from "./_web-request.ts";
 import { formatBaseUrl, type ResolvedWebServerOptions, type WebServer } from "./web-server-options.ts";
 
@@ -46,12 +47,13 @@ function failed(req: IncomingMessage, res: ServerResponse, err: unknown, log: (l
 }
 
 /** The request listener: each request marks its connection busy until its response closes (sent, or the connection gone). */
-function requestListener(files: StaticFiles, guard: ConnectionGuard, opts: ResolvedWebServerOptions): (req: IncomingMessage, res: ServerResponse) => void {
+function requestListener(files: StaticFiles, guard: ConnectionGuard, idle: IdleRelease | undefined, opts: ResolvedWebServerOptions): (req: IncomingMessage, res: ServerResponse) => void {
   // One listener for every response, so a request costs no closure here.
   function onResponseClose(this: ServerResponse): void {
     guard.idle(this.req.socket);
   }
   return (req, res) => {
+    idle?.activity();
     guard.busy(req.socket);
     res.on("close", onResponseClose);
     let done: void | Promise<void>;
@@ -67,6 +69,8 @@ function requestListener(files: StaticFiles, guard: ConnectionGuard, opts: Resol
 /** Start the built-in engine. */
 export async function startBuiltinServer(opts: ResolvedWebServerOptions): Promise<WebServer> {
   const limits = opts.limits;
+  const idleOptions = resolveIdleRelease(opts.idleRelease);
+  const idle = idleOptions && new IdleRelease(idleOptions, opts.log);
   const files = new StaticFiles(await createRootGuard(opts.root));
   const guard = createConnectionGuard(connectionCap(limits.maxConnections, limits.reserveDescriptors), EVICT_IDLE_AFTER_MS, opts.log);
   const server = createServer({
@@ -76,10 +80,13 @@ export async function startBuiltinServer(opts: ResolvedWebServerOptions): Promis
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     // Node checks the two timeouts above only this often (default 30 s).
     connectionsCheckingInterval: Math.max(25, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
-  }, requestListener(files, guard, opts));
+  }, requestListener(files, guard, idle, opts));
   server.maxHeadersCount = 0; // count every header line towards maxHeaderBytes instead of dropping those past 2,000
   server.setTimeout(limits.idleTimeoutMs); // no traffic either way for this long: the socket is destroyed
-  server.on("connection", (socket: Socket) => guard.admit(socket));
+  server.on("connection", (socket: Socket) => {
+    idle?.activity();
+    guard.admit(socket);
+  });
   const port = await listen(server, opts.host, opts.port, LISTEN_BACKLOG);
   let closing: Promise<void> | undefined;
   return {
@@ -88,6 +95,7 @@ export async function startBuiltinServer(opts: ResolvedWebServerOptions): Promis
     host: opts.host,
     engine: "builtin",
     close() {
+      idle?.stop();
       closing ??= new Promise<void>((resolveClose) => {
         server.close(() => resolveClose());
         server.closeIdleConnections();

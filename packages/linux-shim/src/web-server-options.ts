@@ -61,6 +61,24 @@ export const DEFAULT_WEB_SERVER_LIMITS: ResolvedWebServerLimits = {
   reserveDescriptors: 128,
 };
 
+/**
+ * Giving memory back when a burst of load is over (built-in engine; see the
+ * README's "Memory after a burst"). Counts requests and new connections; an
+ * interval of `quietMs` with at least `minRequests` of them is a burst, and
+ * the first interval after it with none runs `release`, at most once every
+ * `minIntervalMs`.
+ */
+export interface IdleReleaseOptions {
+  /** Requests and new connections within one `quietMs` that make a burst; default 200. */
+  readonly minRequests?: number;
+  /** How long without a request or connection ends a burst (checked every this often), ms; default 1 000. */
+  readonly quietMs?: number;
+  /** Least time between two releases, ms; default 30 000. */
+  readonly minIntervalMs?: number;
+  /** What gives memory back; default: a full, shrinking garbage collection asked through `node:inspector` (`HeapProfiler.collectGarbage`). */
+  readonly release?: () => void | Promise<void>;
+}
+
 /** Options of `startWebServer`. */
 export interface WebServerOptions {
   /** Host directory to serve (e.g. the rootfs's `/usr/share/nginx/html`); must exist. */
@@ -77,6 +95,8 @@ export interface WebServerOptions {
   readonly dashboard?: DashboardHandler;
   /** Limits (all of them for the built-in engine; see {@link WebServerLimits}). */
   readonly limits?: WebServerLimits;
+  /** Release memory when the server goes idle after a burst (built-in engine only); default false. `true` takes the defaults of {@link IdleReleaseOptions}. */
+  readonly idleRelease?: boolean | IdleReleaseOptions;
   /** The nginx binary; default `nginx` on PATH, then `/usr/sbin/nginx`. */
   readonly nginxPath?: string;
   /** Runs `docker` commands (inject one to test without an engine). */

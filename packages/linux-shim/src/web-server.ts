@@ -21,6 +21,7 @@ export {
   formatBaseUrl,
   WebEngines,
   type DashboardHandler,
+  type IdleReleaseOptions,
   type ResolvedWebServerLimits,
   type WebEngine,
   type WebServer,
@@ -58,6 +59,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   }
   if (options.dashboard && engine !== "builtin") {
     throw new TypeError(`[linux-shim] dashboard routes need the builtin engine, not ${engine}`);
+  }
+  if (options.idleRelease !== undefined && options.idleRelease !== false && engine !== "builtin") {
+    throw new TypeError(`[linux-shim] idleRelease needs the builtin engine, not ${engine}`);
   }
   const resolved: ResolvedWebServerOptions = {
     ...options,
