@@ -23,6 +23,18 @@ describe("C programs built with v8r-cc, on one thread (they suspend while they w
     expect(r.remote.out).toMatch(remote === legacyEcho ? /legacy-echo: done/ : new RegExp(`echoed ${count} messages`));
   }, 60_000);
 
+  it("a matrix-multiply pair in the style of OpenAMP's examples: address 0 bound by name, held requests answered zero-copy, ML_DBG, the shutdown word, then the remote's endpoint announced gone", async () => {
+    const upstreamStyle = (name: string): Uint8Array => buildC([`test/c/upstream-style/${name}.c`]);
+    const r = await runPair(upstreamStyle("matrix-host"), upstreamStyle("matrix-remote"), { hostArgs: ["count=60"] });
+    expect(r.host.exit, r.host.out + r.remote.out).toEqual({ code: 0 });
+    expect(r.remote.exit).toEqual({ code: 0 });
+    expect(r.host.out).toMatch(/^matrix-host log 7: run:\d+ bound to the remote at 1024 from address 0\r$/m); // ML_DBG with ML_FUNC_LINE
+    expect(r.host.out).toContain("matrix-host: 60 products checked, 0 errors");
+    expect(r.host.out).toContain("matrix-host: the remote's endpoint went away");
+    expect(r.remote.out).toContain("matrix-remote: buffers: tx 0x1f0, rx 0x1f0");
+    expect(r.remote.out).toContain("matrix-remote: answered 60 requests, 0 failed");
+  }, 60_000);
+
   it("ping reports a payload that came back damaged and exits 1", async () => {
     // an echo that flips a byte of every 10th message
     const bad = buildC(["test/c/bad-echo.c"]);
