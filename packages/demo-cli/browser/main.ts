@@ -15,7 +15,9 @@
 import { createPlatform, FVP_BaseR_AEMv8R, RealClock, type Uart, WorkerExecutor } from "@v8r/fvp-core";
 import { LINUX_FILE, LINUX_READ_FILE, type LinuxReadFileRequest, WEB_ROOT } from "@v8r/linux-shim";
 import { bootXen, loadDom0lessConfig, parseDts, type Xen } from "@v8r/xen-dom0less";
-import { wasiRunnerSpecifier } from "../src/_demo-apps.ts";
+import { AppsRun } from "../src/_apps-end.ts";
+import { pageApps } from "../src/_browser-apps.ts";
+import { crashPolicies, wasiRunnerSpecifier, withApps } from "../src/_demo-apps.ts";
 import { withAppSet } from "../src/_demo-app-set.ts";
 import { consoleUarts, currentImage, domainUarts, linuxConsoleDomain } from "../src/_demo-layout.ts";
 import type { DemoPlatform, DemoTraceEvent } from "../src/trace-events.ts";
@@ -134,21 +136,31 @@ async function boot(): Promise<void> {
   const { config: bundled, diagnostics } = loadDom0lessConfig(parseDts(await res.text(), { file: "v8r64-virtualization.dts" }));
   const errors = diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0) throw new Error(`[v8r-demo] browser page: the device tree does not load: ${errors.map((d) => d.message).join("; ")}`);
-  // ?apps=c: the demo apps in C (as v8r-demo --apps c)
-  const config = withAppSet(bundled, new URLSearchParams(location.search).get("apps") === "c" ? "c" : "ts", (specifier) => import.meta.resolve(specifier));
+  // ?apps=c: the demo apps in C (as v8r-demo --apps c); then the programs of v8r-demo browser --app in their domains
+  const appSet = withAppSet(bundled, new URLSearchParams(location.search).get("apps") === "c" ? "c" : "ts", (specifier) => import.meta.resolve(specifier));
+  const config = withApps(appSet, pageApps(document).map(({ domain, url }) => ({ domain, file: url })), (url) => new URL(url, location.href).href);
 
   const platform = createPlatform<DemoTraceEvent>(FVP_BaseR_AEMv8R, { clock: new RealClock(), executor: new WorkerExecutor({ stopTimeoutMs: 1000 }) });
   addEventListener("pagehide", () => void platform.shutdown());
   const uarts = consoleUarts(config);
   for (const [source, index] of Object.entries(uarts)) consolePanel(source, platform.uart(index));
+  // programs of the user's: once no domain is left running, the page says how they ended (as v8r-demo does)
+  const apps = AppsRun.wanted(config) ? new AppsRun(platform, config) : undefined;
   setState("booting Xen");
   const xen = await bootXen(platform, config, {
     resolveImage: (specifier) => import.meta.resolve(currentImage(specifier)),
     wasiRunner: (domain) => import.meta.resolve(wasiRunnerSpecifier(domain)),
     console: { xen: uarts["xen"] ?? 0, domains: domainUarts(uarts) },
-    onCrash: "restart",
+    onCrash: crashPolicies(config),
   });
   setState("running");
+  if (apps !== undefined) {
+    apps.attach(xen, platform.clock.now());
+    void apps.ended.then(() => {
+      const { code, lines } = apps.verdict();
+      setState(`ended (exit code ${code}): ${lines.join("; ")}`);
+    });
+  }
   const linux = linuxConsoleDomain(config);
   followStatusPage(platform, xen, linux);
   commandField(xen.console(linux));

@@ -9,6 +9,7 @@ import { describeError } from "@v8r/fvp-core";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { ServedApp } from "./_browser-apps.ts";
 
 /** The workspace packages the page imports, by their npm names. */
 export const BROWSER_PACKAGES = ["@v8r/fvp-core", "@v8r/xen-dom0less", "@v8r/openamp-wasm", "@v8r/zephyr-shim", "@v8r/linux-shim", "v8r-demo"] as const;
@@ -60,6 +61,8 @@ export interface BrowserSite {
   readonly dtsFile: string;
   /** Bare specifier -> served URL path, e.g. `@v8r/fvp-core` -> `/pkg/fvp-core/dist/mod.js`. */
   readonly modules: ReadonlyMap<string, string>;
+  /** Programs the page boots in place of the demo apps (`--app`), each file served alone. */
+  readonly apps?: readonly ServedApp[];
 }
 
 /** Resolves a bare specifier to a file URL (default `import.meta.resolve`). */

@@ -21,6 +21,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { dirname, extname, join, sep } from "node:path";
 import { locateSite, rewriteImports, SERVED_DIRS, withImportMap, type BrowserSite } from "./_browser-site.ts";
 import { createShutdown, type SignalSource } from "./shutdown.ts";
+import { appAt, servedApps, withAppList } from "./_browser-apps.ts";
 
 /** Open connections at most (see startBrowserServer). */
 const MAX_CONNECTIONS = 256;
@@ -54,6 +55,8 @@ export async function resolveRequest(site: BrowserSite, pathname: string): Promi
     return undefined;
   }
   if (path === "/" || path === "/index.html") return { file: join(site.pageDir, "index.html"), root: site.pageDir, kind: "page" };
+  const app = appAt(site.apps ?? [], pathname);
+  if (app !== undefined) return { file: app.file, root: dirname(app.file), kind: "asset" };
   const parts = path.split("/").slice(1);
   if (parts.some((p) => p === "" || p === "." || p === ".." || p.includes("\\") || p.includes("\0"))) return undefined;
   let root: string | undefined;
@@ -88,6 +91,8 @@ export interface BrowserServerOptions {
   readonly host: string;
   /** What to serve (default {@link locateSite}). */
   readonly site?: BrowserSite;
+  /** Programs the page runs in place of the demo apps (`--app`; absolute paths). */
+  readonly apps?: readonly { readonly domain: string; readonly file: string }[];
 }
 
 /** A running browser demo server. */
@@ -112,7 +117,10 @@ export interface BrowserServer {
  * ```
  */
 export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
-  const site = options.site ?? locateSite();
+  const located = options.site ?? locateSite();
+  // a program is served from its real path: a link swapped later cannot lead elsewhere
+  const apps = await Promise.all((options.apps ?? []).map(async (a) => ({ ...a, file: await realpath(a.file) })));
+  const site: BrowserSite = apps.length === 0 ? located : { ...located, apps: servedApps(apps) };
   const server = createServer((req, res) => {
     handle(site, req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
@@ -166,7 +174,7 @@ async function handle(site: BrowserSite, req: IncomingMessage, res: ServerRespon
   }
   try {
     let body: Uint8Array | string = await opened.handle.readFile();
-    if (found.kind === "page") body = withImportMap(body.toString(), site.modules);
+    if (found.kind === "page") body = withAppList(withImportMap(body.toString(), site.modules), site.apps ?? []);
     else if (found.kind === "module") body = rewriteImports(body.toString(), site.modules);
     const type = CONTENT_TYPES[extname(found.file)] ?? "application/octet-stream";
     res.writeHead(200, { "Content-Type": type, "Content-Length": Buffer.byteLength(body) });
@@ -210,11 +218,12 @@ export interface BrowserIo {
 }
 
 /**
- * `v8r-demo browser [--port N] [--host ADDR]`: serve the browser demo until
- * Ctrl-C and resolve with the exit code (1 when it cannot be served, e.g.
- * the packages are not built).
+ * `v8r-demo browser [--port N] [--host ADDR] [--app DOMAIN=FILE.wasm]...`:
+ * serve the browser demo (with those programs in place of the demo apps)
+ * until Ctrl-C and resolve with the exit code (1 when it cannot be served,
+ * e.g. the packages are not built).
  */
-export async function runBrowser(options: { readonly port: number; readonly host: string }, io: BrowserIo): Promise<number> {
+export async function runBrowser(options: Pick<BrowserServerOptions, "port" | "host" | "apps">, io: BrowserIo): Promise<number> {
   let server: BrowserServer;
   try {
     server = await startBrowserServer(options);
@@ -229,6 +238,7 @@ export async function runBrowser(options: { readonly port: number; readonly host
   io.stdout.write(
     `v8r-demo browser: the whole demo runs in the page (Xen, Zephyr and Linux in Web Workers); this process only serves files\n` +
       `  browser demo  ${server.url}\n` +
+      (options.apps ?? []).map((a) => `  program       ${a.domain}: ${a.file}\n`).join("") +
       `  stop          Ctrl-C (or SIGTERM)\n`,
   );
   const code = await ended;

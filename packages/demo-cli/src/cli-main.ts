@@ -89,10 +89,24 @@ async function runCommand(options: DemoOptions, command: DemoCommand, io: CliIo)
     case "xl":
       return xl(command, io);
     case "browser":
-      return runBrowser(options, io);
+      return browser(options, io);
     case "run":
       return runDemoCommand(options, io);
   }
+}
+
+/** `v8r-demo browser`: `--app` mistakes are usage errors, found before serving (the page boots the bundled device tree). */
+async function browser(options: DemoOptions, io: CliIo): Promise<number> {
+  const config = await loadConfig(options, io);
+  if (typeof config === "number") return config;
+  try {
+    await applyApps(options.apps, config);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr.write(`${err.message}\n`);
+    return EXIT_CODES.usage;
+  }
+  return runBrowser({ port: options.port, host: options.host, apps: options.apps.map((a) => ({ domain: a.domain, file: resolve(a.file) })) }, io);
 }
 
 async function printConfig(file: string | undefined, io: CliIo): Promise<number> {
