@@ -8,14 +8,36 @@ import type { ShmAccessor } from "./shm.ts";
 const PUBLISH_REFUSED = 0x10000;
 
 /**
- * Build the import object of one instance: "v8r_shm" over the accessor (all
- * offsets are region offsets; the accessor bounds-checks) and "v8r_env" over
- * the handlers. `memory()` returns the instance's memory once it exists.
- * Block accesses outside the region, or whose view throws, are counted in
- * `faults` and skipped; no import throws. `shm` must not throw either (wrap
- * caller-supplied accessors with guardAccessor()).
+ * Build the import object of one instance: "v8r_shm" over the accessor (see
+ * {@link shmImports}) and "v8r_env" over the handlers. `memory()` returns the
+ * instance's memory once it exists.
  */
 export function buildImports(shm: ShmAccessor, env: EnvHandlers, memory: () => WebAssembly.Memory, faults: FaultCounter): WebAssembly.Imports {
+  const sleep = makeSleep();
+  return {
+    v8r_shm: shmImports(shm, memory, faults),
+    v8r_env: {
+      notify: (id: number) => env.notify(id >>> 0),
+      on_message: (ept: number, src: number, off: number, len: number, k: number) => env.onMessage(ept >>> 0, src >>> 0, off >>> 0, len >>> 0, k >>> 0),
+      on_ns_bind: (ptr: number, len: number, addr: number) => env.onNsBind(ptr >>> 0, len >>> 0, addr >>> 0),
+      on_bind: (ept: number, dest: number, old: number) => env.onBind(ept >>> 0, dest >>> 0, old >>> 0),
+      log: (level: number, ptr: number, len: number) => env.log(level, ptr >>> 0, len >>> 0),
+      sleep_us: (usec: number) => sleep(usec >>> 0),
+    },
+    env: { emscripten_notify_memory_growth: () => {} },
+  };
+}
+
+/** The "v8r_shm" import module (csrc/_platform.h), by import name. */
+export type ShmImports = ReturnType<typeof shmImports>;
+
+/**
+ * The "v8r_shm" imports over the accessor: all offsets are region offsets;
+ * the accessor bounds-checks. Block accesses outside the region, or whose
+ * view throws, are counted in `faults` and skipped; no import throws. `shm`
+ * must not throw either (wrap caller-supplied accessors with guardAccessor()).
+ */
+export function shmImports(shm: ShmAccessor, memory: () => WebAssembly.Memory, faults: FaultCounter) {
   // views over ArrayBufferLike: a memory's buffer may be a SharedArrayBuffer (Deno's lib says so)
   let mem: Uint8Array = new Uint8Array(0);
   let mem32: Int32Array = new Int32Array(0);
@@ -32,7 +54,6 @@ export function buildImports(shm: ShmAccessor, env: EnvHandlers, memory: () => W
   const region = shm.bytes;
   const region32 = region && region.byteOffset % 4 === 0 ? new Int32Array(region.buffer, region.byteOffset, region.length >>> 2) : undefined;
   const region16 = region && region.byteOffset % 2 === 0 ? new Uint16Array(region.buffer, region.byteOffset, region.length >>> 1) : undefined;
-  const sleep = makeSleep();
   /**
    * Copy len bytes between shared memory at o and wasm memory at ptr (toWasm: shared -> wasm). No view is made
    * per call on the paths a message takes: 32- or 16-bit words when both ends are aligned, bytes when short.
@@ -79,68 +100,71 @@ export function buildImports(shm: ShmAccessor, env: EnvHandlers, memory: () => W
     return (refused ? PUBLISH_REFUSED : 0) | shm.loadAcquire16(lo);
   };
   return {
-    v8r_shm: {
-      read8: (o: number) => shm.read8(o >>> 0),
-      read16: (o: number) => shm.read16(o >>> 0),
-      read32: (o: number) => shm.read32(o >>> 0) | 0,
-      write8: (o: number, v: number) => shm.write8(o >>> 0, v & 0xff),
-      write16: (o: number, v: number) => shm.write16(o >>> 0, v & 0xffff),
-      write32: (o: number, v: number) => shm.write32(o >>> 0, v >>> 0),
-      load_acquire16: (o: number) => shm.loadAcquire16(o >>> 0),
-      load_acquire32: (o: number) => shm.loadAcquire32(o >>> 0) | 0,
-      store_release16: (o: number, v: number) => shm.storeRelease16(o >>> 0, v & 0xffff),
-      store_release32: (o: number, v: number) => shm.storeRelease32(o >>> 0, v >>> 0),
-      block_read: (o: number, ptr: number, len: number) => {
-        o >>>= 0;
-        len >>>= 0;
-        if (!inBlock(o, len)) return;
-        try {
-          move(true, o, ptr >>> 0, len);
-        } catch {
-          faults.n++;
-        }
-      },
-      block_write: (o: number, ptr: number, len: number) => {
-        o >>>= 0;
-        len >>>= 0;
-        if (!inBlock(o, len)) return;
+    read8: (o: number) => shm.read8(o >>> 0),
+    read16: (o: number) => shm.read16(o >>> 0),
+    read32: (o: number) => shm.read32(o >>> 0) | 0,
+    write8: (o: number, v: number) => shm.write8(o >>> 0, v & 0xff),
+    write16: (o: number, v: number) => shm.write16(o >>> 0, v & 0xffff),
+    write32: (o: number, v: number) => shm.write32(o >>> 0, v >>> 0),
+    load_acquire16: (o: number) => shm.loadAcquire16(o >>> 0),
+    load_acquire32: (o: number) => shm.loadAcquire32(o >>> 0) | 0,
+    store_release16: (o: number, v: number) => shm.storeRelease16(o >>> 0, v & 0xffff),
+    store_release32: (o: number, v: number) => shm.storeRelease32(o >>> 0, v >>> 0),
+    block_read: (o: number, ptr: number, len: number) => {
+      o >>>= 0;
+      len >>>= 0;
+      if (!inBlock(o, len)) return;
+      try {
+        move(true, o, ptr >>> 0, len);
+      } catch {
+        faults.n++;
+      }
+    },
+    block_write: (o: number, ptr: number, len: number) => {
+      o >>>= 0;
+      len >>>= 0;
+      if (!inBlock(o, len)) return;
+      try {
+        move(false, o, ptr >>> 0, len);
+      } catch {
+        faults.n++;
+      }
+    },
+    publish16: (o: number, ptr: number, len: number, so: number, expect: number, value: number, lo: number) => {
+      o >>>= 0;
+      len >>>= 0;
+      if (len && inBlock(o, len)) {
         try {
           move(false, o, ptr >>> 0, len);
         } catch {
           faults.n++;
         }
-      },
-      publish16: (o: number, ptr: number, len: number, so: number, expect: number, value: number, lo: number) => {
-        o >>>= 0;
-        len >>>= 0;
-        if (len && inBlock(o, len)) {
-          try {
-            move(false, o, ptr >>> 0, len);
-          } catch {
-            faults.n++;
-          }
-        }
-        return exchange16(so >>> 0, expect >>> 0, value & 0xffff, lo >>> 0);
-      },
-      block_set: (o: number, v: number, len: number) => {
-        o >>>= 0;
-        len >>>= 0;
-        if (!inBlock(o, len)) return;
-        try {
-          shm.view(o, len).fill(v & 0xff);
-        } catch {
-          faults.n++;
-        }
-      },
+      }
+      return exchange16(so >>> 0, expect >>> 0, value & 0xffff, lo >>> 0);
     },
-    v8r_env: {
-      notify: (id: number) => env.notify(id >>> 0),
-      on_message: (ept: number, src: number, off: number, len: number, k: number) => env.onMessage(ept >>> 0, src >>> 0, off >>> 0, len >>> 0, k >>> 0),
-      on_ns_bind: (ptr: number, len: number, addr: number) => env.onNsBind(ptr >>> 0, len >>> 0, addr >>> 0),
-      on_bind: (ept: number, dest: number, old: number) => env.onBind(ept >>> 0, dest >>> 0, old >>> 0),
-      log: (level: number, ptr: number, len: number) => env.log(level, ptr >>> 0, len >>> 0),
-      sleep_us: (usec: number) => sleep(usec >>> 0),
+    block_set: (o: number, v: number, len: number) => {
+      o >>>= 0;
+      len >>>= 0;
+      if (!inBlock(o, len)) return;
+      try {
+        shm.view(o, len).fill(v & 0xff);
+      } catch {
+        faults.n++;
+      }
     },
-    env: { emscripten_notify_memory_growth: () => {} },
   };
+}
+
+/**
+ * Imports that call, at each call, the set `current()` returns: for a program
+ * that picks its region after it was instantiated. Built from the names of
+ * {@link shmImports}, so no import is left out or forwarded wrongly.
+ */
+export function forwardShmImports(current: () => ShmImports): ShmImports {
+  type Fn = (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => number | void;
+  const at = (name: string): Fn => (current() as unknown as Record<string, Fn>)[name] as Fn;
+  const out: Record<string, Fn> = {};
+  // fixed parameters (a rest array would be allocated per call); an import ignores the ones it does not take
+  for (const name of Object.keys(current())) out[name] = (a, b, c, d, e, f, g) => at(name)(a, b, c, d, e, f, g);
+  return out as unknown as ShmImports;
 }

@@ -9,7 +9,7 @@
  * @module
  */
 import type { MaybeAsync } from "./_asyncify.ts";
-import { buildImports } from "./_imports.ts";
+import { forwardShmImports, shmImports } from "./_imports.ts";
 import type { FaultCounter } from "./_safe-accessor.ts";
 import { guardAccessor } from "./_safe-accessor.ts";
 import type { Waits } from "./_waits.ts";
@@ -64,9 +64,8 @@ type ImportFn = (...args: never[]) => MaybeAsync<unknown>;
  */
 export function machinePortImports(options: MachinePortOptions | undefined, host: MachinePortHost): Record<string, Record<string, ImportFn>> {
   const faults: FaultCounter = { n: 0 };
-  const env = { notify: () => {}, onMessage: () => {}, onNsBind: () => {}, onBind: () => {}, log: () => {} };
   const none = createShmAccessor({ buffer: new ArrayBuffer(0) });
-  let cur = buildImports(none, env, host.memory, faults).v8r_shm as Record<string, (...a: number[]) => number>;
+  let cur = shmImports(none, host.memory, faults);
   let doorbell: number | undefined;
   const decoder = new TextDecoder();
   const text = (ptr: number, len: number): string => decoder.decode(new Uint8Array(host.memory().buffer, ptr >>> 0, len >>> 0).slice());
@@ -77,22 +76,7 @@ export function machinePortImports(options: MachinePortOptions | undefined, host
   const regions = options?.regions ?? [];
   const doorbells = options?.doorbells ?? [];
   return {
-    v8r_shm: {
-      read8: (o: number) => cur.read8!(o),
-      read16: (o: number) => cur.read16!(o),
-      read32: (o: number) => cur.read32!(o),
-      write8: (o: number, v: number) => cur.write8!(o, v),
-      write16: (o: number, v: number) => cur.write16!(o, v),
-      write32: (o: number, v: number) => cur.write32!(o, v),
-      load_acquire16: (o: number) => cur.load_acquire16!(o),
-      load_acquire32: (o: number) => cur.load_acquire32!(o),
-      store_release16: (o: number, v: number) => cur.store_release16!(o, v),
-      store_release32: (o: number, v: number) => cur.store_release32!(o, v),
-      block_read: (o: number, p: number, n: number) => cur.block_read!(o, p, n),
-      block_write: (o: number, p: number, n: number) => cur.block_write!(o, p, n),
-      block_set: (o: number, v: number, n: number) => cur.block_set!(o, v, n),
-      publish16: (o: number, p: number, n: number, so: number, e: number, v: number, lo: number) => cur.publish16!(o, p, n, so, e, v, lo),
-    },
+    v8r_shm: forwardShmImports(() => cur),
     v8r_env: {
       log: (level: number, ptr: number, len: number) => host.log(level, text(ptr, len)),
       sleep_us: (usec: number) => host.waits.sleepUs(usec >>> 0),
@@ -104,7 +88,7 @@ export function machinePortImports(options: MachinePortOptions | undefined, host
         const r = chooseRegion(regions, name);
         if (typeof r === "string") return fail(r, name !== "" && regions.length > 0 ? ENOENT : EINVAL);
         const acc = guardAccessor(createShmAccessor(r.shm), faults);
-        cur = buildImports(acc, env, host.memory, faults).v8r_shm as typeof cur;
+        cur = shmImports(acc, host.memory, faults);
         const dv = new DataView(host.memory().buffer);
         dv.setUint32(sizePtr >>> 0, acc.size, true);
         dv.setUint32(physPtr >>> 0, (r.physBase ?? shmPhysBase(r.shm) ?? 0) >>> 0, true);
