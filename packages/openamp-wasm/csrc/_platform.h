@@ -37,14 +37,20 @@ V8R_IMPORT(v8r_shm, block_set) void v8r_shm_block_set(uint32_t off, uint32_t val
  * 16 bits at load_off. Store and load are sequentially consistent. Returns
  * the 16 bits at load_off, plus V8R_PUBLISH_REFUSED when a conditional store
  * found other bits than expect and stored nothing (small values: no boxed
- * number crosses back from JavaScript). Used to
- * publish ring entries and an index and read the peer's flags, and to re-enable
- * notifications and read the peer's index (no wake-up lost between the two).
+ * number crosses back from JavaScript). Used to publish ring entries and an
+ * index and read the peer's flags, and to re-enable notifications and read
+ * the peer's index (no wake-up lost between the two).
  */
 #define V8R_PUBLISH_REFUSED 0x10000u
 V8R_IMPORT(v8r_shm, publish16)
 uint32_t v8r_shm_publish16(uint32_t off, const void *src, uint32_t len, uint32_t store_off, uint32_t expect, uint32_t value,
 			   uint32_t load_off);
+/* publish16 that copies a second block (len2 bytes from src2 to off2) after the first: a driver's descriptors. */
+V8R_IMPORT(v8r_shm, publish16x2)
+uint32_t v8r_shm_publish16x2(uint32_t off, const void *src, uint32_t len, uint32_t off2, const void *src2, uint32_t len2,
+			     uint32_t store_off, uint32_t expect, uint32_t value, uint32_t load_off);
+/* read8(off8) << 16 | load_acquire16(off16), in one crossing (a remote's status byte and used index before a send). */
+V8R_IMPORT(v8r_shm, read8_acquire16) uint32_t v8r_shm_read8_acquire16(uint32_t off8, uint32_t off16);
 
 V8R_IMPORT(v8r_env, log) void v8r_env_log(int level, const char *msg, uint32_t len);
 V8R_IMPORT(v8r_env, sleep_us) void v8r_env_sleep_us(uint32_t usec);

@@ -48,19 +48,32 @@ static inline uint32_t get32(const unsigned char *p)
 	return get16(p) | get16(p + 2) << 16;
 }
 
+/* A block to copy: len bytes from src to off. */
+struct blk {
+	unsigned long off;
+	const void *src;
+	unsigned int len;
+};
+
 /*
- * Copy len bytes to off, store value at store_off (only if it holds expect,
+ * Copy the blocks a and b, store value at store_off (only if it holds expect,
  * unless expect is ANY), load load_off: the loaded bits, plus
- * V8R_PUBLISH_REFUSED when the store was refused. One import on a v8r region;
- * the same sequence through metal_io on any other.
+ * V8R_PUBLISH_REFUSED when the store was refused. One import on a v8r region
+ * (publish16x2 when b has bytes, else publish16); the same sequence through
+ * metal_io on any other.
  */
-static uint32_t exchange(struct metal_io_region *io, unsigned long off, const void *src, unsigned int len,
-			 unsigned long store_off, uint32_t expect, uint16_t value, unsigned long load_off)
+static uint32_t exchange(struct metal_io_region *io, struct blk a, struct blk b, unsigned long store_off, uint32_t expect,
+			 uint16_t value, unsigned long load_off)
 {
+	if (v8r_shm_io_is(io) && b.len)
+		return v8r_shm_publish16x2((uint32_t)a.off, a.src, a.len, (uint32_t)b.off, b.src, b.len, (uint32_t)store_off,
+					   expect, value, (uint32_t)load_off);
 	if (v8r_shm_io_is(io))
-		return v8r_shm_publish16((uint32_t)off, src, len, (uint32_t)store_off, expect, value, (uint32_t)load_off);
-	if (len)
-		metal_io_block_write(io, off, src, (int)len);
+		return v8r_shm_publish16((uint32_t)a.off, a.src, a.len, (uint32_t)store_off, expect, value, (uint32_t)load_off);
+	if (a.len)
+		metal_io_block_write(io, a.off, a.src, (int)a.len);
+	if (b.len)
+		metal_io_block_write(io, b.off, b.src, (int)b.len);
 	atomic_thread_fence(memory_order_seq_cst);
 	int refused = expect != ANY && metal_io_read16_explicit(io, store_off, memory_order_seq_cst) != expect;
 	if (!refused)
@@ -214,15 +227,22 @@ static void encode_desc(struct virtqueue *vq, uint16_t d, unsigned char *p)
 }
 
 /*
- * Driver: write the descriptors of the staged avail entries [from, own), every
- * time (so a descriptor corrupted in shared memory is whole again when next
+ * Driver: the descriptors of the staged avail entries [from, own), every time
+ * (so a descriptor corrupted in shared memory is whole again when next
  * posted); a run of consecutive descriptors (the steady state of a receive
- * batch) goes in one block.
+ * batch) in one block. Every run but the last is written here; the last is
+ * left in buf for the publish to write (one crossing less per send): its
+ * block is returned (len 0 when there is none).
  */
-static void write_descs(struct virtqueue *vq, uint16_t from, uint16_t own)
+static struct blk write_descs(struct virtqueue *vq, uint16_t from, uint16_t own, unsigned char *buf)
 {
-	_Alignas(8) unsigned char buf[BLOCK * sizeof(struct vring_desc)];
+	struct blk last = { 0, buf, 0 };
 	while (from != own) {
+		if (last.len) {
+			/* another run may follow: write the one in buf first */
+			metal_io_block_write(vq->vq_v8r_ring_io, last.off, buf, (int)last.len);
+			last.len = 0;
+		}
 		uint16_t first = vq->vq_descx[virtqueue_v8r_slot(vq, from)].v8r_avail_head;
 		unsigned int n = 0;
 		while (from != own && n < BLOCK) {
@@ -240,10 +260,12 @@ static void write_descs(struct virtqueue *vq, uint16_t from, uint16_t own)
 			n++;
 			from++;
 		}
-		if (n)
-			metal_io_block_write(vq->vq_v8r_ring_io, vq->vq_v8r_desc + (unsigned long)first * sizeof(struct vring_desc),
-					     buf, (int)(n * sizeof(struct vring_desc)));
+		if (n) {
+			last.off = vq->vq_v8r_desc + (unsigned long)first * sizeof(struct vring_desc);
+			last.len = n * (unsigned int)sizeof(struct vring_desc);
+		}
 	}
+	return last;
 }
 
 /* Copy the staged entries of [from, from + n) (one run of slots) into buf. */
@@ -269,8 +291,10 @@ int virtqueue_v8r_flush(struct virtqueue *vq)
 	unsigned long part = own_part(vq);
 	struct metal_io_region *io = vq->vq_v8r_ring_io;
 	uint32_t r = 0;
+	_Alignas(8) unsigned char dbuf[BLOCK * sizeof(struct vring_desc)];
+	struct blk descs = { 0, dbuf, 0 };
 	if (driver)
-		write_descs(vq, from, own);
+		descs = write_descs(vq, from, own, dbuf);
 	while (from != own) {
 		uint16_t slot = virtqueue_v8r_slot(vq, from);
 		unsigned int n = (uint16_t)(own - from);
@@ -288,7 +312,8 @@ int virtqueue_v8r_flush(struct virtqueue *vq)
 		}
 		uint32_t expect = driver ? ANY : vq->vq_v8r_published;
 		unsigned long peer_flags = (driver ? vq->vq_v8r_used : vq->vq_v8r_avail) + V8R_RING_FLAGS;
-		r = exchange(io, at, buf, n * size, part + V8R_RING_IDX, expect, own, peer_flags);
+		struct blk entries = { at, buf, n * size };
+		r = exchange(io, entries, descs, part + V8R_RING_IDX, expect, own, peer_flags);
 		if (r & V8R_PUBLISH_REFUSED) {
 			vq->vq_v8r_lost = 1;
 			return ERROR_VQUEUE_INVLD_PARAM;
@@ -342,7 +367,8 @@ unsigned int virtqueue_v8r_set_flags(struct virtqueue *vq, uint16_t flags, int r
 		metal_io_write16(io, at, flags);
 		return 0;
 	}
-	uint16_t idx = (uint16_t)(exchange(io, 0, NULL, 0, at, ANY, flags, peer_part(vq) + V8R_RING_IDX) & LOW16);
+	struct blk none = { 0, NULL, 0 };
+	uint16_t idx = (uint16_t)(exchange(io, none, none, at, ANY, flags, peer_part(vq) + V8R_RING_IDX) & LOW16);
 	uint16_t pending = (uint16_t)(idx - *cursor(vq));
 	return pending > vq->vq_nentries ? 0u : pending;
 }

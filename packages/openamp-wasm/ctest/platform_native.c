@@ -88,6 +88,14 @@ void v8r_shm_block_set(uint32_t off, uint32_t value, uint32_t len)
 		memset(native_shm + off, (int)value, len);
 }
 
+uint32_t v8r_shm_publish16x2(uint32_t off, const void *src, uint32_t len, uint32_t off2, const void *src2, uint32_t len2,
+			     uint32_t store_off, uint32_t expect, uint32_t value, uint32_t load_off)
+{
+	if (len)
+		v8r_shm_block_write(off, src, len);
+	return v8r_shm_publish16(off2, src2, len2, store_off, expect, value, load_off);
+}
+
 uint32_t v8r_shm_publish16(uint32_t off, const void *src, uint32_t len, uint32_t store_off, uint32_t expect, uint32_t value,
 			   uint32_t load_off)
 {
@@ -99,6 +107,11 @@ uint32_t v8r_shm_publish16(uint32_t off, const void *src, uint32_t len, uint32_t
 		v8r_shm_write16(store_off, value);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	return (refused ? V8R_PUBLISH_REFUSED : 0u) | v8r_shm_read16(load_off);
+}
+
+uint32_t v8r_shm_read8_acquire16(uint32_t off8, uint32_t off16)
+{
+	return v8r_shm_read8(off8) << 16 | v8r_shm_load_acquire16(off16);
 }
 
 void v8r_env_log(int level, const char *msg, uint32_t len) { fprintf(stderr, "[log %d] %.*s\n", level, (int)len, msg); }

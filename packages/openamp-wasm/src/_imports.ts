@@ -83,6 +83,15 @@ export function shmImports(shm: ShmAccessor, memory: () => WebAssembly.Memory, f
     faults.n++;
     return false;
   };
+  /** publish16's block copies: none when len is 0. */
+  const write = (o: number, ptr: number, len: number): void => {
+    if (!len || !inBlock(o, len)) return;
+    try {
+      move(false, o, ptr, len);
+    } catch {
+      faults.n++;
+    }
+  };
   /**
    * Store (or compare-and-store) 16 bits at so, then load 16 bits at lo; returns them, plus PUBLISH_REFUSED when a
    * compare-and-store found other bits (see csrc/_platform.h). Small results only: a boxed number would be allocated.
@@ -131,17 +140,15 @@ export function shmImports(shm: ShmAccessor, memory: () => WebAssembly.Memory, f
       }
     },
     publish16: (o: number, ptr: number, len: number, so: number, expect: number, value: number, lo: number) => {
-      o >>>= 0;
-      len >>>= 0;
-      if (len && inBlock(o, len)) {
-        try {
-          move(false, o, ptr >>> 0, len);
-        } catch {
-          faults.n++;
-        }
-      }
+      write(o >>> 0, ptr >>> 0, len >>> 0);
       return exchange16(so >>> 0, expect >>> 0, value & 0xffff, lo >>> 0);
     },
+    publish16x2: (o: number, ptr: number, len: number, o2: number, ptr2: number, len2: number, so: number, expect: number, value: number, lo: number) => {
+      write(o >>> 0, ptr >>> 0, len >>> 0);
+      write(o2 >>> 0, ptr2 >>> 0, len2 >>> 0);
+      return exchange16(so >>> 0, expect >>> 0, value & 0xffff, lo >>> 0);
+    },
+    read8_acquire16: (o8: number, o16: number) => (shm.read8(o8 >>> 0) << 16) | shm.loadAcquire16(o16 >>> 0),
     block_set: (o: number, v: number, len: number) => {
       o >>>= 0;
       len >>>= 0;
@@ -161,10 +168,10 @@ export function shmImports(shm: ShmAccessor, memory: () => WebAssembly.Memory, f
  * {@link shmImports}, so no import is left out or forwarded wrongly.
  */
 export function forwardShmImports(current: () => ShmImports): ShmImports {
-  type Fn = (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => number | void;
+  type Fn = (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number) => number | void;
   const at = (name: string): Fn => (current() as unknown as Record<string, Fn>)[name] as Fn;
   const out: Record<string, Fn> = {};
   // fixed parameters (a rest array would be allocated per call); an import ignores the ones it does not take
-  for (const name of Object.keys(current())) out[name] = (a, b, c, d, e, f, g) => at(name)(a, b, c, d, e, f, g);
+  for (const name of Object.keys(current())) out[name] = (a, b, c, d, e, f, g, h, i, j) => at(name)(a, b, c, d, e, f, g, h, i, j);
   return out as unknown as ShmImports;
 }
