@@ -33,7 +33,7 @@ describe("C programs built with v8r-cc, on one thread (they suspend while they w
     expect(r.host.out).toContain("matrix-host: the remote's endpoint went away");
     expect(r.remote.out).toContain("matrix-remote: buffers: tx 0x1f0, rx 0x1f0");
     expect(r.remote.out).toContain("matrix-remote: answered 60 requests, 0 failed");
-  }, 60_000);
+  }, 120_000); // two programs to build on a cold cache
 
   it("ping reports a payload that came back damaged and exits 1", async () => {
     // an echo that flips a byte of every 10th message

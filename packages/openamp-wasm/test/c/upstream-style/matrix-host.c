@@ -24,15 +24,7 @@
 #include <time.h>
 #include <openamp/open_amp.h>
 #include "platform_info.h"
-#include "rpmsg-echo.h"
-
-#define SHUTDOWN_MSG 0xEF56A55AU
-#define DIM 6
-
-struct matrix {
-	unsigned int size;
-	unsigned int e[DIM][DIM];
-};
+#include "matrix.h"
 
 static struct rpmsg_endpoint lept;
 static struct matrix expected;
@@ -63,16 +55,6 @@ static void fill(struct matrix *m)
 	for (int i = 0; i < DIM; i++)
 		for (int j = 0; j < DIM; j++)
 			m->e[i][j] = (unsigned int)(rand() % 10);
-}
-
-static void multiply(const struct matrix *a, const struct matrix *b, struct matrix *r)
-{
-	memset(r, 0, sizeof(*r));
-	r->size = a->size;
-	for (unsigned int i = 0; i < a->size; i++)
-		for (unsigned int j = 0; j < b->size; j++)
-			for (unsigned int k = 0; k < a->size; k++)
-				r->e[i][j] += a->e[i][k] * b->e[k][j];
 }
 
 static int on_product(struct rpmsg_endpoint *ept, void *data, size_t len, uint32_t src, void *priv)
@@ -123,7 +105,7 @@ static int run(struct rpmsg_device *rdev, void *platform, int count)
 	while (checked < count && !errors && !unbound) {
 		fill(&in[0]);
 		fill(&in[1]);
-		multiply(&in[0], &in[1], &expected);
+		matrix_multiply(&in[0], &in[1], &expected);
 		answered = 0;
 		if (rpmsg_send(&lept, in, sizeof(in)) < 0) {
 			errors++;

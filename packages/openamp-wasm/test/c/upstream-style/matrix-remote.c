@@ -13,15 +13,7 @@
 #include <string.h>
 #include <openamp/open_amp.h>
 #include "platform_info.h"
-#include "rpmsg-echo.h"
-
-#define SHUTDOWN_MSG 0xEF56A55AU
-#define DIM 6
-
-struct matrix {
-	unsigned int size;
-	unsigned int e[DIM][DIM];
-};
+#include "matrix.h"
 
 static struct rpmsg_endpoint lept;
 static void *held;
@@ -53,16 +45,6 @@ static void on_unbind(struct rpmsg_endpoint *ept)
 	shutdown_req = 1;
 }
 
-static void multiply(const struct matrix *a, const struct matrix *b, struct matrix *r)
-{
-	memset(r, 0, sizeof(*r));
-	r->size = a->size;
-	for (unsigned int i = 0; i < a->size && i < DIM; i++)
-		for (unsigned int j = 0; j < b->size && j < DIM; j++)
-			for (unsigned int k = 0; k < a->size && k < DIM; k++)
-				r->e[i][j] += a->e[i][k] * b->e[k][j];
-}
-
 /* Answer the held request; 0 when the product went out. */
 static int answer(void)
 {
@@ -73,7 +55,7 @@ static int answer(void)
 		uint32_t room = 0;
 		struct matrix *out = rpmsg_get_tx_payload_buffer(&lept, &room, 1);
 		if (out && room >= sizeof(*out)) {
-			multiply(&in[0], &in[1], out);
+			matrix_multiply(&in[0], &in[1], out);
 			ret = rpmsg_send_nocopy(&lept, out, sizeof(*out));
 		} else if (out) {
 			rpmsg_release_tx_buffer(&lept, out);
