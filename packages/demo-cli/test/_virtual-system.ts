@@ -46,6 +46,10 @@ export interface VirtualRunSpec {
   readonly apps?: AppSet;
   /** With `apps: "c"`, only these apps in C (a mixed pair); default both. */
   readonly cRoles?: readonly DemoRole[];
+  /** Start the demo apps at boot (default true; false is `--no-autorun`: Linux boots to its console and the TypeScript rpmsg-remote starts when `rpmsg-demo` is typed). */
+  readonly autorun?: boolean;
+  /** Lines typed on Linux's console at the given platform times (ms), in order. */
+  readonly typed?: readonly { readonly atMs: number; readonly line: string }[];
 }
 
 /** Everything a run showed. */
@@ -85,7 +89,7 @@ export async function runVirtual(spec: VirtualRunSpec): Promise<VirtualRunResult
   const base = withAppSet(bundled, spec.apps ?? "ts", (specifier) => import.meta.resolve(specifier), spec.cRoles);
   // on disk, as the CLI has it, when Linux goes away: a restarted Linux takes up the counters its predecessor saved there
   const rootfs = /(^|,)(destroy|crash|restart):linux@/.test(spec.faults ?? "") ? mkdtempSync(join(tmpdir(), "v8r-chaos-")) : undefined;
-  const config = withGuestArgs(base, { autorun: true, periodMs: spec.periodMs, seed: spec.seed, ...(rootfs === undefined ? {} : { rootfs }) });
+  const config = withGuestArgs(base, { autorun: spec.autorun ?? true, periodMs: spec.periodMs, seed: spec.seed, ...(rootfs === undefined ? {} : { rootfs }) });
   const hide = (text: string): string => (rootfs === undefined ? text : text.replaceAll(rootfs, "<rootfs>"));
   const clock = new VirtualClock();
   const platform = createPlatform<DemoTraceEvent>(FVP_BaseR_AEMv8R, { clock, executor: new InlineExecutor() });
@@ -111,7 +115,12 @@ export async function runVirtual(spec: VirtualRunSpec): Promise<VirtualRunResult
       ...(plan === undefined ? {} : { faults: plan, shmRanges: demoShmRanges }),
     });
     session.attach(xen, demoLink(config));
-    await clock.run(clock.now() + spec.durationMs);
+    const end = clock.now() + spec.durationMs;
+    for (const { atMs, line } of spec.typed ?? []) {
+      await clock.run(Math.min(atMs, end));
+      xen.console("linux").input(`${line}\r`);
+    }
+    await clock.run(end);
     const read = async (name: string, id: number): Promise<string> =>
       rootfs === undefined ? readGuestFile(platform, clock, xen as Xen, `${WEB_ROOT}/${name}`, id) : readFileSync(join(rootfs, WEB_ROOT, name), "utf8");
     const html = await read("zephyr-status.html", 1);

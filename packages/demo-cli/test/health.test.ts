@@ -65,18 +65,20 @@ describe("after xl destroy zephyr (real time, Workers)", () => {
   }, 20_000);
 });
 
-describe("a fault run: Zephyr crashed at 20 s, Linux restarted at 40 s (simulated time)", () => {
+// The simulated-time runs below run with each app set (`--apps ts` and `--apps c`): the C rpmsg-remote keeps its
+// counters across a Linux restart, rewrites the page while Zephyr is silent and says when no host binds, as the TypeScript one does.
+describe.each(["ts", "c"])("a fault run with --apps %s: Zephyr crashed at 20 s, Linux restarted at 40 s (simulated time)", (apps) => {
   let run: Awaited<ReturnType<typeof runDemoToEnd>>;
 
   beforeAll(async () => {
-    run = await runDemoToEnd(["--virtual-time", "--duration", "60s", "--seed", "5", "--server", "none", "--faults", "crash:zephyr@20s,restart:linux@40s"]);
-  }, 60_000);
+    run = await runDemoToEnd(["--apps", apps, "--virtual-time", "--duration", "60s", "--seed", "5", "--server", "none", "--faults", "crash:zephyr@20s,restart:linux@40s"]);
+  }, 90_000);
 
   it("ends with a summary that matches the console log: Xen counted both, and Linux's count went on across its restart", () => {
     expect(run.exit, run.stdout.slice(-3000) + run.stderr).toEqual({ code: 0, signal: null });
     expect(run.stdout).toMatch(/\(XEN\) Domain 1 \(vcpu#0\) crashed on cpu#0:\n/);
     expect(run.stdout).toMatch(/\(XEN\) d2: starting a new instance \(restart; restart 1\)\n/);
-    expect(run.stdout).toMatch(/linux {2}\| rpmsg-remote: took up the counters of the previous instance: \d+ sample\(s\) received/);
+    expect(run.stdout).toMatch(/linux {2}\| rpmsg-remote: took up the counters of the previous instance: \d+ sample\(s\) received, 0 lost, 1 Zephyr restart\(s\) seen\n/);
     expect(run.stdout).toContain("Zephyr restarted 1 time(s)\n");
     expect(run.stdout).toContain("v8r    | Xen: zephyr (d1) running, 1 restart, 1 crash; linux (d2) running, 1 restart, 0 crashes\n");
     const received = Number(/Linux received (\d+) samples/.exec(run.stdout)?.[1]);
@@ -84,12 +86,13 @@ describe("a fault run: Zephyr crashed at 20 s, Linux restarted at 40 s (simulate
     expect(received).toBe(json.counters.received);
     expect(received).toBeGreaterThan(50); // the samples before Linux's restart are still counted
     expect(json.counters.restarts).toBe(1);
+    expect(json.boots).toHaveLength(2); // both Zephyr boots, the first one seen by Linux's previous instance
   });
 });
 
-describe("a run whose Zephyr is destroyed at 20 s (simulated time)", () => {
+describe.each(["ts", "c"])("a run with --apps %s whose Zephyr is destroyed at 20 s (simulated time)", (apps) => {
   it("leaves a page marked stale, with the age since the last sample, and a summary that says so", async () => {
-    const run = await runDemoToEnd(["--virtual-time", "--duration", "40s", "--seed", "2", "--server", "none", "--faults", "destroy:zephyr@20s"]);
+    const run = await runDemoToEnd(["--apps", apps, "--virtual-time", "--duration", "40s", "--seed", "2", "--server", "none", "--faults", "destroy:zephyr@20s"]);
     expect(run.exit, run.stdout.slice(-3000) + run.stderr).toEqual({ code: 0, signal: null });
     const { json, html } = readStatus(run.rootfs);
     expect(json).toMatchObject({ stale: true, staleAfterMs: 3000 });
@@ -101,5 +104,17 @@ describe("a run whose Zephyr is destroyed at 20 s (simulated time)", () => {
     expect(html).toContain(`No status sample from Zephyr for <b id="stale-age">${Math.round((json.ageMs ?? 0) / 1000)} s</b>`);
     expect(run.stdout).toContain("[v8r-demo] fault at 20s: destroying zephyr");
     expect(run.stdout).toContain("v8r    | Xen: zephyr (d1) destroyed, 0 restarts, 0 crashes; linux (d2) running, 0 restarts, 0 crashes\n");
-  }, 60_000);
+  }, 90_000);
+});
+
+describe.each(["ts", "c"])("a run with --apps %s: Zephyr destroyed at 10 s, then Linux restarted at 15 s (simulated time)", (apps) => {
+  it("the restarted Linux announces its endpoints, nobody binds them, and within LIVENESS.bindWithinMs the page says host not answering", async () => {
+    const run = await runDemoToEnd(["--apps", apps, "--virtual-time", "--duration", "25s", "--seed", "5", "--server", "none", "--faults", "destroy:zephyr@10s,restart:linux@15s"]);
+    expect(run.exit, run.stdout.slice(-3000) + run.stderr).toEqual({ code: 0, signal: null });
+    const { json, html } = readStatus(run.rootfs);
+    expect(json).toMatchObject({ link: "host not answering", stale: true, writtenMs: 25_000 });
+    expect(json.counters.received).toBe(Number(/Linux received (\d+) samples/.exec(run.stdout)?.[1]));
+    expect(json.counters.received).toBeGreaterThanOrEqual(8); // taken up from the instance before the restart
+    expect(html).toContain(`<span class="state bad">host not answering</span>`);
+  }, 90_000);
 });

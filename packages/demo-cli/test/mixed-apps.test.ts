@@ -71,3 +71,14 @@ describe("mixed pairs of the demo apps (TypeScript and C), same seed", () => {
     }
   });
 });
+
+describe("mixed pairs after Zephyr is destroyed at 20 s (same seed, 40 simulated seconds)", () => {
+  it("the TypeScript and the C remote behind the same host write byte-identical stale pages and JSON, rewritten up to the end", async () => {
+    const spec = { seed: 3, durationMs: 40_000, faults: "destroy:zephyr@20s" } as const;
+    const ts = await runVirtual(spec);
+    const c = await runVirtual({ ...spec, apps: "c", cRoles: ["rpmsg-remote"] });
+    expect(ts.json).toMatchObject({ stale: true, writtenMs: 40_000, link: "host not answering" });
+    expect(c.html).toBe(ts.html);
+    expect(c.jsonText).toBe(ts.jsonText);
+  }, 60_000);
+});

@@ -14,7 +14,7 @@ openamp="$root/packages/openamp-wasm"
 zephyr_include="$root/packages/zephyr-shim/include"
 
 FLAGS=(-std=c11 -Wall -Wextra -Werror -O2 -Ic)
-COMMON=(c/rd_buf.c c/rd_js.c c/rd_json.c c/rd_status.c c/rd_ctrl.c c/rd_events.c)
+COMMON=(c/rd_buf.c c/rd_js.c c/rd_json.c c/rd_json_stringify.c c/rd_status.c c/rd_status_parse.c c/rd_ctrl.c c/rd_events.c)
 HOST=(zephyr-rpmsg-host-c/*.c)
 REMOTE=(linux-rpmsg-remote-c/*.c)
 

@@ -28,7 +28,7 @@ async function c(mode: string, inputs: readonly Uint8Array[]): Promise<string[]>
 }
 
 beforeAll(() => {
-  program = buildCProgram(["c/test/codec-check.c", "c/rd_buf.c", "c/rd_js.c", "c/rd_json.c", "c/rd_status.c", "c/rd_ctrl.c"], ["-DRD_JSON_MAX_TEXT=16384", "-DRD_JSON_MAX_NODES=4096"]);
+  program = buildCProgram(["c/test/codec-check.c", "c/rd_buf.c", "c/rd_js.c", "c/rd_json.c", "c/rd_json_stringify.c", "c/rd_status.c", "c/rd_status_parse.c", "c/rd_ctrl.c"], ["-DRD_JSON_MAX_TEXT=16384", "-DRD_JSON_MAX_NODES=4096"]);
 }, 120_000);
 
 const facts = (over: Partial<ZephyrFacts> = {}): ZephyrFacts => ({

@@ -13,9 +13,9 @@ fi
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 san=(-std=c11 -Wall -Wextra -Werror -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all -Ic)
-common=(c/rd_buf.c c/rd_js.c c/rd_json.c c/rd_status.c c/rd_ctrl.c)
+common=(c/rd_buf.c c/rd_js.c c/rd_json.c c/rd_json_stringify.c c/rd_status.c c/rd_status_parse.c c/rd_ctrl.c)
 "$CC" "${san[@]}" c/test/codec-check.c "${common[@]}" -lm -o "$out/codec-check"
-"$CC" "${san[@]}" linux-rpmsg-remote-c/test/page-check.c linux-rpmsg-remote-c/{history,status_page,cpu_chart,format}.c "${common[@]}" -lm -o "$out/page-check"
+"$CC" "${san[@]}" linux-rpmsg-remote-c/test/page-check.c linux-rpmsg-remote-c/{history,status_page,status_json,cpu_chart,format}.c "${common[@]}" -lm -o "$out/page-check"
 
 hex() { printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n'; }
 cases=(

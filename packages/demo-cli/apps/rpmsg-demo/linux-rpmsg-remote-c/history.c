@@ -118,6 +118,17 @@ enum history_outcome history_add(struct history *h, const struct rd_sample *s, d
 	return outcome;
 }
 
+void history_restore(struct history *h, const struct history_counters *c, const struct history_boot *boots, size_t n, int has_update, double last_update_ms)
+{
+	size_t skip = n > HISTORY_BOOTS ? n - HISTORY_BOOTS : 0;
+	h->counters = *c;
+	h->n_boots = n - skip;
+	memcpy(h->boots, boots + skip, h->n_boots * sizeof h->boots[0]);
+	h->has_update = has_update;
+	h->last_update_ms = has_update ? last_update_ms : 0;
+	h->revision++;
+}
+
 void history_malformed(struct history *h)
 {
 	h->counters.malformed++;

@@ -68,6 +68,12 @@ void history_init(struct history *h);
  * (OUTCOME_OUT_OF_ORDER, not recorded).
  */
 enum history_outcome history_add(struct history *h, const struct rd_sample *s, double received_ms, double *lost, char previous[9]);
+/**
+ * Take up what a previous instance saved (StatusHistory.restore): the
+ * counters, the boots (the newest HISTORY_BOOTS of the n given) and, when
+ * has_update, the time of the newest sample. On an empty history only.
+ */
+void history_restore(struct history *h, const struct history_counters *c, const struct history_boot *boots, size_t n, int has_update, double last_update_ms);
 /** Count a rejected message. */
 void history_malformed(struct history *h);
 /** Set the link state shown; 1 when it changed. */

@@ -4,9 +4,10 @@
  * that announces rpmsg-demo and rpmsg-ctrl, answers the bound handshake,
  * validates and keeps every status sample, and writes
  * /usr/share/nginx/html/zephyr-status.html and zephyr-status.json after each
- * one (atomically, through WASI). When the host re-initialises the link it
- * releases the device and makes it again, which announces both endpoints
- * anew. The TypeScript twin is ../linux-rpmsg-remote/; both speak the
+ * one (atomically, through WASI), and again every period while none comes.
+ * It keeps its counters across a Linux restart (state_store.c). When the
+ * host re-initialises the link it releases the device and makes it again,
+ * which announces both endpoints anew. The TypeScript twin is ../linux-rpmsg-remote/; both speak the
  * protocol of ../PROTOCOL.md, generated into rpmsg_demo_protocol.h.
  *
  * Arguments (the domain's bootargs): shm_id=ID (default rpmsg-shm),
@@ -90,23 +91,34 @@ static void on_reset(struct virtio_device *vdev)
 	remote_update_link(&app);
 }
 
+/* How long serve() may wait: until the next heartbeat, ctrl deadline, rewrite or bind deadline, at most link_poll_ms. */
+static unsigned int wait_ms(const struct remote *r, double now)
+{
+	double next = ctrl_client_next_deadline(&r->client);
+	if (next < 0 || r->heartbeat.next_at < next)
+		next = r->heartbeat.next_at;
+	if (r->rewrite_at < next)
+		next = r->rewrite_at;
+	double bind_by = r->announced_at + RD_LIVENESS_BIND_WITHIN_MS;
+	if (r->announced && bind_by > now && bind_by < next) /* the state turns to host not answering then */
+		next = bind_by;
+	double left = ceil(next - now), poll = (double)r->config.link_poll_ms;
+	return (unsigned int)(left < 0 ? 0 : left < poll ? left : poll);
+}
+
 /* Serve the link until the host re-initialises it. */
 static void serve(struct remote *r)
 {
 	while (!r->reset) {
-		double now = remote_now(), timeout = (double)r->config.link_poll_ms;
-		double next = ctrl_client_next_deadline(&r->client);
-		if (next < 0 || r->heartbeat.next_at < next)
-			next = r->heartbeat.next_at;
-		double left = ceil(next - now);
-		timeout = left < 0 ? 0 : left < timeout ? left : timeout;
-		v8r_platform_poll_timeout(r->platform, (unsigned int)timeout);
+		v8r_platform_poll_timeout(r->platform, wait_ms(r, remote_now()));
 		if (r->reset)
 			break;
-		now = remote_now();
+		double now = remote_now();
 		remote_take_control(r);
 		ctrl_client_expire(&r->client, now);
 		heartbeat_tick(r, now);
+		remote_update_link(r);
+		remote_rewrite_if_silent(r, now);
 		remote_publish(r);
 	}
 }
@@ -144,6 +156,7 @@ int main(int argc, char **argv)
 		remote_log("could not start: no shared memory \"%s\" or event channel %ld", r->config.shm_id, r->config.port);
 		return 1;
 	}
+	remote_state_restore(r); /* a restarted Linux goes on counting where the previous one stopped */
 	remote_update_link(r);
 	if (remote_publish_init(r))
 		return 1;

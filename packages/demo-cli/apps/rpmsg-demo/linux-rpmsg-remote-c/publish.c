@@ -4,7 +4,10 @@
  * atomically (write a temporary file in the same directory, then rename it
  * over the file), so a reader sees the old file or the new one, never a
  * partial or missing one. Through WASI: the guest OS preopens the Linux root
- * filesystem.
+ * filesystem. While no sample comes the files are written again every
+ * sampling period (../linux-rpmsg-remote/_rewrite-while-silent.ts), so their
+ * "last update ... ago" and stale mark stay true for readers without
+ * JavaScript and for programs reading the JSON.
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime, strcasecmp, mkdir */
 #include <errno.h>
@@ -19,8 +22,7 @@
 #define JSON_NAME "zephyr-status.json"
 #define REFRESH_SECONDS 1
 
-/* mkdir -p of an absolute path; 0 or an errno. */
-static int make_dirs(const char *path)
+int remote_make_dirs(const char *path)
 {
 	char p[256];
 	size_t n = strlen(path);
@@ -40,12 +42,11 @@ static int make_dirs(const char *path)
 	}
 }
 
-/* Replace dir/name with text atomically; 0 or an errno. */
-static int write_atomic(const char *name, const struct rd_buf *text)
+int remote_write_atomic(const char *dir, const char *name, const struct rd_buf *text)
 {
 	char tmp[256], target[256];
-	snprintf(target, sizeof target, "%s/%s", STATUS_DIR, name);
-	snprintf(tmp, sizeof tmp, "%s/.%s.tmp", STATUS_DIR, name);
+	snprintf(target, sizeof target, "%s/%s", dir, name);
+	snprintf(tmp, sizeof tmp, "%s/.%s.tmp", dir, name);
 	FILE *f = fopen(tmp, "wb");
 	if (!f)
 		return errno;
@@ -62,7 +63,7 @@ static int write_atomic(const char *name, const struct rd_buf *text)
 
 int remote_publish_init(struct remote *r)
 {
-	int err = make_dirs(STATUS_DIR);
+	int err = remote_make_dirs(STATUS_DIR);
 	if (err) {
 		remote_log("cannot make %s: %s", STATUS_DIR, strerror(err));
 		return -1;
@@ -74,21 +75,34 @@ int remote_publish_init(struct remote *r)
 
 void remote_publish(struct remote *r)
 {
-	if (r->written == r->history.revision)
+	if (r->written == r->history.revision && !r->rewrite_due)
 		return;
 	struct rd_buf html = { 0 }, json = { 0 };
 	status_page_render(&html, &r->history, r->publish_at, REFRESH_SECONDS);
 	status_json_render(&json, &r->history, &r->publish_at);
-	int err = !rd_buf_ok(&html) || !rd_buf_ok(&json) ? ENOMEM : write_atomic(HTML_NAME, &html);
+	int err = !rd_buf_ok(&html) || !rd_buf_ok(&json) ? ENOMEM : remote_write_atomic(STATUS_DIR, HTML_NAME, &html);
 	if (!err)
-		err = write_atomic(JSON_NAME, &json);
+		err = remote_write_atomic(STATUS_DIR, JSON_NAME, &json);
+	if (!err)
+		err = remote_state_save(r);
 	rd_buf_free(&html);
 	rd_buf_free(&json);
 	r->written = r->history.revision;
+	r->rewrite_due = 0;
+	r->rewrite_at = r->publish_at + status_period_ms(&r->history);
 	if (!err) {
 		r->counters.published++;
 		return;
 	}
 	if (++r->counters.publish_errors <= 3)
 		remote_log("writing the status page failed: %s", strerror(err));
+}
+
+void remote_rewrite_if_silent(struct remote *r, double now)
+{
+	if (now < r->rewrite_at)
+		return;
+	/* as of when it was due, as the TypeScript remote's timer fires; as of now when it is a period late (the remote waited for the host) */
+	r->publish_at = now - r->rewrite_at < status_period_ms(&r->history) ? r->rewrite_at : now;
+	r->rewrite_due = 1;
 }

@@ -54,6 +54,11 @@ struct remote {
 	struct heartbeat heartbeat;
 	unsigned long written;     /* history revision last written */
 	double publish_at;         /* platform ms of the latest change: the page is rendered as of then */
+	double rewrite_at;         /* platform ms of the next write while nothing changes (one period after the last) */
+	int rewrite_due;           /* write the files again although the history did not change */
+	int announced;             /* the endpoints are announced on a live link and rpmsg-demo is not bound yet ... */
+	double announced_at;       /* ... since then (platform ms) */
+	int state_dir_ready;       /* the saved counters' directory exists */
 };
 
 /** Platform time, ms. */
@@ -71,6 +76,16 @@ void remote_take_control(struct remote *r);
 void remote_publish(struct remote *r);
 /** Make the status files' directory and write the first page. */
 int remote_publish_init(struct remote *r);
+/** Ask for a write of the status files when one period passed since the last one (nothing came meanwhile). */
+void remote_rewrite_if_silent(struct remote *r, double now);
+/** mkdir -p of an absolute path; 0 or an errno. */
+int remote_make_dirs(const char *path);
+/** Replace dir/name with text atomically (a temporary file renamed over it); 0 or an errno. */
+int remote_write_atomic(const char *dir, const char *name, const struct rd_buf *text);
+/** Save what the history keeps across a Linux restart (state_store.c); 0 or an errno. */
+int remote_state_save(struct remote *r);
+/** Take up the counters a previous instance saved, if there are any, and say so. */
+void remote_state_restore(struct remote *r);
 /** Start the heartbeat: the first periodic ack is due heartbeatMs after now. */
 void heartbeat_init(struct remote *r, double now);
 /** Send an ack now (when rpmsg-ctrl is bound). */

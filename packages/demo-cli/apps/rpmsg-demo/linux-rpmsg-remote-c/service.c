@@ -57,14 +57,22 @@ void remote_trace_link(struct remote *r)
 void remote_update_link(struct remote *r)
 {
 	const char *state;
-	if (!r->rdev || r->reset)
+	double now = remote_now();
+	int live = r->rdev && !r->reset;
+	if (!live || r->demo_bound)
+		r->announced = 0;
+	else if (!r->announced) {
+		r->announced = 1;
+		r->announced_at = now;
+	}
+	if (!live)
 		state = r->counters.peer_resets > 0 || r->ever_bound ? LINK_DOWN : LINK_WAITING;
-	else if (!r->demo_bound)
-		state = LINK_ANNOUNCED;
+	else if (!r->demo_bound) /* announced, and not bound within bindWithinMs: the host is gone or hung */
+		state = now - r->announced_at >= RD_LIVENESS_BIND_WITHIN_MS ? LINK_UNRESPONSIVE : LINK_ANNOUNCED;
 	else
 		state = r->heartbeat.miss >= 2 ? LINK_UNRESPONSIVE : LINK_BOUND;
 	if (history_set_link(&r->history, state)) {
-		r->publish_at = remote_now();
+		r->publish_at = now;
 		remote_trace_link(r);
 	}
 }

@@ -16,8 +16,8 @@ let program: Uint8Array;
 
 beforeAll(() => {
   program = buildCProgram([
-    "linux-rpmsg-remote-c/test/page-check.c", "linux-rpmsg-remote-c/history.c", "linux-rpmsg-remote-c/status_page.c", "linux-rpmsg-remote-c/cpu_chart.c",
-    "linux-rpmsg-remote-c/format.c", "c/rd_buf.c", "c/rd_js.c", "c/rd_json.c", "c/rd_status.c",
+    "linux-rpmsg-remote-c/test/page-check.c", "linux-rpmsg-remote-c/history.c", "linux-rpmsg-remote-c/status_page.c", "linux-rpmsg-remote-c/status_json.c", "linux-rpmsg-remote-c/cpu_chart.c",
+    "linux-rpmsg-remote-c/format.c", "c/rd_buf.c", "c/rd_js.c", "c/rd_json.c", "c/rd_json_stringify.c", "c/rd_status.c", "c/rd_status_parse.c",
   ]);
 }, 120_000);
 

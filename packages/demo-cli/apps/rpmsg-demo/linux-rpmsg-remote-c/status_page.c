@@ -9,8 +9,6 @@
 #include "status_page_template.h"
 
 #define DASH "<small>\xe2\x80\x94</small>"
-/* Periods without a sample after which the page says its data is stale (STALE_PERIODS in status-page.ts). */
-#define STALE_PERIODS 3
 
 static void card(struct rd_buf *out, const char *label, const char *value, const char *note, const char *extra)
 {
@@ -50,18 +48,16 @@ static const char *link_class(const char *state)
 	return matches_word(state, bad, 0) ? "bad" : "";
 }
 
-/* How old the newest sample is at now, and whether that makes the data stale (freshness() in status-page.ts). */
-struct freshness {
-	int has_age;
-	double age_ms, stale_after_ms;
-	int stale;
-};
+double status_period_ms(const struct history *h)
+{
+	double per;
+	return history_latest_num(h, "per", &per) ? per : RD_DEFAULT_PERIOD_MS;
+}
 
-static struct freshness freshness_at(const struct history *h, double now)
+struct freshness status_freshness(const struct history *h, double now)
 {
 	struct freshness f = { 0 };
-	double per;
-	f.stale_after_ms = STALE_PERIODS * (history_latest_num(h, "per", &per) ? per : RD_DEFAULT_PERIOD_MS);
+	f.stale_after_ms = STALE_PERIODS * status_period_ms(h);
 	if (h->has_update) {
 		f.has_age = 1;
 		f.age_ms = now - h->last_update_ms > 0 ? now - h->last_update_ms : 0;
@@ -282,7 +278,7 @@ static void counter_list(struct rd_buf *out, const struct history *h)
 
 void status_page_render(struct rd_buf *out, const struct history *h, double now, double refresh)
 {
-	struct freshness f = freshness_at(h, now);
+	struct freshness f = status_freshness(h, now);
 	rd_buf_printf(out, "<!DOCTYPE html>\n<html lang=\"en\"%s><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
 		      f.stale ? " class=\"is-stale\"" : "");
 	if (refresh > 0) {
@@ -309,100 +305,4 @@ void status_page_render(struct rd_buf *out, const struct history *h, double now,
 		rd_buf_str(out, " s");
 	}
 	rd_buf_str(out, " \xc2\xb7 v8r</footer></main><script>" RD_PAGE_SCRIPT "</script></body></html>\n");
-}
-
-void status_counters_members(struct rd_buf *out, const struct history_counters *c)
-{
-	const double v[] = { c->received, c->lost, c->restarts, c->malformed, c->stale, c->out_of_order };
-	const char *const k[] = { "received", "lost", "restarts", "malformed", "stale", "outOfOrder" };
-	for (size_t i = 0; i < 6; i++) {
-		rd_buf_printf(out, "%s\"%s\":", i ? "," : "", k[i]);
-		rd_js_number(out, v[i]);
-	}
-}
-
-static void ipc_json(struct rd_buf *out, const struct history *h)
-{
-	int i = rd_status_field("ipc");
-	const struct rd_field *f = rd_status_field_spec(i);
-	rd_buf_ch(out, '{');
-	for (size_t m = 0; m < f->n_members; m++) {
-		rd_buf_printf(out, "%s\"%s\":", m ? "," : "", f->members[m].name);
-		rd_js_number(out, history_ipc(h, f->members[m].name));
-	}
-	rd_buf_ch(out, '}');
-}
-
-static void boots_json(struct rd_buf *out, const struct history *h)
-{
-	rd_buf_ch(out, '[');
-	for (size_t i = 0; i < h->n_boots; i++) {
-		const struct history_boot *b = &h->boots[i];
-		rd_buf_printf(out, "%s{\"boot\":", i ? "," : "");
-		rd_js_json_cstr(out, b->boot);
-		const double v[] = { b->first_seen_ms, b->first_seq, b->last_seq, b->samples, b->first_dr, b->last_dr };
-		const char *const k[] = { "firstSeenMs", "firstSeq", "lastSeq", "samples", "firstDr", "lastDr" };
-		for (size_t j = 0; j < 6; j++) {
-			rd_buf_printf(out, ",\"%s\":", k[j]);
-			rd_js_number(out, v[j]);
-		}
-		rd_buf_ch(out, '}');
-	}
-	rd_buf_ch(out, ']');
-}
-
-void status_json_render(struct rd_buf *out, const struct history *h, const double *now)
-{
-	struct freshness f = freshness_at(h, now ? *now : 0);
-	rd_buf_str(out, "{\"v\":1,\"link\":");
-	rd_js_json_cstr(out, h->link_state);
-	rd_buf_str(out, ",\"lastUpdateMs\":");
-	if (h->has_update)
-		rd_js_number(out, h->last_update_ms);
-	else
-		rd_buf_str(out, "null");
-	/* the age and the stale mark as of now; without a now they are left out (null, not stale) */
-	rd_buf_str(out, ",\"writtenMs\":");
-	if (now)
-		rd_js_number(out, *now);
-	else
-		rd_buf_str(out, "null");
-	rd_buf_str(out, ",\"ageMs\":");
-	if (now && f.has_age)
-		rd_js_number(out, f.age_ms);
-	else
-		rd_buf_str(out, "null");
-	rd_buf_printf(out, ",\"stale\":%s,\"staleAfterMs\":", now && f.stale ? "true" : "false");
-	rd_js_number(out, f.stale_after_ms);
-	rd_buf_str(out, ",\"counters\":{");
-	status_counters_members(out, &h->counters);
-	rd_buf_ch(out, '}');
-	rd_buf_str(out, ",\"ipc\":");
-	ipc_json(out, h);
-	rd_buf_str(out, ",\"boots\":");
-	boots_json(out, h);
-	rd_buf_str(out, ",\"latest\":");
-	if (h->has_latest)
-		rd_status_sample_json(out, &h->latest);
-	else
-		rd_buf_str(out, "null");
-	rd_buf_str(out, ",\"history\":[");
-	for (size_t i = 0; i < h->count; i++) {
-		const struct history_entry *e = history_entry(h, i);
-		rd_buf_printf(out, "%s{\"boot\":", i ? "," : "");
-		rd_js_json_cstr(out, e->boot);
-		rd_buf_str(out, ",\"seq\":");
-		rd_js_number(out, e->seq);
-		rd_buf_str(out, ",\"t\":");
-		rd_js_number(out, e->t);
-		rd_buf_str(out, ",\"cpu\":");
-		if (e->has_cpu)
-			rd_js_number(out, e->cpu);
-		else
-			rd_buf_str(out, "null");
-		rd_buf_str(out, ",\"receivedMs\":");
-		rd_js_number(out, e->received_ms);
-		rd_buf_ch(out, '}');
-	}
-	rd_buf_str(out, "]}\n");
 }

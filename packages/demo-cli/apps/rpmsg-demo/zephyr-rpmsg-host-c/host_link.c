@@ -54,11 +54,25 @@ static void fate(void *ctx, double seq, const char *what)
 		l->delivered++;
 }
 
+/*
+ * Log a link-recovery message at its level, or at debug level while the link
+ * has never been up: until the remote first announces its endpoints Zephyr
+ * is waiting for its peer, which it said once at info level, and the quiet
+ * re-inits of that wait are no failure (#linkLog of host-link.ts).
+ */
+#define LINK_LOG(l, LEVEL, ...)            \
+	do {                               \
+		if ((l)->ever_up)          \
+			LEVEL(__VA_ARGS__); \
+		else                       \
+			LOG_DBG(__VA_ARGS__); \
+	} while (0)
+
 static void request_reinit(struct host_link *l, const char *reason)
 {
 	if (l->reinit_requested)
 		return;
-	LOG_ERR("link failed (%s): RPMsg re-init requested", reason);
+	LINK_LOG(l, LOG_ERR, "link failed (%s): RPMsg re-init requested", reason);
 	l->reinit_requested = 1;
 }
 
@@ -68,6 +82,7 @@ static void set_up(struct host_link *l, int up)
 		return;
 	l->up = up;
 	if (up) {
+		l->ever_up = 1;
 		LOG_INF("link up: %s bound (%zu sample(s) queued)", RD_DEMO_ENDPOINT, l->queue.count);
 		l->last_heard = now_ms();
 		l->relink_ms = RD_LIVENESS_DEAD_AFTER_MS;
@@ -165,7 +180,7 @@ void link_enqueue(struct host_link *l, const struct sample_facts *facts)
 	double before = l->queue.dropped;
 	int dropped = queue_push(&l->queue, seq, facts, fate, l);
 	if (dropped > 0)
-		LOG_WRN("sample queue full: dropped %d sample(s) (overflow; %.0f dropped in total)", (int)(l->queue.dropped - before), l->queue.dropped);
+		LINK_LOG(l, LOG_WRN, "sample queue full: dropped %d sample(s) (overflow; %.0f dropped in total)", (int)(l->queue.dropped - before), l->queue.dropped);
 }
 
 void link_acknowledge(struct host_link *l, double boot, double next, double miss)
@@ -195,10 +210,10 @@ static void reinit(struct host_link *l)
 {
 	l->reinit_requested = 0;
 	l->ri++;
-	LOG_WRN("re-init #%.0f: tearing down the RPMsg device", l->ri);
+	LINK_LOG(l, LOG_WRN, "re-init #%.0f: tearing down the RPMsg device", l->ri);
 	size_t again = queue_rewind(&l->queue);
 	if (again > 0)
-		LOG_INF("re-init #%.0f: %zu unacknowledged sample(s) will be sent again", l->ri, again);
+		LINK_LOG(l, LOG_INF, "re-init #%.0f: %zu unacknowledged sample(s) will be sent again", l->ri, again);
 	publish_state(l, "reinit");
 	teardown(l);
 	l->attempt = 0;
@@ -208,7 +223,7 @@ static void reinit(struct host_link *l)
 		l->reopen_at = now_ms() + REOPEN_DELAY_MS;
 		return;
 	}
-	LOG_INF("re-init #%.0f: new vdev over the same region; re-registering %s and %s", l->ri, RD_DEMO_ENDPOINT, RD_CTRL_ENDPOINT);
+	LINK_LOG(l, LOG_INF, "re-init #%.0f: new vdev over the same region; re-registering %s and %s", l->ri, RD_DEMO_ENDPOINT, RD_CTRL_ENDPOINT);
 }
 
 /* The liveness watch: re-initialise when the remote looks dead or reset. */

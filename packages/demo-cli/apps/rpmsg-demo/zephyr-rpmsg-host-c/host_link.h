@@ -10,7 +10,10 @@
  * same region) as soon as the remote looks dead or reset: nothing heard for
  * 1 s, a sample unacknowledged that long, the remote missing replies, the
  * link unbound that long (then 2, 4, 8 s), or a send failing after its
- * retries. Samples in flight then go out again. Event-driven: the main
+ * retries. Samples in flight then go out again. Until the link has been up
+ * once (the remote may start late: v8r-demo --no-autorun), those re-inits
+ * are the wait for a peer, said once at info level and logged at debug
+ * level. Event-driven: the main
  * loop calls link_run() after every wait and waits until link_next_due().
  */
 #ifndef HOST_LINK_H
@@ -46,6 +49,7 @@ struct host_link {
 	double down_since;        /* uptime since when the link has been unbound */
 	double relink_ms;         /* current wait before re-initialising an unbound link */
 	int reinit_requested;
+	int ever_up;              /* the link was up once: until then Zephyr waits for its peer, quietly (link_log) */
 	link_command_fn on_command;
 	void *command_ctx;
 };
