@@ -14,9 +14,10 @@ describe("after xl destroy zephyr (real time, Workers)", () => {
 
   beforeAll(async () => {
     demo = spawnDemo(["--port", "0"]);
-    base = `http://127.0.0.1:${await servedPort(demo, 15_000)}`;
-    await demo.waitFor(/linux {2}\| rpmsg-remote: first sample from Zephyr boot [0-9a-f]{8}/, 20_000);
-  }, 25_000);
+    // bounds for a loaded machine (booting two Workers takes a few seconds when idle)
+    base = `http://127.0.0.1:${await servedPort(demo, 45_000)}`;
+    await demo.waitFor(/linux {2}\| rpmsg-remote: first sample from Zephyr boot [0-9a-f]{8}/, 45_000);
+  }, 95_000);
 
   afterAll(() => demo.kill());
 
