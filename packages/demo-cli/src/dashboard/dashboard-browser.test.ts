@@ -109,5 +109,7 @@ describe("the dashboard in headless Chromium", () => {
     } finally {
       await browser.close();
     }
-  });
+    // Launching Chromium and driving it takes 10 s on an idle machine and nearly 30 s at a load average of 25 on 2 CPUs:
+    // the waits above are on conditions; this only bounds the whole.
+  }, 120_000);
 });
