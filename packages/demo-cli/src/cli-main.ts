@@ -18,6 +18,7 @@ import { formatLintReport, lintConfigFile, lintExitCode } from "./lint-config.ts
 import { parseOptions, type DemoCommand, type DemoOptions } from "./options.ts";
 import { applyApps, runDemo as defaultRunDemo, type ConsoleInput, type DemoConfig, type DemoIo, type RunningDemo } from "./run-demo.ts";
 import { createShutdown, type SignalSource } from "./shutdown.ts";
+import { type StallWatchdog, startStallWatchdog } from "./_stall-watchdog.ts";
 import { USAGE_EXIT_CODE, UsageError } from "./usage-error.ts";
 import { packageVersion } from "./version.ts";
 import { attachXlConsole } from "./xl-console.ts";
@@ -194,6 +195,15 @@ async function runDemoCommand(options: DemoOptions, io: CliIo): Promise<number> 
     io.stderr.write(`${err.message}\n`);
     return EXIT_CODES.usage;
   }
+  const stall = startStallWatchdog({ stallMs: options.stallTimeoutMs, warn: (line) => io.stderr.write(`${line}\n`) });
+  try {
+    return await runStarted(options, config, io, stall);
+  } finally {
+    stall?.close();
+  }
+}
+
+async function runStarted(options: DemoOptions, config: DemoConfig, io: CliIo, stall: StallWatchdog | undefined): Promise<number> {
   const mux = createConsoleMux({
     out: io.stdout,
     color: shouldUseColor({ isTTY: io.stdout.isTTY === true, env: { ...io.env } }),
@@ -204,7 +214,7 @@ async function runDemoCommand(options: DemoOptions, io: CliIo): Promise<number> 
   });
   let settle: (code: number) => void = () => {};
   const ended = new Promise<number>((resolve) => (settle = resolve));
-  const shutdown = createShutdown({ signals: io.signals, exit: settle, log: (line, level) => mux.line("v8r", line, level) });
+  const shutdown = createShutdown({ signals: io.signals, exit: settle, log: (line, level) => mux.line("v8r", line, level), onStop: () => stall?.stopping() });
   shutdown.add("flush consoles", () => mux.flush());
   const progress = io.stderr.isTTY === true ? (line: string) => io.stderr.write(`\r${line}\x1b[K`) : () => {};
   shutdown.add("clear progress line", () => progress(""));
@@ -216,8 +226,8 @@ async function runDemoCommand(options: DemoOptions, io: CliIo): Promise<number> 
     printBanner(options, config, d, mux, io);
   };
   try {
-    const input = io.stdin === undefined ? {} : { input: io.stdin };
-    const starting = (io.runDemo ?? defaultRunDemo)(options, { console: mux, shutdown, config, env: io.env, progress, timing: (line) => io.stderr.write(`${line}\n`), announce, ...input });
+    const extra = { ...(io.stdin === undefined ? {} : { input: io.stdin }), ...(stall === undefined ? {} : { stall }) };
+    const starting = (io.runDemo ?? defaultRunDemo)(options, { console: mux, shutdown, config, env: io.env, progress, timing: (line) => io.stderr.write(`${line}\n`), announce, ...extra });
     // Ctrl-C or SIGTERM during start-up ends the run once the shutdown hooks ran, even if a start-up step never returns
     const first = await Promise.race([starting.then((d) => ({ demo: d })), ended.then((code) => ({ code }))]);
     if ("code" in first) {

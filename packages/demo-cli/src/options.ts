@@ -6,7 +6,7 @@
  */
 import { PERIOD_RANGE_MS } from "../apps/rpmsg-demo/protocol/mod.ts";
 import { closestOption, findOption, type OptionSpec } from "./_option-table.ts";
-import { DurationError, parseDuration } from "./duration.ts";
+import { DurationError, formatDuration, parseDuration } from "./duration.ts";
 import type { FaultPlan } from "@v8r/xen-dom0less";
 import type { AppOption } from "./_demo-apps.ts";
 import { FaultSpecError, parseFaultSpec } from "./fault-spec.ts";
@@ -81,6 +81,8 @@ export interface DemoOptions {
   readonly virtualTime: boolean;
   /** Simulated run length in ms (with virtualTime). */
   readonly durationMs: number | undefined;
+  /** Longest time the simulation thread may make no progress before the stall watchdog ends the process, ms; 0: off. */
+  readonly stallTimeoutMs: number;
   /** Seed of every random choice, when given. */
   readonly seed: number | undefined;
   /** The fault plan, when --faults is given. */
@@ -92,6 +94,9 @@ export interface DemoOptions {
   /** Log line format (default text). */
   readonly logFormat: LogFormat;
 }
+
+/** Default of `--stall-timeout`, ms: far above any legitimate stretch of one event-loop turn, even on a loaded machine. */
+export const DEFAULT_STALL_TIMEOUT_MS = 20_000;
 
 /** The defaults of every option. */
 export const DEFAULT_OPTIONS: DemoOptions = {
@@ -110,6 +115,7 @@ export const DEFAULT_OPTIONS: DemoOptions = {
   inline: false,
   virtualTime: false,
   durationMs: undefined,
+  stallTimeoutMs: DEFAULT_STALL_TIMEOUT_MS,
   seed: undefined,
   faults: undefined,
   consoles: "stdout",
@@ -272,7 +278,8 @@ function readValues(given: Given, repeated: Repeated): Values {
     autorun: !given.has("no-autorun"),
     inline: given.has("inline") || given.has("virtual-time"),
     virtualTime: given.has("virtual-time"),
-    durationMs: readPositiveDuration(text("duration")),
+    durationMs: readDuration("duration", text("duration")),
+    stallTimeoutMs: readDuration("stall-timeout", text("stall-timeout"), 1000) ?? DEFAULT_OPTIONS.stallTimeoutMs,
     seed: readInt("seed", text("seed"), 0, 0xffff_ffff),
     faults: readFaults(text("faults")),
     consoles: readChoice("consoles", text("consoles"), ConsoleMode) ?? DEFAULT_OPTIONS.consoles,
@@ -354,16 +361,19 @@ function readConfigPath(file: string | undefined): string | undefined {
   throw new UsageError(`--config needs a .dts or .dtb file (got "${file}")`);
 }
 
-function readPositiveDuration(text: string | undefined): number | undefined {
+/** A duration option's value in ms: longer than 0, or (`offOrMin`) 0 for off or at least that many ms. */
+function readDuration(name: string, text: string | undefined, offOrMin?: number): number | undefined {
   if (text === undefined) return undefined;
   let ms: number;
   try {
     ms = parseDuration(text);
   } catch (err) {
-    if (err instanceof DurationError) throw new UsageError(`--duration: ${stripPrefix(err.message)}`, { cause: err });
+    if (err instanceof DurationError) throw new UsageError(`--${name}: ${stripPrefix(err.message)}`, { cause: err });
     throw err;
   }
-  if (ms <= 0) throw new UsageError(`--duration must be longer than 0 (got "${text}")`);
+  if (offOrMin === undefined ? ms <= 0 : ms !== 0 && ms < offOrMin) {
+    throw new UsageError(`--${name} must be ${offOrMin === undefined ? "longer than 0" : `0 (off) or at least ${formatDuration(offOrMin)}`} (got "${text}")`);
+  }
   return ms;
 }
 

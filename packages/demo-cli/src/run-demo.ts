@@ -30,6 +30,7 @@ import { xlHandlers } from "./_xl-handlers.ts";
 import { demoShmRanges, withDemoDefaults } from "./_demo-faults.ts";
 import { driveVirtualTime } from "./_virtual-run.ts";
 import { prepareRootfs } from "./_rootfs-prep.ts";
+import { type StallWatchdog, watchGuests } from "./_stall-watchdog.ts";
 import type { AppSet, DemoOptions } from "./options.ts";
 import type { Shutdown } from "./shutdown.ts";
 import type { DemoPlatform, DemoTraceEvent } from "./trace-events.ts";
@@ -87,6 +88,8 @@ export interface DemoIo {
    * terminal, it goes to the Linux domain's console (its shell).
    */
   readonly input?: ConsoleInput;
+  /** The stall watchdog, told which domain runs where and which files the run leaves. */
+  readonly stall?: Pick<StallWatchdog, "watchCpus" | "leaves">;
 }
 
 /** A started demo, for the banner and the CLI's wait. */
@@ -135,6 +138,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<Running
   }
   const session = new DemoSession(platform, io.console, htmlDir);
   const apps = AppsRun.wanted(config) ? new AppsRun(platform, config) : undefined;
+  if (io.stall !== undefined) watchGuests(io.stall, platform);
   const web = new WebHost(options, io, htmlDir, session);
   const requests = new HostRequests(platform, {
     startWebServer: async () => (await web.start()).statusUrl,
@@ -239,5 +243,6 @@ async function startConsoles(options: DemoOptions, io: DemoIo, platform: DemoPla
 
 async function startControl(io: DemoIo, xen: Xen, platform: DemoPlatform): Promise<void> {
   const control = await startControlEndpoint(xlHandlers(xen, platform));
+  io.stall?.leaves(control.stateFile);
   io.shutdown.add("control endpoint", () => control.close());
 }

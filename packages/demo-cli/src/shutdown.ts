@@ -27,6 +27,8 @@ export interface ShutdownOptions {
   readonly log: (line: string, level: "info" | "error") => void;
   /** Longest time all hooks may take before exit 1, ms; default 10000. */
   readonly timeoutMs?: number;
+  /** Called once when a shutdown starts, before its hooks run (the stall watchdog's deadline starts). */
+  readonly onStop?: () => void;
 }
 
 /** The shutdown controller. */
@@ -74,6 +76,7 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
   const run = (reason: string): Promise<number> => {
     if (running !== undefined) return running;
     log(`[v8r-demo] ${reason}: stopping`, "info");
+    options.onStop?.();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<number>((resolve) => {
       timer = setTimeout(() => {

@@ -27,9 +27,12 @@ export class HostGuestHandle implements GuestHandle {
   /** Tears the guest down (called once, by stop or crash). */
   teardown: (reason?: string) => Promise<void> = async () => {};
 
-  /** Track guest `name`, publishing lifecycle events on `trace`. */
-  constructor(name: string, trace: TraceSink<FvpTraceEvent>) {
+  readonly #cpus: readonly number[];
+
+  /** Track guest `name` (running on CPUs `cpus`), publishing lifecycle events on `trace`. */
+  constructor(name: string, trace: TraceSink<FvpTraceEvent>, cpus: readonly number[] = []) {
     this.name = name;
+    this.#cpus = cpus;
     this.#trace = trace;
     this.exited = new Promise((r) => {
       this.#resolve = r;
@@ -43,7 +46,7 @@ export class HostGuestHandle implements GuestHandle {
 
   /** Publish `guest-started`. */
   started(): void {
-    if (this.#trace.active) this.#trace.emit({ type: "guest-started", guest: this.name });
+    if (this.#trace.active) this.#trace.emit({ type: "guest-started", guest: this.name, cpus: [...this.#cpus] });
   }
 
   /** Stop the guest; idempotent. */

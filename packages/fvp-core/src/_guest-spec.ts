@@ -21,12 +21,13 @@ export interface ResolvedSpec {
 
 /** Check `spec` against `platform` (RangeError for bad CPUs, TypeError for a non-absolute URL) and resolve it. */
 export function resolveSpec(spec: GuestSpec, platform: GuestHost): ResolvedSpec {
+  const cpus = pickCpus(spec, platform);
   return {
-    cpus: pickCpus(spec, platform),
+    cpus,
     image: toUrl(spec.name, "image", spec.image),
     runtime: spec.runtime === undefined ? undefined : toUrl(spec.name, "runtime", spec.runtime),
     uart: platform.uartFor(spec),
-    handle: new HostGuestHandle(spec.name, platform.trace),
+    handle: new HostGuestHandle(spec.name, platform.trace, cpus.map((c) => c.index)),
   };
 }
 

@@ -32,6 +32,21 @@ describe("Cpu load accounting", () => {
     expect(cpu.load(100)).toBeCloseTo(0.5, 6);
   });
 
+  it("busySince() tells an open busy interval, also from the shared buffer another thread reads", () => {
+    const { clock, cpu } = setup();
+    clock.advanceTo(100);
+    const shared = new Float64Array(cpu.buffer);
+    expect(cpu.busySince()).toBeUndefined();
+    expect(shared[Cpu.BUSY_SINCE_SLOT]).toBe(-1);
+    cpu.busy(() => {
+      clock.advanceTo(130);
+      expect(cpu.busySince()).toBe(100);
+      expect(shared[Cpu.BUSY_SINCE_SLOT]).toBe(100);
+    });
+    expect(cpu.busySince()).toBeUndefined();
+    expect(shared[Cpu.BUSY_SINCE_SLOT]).toBe(-1);
+  });
+
   it("busy() still accounts when the function throws", () => {
     const { clock, cpu } = setup();
     expect(() =>

@@ -76,6 +76,14 @@ export class Cpu implements CpuHandle {
   readonly #f: Float64Array;
   #depth = 0;
 
+  /**
+   * Index, in the Float64Array over {@link Cpu.buffer}, of the start of the
+   * open busy interval (-1 when the CPU is idle): what a watchdog in
+   * another thread reads to tell which CPU is running guest code while the
+   * thread that runs it is stuck (see {@link Cpu.busySince}).
+   */
+  static readonly BUSY_SINCE_SLOT = H_BUSY_SINCE;
+
   /** Create accounting for CPU `index` on `clock`, or attach to an existing `buffer` (from {@link Cpu.describe}). */
   constructor(index: number, clock: Clock, opts: CpuOptions & { buffer?: SharedArrayBuffer } = {}) {
     if (!Number.isInteger(index) || index < 0) throw new RangeError(`${PREFIX} creating a CPU: index ${String(index)} is not a non-negative integer`);
@@ -160,6 +168,12 @@ export class Cpu implements CpuHandle {
     const since = f[H_BUSY_SINCE] as number;
     if (since >= 0) busy += Math.max(0, now - Math.max(since, t0));
     return Math.min(1, Math.max(0, busy / span));
+  }
+
+  /** When the CPU's current busy interval started (on its clock), or `undefined` when it is idle. */
+  busySince(): number | undefined {
+    const since = this.#f[H_BUSY_SINCE] as number;
+    return since >= 0 ? since : undefined;
   }
 
   /** Totals since creation. */

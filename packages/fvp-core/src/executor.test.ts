@@ -64,7 +64,8 @@ describe.each(executors)("executor conformance: $name", ({ make }) => {
     expect((await echoed)["v"]).toEqual({ n: [1, 2] });
     await until(() => sink.lines.length > 0);
     expect(sink.lines[0]).toBe("hi from g on cpu 2");
-    expect(events.some((e) => e.type === "guest-started" && e["guest"] === "g")).toBe(true);
+    const started = events.find((e): e is Extract<FvpTraceEvent, { type: "guest-started" }> => e.type === "guest-started" && e.guest === "g");
+    expect(started?.cpus).toEqual([2]); // the CPUs, for a watchdog naming who runs where
   });
 
   it("routes UART input to the guest", async () => {

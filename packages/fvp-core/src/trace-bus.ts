@@ -34,7 +34,7 @@ export type FvpTraceEvent =
   | { readonly type: "irq-raised"; readonly cpu: number; readonly irq: number }
   | { readonly type: "irq-handled"; readonly cpu: number; readonly irq: number }
   | { readonly type: "uart-output"; readonly uart: string; readonly line: string }
-  | { readonly type: "guest-started"; readonly guest: string }
+  | { readonly type: "guest-started"; readonly guest: string; readonly cpus?: readonly number[] }
   | { readonly type: "guest-stopped"; readonly guest: string; readonly reason?: string }
   | { readonly type: "guest-stop-timeout"; readonly guest: string; readonly ms: number }
   | { readonly type: "guest-crashed"; readonly guest: string; readonly error: string; readonly stack?: string };

@@ -1,0 +1,56 @@
+// The stall watchdog ends the whole process, so each case runs in a child
+// Node process of its own and checks how that process ended.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+
+const MODULE = fileURLToPath(new URL("./_stall-watchdog.ts", import.meta.url));
+const FVP_CORE = fileURLToPath(new URL("../../fvp-core/src/mod.ts", import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), "v8r-stall-unit-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Run `body` (a module's code, with `startStallWatchdog`, `Cpu` and `RealClock` imported) in a child Node process until it ends. */
+function runChild(name: string, body: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  const file = join(dir, `${name}.mts`);
+  writeFileSync(file, `import { startStallWatchdog } from ${JSON.stringify(MODULE)};\nimport { Cpu, RealClock } from ${JSON.stringify(FVP_CORE)};\n${body}\n`);
+  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=source", file], { cwd: fileURLToPath(new URL("../", import.meta.url)), stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal, stderr })));
+}
+
+describe("startStallWatchdog", () => {
+  it("a thread stuck in a guest's busy slice: one line naming the guest on that CPU, then SIGKILL", async () => {
+    const r = await runChild("stuck", `
+const stall = startStallWatchdog({ stallMs: 1000, warn: (l) => console.error(l) });
+const cpus = [new Cpu(0, new RealClock()), new Cpu(1, new RealClock())];
+stall.watchCpus([{ buffer: cpus[0].buffer, domains: ["idle-one"] }, { buffer: cpus[1].buffer, domains: ["spinner"] }]);
+setTimeout(() => cpus[1].busy(() => { for (;;); }), 200);`);
+    expect(r.signal).toBe("SIGKILL");
+    expect(r.stderr).toContain("[v8r-demo] stall watchdog: no progress for 1 s on the thread that runs the simulation; spinner was running and never gave the thread back (a loop that does not yield?); ending the process with SIGKILL\n");
+  }, 60_000);
+
+  it("a shutdown that never finishes (the event loop still turning): SIGKILL after the grace, the files the run leaves removed", async () => {
+    const leftover = join(dir, "demo-1.json");
+    writeFileSync(leftover, "{}");
+    const r = await runChild("stopping", `
+const stall = startStallWatchdog({ stallMs: 0, stopGraceMs: 1000, warn: (l) => console.error(l) });
+stall.leaves(${JSON.stringify(leftover)});
+stall.stopping();
+setInterval(() => {}, 100);`);
+    expect(r.signal).toBe("SIGKILL");
+    expect(r.stderr).toContain("[v8r-demo] stall watchdog: the shutdown did not finish within 1 s; ending the process with SIGKILL\n");
+    expect(existsSync(leftover)).toBe(false);
+  }, 60_000);
+
+  it("does not keep the process alive, and a process that keeps making progress is left alone", async () => {
+    const r = await runChild("progress", `
+const stall = startStallWatchdog({ stallMs: 1000, warn: (l) => console.error(l) });
+let n = 0;
+const t = setInterval(() => { for (const end = Date.now() + 200; Date.now() < end;); if (++n === 15) clearInterval(t); }, 10);`);
+    expect(r).toEqual({ code: 0, signal: null, stderr: "" });
+  }, 60_000);
+});

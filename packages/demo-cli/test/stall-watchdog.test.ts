@@ -1,0 +1,57 @@
+// End to end: a guest that loops without ever yielding (a WASI program
+// built without v8r-cc's spin watchdog) holds the one thread of an inline or
+// virtual-time run, so no timer, --duration or signal handler runs there.
+// The stall watchdog (another thread) ends the process by itself with one
+// line naming the domain; SIGTERM sent to such a run cannot be acted on by
+// the stuck thread, and the run still ends.
+import { join } from "node:path";
+import { writeFileSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildC } from "../../openamp-wasm/test/_c-build.ts";
+import { type DemoProcess, type Exit, spawnDemo, tempDir } from "./_spawn-demo.ts";
+
+const dir = tempDir("stall");
+let spin: string;
+
+beforeAll(() => {
+  spin = join(dir, "spin.wasm");
+  writeFileSync(spin, buildC(["test/c/spin.c"], ["--no-watchdog"]));
+}, 180_000);
+
+const STALL_LINE = /\[v8r-demo\] stall watchdog: no progress for 2 s on the thread that runs the simulation; zephyr was running and never gave the thread back \(a loop that does not yield\?\); ending the process with SIGKILL\n/;
+
+/** Wait for the demo to end by itself (the bound is the test's timeout); kill it if the test fails first. */
+async function ended(demo: DemoProcess): Promise<Exit> {
+  try {
+    return await demo.exited;
+  } finally {
+    demo.kill();
+  }
+}
+
+describe("the stall watchdog", () => {
+  it.each([
+    { mode: "virtual time", args: ["--virtual-time", "--duration", "10s"] },
+    { mode: "inline on real time", args: ["--inline"] },
+  ])("ends a run whose guest spins without yielding ($mode): one line naming the domain, SIGKILL", async ({ args }) => {
+    const demo = spawnDemo([...args, "--app", `zephyr=${spin}`, "--server", "none", "--stall-timeout", "2s"]);
+    const exit = await ended(demo);
+    expect(exit, demo.stdout().slice(-2000) + demo.stderr()).toEqual({ code: null, signal: "SIGKILL" });
+    expect(demo.stdout()).toContain("zephyr | spinning");
+    expect(demo.stderr()).toMatch(STALL_LINE);
+  }, 120_000);
+
+  it("SIGTERM to a spinning run: the stuck thread cannot stop it, the run ends anyway", async () => {
+    const demo = spawnDemo(["--inline", "--app", `zephyr=${spin}`, "--server", "none", "--stall-timeout", "2s"]);
+    try {
+      await demo.waitFor(/zephyr \| spinning/, 60_000);
+    } catch (err) {
+      demo.kill();
+      throw err;
+    }
+    demo.child.kill("SIGTERM");
+    const exit = await ended(demo);
+    expect(exit, demo.stdout().slice(-2000) + demo.stderr()).toEqual({ code: null, signal: "SIGKILL" });
+    expect(demo.stderr()).toMatch(STALL_LINE);
+  }, 120_000);
+});
