@@ -108,10 +108,13 @@ export function formatHelp(): string {
     "",
     "STOPPING",
     "  Ctrl-C or SIGTERM stops the guests, closes the server, flushes the consoles and exits 0;",
-    "  a second Ctrl-C exits at once with 1.",
+    "  a second Ctrl-C exits at once with 1. A guest looping without yielding in an --inline or",
+    "  --virtual-time run holds the thread those handlers run on: the stall watchdog then ends the",
+    "  run after --stall-timeout (and any shutdown still running 15 s after it started).",
     "",
     "EXIT CODES",
-    "  0 done, 1 failure, 2 bad command line or a config with lint errors;",
+    "  0 done, 1 failure, 2 bad command line or a config with lint errors; killed with SIGKILL",
+    "  (137 in a shell) by the stall watchdog, after one line on stderr naming the cause;",
     "  lint: 0 clean (warnings allowed), 1 errors, 2 unreadable file (as xen-dom0less lint)",
   );
   return `${lines.join("\n")}\n`;

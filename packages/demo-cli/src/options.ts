@@ -361,9 +361,10 @@ function readConfigPath(file: string | undefined): string | undefined {
   throw new UsageError(`--config needs a .dts or .dtb file (got "${file}")`);
 }
 
-/** A duration option's value in ms: longer than 0, or (`offOrMin`) 0 for off or at least that many ms. */
+/** A duration option's value in ms: longer than 0, or (`offOrMin`) 0 for off (`0` needs no unit) or at least that many ms. */
 function readDuration(name: string, text: string | undefined, offOrMin?: number): number | undefined {
   if (text === undefined) return undefined;
+  if (offOrMin !== undefined && text.trim() === "0") return 0;
   let ms: number;
   try {
     ms = parseDuration(text);
