@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { VirtualClock } from "@v8r/fvp-core";
 import { loadWasiProgram } from "@v8r/openamp-wasm";
 import { describe, expect, it } from "vitest";
 import { buildC } from "../../openamp-wasm/test/_c-build.ts";
@@ -9,7 +10,7 @@ import { createFakePair } from "../test/_fake-domain.ts";
 import { bootLinux } from "./linux.ts";
 import { MemoryRootFs } from "./rootfs-memory.ts";
 import { NodeRootFs } from "./rootfs-node.ts";
-import type { RootFs } from "./rootfs.ts";
+import { type RootFs, RootFsError } from "./rootfs.ts";
 import { rootFsWasi } from "./_wasi-rootfs.ts";
 
 const program = fileURLToPath(new URL("../test/c/rootfs.c", import.meta.url));
@@ -44,5 +45,53 @@ describe.each([
     expect(await fs.exists("/usr/share/nginx/html/.status.tmp")).toBe(false);
     expect(await fs.readText("/escape.txt")).toBe("up");
     if (dir !== undefined) expect(readFileSync(join(dir, "usr/share/nginx/html/zephyr-status.html"), "utf8")).toContain("from C");
+  }, 60_000);
+});
+
+const writeBehind = fileURLToPath(new URL("../test/c/write-behind.c", import.meta.url));
+
+/** `fs` recording each call as "method path", refusing to write files named *.fail (EIO). */
+function recorded(fs: RootFs): { fs: RootFs; calls: string[] } {
+  const calls: string[] = [];
+  const proxy = new Proxy(fs, {
+    get(target, key) {
+      const value: unknown = Reflect.get(target, key);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]): unknown => {
+        calls.push(`${String(key)} ${String(args[0])}`);
+        if (key === "writeFile" && String(args[0]).endsWith(".fail")) return Promise.reject(new RootFsError("EIO", String(args[0]), "[test] the disk is full"));
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { fs: proxy, calls };
+}
+
+describe.each([
+  { kind: "in memory", make: (): RootFs => new MemoryRootFs() },
+  { kind: "a host directory", make: (): RootFs => new NodeRootFs(makeTempDir("v8r-wasi-write-behind-")) },
+])("a C program's writes on the root filesystem ($kind) go to it at close or fsync", ({ make }) => {
+  it("sees a file created in memory everywhere, gets a failed write as an errno from fsync and close, and publishes with two calls a page", async () => {
+    const { fs, calls } = recorded(make());
+    const clock = new VirtualClock();
+    const files = rootFsWasi(fs, { hold: (work) => clock.hold(work) });
+    let out = "";
+    const run = (await loadWasiProgram(buildC([writeBehind]), "write-behind.wasm")).start({
+      args: ["write-behind.wasm"],
+      stdout: (t) => (out += t),
+      clock,
+      preopens: [files.preopen],
+      wasi: files.wasi,
+    });
+    const exit = await run.exited;
+    expect(out.split("\n").filter((l) => !l.startsWith("ok"))).toEqual([""]);
+    expect(exit).toEqual({ code: 0 });
+    // the loop of fopen(tmp, "w"), fputs, fclose, rename: the write at close and the rename, nothing else
+    const loop = calls.slice(calls.indexOf("stat /mark/start") + 1, calls.indexOf("stat /mark/end"));
+    expect(loop).toEqual(Array.from({ length: 5 }, () => ["writeFile /srv/www/.page.tmp", "rename /srv/www/.page.tmp"]).flat());
+    expect(await fs.readText("/srv/www/page.html")).toBe("<p>4</p>\n");
+    expect(await fs.readText("/srv/www/open")).toBe("abcde");
+    expect(await fs.readText("/srv/www/there")).toBe("xy");
+    expect(await fs.exists("/srv/www/x.fail")).toBe(false);
   }, 60_000);
 });

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { promises as fsp } from "node:fs";
+import { promises as fsp, realpathSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
 import { guestPathParts } from "./_guest-path.ts";
 import { RootFsErrno, RootFsError, type RootFs, type RootFsErrnoName, type RootFsStat } from "./rootfs.ts";
@@ -174,7 +174,7 @@ export class NodeRootFs implements RootFs {
       this.#rootReal = undefined;
       throw new RootFsError("ENOENT", guestPath, `[linux-shim] ${op} ${guestPath}: the root directory ${this.root} does not exist`, { cause });
     }
-    const real = await deepestRealpath(host, this.root);
+    const real = deepestRealpath(host, this.root);
     if (real !== rootReal && !real.startsWith(rootReal + sep)) {
       throw new RootFsError("EACCES", guestPath, `[linux-shim] ${op} ${guestPath}: a symbolic link leads outside the root directory`);
     }
@@ -182,12 +182,17 @@ export class NodeRootFs implements RootFs {
   }
 }
 
-/** realpath of `host`, or of its deepest existing ancestor (stopping at `stop`). */
-async function deepestRealpath(host: string, stop: string): Promise<string> {
+/**
+ * realpath of `host`, or of its deepest existing ancestor (stopping at
+ * `stop`). Made synchronously: a few system calls on names already in the
+ * kernel's caches, where the thread pool would add a round trip to each
+ * operation (the web server checks its files the same way, `_open-in-root.ts`).
+ */
+function deepestRealpath(host: string, stop: string): string {
   let probe = host;
   for (;;) {
     try {
-      return await fsp.realpath(probe);
+      return realpathSync.native(probe);
     } catch (e) {
       const parent = dirname(probe);
       if (probe === stop || parent === probe) throw e;
