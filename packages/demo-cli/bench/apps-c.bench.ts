@@ -5,11 +5,18 @@
 // and `npx v8r-demo` run it), alternating the two sets so a machine whose
 // load changes over the runs weighs on both; the ratio C / TS (issue
 // target: within 1.5x), and the CPU time of each (user + system of the
-// process, less sensitive to other load than the wall time).
+// process, less sensitive to other load than the wall time). The two sets
+// do not write the same number of pages: the TypeScript remote writes in the
+// background while the simulation runs on, and samples that arrive during a
+// write join the next one (about 300 pages for 3,600 samples in one run,
+// fewer when the host writes slowly), while the C remote, a plain C program,
+// writes each sample's page (fopen, fwrite, fclose, rename) before it takes
+// the next one, so the C figure carries ten times the page rendering and
+// file writing.
 // Run: tsx packages/demo-cli/bench/apps-c.bench.ts [--quick]   (--quick: 10 minutes, one run each)
 // The last stdout line is `BENCH_JSON {...}` for scripts/bench.mjs.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { staleDistReason } from "../../../scripts/dist-freshness.mjs";
@@ -66,11 +73,12 @@ async function main(): Promise<void> {
   const stale = staleDistReason(root);
   if (stale !== undefined) throw new Error(`the built CLI is out of date (${stale}): run pnpm build, or run the benchmark through pnpm bench, which builds first`);
   const runs: Record<"ts" | "c", Run[]> = { ts: [], c: [] };
+  const loadBefore = loadavg()[0] ?? Number.NaN;
   for (let i = 0; i < RUNS; i++) {
     for (const apps of ["ts", "c"] as const) {
       const r = await run(apps);
       runs[apps].push(r);
-      console.error(`[bench] --apps ${apps}: ${r.wallS.toFixed(2)} s wall (simulation ${r.simS.toFixed(2)} s), ${r.cpuS.toFixed(2)} s CPU, ${r.received} samples`);
+      console.error(`[bench] --apps ${apps}: ${r.wallS.toFixed(2)} s wall (simulation ${r.simS.toFixed(2)} s), ${r.cpuS.toFixed(2)} s CPU, ${r.received} samples; load average ${(loadavg()[0] ?? Number.NaN).toFixed(2)}`);
     }
   }
   const mid = (apps: "ts" | "c", key: keyof Run): number => median(runs[apps].map((r) => r[key]));
@@ -85,7 +93,7 @@ async function main(): Promise<void> {
       name: `C apps / TypeScript apps, simulated ${DURATION}, wall time`,
       value: Number((mid("c", "wallS") / mid("ts", "wallS")).toPrecision(4)),
       unit: "x",
-      note: `target <= ${TARGET_RATIO}x; simulation alone ${(mid("c", "simS") / mid("ts", "simS")).toFixed(2)}x, CPU time ${(mid("c", "cpuS") / mid("ts", "cpuS")).toFixed(2)}x`,
+      note: `target <= ${TARGET_RATIO}x; simulation alone ${(mid("c", "simS") / mid("ts", "simS")).toFixed(2)}x, CPU time ${(mid("c", "cpuS") / mid("ts", "cpuS")).toFixed(2)}x; 1-minute load average ${loadBefore.toFixed(2)} before, ${(loadavg()[0] ?? Number.NaN).toFixed(2)} after (a shared machine's load weighs on the wall times)`,
     },
   ];
   for (const r of results) console.log(`${r.name}: ${r.value} ${r.unit} (${r.note})`);
