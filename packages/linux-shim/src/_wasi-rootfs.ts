@@ -48,7 +48,7 @@ interface Calls {
   at(fd: number, ptr: number, len: number): string | number;
   /** Run `work` (after writing what the paths named need written) with the clock held; a failure becomes its errno. */
   attempt(work: () => Promise<number>, ...paths: string[]): Promise<number>;
-  /** Write an unchanged-or-dirty file back, then forget its descriptor (even when the write fails, as POSIX close does). */
+  /** Write a changed file back, then forget its descriptor (even when the write fails, as POSIX close does). */
   close(fd: number, file: RootFile): ProgramReturn;
 }
 
