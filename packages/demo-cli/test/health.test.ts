@@ -2,10 +2,12 @@
 // whoever outlives the event. A destroyed Zephyr shows as such on every view
 // (real time, Workers), the page goes stale after a destroy in simulated time
 // too, and a fault run's summary matches its console log.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DashboardSnapshot } from "../src/dashboard/snapshot.ts";
 import { runXl } from "../src/control-client.ts";
-import { type DemoProcess, eventually, readStatus, runDemoToEnd, servedPort, spawnDemo } from "./_spawn-demo.ts";
+import { type DemoProcess, eventually, readStatus, runDemoToEnd, servedPort, spawnDemo, tempDir } from "./_spawn-demo.ts";
 
 describe("after xl destroy zephyr (real time, Workers)", () => {
   let demo: DemoProcess;
@@ -117,5 +119,32 @@ describe.each(["ts", "c"])("a run with --apps %s: Zephyr destroyed at 10 s, then
     expect(json.counters.received).toBe(Number(/Linux received (\d+) samples/.exec(run.stdout)?.[1]));
     expect(json.counters.received).toBeGreaterThanOrEqual(8); // taken up from the instance before the restart
     expect(html).toContain(`<span class="state bad">host not answering</span>`);
+  }, 90_000);
+});
+
+describe.each(["ts", "c"])("the counters saved in Linux's root filesystem, read back by --apps %s", (apps) => {
+  /** A root filesystem whose /var/lib/rpmsg-demo/history.json holds `text`. */
+  const rootfsWith = (text: string): string => {
+    const rootfs = tempDir("saved-state");
+    mkdirSync(join(rootfs, "var/lib/rpmsg-demo"), { recursive: true });
+    writeFileSync(join(rootfs, "var/lib/rpmsg-demo/history.json"), text);
+    return rootfs;
+  };
+  const args = ["--apps", apps, "--virtual-time", "--duration", "5s", "--seed", "6", "--server", "none"];
+
+  it("takes up a state in the saved format (either app set writes it), and ignores one that is not one", async () => {
+    const saved = { v: 1, counters: { received: 100, lost: 2, restarts: 1, malformed: 0, stale: 0, outOfOrder: 0 }, boots: [{ boot: "0badf00d", firstSeenMs: 5, firstSeq: 0, lastSeq: 99, samples: 100, firstDr: 0, lastDr: 2 }], lastUpdateMs: 900 };
+    const good = await runDemoToEnd(args, { rootfs: rootfsWith(`${JSON.stringify(saved)}\n`) });
+    expect(good.exit, good.stdout.slice(-3000) + good.stderr).toEqual({ code: 0, signal: null });
+    expect(good.stdout).toContain("rpmsg-remote: took up the counters of the previous instance: 100 sample(s) received, 2 lost, 1 Zephyr restart(s) seen\n");
+    const { json } = readStatus(good.rootfs);
+    expect(json.counters).toMatchObject({ lost: 2, restarts: 2 }); // this Zephyr boot is a new one after 0badf00d
+    expect(json.counters.received).toBeGreaterThanOrEqual(103);
+    expect(json.boots[0]).toEqual(saved.boots[0]);
+    const bad = await runDemoToEnd(args, { rootfs: rootfsWith(`{"v":1,"counters":{"received":"lots"}}`) });
+    expect(bad.exit, bad.stdout.slice(-3000) + bad.stderr).toEqual({ code: 0, signal: null });
+    expect(bad.stdout).not.toContain("took up the counters");
+    expect(readStatus(bad.rootfs).json.counters).toMatchObject({ lost: 0, restarts: 0 });
+    expect(readStatus(bad.rootfs).json.counters.received).toBeLessThanOrEqual(5);
   }, 90_000);
 });

@@ -7,8 +7,9 @@
  * one (atomically, through WASI), and again every period while none comes.
  * It keeps its counters across a Linux restart (state_store.c). When the
  * host re-initialises the link it releases the device and makes it again,
- * which announces both endpoints anew. The TypeScript twin is ../linux-rpmsg-remote/; both speak the
- * protocol of ../PROTOCOL.md, generated into rpmsg_demo_protocol.h.
+ * which announces both endpoints anew. The TypeScript twin is
+ * ../linux-rpmsg-remote/; both speak the protocol of ../PROTOCOL.md,
+ * generated into rpmsg_demo_protocol.h.
  *
  * Arguments (the domain's bootargs): shm_id=ID (default rpmsg-shm),
  * evtchn=PORT (default 0xa), link_poll_ms=MS (default 250), autorun=0
