@@ -1,7 +1,7 @@
 // Reading the demo's device tree and fitting it to the command line: the
 // options that reach the guests travel as kernel bootargs, exactly as on the
 // real stack (the device tree is the only thing Xen hands a domU).
-import { type Dom0lessConfig, formatDiagnostic, lintSource } from "@v8r/xen-dom0less";
+import { type Dom0lessConfig, formatBootargs, formatDiagnostic, lintSource } from "@v8r/xen-dom0less";
 import { runsOwnProgram, wasiGuestOs } from "./_demo-apps.ts";
 import { type DemoRole, demoRole } from "./_demo-layout.ts";
 import { readIncludedText } from "./lint-config.ts";
@@ -38,11 +38,10 @@ export function loadDemoConfig(config: DemoConfig): Dom0lessConfig {
 export function withGuestArgs(config: Dom0lessConfig, args: GuestArgs): Dom0lessConfig {
   const domains = config.domains.map((d) => {
     const extra = extraBootargs(runsOwnProgram(d) && wasiGuestOs(d) === "linux" ? "wasi-linux" : demoRole(d), args);
-    if (extra.length === 0 || d.kernel === undefined) return d;
-    // A value from the command line replaces the device tree's for the same key.
-    const keys = new Set(extra.map((a) => a.slice(0, a.indexOf("=") + 1)));
-    const kept = (d.kernel.bootargs ?? "").split(/\s+/).filter((a) => a !== "" && ![...keys].some((k) => a.startsWith(k)));
-    const bootargs = [...kept, ...extra].join(" ");
+    if (extra.size === 0 || d.kernel === undefined) return d;
+    // A value from the command line replaces the device tree's for the same key; the other words stay as written.
+    const kept = (d.kernel.bootargs ?? "").split(/\s+/).filter((a) => a !== "" && !extra.has(a.split("=", 1)[0] ?? a));
+    const bootargs = [...kept, formatBootargs(extra)].join(" ");
     return { ...d, kernel: { ...d.kernel, bootargs } };
   });
   return { ...config, domains };
@@ -51,20 +50,21 @@ export function withGuestArgs(config: Dom0lessConfig, args: GuestArgs): Dom0less
 /** What a domain runs, as far as its bootargs go: a demo app, a WASI program on Linux (it gets the root filesystem), or other. */
 type ArgsRole = DemoRole | "wasi-linux";
 
-function extraBootargs(role: ArgsRole, args: GuestArgs): string[] {
-  const out: string[] = [];
-  if (role === "wasi-linux") return args.rootfs === undefined ? out : [rootfsArg(args.rootfs)];
-  if (role === "rpmsg-host") {
-    if (args.periodMs !== undefined) out.push(`period_ms=${args.periodMs}`);
-    if (args.seed !== undefined) out.push(`seed=${args.seed}`);
+function extraBootargs(role: ArgsRole, args: GuestArgs): Map<string, string> {
+  const out = new Map<string, string>();
+  if (role === "wasi-linux") {
+    if (args.rootfs !== undefined) out.set("rootfs", checkedRootfs(args.rootfs));
+  } else if (role === "rpmsg-host") {
+    if (args.periodMs !== undefined) out.set("period_ms", String(args.periodMs));
+    if (args.seed !== undefined) out.set("seed", String(args.seed));
   } else if (role === "rpmsg-remote") {
-    if (args.rootfs !== undefined) out.push(rootfsArg(args.rootfs));
-    out.push(`autorun=${args.autorun ? 1 : 0}`);
+    if (args.rootfs !== undefined) out.set("rootfs", checkedRootfs(args.rootfs));
+    out.set("autorun", args.autorun ? "1" : "0");
   }
   return out;
 }
 
-function rootfsArg(dir: string): string {
+function checkedRootfs(dir: string): string {
   if (/\s/.test(dir)) throw new Error(`[v8r-demo] the root filesystem path "${dir}" contains white space, which bootargs cannot carry`);
-  return `rootfs=${dir}`;
+  return dir;
 }

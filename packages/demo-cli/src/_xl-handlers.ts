@@ -80,22 +80,22 @@ const ACTIONS: Readonly<Record<XlAction, Act>> = {
   async shutdown(xen, name, platform) {
     const { domid } = info(xen, name);
     xen.shutdownDomain(name);
-    const done = await until(platform, () => xen.state(name) === "shutdown");
+    const done = await until(platform, name, () => xen.state(name) === "shutdown");
     return `Shutting down domain ${domid}\n${done ? `domain ${name} is shut down` : `domain ${name} has not shut down yet (${xen.state(name)})`}`;
   },
   async reboot(xen, name, platform) {
     const { domid, restarts } = info(xen, name);
     xen.reboot(name);
-    const done = await until(platform, () => xen.state(name) === "running" && info(xen, name).restarts > restarts);
+    const done = await until(platform, name, () => xen.state(name) === "running" && info(xen, name).restarts > restarts);
     return `Rebooting domain ${domid}${done ? "" : `\ndomain ${name} has not rebooted yet (${xen.state(name)})`}`;
   },
   async pause(xen, name) {
-    if (xen.state(name) !== "running") throw new XenError("ESRCH", `${name} is ${xen.state(name)}, not running`);
+    if (xen.state(name) !== "running") throw new XenError("ESRCH", `[v8r-demo] ${name} is ${xen.state(name)}, not running`);
     xen.pause(name);
     return `paused domain ${name}`;
   },
   async unpause(xen, name) {
-    if (xen.state(name) !== "paused") throw new XenError("ESRCH", `${name} is ${xen.state(name)}, not paused`);
+    if (xen.state(name) !== "paused") throw new XenError("ESRCH", `[v8r-demo] ${name} is ${xen.state(name)}, not paused`);
     xen.unpause(name);
     return `unpaused domain ${name}`;
   },
@@ -110,13 +110,16 @@ function info(xen: Xen, name: string): { domid: number; restarts: number } {
   return { domid: d?.domid ?? 0, restarts: d?.restarts ?? 0 };
 }
 
-/** Wait (on the platform clock) until `done()` holds, at most {@link SHUTDOWN_WAIT_MS}; resolves with whether it did. */
-function until(platform: DemoPlatform, done: () => boolean): Promise<boolean> {
+/**
+ * Wait (on the platform clock) until `done()` holds, at most
+ * {@link SHUTDOWN_WAIT_MS}; resolves with whether it did. It is checked
+ * again only when domain `name` changes state (what it waits for).
+ */
+function until(platform: DemoPlatform, name: string, done: () => boolean): Promise<boolean> {
   return new Promise((resolve) => {
     if (done()) return resolve(true);
-    const off = platform.trace.on(() => {
-      if (!done()) return;
-      finish(true);
+    const off = platform.trace.on((e) => {
+      if (e.type === "xen-domain" && e.domain === name && done()) finish(true);
     });
     const timer = platform.clock.setTimeout(() => finish(done()), SHUTDOWN_WAIT_MS);
     const finish = (ok: boolean): void => {
@@ -130,7 +133,7 @@ function until(platform: DemoPlatform, done: () => boolean): Promise<boolean> {
 /** A failure as the endpoint answers it: 404 unknown domain, 409 wrong state, 400 bad fragment. */
 function refusal(err: unknown): unknown {
   if (err instanceof ControlRefusal) return err;
-  const message = (err as Error).message.replace(/^\[xen-dom0less\] /, "");
+  const message = (err as Error).message.replace(/^\[(xen-dom0less|v8r-demo)\] /, "");
   if (err instanceof XenError) return new ControlRefusal(err.code === "EEXIST" || err.code === "ESRCH" ? 409 : 400, message, { cause: err });
   if (err instanceof XenBootError) return new ControlRefusal(400, message, { cause: err });
   if (err instanceof RangeError && /no such domain/.test(err.message)) return new ControlRefusal(404, message, { cause: err });
