@@ -7,7 +7,7 @@
  * @module
  */
 import type { CtrlResultEvent, SampleRejectCode, StatusSample } from "../protocol/mod.ts";
-import type { LinkStateName } from "./rpmsg-demo-service.ts";
+import type { LinkStateName } from "./_link-state.ts";
 import type { HistoryCounters, SampleOutcome } from "./status-history.ts";
 
 /** What `linux.link` trace events carry: the new state and the history's and service's totals. */

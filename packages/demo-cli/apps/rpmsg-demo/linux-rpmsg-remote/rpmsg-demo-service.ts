@@ -14,7 +14,7 @@
 import { describeError, type TimerHandle } from "@v8r/fvp-core";
 import { loadOpenAmp, type OpenAmp, type RpmsgDevice, type RpmsgStats, staticVringsLayout, type StaticVringsLayout } from "@v8r/openamp-wasm";
 import { type EvtchnFile, IOCTL_EVTCHN_BIND_STATIC, IOCTL_EVTCHN_NOTIFY, LinuxError, type LinuxSystem, type XenSharedMemory } from "@v8r/linux-shim";
-import { DEFAULT_PERIOD_MS, DEMO_ENDPOINT, LINK_DEFAULTS, LIVENESS, parseStatusSample, RPMSG_BUFFER_BYTES } from "../protocol/mod.ts";
+import { DEFAULT_PERIOD_MS, DEMO_ENDPOINT, LINK_DEFAULTS, RPMSG_BUFFER_BYTES } from "../protocol/mod.ts";
 import { AckHeartbeat } from "./_ack-heartbeat.ts";
 import { DemoLink, type DemoLinkEvents } from "./_demo-link.ts";
 import { DEFAULT_CTRL_TIMEOUT_MS, RpmsgCtrlClient } from "./rpmsg-ctrl-client.ts";
@@ -23,23 +23,10 @@ import { StatusHistory } from "./status-history.ts";
 import { StatusPublisher } from "./status-publisher.ts";
 import { HistoryStore } from "./_history-store.ts";
 import { RewriteWhileSilent } from "./_rewrite-while-silent.ts";
+import { type LinkStateName, linkStateOf } from "./_link-state.ts";
+import { takeSample } from "./_sample-intake.ts";
 
-/** Link states shown on the status page. */
-export const LinkState = {
-  /** The host has not set DRIVER_OK yet. */
-  WAITING: "waiting for host",
-  /** Link up, endpoints announced, `rpmsg-demo` not bound yet. */
-  ANNOUNCED: "announced",
-  /** `rpmsg-demo` completed the bound handshake. */
-  BOUND: "bound",
-  /** The host re-initialised the link or went away; waiting to re-attach. */
-  DOWN: "down (re-attaching)",
-  /** Bound, but the host has not answered the last acks (it will re-initialise the link, or it is hung); or announced and not bound within `LIVENESS.bindWithinMs` (the host is gone or hung). */
-  UNRESPONSIVE: "host not answering",
-} as const;
-
-/** One of the {@link LinkState} values. */
-export type LinkStateName = (typeof LinkState)[keyof typeof LinkState];
+export { LinkState, type LinkStateName } from "./_link-state.ts";
 
 /** Options of {@link RpmsgDemoService.start}. */
 export interface RpmsgDemoServiceOptions {
@@ -92,8 +79,6 @@ export interface RpmsgDemoCounters {
   /** Failed status writes. */
   publishErrors: number;
 }
-
-const MAX_LOGGED_MALFORMED = 5;
 
 /**
  * A running rpmsg-demo service. Create it with {@link RpmsgDemoService.start}.
@@ -340,13 +325,16 @@ export class RpmsgDemoService {
   #setLinkState(up = this.#link?.device.stats().linkUp ?? false): void {
     if (this.#stopped) return;
     const link = this.#link;
-    let state: LinkStateName;
     const now = this.#opts.linux.ctx.clock.now();
     if (link === undefined || !up || link.demoBound) this.#announcedAt = undefined;
     else this.#announcedAt ??= now;
-    if (link === undefined || !up) state = this.#counters.peerResets > 0 || this.#everBound ? LinkState.DOWN : LinkState.WAITING;
-    else if (!link.demoBound) state = now - (this.#announcedAt ?? now) >= LIVENESS.bindWithinMs ? LinkState.UNRESPONSIVE : LinkState.ANNOUNCED;
-    else state = (this.#heartbeat?.miss ?? 0) >= 2 ? LinkState.UNRESPONSIVE : LinkState.BOUND;
+    const state = linkStateOf({
+      up: link !== undefined && up,
+      demoBound: link?.demoBound ?? false,
+      wasUp: this.#counters.peerResets > 0 || this.#everBound,
+      unboundForMs: now - (this.#announcedAt ?? now),
+      missedAcks: this.#heartbeat?.miss ?? 0,
+    });
     if (state !== this.history.linkState) {
       this.history.setLinkState(state);
       this.#trace({ type: "linux.link", state, ...this.history.counters, peerResets: this.#counters.peerResets, reattaches: this.#counters.reattaches });
@@ -355,33 +343,13 @@ export class RpmsgDemoService {
   }
 
   #onSample(data: Uint8Array): void {
-    const now = this.#opts.linux.ctx.clock.now();
-    const r = parseStatusSample(data);
-    if (!r.ok) {
-      this.#counters.malformed++;
-      if (r.code === "too-long") this.#counters.oversize++;
-      this.history.recordMalformed(r.reason, now);
-      const n = this.#counters.malformed;
-      if (n <= MAX_LOGGED_MALFORMED || n % 100 === 0) this.#log(`dropped a malformed sample (#${n}): ${r.reason}`);
-      this.#trace({ type: "linux.malformed", code: r.code, reason: r.reason, count: n, counters: this.history.counters });
-    } else {
-      const outcome = this.history.add(r.sample, now);
-      // every sample is acknowledged (a stale or set-aside one too: the ack tells the host where this side stands)
-      this.#heartbeat?.markDue();
-      if (outcome.kind !== "stale" && outcome.kind !== "out-of-order") this.#counters.samples++;
-      if (outcome.kind === "gap") this.#log(`lost ${outcome.lost} sample(s) before seq ${r.sample.seq}`);
-      else if (outcome.kind === "restart") this.#log(`Zephyr restarted (boot ${outcome.previousBoot} -> ${r.sample.boot})`);
-      else if (outcome.kind === "first") this.#log(`first sample from Zephyr boot ${r.sample.boot}`);
-      this.#trace({
-        type: "linux.sample",
-        seq: r.sample.seq,
-        boot: r.sample.boot,
-        outcome: outcome.kind,
-        lost: outcome.kind === "gap" ? outcome.lost : 0,
-        sample: r.sample,
-        counters: this.history.counters,
-      });
-    }
+    takeSample(data, this.#opts.linux.ctx.clock.now(), {
+      history: this.history,
+      counters: this.#counters,
+      log: (line) => this.#log(line),
+      trace: (e) => this.#trace(e),
+      acknowledge: () => this.#heartbeat?.markDue(),
+    });
     this.#requestPublish();
   }
 
@@ -412,7 +380,6 @@ export class RpmsgDemoService {
       if (this.#counters.publishErrors <= 3) this.#log(`writing the status page failed: ${describeError(err).error}`);
     });
   }
-
 
   async #sendCtrl(data: Uint8Array, timeoutMs: number): Promise<void> {
     const link = this.#link;
