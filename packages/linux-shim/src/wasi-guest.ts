@@ -12,14 +12,12 @@
  *
  * @module
  */
-import { loadWasiProgram, type WasiRun } from "@v8r/openamp-wasm";
-import { type DomainContext, envForProgram, parseBootargs, programName, runDomainProgram } from "@v8r/xen-dom0less";
+import { loadWasiProgram } from "@v8r/openamp-wasm";
+import { type DomainContext, parseBootargs, programName, startDomainWasi, stopDomainWasi } from "@v8r/xen-dom0less";
 import { serveFileReads } from "./control-file-reader.ts";
 import { bootLinux } from "./linux.ts";
 import type { RootFs } from "./rootfs.ts";
 import { rootFsWasi } from "./_wasi-rootfs.ts";
-
-const RUNS = new WeakMap<DomainContext, WasiRun>();
 
 /**
  * Guest entry point: boot Linux and start the domain's program
@@ -31,23 +29,16 @@ const RUNS = new WeakMap<DomainContext, WasiRun>();
  */
 export async function start(ctx: DomainContext): Promise<void> {
   const linux = await bootLinux(ctx, { shell: false, ...(await hostRootFs(ctx)) });
-  const name = programName(ctx);
-  linux.klog.log(`Run ${name} as init process`);
+  linux.klog.log(`Run ${programName(ctx)} as init process`);
   const files = rootFsWasi(linux.fs, { hold: (work) => ctx.clock.hold(work) });
-  const run = await runDomainProgram(ctx, async (env) => {
-    if (ctx.program === undefined) throw new TypeError(`[linux-shim] ${ctx.name}: this image runs a WASI program, and the kernel module names none (v8r,image = "<file>.wasm")`);
-    const program = await ctx.clock.hold(loadWasiProgram(new URL(ctx.program), name));
-    return program.start({ ...envForProgram(env, program.module, program.suspendable), preopens: [files.preopen], wasi: files.wasi });
-  });
-  if (run === undefined) return;
-  RUNS.set(ctx, run);
+  const run = await startDomainWasi(ctx, "linux-shim", loadWasiProgram, () => ({ preopens: [files.preopen], wasi: files.wasi }));
   // the host reads the root filesystem's files through the control channel (the browser page's status page)
-  serveFileReads(ctx, linux.rootfs);
+  if (run !== undefined) serveFileReads(ctx, linux.rootfs);
 }
 
 /** Called when the domain stops: the program ends at its next wait. */
 export function stop(ctx: DomainContext): void {
-  RUNS.get(ctx)?.stop();
+  stopDomainWasi(ctx);
 }
 
 /** `rootfs=/abs/dir` in the bootargs: that host directory is `/` (loaded only then: it needs node:fs). */

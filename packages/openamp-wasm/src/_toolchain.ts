@@ -42,11 +42,28 @@ function ask(cmd: string, args: readonly string[]): string | undefined {
 
 const install = (pkg: string): string => `install it with: apt-get install ${pkg} (v8r-cc needs ${DEBIAN_PACKAGES})`;
 
+/** What this process found present, by tools and part (compile, link): each part is probed once. */
+const checked = new Set<string>();
+
 /**
  * Check what a compile (`link` false) or a compile-and-link needs; throws
- * {@link ToolchainError} for the first missing piece.
+ * {@link ToolchainError} for the first missing piece. A part found present
+ * is not probed again in this process (a missing one is, so installing it
+ * mid-way works): a build of many files runs the probes once.
  */
 export function checkToolchain(tools: Toolchain, link: boolean): void {
+  const once = (part: string, probe: (t: Toolchain) => void): void => {
+    const key = JSON.stringify([tools.clang, tools.wasmOpt, part]);
+    if (checked.has(key)) return;
+    probe(tools);
+    checked.add(key);
+  };
+  once("compile", probeCompile);
+  if (link) once("link", probeLink);
+}
+
+/** What a compile needs: clang and the WASI C library. */
+function probeCompile(tools: Toolchain): void {
   if (ask(tools.clang, ["--version"]) === undefined) {
     throw new ToolchainError("clang", `[openamp-wasm] v8r-cc: ${tools.clang} not found; ${install("clang")}`);
   }
@@ -54,7 +71,10 @@ export function checkToolchain(tools: Toolchain, link: boolean): void {
   if (crt === undefined || !crt.startsWith("/") || !existsSync(crt)) {
     throw new ToolchainError("wasi-libc", `[openamp-wasm] v8r-cc: ${tools.clang} finds no WASI C library (crt1-command.o); ${install("wasi-libc")}`);
   }
-  if (!link) return;
+}
+
+/** What a link needs besides: wasm-ld, the compiler runtime and wasm-opt. */
+function probeLink(tools: Toolchain): void {
   const ld = ask(tools.clang, ["--target=wasm32-wasi", "-print-prog-name=wasm-ld"]);
   if (ld === undefined || !(ld.startsWith("/") ? existsSync(ld) : ask(ld, ["--version"]) !== undefined)) {
     throw new ToolchainError("wasm-ld", `[openamp-wasm] v8r-cc: wasm-ld (the WebAssembly linker) not found; ${install("lld")}`);

@@ -35,4 +35,5 @@ export { decodePayloadText, type DecodePayloadTextOptions } from "./payload-text
 export { type EndpointOptions, type HeldBuffer, RPMSG_ADDR_ANY, RpmsgEndpoint, type SendOptions, type TxBuffer } from "./rpmsg-endpoint.ts";
 export { DEFAULT_WATCHDOG_MS, loadWasiProgram, type ProgramImport, type ProgramImports, type WasiExit, type WasiHost, WasiProgram, type WasiRun, type WasiRunOptions } from "./wasi-program.ts";
 export { WasiProgramError, WasiProgramErrorCode, type WasiProgramErrorCodeName } from "./wasi-program-error.ts";
+export { memoryText } from "./_memory-text.ts";
 export { type MachinePortOptions, type MachineRegion, METAL_LOG_LEVELS } from "./machine-port.ts";

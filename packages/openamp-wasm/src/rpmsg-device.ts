@@ -8,10 +8,10 @@ import { checkCode, RpmsgError, RpmsgErrorCode } from "./errors.ts";
 import { type EndpointCore, type EndpointOptions, RPMSG_ADDR_ANY, RpmsgEndpoint } from "./rpmsg-endpoint.ts";
 import { type Clock, realClock, type RpmsgDeviceOptions, type RpmsgStats, type TimerHandle } from "./device-options.ts";
 import { createShmAccessor, type ShmAccessor } from "./shm.ts";
+import { memoryText } from "./_memory-text.ts";
 
 export { type Clock, realClock, type RpmsgDeviceOptions, type RpmsgStats, type TimerHandle } from "./device-options.ts";
 
-const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
 /** One RPMsg device (one wasm instance with private memory). */
@@ -264,7 +264,7 @@ export class RpmsgDevice {
   }
 
   #onNsBind(ptr: number, len: number, addr: number): void {
-    const name = decoder.decode(new Uint8Array(this.#x.memory.buffer, ptr, len));
+    const name = memoryText(this.#x.memory, ptr, len);
     const hook = this.#opts.onNameService;
     if (hook && !this.#disposed) this.#guard(() => hook(name, addr));
   }
@@ -277,7 +277,7 @@ export class RpmsgDevice {
 
   #onLog(level: number, ptr: number, len: number): void {
     const hook = this.#opts.onLog;
-    if (hook) this.#guard(() => hook(level, decoder.decode(new Uint8Array(this.#x.memory.buffer, ptr, len))));
+    if (hook) this.#guard(() => hook(level, memoryText(this.#x.memory, ptr, len)));
   }
 
   /** Payload size of the next transmit buffer, or null when none is available. */

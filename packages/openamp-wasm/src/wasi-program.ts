@@ -13,6 +13,7 @@
 import { ConsoleStdout, type Fd, File, OpenFile, WASI, WASIProcExit } from "@bjorn3/browser_wasi_shim";
 import { canSuspend, type MaybeAsync, Suspender } from "./_asyncify.ts";
 import { loadBytes } from "./_load-bytes.ts";
+import { memoryText } from "./_memory-text.ts";
 import { wasiClockImports } from "./_wasi-clock.ts";
 import { Waits } from "./_waits.ts";
 import type { Clock } from "./device-options.ts";
@@ -72,6 +73,8 @@ export type ProgramImports = Readonly<Record<string, Readonly<Record<string, Pro
 export interface WasiHost {
   /** The program's memory (valid once it runs). */
   memory(): WebAssembly.Memory;
+  /** The UTF-8 text the program passes as (`ptr`, `len`) (a path, JSON): the one reader of program text. */
+  text(ptr: number, len: number): string;
   /** The descriptor table: stdin, stdout, stderr, the preopens, then what the program opened (`undefined` once closed). */
   readonly fds: (Fd | undefined)[];
   /** browser_wasi_shim's own functions, to fall back on. */
@@ -185,7 +188,7 @@ function startProgram(program: WasiProgram, o: WasiRunOptions): WasiRun {
     log: (level, message) => log(METAL_LOG_LEVELS[level] ?? "log", message),
     error: (message) => stderr(`${message}\n`),
   });
-  const host: WasiHost = { memory: mem, fds: wasi.fds as (Fd | undefined)[], original: { ...wasi.wasiImport } };
+  const host: WasiHost = { memory: mem, text: (ptr, len) => memoryText(mem(), ptr, len), fds: wasi.fds as (Fd | undefined)[], original: { ...wasi.wasiImport } };
   const more = typeof o.imports === "function" ? o.imports(host) : o.imports;
   const imports: WebAssembly.Imports = {
     wasi_snapshot_preview1: { ...wasi.wasiImport, ...wrapAll("wasi_snapshot_preview1", { ...clockImports, ...o.wasi?.(host) }) },

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -33,6 +33,22 @@ describe("v8r-cc", () => {
     const mod = new WebAssembly.Module(readFileSync(join(dir, "echo.wasm")));
     expect(WebAssembly.Module.exports(mod).map((e) => e.name)).toContain("_start");
   });
+
+  it("probes the toolchain once per process: a second compile with the same tools runs no probe", () => {
+    const dir = tmp();
+    const log = join(dir, "clang.log");
+    const clang = join(dir, "clang");
+    // a clang that logs each call, then is the real one
+    writeFileSync(clang, `#!/bin/sh\necho "$*" >> '${log}'\nexec clang "$@"\n`);
+    chmodSync(clang, 0o755);
+    const probes = (): number => readFileSync(log, "utf8").split("\n").filter((l) => /--version|-print-/.test(l)).length;
+    for (const n of [1, 2]) expect(cc(["-c", pkgPath("examples/c/echo.c"), "-o", join(dir, `echo${n}.o`)], { V8R_CLANG: clang }).status).toBe(0);
+    expect(probes()).toBe(2); // clang --version and the WASI C library, for the first compile only
+    expect(cc([join(dir, "echo1.o"), "-o", join(dir, "echo.wasm")], { V8R_CLANG: clang }).status).toBe(0);
+    expect(probes()).toBe(4); // a link needs two more of clang (wasm-ld, the compiler runtime)
+    expect(cc([join(dir, "echo2.o"), "-o", join(dir, "echo2.wasm")], { V8R_CLANG: clang }).status).toBe(0);
+    expect(probes()).toBe(4);
+  }, 240_000); // three compiles and two links (Asyncify) on a loaded machine
 
   it.each([
     { env: { V8R_CLANG: "/nonexistent/clang" }, pkg: "apt-get install clang " },

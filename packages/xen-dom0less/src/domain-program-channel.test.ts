@@ -17,7 +17,9 @@ function setup() {
   };
   const memory = new WebAssembly.Memory({ initial: 1 });
   let wakes = 0;
-  const channel = domainProgramChannel(ctx, () => memory, () => wakes++);
+  // the runner's text reader (openamp-wasm's WasiHost.text) over this memory
+  const text = (ptr: number, len: number): string => new TextDecoder().decode(new Uint8Array(memory.buffer, ptr, len));
+  const channel = domainProgramChannel(ctx, { memory: () => memory, text }, () => wakes++);
   const { publish, control } = channel.imports.v8r_guest as Record<string, (...a: number[]) => number>;
   const put = (at: number, text: string): number => {
     const bytes = new TextEncoder().encode(text);

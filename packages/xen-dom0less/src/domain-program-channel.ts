@@ -18,6 +18,14 @@ type ProgramImport = (...args: never[]) => unknown;
 /** Most control messages kept for a program that does not take them. */
 const MAX_QUEUED = 256;
 
+/** A program's memory as its runner hands it to host functions (`@v8r/openamp-wasm`'s WasiHost fits). */
+export interface ProgramMemory {
+  /** The program's memory (valid once it runs). */
+  memory(): WebAssembly.Memory;
+  /** The UTF-8 text the program passes as (`ptr`, `len`). */
+  text(ptr: number, len: number): string;
+}
+
 /** The `v8r_guest` imports of one program, and how to stop listening. */
 export interface DomainProgramChannel {
   /** The import modules to give the program. */
@@ -27,16 +35,15 @@ export interface DomainProgramChannel {
 }
 
 /**
- * The `v8r_guest` imports of a program on `ctx`: `memory` is the program's
+ * The `v8r_guest` imports of a program on `ctx`: `host` reaches the program's
  * (valid once it runs), `wake` ends its current wait.
  *
  * @example
  * ```ts
- * const channel = domainProgramChannel(ctx, host.memory, () => run.ring());
+ * const channel = domainProgramChannel(ctx, host, () => run.ring());
  * ```
  */
-export function domainProgramChannel(ctx: Pick<DomainContext, "publish" | "onControl">, memory: () => WebAssembly.Memory, wake: () => void): DomainProgramChannel {
-  const decoder = new TextDecoder();
+export function domainProgramChannel(ctx: Pick<DomainContext, "publish" | "onControl">, host: ProgramMemory, wake: () => void): DomainProgramChannel {
   const encoder = new TextEncoder();
   const queue: Uint8Array[] = [];
   const off = ctx.onControl((message) => {
@@ -54,7 +61,7 @@ export function domainProgramChannel(ctx: Pick<DomainContext, "publish" | "onCon
   const publish = (ptr: number, len: number): number => {
     let event: unknown;
     try {
-      event = JSON.parse(decoder.decode(new Uint8Array(memory().buffer, ptr >>> 0, len >>> 0).slice()));
+      event = JSON.parse(host.text(ptr, len));
     } catch {
       return -1;
     }
@@ -70,7 +77,7 @@ export function domainProgramChannel(ctx: Pick<DomainContext, "publish" | "onCon
     const next = queue.shift();
     if (next === undefined) return 0;
     if (next.byteLength > cap >>> 0) return -1;
-    new Uint8Array(memory().buffer, buf >>> 0, next.byteLength).set(next);
+    new Uint8Array(host.memory().buffer, buf >>> 0, next.byteLength).set(next);
     return next.byteLength;
   };
   return { imports: { v8r_guest: { publish, control } }, close: off };

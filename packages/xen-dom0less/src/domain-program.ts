@@ -12,7 +12,7 @@
 import type { Clock, MemoryWindow } from "@v8r/fvp-core";
 import { bootargInt, bootargWords, parseBootargs } from "./bootargs.ts";
 import type { DomainContext } from "./domain-context.ts";
-import { type DomainProgramChannel, domainProgramChannel } from "./domain-program-channel.ts";
+import { type DomainProgramChannel, domainProgramChannel, type ProgramMemory } from "./domain-program-channel.ts";
 
 /** A started program, as the guest OS drives it. */
 export interface DomainProgramRun {
@@ -51,7 +51,7 @@ export interface DomainProgramEnv {
    * ({@link domainProgramChannel}: trace events out, control messages in),
    * made once the runner knows the program's memory.
    */
-  readonly imports: (host: { memory(): WebAssembly.Memory }) => DomainProgramChannel["imports"];
+  readonly imports: (host: ProgramMemory) => DomainProgramChannel["imports"];
 }
 
 /** How the guest OS hands the program its events (default: the domain's static event channels, bound directly). */
@@ -110,9 +110,9 @@ export async function runDomainProgram<R extends DomainProgramRun>(
   const crash = (e: unknown): void => ctx.shutdown("crash", e instanceof Error ? e.message : String(e));
   let run: R | undefined;
   let channel: DomainProgramChannel | undefined;
-  const imports = (host: { memory(): WebAssembly.Memory }): DomainProgramChannel["imports"] => {
+  const imports = (host: ProgramMemory): DomainProgramChannel["imports"] => {
     channel?.close();
-    channel = domainProgramChannel(ctx, () => host.memory(), () => run?.ring());
+    channel = domainProgramChannel(ctx, host, () => run?.ring());
     return channel.imports;
   };
   try {
@@ -138,6 +138,56 @@ export async function runDomainProgram<R extends DomainProgramRun>(
     },
   );
   return run;
+}
+
+/** A loaded WASI program as a guest OS starts it (`@v8r/openamp-wasm`'s WasiProgram fits). */
+export interface DomainProgramImage<O, R> {
+  /** The compiled module (its imports tell {@link envForProgram} what it reads). */
+  readonly module: WebAssembly.Module;
+  /** Whether it can suspend in its waits (built with v8r-cc). */
+  readonly suspendable: boolean;
+  /** Start it with `options`. */
+  start(options: O): R;
+}
+
+/** The runs {@link startDomainWasi} started, by domain instance. */
+const RUNS = new WeakMap<DomainContext, DomainProgramRun>();
+
+/**
+ * What every guest OS does to run its domain's program (`ctx.program`):
+ * load it with `load` (held on the platform clock; `@v8r/openamp-wasm`'s
+ * `loadWasiProgram`), start it through {@link runDomainProgram} with the
+ * domain's env ({@link envForProgram}) and the guest OS's own options
+ * `more(env)` (a file system, its C API), and keep the run for
+ * {@link stopDomainWasi}. `owner` (`linux-shim`, ...) prefixes the error of
+ * a kernel module that names no program. Resolves with the run, or
+ * undefined when it did not start (the domain crashed with the reason).
+ * @example
+ * ```ts
+ * export const start = (ctx: DomainContext) => startDomainWasi(ctx, "my-os", loadWasiProgram, () => ({}));
+ * export const stop = stopDomainWasi;
+ * ```
+ */
+export async function startDomainWasi<X extends object, R extends DomainProgramRun>(
+  ctx: DomainContext,
+  owner: string,
+  load: (url: URL, name: string) => Promise<DomainProgramImage<DomainProgramEnv & X, R>>,
+  more: (env: DomainProgramEnv) => X,
+  events?: DomainProgramEvents,
+): Promise<R | undefined> {
+  const start = async (env: DomainProgramEnv): Promise<R> => {
+    if (ctx.program === undefined) throw new TypeError(`[${owner}] ${ctx.name}: this image runs a WASI program, and the kernel module names none (v8r,image = "<file>.wasm")`);
+    const program = await ctx.clock.hold(load(new URL(ctx.program), programName(ctx)));
+    return program.start({ ...envForProgram(env, program.module, program.suspendable), ...more(env) });
+  };
+  const run = await runDomainProgram(ctx, start, events);
+  if (run !== undefined) RUNS.set(ctx, run);
+  return run;
+}
+
+/** The guest OS's `stop` for a program started by {@link startDomainWasi}: it ends at its next wait. */
+export function stopDomainWasi(ctx: DomainContext): void {
+  RUNS.get(ctx)?.stop();
 }
 
 /**

@@ -85,7 +85,7 @@ export {
 } from "./lint.ts";
 export { GUEST_RAM_BANKS, guestRamRanges } from "./guest-memory.ts";
 export { BootargError, bootargFlag, bootargInt, bootargWords, formatBootargs, parseBootargs, type BootargRange } from "./bootargs.ts";
-export { type DomainProgramEnv, type DomainProgramEvents, type DomainProgramRun, envForProgram, type ProgramExitEvent, programName, runDomainProgram } from "./domain-program.ts";
+export { type DomainProgramEnv, type DomainProgramEvents, type DomainProgramImage, type DomainProgramRun, envForProgram, type ProgramExitEvent, programName, runDomainProgram, startDomainWasi, stopDomainWasi } from "./domain-program.ts";
 // --- end of configuration exports ---
 
 // --- hypervisor: domains, static shm, static event channels, lifecycle, faults ---
@@ -144,5 +144,5 @@ export type { StaticPort } from "./event-channel.ts";
 export { DOMID_SELF, EVTCHNSTAT, type EventChannelOps, type EvtchnStatus } from "./evtchn-ops.ts";
 export { EVTCHN_2L_PORTS } from "./_evtchn-layout.ts";
 export type { GuestEvent, GuestStamp, StampedGuestEvent, XenBootedEvent, XenBusEvent, XenDomainEvent, XenFaultEvent, XenTraceEvent } from "./trace-events.ts";
-export { type DomainProgramChannel, domainProgramChannel } from "./domain-program-channel.ts";
+export { type DomainProgramChannel, domainProgramChannel, type ProgramMemory } from "./domain-program-channel.ts";
 // --- end of hypervisor exports ---

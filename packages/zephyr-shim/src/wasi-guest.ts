@@ -11,12 +11,10 @@
  *
  * @module
  */
-import { loadWasiProgram, type ProgramImports, type WasiHost, type WasiRun } from "@v8r/openamp-wasm";
-import { type DomainContext, envForProgram, programName, runDomainProgram } from "@v8r/xen-dom0less";
+import { loadWasiProgram, type ProgramImports, type WasiHost } from "@v8r/openamp-wasm";
+import { type DomainContext, programName, startDomainWasi, stopDomainWasi } from "@v8r/xen-dom0less";
 import { zephyrProgramImports } from "./wasi-zephyr-api.ts";
 import { bootZephyr } from "./zephyr.ts";
-
-const RUNS = new WeakMap<DomainContext, WasiRun>();
 
 /**
  * Guest entry point: boot Zephyr and start the domain's program
@@ -29,22 +27,18 @@ const RUNS = new WeakMap<DomainContext, WasiRun>();
  */
 export async function start(ctx: DomainContext): Promise<void> {
   const k = bootZephyr(ctx, { appName: programName(ctx) });
-  const run = await runDomainProgram(
+  await startDomainWasi(
     ctx,
-    async (env) => {
-      if (ctx.program === undefined) throw new TypeError(`[zephyr-shim] ${ctx.name}: this image runs a WASI program, and the kernel module names none (v8r,image = "<file>.wasm")`);
-      const program = await ctx.clock.hold(loadWasiProgram(new URL(ctx.program), programName(ctx)));
-      // the Zephyr C API (include/zephyr/*.h) besides the platform channel
-      const imports = (host: WasiHost): ProgramImports => ({ ...env.imports(host), ...zephyrProgramImports(k, () => host.memory()) });
-      return program.start({ ...envForProgram(env, program.module, program.suspendable), imports });
-    },
+    "zephyr-shim",
+    loadWasiProgram,
+    // the Zephyr C API (include/zephyr/*.h) besides the platform channel
+    (env) => ({ imports: (host: WasiHost): ProgramImports => ({ ...env.imports(host), ...zephyrProgramImports(k, host) }) }),
     // Zephyr's Xen event API owns the static ports: the program's events come through it
     { bind: (ring) => k.xen.ports().forEach((port) => k.bind_event_channel(port, ring, undefined)), notify: (port) => void k.notify_evtchn(port) },
   );
-  if (run !== undefined) RUNS.set(ctx, run);
 }
 
 /** Called when the domain stops: the program ends at its next wait. */
 export function stop(ctx: DomainContext): void {
-  RUNS.get(ctx)?.stop();
+  stopDomainWasi(ctx);
 }

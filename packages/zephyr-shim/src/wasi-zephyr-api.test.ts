@@ -1,6 +1,7 @@
 // The imports behind the Zephyr C API of WASI programs (include/zephyr/*.h),
 // called as a program calls them: arguments are pointers into its memory.
 import { VirtualClock } from "@v8r/fvp-core";
+import { memoryText } from "@v8r/openamp-wasm";
 import { describe, expect, it } from "vitest";
 import { createFakeDomain } from "../test/_fake-domain.ts";
 import { zephyrProgramImports } from "./wasi-zephyr-api.ts";
@@ -11,7 +12,7 @@ function setup() {
   const domain = createFakeDomain({ clock, domid: 1, name: "zephyr" });
   const k = bootZephyr(domain.ctx, { appName: "test" });
   const memory = new WebAssembly.Memory({ initial: 1 });
-  const api = zephyrProgramImports(k, () => memory).v8r_zephyr as Record<string, (...args: number[]) => unknown>;
+  const api = zephyrProgramImports(k, { memory: () => memory, text: (ptr, len) => memoryText(memory, ptr, len) }).v8r_zephyr as Record<string, (...args: number[]) => unknown>;
   const call = (name: string, ...args: number[]): unknown => (api[name] as (...a: number[]) => unknown)(...args);
   const put = (at: number, text: string): number => {
     const bytes = new TextEncoder().encode(text);

@@ -11,26 +11,27 @@
 import type { KThread } from "./kernel/thread.ts";
 import type { LogLevelValue, Logger } from "./kernel/log.ts";
 import type { Zephyr } from "./zephyr.ts";
+import type { ProgramMemory } from "@v8r/xen-dom0less";
 
 /** A function a program imports. */
 type ProgramImport = (...args: never[]) => unknown;
 
-const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 const EINVAL = -22;
 
 /**
  * The `v8r_zephyr` imports of a program running on kernel `k`; `memory` is
- * the program's memory (valid once it runs).
+ * the program's memory and its text reader (valid once it runs).
  *
  * @example
  * ```ts
- * const run = program.start({ ...env, imports: (host) => zephyrProgramImports(k, host.memory) });
+ * const run = program.start({ ...env, imports: (host) => zephyrProgramImports(k, host) });
  * ```
  */
-export function zephyrProgramImports(k: Zephyr, memory: () => WebAssembly.Memory): { v8r_zephyr: Record<string, ProgramImport> } {
+export function zephyrProgramImports(k: Zephyr, host: ProgramMemory): { v8r_zephyr: Record<string, ProgramImport> } {
+  const memory = (): WebAssembly.Memory => host.memory();
   const view = (): DataView => new DataView(memory().buffer);
-  const text = (ptr: number, len: number): string => decoder.decode(new Uint8Array(memory().buffer, ptr >>> 0, len >>> 0).slice());
+  const text = (ptr: number, len: number): string => host.text(ptr, len);
   const ids = new WeakMap<KThread, number>();
   let nextId = 1;
   let snapshot: KThread[] = [];
