@@ -83,11 +83,11 @@ export function shmImports(shm: ShmAccessor, memory: () => WebAssembly.Memory, f
     faults.n++;
     return false;
   };
-  /** publish16's block copies: none when len is 0. */
-  const write = (o: number, ptr: number, len: number): void => {
-    if (!len || !inBlock(o, len)) return;
+  /** A block copy (see move) of a range in the region; one outside it, or whose copy throws, is a fault. */
+  const copy = (toWasm: boolean, o: number, ptr: number, len: number): void => {
+    if (!inBlock(o, len)) return;
     try {
-      move(false, o, ptr, len);
+      move(toWasm, o, ptr, len);
     } catch {
       faults.n++;
     }
@@ -119,33 +119,15 @@ export function shmImports(shm: ShmAccessor, memory: () => WebAssembly.Memory, f
     load_acquire32: (o: number) => shm.loadAcquire32(o >>> 0) | 0,
     store_release16: (o: number, v: number) => shm.storeRelease16(o >>> 0, v & 0xffff),
     store_release32: (o: number, v: number) => shm.storeRelease32(o >>> 0, v >>> 0),
-    block_read: (o: number, ptr: number, len: number) => {
-      o >>>= 0;
-      len >>>= 0;
-      if (!inBlock(o, len)) return;
-      try {
-        move(true, o, ptr >>> 0, len);
-      } catch {
-        faults.n++;
-      }
-    },
-    block_write: (o: number, ptr: number, len: number) => {
-      o >>>= 0;
-      len >>>= 0;
-      if (!inBlock(o, len)) return;
-      try {
-        move(false, o, ptr >>> 0, len);
-      } catch {
-        faults.n++;
-      }
-    },
+    block_read: (o: number, ptr: number, len: number) => copy(true, o >>> 0, ptr >>> 0, len >>> 0),
+    block_write: (o: number, ptr: number, len: number) => copy(false, o >>> 0, ptr >>> 0, len >>> 0),
     publish16: (o: number, ptr: number, len: number, so: number, expect: number, value: number, lo: number) => {
-      write(o >>> 0, ptr >>> 0, len >>> 0);
+      if (len >>> 0) copy(false, o >>> 0, ptr >>> 0, len >>> 0);
       return exchange16(so >>> 0, expect >>> 0, value & 0xffff, lo >>> 0);
     },
     publish16x2: (o: number, ptr: number, len: number, o2: number, ptr2: number, len2: number, so: number, expect: number, value: number, lo: number) => {
-      write(o >>> 0, ptr >>> 0, len >>> 0);
-      write(o2 >>> 0, ptr2 >>> 0, len2 >>> 0);
+      if (len >>> 0) copy(false, o >>> 0, ptr >>> 0, len >>> 0);
+      if (len2 >>> 0) copy(false, o2 >>> 0, ptr2 >>> 0, len2 >>> 0);
       return exchange16(so >>> 0, expect >>> 0, value & 0xffff, lo >>> 0);
     },
     read8_acquire16: (o8: number, o16: number) => (shm.read8(o8 >>> 0) << 16) | shm.loadAcquire16(o16 >>> 0),

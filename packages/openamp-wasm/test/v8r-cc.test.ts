@@ -32,7 +32,7 @@ describe("v8r-cc", () => {
     expect(cc([join(dir, "echo.o"), "-o", join(dir, "echo.wasm")]).status).toBe(0);
     const mod = new WebAssembly.Module(readFileSync(join(dir, "echo.wasm")));
     expect(WebAssembly.Module.exports(mod).map((e) => e.name)).toContain("_start");
-  });
+  }, 120_000); // two clang runs and a link: 17 s on a busy machine, over 30 s on a very busy one
 
   it("probes the toolchain once per process: a second compile with the same tools runs no probe", () => {
     const dir = tmp();
