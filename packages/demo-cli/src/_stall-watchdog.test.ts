@@ -37,7 +37,7 @@ setTimeout(() => cpus[1].busy(() => { for (;;); }), 200);`);
     const leftover = join(dir, "demo-1.json");
     writeFileSync(leftover, "{}");
     const r = await runChild("stopping", `
-const stall = startStallWatchdog({ stallMs: 0, stopGraceMs: 1000, warn: (l) => console.error(l) });
+const stall = startStallWatchdog({ stallMs: 60_000, stopGraceMs: 1000, warn: (l) => console.error(l) });
 stall.leaves(${JSON.stringify(leftover)});
 stall.stopping();
 setInterval(() => {}, 100);`);

@@ -12,6 +12,8 @@
 // process with SIGKILL (a Worker's process.exit ends only the Worker).
 import { Worker } from "node:worker_threads";
 import { Cpu, describeError } from "@v8r/fvp-core";
+import type { Xen } from "@v8r/xen-dom0less";
+import { formatDuration } from "./duration.ts";
 import type { DemoPlatform } from "./trace-events.ts";
 
 /** How long a shutdown may take, after it started, before the watchdog ends the process: the shutdown's own 10 s limit and some. */
@@ -39,7 +41,7 @@ export interface StallWatchdog {
 
 /** Options of {@link startStallWatchdog}. */
 export interface StallWatchdogOptions {
-  /** Longest time the main thread may go without a heartbeat, ms (`--stall-timeout`); 0 watches only shutdowns. */
+  /** Longest time the main thread may go without a heartbeat, ms (`--stall-timeout`, > 0). */
   readonly stallMs: number;
   /** Longest time a shutdown may take, ms; default {@link STOP_GRACE_MS}. */
   readonly stopGraceMs?: number;
@@ -92,7 +94,7 @@ setInterval(() => {
   if (b !== beat || late) { beat = b; beatAt = now; }
   if (stopAt === undefined && Atomics.load(shared, ${STOPPING}) !== 0) stopAt = now;
   if (late && stopAt !== undefined) stopAt = now;
-  if (stallMs > 0 && now - beatAt >= stallMs) end("no progress for " + seconds(stallMs) + " on the thread that runs the simulation");
+  if (now - beatAt >= stallMs) end("no progress for " + seconds(stallMs) + " on the thread that runs the simulation");
   else if (stopAt !== undefined && now - stopAt >= stopMs) end("the shutdown did not finish within " + seconds(stopMs));
 }, tickMs);
 `;
@@ -106,7 +108,7 @@ export function startStallWatchdog(options: StallWatchdogOptions): StallWatchdog
   const { stallMs, stopGraceMs = STOP_GRACE_MS, warn } = options;
   const shared = new Int32Array(new SharedArrayBuffer(8));
   // Check often enough that the limit is kept to within a tenth of it.
-  const shortest = stallMs > 0 ? Math.min(stallMs, stopGraceMs) : stopGraceMs;
+  const shortest = Math.min(stallMs, stopGraceMs);
   const tickMs = Math.max(50, Math.min(1000, Math.floor(shortest / 10)));
   const lateMs = Math.max(5 * tickMs, shortest / 2);
   let worker: Worker;
@@ -135,7 +137,8 @@ export function startStallWatchdog(options: StallWatchdogOptions): StallWatchdog
 /**
  * Keep `stall` told which guests run on which of `platform`'s CPUs, from
  * the platform's guest events (a guest may spin before Xen's boot returns,
- * and `xl create` adds domains later).
+ * and `xl create` adds domains later). For inline runs only: in Workers
+ * mode a busy CPU is busy in its own Worker, not on the stuck thread.
  */
 export function watchGuests(stall: Pick<StallWatchdog, "watchCpus">, platform: DemoPlatform): void {
   const placed = new Map<string, readonly number[]>();
@@ -149,4 +152,33 @@ export function watchGuests(stall: Pick<StallWatchdog, "watchCpus">, platform: D
     else return;
     tell();
   });
+}
+
+/**
+ * In Workers mode (a Worker per domain) a guest that loops without yielding
+ * holds only its own Worker: the main thread, still free, crashes that
+ * domain (`xen.crash`: its Worker is terminated and its `on_crash` policy
+ * applies) once one of its vCPUs has run guest
+ * code for `stallMs` without returning to its scheduler, with the reason on
+ * Xen's console, and the run goes on. Returns the function that stops the
+ * check.
+ */
+export function crashStuckGuests(platform: DemoPlatform, xen: Xen, stallMs: number): () => void {
+  const reason = `[v8r-demo] stall watchdog: its vCPU ran guest code for ${formatDuration(stallMs)} without returning to its scheduler (a loop that does not yield?)`;
+  const check = (): void => {
+    const now = platform.clock.now();
+    for (const d of xen.list()) {
+      if (d.state !== "running") continue;
+      const startedAt = now - d.uptimeMs;
+      // an interval older than this instance is one a terminated Worker left open
+      const stuck = d.pcpus.some((i) => {
+        const since = platform.cpus[i]?.busySince();
+        return since !== undefined && since >= startedAt && now - since >= stallMs;
+      });
+      if (stuck) void xen.crash(d.name, reason).catch(() => undefined);
+    }
+  };
+  const timer = setInterval(check, Math.min(1000, stallMs / 4));
+  timer.unref();
+  return () => clearInterval(timer);
 }

@@ -195,7 +195,7 @@ async function runDemoCommand(options: DemoOptions, io: CliIo): Promise<number> 
     io.stderr.write(`${err.message}\n`);
     return EXIT_CODES.usage;
   }
-  const stall = startStallWatchdog({ stallMs: options.stallTimeoutMs, warn: (line) => io.stderr.write(`${line}\n`) });
+  const stall = options.stallTimeoutMs > 0 ? startStallWatchdog({ stallMs: options.stallTimeoutMs, warn: (line) => io.stderr.write(`${line}\n`) }) : undefined;
   try {
     return await runStarted(options, config, io, stall);
   } finally {

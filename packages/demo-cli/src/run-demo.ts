@@ -30,7 +30,7 @@ import { xlHandlers } from "./_xl-handlers.ts";
 import { demoShmRanges, withDemoDefaults } from "./_demo-faults.ts";
 import { driveVirtualTime } from "./_virtual-run.ts";
 import { prepareRootfs } from "./_rootfs-prep.ts";
-import { type StallWatchdog, watchGuests } from "./_stall-watchdog.ts";
+import { crashStuckGuests, type StallWatchdog, watchGuests } from "./_stall-watchdog.ts";
 import type { AppSet, DemoOptions } from "./options.ts";
 import type { Shutdown } from "./shutdown.ts";
 import type { DemoPlatform, DemoTraceEvent } from "./trace-events.ts";
@@ -138,7 +138,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<Running
   }
   const session = new DemoSession(platform, io.console, htmlDir);
   const apps = AppsRun.wanted(config) ? new AppsRun(platform, config) : undefined;
-  if (io.stall !== undefined) watchGuests(io.stall, platform);
+  if (io.stall !== undefined && options.inline) watchGuests(io.stall, platform);
   const web = new WebHost(options, io, htmlDir, session);
   const requests = new HostRequests(platform, {
     startWebServer: async () => (await web.start()).statusUrl,
@@ -164,6 +164,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<Running
   });
   io.shutdown.add("Xen and its domains", () => xen.shutdown());
   session.attach(xen, demoLink(config));
+  if (!options.inline && options.stallTimeoutMs > 0) io.shutdown.add("stall check", crashStuckGuests(platform, xen, options.stallTimeoutMs));
   apps?.attach(xen, platform.clock.now());
   requests.attach(xen);
   if (!options.virtualTime) {

@@ -4,18 +4,32 @@
 // The stall watchdog (another thread) ends the process by itself with one
 // line naming the domain; SIGTERM sent to such a run cannot be acted on by
 // the stuck thread, and the run still ends.
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { writeFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildC } from "../../openamp-wasm/test/_c-build.ts";
-import { type DemoProcess, type Exit, spawnDemo, tempDir } from "./_spawn-demo.ts";
+import { CLI, type DemoProcess, type Exit, NODE_TSX, REPO_ROOT, spawnDemo, tempDir } from "./_spawn-demo.ts";
 
 const dir = tempDir("stall");
 let spin: string;
+/** The bundled device tree with Zephyr's image replaced by a TypeScript guest that loops forever in a timer callback. */
+let spinTs: string;
 
 beforeAll(() => {
   spin = join(dir, "spin.wasm");
   writeFileSync(spin, buildC(["test/c/spin.c"], ["--no-watchdog"]));
+  const guest = join(dir, "spin-guest.mts");
+  writeFileSync(guest, `export function start(ctx: { console: { write(t: string): void }; clock: { setTimeout(cb: () => void, ms: number): unknown } }): void {
+  ctx.console.write("spin-guest: spinning\\n");
+  ctx.clock.setTimeout(() => { for (;;); }, 200);
+}
+`);
+  const base = spawnSync(NODE_TSX[0] as string, [...NODE_TSX.slice(1), CLI, "config"], { cwd: REPO_ROOT, encoding: "utf8" }).stdout;
+  const dts = base.replace('v8r,image = "v8r-demo/apps/rpmsg-demo/zephyr-rpmsg-host";', `v8r,image = "${guest}";`);
+  expect(dts).toContain(guest);
+  spinTs = join(dir, "spin-ts.dts");
+  writeFileSync(spinTs, dts);
 }, 180_000);
 
 const STALL_LINE = /\[v8r-demo\] stall watchdog: no progress for 2 s on the thread that runs the simulation; zephyr was running and never gave the thread back \(a loop that does not yield\?\); ending the process with SIGKILL\n/;
@@ -54,4 +68,20 @@ describe("the stall watchdog", () => {
     expect(exit, demo.stdout().slice(-2000) + demo.stderr()).toEqual({ code: null, signal: "SIGKILL" });
     expect(demo.stderr()).toMatch(STALL_LINE);
   }, 120_000);
+
+  it("in Workers mode the main thread crashes the stuck domain (its on_crash policy applies) and the run goes on; Ctrl-C still stops it", async () => {
+    const demo = spawnDemo(["--config", spinTs, "--server", "none", "--stall-timeout", "2s"]);
+    try {
+      await demo.waitFor(/zephyr \| spin-guest: spinning/, 60_000);
+      await demo.waitFor(/\(XEN\) d1v0: \[v8r-demo\] stall watchdog: its vCPU ran guest code for 2s without returning to its scheduler \(a loop that does not yield\?\)\n/, 60_000);
+      await demo.waitFor(/\(XEN\) d1: starting a new instance \(on_crash=restart; restart 1\)/, 30_000);
+      await demo.waitFor(/linux {2}\| rpmsg-remote: started on xen-shmem/, 60_000);
+      expect(demo.stdout()).toContain("(XEN) Domain 1 (vcpu#0) crashed on cpu#0:");
+      expect(demo.stderr()).not.toContain("stall watchdog: no progress");
+      demo.child.kill("SIGINT");
+      expect(await ended(demo)).toEqual({ code: 0, signal: null });
+    } finally {
+      demo.kill();
+    }
+  }, 180_000);
 });
