@@ -38,11 +38,12 @@ describe("AppsRun: the end of a run of WASI programs", () => {
     expect(run.verdict()).toEqual({ code: 7, lines: ["zephyr: a.wasm exited with status 0", "linux: b.wasm exited with status 7"] });
   });
 
-  it("a crash without an exit status, a destroy or a status above 255 make 1; a shutdown asked by xl is 0", () => {
+  it("a crash without an exit status, a destroy or a status outside 1..255 make 1; a shutdown asked by xl is 0", () => {
     const cases: [DomainRecord["state"], number | undefined, string, number][] = [
       ["crashed", undefined, "crashed (see Xen's console)", 1],
       ["destroyed", undefined, "was destroyed", 1],
       ["crashed", 256, "exited with status 256", 1],
+      ["crashed", -1, "exited with status -1", 1], // C's exit(-1): a signed i32 at the host
       ["shutdown", undefined, "was shut down", 0],
     ];
     for (const [state, code, text, status] of cases) {

@@ -11,7 +11,7 @@ import type { DemoPlatform } from "./trace-events.ts";
 
 /** The end of a run: one line per program and the exit code. */
 export interface AppsVerdict {
-  /** 0, the first non-zero exit status of a program (in the device tree's order), or 1 for one that crashed otherwise or was destroyed. */
+  /** 0, the first non-zero exit status of a program (in the device tree's order; 1 for one outside 1..255), or 1 for one that crashed otherwise or was destroyed. */
   readonly code: number;
   /** `zephyr: ping.wasm exited with status 0`, ... */
   readonly lines: string[];
@@ -87,7 +87,8 @@ export class AppsRun {
 
 /** What became of one program, and the exit code it asks for. */
 function describe(state: string | undefined, exit: number | undefined): { text: string; status: number } {
-  if (exit !== undefined) return { text: `exited with status ${exit}`, status: exit === 0 ? 0 : exit <= 255 ? exit : 1 };
+  // a status a process cannot exit with (above 255; negative: C's exit(-1) reaches the host as -1) is a failure all the same
+  if (exit !== undefined) return { text: `exited with status ${exit}`, status: exit === 0 ? 0 : exit >= 1 && exit <= 255 ? exit : 1 };
   switch (state) {
     case "shutdown":
       return { text: "was shut down", status: 0 };
