@@ -20,8 +20,9 @@ const encoder = new TextEncoder();
 const EINVAL = -22;
 
 /**
- * The `v8r_zephyr` imports of a program running on kernel `k`; `memory` is
- * the program's memory and its text reader (valid once it runs).
+ * The `v8r_zephyr` imports of a program running on kernel `k`; `host` gives
+ * the program's memory and reads its text (valid once it runs; the runner's
+ * `WasiHost` fits).
  *
  * @example
  * ```ts
