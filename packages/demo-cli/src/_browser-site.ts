@@ -71,7 +71,7 @@ export type Resolver = (specifier: string) => string;
 const defaultResolver: Resolver = (s) => import.meta.resolve(s);
 
 /** The folder of the package `name` installed where `resolve` looks (walks up from its main entry). */
-export function findPackageRoot(name: string, resolve: Resolver = defaultResolver): ServedPackage {
+function findPackageRoot(name: string, resolve: Resolver = defaultResolver): ServedPackage {
   let entry: string;
   try {
     entry = fileURLToPath(resolve(name));
@@ -81,14 +81,22 @@ export function findPackageRoot(name: string, resolve: Resolver = defaultResolve
   for (let dir = dirname(entry); ; dir = dirname(dir)) {
     const file = join(dir, "package.json");
     if (existsSync(file)) {
-      const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: unknown; exports?: unknown };
-      if (pkg.name === name) {
-        const exports = typeof pkg.exports === "object" && pkg.exports !== null ? (pkg.exports as Record<string, unknown>) : {};
-        return { name, short: name.replace(/^@[^/]+\//, ""), root: dir, exports };
-      }
+      const pkg = readManifest(file);
+      if (pkg.name === name) return servedPackage(name, dir, pkg);
     }
     if (dirname(dir) === dir) throw new BrowserServeError("package-not-found", `[v8r-demo] browser: no package.json named ${name} above ${entry}`);
   }
+}
+
+/** The fields of a package.json the server reads. */
+function readManifest(file: string): { readonly name?: unknown; readonly exports?: unknown } {
+  return JSON.parse(readFileSync(file, "utf8")) as { name?: unknown; exports?: unknown };
+}
+
+/** The package `name` in folder `root`, served under its name without the scope. */
+function servedPackage(name: string, root: string, manifest: { readonly exports?: unknown }): ServedPackage {
+  const exports = typeof manifest.exports === "object" && manifest.exports !== null ? (manifest.exports as Record<string, unknown>) : {};
+  return { name, short: name.replace(/^@[^/]+\//, ""), root, exports };
 }
 
 /**
@@ -135,11 +143,7 @@ function findDependencyRoot(name: string, from: string): ServedPackage {
   for (let dir = from; ; dir = dirname(dir)) {
     const root = join(dir, "node_modules", name);
     const file = join(root, "package.json");
-    if (existsSync(file)) {
-      const pkg = JSON.parse(readFileSync(file, "utf8")) as { exports?: unknown };
-      const exports = typeof pkg.exports === "object" && pkg.exports !== null ? (pkg.exports as Record<string, unknown>) : {};
-      return { name, short: name.replace(/^@[^/]+\//, ""), root, exports };
-    }
+    if (existsSync(file)) return servedPackage(name, root, readManifest(file));
     if (dirname(dir) === dir) throw new BrowserServeError("package-not-found", `[v8r-demo] browser: cannot find ${name}, a dependency of the package in ${from}`);
   }
 }
