@@ -188,12 +188,12 @@ describe("control endpoint round trip", () => {
     expect(res).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
   });
 
-  it("answers a body over 4 KiB with 400, naming the limit", async () => {
+  it("answers a body over 4 KiB with 413 (as the dashboard), naming the limit", async () => {
     const h = handlers();
     endpoint = await startControlEndpoint(h, { env: env() });
     const token = (await readControlState(endpoint.stateFile))?.token ?? "";
     const res = await fetch(`${endpoint.url}/v1/domains`, { method: "POST", headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ file: `/${"a".repeat(5000)}` }) });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(413);
     expect(await res.json()).toEqual({ ok: false, error: "the request body is over 4096 bytes" });
     expect(h.createFromFile).not.toHaveBeenCalled();
   });

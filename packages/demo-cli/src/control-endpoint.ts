@@ -36,16 +36,19 @@ export interface ConsoleAttachment {
 }
 
 /** The stable `code` of a {@link ControlRefusal}, by its HTTP status. */
-const REFUSAL_CODES = { 400: "EINVAL", 404: "ENOENT", 409: "EBUSY" } as const;
+const REFUSAL_CODES = { 400: "EINVAL", 404: "ENOENT", 409: "EBUSY", 413: "EMSGSIZE" } as const;
 
-/** A request the demo refuses; `status` is the HTTP status to answer with (400, 404 or 409). */
+/** The HTTP statuses a {@link ControlRefusal} answers with. */
+export type ControlRefusalStatus = keyof typeof REFUSAL_CODES;
+
+/** A request the demo refuses; `status` is the HTTP status to answer with (400, 404, 409 or 413). */
 export class ControlRefusal extends Error {
-  /** HTTP status: 400 bad input, 404 no such domain, 409 not in a state for it. */
-  readonly status: 400 | 404 | 409;
-  /** The same as a stable code: `EINVAL` (400), `ENOENT` (404), `EBUSY` (409). */
-  readonly code: (typeof REFUSAL_CODES)[400 | 404 | 409];
+  /** HTTP status: 400 bad input, 404 no such domain, 409 not in a state for it, 413 body too large. */
+  readonly status: ControlRefusalStatus;
+  /** The same as a stable code: `EINVAL` (400), `ENOENT` (404), `EBUSY` (409), `EMSGSIZE` (413). */
+  readonly code: (typeof REFUSAL_CODES)[ControlRefusalStatus];
   /** Build a refusal; `message` says what was asked and why not. */
-  constructor(status: 400 | 404 | 409, message: string, options?: { cause?: unknown }) {
+  constructor(status: ControlRefusalStatus, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = "ControlRefusal";
     this.status = status;
@@ -221,7 +224,7 @@ async function serveConsole(req: IncomingMessage, res: ServerResponse, attached:
 /** The body of a request to the endpoint: at most MAX_BODY_BYTES. */
 async function readBody(req: IncomingMessage): Promise<Uint8Array> {
   const body = await readRequestBody(req, MAX_BODY_BYTES);
-  if (body === undefined) throw new ControlRefusal(400, `the request body is over ${MAX_BODY_BYTES} bytes`);
+  if (body === undefined) throw new ControlRefusal(413, `the request body is over ${MAX_BODY_BYTES} bytes`);
   return body;
 }
 

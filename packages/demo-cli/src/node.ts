@@ -25,6 +25,7 @@ export {
 export { ControlError, ControlErrorCode, runXl, type XlOptions, type XlRequest } from "./control-client.ts";
 export {
   ControlRefusal,
+  type ControlRefusalStatus,
   startControlEndpoint,
   XL_ACTIONS,
   type ConsoleAttachment,
