@@ -19,7 +19,7 @@ const COMMANDS: readonly (readonly [string, string])[] = [
   ["v8r-demo xl pause DOMAIN", "pause a domain (xl unpause DOMAIN resumes it)"],
   ["v8r-demo xl console DOMAIN", "attach this terminal to a domain's console (Ctrl-] detaches)"],
   ["v8r-demo config [FILE]", "print the bundled device tree (or write it to FILE)"],
-  ["v8r-demo browser", "run the demo in a web browser (Web Workers); --port N, --host ADDR, --app DOMAIN=FILE.wasm"],
+  ["v8r-demo browser", "run in a web browser; --port N, --host ADDR, --app DOMAIN=FILE.wasm"],
 ];
 
 /** The FAULTS section: the registry's kinds, then what the demo adds to them. */
