@@ -13,12 +13,16 @@ import { CLI, type DemoProcess, type Exit, NODE_TSX, REPO_ROOT, spawnDemo, tempD
 
 const dir = tempDir("stall");
 let spin: string;
+/** A program that waits for messages (it gets none while Zephyr spins). */
+let echo: string;
 /** The bundled device tree with Zephyr's image replaced by a TypeScript guest that loops forever in a timer callback. */
 let spinTs: string;
 
 beforeAll(() => {
   spin = join(dir, "spin.wasm");
   writeFileSync(spin, buildC(["test/c/spin.c"], ["--no-watchdog"]));
+  echo = join(dir, "echo.wasm");
+  writeFileSync(echo, buildC(["examples/c/echo.c"]));
   const guest = join(dir, "spin-guest.mts");
   writeFileSync(guest, `export function start(ctx: { console: { write(t: string): void }; clock: { setTimeout(cb: () => void, ms: number): unknown } }): void {
   ctx.console.write("spin-guest: spinning\\n");
@@ -80,6 +84,24 @@ describe("the stall watchdog", () => {
       expect(demo.stderr()).not.toContain("stall watchdog: no progress");
       demo.child.kill("SIGINT");
       expect(await ended(demo)).toEqual({ code: 0, signal: null });
+    } finally {
+      demo.kill();
+    }
+  }, 180_000);
+
+  it("in Workers mode a WASI program that never waits (built without the spin watchdog) is crashed with the reason; the other domain's program, blocked in its wait, is not, and the run goes on", async () => {
+    const demo = spawnDemo(["--app", `zephyr=${spin}`, "--app", `linux=${echo}`, "--server", "none", "--stall-timeout", "1s"]);
+    try {
+      await demo.waitFor(/zephyr \| spinning/, 60_000);
+      await demo.waitFor(/\(XEN\) d1v0: \[v8r-demo\] stall watchdog: its vCPU ran guest code for 1s without returning to its scheduler \(a loop that does not yield\?\)\n/, 60_000);
+      expect(demo.stdout()).toContain("(XEN) Domain 1 (vcpu#0) crashed on cpu#0:");
+      demo.child.kill("SIGINT");
+      expect(await ended(demo), demo.stdout().slice(-2000) + demo.stderr()).toEqual({ code: 0, signal: null });
+      // Linux's program was still there, waiting, when the run was stopped
+      expect(demo.stdout()).toContain("(XEN) d2: destroyed (destroy)");
+      expect(demo.stdout()).toContain("v8r    | linux: echo.wasm was destroyed");
+      expect(demo.stdout()).not.toContain("Domain 2 (vcpu#0) crashed");
+      expect(demo.stderr()).not.toContain("stall watchdog: no progress");
     } finally {
       demo.kill();
     }

@@ -63,8 +63,8 @@ describe("v8r-demo --app: C programs as guest applications", () => {
     expect(r.stdout).toContain("v8r    | zephyr: rpmsg-ping.wasm exited with status 0\nv8r    | linux: rpmsg-echo.wasm exited with status 0\n");
   }, 180_000);
 
-  it("in Workers (blocking waits): zero-copy echo, every payload intact, both exit, and then the run ends by itself with their verdict", async () => {
-    const demo = spawnDemo(["--app", `zephyr=${app.ping}`, "--app", `linux=${app.nocopyEcho}`, "--port", "0"]);
+  it("in Workers (blocking waits): zero-copy echo, every payload intact, both exit, and then the run ends by itself with their verdict; a short --stall-timeout never takes a wait for a stall", async () => {
+    const demo = spawnDemo(["--app", `zephyr=${app.ping}`, "--app", `linux=${app.nocopyEcho}`, "--port", "0", "--stall-timeout", "1s"]);
     try {
       const exit = await Promise.race([demo.exited, demo.waitFor(/a string that never comes/, 180_000).then(() => undefined)]);
       expect(exit, demo.stdout().slice(-3000) + demo.stderr()).toEqual({ code: 0, signal: null });
@@ -73,6 +73,7 @@ describe("v8r-demo --app: C programs as guest applications", () => {
       expect(demo.stdout()).toMatch(/\(XEN\) d1: shutdown requested \(poweroff\): ping\.wasm exited with status 0/);
       expect(demo.stdout()).toMatch(/v8r {4}\| no domain is left running \(the last one stopped at .* of platform time\): the run ends\n/);
       expect(demo.stdout()).toContain("v8r    | zephyr: ping.wasm exited with status 0\nv8r    | linux: nocopy-echo.wasm exited with status 0\n");
+      expect(demo.stdout()).not.toContain("stall watchdog");
     } finally {
       demo.kill();
     }

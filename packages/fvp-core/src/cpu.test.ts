@@ -47,6 +47,27 @@ describe("Cpu load accounting", () => {
     expect(shared[Cpu.BUSY_SINCE_SLOT]).toBe(-1);
   });
 
+  it("waiting() inside busy() is idle time: the interval closes for the wait, work within the wait counts on its own, and it opens again after", () => {
+    const { clock, cpu } = setup();
+    cpu.busy(() => {
+      clock.advanceTo(100);
+      const r = cpu.waiting(() => {
+        expect(cpu.busySince()).toBeUndefined();
+        clock.advanceTo(500);
+        cpu.busy(() => clock.advanceTo(520)); // an interrupt taken in the wait
+        expect(cpu.busySince()).toBeUndefined();
+        clock.advanceTo(900);
+        return "woken";
+      });
+      expect(r).toBe("woken");
+      expect(cpu.busySince()).toBe(900);
+      clock.advanceTo(1000);
+    });
+    expect(cpu.busySince()).toBeUndefined();
+    expect(cpu.stats()).toEqual({ busyMs: 220, idleMs: 780, uptimeMs: 1000 });
+    expect(cpu.waiting(() => cpu.busySince())).toBeUndefined(); // outside busy(): nothing to close
+  });
+
   it("busy() still accounts when the function throws", () => {
     const { clock, cpu } = setup();
     expect(() =>

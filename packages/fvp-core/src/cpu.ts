@@ -7,6 +7,8 @@ export interface CpuHandle {
   readonly index: number;
   /** Run `fn` now and account the time it takes (on the platform clock) as busy; nested calls count once. */
   busy<T>(fn: () => T): T;
+  /** Run `fn`, a blocking wait inside {@link CpuHandle.busy} (a WFI), as idle time: the busy interval closes before it and opens again after it. */
+  waiting<T>(fn: () => T): T;
   /** Account `ms` of busy time ending now (models work on a VirtualClock, where synchronous code takes no time). */
   charge(ms: number): void;
   /** Account `ms` of busy time starting now: modelled work the CPU is about to do (a busy wait), which the load of the next window shows. */
@@ -130,6 +132,22 @@ export class Cpu implements CpuHandle {
         this.#f[H_BUSY_SINCE] = -1;
         this.#add(since, this.#clock.now());
       }
+    }
+  }
+
+  /** Run `fn` as idle time inside a busy interval (busy work within it, a service in the wait, counts on its own). */
+  waiting<T>(fn: () => T): T {
+    const depth = this.#depth;
+    if (depth === 0) return fn();
+    const since = this.#f[H_BUSY_SINCE] ?? -1;
+    this.#f[H_BUSY_SINCE] = -1;
+    this.#add(since, this.#clock.now());
+    this.#depth = 0;
+    try {
+      return fn();
+    } finally {
+      this.#depth = depth;
+      this.#f[H_BUSY_SINCE] = this.#clock.now();
     }
   }
 

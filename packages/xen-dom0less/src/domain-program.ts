@@ -216,31 +216,13 @@ function programEnv(ctx: DomainContext, name: string, notify: (port: number) => 
   const bootargs = parseBootargs(ctx.bootargs);
   const watchdog = bootargs.has("watchdog_ms") ? { watchdogMs: bootargInt(bootargs, "watchdog_ms", 0, { min: 0, max: 3_600_000 }) } : {};
   const base = { args: [name, ...bootargWords(ctx.bootargs)], stdout: write, stderr: write, clock: ctx.clock, machine, imports, ...watchdog };
+  // each stretch of the program is busy time of the vCPU
+  const slice = <T>(fn: () => T): T => (cpu ? cpu.busy(fn) : fn());
   const wfi = ctx.waitForInterrupt;
-  if (wfi === undefined) {
-    // inline: the program suspends between stretches; each stretch is busy time of the vCPU
-    return { ...base, slice: (fn) => (cpu ? cpu.busy(fn) : fn()) };
-  }
-  // worker: the program has the thread; what it spends outside WFI is busy time
-  let since = ctx.clock.now();
-  const charge = (): void => {
-    const now = ctx.clock.now();
-    if (cpu && now > since) cpu.charge(now - since);
-    since = now;
-  };
-  const idle = (timeoutMs: number): boolean => {
-    charge();
-    const alive = wfi(timeoutMs);
-    since = ctx.clock.now();
-    return alive;
-  };
-  const slice = <T>(fn: () => T): T => {
-    since = ctx.clock.now();
-    try {
-      return fn();
-    } finally {
-      charge();
-    }
-  };
+  // inline: the program suspends between stretches
+  if (wfi === undefined) return { ...base, slice };
+  // worker: the program blocks in its waits, inside its stretch; the WFI is
+  // idle time, so the vCPU shows busy (to the stall check) only while it runs
+  const idle = (timeoutMs: number): boolean => (cpu ? cpu.waiting(() => wfi(timeoutMs)) : wfi(timeoutMs));
   return { ...base, idle, slice };
 }
