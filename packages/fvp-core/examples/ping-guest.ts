@@ -1,6 +1,8 @@
 // Example guest "ping": every 100 ms it posts a message into its outbox in the
 // shared region and sends SGI 1 to the pong guest's CPU; SGI 2 tells it a
-// reply is waiting in its inbox. After `rounds` replies it tells the host.
+// reply is waiting in its inbox. The outbox holds one message, so a tick
+// whose previous ping is still unanswered (a slow or busy peer) sends
+// nothing. After `rounds` replies it tells the host.
 import type { GuestEnv, WindowDescriptor } from "../src/mod.ts";
 import { MemoryWindow } from "../src/mod.ts";
 import { post, take } from "./_mailbox.ts";
@@ -36,6 +38,7 @@ export function start(ctx: PingCtx): void {
   });
   ctx.irq.enable(SGI_PONG);
   const timer = ctx.clock.setInterval(() => {
+    if (sent > lastReply) return; // not answered yet: posting now would overwrite it
     sent++;
     cpu.charge(2); // model 2 ms of work per message
     post(outbox, sent, `ping ${sent}`);
