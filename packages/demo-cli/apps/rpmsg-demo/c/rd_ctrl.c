@@ -28,10 +28,7 @@ static void failure(struct rd_buf *reply, const double *id, const char *err_pref
 {
 	rd_buf_reset(reply);
 	rd_buf_str(reply, "{\"id\":");
-	if (id)
-		rd_js_number(reply, *id);
-	else
-		rd_buf_str(reply, "null");
+	rd_js_number_or_null(reply, id != NULL, id ? *id : 0);
 	rd_buf_str(reply, ",\"ok\":false,\"err\":");
 	struct rd_buf text = { 0 };
 	rd_buf_str(&text, err_prefix);
@@ -208,10 +205,7 @@ void rd_ctrl_reply_json(struct rd_buf *out, const uint8_t *bytes, size_t len, co
 		return;
 	}
 	rd_buf_str(out, "{\"id\":");
-	if (reply->id_null)
-		rd_buf_str(out, "null");
-	else
-		rd_js_number(out, reply->id);
+	rd_js_number_or_null(out, !reply->id_null, reply->id);
 	rd_buf_str(out, ",\"ok\":false,\"err\":");
 	rd_js_json_string(out, reply->err, reply->err_len);
 	rd_buf_ch(out, '}');

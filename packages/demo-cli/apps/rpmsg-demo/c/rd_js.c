@@ -76,6 +76,14 @@ static int short_decimal(struct rd_buf *out, double x)
 	return 0;
 }
 
+void rd_js_number_or_null(struct rd_buf *out, int has, double x)
+{
+	if (has)
+		rd_js_number(out, x);
+	else
+		rd_buf_str(out, "null");
+}
+
 void rd_js_number(struct rd_buf *out, double x)
 {
 	if (isnan(x)) {

@@ -13,6 +13,8 @@
 
 /** Append String(x). */
 void rd_js_number(struct rd_buf *out, double x);
+/** Append String(x) when `has`, else `null` (a JSON number that may be missing). */
+void rd_js_number_or_null(struct rd_buf *out, int has, double x);
 /** Append x.toFixed(digits) (digits 0..20). */
 void rd_js_fixed(struct rd_buf *out, double x, int digits);
 /** Math.round(x). */

@@ -29,10 +29,7 @@ static void state_json(struct rd_buf *out, const struct history *h)
 	rd_buf_str(out, "},\"boots\":");
 	status_boots_json(out, h);
 	rd_buf_str(out, ",\"lastUpdateMs\":");
-	if (h->has_update)
-		rd_js_number(out, h->last_update_ms);
-	else
-		rd_buf_str(out, "null");
+	rd_js_number_or_null(out, h->has_update, h->last_update_ms);
 	rd_buf_str(out, "}\n");
 }
 

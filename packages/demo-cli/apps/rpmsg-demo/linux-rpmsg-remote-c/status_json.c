@@ -49,21 +49,12 @@ void status_json_render(struct rd_buf *out, const struct history *h, const doubl
 	rd_buf_str(out, "{\"v\":1,\"link\":");
 	rd_js_json_cstr(out, h->link_state);
 	rd_buf_str(out, ",\"lastUpdateMs\":");
-	if (h->has_update)
-		rd_js_number(out, h->last_update_ms);
-	else
-		rd_buf_str(out, "null");
+	rd_js_number_or_null(out, h->has_update, h->last_update_ms);
 	/* the age and the stale mark as of now; without a now they are left out (null, not stale) */
 	rd_buf_str(out, ",\"writtenMs\":");
-	if (now)
-		rd_js_number(out, *now);
-	else
-		rd_buf_str(out, "null");
+	rd_js_number_or_null(out, now != NULL, now ? *now : 0);
 	rd_buf_str(out, ",\"ageMs\":");
-	if (now && f.has_age)
-		rd_js_number(out, f.age_ms);
-	else
-		rd_buf_str(out, "null");
+	rd_js_number_or_null(out, now && f.has_age, f.age_ms);
 	rd_buf_printf(out, ",\"stale\":%s,\"staleAfterMs\":", now && f.stale ? "true" : "false");
 	rd_js_number(out, f.stale_after_ms);
 	rd_buf_str(out, ",\"counters\":{");
@@ -88,10 +79,7 @@ void status_json_render(struct rd_buf *out, const struct history *h, const doubl
 		rd_buf_str(out, ",\"t\":");
 		rd_js_number(out, e->t);
 		rd_buf_str(out, ",\"cpu\":");
-		if (e->has_cpu)
-			rd_js_number(out, e->cpu);
-		else
-			rd_buf_str(out, "null");
+		rd_js_number_or_null(out, e->has_cpu, e->cpu);
 		rd_buf_str(out, ",\"receivedMs\":");
 		rd_js_number(out, e->received_ms);
 		rd_buf_ch(out, '}');
