@@ -20,6 +20,17 @@ function sample(seq: number) {
 
 interface ReaderResult { reads: number; partial: number; missing: number; examples: string[] }
 
+
+/** A host-directory root whose writes take 30 ms longer: a slow disk, so an earlier write is still on its way. */
+function slowRootFs(dir: string): NodeRootFs {
+  const slow = new NodeRootFs(dir);
+  const write = slow.writeFile.bind(slow);
+  slow.writeFile = async (path, data) => {
+    await new Promise((r) => setTimeout(r, 30));
+    return write(path, data);
+  };
+  return slow;
+}
 describe("StatusPublisher", () => {
   it("writes the page and the JSON under /usr/share/nginx/html, creating the directory", async () => {
     const fs = new MemoryRootFs();
@@ -49,12 +60,7 @@ describe("StatusPublisher", () => {
   it("lets a second publisher on the same host directory (a restarted Linux) write only after the first one's pending write", async () => {
     const dir = await mkdtemp(join(tmpdir(), "v8r-publish-order-"));
     try {
-      const slow = new NodeRootFs(dir);
-      const write = slow.writeFile.bind(slow);
-      slow.writeFile = async (path, data) => {
-        await new Promise((r) => setTimeout(r, 30));
-        return write(path, data);
-      };
+      const slow = slowRootFs(dir);
       const histories = [1, 2].map((n) => {
         const h = new StatusHistory();
         for (let i = 0; i < n; i++) h.add(sample(i), i);
@@ -98,12 +104,7 @@ describe("StatusPublisher", () => {
   it("lets a restarted Linux read its counters only after the previous instance's last save landed (settled)", async () => {
     const dir = await mkdtemp(join(tmpdir(), "v8r-publish-restore-"));
     try {
-      const slow = new NodeRootFs(dir);
-      const write = slow.writeFile.bind(slow);
-      slow.writeFile = async (path, data) => {
-        await new Promise((r) => setTimeout(r, 30));
-        return write(path, data);
-      };
+      const slow = slowRootFs(dir);
       const before = new StatusHistory();
       for (let i = 0; i < 3; i++) before.add(sample(i), i * 1000);
       const old = new StatusPublisher(slow, { store: new HistoryStore(slow) }).publish(before); // still on its way
