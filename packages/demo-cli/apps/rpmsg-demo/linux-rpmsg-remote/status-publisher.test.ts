@@ -20,7 +20,6 @@ function sample(seq: number) {
 
 interface ReaderResult { reads: number; partial: number; missing: number; examples: string[] }
 
-
 /** A host-directory root whose writes take 30 ms longer: a slow disk, so an earlier write is still on its way. */
 function slowRootFs(dir: string): NodeRootFs {
   const slow = new NodeRootFs(dir);
