@@ -98,15 +98,8 @@ async function runCommand(options: DemoOptions, command: DemoCommand, io: CliIo)
 
 /** `v8r-demo browser`: `--app` mistakes are usage errors, found before serving (the page boots the bundled device tree). */
 async function browser(options: DemoOptions, io: CliIo): Promise<number> {
-  const config = await loadConfig(options, io);
+  const config = await loadConfigWithApps(options, io, undefined);
   if (typeof config === "number") return config;
-  try {
-    await applyApps(options.apps, config);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    io.stderr.write(`${err.message}\n`);
-    return EXIT_CODES.usage;
-  }
   return runBrowser({ port: options.port, host: options.host, apps: options.apps.map((a) => ({ domain: a.domain, file: resolve(a.file) })) }, io);
 }
 
@@ -185,16 +178,23 @@ async function loadConfig(options: DemoOptions, io: CliIo): Promise<DemoConfig |
   return { file: options.config, bytes: report.bytes, bundled: false, ...(report.config === undefined ? {} : { loaded: report.config }) };
 }
 
-async function runDemoCommand(options: DemoOptions, io: CliIo): Promise<number> {
+/** {@link loadConfig}, then the `--app`/`--apps` choices: their mistakes are usage errors, found before anything starts. */
+async function loadConfigWithApps(options: DemoOptions, io: CliIo, appSet: DemoOptions["appSet"] | undefined): Promise<DemoConfig | number> {
   const config = await loadConfig(options, io);
   if (typeof config === "number") return config;
   try {
-    await applyApps(options.apps, config, options.appSet); // --app mistakes are usage errors, found before anything starts
+    await applyApps(options.apps, config, appSet);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     io.stderr.write(`${err.message}\n`);
     return EXIT_CODES.usage;
   }
+  return config;
+}
+
+async function runDemoCommand(options: DemoOptions, io: CliIo): Promise<number> {
+  const config = await loadConfigWithApps(options, io, options.appSet);
+  if (typeof config === "number") return config;
   const stall = options.stallTimeoutMs > 0 ? startStallWatchdog({ stallMs: options.stallTimeoutMs, warn: (line) => io.stderr.write(`${line}\n`) }) : undefined;
   try {
     return await runStarted(options, config, io, stall);

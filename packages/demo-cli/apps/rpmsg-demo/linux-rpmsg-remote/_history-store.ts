@@ -55,12 +55,28 @@ export class HistoryStore {
     log(`took up the counters of the previous instance: ${c.received} sample(s) received, ${c.lost} lost, ${c.restarts} Zephyr restart(s) seen`);
   }
 
-  /** Save what `history` must keep across a restart. */
+  /** Save what `history` must keep across a restart; a failure is a {@link HistorySaveError}. */
   async save(history: StatusHistory): Promise<void> {
-    if (!this.#dirReady) {
-      await this.#fs.mkdir(this.#path.slice(0, this.#path.lastIndexOf("/")) || "/", { recursive: true });
-      this.#dirReady = true;
+    try {
+      if (!this.#dirReady) {
+        await this.#fs.mkdir(this.#path.slice(0, this.#path.lastIndexOf("/")) || "/", { recursive: true });
+        this.#dirReady = true;
+      }
+      await writeFileAtomic(this.#fs, this.#path, `${JSON.stringify(history.snapshot())}\n`);
+    } catch (err) {
+      throw new HistorySaveError(this.#path, err);
     }
-    await writeFileAtomic(this.#fs, this.#path, `${JSON.stringify(history.snapshot())}\n`);
+  }
+}
+
+/** Saving the counters failed (the status page itself was written); `cause` is the file system's error. */
+export class HistorySaveError extends Error {
+  /** Stable code for this condition. */
+  readonly code = "HISTORY_SAVE_FAILED";
+
+  /** The failure to save `path`, caused by `cause`. */
+  constructor(path: string, cause: unknown) {
+    super(`saving the counters to ${path}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = "HistorySaveError";
   }
 }

@@ -235,6 +235,25 @@ describe("RpmsgDemoService against rpmsg-host", () => {
     expect(sys.consoles.linux.text()).toContain("rpmsg-remote: writing the status page failed: disk full");
   });
 
+  it("names the counters file, not the page, when only saving the counters fails", async () => {
+    const rootfs = new MemoryRootFs();
+    const sys = await boot({
+      linux: async (ctx) => {
+        const app = await runRpmsgRemote(ctx, { rootfs });
+        const write = rootfs.writeFile.bind(rootfs);
+        rootfs.writeFile = (path, data) => (path.startsWith("/var/lib/rpmsg-demo/") ? Promise.reject(new Error("disk full")) : write(path, data));
+        return app;
+      },
+    });
+    await sys.run(2_100);
+    await service(sys).flush();
+    expect(service(sys).counters.publishErrors).toBeGreaterThanOrEqual(2);
+    const text = sys.consoles.linux.text();
+    expect(text).toContain("rpmsg-remote: saving the counters to /var/lib/rpmsg-demo/history.json: disk full: failed");
+    expect(text).not.toContain("writing the status page failed");
+    expect(await rootfs.readText("/usr/share/nginx/html/zephyr-status.html")).toContain("</html>");
+  });
+
   it("lets virtual time run on while a page write is slow, and a run ends with the newest state written as of its sample", async () => {
     const rootfs = new MemoryRootFs();
     const write = rootfs.writeFile.bind(rootfs);

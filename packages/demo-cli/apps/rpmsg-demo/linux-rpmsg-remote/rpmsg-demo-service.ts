@@ -21,7 +21,7 @@ import { DEFAULT_CTRL_TIMEOUT_MS, RpmsgCtrlClient } from "./rpmsg-ctrl-client.ts
 import type { LinuxLinkEvent, LinuxMalformedEvent, LinuxSampleEvent } from "./events.ts";
 import { StatusHistory } from "./status-history.ts";
 import { StatusPublisher } from "./status-publisher.ts";
-import { HistoryStore } from "./_history-store.ts";
+import { HistorySaveError, HistoryStore } from "./_history-store.ts";
 import { RewriteWhileSilent } from "./_rewrite-while-silent.ts";
 import { type LinkStateName, linkStateOf } from "./_link-state.ts";
 import { takeSample } from "./_sample-intake.ts";
@@ -377,7 +377,7 @@ export class RpmsgDemoService {
     this.#publishing = publishing;
     void clock.background(publishing).catch((err: unknown) => {
       this.#counters.publishErrors++;
-      if (this.#counters.publishErrors <= 3) this.#log(`writing the status page failed: ${describeError(err).error}`);
+      if (this.#counters.publishErrors <= 3) this.#log(err instanceof HistorySaveError ? `${err.message}: failed` : `writing the status page failed: ${describeError(err).error}`);
     });
   }
 
