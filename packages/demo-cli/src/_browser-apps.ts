@@ -23,9 +23,18 @@ export const APPS_MARK = "<!-- v8r:apps -->";
 /** The id of the script element that holds the list. */
 const APPS_ID = "v8r-apps";
 
-/** The served programs of `apps` (absolute paths), numbered in order. */
-export function servedApps(apps: readonly { readonly domain: string; readonly file: string }[]): ServedApp[] {
-  return apps.map((a, i) => ({ domain: a.domain, file: a.file, url: `/user-app/${i}/${encodeURIComponent(a.file.split(/[\\/]/).pop() ?? "program.wasm")}` }));
+/**
+ * The served programs of `apps` (absolute paths), numbered in order; each is
+ * served under `name` (default: the file's own name), so a program given as
+ * a link keeps the name the user gave it.
+ */
+export function servedApps(apps: readonly { readonly domain: string; readonly file: string; readonly name?: string }[]): ServedApp[] {
+  return apps.map((a, i) => ({ domain: a.domain, file: a.file, url: `/user-app/${i}/${encodeURIComponent(a.name ?? fileName(a.file))}` }));
+}
+
+/** The last component of `path` (either separator). */
+export function fileName(path: string): string {
+  return path.split(/[\\/]/).pop() || "program.wasm";
 }
 
 /** The program served at URL path `path`, if any. */

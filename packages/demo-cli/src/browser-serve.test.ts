@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -124,6 +124,24 @@ describe("browser-serve", () => {
       const missing = await fetch(new URL("pkg/core/src/mod.ts", server.url));
       expect(missing.status).toBe(404);
       expect(missing.headers.get("cross-origin-embedder-policy")).toBe("require-corp");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("serves a program given as a link under the link's name, as application/wasm, from the file it pointed to at start", async () => {
+    write("progs/build/out.bin", "\0asm-real");
+    write("progs/other.bin", "\0asm-other");
+    symlinkSync(join(dir, "progs/build/out.bin"), join(dir, "progs/ping.wasm"));
+    const server = await startBrowserServer({ port: 0, host: "127.0.0.1", site, apps: [{ domain: "zephyr", file: join(dir, "progs/ping.wasm") }] });
+    try {
+      rmSync(join(dir, "progs/ping.wasm"));
+      symlinkSync(join(dir, "progs/other.bin"), join(dir, "progs/ping.wasm"));
+      const res = await fetch(new URL("user-app/0/ping.wasm", server.url));
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toBe("application/wasm");
+      expect(await res.text()).toBe("\0asm-real");
+      expect((await fetch(new URL("user-app/0/out.bin", server.url))).status).toBe(404);
     } finally {
       await server.close();
     }

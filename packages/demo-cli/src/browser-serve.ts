@@ -21,7 +21,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { dirname, extname, join, sep } from "node:path";
 import { locateSite, rewriteImports, SERVED_DIRS, withImportMap, type BrowserSite } from "./_browser-site.ts";
 import { createShutdown, type SignalSource } from "./shutdown.ts";
-import { appAt, servedApps, withAppList } from "./_browser-apps.ts";
+import { appAt, fileName, servedApps, withAppList } from "./_browser-apps.ts";
 
 /** Open connections at most (see startBrowserServer). */
 const MAX_CONNECTIONS = 256;
@@ -42,8 +42,8 @@ export interface ServedFile {
   readonly file: string;
   /** The served folder it must be inside (checked again on the open descriptor). */
   readonly root: string;
-  /** The page (gets the import map), a module (imports rewritten) or an asset (as is). */
-  readonly kind: "page" | "module" | "asset";
+  /** The page (gets the import map), a module (imports rewritten), an asset (as is) or a `--app` program (as is, `application/wasm`). */
+  readonly kind: "page" | "module" | "asset" | "program";
 }
 
 /** The file behind a URL path, or undefined (404); never a file outside the served roots. */
@@ -56,7 +56,7 @@ export async function resolveRequest(site: BrowserSite, pathname: string): Promi
   }
   if (path === "/" || path === "/index.html") return { file: join(site.pageDir, "index.html"), root: site.pageDir, kind: "page" };
   const app = appAt(site.apps ?? [], pathname);
-  if (app !== undefined) return { file: app.file, root: dirname(app.file), kind: "asset" };
+  if (app !== undefined) return { file: app.file, root: dirname(app.file), kind: "program" };
   const parts = path.split("/").slice(1);
   if (parts.some((p) => p === "" || p === "." || p === ".." || p.includes("\\") || p.includes("\0"))) return undefined;
   let root: string | undefined;
@@ -118,8 +118,8 @@ export interface BrowserServer {
  */
 export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
   const located = options.site ?? locateSite();
-  // a program is served from its real path: a link swapped later cannot lead elsewhere
-  const apps = await Promise.all((options.apps ?? []).map(async (a) => ({ ...a, file: await realpath(a.file) })));
+  // a program is served from its real path (a link swapped later cannot lead elsewhere), under the name the user gave
+  const apps = await Promise.all((options.apps ?? []).map(async (a) => ({ ...a, name: fileName(a.file), file: await realpath(a.file) })));
   const site: BrowserSite = apps.length === 0 ? located : { ...located, apps: servedApps(apps) };
   const server = createServer((req, res) => {
     handle(site, req, res).catch(() => {
@@ -176,7 +176,7 @@ async function handle(site: BrowserSite, req: IncomingMessage, res: ServerRespon
     let body: Uint8Array | string = await opened.handle.readFile();
     if (found.kind === "page") body = withAppList(withImportMap(body.toString(), site.modules), site.apps ?? []);
     else if (found.kind === "module") body = rewriteImports(body.toString(), site.modules);
-    const type = CONTENT_TYPES[extname(found.file)] ?? "application/octet-stream";
+    const type = found.kind === "program" ? "application/wasm" : (CONTENT_TYPES[extname(found.file)] ?? "application/octet-stream");
     res.writeHead(200, { "Content-Type": type, "Content-Length": Buffer.byteLength(body) });
     res.end(req.method === "HEAD" ? undefined : body);
   } catch {
