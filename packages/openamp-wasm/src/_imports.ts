@@ -43,23 +43,25 @@ export function shmImports(shm: ShmAccessor, memory: () => WebAssembly.Memory, f
   let mem32: Int32Array = new Int32Array(0);
   let mem16: Uint16Array = new Uint16Array(0);
   // memory.grow() detaches the old buffer (byteLength 0): refresh the cached views then
-  const wasmBytes = (): Uint8Array => {
-    if (!mem.byteLength) {
-      mem = new Uint8Array(memory().buffer);
-      mem32 = new Int32Array(memory().buffer);
-      mem16 = new Uint16Array(memory().buffer);
-    }
-    return mem;
+  const refresh = (): void => {
+    const buf = memory().buffer;
+    mem = new Uint8Array(buf);
+    mem32 = new Int32Array(buf);
+    mem16 = new Uint16Array(buf);
   };
+  const size = shm.size;
   const region = shm.bytes;
   const region32 = region && region.byteOffset % 4 === 0 ? new Int32Array(region.buffer, region.byteOffset, region.length >>> 2) : undefined;
   const region16 = region && region.byteOffset % 2 === 0 ? new Uint16Array(region.buffer, region.byteOffset, region.length >>> 1) : undefined;
   /**
-   * Copy len bytes between shared memory at o and wasm memory at ptr (toWasm: shared -> wasm). No view is made
-   * per call on the paths a message takes: 32- or 16-bit words when both ends are aligned, bytes when short.
+   * The paths a message takes, inline and without a try: 32- or 16-bit words when both ends and the length are
+   * aligned (no view made per call), the range inside the region (wasm memory is not checked: a typed array
+   * ignores a write past its end and reads undefined, stored as 0). False when the access needs the general path
+   * (move).
    */
-  const move = (toWasm: boolean, o: number, ptr: number, len: number): void => {
-    const m = wasmBytes();
+  const words = (toWasm: boolean, o: number, ptr: number, len: number): boolean => {
+    if (o + len > size) return false;
+    if (!mem32.length) refresh();
     if (region32 && ((o | ptr | len) & 3) === 0) {
       const a = ptr >>> 2, b = o >>> 2, n = len >>> 2;
       if (toWasm) for (let i = 0; i < n; i++) mem32[a + i] = region32[b + i] as number;
@@ -68,7 +70,16 @@ export function shmImports(shm: ShmAccessor, memory: () => WebAssembly.Memory, f
       const a = ptr >>> 1, b = o >>> 1, n = len >>> 1;
       if (toWasm) for (let i = 0; i < n; i++) mem16[a + i] = region16[b + i] as number;
       else for (let i = 0; i < n; i++) region16[b + i] = mem16[a + i] as number;
-    } else if (region && len <= 64) {
+    } else {
+      return false;
+    }
+    return true;
+  };
+  /** Copy len bytes between shared memory at o and wasm memory at ptr (toWasm: shared -> wasm), unaligned: bytes when short. */
+  const move = (toWasm: boolean, o: number, ptr: number, len: number): void => {
+    if (!mem.byteLength) refresh();
+    const m = mem;
+    if (region && len <= 64) {
       if (toWasm) for (let i = 0; i < len; i++) m[ptr + i] = region[o + i] as number;
       else for (let i = 0; i < len; i++) region[o + i] = m[ptr + i] as number;
     } else if (toWasm) {
@@ -79,13 +90,13 @@ export function shmImports(shm: ShmAccessor, memory: () => WebAssembly.Memory, f
   };
   /** Whether [o, o + len) lies in the region; a range outside it is counted as a fault. (No closure per access: these run per message.) */
   const inBlock = (o: number, len: number): boolean => {
-    if (inRegion(o, len, shm.size)) return true;
+    if (inRegion(o, len, size)) return true;
     faults.n++;
     return false;
   };
-  /** A block copy (see move) of a range in the region; one outside it, or whose copy throws, is a fault. */
+  /** A block copy (words, else move) of a range in the region; one outside it, or whose copy throws, is a fault. */
   const copy = (toWasm: boolean, o: number, ptr: number, len: number): void => {
-    if (!inBlock(o, len)) return;
+    if (words(toWasm, o, ptr, len) || !inBlock(o, len)) return;
     try {
       move(toWasm, o, ptr, len);
     } catch {
@@ -99,7 +110,7 @@ export function shmImports(shm: ShmAccessor, memory: () => WebAssembly.Memory, f
   const exchange16 = (so: number, expect: number, value: number, lo: number): number => {
     // 16-bit atomics straight on the region when it is 2-aligned in its buffer (else through the accessor)
     const u16 = region16;
-    if (u16 && so % 2 === 0 && lo % 2 === 0 && inRegion(so, 2, shm.size) && inRegion(lo, 2, shm.size)) {
+    if (u16 && so % 2 === 0 && lo % 2 === 0 && inRegion(so, 2, size) && inRegion(lo, 2, size)) {
       if (expect > 0xffff) Atomics.store(u16, so >>> 1, value);
       else if (Atomics.compareExchange(u16, so >>> 1, expect, value) !== expect) return PUBLISH_REFUSED | Atomics.load(u16, lo >>> 1);
       return Atomics.load(u16, lo >>> 1);
