@@ -49,6 +49,11 @@ uint32_t v8r_shm_publish16(uint32_t off, const void *src, uint32_t len, uint32_t
 V8R_IMPORT(v8r_shm, publish16x2)
 uint32_t v8r_shm_publish16x2(uint32_t off, const void *src, uint32_t len, uint32_t off2, const void *src2, uint32_t len2,
 			     uint32_t store_off, uint32_t expect, uint32_t value, uint32_t load_off);
+/*
+ * block_read of len bytes at each of the n offsets at offs (4-aligned) into dst, one after the other (dst + i * len),
+ * in one crossing: the headers of a batch of received messages.
+ */
+V8R_IMPORT(v8r_shm, block_gather) void v8r_shm_block_gather(const uint32_t *offs, uint32_t n, uint32_t len, void *dst);
 /* read8(off8) << 16 | load_acquire16(off16), in one crossing (a remote's status byte and used index before a send). */
 V8R_IMPORT(v8r_shm, read8_acquire16) uint32_t v8r_shm_read8_acquire16(uint32_t off8, uint32_t off16);
 

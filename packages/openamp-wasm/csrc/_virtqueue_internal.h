@@ -40,6 +40,12 @@ void virtqueue_v8r_resume(struct virtqueue *vq);
 
 /** Make the peer's entry at this side's cursor readable from the slot cache: 1 when it is, 0 when none is pending. */
 int virtqueue_v8r_peer_next(struct virtqueue *vq);
+/**
+ * The buffers of the peer's entries read ahead and not taken yet, in ring order: their offsets in shm_io (at most
+ * max), only those naming a buffer of at least min bytes inside it (a device: per the descriptor read ahead; a
+ * driver: per its own record of the buffer the used entry names). Nothing is read from shared memory.
+ */
+unsigned int virtqueue_v8r_ahead_bufs(struct virtqueue *vq, uint32_t *offs, unsigned int max, uint32_t min);
 /** Stage this side's next entry (driver: avail head id; device: used {id, len}); published now unless deferred. */
 int virtqueue_v8r_stage(struct virtqueue *vq, uint32_t id, uint32_t len);
 /** Publish the staged entries with one index store; 0, or an error when the used index changed under a device. */

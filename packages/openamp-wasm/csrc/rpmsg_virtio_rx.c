@@ -8,6 +8,8 @@
 #include <openamp/rpmsg_virtio.h>
 #include "_mirror.h"
 #include "_rpmsg_virtio_internal.h"
+#include "_virtqueue_internal.h"
+#include "v8r_shm_io.h"
 
 int rpmsg_virtio_v8r_current_rx = -1;
 
@@ -96,10 +98,50 @@ static unsigned long take_rx(struct rpmsg_virtio_device *rvdev, uint32_t *k, uin
 	return metal_io_virt_to_offset(rvdev->shbuf_io, buf);
 }
 
-static int read_header(struct metal_io_region *io, unsigned long off, struct rpmsg_v8r_hdr *h)
+/*
+ * Headers read ahead: the message being taken and those read ahead with it (the ring's read-ahead), read in one
+ * crossing and used in ring order. Each is still read once into private memory and checked when used; the cache
+ * lives for one receive batch of one device.
+ */
+#define HDR_AHEAD 64u
+static struct {
+	struct rpmsg_virtio_device *owner;
+	unsigned int n, next;
+	uint32_t off[HDR_AHEAD];
+	_Alignas(8) unsigned char hdr[HDR_AHEAD][RPMSG_HDR_SIZE];
+} hdrs;
+
+void rpmsg_virtio_v8r_forget_headers(void)
 {
-	_Alignas(8) unsigned char b[RPMSG_HDR_SIZE];
-	if (metal_io_block_read(io, off, b, (int)sizeof(b)) != (int)sizeof(b))
+	hdrs.owner = NULL;
+	hdrs.n = hdrs.next = 0;
+}
+
+/* The header of the buffer at off (checked to lie in the region): from the read-ahead, else read with the next ones. */
+static const unsigned char *header_bytes(struct rpmsg_virtio_device *rvdev, unsigned long off)
+{
+	struct metal_io_region *io = rvdev->shbuf_io;
+	if (off >= io->size || io->size - off < RPMSG_HDR_SIZE)
+		return NULL;
+	if (hdrs.owner == rvdev)
+		while (hdrs.next < hdrs.n)
+			if (hdrs.off[hdrs.next++] == off)
+				return hdrs.hdr[hdrs.next - 1];
+	hdrs.off[0] = (uint32_t)off;
+	unsigned int n = 1;
+	if (rvdev->rvq->shm_io == io)
+		n += virtqueue_v8r_ahead_bufs(rvdev->rvq, hdrs.off + 1, HDR_AHEAD - 1, RPMSG_HDR_SIZE);
+	v8r_shm_io_gather(io, hdrs.off, n, RPMSG_HDR_SIZE, hdrs.hdr);
+	hdrs.owner = rvdev;
+	hdrs.n = n;
+	hdrs.next = 1;
+	return hdrs.hdr[0];
+}
+
+static int read_header(struct rpmsg_virtio_device *rvdev, unsigned long off, struct rpmsg_v8r_hdr *h)
+{
+	const unsigned char *b = header_bytes(rvdev, off);
+	if (!b)
 		return -1;
 	h->src = rpmsg_v8r_get32(b);
 	h->dst = rpmsg_v8r_get32(b + 4);
@@ -155,7 +197,7 @@ static int receive_one(struct rpmsg_virtio_device *rvdev)
 		return 0;
 	}
 	struct rpmsg_endpoint *ept = NULL;
-	if (blen < RPMSG_HDR_SIZE || read_header(rvdev->shbuf_io, off, &h) || h.len > blen - RPMSG_HDR_SIZE) {
+	if (blen < RPMSG_HDR_SIZE || read_header(rvdev, off, &h) || h.len > blen - RPMSG_HDR_SIZE) {
 		rvdev->v8r_stats.dropped_malformed++;
 	} else {
 		rvdev->v8r_stats.rx_msgs++;
@@ -189,9 +231,11 @@ void rpmsg_virtio_v8r_rx_callback(struct virtqueue *vq)
 	if (!rvdev || rvdev->rvq != vq)
 		return;
 	virtqueue_v8r_begin_batch(vq);
+	rpmsg_virtio_v8r_forget_headers();
 	for (unsigned int guard = 0; guard < 4u * vq->vq_nentries && rvdev->rvq == vq; guard++)
 		if (!receive_one(rvdev))
 			break;
+	rpmsg_virtio_v8r_forget_headers();
 	if (rvdev->rvq == vq) /* a callback may have torn the device down */
 		virtqueue_v8r_end_batch(vq);
 }

@@ -23,6 +23,7 @@ void rpmsg_virtio_v8r_peer_reset(struct rpmsg_virtio_device *rvdev)
 {
 	virtqueue_v8r_reset(rvdev->rvq);
 	virtqueue_v8r_reset(rvdev->svq);
+	rpmsg_virtio_v8r_forget_headers();
 	memset(rvdev->v8r_rx_held, 0, rvdev->rvq->vq_nentries * sizeof(*rvdev->v8r_rx_held));
 	if (!v8r_is_host(rvdev)) {
 		/* the host took every buffer back: the remote's lent and reclaimed ones are gone */

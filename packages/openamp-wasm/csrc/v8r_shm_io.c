@@ -105,3 +105,13 @@ int v8r_shm_io_is(const struct metal_io_region *io)
 {
 	return io && io->ops.block_write == shm_block_write;
 }
+
+void v8r_shm_io_gather(struct metal_io_region *io, const uint32_t *offs, unsigned int n, unsigned int len, void *dst)
+{
+	if (v8r_shm_io_is(io)) {
+		v8r_shm_block_gather(offs, n, len, dst);
+		return;
+	}
+	for (unsigned int i = 0; i < n; i++)
+		metal_io_block_read(io, offs[i], (unsigned char *)dst + (size_t)i * len, (int)len);
+}

@@ -21,6 +21,12 @@ extern const struct metal_io_ops v8r_shm_io_ops;
 int v8r_shm_io_is(const struct metal_io_region *io);
 
 /**
+ * Read len bytes at each of the n offsets into dst (dst + i * len); one crossing on a v8r region, a block read
+ * each on any other. The caller checks every range lies in the region.
+ */
+void v8r_shm_io_gather(struct metal_io_region *io, const uint32_t *offs, unsigned int n, unsigned int len, void *dst);
+
+/**
  * Set up io over size bytes of shared memory at physical address *physbase,
  * reached through the v8r_shm imports. mirror: size bytes of linear memory
  * (aligned at least as the vrings' alignment) that the addresses the API hands

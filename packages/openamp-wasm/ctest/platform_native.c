@@ -109,6 +109,12 @@ uint32_t v8r_shm_publish16(uint32_t off, const void *src, uint32_t len, uint32_t
 	return (refused ? V8R_PUBLISH_REFUSED : 0u) | v8r_shm_read16(load_off);
 }
 
+void v8r_shm_block_gather(const uint32_t *offs, uint32_t n, uint32_t len, void *dst)
+{
+	for (uint32_t i = 0; i < n; i++)
+		v8r_shm_block_read(offs[i], (unsigned char *)dst + (size_t)i * len, len);
+}
+
 uint32_t v8r_shm_read8_acquire16(uint32_t off8, uint32_t off16)
 {
 	return v8r_shm_read8(off8) << 16 | v8r_shm_load_acquire16(off16);

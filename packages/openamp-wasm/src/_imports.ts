@@ -141,6 +141,15 @@ export function shmImports(shm: ShmAccessor, memory: () => WebAssembly.Memory, f
       if (len2 >>> 0) copy(false, o2 >>> 0, ptr2 >>> 0, len2 >>> 0);
       return exchange16(so >>> 0, expect >>> 0, value & 0xffff, lo >>> 0);
     },
+    block_gather: (offs: number, n: number, len: number, ptr: number) => {
+      // the offsets are n u32 words at offs (4-aligned) in wasm memory; a block outside the region is a fault, as block_read's
+      if (!mem32.length) refresh();
+      const at = offs >>> 2;
+      len >>>= 0;
+      n >>>= 0;
+      ptr >>>= 0;
+      for (let i = 0; i < n; i++) copy(true, (mem32[at + i] as number) >>> 0, ptr + i * len, len);
+    },
     read8_acquire16: (o8: number, o16: number) => (shm.read8(o8 >>> 0) << 16) | shm.loadAcquire16(o16 >>> 0),
     block_set: (o: number, v: number, len: number) => {
       o >>>= 0;
