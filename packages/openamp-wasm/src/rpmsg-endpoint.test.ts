@@ -1,6 +1,8 @@
 import { clearImmediate, setImmediate } from "node:timers";
 import { describe, expect, it } from "vitest";
 import { createPair } from "../test/_pair.ts";
+import { makeTx } from "./_endpoint-tx.ts";
+import type { OpenAmpExports } from "./_wasm-api.ts";
 import { RpmsgError, RpmsgErrorCode } from "./errors.ts";
 import type { Clock } from "./rpmsg-device.ts";
 import { type EndpointCore, RPMSG_ADDR_ANY, RpmsgEndpoint } from "./rpmsg-endpoint.ts";
@@ -241,6 +243,8 @@ describe("RpmsgEndpoint over a fake core", () => {
       txView: () => mem.subarray(16, 16 + 496),
       copyIn: (buf, data) => buf.set(data),
       sendTag: () => RpmsgErrorCode.RPMSG_ERR_PARAM,
+      send: () => RpmsgErrorCode.RPMSG_ERR_PARAM,
+      lastCapacity: () => 0,
       releaseTag: (tag) => (released.push(tag), 0),
       hold: () => undefined,
       releaseRx: () => 0,
@@ -252,12 +256,35 @@ describe("RpmsgEndpoint over a fake core", () => {
     };
   }
 
-  it("trySend() gives the transmit buffer back when publishing it fails", () => {
+  /** A core whose transmit half is the real one (makeTx) over a fake module: buffer 7 at offset 16, 496 bytes. */
+  function txCore(publish: number): EndpointCore & { released: number[] } {
+    const region = new Uint8Array(1024);
     const core = fakeCore();
+    const x = {
+      v8r_tx_take: () => 7,
+      v8r_tx_publish: () => publish,
+      v8r_tx_send: () => publish,
+      v8r_tx_release: (tag: number) => (core.released.push(tag), 0),
+    } as unknown as OpenAmpExports;
+    const out = new Uint32Array([32, 496]);
+    return Object.assign(core, makeTx(x, { disposed: () => false, enter() {}, leave() {}, out: () => out, view: (o, l) => region.subarray(o, o + l), region }));
+  }
+
+  it("trySend() gives the transmit buffer back when publishing it fails", () => {
+    const core = txCore(RpmsgErrorCode.RPMSG_ERR_PARAM);
     const ep = new RpmsgEndpoint(core, { name: "", dst: 5, onMessage: () => {} });
     ep.attached(1, 1024, 5);
     expect(() => ep.trySend(bytes(4))).toThrow(expect.objectContaining({ errno: RpmsgErrorCode.RPMSG_ERR_PARAM }));
     expect(core.released).toEqual([7]);
+  });
+
+  it("trySend() of more than the payload size gives the buffer back and says the size", () => {
+    const core = txCore(4);
+    const ep = new RpmsgEndpoint(core, { name: "", dst: 5, onMessage: () => {} });
+    ep.attached(1, 1024, 5);
+    expect(() => ep.trySend(bytes(497))).toThrow(/497 bytes on "" \(payload size 496\)/);
+    expect(core.released).toEqual([7]);
+    expect(ep.trySend(bytes(4))).toBe(4);
   });
 
   it("release() of a lent buffer surfaces the code the module returned", () => {

@@ -61,6 +61,14 @@ export interface EndpointCore {
   /** Copy data to the start of buf (a txView), at full speed whatever their alignments. */
   copyIn(buf: Uint8Array, data: Uint8Array): void;
   sendTag(tag: number, src: number, dst: number, len: number): number;
+  /**
+   * trySend()'s path in one call (take a buffer, copy data in, write the header, publish; a buffer not
+   * published is given back): the bytes sent, or an error code; RPMSG_ERR_BUFF_SIZE when data exceeds the
+   * payload size, given by lastCapacity().
+   */
+  send(src: number, dst: number, data: Uint8Array): number;
+  /** The payload size of the buffer the last send() found too small. */
+  lastCapacity(): number;
   releaseTag(tag: number): number;
   hold(): { k: number; data: Uint8Array } | undefined;
   releaseRx(k: number): number;
@@ -139,22 +147,12 @@ export class RpmsgEndpoint {
     if (dst === RPMSG_ADDR_ANY || this.handle === 0) {
       throw new RpmsgError(RpmsgErrorCode.RPMSG_ERR_PARAM, `trySend() on "${this.name}", which is not bound`);
     }
-    const core = this.#core;
-    const tag = core.takeTx();
-    if (tag < 0) throw new RpmsgError(tag, `trySend() on "${this.name}"`);
-    const buf = core.txView(tag);
-    if (data.length > buf.length) {
-      core.releaseTag(tag);
-      throw new RpmsgError(RpmsgErrorCode.RPMSG_ERR_BUFF_SIZE, `trySend() of ${data.length} bytes on "${this.name}" (payload size ${buf.length})`);
+    const sent = this.#core.send(src, dst, data);
+    if (sent >= 0) return sent;
+    if (sent === RpmsgErrorCode.RPMSG_ERR_BUFF_SIZE) {
+      throw new RpmsgError(RpmsgErrorCode.RPMSG_ERR_BUFF_SIZE, `trySend() of ${data.length} bytes on "${this.name}" (payload size ${this.#core.lastCapacity()})`);
     }
-    core.copyIn(buf, data);
-    const sent = core.sendTag(tag, src, dst, data.length);
-    if (sent < 0) {
-      // not published: give the buffer back, or it is lost for good
-      core.releaseTag(tag);
-      throw new RpmsgError(sent, `trySend() on "${this.name}"`);
-    }
-    return sent;
+    throw new RpmsgError(sent, `trySend() on "${this.name}"`);
   }
 
   /**
