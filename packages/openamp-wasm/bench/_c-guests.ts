@@ -1,8 +1,11 @@
 /**
- * The C side of the RPMsg benchmark: examples/c/ping.c and echo.c, built with
- * v8r-cc, as two guests in two Workers over one shared block (each blocks in
- * its waits on a doorbell word, as a guest's vCPU does), the figures read
- * from what ping prints (its clock is the Worker's real clock).
+ * The C/TS figures of the RPMsg benchmark: examples/c/ping.c and echo.c,
+ * built with v8r-cc, as two guests in two Workers over one shared block (each
+ * blocks in its waits on a doorbell word, as a guest's vCPU does; the figures
+ * are read from what ping prints, on the Worker's real clock), and their
+ * TypeScript twin (bench/_ts-pair-worker.ts) doing the same work over the
+ * same block and doorbell words: the same payloads both ways, checked, the
+ * same window, blocking whenever there is nothing to do.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { runV8rCc } from "../src/v8r-cc.ts";
+import type { TsPairResult } from "./_ts-pair-worker.ts";
 
 /** The shared block of the C pair: 256 KiB, as the TypeScript figures use (Zephyr's static vrings: 128 slots). */
 const SHM_BYTES = 0x40000;
@@ -34,11 +38,11 @@ export async function buildCPrograms(): Promise<CPrograms> {
   }
 }
 
-function inWorker(data: object): Promise<{ exit: unknown; out: string }> {
-  const url = new URL("../test/_wasi-worker.ts", import.meta.url).href;
+function inWorker<T>(script: string, data: object): Promise<T> {
+  const url = new URL(script, import.meta.url).href;
   const w = new Worker(new URL("./_bootstrap.mjs", import.meta.url), { workerData: { ...data, url } });
   return new Promise((resolve, reject) => {
-    w.once("message", (m: { exit: unknown; out: string }) => {
+    w.once("message", (m: T) => {
       resolve(m);
       void w.terminate();
     });
@@ -46,13 +50,15 @@ function inWorker(data: object): Promise<{ exit: unknown; out: string }> {
   });
 }
 
+type CSide = { exit: unknown; out: string };
+
 /** Run ping (with `args`) against echo in two Workers; what ping printed. Throws when a side failed. */
 export async function runCPair(programs: CPrograms, args: readonly string[]): Promise<string> {
   const shm = new SharedArrayBuffer(SHM_BYTES);
   const bells = new SharedArrayBuffer(8);
   const [host, remote] = await Promise.all([
-    inWorker({ module: programs.ping, shm, bells, me: 0, args: ["ping.wasm", ...args, "quiet"] }),
-    inWorker({ module: programs.echo, shm, bells, me: 1, args: ["echo.wasm"] }),
+    inWorker<CSide>("../test/_wasi-worker.ts", { module: programs.ping, shm, bells, me: 0, args: ["ping.wasm", ...args, "quiet"] }),
+    inWorker<CSide>("../test/_wasi-worker.ts", { module: programs.echo, shm, bells, me: 1, args: ["echo.wasm"] }),
   ]);
   for (const [who, r] of [["ping", host], ["echo", remote]] as const) {
     if (JSON.stringify(r.exit) !== JSON.stringify({ code: 0 })) throw new Error(`[openamp-wasm] bench: C ${who} ended with ${JSON.stringify(r.exit)}: ${r.out.slice(-500)}`);
@@ -65,4 +71,23 @@ export function pingFigure(out: string, label: "median round trip" | "msgs/s"): 
   const m = label === "median round trip" ? /ping: round trip [\d.]+ us \(median ([\d.]+) us\)/.exec(out) : /ping: ([\d.]+) msgs\/s/.exec(out);
   if (m === null) throw new Error(`[openamp-wasm] bench: ping printed no ${label} figure: ${out.slice(-500)}`);
   return Number(m[1]);
+}
+
+/** What the pair does: payloads of `size` bytes, `count` of them, at most `pipeline` in flight. */
+export interface PairRun { readonly count: number; readonly size: number; readonly pipeline: number }
+
+/** ping's arguments for `run`. */
+export const pingArgs = (run: PairRun): string[] => [`count=${run.count}`, `size=${run.size}`, `pipeline=${run.pipeline}`];
+
+/** Run the TypeScript twin of ping and echo (`module`: openamp.wasm); the host's rate and median round trip (one in flight). */
+export async function runTsPair(module: WebAssembly.Module, run: PairRun): Promise<TsPairResult> {
+  const shm = new SharedArrayBuffer(SHM_BYTES);
+  const bells = new SharedArrayBuffer(12);
+  const side = (me: 0 | 1): Promise<TsPairResult & { error?: string }> => inWorker("./_ts-pair-worker.ts", { module, shm, bells, me, ...run });
+  const [host, remote] = await Promise.all([side(0), side(1)]);
+  for (const [who, r] of [["host", host], ["remote", remote]] as const) {
+    if (r.error !== undefined || r.errors > 0) throw new Error(`[openamp-wasm] bench: TS ${who} failed: ${r.error ?? `${r.errors} payloads came back damaged`}`);
+  }
+  if (remote.echoed !== run.count) throw new Error(`[openamp-wasm] bench: TS echo sent back ${remote.echoed} of ${run.count} payloads`);
+  return host;
 }

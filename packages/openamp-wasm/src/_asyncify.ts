@@ -20,10 +20,9 @@ const ASYNCIFY_FUNCTIONS = ["asyncify_start_unwind", "asyncify_stop_unwind", "as
 const BUFFER = "v8r_asyncify_buf";
 const SIZE = "v8r_asyncify_size";
 
-/** Asyncify's states. */
+/** Asyncify's states (2, rewinding, is tracked in JavaScript: see Suspender.wrap). */
 const NORMAL = 0;
 const UNWINDING = 1;
-const REWINDING = 2;
 
 /** What a host function of a program may return: a value now, or later. */
 export type MaybeAsync<T> = T | Promise<T>;
@@ -51,6 +50,8 @@ export class Suspender {
   #exports: WebAssembly.Exports | undefined;
   #data = 0;
   #pending: Promise<unknown> | undefined;
+  /** Set from a rewind's start until the import that suspended is called again (kept here: no call into the program per import). */
+  #rewinding = false;
   #result: { ok: true; value: unknown } | { ok: false; error: unknown } = { ok: true, value: 0 };
 
   /** Attach the instance of `module` (after instantiation); without Asyncify, imports that return promises fail. */
@@ -71,7 +72,8 @@ export class Suspender {
   wrap<A extends unknown[]>(name: string, fn: (...args: A) => MaybeAsync<unknown>, noSuspend: (name: string) => Error): (...args: A) => unknown {
     return (...args: A): unknown => {
       const x = this.#x;
-      if (x !== undefined && x.asyncify_get_state() === REWINDING) {
+      if (this.#rewinding && x !== undefined) {
+        this.#rewinding = false;
         x.asyncify_stop_rewind();
         const r = this.#result;
         this.#result = { ok: true, value: 0 };
@@ -106,6 +108,7 @@ export class Suspender {
         this.#result = { ok: false, error };
       }
       resumed();
+      this.#rewinding = true;
       x.asyncify_start_rewind(this.#data);
       value = entry();
     }

@@ -31,10 +31,17 @@ export interface WasiClockHost {
 }
 
 const ns = (ms: number): bigint => BigInt(Math.round(ms * 1e6));
+/** Below this many ms (about 104 days), a time in ns is an exact double. */
+const MAX_EXACT_MS = Number.MAX_SAFE_INTEGER / 1e6;
 
 /** The overriding WASI functions (module `wasi_snapshot_preview1`). */
 export function wasiClockImports(h: WasiClockHost): Record<string, (...args: never[]) => MaybeAsync<number>> {
-  const view = (): DataView => new DataView(h.memory().buffer);
+  let dv = new DataView(new ArrayBuffer(0));
+  // one view per memory buffer (a new one after memory.grow()): clock_gettime runs per message in a timed loop
+  const view = (): DataView => {
+    const b = h.memory().buffer;
+    return dv.buffer === b ? dv : (dv = new DataView(b));
+  };
   const epochNs = BigInt(Math.round(h.epochMs)) * 1_000_000n; // kept apart: ms since 1970 in ns exceed a double's precision
   const nowNs = (id: number): bigint => (id === CLOCK_REALTIME ? epochNs : 0n) + ns(h.now());
   return {
@@ -43,7 +50,16 @@ export function wasiClockImports(h: WasiClockHost): Record<string, (...args: nev
       return ERRNO_SUCCESS;
     },
     clock_time_get: (id: number, _precision: bigint, out: number): number => {
-      view().setBigUint64(out >>> 0, nowNs(id), true);
+      const v = view();
+      const ms = h.now();
+      if (id !== CLOCK_REALTIME && ms >= 0 && ms < MAX_EXACT_MS) {
+        // monotonic time in ns fits a double exactly: written as two words, no BigInt made
+        const t = Math.round(ms * 1e6);
+        v.setUint32(out >>> 0, t % 0x1_0000_0000, true);
+        v.setUint32((out >>> 0) + 4, Math.floor(t / 0x1_0000_0000), true);
+      } else {
+        v.setBigUint64(out >>> 0, nowNs(id), true);
+      }
       return ERRNO_SUCCESS;
     },
     sched_yield: (): MaybeAsync<number> => andThen(h.waits.sleepUs(0), () => ERRNO_SUCCESS),

@@ -54,6 +54,7 @@ struct v8r_link {
 	void (*rst_cb)(struct virtio_device *vdev);
 	int resets;  /* host re-initialisations a remote noticed */
 	int link_up; /* remote: DRIVER_OK seen */
+	uint8_t status; /* static vrings, host: the status byte as it last wrote it */
 	/* static vrings */
 	struct virtio_device svdev;
 	struct virtio_vring_info vrings[2];

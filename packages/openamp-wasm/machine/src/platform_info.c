@@ -211,14 +211,32 @@ static void process(struct v8r_link *link)
 		virtqueue_notification(link->rvdev.rvq);
 }
 
+/*
+ * Kicks on the receive ring: asked for only while this side may wait for
+ * them. Processing runs with them off (the peer publishes without ringing,
+ * and we drain what it published), and before waiting they are asked for
+ * again and the ring re-checked: messages that came meanwhile are processed
+ * without waiting (virtqueue_enable_cb() says so), so none is missed and a
+ * busy pair does not ring a doorbell per message.
+ */
+static int rx_pending_after_rearm(struct v8r_link *link)
+{
+	return link->link_up && link->rvdev.rvq && virtqueue_enable_cb(link->rvdev.rvq) > 0;
+}
+
 int v8r_platform_poll_timeout(void *platform, unsigned int timeout_ms)
 {
 	struct v8r_platform *p = platform;
 	if (!p || !p->link)
 		return -EINVAL;
-	v8r_port_wait(timeout_ms);
-	if (p->link) /* a callback run while waiting may have released it */
-		process(p->link);
+	if (!rx_pending_after_rearm(p->link))
+		v8r_port_wait(timeout_ms);
+	struct v8r_link *link = p->link; /* a callback run while waiting may have released it */
+	if (link) {
+		if (link->link_up && link->rvdev.rvq)
+			virtqueue_disable_cb(link->rvdev.rvq);
+		process(link);
+	}
 	return 0;
 }
 

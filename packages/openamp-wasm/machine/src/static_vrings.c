@@ -12,14 +12,18 @@ static struct v8r_link *link_of(struct virtio_device *vdev)
 	return metal_container_of(vdev, struct v8r_link, svdev);
 }
 
+/* The host owns the status byte: it answers from what it wrote (a send checks it, once per message). */
 static uint8_t get_status(struct virtio_device *vdev)
 {
-	return metal_io_read8(&link_of(vdev)->plat->io, 0);
+	struct v8r_link *link = link_of(vdev);
+	return link->role == VIRTIO_DEV_DRIVER ? link->status : metal_io_read8(&link->plat->io, 0);
 }
 
 static void set_status(struct virtio_device *vdev, uint8_t status)
 {
-	metal_io_write8(&link_of(vdev)->plat->io, 0, status);
+	struct v8r_link *link = link_of(vdev);
+	link->status = status;
+	metal_io_write8(&link->plat->io, 0, status);
 }
 
 static uint32_t get_features(struct virtio_device *vdev)
