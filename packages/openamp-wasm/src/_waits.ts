@@ -36,6 +36,13 @@ export class Waits {
   readonly #waiters = new Set<() => void>();
   #stopped: Error | undefined;
   #lastYield: number;
+  // made once (platform_poll waits once or more per message): whether the doorbell rang, and taking the ring
+  readonly #rang = (): boolean => this.#pending;
+  readonly #take = (): number => {
+    const got = this.#pending;
+    this.#pending = false;
+    return got ? 1 : 0;
+  };
 
   /** Waits over `host`. */
   constructor(host: WaitHost) {
@@ -52,7 +59,7 @@ export class Waits {
   ring(): void {
     this.#pending = true;
     this.#rings++;
-    for (const wake of [...this.#waiters]) wake();
+    if (this.#waiters.size > 0) for (const wake of [...this.#waiters]) wake();
   }
 
   /** Stop the program at its next wait (or now, if it is waiting). */
@@ -77,13 +84,8 @@ export class Waits {
 
   /** platform_poll's wait: 1 when the doorbell rang (consumed), 0 after `timeoutMs`. */
   waitRing(timeoutMs: number): MaybeAsync<number> {
-    const take = (): number => {
-      const got = this.#pending;
-      this.#pending = false;
-      return got ? 1 : 0;
-    };
-    if (this.#pending) return take();
-    return this.#until(() => this.#pending, this.#h.clock.now() + timeoutMs, take);
+    if (this.#pending) return this.#take();
+    return this.#until(this.#rang, this.#h.clock.now() + timeoutMs, this.#take);
   }
 
   /** libmetal's sleep: `us` microseconds, ended early by a ring that comes meanwhile; 0 is a yield. */
