@@ -92,9 +92,16 @@ describe("envForProgram", () => {
   });
 
   it("keeps blocking for a program that cannot suspend or takes no control message, and inline (no idle) as it is", () => {
-    expect(envForProgram(env, moduleImporting("v8r_guest", "control"), false)).toBe(env);
-    expect(envForProgram(env, moduleImporting("v8r_guest", "publish"), true)).toBe(env);
+    const said: string[] = [];
+    const blocking = { ...env, stderr: (t: string) => said.push(t) } as DomainProgramEnv;
+    expect(envForProgram(blocking, moduleImporting("v8r_guest", "publish"), true)).toBe(blocking);
+    expect(envForProgram(blocking, moduleImporting("v8r_guest", "control"), false)).toBe(blocking);
+    // one that reads control messages but cannot suspend is told that it will get none
+    expect(said).toEqual([
+      "[xen-dom0less] p.wasm reads control messages (v8r_guest_control) but cannot suspend (it was not built with v8r-cc): in a Worker it blocks in its waits, and a blocked thread takes no message, so it will get none\n",
+    ]);
     const inline = { args: [] } as unknown as DomainProgramEnv;
     expect(envForProgram(inline, moduleImporting("v8r_guest", "control"), true)).toBe(inline);
+    expect(envForProgram(inline, moduleImporting("v8r_guest", "control"), false)).toBe(inline);
   });
 });

@@ -195,15 +195,20 @@ export function stopDomainWasi(ctx: DomainContext): void {
  * waits, as v8r-cc builds them). In worker mode a program blocks its thread
  * in its waits, and a blocked thread takes no message: one that reads the
  * host's control messages (it imports `v8r_guest.control`) and can suspend
- * gets no `idle`, so it suspends and the messages reach it.
+ * gets no `idle`, so it suspends and the messages reach it; one that reads
+ * them but cannot suspend blocks and gets none, which it is told on stderr.
  * @example
  * ```ts
  * return program.start(envForProgram(env, program.module, program.suspendable));
  * ```
  */
 export function envForProgram(env: DomainProgramEnv, module: WebAssembly.Module, suspendable: boolean): DomainProgramEnv {
-  if (env.idle === undefined || !suspendable) return env;
+  if (env.idle === undefined) return env;
   if (!WebAssembly.Module.imports(module).some((i) => i.module === "v8r_guest" && i.name === "control")) return env;
+  if (!suspendable) {
+    env.stderr(`[xen-dom0less] ${env.args[0] ?? "the program"} reads control messages (v8r_guest_control) but cannot suspend (it was not built with v8r-cc): in a Worker it blocks in its waits, and a blocked thread takes no message, so it will get none\n`);
+    return env;
+  }
   const { idle: _blocking, ...suspending } = env;
   return suspending;
 }
