@@ -56,13 +56,13 @@ export class RootDir extends Fd {
 
 /**
  * A file of the root filesystem, its bytes in memory: what the program
- * writes goes to the file system when the file is closed or synced (or
- * before another call needs it there), in one write.
+ * writes goes to the page cache when the file is closed or synced (or
+ * before another call needs it there), in one piece.
  */
 export class RootFile extends OpenFile {
-  /** Its absolute guest path. */
-  readonly path: string;
-  /** Its bytes differ from the file system's (written since opened, or created in memory only): they go back at close or sync. */
+  /** Its absolute guest path (the new one after a rename; "" once removed while open). */
+  path: string;
+  /** Its bytes differ from the page cache's (written since opened, or created in memory only): they go there at close or sync. */
   dirty: boolean;
   /** The file `path` with bytes `data`; `dirty` when those are not on the file system yet. */
   constructor(path: string, data: Uint8Array, dirty = false) {

@@ -95,3 +95,65 @@ describe.each([
     expect(await fs.exists("/srv/www/x.fail")).toBe(false);
   }, 60_000);
 });
+
+const pageCache = fileURLToPath(new URL("../test/c/page-cache.c", import.meta.url));
+
+describe("a C program's writes on the root filesystem with the page cache written back in the background", () => {
+  it("coalesce, read back, fail at fsync (and in the kernel log), and reach the file system after the program exited", async () => {
+    const fs = new MemoryRootFs();
+    const calls: string[] = [];
+    let gate: { promise: Promise<void>; open: () => void } | undefined;
+    const shut = (): void => {
+      let open = (): void => {};
+      gate = { promise: new Promise((r) => (open = r)), open };
+    };
+    const held = new Proxy(fs, {
+      get(target, key) {
+        const value: unknown = Reflect.get(target, key);
+        if (typeof value !== "function") return value;
+        return async (...args: unknown[]): Promise<unknown> => {
+          calls.push(`${String(key)} ${String(args[0])}`);
+          if (key === "writeFile") await gate?.promise;
+          if (key === "writeFile" && String(args[0]).endsWith(".fail")) throw new RootFsError("EIO", String(args[0]), "[test] the disk is full");
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const clock = new VirtualClock();
+    const logged: string[] = [];
+    const files = rootFsWasi(held, { hold: (work) => clock.hold(work), background: (work) => clock.background(work), log: (l) => logged.push(l) });
+    let out = "";
+    let atPublished: string[] = [];
+    shut();
+    const run = (await loadWasiProgram(buildC([pageCache]), "page-cache.wasm")).start({
+      args: ["page-cache.wasm"],
+      stdout: (t) => {
+        const before = out;
+        out += t;
+        const marked = (mark: string): boolean => out.includes(`MARK ${mark}\n`) && !before.includes(`MARK ${mark}\n`);
+        if (marked("published")) {
+          atPublished = [...calls];
+          gate?.open();
+        }
+        if (marked("exiting")) shut();
+      },
+      clock,
+      preopens: [files.preopen],
+      wasi: files.wasi,
+    });
+    const driving = clock.run(1_000); // the program's sched_yield waits on the clock
+    expect(await run.exited).toEqual({ code: 0 });
+    expect(out.split("\n").filter((l) => !l.startsWith("ok") && !l.startsWith("MARK "))).toEqual([""]);
+    // ten pages published while the first one's write waited: that write only, then the latest page's
+    expect(atPublished.filter((c) => c.includes("page"))).toEqual(["writeFile /srv/www/.page.tmp"]);
+    expect(calls.filter((c) => c.includes("page"))).toEqual(["writeFile /srv/www/.page.tmp", "rename /srv/www/.page.tmp", "writeFile /srv/www/.page.tmp", "rename /srv/www/.page.tmp"]);
+    expect(await fs.readText("/srv/www/page.html")).toBe("<p>9</p>\n");
+    expect(logged).toEqual([expect.stringContaining("lost async page write of /srv/www/x.fail"), expect.stringContaining("lost async page write of /srv/www/y.fail")]);
+    // the program exited with its last file still in the cache; the clock's run ends once it is written
+    expect(await fs.exists("/srv/www/last")).toBe(false);
+    gate?.open();
+    await driving;
+    expect(await fs.readText("/srv/www/last")).toBe("last");
+    expect(await fs.exists("/srv/www/.last.tmp")).toBe(false);
+  }, 60_000);
+});

@@ -2,21 +2,25 @@
  * Internal: the Linux root filesystem as a WASI program sees it, preopened
  * as `/`. Descriptors are browser_wasi_shim `Fd`s over the {@link RootFs}
  * (`_wasi-files.ts`): a directory holds its listing, a file its bytes, read
- * when it is opened; what the program writes stays in memory and goes to
- * the file system in one write when the file is closed or synced (so a
- * reader never sees half a write, and `fopen(path, "w")` of an existing
- * file leaves it whole until then; `rename` replaces atomically, as RootFs
- * does). A new file in a directory the program already created files in
- * costs no call at open (`_wasi-write-behind.ts`). The calls that reach the
- * RootFs return promises: the program suspends in them (built with v8r-cc)
- * while the storage works, and a virtual clock holds still meanwhile; the
- * others (writes, reads, opens in memory, closing an unchanged file) answer
- * at once.
+ * when it is opened. Between the program and the file system sits Linux's
+ * page cache (`_wasi-page-cache.ts`): what a program closes, renames or
+ * removes is in the cache at once, and written back in the background
+ * (coalesced; a rename over a file lands atomically, after the writes
+ * before it), so `close` and `rename` do not wait for the storage; errors
+ * come back from `fsync`, and the kernel log tells of any other. Without a
+ * `background` (a program whose waits block its thread, which would stall
+ * the write-back), `close`, `rename` and `unlink` wait for the write-back
+ * and return its errors. A new file in a directory the program already
+ * created files in costs no call at open (`_wasi-write-behind.ts`). The
+ * calls that reach the RootFs return promises: the program suspends in them
+ * (built with v8r-cc) while the storage works, and a virtual clock holds
+ * still meanwhile; the others answer at once.
  */
 import { type Fd, wasi } from "@bjorn3/browser_wasi_shim";
 import type { ProgramImport, WasiHost } from "@v8r/openamp-wasm";
 import { normalizeGuestPath } from "./_guest-path.ts";
 import { errnoOf, RootDir, RootFile } from "./_wasi-files.ts";
+import { type PageCache, sharedPageCache } from "./_wasi-page-cache.ts";
 import { parentOf, WriteBehind } from "./_wasi-write-behind.ts";
 import { type RootFs, RootFsError } from "./rootfs.ts";
 
@@ -24,14 +28,31 @@ import { type RootFs, RootFsError } from "./rootfs.ts";
 export interface RootFsWasiOptions {
   /** Mark storage work that takes no simulated time (the domain clock's `hold`). */
   readonly hold: <T>(work: Promise<T>) => Promise<T>;
+  /** Run the page cache's write-back without waiting for it (the domain clock's `background`); without it the calls that change files wait for their write-back. */
+  readonly background?: <T>(work: Promise<T>) => Promise<T>;
+  /** The kernel log, for a write-back that failed; default none. */
+  readonly log?: (line: string) => void;
+  /** The root filesystem `fs` shows (a restarted Linux's over the same directory shares the page cache); default `fs`. */
+  readonly shared?: RootFs;
+}
+
+/** The preopened `/` over a root filesystem, the WASI calls that reach it, and the write-back of its page cache. */
+export interface RootFsWasi {
+  /** The preopened `/` (for `program.start({ preopens: [preopen] })`). */
+  readonly preopen: Fd;
+  /** The calls (for `program.start({ wasi })`). */
+  readonly wasi: (host: WasiHost) => Record<string, ProgramImport>;
+  /** Write back everything the page cache holds dirty (at a program's exit, at the guest's stop). */
+  flush(): Promise<void>;
 }
 
 /**
  * The preopened `/` over `fs` and the WASI calls that reach it (for
  * `program.start({ preopens: [preopen], wasi })`).
  */
-export function rootFsWasi(fs: RootFs, o: RootFsWasiOptions): { preopen: Fd; wasi: (host: WasiHost) => Record<string, ProgramImport> } {
-  return { preopen: new RootDir("/", [], "/"), wasi: (host) => rootFsCalls(fs, o, host) };
+export function rootFsWasi(fs: RootFs, o: RootFsWasiOptions): RootFsWasi {
+  const cache = sharedPageCache(fs, o.shared ?? fs, { background: o.background ?? ((work) => work), log: o.log ?? (() => undefined) });
+  return { preopen: new RootDir("/", [], "/"), wasi: (host) => rootFsCalls(fs, o, cache, host), flush: () => cache.flush() };
 }
 
 type ProgramReturn = number | Promise<number>;
@@ -43,23 +64,30 @@ type PathOp = (path: string, args: Args) => ProgramReturn;
 interface Calls {
   readonly fs: RootFs;
   readonly host: WasiHost;
-  readonly cache: WriteBehind;
+  readonly files: WriteBehind;
+  readonly cache: PageCache;
   /** The absolute path `ptr`/`len` names relative to directory descriptor `fd`, or an errno. */
   at(fd: number, ptr: number, len: number): string | number;
-  /** Run `work` (after writing what the paths named need written) with the clock held; a failure becomes its errno. */
-  attempt(work: () => Promise<number>, ...paths: string[]): Promise<number>;
-  /** Write a changed file back, then forget its descriptor (even when the write fails, as POSIX close does). */
-  close(fd: number, file: RootFile): ProgramReturn;
+  /** Run `work` with the clock held, once the open files' writes are in the cache and it is written back; a failure becomes its errno. */
+  attempt(work: () => Promise<number>): Promise<number>;
+  /** A call that changed the cache (of `path`) is done: 0 in the background, else once written back (the errno of a failure). */
+  done(path: string): ProgramReturn;
 }
 
 /** The WASI calls over `fs` of one program; descriptors that are not ours go to the shim's own calls. */
-function rootFsCalls(fs: RootFs, o: RootFsWasiOptions, host: WasiHost): Record<string, ProgramImport> {
+function rootFsCalls(fs: RootFs, o: RootFsWasiOptions, cache: PageCache, host: WasiHost): Record<string, ProgramImport> {
   const decoder = new TextDecoder();
-  const cache = new WriteBehind(fs);
+  const files = new WriteBehind(cache);
   const original = host.original as Record<string, (...a: Args) => number>;
+  const synced = async (path: string): Promise<number> => {
+    const err = cache.takeError(path);
+    if (err !== undefined) throw err;
+    return 0;
+  };
   const c: Calls = {
     fs,
     host,
+    files,
     cache,
     at(fd, ptr, len) {
       const dir = host.fds[fd];
@@ -68,20 +96,15 @@ function rootFsCalls(fs: RootFs, o: RootFsWasiOptions, host: WasiHost): Record<s
       if (rel.startsWith("/")) return wasi.ERRNO_NOTCAPABLE;
       return rel.includes("\0") ? wasi.ERRNO_INVAL : normalizeGuestPath(`${dir.path}/${rel}`);
     },
-    attempt(work, ...paths) {
-      const before = cache.settle(...paths);
-      return o.hold(before === undefined ? work() : before.then(work)).catch(errnoOf);
+    attempt(work) {
+      files.publish();
+      const flushed = cache.flush();
+      return o.hold(flushed.then(work)).catch(errnoOf);
     },
-    close(fd, file) {
-      if (!file.dirty) {
-        cache.closed(file);
-        host.fds[fd] = undefined;
-        return 0;
-      }
-      return c.attempt(() => cache.writeBack(file).then(() => 0)).finally(() => {
-        cache.closed(file);
-        host.fds[fd] = undefined;
-      });
+    done(path) {
+      if (o.background === undefined) return c.attempt(() => synced(path));
+      if (!cache.full) return 0;
+      return c.attempt(async () => (cache.shrink(), 0));
     },
   };
   /** Call `op` on the path at argument positions 0 (fd), `p`, `p + 1`; not our descriptor: the shim's call. */
@@ -91,17 +114,23 @@ function rootFsCalls(fs: RootFs, o: RootFsWasiOptions, host: WasiHost): Record<s
     const path = c.at(fd, Number(args[p]), Number(args[p + 1]));
     return typeof path === "number" ? path : op(path, args);
   };
+  // fsync: the file's writes to the cache, everything written back, and a failed write-back of it reported (once)
   const sync = (fd: number): ProgramReturn => {
     const f = host.fds[fd];
     if (!(f instanceof RootFile)) return f === undefined ? wasi.ERRNO_BADF : 0;
-    return f.dirty ? c.attempt(() => cache.writeBack(f).then(() => 0)) : 0;
+    if (f.path === "") return 0;
+    files.publish(f.path);
+    return c.attempt(() => synced(f.path));
   };
   return {
     // (fd, dirflags, path, len, oflags, rights, inheriting, fdflags, *opened)
     path_open: onPath("path_open", 2, (path, a) => pathOpen(c, path, Number(a[4]), Number(a[7]), Number(a[8]))),
     fd_close: (fd: number): ProgramReturn => {
       const f = host.fds[fd];
-      if (f instanceof RootFile) return c.close(fd, f);
+      if (f instanceof RootFile) {
+        host.fds[fd] = undefined;
+        return files.closed(f) ? c.done(f.path) : 0;
+      }
       if (!(f instanceof RootDir)) return original.fd_close!(fd);
       host.fds[fd] = undefined;
       return 0;
@@ -112,7 +141,7 @@ function rootFsCalls(fs: RootFs, o: RootFsWasiOptions, host: WasiHost): Record<s
   };
 }
 
-/** `path_open`: a new file in a known directory in memory at once, the rest through the file system; the descriptor goes to `*opened`. */
+/** `path_open`: what the page cache holds, or a new file in a known directory, in memory at once; the rest through the file system; the descriptor goes to `*opened`. */
 function pathOpen(c: Calls, path: string, oflags: number, fdflags: number, opened: number): ProgramReturn {
   const give = (fd: Fd): number => {
     c.host.fds.push(fd);
@@ -121,31 +150,68 @@ function pathOpen(c: Calls, path: string, oflags: number, fdflags: number, opene
   };
   const CREATE = wasi.OFLAGS_CREAT | wasi.OFLAGS_TRUNC;
   if ((oflags & (CREATE | wasi.OFLAGS_EXCL | wasi.OFLAGS_DIRECTORY)) === CREATE) {
-    const file = c.cache.create(path);
+    const file = c.files.create(path);
     if (file !== undefined) return give(file);
+  }
+  if ((oflags & wasi.OFLAGS_DIRECTORY) === 0) {
+    c.files.publish(path);
+    const cached = c.cache.lookup(path);
+    if (cached === null) return oflags & wasi.OFLAGS_CREAT ? give(c.files.opened(new RootFile(path, new Uint8Array(0), true))) : wasi.ERRNO_NOENT;
+    if (cached !== undefined) {
+      if ((oflags & (wasi.OFLAGS_CREAT | wasi.OFLAGS_EXCL)) === (wasi.OFLAGS_CREAT | wasi.OFLAGS_EXCL)) return wasi.ERRNO_EXIST;
+      return give(openedFile(c, path, cached, oflags, fdflags));
+    }
   }
   return c.attempt(async () => {
     const fd = await openPath(c, path, oflags, fdflags);
     return typeof fd === "number" ? fd : give(fd);
-  }, path);
+  });
+}
+
+/** A descriptor of file `path` with content `data` (a copy: the program may write to it), truncated and at the end as `oflags` and `fdflags` say. */
+function openedFile(c: Calls, path: string, data: Uint8Array, oflags: number, fdflags: number): RootFile {
+  const truncate = (oflags & wasi.OFLAGS_TRUNC) !== 0;
+  const file = c.files.opened(new RootFile(path, truncate ? new Uint8Array(0) : data.slice(), truncate));
+  if (fdflags & wasi.FDFLAGS_APPEND) file.fd_seek(0n, wasi.WHENCE_END);
+  return file;
 }
 
 /** The path calls other than open: rename, unlink, mkdir, rmdir, stat. */
 function pathCalls(c: Calls, onPath: (name: string, p: number, op: PathOp) => (...args: Args) => ProgramReturn): Record<string, ProgramImport> {
-  const { fs, cache } = c;
+  const { fs, files, cache } = c;
   return {
     // (fd, old, old_len, new_fd, new, new_len)
     path_rename: onPath("path_rename", 1, (from, a) => {
       const to = c.at(Number(a[3]), Number(a[4]), Number(a[5]));
       if (typeof to === "number") return to;
+      files.publish(from);
+      const cached = cache.lookup(from);
+      if (cached === null) return wasi.ERRNO_NOENT;
+      if (cached !== undefined && files.canRename(to)) {
+        cache.move(from, to);
+        files.renamed(from, to);
+        return c.done(to);
+      }
       return c.attempt(async () => {
         await fs.rename(from, to);
         cache.forget(from);
+        cache.forget(to);
+        files.forget(from);
+        files.renamed(from, to);
         return 0;
-      }, from, to);
+      });
     }),
     // a directory refuses rm without recursive (EISDIR)
-    path_unlink_file: onPath("path_unlink_file", 1, (path) => c.attempt(() => fs.rm(path).then(() => 0), path)),
+    path_unlink_file: onPath("path_unlink_file", 1, (path) => {
+      files.removed(path);
+      const cached = cache.lookup(path);
+      if (cached === null) return wasi.ERRNO_NOENT;
+      if (cached !== undefined) {
+        cache.remove(path);
+        return c.done(path);
+      }
+      return c.attempt(() => fs.rm(path).then(() => 0));
+    }),
     path_create_directory: onPath("path_create_directory", 1, (path) =>
       c.attempt(async () => {
         try {
@@ -155,17 +221,18 @@ function pathCalls(c: Calls, onPath: (name: string, p: number, op: PathOp) => (.
           if (e instanceof RootFsError && e.code !== "EEXIST" && (await fs.exists(path))) return wasi.ERRNO_EXIST;
           throw e;
         }
-        cache.knownDir(path);
+        files.knownDir(path);
         return 0;
-      }, path),
+      }),
     ),
     path_remove_directory: onPath("path_remove_directory", 1, (path) =>
       c.attempt(async () => {
         if ((await fs.readdir(path)).length > 0) return wasi.ERRNO_NOTEMPTY; // a file: ENOTDIR
         await fs.rm(path, { recursive: true });
         cache.forget(path);
+        files.forget(path);
         return 0;
-      }, path),
+      }),
     ),
     // (fd, flags, path, len, *filestat)
     path_filestat_get: onPath("path_filestat_get", 2, (path, a) =>
@@ -175,7 +242,7 @@ function pathCalls(c: Calls, onPath: (name: string, p: number, op: PathOp) => (.
         stat.mtim = BigInt(Math.round(st.mtimeMs)) * 1_000_000n;
         stat.write_bytes(new DataView(c.host.memory().buffer), Number(a[4]) >>> 0);
         return 0;
-      }, path),
+      }),
     ),
   };
 }
@@ -186,7 +253,7 @@ function pathCalls(c: Calls, onPath: (name: string, p: number, op: PathOp) => (.
  * truncated: the truncation reaches the file system at close).
  */
 async function openPath(c: Calls, path: string, oflags: number, fdflags: number): Promise<Fd | number> {
-  const { fs, cache } = c;
+  const { fs, files } = c;
   const create = (oflags & wasi.OFLAGS_CREAT) !== 0;
   const exclusive = create && (oflags & wasi.OFLAGS_EXCL) !== 0;
   const truncate = (oflags & wasi.OFLAGS_TRUNC) !== 0;
@@ -194,8 +261,8 @@ async function openPath(c: Calls, path: string, oflags: number, fdflags: number)
   const made = async (): Promise<RootFile> => {
     // created at open, as POSIX does (a missing parent, a directory, a read-only tree refuse it here)
     await fs.writeFile(path, new Uint8Array(0));
-    cache.knownDir(parentOf(path));
-    return new RootFile(path, new Uint8Array(0));
+    files.knownDir(parentOf(path));
+    return files.opened(new RootFile(path, new Uint8Array(0)));
   };
   if (create && truncate && !exclusive) return made();
   let data: Uint8Array;
@@ -208,7 +275,5 @@ async function openPath(c: Calls, path: string, oflags: number, fdflags: number)
     throw e;
   }
   if (exclusive) return wasi.ERRNO_EXIST;
-  const file = new RootFile(path, truncate ? new Uint8Array(0) : data, truncate);
-  if (fdflags & wasi.FDFLAGS_APPEND) file.fd_seek(0n, wasi.WHENCE_END);
-  return file;
+  return openedFile(c, path, data, oflags, fdflags);
 }

@@ -1,23 +1,19 @@
 /**
- * Internal: what one WASI program's file calls remember of the root
- * filesystem between calls, so that the common way of publishing a file
- * (`fopen(tmp, "w")`, `fwrite`, `fclose`, `rename(tmp, page)`) reaches the
- * file system twice (the write at close, the rename) instead of at every
- * step.
- *
- * - Directories where the program already created a file (or that it made):
- *   a new file there (`O_CREAT|O_TRUNC`) is created in memory at open, with
- *   no call to the file system, and written there at close or sync.
- * - Such files not written yet: any other call that names them (open, stat,
- *   rename, unlink, a listing of their directory) writes them first, so the
- *   program sees them as POSIX says (a created file exists).
+ * Internal: what one WASI program's file calls remember between calls,
+ * besides the page cache they share (`_wasi-page-cache.ts`): the
+ * directories it created files in (a new file there, `O_CREAT|O_TRUNC`, is
+ * made in memory at open, with no call to the file system) and the files
+ * it holds open, whose writes reach the cache at close or `fsync` (or
+ * before any call that asks the file system, so the program sees its files
+ * as POSIX says: a created file exists, a listing shows it).
  *
  * The file system may change behind the program's back (another process
- * removes the directory): then the write at close fails and the program
- * gets the errno from `close`, as with a write-back error on Linux.
+ * removes the directory): then the file's write-back fails, which the next
+ * `fsync` reports and the kernel log says, as with a write-back error on
+ * Linux.
  */
 import { RootFile } from "./_wasi-files.ts";
-import type { RootFs } from "./rootfs.ts";
+import type { PageCache } from "./_wasi-page-cache.ts";
 
 /** The directory of an absolute, normalised guest path (`/` for `/x`). */
 export const parentOf = (path: string): string => path.slice(0, path.lastIndexOf("/")) || "/";
@@ -27,27 +23,37 @@ const within = (path: string, dir: string): boolean => path === dir || path.star
 
 /** One program's memory of the root filesystem (see the module comment). */
 export class WriteBehind {
-  readonly #fs: RootFs;
+  /** The page cache of the file system (shared). */
+  readonly cache: PageCache;
   /** Directories this program created a file in or made. */
   readonly #dirs = new Set<string>();
-  /** Files created in memory and not on the file system yet, by path. */
-  readonly #unwritten = new Map<string, RootFile>();
+  /** Files the program holds open. */
+  readonly #open = new Set<RootFile>();
 
-  /** The memory of a program over `fs`. */
-  constructor(fs: RootFs) {
-    this.#fs = fs;
+  /** The memory of a program over the file system of `cache`. */
+  constructor(cache: PageCache) {
+    this.cache = cache;
+  }
+
+  /** `file` is open now. */
+  opened(file: RootFile): RootFile {
+    this.#open.add(file);
+    return file;
   }
 
   /**
-   * `path` (normalised) created or truncated in memory, when its directory
-   * is one the program already created files in; undefined when the file
-   * system has to be asked (the caller opens it there).
+   * `path` (normalised) created or truncated in memory, when the cache
+   * knows it or its directory is one the program already created files in;
+   * undefined when the file system has to be asked (the caller opens it there).
    */
   create(path: string): RootFile | undefined {
-    if (!this.#dirs.has(parentOf(path)) || this.#dirs.has(path) || this.#unwritten.has(path)) return undefined;
-    const file = new RootFile(path, new Uint8Array(0), true);
-    this.#unwritten.set(path, file);
-    return file;
+    if (this.#dirs.has(path) || (this.cache.lookup(path) === undefined && !this.#dirs.has(parentOf(path)))) return undefined;
+    return this.opened(new RootFile(path, new Uint8Array(0), true));
+  }
+
+  /** Whether a rename over `to` can happen in the cache: its directory exists, and it is no directory the program knows. */
+  canRename(to: string): boolean {
+    return !this.#dirs.has(to) && (this.#dirs.has(parentOf(to)) || this.cache.lookup(to) !== undefined);
   }
 
   /** Learned from a call that succeeded: `dir` is a directory the program can create files in. */
@@ -60,33 +66,36 @@ export class WriteBehind {
     for (const dir of this.#dirs) if (within(dir, path)) this.#dirs.delete(dir);
   }
 
-  /** Write `file`'s bytes to the file system if they differ from it; it is no longer unwritten then. */
-  async writeBack(file: RootFile): Promise<void> {
-    if (file.dirty) {
-      await this.#fs.writeFile(file.path, file.file.data);
-      file.dirty = false;
-      this.#dirs.add(parentOf(file.path));
+  /** Put what the open files (of `path`, or all) wrote into the cache; they are clean then. */
+  publish(path?: string): void {
+    for (const f of this.#open) {
+      if (!f.dirty || f.path === "" || (path !== undefined && f.path !== path)) continue;
+      this.cache.put(f.path, f.file.data.slice());
+      f.dirty = false;
     }
-    if (this.#unwritten.get(file.path) === file) this.#unwritten.delete(file.path);
   }
 
-  /** `file` is closed (written back or failed to): no later call writes it. */
-  closed(file: RootFile): void {
-    if (this.#unwritten.get(file.path) === file) this.#unwritten.delete(file.path);
+  /** `from` was renamed to `to`: the open files of `from` are files of `to` now (as an inode is). */
+  renamed(from: string, to: string): void {
+    for (const f of this.#open) if (f.path === from) f.path = to;
   }
 
-  /**
-   * Before a call that names `paths`: write the unwritten files at or under
-   * them. Undefined when there are none (the call goes on at once), else the
-   * promise of those writes.
-   */
-  settle(...paths: string[]): Promise<void> | undefined {
-    if (this.#unwritten.size === 0) return undefined;
-    const due = [...this.#unwritten.values()].filter((f) => paths.some((p) => within(f.path, p)));
-    if (due.length === 0) return undefined;
-    return (async () => {
-      for (const f of due) await this.writeBack(f);
-    })();
+  /** `path` was removed: its open files belong to no path any more (what they write goes nowhere). */
+  removed(path: string): void {
+    for (const f of this.#open) {
+      if (f.path !== path) continue;
+      f.path = "";
+      f.dirty = false;
+    }
+  }
+
+  /** `file` is closed: its content goes to the cache when it changed; whether it did. */
+  closed(file: RootFile): boolean {
+    this.#open.delete(file);
+    if (!file.dirty || file.path === "") return false;
+    this.cache.put(file.path, file.file.data);
+    file.dirty = false;
+    this.#dirs.add(parentOf(file.path));
+    return true;
   }
 }
-

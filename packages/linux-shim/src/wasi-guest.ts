@@ -17,7 +17,7 @@ import { type DomainContext, parseBootargs, programName, startDomainWasi, stopDo
 import { serveFileReads } from "./control-file-reader.ts";
 import { bootLinux } from "./linux.ts";
 import type { RootFs } from "./rootfs.ts";
-import { rootFsWasi } from "./_wasi-rootfs.ts";
+import { type RootFsWasi, rootFsWasi } from "./_wasi-rootfs.ts";
 
 /**
  * Guest entry point: boot Linux and start the domain's program
@@ -30,16 +30,31 @@ import { rootFsWasi } from "./_wasi-rootfs.ts";
 export async function start(ctx: DomainContext): Promise<void> {
   const linux = await bootLinux(ctx, { shell: false, ...(await hostRootFs(ctx)) });
   linux.klog.log(`Run ${programName(ctx)} as init process`);
-  const files = rootFsWasi(linux.fs, { hold: (work) => ctx.clock.hold(work) });
-  const run = await startDomainWasi(ctx, "linux-shim", loadWasiProgram, () => ({ preopens: [files.preopen], wasi: files.wasi }));
+  const { clock } = ctx;
+  let files: RootFsWasi | undefined;
+  const run = await startDomainWasi(ctx, "linux-shim", loadWasiProgram, (env) => {
+    // a program whose waits block its thread would stall a write-back in the background: its calls wait for theirs
+    const background = env.idle === undefined ? { background: <T>(work: Promise<T>) => clock.background(work) } : {};
+    files = rootFsWasi(linux.fs, { hold: (work) => clock.hold(work), ...background, log: (line) => linux.klog.log(line), shared: linux.rootfs });
+    return { preopens: [files.preopen], wasi: files.wasi };
+  });
+  if (run === undefined || files === undefined) return;
+  FILES.set(ctx, files);
+  // an exit (clean or not) writes back what the program left in the page cache
+  const flush = files.flush;
+  void run.exited.then(() => clock.background(flush()));
   // the host reads the root filesystem's files through the control channel (the browser page's status page)
-  if (run !== undefined) serveFileReads(ctx, linux.rootfs);
+  serveFileReads(ctx, linux.rootfs);
 }
 
-/** Called when the domain stops: the program ends at its next wait. */
-export function stop(ctx: DomainContext): void {
+/** Called when the domain stops: the program ends at its next wait; resolves once the page cache is written back. */
+export async function stop(ctx: DomainContext): Promise<void> {
   stopDomainWasi(ctx);
+  await FILES.get(ctx)?.flush();
 }
+
+/** The root filesystem calls of each domain's program. */
+const FILES = new WeakMap<DomainContext, RootFsWasi>();
 
 /** `rootfs=/abs/dir` in the bootargs: that host directory is `/` (loaded only then: it needs node:fs). */
 async function hostRootFs(ctx: DomainContext): Promise<{ rootfs?: RootFs }> {
