@@ -1,5 +1,5 @@
 import { PREFIX } from "./_format.ts";
-import { createYielder, type Yielder } from "./_macrotask.ts";
+import { createYielder } from "./_macrotask.ts";
 import { type QueuedTimer, TimerQueue } from "./_timer-queue.ts";
 import type { Clock, TimerHandle } from "./clock.ts";
 import { checkCallback, checkPeriod } from "./real-clock.ts";
@@ -42,8 +42,6 @@ export class VirtualClock implements Clock {
   readonly #background = new Set<Promise<void>>();
   /** Settles a macrotask after the latest held work was delivered (see {@link VirtualClock.hold}). */
   #holdTail: Promise<void> = Promise.resolve();
-  /** The macrotask every hold waits for, over one channel for the clock's life (made at the first hold). */
-  #holdYielder: Yielder | undefined;
   #now: number;
 
   /** Create a clock at `opts.start` ms (default 0). */
@@ -94,8 +92,6 @@ export class VirtualClock implements Clock {
       (error: unknown) => ({ ok: false as const, error }),
     );
     const delivered = Promise.all([previous, outcome]).then(([, r]) => (r.ok ? r.value : Promise.reject(r.error)));
-    const y = (this.#holdYielder ??= idleYielder());
-    const afterMacrotask = (): Promise<void> => y.next();
     this.#holdTail = delivered.then(afterMacrotask, afterMacrotask);
     track(this.#held, this.#holdTail);
     return delivered;
@@ -206,45 +202,10 @@ export class VirtualClock implements Clock {
   }
 }
 
-/**
- * A yielder over one MessageChannel that keeps the host alive only while
- * someone waits on it (Node: `ref`/`unref` of its port; elsewhere its
- * handler is set only then), so it needs no `close()`.
- */
-function idleYielder(): Yielder {
-  if (typeof MessageChannel !== "function") return createYielder();
-  const ch = new MessageChannel();
-  const port = ch.port1 as MessagePort & { ref?: () => void; unref?: () => void };
-  const waiting: Array<() => void> = [];
-  const deliver = (): void => {
-    waiting.shift()?.();
-    if (waiting.length === 0) park();
-  };
-  const refs = typeof port.ref === "function" && typeof port.unref === "function";
-  const park = (): void => {
-    if (refs) port.unref!();
-    else port.onmessage = null;
-  };
-  const wake = (): void => {
-    if (refs) port.ref!();
-    else port.onmessage = deliver;
-  };
-  if (refs) port.onmessage = deliver;
-  park();
-  return {
-    next() {
-      return new Promise<void>((resolve) => {
-        if (waiting.length === 0) wake();
-        waiting.push(resolve);
-        ch.port2.postMessage(0);
-      });
-    },
-    close() {
-      port.onmessage = null;
-      port.close();
-      ch.port2.close();
-    },
-  };
+/** Resolve after one macrotask, once every queued microtask has run. */
+function afterMacrotask(): Promise<void> {
+  const y = createYielder();
+  return y.next().finally(() => y.close());
 }
 
 /** Keep `work` in `set` until it settles (either way). */

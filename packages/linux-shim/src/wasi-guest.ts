@@ -31,18 +31,17 @@ export async function start(ctx: DomainContext): Promise<void> {
   const linux = await bootLinux(ctx, { shell: false, ...(await hostRootFs(ctx)) });
   linux.klog.log(`Run ${programName(ctx)} as init process`);
   const { clock } = ctx;
-  let files: RootFsWasi | undefined;
   const run = await startDomainWasi(ctx, "linux-shim", loadWasiProgram, (env) => {
     // a program whose waits block its thread would stall a write-back in the background: its calls wait for theirs
     const background = env.idle === undefined ? { background: <T>(work: Promise<T>) => clock.background(work) } : {};
-    files = rootFsWasi(linux.fs, { hold: (work) => clock.hold(work), ...background, log: (line) => linux.klog.log(line), shared: linux.rootfs });
+    const files = rootFsWasi(linux.fs, { hold: (work) => clock.hold(work), ...background, log: (line) => linux.klog.log(line), shared: linux.rootfs });
+    FILES.set(ctx, files);
     return { preopens: [files.preopen], wasi: files.wasi };
   });
-  if (run === undefined || files === undefined) return;
-  FILES.set(ctx, files);
+  if (run === undefined) return;
   // an exit (clean or not) writes back what the program left in the page cache
-  const flush = files.flush;
-  void run.exited.then(() => clock.background(flush()));
+  const atExit = (): void => void clock.background(FILES.get(ctx)?.flush() ?? Promise.resolve());
+  void run.exited.then(atExit, atExit);
   // the host reads the root filesystem's files through the control channel (the browser page's status page)
   serveFileReads(ctx, linux.rootfs);
 }
