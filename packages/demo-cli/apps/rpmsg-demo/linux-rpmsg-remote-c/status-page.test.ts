@@ -106,6 +106,19 @@ describe("the C status page", () => {
     expect(await cRender(ops)).toEqual(reference(ops));
   });
 
+  it("renders the history as it moves on, page after page, past the 300 samples it keeps (each entry's JSON is kept between pages)", async () => {
+    const ops: Op[] = [{ kind: "link", state: "bound" }];
+    for (let s = 0; s < 340; s++) {
+      // a restart at 310 puts a new boot (seq from 0 again) into the places of the ring the first samples had,
+      // received at the times those were (a clock set back) with the same load: only the boot, seq and t differ
+      const seq = s < 310 ? s : s - 310;
+      const slot = s % 300;
+      ops.push(sample(1000 * (slot + 1), facts(seq, s < 310 ? "0000000a" : "0000000b", (seq + 1) * 1000, { loadPct: (slot * 3.7) % 100 })));
+      if (s % 37 === 0 || s > 295) ops.push({ kind: "render", now: 1000 * (s + 1) + 5 });
+    }
+    expect(await cRender(ops)).toEqual(reference(ops));
+  });
+
   it("renders random histories as the TypeScript renderer does", async () => {
     const opArb = fc.oneof(
       { weight: 8, arbitrary: fc.record({ seq: fc.nat(40), boot: fc.constantFrom("0000000a", "0000000b"), t: fc.nat(10_000_000), cpu: fc.double({ min: -5, max: 105, noNaN: true }), per: fc.integer({ min: 1, max: 70_000 }), ms: fc.nat(20_000_000), heap: fc.nat(3_000_000) }).map((r) => sample(r.ms, facts(r.seq, r.boot, r.t, { loadPct: r.cpu, periodMs: r.per, heapUsed: r.heap }))) },

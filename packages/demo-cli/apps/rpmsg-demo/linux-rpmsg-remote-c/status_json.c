@@ -1,6 +1,7 @@
 /* The JSON twin of the status page, zephyr-status.json (statusJson of status-page.ts), and the saved counters' parts: see status_page.h. */
 #include "status_page.h"
 
+#include <string.h>
 #include "rd_js.h"
 
 void status_counters_members(struct rd_buf *out, const struct history_counters *c)
@@ -43,6 +44,55 @@ void status_boots_json(struct rd_buf *out, const struct history *h)
 	rd_buf_ch(out, ']');
 }
 
+/*
+ * The JSON of one history entry. A kept entry never changes and every write
+ * of the files has all of them (one new each time), so each one's text is
+ * kept by its place in the ring, with the values it was made from: it is
+ * used again only for the same values.
+ */
+#define ENTRY_JSON_MAX 200
+static struct entry_text {
+	char boot[sizeof ((struct history_entry *)0)->boot];
+	double seq, t, cpu, received_ms;
+	int has_cpu;
+	size_t len;
+	char text[ENTRY_JSON_MAX];
+} entry_texts[HISTORY_CAPACITY];
+
+static int same_entry(const struct entry_text *k, const struct history_entry *e)
+{
+	return k->len && k->seq == e->seq && k->t == e->t && k->has_cpu == e->has_cpu && (!e->has_cpu || k->cpu == e->cpu) &&
+	       k->received_ms == e->received_ms && !strcmp(k->boot, e->boot);
+}
+
+static void entry_json(struct rd_buf *out, const struct history *h, const struct history_entry *e)
+{
+	struct entry_text *k = &entry_texts[e - h->entries];
+	if (same_entry(k, e)) {
+		rd_buf_add(out, k->text, k->len);
+		return;
+	}
+	size_t start = out->len;
+	rd_buf_str(out, "{\"boot\":");
+	rd_js_json_cstr(out, e->boot);
+	rd_buf_str(out, ",\"seq\":");
+	rd_js_number(out, e->seq);
+	rd_buf_str(out, ",\"t\":");
+	rd_js_number(out, e->t);
+	rd_buf_str(out, ",\"cpu\":");
+	rd_js_number_or_null(out, e->has_cpu, e->cpu);
+	rd_buf_str(out, ",\"receivedMs\":");
+	rd_js_number(out, e->received_ms);
+	rd_buf_ch(out, '}');
+	k->len = 0;
+	if (!rd_buf_ok(out) || out->len - start > sizeof k->text)
+		return;
+	memcpy(k->text, out->p + start, out->len - start);
+	memcpy(k->boot, e->boot, sizeof k->boot);
+	k->seq = e->seq, k->t = e->t, k->cpu = e->cpu, k->received_ms = e->received_ms, k->has_cpu = e->has_cpu;
+	k->len = out->len - start;
+}
+
 void status_json_render(struct rd_buf *out, const struct history *h, const double *now)
 {
 	struct freshness f = status_freshness(h, now ? *now : 0);
@@ -71,18 +121,9 @@ void status_json_render(struct rd_buf *out, const struct history *h, const doubl
 		rd_buf_str(out, "null");
 	rd_buf_str(out, ",\"history\":[");
 	for (size_t i = 0; i < h->count; i++) {
-		const struct history_entry *e = history_entry(h, i);
-		rd_buf_printf(out, "%s{\"boot\":", i ? "," : "");
-		rd_js_json_cstr(out, e->boot);
-		rd_buf_str(out, ",\"seq\":");
-		rd_js_number(out, e->seq);
-		rd_buf_str(out, ",\"t\":");
-		rd_js_number(out, e->t);
-		rd_buf_str(out, ",\"cpu\":");
-		rd_js_number_or_null(out, e->has_cpu, e->cpu);
-		rd_buf_str(out, ",\"receivedMs\":");
-		rd_js_number(out, e->received_ms);
-		rd_buf_ch(out, '}');
+		if (i)
+			rd_buf_ch(out, ',');
+		entry_json(out, h, history_entry(h, i));
 	}
 	rd_buf_str(out, "]}\n");
 }
