@@ -58,7 +58,11 @@ void virtqueue_v8r_end_batch(struct virtqueue *vq);
 void virtqueue_v8r_set_desc(struct virtqueue *vq, uint16_t head, uint64_t addr, uint32_t len, uint16_t flags);
 /** Device: read descriptor head with one block access. */
 void virtqueue_v8r_read_desc(struct virtqueue *vq, uint16_t head, uint64_t *addr, uint32_t *len, uint16_t *flags);
-/** Write this side's flags word; with recheck, then read the peer's index in the same crossing and return the entries pending. */
+/**
+ * Write this side's flags word; with recheck, then read the peer's index in the same crossing (sequentially
+ * consistent) and return the entries pending, which virtqueue_v8r_peer_next() then reads without reading the
+ * index again.
+ */
 unsigned int virtqueue_v8r_set_flags(struct virtqueue *vq, uint16_t flags, int recheck);
 /** The used index in shared memory. */
 static inline uint16_t virtqueue_v8r_used_idx(struct virtqueue *vq)

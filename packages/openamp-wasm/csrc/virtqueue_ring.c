@@ -401,5 +401,10 @@ unsigned int virtqueue_v8r_set_flags(struct virtqueue *vq, uint16_t flags, int r
 	struct blk none = { 0, NULL, 0 };
 	uint16_t idx = (uint16_t)(exchange(io, none, none, at, ANY, flags, peer_part(vq) + V8R_RING_IDX) & LOW16);
 	uint16_t pending = (uint16_t)(idx - *cursor(vq));
-	return pending > vq->vq_nentries ? 0u : pending;
+	if (pending > vq->vq_nentries)
+		return 0u; /* left to virtqueue_v8r_peer_next(), which counts it */
+	/* the index was read (sequentially consistent): the next virtqueue_v8r_peer_next() goes on from it */
+	if (pending && vq->vq_v8r_ahead == *cursor(vq))
+		vq->vq_v8r_peer_idx = idx;
+	return pending;
 }
