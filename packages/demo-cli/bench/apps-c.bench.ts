@@ -6,13 +6,15 @@
 // load changes over the runs weighs on both; the ratio C / TS (issue
 // target: within 1.5x), and the CPU time of each (user + system of the
 // process, less sensitive to other load than the wall time). The two sets
-// do not write the same number of pages: the TypeScript remote writes in the
-// background while the simulation runs on, and samples that arrive during a
-// write join the next one (about 300 pages for 3,600 samples in one run,
-// fewer when the host writes slowly), while the C remote, a plain C program,
-// writes each sample's page (fopen, fwrite, fclose, rename) before it takes
-// the next one, so the C figure carries ten times the page rendering and
-// file writing.
+// do not do the same work: the TypeScript remote renders and writes its
+// page in the background while the simulation runs on, and samples that
+// arrive meanwhile join the next page (about 300 pages for 3,600 samples in
+// one run, fewer when the host writes slowly); the C remote, a plain C
+// program, renders each sample's page before it takes the next one (the
+// virtual clock does not move while it runs, so every drained batch holds
+// one sample), and Linux's page cache writes the files back in the
+// background, a page rewritten while the previous one is on its way written
+// once. So the C figure carries ten times the page rendering.
 // Run: tsx packages/demo-cli/bench/apps-c.bench.ts [--quick]   (--quick: 10 minutes, one run each)
 // The last stdout line is `BENCH_JSON {...}` for scripts/bench.mjs.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -25,7 +27,7 @@ import { median, startDemo } from "./_bench-process.ts";
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const quick = process.argv.includes("--quick");
 const DURATION = quick ? "10m" : "1h";
-const RUNS = quick ? 1 : 2;
+const RUNS = quick ? 1 : 3;
 const TARGET_RATIO = 1.5;
 
 interface Run {

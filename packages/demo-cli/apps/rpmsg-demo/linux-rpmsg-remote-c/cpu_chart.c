@@ -118,12 +118,19 @@ static void axes(struct rd_buf *out, const struct chart *c)
 	rd_buf_printf(out, "<line class=\"axis\" x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\"/>", RD_CHART_LEFT, RD_CHART_LEFT, RD_CHART_TOP, base);
 }
 
-/* One run of the line: the points as "x,y x,y ...", and the x of its first and last point. */
+/* One run of the line: the points as "x,y x,y ...", the x of its first point, and the x and y of the last point drawn (of this run or the one before). */
 struct run {
 	struct rd_buf points;
 	size_t n;
-	struct rd_buf first_x, last_x, last_xy_x, last_xy_y;
+	struct rd_buf first_x, last_x, last_y;
 };
+
+static void swap_bufs(struct rd_buf *a, struct rd_buf *b)
+{
+	struct rd_buf t = *a;
+	*a = *b;
+	*b = t;
+}
 
 static void flush(struct rd_buf *out, struct run *r, const char *base)
 {
@@ -151,7 +158,7 @@ static void series(struct rd_buf *out, const struct chart *c, const struct point
 			rd_buf_reset(&ys);
 			num1(&ys, y_of(c, p->cpu));
 			rd_buf_printf(out, "<line class=\"gap\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\"><title>lost samples</title></line>",
-				      rd_buf_cstr(&r.last_xy_x), rd_buf_cstr(&r.last_xy_y), rd_buf_cstr(&xs), rd_buf_cstr(&ys));
+				      rd_buf_cstr(&r.last_x), rd_buf_cstr(&r.last_y), rd_buf_cstr(&xs), rd_buf_cstr(&ys));
 		}
 		if (p->restart) {
 			rd_buf_printf(out, "<line class=\"restart\" x1=\"%s\" x2=\"%s\" y1=\"%d\" y2=\"%s\"/>", rd_buf_cstr(&xs), rd_buf_cstr(&xs), RD_CHART_TOP, rd_buf_cstr(&base));
@@ -165,25 +172,21 @@ static void series(struct rd_buf *out, const struct chart *c, const struct point
 			rd_buf_ch(&r.points, ' ');
 		else {
 			rd_buf_reset(&r.first_x);
-			rd_buf_str(&r.first_x, rd_buf_cstr(&xs));
+			rd_buf_add(&r.first_x, xs.p, xs.len);
 		}
 		rd_buf_add(&r.points, xs.p, xs.len);
 		rd_buf_ch(&r.points, ',');
 		rd_buf_add(&r.points, ys.p, ys.len);
 		r.n++;
-		rd_buf_reset(&r.last_x);
-		rd_buf_str(&r.last_x, rd_buf_cstr(&xs));
-		rd_buf_reset(&r.last_xy_x);
-		rd_buf_str(&r.last_xy_x, rd_buf_cstr(&xs));
-		rd_buf_reset(&r.last_xy_y);
-		rd_buf_str(&r.last_xy_y, rd_buf_cstr(&ys));
+		/* this point is the last one now (xs and ys are written anew for the next) */
+		swap_bufs(&r.last_x, &xs);
+		swap_bufs(&r.last_y, &ys);
 	}
 	flush(out, &r, rd_buf_cstr(&base));
 	rd_buf_free(&r.points);
 	rd_buf_free(&r.first_x);
 	rd_buf_free(&r.last_x);
-	rd_buf_free(&r.last_xy_x);
-	rd_buf_free(&r.last_xy_y);
+	rd_buf_free(&r.last_y);
 	rd_buf_free(&base);
 	rd_buf_free(&xs);
 	rd_buf_free(&ys);
