@@ -143,13 +143,33 @@ describe("the WASI programs' page cache", () => {
     expect(clock.backgroundPending()).toBe(0);
   });
 
-  it("is one per root filesystem: a restarted Linux's program over the same host directory finds what the previous one wrote", () => {
+  it("is one per root filesystem while a program uses it: a restarted Linux's program over the same host directory shares it, a later one reads the file system anew", async () => {
     const o = { background: <T>(w: Promise<T>): Promise<T> => w, log: (): void => undefined };
+    const host = (inner: MemoryRootFs, dir: string): RootFs => Object.assign(inner, { hostPath: (p: string) => `${dir}${p}` });
+    const disk = new MemoryRootFs();
+    await disk.mkdir("/srv/www", { recursive: true });
+    const first = sharedPageCache(disk, host(disk, "/tmp/rootfs-x"), o);
+    first.cache.put(PAGE, text("first"));
+    // the restarted Linux's program starts while the first one still runs: the same cache, its files as the first left them
+    const second = sharedPageCache(disk, host(new MemoryRootFs(), "/tmp/rootfs-x"), o);
+    expect(second.cache).toBe(first.cache);
+    expect(new TextDecoder().decode(second.cache.lookup(PAGE) ?? undefined)).toBe("first");
+    expect(sharedPageCache(disk, host(new MemoryRootFs(), "/tmp/rootfs-y"), o).cache).not.toBe(first.cache);
+    await first.release();
+    await first.release(); // once per use
+    const third = sharedPageCache(disk, host(new MemoryRootFs(), "/tmp/rootfs-x"), o);
+    expect(third.cache).toBe(first.cache);
+    await third.release();
+    await second.release();
+    expect(await disk.readText(PAGE)).toBe("first");
+    // every program done: forgotten; a later program reads what the file system has (changed behind its back)
+    await disk.writeText(PAGE, "changed");
+    const later = sharedPageCache(disk, host(new MemoryRootFs(), "/tmp/rootfs-x"), o);
+    expect(later.cache).not.toBe(first.cache);
+    expect(later.cache.lookup(PAGE)).toBeUndefined();
+    // a file system that is no host directory: one cache per object
     const a = new MemoryRootFs();
-    const host = (dir: string): RootFs => Object.assign(new MemoryRootFs(), { hostPath: (p: string) => `${dir}${p}` });
-    expect(sharedPageCache(a, a, o)).toBe(sharedPageCache(a, a, o));
-    expect(sharedPageCache(a, a, o)).not.toBe(sharedPageCache(new MemoryRootFs(), new MemoryRootFs(), o));
-    const first = host("/tmp/rootfs-x");
-    expect(sharedPageCache(first, first, o)).toBe(sharedPageCache(first, host("/tmp/rootfs-x"), o));
+    expect(sharedPageCache(a, a, o).cache).toBe(sharedPageCache(a, a, o).cache);
+    expect(sharedPageCache(a, a, o).cache).not.toBe(sharedPageCache(new MemoryRootFs(), new MemoryRootFs(), o).cache);
   });
 });

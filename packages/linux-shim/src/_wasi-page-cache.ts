@@ -18,16 +18,18 @@
  *   `fdatasync` that flushes the path (once, as Linux does), and logged in
  *   any case, so nothing is lost silently.
  * - **Flush.** {@link PageCache.flush} writes back everything dirty (a
- *   clean exit and the guest's stop call it); a call that needs the file
+ *   program's exit and the guest's stop do); a call that needs the file
  *   system as it is (a listing, a stat, mkdir, a rename of a file the
  *   cache does not hold) flushes first.
  *
- * One cache per root filesystem (see {@link sharedPageCache}): a restarted
- * Linux's program finds what its previous instance wrote, and its calls
- * wait for that instance's write-back. Write-back runs with
- * `background` (the virtual clock's: the simulation goes on meanwhile and a
- * run waits for it before it ends). Beyond {@link CACHE_LIMIT_BYTES} of
- * content, a close flushes and the cache starts empty again.
+ * One cache per root filesystem while a program uses it (see
+ * {@link sharedPageCache}): a restarted Linux's program finds what its
+ * previous instance wrote, and its calls wait for that instance's
+ * write-back; once no program uses it, it is written back and let go.
+ * Write-back runs with `background` (the virtual clock's: the simulation
+ * goes on meanwhile and a run waits for it before it ends). Beyond
+ * {@link CACHE_LIMIT_BYTES} of content, a close flushes and the cache
+ * starts empty again.
  */
 import type { RootFs } from "./rootfs.ts";
 
@@ -202,16 +204,26 @@ export class PageCache {
 
 const first = (set: Set<string>): string | undefined => set.values().next().value;
 
-/** The caches of host directories (by host path) and of other file systems (by object). */
+/** The caches of host directories (by host path) and of other file systems (by object), and how many programs use each. */
 const byHostPath = new Map<string, PageCache>();
 const byObject = new WeakMap<object, PageCache>();
+const users = new Map<PageCache, number>();
+
+/** A program's use of the page cache of its root filesystem. */
+export interface PageCacheUse {
+  /** The cache. */
+  readonly cache: PageCache;
+  /** The program is done: everything is written back; once no program uses the cache, it is forgotten (a later one reads the file system anew). Once per use. */
+  release(): Promise<void>;
+}
 
 /**
  * The page cache of the root filesystem `shared` (a restarted Linux's new
- * RootFs over the same host directory gets the same cache), reached
- * through `fs` (the guest's view of it); made on first use.
+ * RootFs over the same host directory gets the same cache while a program
+ * still uses it), reached through `fs` (the guest's view of it); made on
+ * first use.
  */
-export function sharedPageCache(fs: RootFs, shared: RootFs, o: PageCacheOptions): PageCache {
+export function sharedPageCache(fs: RootFs, shared: RootFs, o: PageCacheOptions): PageCacheUse {
   const hostPath = (shared as { hostPath?: unknown }).hostPath;
   const key = typeof hostPath === "function" ? String((hostPath as (p: string) => unknown).call(shared, "/")) : undefined;
   let cache = key === undefined ? byObject.get(shared) : byHostPath.get(key);
@@ -220,5 +232,21 @@ export function sharedPageCache(fs: RootFs, shared: RootFs, o: PageCacheOptions)
     if (key === undefined) byObject.set(shared, cache);
     else byHostPath.set(key, cache);
   } else cache.attach(fs, o);
-  return cache;
+  const mine = cache;
+  users.set(mine, (users.get(mine) ?? 0) + 1);
+  let released: Promise<void> | undefined;
+  const forget = (): void => {
+    users.delete(mine);
+    if (key === undefined) byObject.delete(shared);
+    else if (byHostPath.get(key) === mine) byHostPath.delete(key);
+  };
+  return {
+    cache: mine,
+    release: () =>
+      (released ??= (async () => {
+        users.set(mine, (users.get(mine) ?? 1) - 1);
+        await mine.flush();
+        if (users.get(mine) === 0) forget();
+      })()),
+  };
 }

@@ -42,8 +42,10 @@ export interface RootFsWasi {
   readonly preopen: Fd;
   /** The calls (for `program.start({ wasi })`). */
   readonly wasi: (host: WasiHost) => Record<string, ProgramImport>;
-  /** Write back everything the page cache holds dirty (at a program's exit, at the guest's stop). */
+  /** Write back everything the page cache holds dirty. */
   flush(): Promise<void>;
+  /** The program is done (its exit, the guest's stop): write everything back, and let the cache go once no program uses it. */
+  release(): Promise<void>;
 }
 
 /**
@@ -51,8 +53,9 @@ export interface RootFsWasi {
  * `program.start({ preopens: [preopen], wasi })`).
  */
 export function rootFsWasi(fs: RootFs, o: RootFsWasiOptions): RootFsWasi {
-  const cache = sharedPageCache(fs, o.shared ?? fs, { background: o.background ?? ((work) => work), log: o.log ?? (() => undefined) });
-  return { preopen: new RootDir("/", [], "/"), wasi: (host) => rootFsCalls(fs, o, cache, host), flush: () => cache.flush() };
+  const use = sharedPageCache(fs, o.shared ?? fs, { background: o.background ?? ((work) => work), log: o.log ?? (() => undefined) });
+  const { cache } = use;
+  return { preopen: new RootDir("/", [], "/"), wasi: (host) => rootFsCalls(fs, o, cache, host), flush: () => cache.flush(), release: () => use.release() };
 }
 
 type ProgramReturn = number | Promise<number>;

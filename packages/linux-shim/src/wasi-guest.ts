@@ -40,7 +40,7 @@ export async function start(ctx: DomainContext): Promise<void> {
   });
   if (run === undefined) return;
   // an exit (clean or not) writes back what the program left in the page cache
-  const atExit = (): void => void clock.background(FILES.get(ctx)?.flush() ?? Promise.resolve());
+  const atExit = (): void => void clock.background(FILES.get(ctx)?.release() ?? Promise.resolve());
   void run.exited.then(atExit, atExit);
   // the host reads the root filesystem's files through the control channel (the browser page's status page)
   serveFileReads(ctx, linux.rootfs);
@@ -49,7 +49,7 @@ export async function start(ctx: DomainContext): Promise<void> {
 /** Called when the domain stops: the program ends at its next wait; resolves once the page cache is written back. */
 export async function stop(ctx: DomainContext): Promise<void> {
   stopDomainWasi(ctx);
-  await FILES.get(ctx)?.flush();
+  await FILES.get(ctx)?.release();
 }
 
 /** The root filesystem calls of each domain's program. */
