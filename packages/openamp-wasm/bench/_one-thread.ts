@@ -1,7 +1,8 @@
 /**
- * Both sides of a link on this one thread: CPU time per message, heap bytes
- * allocated per message and (v8r) shared-memory imports per message, with the
- * host sending windows of 64 messages that the remote drains.
+ * Both sides of a link on this one thread: CPU time per message (plain JS and
+ * v8r interleaved), heap bytes allocated per message and (v8r) shared-memory
+ * imports per message, with the host sending windows of 64 messages that the
+ * remote drains.
  */
 import { getHeapSpaceStatistics } from "node:v8";
 import { countShmImports, importCounts } from "../src/_import-counter.ts";
@@ -13,7 +14,6 @@ import { v8rLink } from "./_v8r-link.ts";
 
 /** Figures of one direction. */
 export interface OneThreadFigures {
-  cpuUsPerMsg: number;
   heapBytesPerMsg: number;
   /** v8r only: shared-memory imports per one-way message, both sides together. */
   importsPerMsg?: number;
@@ -60,18 +60,45 @@ function newSpaceGrowth(fn: () => void): number {
   return least;
 }
 
-/** Measure one implementation (oa undefined: plain JS) in one direction. */
+/** Process CPU µs per message over `windows` windows of traffic. */
+function cpuPerMessage(p: Pair, payload: Uint8Array, windows: number): number {
+  const cpu0 = process.cpuUsage();
+  traffic(p, payload, windows);
+  const cpu = process.cpuUsage(cpu0);
+  return (cpu.user + cpu.system) / (windows * WINDOW);
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? NaN;
+
+/**
+ * CPU µs per message host -> remote of plain JS and v8r side by side: both warmed up, then `rounds` runs of
+ * `windows` windows each, the two interleaved (which goes first alternates), and the median of each: a load
+ * that comes and goes hits both alike.
+ */
+export async function cpuSideBySide(oa: OpenAmp, size: number, rounds = 7, windows = 600): Promise<{ js: number; v8r: number }> {
+  const js = await pair(undefined, "host"), v8r = await pair(oa, "host");
+  const payload = new Uint8Array(size);
+  traffic(js, payload, 2000); // warm up (JIT)
+  traffic(v8r, payload, 2000);
+  const got = { js: [] as number[], v8r: [] as number[] };
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 ? (["js", "v8r"] as const) : (["v8r", "js"] as const);
+    for (const k of order) got[k].push(cpuPerMessage(k === "js" ? js : v8r, payload, windows));
+  }
+  for (const p of [js, v8r]) {
+    p.from.dispose();
+    p.to.dispose();
+  }
+  return { js: median(got.js), v8r: median(got.v8r) };
+}
+
+/** Heap bytes allocated per message of one implementation (oa undefined: plain JS) in one direction, and (v8r) its imports per message. */
 export async function oneThread(oa: OpenAmp | undefined, from: LinkSide, size: number): Promise<OneThreadFigures> {
   const p = await pair(oa, from);
   const payload = new Uint8Array(size);
   traffic(p, payload, 2000); // warm up (JIT)
-  const windows = 3000;
-  const cpu0 = process.cpuUsage();
-  traffic(p, payload, windows);
-  const cpu = process.cpuUsage(cpu0);
-  const cpuUsPerMsg = (cpu.user + cpu.system) / (windows * WINDOW);
   const heap = newSpaceGrowth(() => traffic(p, payload, 20)) - newSpaceGrowth(() => traffic(p, payload, 0));
-  const figures: OneThreadFigures = { cpuUsPerMsg, heapBytesPerMsg: Math.max(0, heap) / (20 * WINDOW) };
+  const figures: OneThreadFigures = { heapBytesPerMsg: Math.max(0, heap) / (20 * WINDOW) };
   p.from.dispose();
   p.to.dispose();
   if (oa) {
