@@ -137,8 +137,23 @@ export function shmImports(shm: ShmAccessor, memory: () => WebAssembly.Memory, f
       return exchange16(so >>> 0, expect >>> 0, value & 0xffff, lo >>> 0);
     },
     publish16x2: (o: number, ptr: number, len: number, o2: number, ptr2: number, len2: number, so: number, expect: number, value: number, lo: number) => {
-      if (len >>> 0) copy(false, o >>> 0, ptr >>> 0, len >>> 0);
-      if (len2 >>> 0) copy(false, o2 >>> 0, ptr2 >>> 0, len2 >>> 0);
+      o >>>= 0;
+      ptr >>>= 0;
+      o2 >>>= 0;
+      ptr2 >>>= 0;
+      if (len === 2 && len2 === 16 && region32 && region16 && ((o | ptr) & 1) === 0 && ((o2 | ptr2) & 3) === 0 && o + 2 <= size && o2 + 16 <= size) {
+        // a host's send: its avail entry and the descriptor it names, straight
+        if (!mem32.length) refresh();
+        region16[o >>> 1] = mem16[ptr >>> 1] as number;
+        const a = ptr2 >>> 2, b = o2 >>> 2;
+        region32[b] = mem32[a] as number;
+        region32[b + 1] = mem32[a + 1] as number;
+        region32[b + 2] = mem32[a + 2] as number;
+        region32[b + 3] = mem32[a + 3] as number;
+      } else {
+        if (len >>> 0) copy(false, o, ptr, len >>> 0);
+        if (len2 >>> 0) copy(false, o2, ptr2, len2 >>> 0);
+      }
       return exchange16(so >>> 0, expect >>> 0, value & 0xffff, lo >>> 0);
     },
     block_gather: (offs: number, n: number, len: number, ptr: number) => {
