@@ -1,4 +1,5 @@
 /* The CPU-load chart of the status page as inline SVG: see status_page.h (the reference is _cpu-chart.ts). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "format.h"
@@ -63,9 +64,36 @@ static double tick_step(double span_s)
 	return tick_steps[n - 1];
 }
 
+/*
+ * v.toFixed(1). The points keep their places and loads from one page to the
+ * next (a steady stream moves each one place along), so the same values come
+ * again and again: their text is kept in a small table by the value's bits.
+ */
+#define NUM1_SLOTS 1024u
+static struct {
+	uint64_t bits;
+	size_t len; /* 0: empty */
+	char text[24];
+} num1_texts[NUM1_SLOTS];
+
 static void num1(struct rd_buf *out, double v)
 {
+	uint64_t bits;
+	memcpy(&bits, &v, sizeof bits);
+	size_t i = (size_t)((bits * 0x9E3779B97F4A7C15u) >> 54) % NUM1_SLOTS;
+	if (num1_texts[i].len && num1_texts[i].bits == bits) {
+		rd_buf_add(out, num1_texts[i].text, num1_texts[i].len);
+		return;
+	}
+	size_t start = out->len;
 	rd_js_fixed(out, v, 1);
+	size_t n = out->len - start;
+	num1_texts[i].len = 0;
+	if (!rd_buf_ok(out) || n == 0 || n > sizeof num1_texts[i].text)
+		return;
+	memcpy(num1_texts[i].text, out->p + start, n);
+	num1_texts[i].bits = bits;
+	num1_texts[i].len = n;
 }
 
 static double x_of(const struct chart *c, double ago_ms)
