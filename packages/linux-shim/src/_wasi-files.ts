@@ -72,6 +72,12 @@ export class RootFile extends OpenFile {
   }
   override fd_write(data: Uint8Array): { ret: number; nwritten: number } {
     this.dirty = true;
+    // the first write to an empty file (a page written in one piece): the bytes (the shim's own copy) become the file
+    if (this.file_pos === 0n && this.file.data.byteLength === 0 && !this.file.readonly) {
+      this.file.data = data;
+      this.file_pos = BigInt(data.byteLength);
+      return { ret: 0, nwritten: data.byteLength };
+    }
     return super.fd_write(data);
   }
   override fd_pwrite(data: Uint8Array, offset: bigint): { ret: number; nwritten: number } {
