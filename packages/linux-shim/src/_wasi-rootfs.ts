@@ -42,8 +42,6 @@ export interface RootFsWasi {
   readonly preopen: Fd;
   /** The calls (for `program.start({ wasi })`). */
   readonly wasi: (host: WasiHost) => Record<string, ProgramImport>;
-  /** Write back everything the page cache holds dirty. */
-  flush(): Promise<void>;
   /** The program is done (its exit, the guest's stop): write everything back, and let the cache go once no program uses it. */
   release(): Promise<void>;
 }
@@ -55,7 +53,7 @@ export interface RootFsWasi {
 export function rootFsWasi(fs: RootFs, o: RootFsWasiOptions): RootFsWasi {
   const use = sharedPageCache(fs, o.shared ?? fs, { background: o.background ?? ((work) => work), log: o.log ?? (() => undefined) });
   const { cache } = use;
-  return { preopen: new RootDir("/", [], "/"), wasi: (host) => rootFsCalls(fs, o, cache, host), flush: () => cache.flush(), release: () => use.release() };
+  return { preopen: new RootDir("/", [], "/"), wasi: (host) => rootFsCalls(fs, o, cache, host), release: () => use.release() };
 }
 
 type ProgramReturn = number | Promise<number>;
@@ -73,20 +71,16 @@ interface Calls {
   at(fd: number, ptr: number, len: number): string | number;
   /** Run `work` with the clock held, once the open files' writes are in the cache and it is written back; a failure becomes its errno. */
   attempt(work: () => Promise<number>): Promise<number>;
+  /** 0, or the failed write-back of `path` not reported yet (thrown, for `attempt` to make it an errno). */
+  synced(path: string): Promise<number>;
   /** A call that changed the cache (of `path`) is done: 0 in the background, else once written back (the errno of a failure). */
   done(path: string): ProgramReturn;
 }
 
-/** The WASI calls over `fs` of one program; descriptors that are not ours go to the shim's own calls. */
-function rootFsCalls(fs: RootFs, o: RootFsWasiOptions, cache: PageCache, host: WasiHost): Record<string, ProgramImport> {
+/** How one program's calls reach the file system through `cache` (see {@link Calls}). */
+function callsOf(fs: RootFs, o: RootFsWasiOptions, cache: PageCache, host: WasiHost): Calls {
   const decoder = new TextDecoder();
   const files = new WriteBehind(cache);
-  const original = host.original as Record<string, (...a: Args) => number>;
-  const synced = async (path: string): Promise<number> => {
-    const err = cache.takeError(path);
-    if (err !== undefined) throw err;
-    return 0;
-  };
   const c: Calls = {
     fs,
     host,
@@ -104,12 +98,25 @@ function rootFsCalls(fs: RootFs, o: RootFsWasiOptions, cache: PageCache, host: W
       const flushed = cache.flush();
       return o.hold(flushed.then(work)).catch(errnoOf);
     },
+    synced: async (path) => {
+      const err = cache.takeError(path);
+      if (err !== undefined) throw err;
+      return 0;
+    },
     done(path) {
-      if (o.background === undefined) return c.attempt(() => synced(path));
+      if (o.background === undefined) return c.attempt(() => c.synced(path));
       if (!cache.full) return 0;
       return c.attempt(async () => (cache.shrink(), 0));
     },
   };
+  return c;
+}
+
+/** The WASI calls over `fs` of one program; descriptors that are not ours go to the shim's own calls. */
+function rootFsCalls(fs: RootFs, o: RootFsWasiOptions, cache: PageCache, host: WasiHost): Record<string, ProgramImport> {
+  const c = callsOf(fs, o, cache, host);
+  const { files } = c;
+  const original = host.original as Record<string, (...a: Args) => number>;
   /** Call `op` on the path at argument positions 0 (fd), `p`, `p + 1`; not our descriptor: the shim's call. */
   const onPath = (name: string, p: number, op: PathOp) => (...args: Args): ProgramReturn => {
     const fd = Number(args[0]);
@@ -123,7 +130,7 @@ function rootFsCalls(fs: RootFs, o: RootFsWasiOptions, cache: PageCache, host: W
     if (!(f instanceof RootFile)) return f === undefined ? wasi.ERRNO_BADF : 0;
     if (f.path === "") return 0;
     files.publish(f.path);
-    return c.attempt(() => synced(f.path));
+    return c.attempt(() => c.synced(f.path));
   };
   return {
     // (fd, dirflags, path, len, oflags, rights, inheriting, fdflags, *opened)
@@ -206,14 +213,19 @@ function pathCalls(c: Calls, onPath: (name: string, p: number, op: PathOp) => (.
     }),
     // a directory refuses rm without recursive (EISDIR)
     path_unlink_file: onPath("path_unlink_file", 1, (path) => {
-      files.removed(path);
       const cached = cache.lookup(path);
       if (cached === null) return wasi.ERRNO_NOENT;
       if (cached !== undefined) {
+        files.removed(path);
         cache.remove(path);
         return c.done(path);
       }
-      return c.attempt(() => fs.rm(path).then(() => 0));
+      return c.attempt(async () => {
+        await fs.rm(path);
+        cache.forget(path); // an open file of it went to the cache before
+        files.removed(path);
+        return 0;
+      });
     }),
     path_create_directory: onPath("path_create_directory", 1, (path) =>
       c.attempt(async () => {
