@@ -143,6 +143,24 @@ describe("the WASI programs' page cache", () => {
     expect(clock.backgroundPending()).toBe(0);
   });
 
+  it("holds content up to its limit: over it, once everything is written back, it starts empty again", async () => {
+    const r = recorded();
+    await r.inner.mkdir("/srv/www", { recursive: true });
+    const cache = new PageCache(r.fs, { background: (w) => w, log: () => undefined, limitBytes: 10 });
+    cache.put("/srv/www/a", text("12345"));
+    cache.put("/srv/www/b", text("12345"));
+    expect(cache.full).toBe(false);
+    cache.put("/srv/www/a", text("123456")); // a newer version replaces the older one's bytes
+    expect(cache.full).toBe(true);
+    cache.shrink(); // not yet: the write-back has not run
+    expect(cache.lookup("/srv/www/a")).not.toBeUndefined();
+    await cache.flush();
+    cache.shrink();
+    expect(cache.full).toBe(false);
+    expect(cache.lookup("/srv/www/a")).toBeUndefined();
+    expect(await r.inner.readText("/srv/www/a")).toBe("123456");
+  });
+
   it("is one per root filesystem while a program uses it: a restarted Linux's program over the same host directory shares it, a later one reads the file system anew", async () => {
     const o = { background: <T>(w: Promise<T>): Promise<T> => w, log: (): void => undefined };
     const host = (inner: MemoryRootFs, dir: string): RootFs => Object.assign(inner, { hostPath: (p: string) => `${dir}${p}` });

@@ -27,9 +27,9 @@
  * previous instance wrote, and its calls wait for that instance's
  * write-back; once no program uses it, it is written back and let go.
  * Write-back runs with `background` (the virtual clock's: the simulation
- * goes on meanwhile and a run waits for it before it ends). Beyond
- * {@link CACHE_LIMIT_BYTES} of content, a close flushes and the cache
- * starts empty again.
+ * goes on meanwhile and a run waits for it before it ends). Beyond its
+ * limit of content ({@link CACHE_LIMIT_BYTES}), a close flushes and the
+ * cache starts empty again.
  */
 import type { RootFs } from "./rootfs.ts";
 
@@ -54,6 +54,8 @@ export interface PageCacheOptions {
   readonly background: <T>(work: Promise<T>) => Promise<T>;
   /** Log a failed write-back (the kernel log). */
   readonly log: (line: string) => void;
+  /** Bytes of content held before a close flushes and forgets; default {@link CACHE_LIMIT_BYTES}. */
+  readonly limitBytes?: number;
 }
 
 /** The page cache of one root filesystem (see the module comment). */
@@ -86,9 +88,9 @@ export class PageCache {
     return e === undefined ? undefined : e.data;
   }
 
-  /** Whether the cache holds more than {@link CACHE_LIMIT_BYTES} of content (a close then flushes and forgets). */
+  /** Whether the cache holds more than its limit of content (a close then flushes and forgets). */
   get full(): boolean {
-    return this.#bytes > CACHE_LIMIT_BYTES;
+    return this.#bytes > (this.#o.limitBytes ?? CACHE_LIMIT_BYTES);
   }
 
   /** `path` now has content `data` (the cache keeps it: do not change it afterwards). */
