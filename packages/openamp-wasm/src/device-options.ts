@@ -19,6 +19,12 @@ export interface Clock {
   now(): number;
   /** Run `cb` once after `delayMs` milliseconds. */
   setTimeout(cb: () => void, delayMs: number): TimerHandle;
+  /**
+   * Optional: keep simulated time still while `work` (real work such as
+   * instantiating a module) is pending, started when the work held before it
+   * is done (fvp-core's Clock fits). Without it, the work runs at once.
+   */
+  hold?<T>(work: () => Promise<T>): Promise<T>;
 }
 
 /** The default clock: performance.now() and the host's setTimeout. */

@@ -199,7 +199,9 @@ function startProgram(program: WasiProgram, o: WasiRunOptions): WasiRun {
   let done = false;
   const exited = (async (): Promise<WasiExit> => {
     try {
-      const instance = await WebAssembly.instantiate(program.module, imports);
+      // on a virtual clock, time stands still while the module is instantiated: the program starts at the same point of every run
+      const instantiate = (): Promise<WebAssembly.Instance> => WebAssembly.instantiate(program.module, imports);
+      const instance = await (o.clock.hold ? o.clock.hold(instantiate) : instantiate());
       memory = instance.exports.memory as WebAssembly.Memory;
       wasi.inst = instance as unknown as WASI["inst"];
       suspender.attach(program.module, instance.exports);

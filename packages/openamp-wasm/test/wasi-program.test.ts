@@ -39,6 +39,40 @@ describe("a WASI program as a guest application", () => {
     expect(r.err).toBe("to stderr\n");
   });
 
+  it("starts while the clock holds time still: a clock that runs ahead meanwhile does not move the program's start", async () => {
+    // time runs on by 1 ms per host task unless work is held, as a virtual clock with nothing to wait for would
+    let t = 1000, held = 0, stopped = false, firstRead: number | undefined;
+    const tick = (): void => {
+      if (stopped) return;
+      if (held === 0) t += 1;
+      setImmediate(tick);
+    };
+    const clock: WasiRunOptions["clock"] = {
+      now: () => (firstRead ??= t),
+      setTimeout: (cb, ms) => {
+        const id = setTimeout(cb, ms);
+        return { cancel: () => clearTimeout(id) };
+      },
+      hold: async (work) => {
+        held++;
+        try {
+          return await work();
+        } finally {
+          held--;
+        }
+      },
+    };
+    const program = await loadWasiProgram(buildC(["test/c/clock.c"]), "t.wasm");
+    setImmediate(tick);
+    try {
+      const r = program.start({ args: ["t.wasm"], stdout: () => {}, clock, epochMs: 0 });
+      expect(await r.exited).toEqual({ code: 0 });
+      expect(firstRead).toBe(1000);
+    } finally {
+      stopped = true;
+    }
+  });
+
   it("runs C constructors once, however often the program suspends", async () => {
     const r = await run(buildC(["test/c/ctor.c"]), { clock: jumpingClock() });
     expect(r.result).toEqual({ code: 0 });
