@@ -14,28 +14,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "checks.h"
 
 #define DIR_ "/srv/www"
-static int failures;
-
-static void check(int ok, const char *what)
-{
-	printf("%s: %s\n", ok ? "ok" : "FAIL", what);
-	failures += !ok;
-}
-
-static int put(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return -1;
-	int n = fputs(text, f);
-	return fclose(f) == 0 && n >= 0 ? 0 : -1;
-}
 
 static int publish(const char *text)
 {
-	return put(DIR_ "/.page.tmp", text) == 0 && rename(DIR_ "/.page.tmp", DIR_ "/page.html") == 0 ? 0 : -1;
+	return write_text(DIR_ "/.page.tmp", text, "w") == 0 && rename(DIR_ "/.page.tmp", DIR_ "/page.html") == 0 ? 0 : -1;
 }
 
 static int reads(const char *path, const char *want)
@@ -72,12 +57,12 @@ int main(void)
 	check(fsync(fd) != 0 && errno == EIO, "fsync reports the failed write-back: EIO");
 	check(fsync(fd) == 0, "once");
 	check(close(fd) == 0, "close");
-	check(put(DIR_ "/y.fail", "lost too") == 0, "close of another one the host refuses: 0 (the kernel log tells)");
+	check(write_text(DIR_ "/y.fail", "lost too", "w") == 0, "close of another one the host refuses: 0 (the kernel log tells)");
 	fd = open(DIR_ "/page.html", O_RDONLY);
 	check(fd >= 0 && fsync(fd) == 0 && close(fd) == 0, "fsync of the page: written back, no error of its own");
 
 	printf("MARK exiting\n");
 	fflush(stdout);
-	check(put(DIR_ "/.last.tmp", "last") == 0 && rename(DIR_ "/.last.tmp", DIR_ "/last") == 0, "a last file, left for the write-back at exit");
+	check(write_text(DIR_ "/.last.tmp", "last", "w") == 0 && rename(DIR_ "/.last.tmp", DIR_ "/last") == 0, "a last file, left for the write-back at exit");
 	return failures;
 }

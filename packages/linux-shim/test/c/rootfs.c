@@ -10,24 +10,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "checks.h"
 
 #define HTML "/usr/share/nginx/html"
-static int failures;
-
-static void check(int ok, const char *what)
-{
-	printf("%s: %s\n", ok ? "ok" : "FAIL", what);
-	failures += !ok;
-}
-
-static int write_file(const char *path, const char *text, const char *mode)
-{
-	FILE *f = fopen(path, mode);
-	if (!f)
-		return -1;
-	int n = fputs(text, f);
-	return fclose(f) == 0 && n >= 0 ? 0 : -1;
-}
 
 static int read_file(const char *path, char *buf, size_t size)
 {
@@ -43,11 +28,11 @@ static int read_file(const char *path, char *buf, size_t size)
 int main(void)
 {
 	char buf[256];
-	check(write_file(HTML "/.status.tmp", "<p>from C</p>\n", "w") == 0, "write a temporary file");
+	check(write_text(HTML "/.status.tmp", "<p>from C</p>\n", "w") == 0, "write a temporary file");
 	check(rename(HTML "/.status.tmp", HTML "/zephyr-status.html") == 0, "rename it over the page");
 	check(read_file(HTML "/zephyr-status.html", buf, sizeof buf) == 14 && strcmp(buf, "<p>from C</p>\n") == 0, "read the page back");
 	check(access(HTML "/.status.tmp", F_OK) != 0 && errno == ENOENT, "the temporary file is gone");
-	check(write_file(HTML "/zephyr-status.html", "<p>more</p>\n", "a") == 0, "append");
+	check(write_text(HTML "/zephyr-status.html", "<p>more</p>\n", "a") == 0, "append");
 	check(read_file(HTML "/zephyr-status.html", buf, sizeof buf) == 26, "the page has both lines");
 	struct stat st;
 	check(stat(HTML "/zephyr-status.html", &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 26, "stat: a 26-byte file");
@@ -55,7 +40,7 @@ int main(void)
 	check(mkdir("/tmp", 0755) == 0 || errno == EEXIST, "mkdir /tmp");
 	check(mkdir("/tmp/d", 0755) == 0, "mkdir /tmp/d");
 	check(mkdir("/tmp/d", 0755) != 0 && errno == EEXIST, "mkdir again: EEXIST");
-	check(write_file("/tmp/d/f", "x", "w") == 0, "a file in it");
+	check(write_text("/tmp/d/f", "x", "w") == 0, "a file in it");
 	check(rmdir("/tmp/d") != 0 && errno == ENOTEMPTY, "rmdir of a full directory: ENOTEMPTY");
 	check(unlink("/tmp/d/f") == 0 && rmdir("/tmp/d") == 0, "unlink and rmdir");
 	DIR *d = opendir(HTML);
@@ -71,6 +56,6 @@ int main(void)
 	check(fopen(HTML, "w") == NULL && errno == EISDIR, "a directory opened for writing: EISDIR");
 	check(fopen("/proc/v8r-test", "w") == NULL && errno == EACCES, "the kernel's /proc is read-only: EACCES");
 	check(read_file("/proc/cmdline", buf, sizeof buf) > 0, "read /proc/cmdline");
-	check(write_file("/../../escape.txt", "up", "w") == 0 && access("/escape.txt", F_OK) == 0, "/.. stays at /");
+	check(write_text("/../../escape.txt", "up", "w") == 0 && access("/escape.txt", F_OK) == 0, "/.. stays at /");
 	return failures;
 }

@@ -16,24 +16,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "checks.h"
 
 #define DIR_ "/srv/www"
-static int failures;
-
-static void check(int ok, const char *what)
-{
-	printf("%s: %s\n", ok ? "ok" : "FAIL", what);
-	failures += !ok;
-}
-
-static int put(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return -1;
-	int n = fputs(text, f);
-	return fclose(f) == 0 && n >= 0 ? 0 : -1;
-}
 
 static long size_of(const char *path)
 {
@@ -55,7 +40,7 @@ static int listed(const char *dir, const char *name)
 int main(void)
 {
 	check(mkdir("/srv", 0755) == 0 && mkdir(DIR_, 0755) == 0, "mkdir " DIR_);
-	check(put(DIR_ "/first", "1") == 0, "a first file");
+	check(write_text(DIR_ "/first", "1", "w") == 0, "a first file");
 
 	/* created in memory at open: every call that names it finds it */
 	int fd = open(DIR_ "/open", O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -74,7 +59,7 @@ int main(void)
 	close(fd);
 
 	check(open(DIR_ "/first", O_WRONLY | O_CREAT | O_EXCL, 0644) < 0 && errno == EEXIST, "O_EXCL of an existing file: EEXIST");
-	check(put(DIR_, "x") != 0 && errno == EISDIR, "a directory opened for writing: EISDIR");
+	check(write_text(DIR_, "x", "w") != 0 && errno == EISDIR, "a directory opened for writing: EISDIR");
 
 	/* a failed write-back: the errno from fsync, once (as Linux reports it), and the descriptor closes */
 	fd = open(DIR_ "/x.fail", O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -88,7 +73,7 @@ int main(void)
 	for (int i = 0; i < 5; i++) {
 		char text[32];
 		snprintf(text, sizeof text, "<p>%d</p>\n", i);
-		int ok = put(DIR_ "/.page.tmp", text) == 0 && rename(DIR_ "/.page.tmp", DIR_ "/page.html") == 0;
+		int ok = write_text(DIR_ "/.page.tmp", text, "w") == 0 && rename(DIR_ "/.page.tmp", DIR_ "/page.html") == 0;
 		check(ok, "publish a page");
 	}
 	access("/mark/end", F_OK);
