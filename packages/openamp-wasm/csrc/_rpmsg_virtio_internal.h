@@ -49,7 +49,7 @@ void rpmsg_virtio_v8r_rx_callback(struct virtqueue *vq);
 int rpmsg_virtio_v8r_ns_cb(struct rpmsg_endpoint *ept, void *data, size_t len, uint32_t src, void *priv);
 /** Remote: the host re-initialised; forget ring state and buffers, unbind endpoints, re-announce later. */
 void rpmsg_virtio_v8r_peer_reset(struct rpmsg_virtio_device *rvdev);
-/** Drop the headers read ahead (the end of a receive batch, a peer reset). */
+/** Drop the headers read ahead (the end of a receive batch, a peer reset, a device init or deinit). */
 void rpmsg_virtio_v8r_forget_headers(void);
 /** Send the pending name-service announcements that a free buffer allows. */
 void rpmsg_virtio_v8r_flush_ns(struct rpmsg_virtio_device *rvdev);

@@ -187,6 +187,7 @@ int rpmsg_virtio_v8r_init(struct rpmsg_virtio_device *rvdev, struct virtio_devic
 			return ret;
 	}
 	init_rdev(rvdev, vdev, ns_bind_cb);
+	rpmsg_virtio_v8r_forget_headers(); /* read ahead for the device as it was (re-initialised in a callback) */
 	uint32_t features = 0;
 	int ret = virtio_get_features(vdev, &features);
 	if (ret)
@@ -244,6 +245,7 @@ void rpmsg_deinit_vdev(struct rpmsg_virtio_device *rvdev)
 			metal_list_del(&ept->node);
 	}
 	free_v8r_state(rvdev);
+	rpmsg_virtio_v8r_forget_headers();
 	rvdev->rvq = NULL;
 	rvdev->svq = NULL;
 	virtio_delete_virtqueues(rvdev->vdev);

@@ -113,6 +113,7 @@ static unsigned long vq_used_offset(struct virtqueue *vq) { return vq->vq_v8r_us
 
 #include "test_cases.inc"
 #include "test_behaviours.inc"
+#include "test_rx_cache.inc"
 
 int main(void)
 {
@@ -126,6 +127,7 @@ int main(void)
 	CHECK(g_num == 32 && g_vq1_off == 0x8004 && g_vq0_off == 0x8354);
 	run_all_cases();
 	run_behaviour_cases();
+	run_rx_cache_cases();
 	CHECK(native_faults == 0);
 	free(native_shm);
 	free(host.mirror);
