@@ -105,6 +105,35 @@ describe("a hostile or broken peer", () => {
     expect(p.host.stats().droppedMalformed).toBe(before + 1);
   });
 
+  it("gives the new header, not one read ahead before, when the host restarts mid-batch and reuses a buffer", async () => {
+    const t = await linked();
+    const lens: number[] = [];
+    const r = t.p.remote.createEndpoint({ name: "", src: 61, dst: 60, onMessage: (d) => {
+      lens.push(d.length);
+      if (lens.length > 1) return;
+      // the host "restarts" (rings cleared) and makes available again, first, the buffer of the second message,
+      // now holding 3 bytes; the remote's send sees it and resets its ring state in the middle of the batch
+      const { dv, v0, v1 } = t;
+      const head = dv.getUint16(v1.avail + 4 + 2 * ((dv.getUint16(v1.avail + 2, true) - 3) % v1.num), true);
+      dv.setUint16(dv.getUint32(v1.desc + 16 * head, true) + 12, 3, true);
+      dv.setUint16(v1.avail + 4, head, true);
+      dv.setUint16(v1.avail + 2, 1, true);
+      dv.setUint16(v1.used + 2, 0, true);
+      dv.setUint16(v0.used + 2, 0, true);
+      try {
+        r.trySend(msg);
+      } catch (err) {
+        if (!(err instanceof RpmsgError)) throw err; // the ring it sends on was cleared: no buffer
+      }
+    } });
+    const h = t.p.host.createEndpoint({ name: "", src: 60, dst: 61, onMessage: () => {} });
+    for (let i = 0; i < 4; i++) h.trySend(new Uint8Array(10 + i)); // one batch: the headers after the first read ahead
+    const resets = t.p.remote.stats().peerResets;
+    t.p.remote.notified();
+    expect(t.p.remote.stats().peerResets).toBe(resets + 1);
+    expect(lens).toEqual([10, 3]);
+  });
+
   it("never lets an exception or an out-of-region access escape while random bytes hit rings, headers and status", async () => {
     const t = await linked();
     const { p } = t;
