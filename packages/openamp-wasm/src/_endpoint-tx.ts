@@ -18,7 +18,7 @@ export interface TxHost {
 }
 
 /** @internal The transmit half of an EndpointCore. */
-export type TxCore = Pick<EndpointCore, "takeTx" | "txView" | "copyIn" | "sendTag" | "releaseTag" | "send" | "lastCapacity">;
+export type TxCore = Pick<EndpointCore, "takeTx" | "txView" | "sendTag" | "releaseTag" | "send" | "lastCapacity">;
 
 /** @internal The transmit paths over the module's exports: lent buffers (takeTx ... sendTag) and trySend's send(). */
 export function makeTx(x: OpenAmpExports, d: TxHost): TxCore {
@@ -63,7 +63,6 @@ export function makeTx(x: OpenAmpExports, d: TxHost): TxCore {
       }
     },
     txView: viewOf,
-    copyIn: (buf, data) => copy(buf, data),
     sendTag: (tag, src, dst, len) => {
       d.enter();
       try {

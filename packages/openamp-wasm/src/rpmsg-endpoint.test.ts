@@ -241,7 +241,6 @@ describe("RpmsgEndpoint over a fake core", () => {
       defaultTimeoutMs: 0,
       takeTx: () => 7,
       txView: () => mem.subarray(16, 16 + 496),
-      copyIn: (buf, data) => buf.set(data),
       sendTag: () => RpmsgErrorCode.RPMSG_ERR_PARAM,
       send: () => RpmsgErrorCode.RPMSG_ERR_PARAM,
       lastCapacity: () => 0,

@@ -58,8 +58,6 @@ export interface EndpointCore {
   takeTx(): number;
   /** The payload area of the buffer just taken (a view cached per buffer; its length is the capacity). */
   txView(tag: number): Uint8Array;
-  /** Copy data to the start of buf (a txView), at full speed whatever their alignments. */
-  copyIn(buf: Uint8Array, data: Uint8Array): void;
   sendTag(tag: number, src: number, dst: number, len: number): number;
   /**
    * trySend()'s path in one call (take a buffer, copy data in, write the header, publish; a buffer not
