@@ -49,3 +49,42 @@ describe("publish16x2 (a host's send: avail entry and descriptor in one call)", 
     expect([...t.region.subarray(REGION - 32, REGION - 16)]).toEqual([...t.wasm.subarray(ptr2, ptr2 + 16)]);
   });
 });
+
+describe("a wasm pointer past the end of wasm memory", () => {
+  const PAGE = 65536;
+
+  it("is a fault on every block path: nothing is read as 0 into shared memory, nothing written", () => {
+    const t = setup();
+    t.region.fill(0x5a);
+    t.wasm.set([0x11, 0x22], PAGE - 2);
+    t.imports.block_write(0, PAGE - 8, 16); // aligned: the word path
+    t.imports.block_write(33, PAGE - 3, 5); // unaligned: the byte path
+    t.imports.publish16x2(64, PAGE - 2, 2, 96, PAGE - 8, 16, 0, ANY, 7, 0); // the descriptor runs past (not the entry)
+    t.imports.publish16x2(68, PAGE, 2, 96, 512, 16, 0, ANY, 7, 0); // the avail entry lies past
+    expect(t.faults.n).toBe(4);
+    const want = new Array(REGION).fill(0x5a);
+    want.splice(0, 2, 7, 0); // the index store
+    want.splice(64, 2, 0x11, 0x22); // the first call's entry
+    want.splice(96, 16, ...t.wasm.subarray(512, 528)); // the second call's descriptor
+    expect([...t.region]).toEqual(want);
+    t.imports.block_read(0, PAGE - 4, 8);
+    t.imports.block_gather(PAGE - 4, 2, 16, 1024); // the offsets run past
+    t.imports.block_gather(64, 1, 16, PAGE - 8); // the row runs past
+    expect(t.faults.n).toBe(7);
+    expect([...t.wasm.subarray(PAGE - 4)]).toEqual([0, 0, 0x11, 0x22]);
+    expect([...t.wasm.subarray(1024, 1056)]).toEqual(new Array(32).fill(0));
+  });
+
+  it("reaches memory that grew since the last call", () => {
+    const shm = new SharedArrayBuffer(REGION);
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const faults = { n: 0 };
+    const imports = shmImports(createShmAccessor({ buffer: shm }), () => memory, faults);
+    imports.block_read(0, 0, 4);
+    new Uint8Array(shm).fill(0x77);
+    memory.grow(1);
+    imports.block_read(0, PAGE + 8, 16);
+    expect(faults.n).toBe(0);
+    expect([...new Uint8Array(memory.buffer, PAGE + 8, 16)]).toEqual(new Array(16).fill(0x77));
+  });
+});

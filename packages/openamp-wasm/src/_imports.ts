@@ -54,14 +54,17 @@ export function shmImports(shm: ShmAccessor, memory: () => WebAssembly.Memory, f
   const region32 = region && region.byteOffset % 4 === 0 ? new Int32Array(region.buffer, region.byteOffset, region.length >>> 2) : undefined;
   const region16 = region && region.byteOffset % 2 === 0 ? new Uint16Array(region.buffer, region.byteOffset, region.length >>> 1) : undefined;
   /**
+   * Whether wasm memory holds [0, end): a bad C pointer must not read undefined (stored as 0) or write past the end
+   * (ignored by a typed array). The cached views are refreshed once when they look too short (grown memory).
+   */
+  const inWasm = (end: number): boolean => end <= mem.byteLength || (refresh(), end <= mem.byteLength);
+  /**
    * The paths a message takes, inline and without a try: 32- or 16-bit words when both ends and the length are
-   * aligned (no view made per call), the range inside the region (wasm memory is not checked: a typed array
-   * ignores a write past its end and reads undefined, stored as 0). False when the access needs the general path
-   * (move).
+   * aligned (no view made per call), the range inside the region (the wasm range is checked by the caller). False
+   * when the access needs the general path (move).
    */
   const words = (toWasm: boolean, o: number, ptr: number, len: number): boolean => {
     if (o + len > size) return false;
-    if (!mem32.length) refresh();
     if (region32 && ((o | ptr | len) & 3) === 0) {
       const a = ptr >>> 2, b = o >>> 2, n = len >>> 2;
       if (toWasm) for (let i = 0; i < n; i++) mem32[a + i] = region32[b + i] as number;
@@ -77,7 +80,6 @@ export function shmImports(shm: ShmAccessor, memory: () => WebAssembly.Memory, f
   };
   /** Copy len bytes between shared memory at o and wasm memory at ptr (toWasm: shared -> wasm), unaligned: bytes when short. */
   const move = (toWasm: boolean, o: number, ptr: number, len: number): void => {
-    if (!mem.byteLength) refresh();
     const m = mem;
     if (region && len <= 64) {
       if (toWasm) for (let i = 0; i < len; i++) m[ptr + i] = region[o + i] as number;
@@ -94,8 +96,12 @@ export function shmImports(shm: ShmAccessor, memory: () => WebAssembly.Memory, f
     faults.n++;
     return false;
   };
-  /** A block copy (words, else move) of a range in the region; one outside it, or whose copy throws, is a fault. */
+  /** A block copy (words, else move) of a range in the region; one outside it or outside wasm memory, or whose copy throws, is a fault. */
   const copy = (toWasm: boolean, o: number, ptr: number, len: number): void => {
+    if (!inWasm(ptr + len)) {
+      faults.n++;
+      return;
+    }
     if (words(toWasm, o, ptr, len) || !inBlock(o, len)) return;
     try {
       move(toWasm, o, ptr, len);
@@ -141,9 +147,9 @@ export function shmImports(shm: ShmAccessor, memory: () => WebAssembly.Memory, f
       ptr >>>= 0;
       o2 >>>= 0;
       ptr2 >>>= 0;
-      if (len === 2 && len2 === 16 && region32 && region16 && ((o | ptr) & 1) === 0 && ((o2 | ptr2) & 3) === 0 && o + 2 <= size && o2 + 16 <= size) {
+      if (len === 2 && len2 === 16 && region32 && region16 && ((o | ptr) & 1) === 0 && ((o2 | ptr2) & 3) === 0 && o + 2 <= size && o2 + 16 <= size &&
+        inWasm(Math.max(ptr + 2, ptr2 + 16))) {
         // a host's send: its avail entry and the descriptor it names, straight
-        if (!mem32.length) refresh();
         region16[o >>> 1] = mem16[ptr >>> 1] as number;
         const a = ptr2 >>> 2, b = o2 >>> 2;
         region32[b] = mem32[a] as number;
@@ -158,11 +164,14 @@ export function shmImports(shm: ShmAccessor, memory: () => WebAssembly.Memory, f
     },
     block_gather: (offs: number, n: number, len: number, ptr: number) => {
       // the offsets are n u32 words at offs (4-aligned) in wasm memory; a block outside the region is a fault, as block_read's
-      if (!mem32.length) refresh();
-      const at = offs >>> 2;
       len >>>= 0;
       n >>>= 0;
       ptr >>>= 0;
+      if (!inWasm((offs >>> 0) + 4 * n)) {
+        faults.n++;
+        return;
+      }
+      const at = offs >>> 2;
       for (let i = 0; i < n; i++) copy(true, (mem32[at + i] as number) >>> 0, ptr + i * len, len);
     },
     read8_acquire16: (o8: number, o16: number) => (shm.read8(o8 >>> 0) << 16) | shm.loadAcquire16(o16 >>> 0),
