@@ -24,6 +24,12 @@ static inline uint16_t virtqueue_v8r_slot(struct virtqueue *vq, uint16_t idx)
 	return (uint16_t)(idx & (vq->vq_nentries - 1u));
 }
 
+/* This side's cursor in the peer's ring: the next used entry (driver) or avail entry (device) to take. */
+static inline uint16_t *virtqueue_v8r_cursor(struct virtqueue *vq)
+{
+	return virtqueue_v8r_is_driver(vq) ? &vq->vq_used_cons_idx : &vq->vq_available_idx;
+}
+
 /** Device side: refuse buffers that overlap [off, off + len) of the ring region (up to 4 ranges). */
 void virtqueue_v8r_keep(struct virtqueue *vq, unsigned long off, unsigned long len);
 /** Bytes of the ring region the vring occupies, from vq_v8r_desc. */
@@ -41,7 +47,7 @@ void virtqueue_v8r_resume(struct virtqueue *vq);
 /** Make the peer's entry at this side's cursor readable from the slot cache: 1 when it is, 0 when none is pending. */
 int virtqueue_v8r_peer_next(struct virtqueue *vq);
 /**
- * The buffers of the peer's entries read ahead and not taken yet, in ring order: their offsets in shm_io (at most
+ * (virtqueue_ahead.c) The buffers of the peer's entries read ahead and not taken yet, in ring order: their offsets in shm_io (at most
  * max), only those naming a buffer of at least min bytes inside it (a device: per the descriptor read ahead; a
  * driver: per its own record of the buffer the used entry names). Nothing is read from shared memory.
  */

@@ -91,11 +91,7 @@ static unsigned long own_part(struct virtqueue *vq)
 {
 	return virtqueue_v8r_is_driver(vq) ? vq->vq_v8r_avail : vq->vq_v8r_used;
 }
-/* This side's cursor in the peer's ring, and its own index. */
-static uint16_t *cursor(struct virtqueue *vq)
-{
-	return virtqueue_v8r_is_driver(vq) ? &vq->vq_used_cons_idx : &vq->vq_available_idx;
-}
+/* This side's own index. */
 static uint16_t *own_index(struct virtqueue *vq)
 {
 	return virtqueue_v8r_is_driver(vq) ? &vq->vq_available_idx : &vq->vq_used_cons_idx;
@@ -170,7 +166,7 @@ static void read_ahead(struct virtqueue *vq, uint16_t cur)
 
 int virtqueue_v8r_peer_next(struct virtqueue *vq)
 {
-	uint16_t cur = *cursor(vq);
+	uint16_t cur = *virtqueue_v8r_cursor(vq);
 	if (vq->vq_v8r_ahead != cur)
 		return 1;
 	if (vq->vq_v8r_peer_idx == cur) {
@@ -186,37 +182,6 @@ int virtqueue_v8r_peer_next(struct virtqueue *vq)
 	}
 	read_ahead(vq, cur);
 	return 1;
-}
-
-/*
- * The offset of the buffer the entry in slot names (read ahead), if it holds at least min bytes inside shm_io;
- * else METAL_BAD_OFFSET. A driver goes by its own record of the descriptor, a device by the one read ahead.
- */
-static unsigned long ahead_buf(struct virtqueue *vq, uint16_t slot, uint32_t min)
-{
-	struct vq_desc_extra *x = &vq->vq_descx[slot];
-	uint32_t d = virtqueue_v8r_is_driver(vq) ? x->v8r_used_id : x->v8r_avail_head;
-	if (d >= vq->vq_nentries)
-		return METAL_BAD_OFFSET;
-	struct vq_desc_extra *dx = &vq->vq_descx[d];
-	if (!(virtqueue_v8r_is_driver(vq) ? dx->v8r_in_use : dx->v8r_desc_ahead) || dx->v8r_desc_addr > (metal_phys_addr_t)-1)
-		return METAL_BAD_OFFSET;
-	struct metal_io_region *io = vq->shm_io;
-	unsigned long off = metal_io_phys_to_offset(io, (metal_phys_addr_t)dx->v8r_desc_addr);
-	return off != METAL_BAD_OFFSET && off < io->size && dx->v8r_desc_len >= min && min <= io->size - off
-		       ? off
-		       : METAL_BAD_OFFSET;
-}
-
-unsigned int virtqueue_v8r_ahead_bufs(struct virtqueue *vq, uint32_t *offs, unsigned int max, uint32_t min)
-{
-	unsigned int n = 0;
-	for (uint16_t i = *cursor(vq); i != vq->vq_v8r_ahead && n < max; i++) {
-		unsigned long off = ahead_buf(vq, virtqueue_v8r_slot(vq, i), min);
-		if (off != METAL_BAD_OFFSET)
-			offs[n++] = (uint32_t)off;
-	}
-	return n;
 }
 
 int virtqueue_v8r_stage(struct virtqueue *vq, uint32_t id, uint32_t len)
@@ -400,11 +365,11 @@ unsigned int virtqueue_v8r_set_flags(struct virtqueue *vq, uint16_t flags, int r
 	}
 	struct blk none = { 0, NULL, 0 };
 	uint16_t idx = (uint16_t)(exchange(io, none, none, at, ANY, flags, peer_part(vq) + V8R_RING_IDX) & LOW16);
-	uint16_t pending = (uint16_t)(idx - *cursor(vq));
+	uint16_t pending = (uint16_t)(idx - *virtqueue_v8r_cursor(vq));
 	if (pending > vq->vq_nentries)
 		return 0u; /* left to virtqueue_v8r_peer_next(), which counts it */
 	/* the index was read (sequentially consistent): the next virtqueue_v8r_peer_next() goes on from it */
-	if (pending && vq->vq_v8r_ahead == *cursor(vq))
+	if (pending && vq->vq_v8r_ahead == *virtqueue_v8r_cursor(vq))
 		vq->vq_v8r_peer_idx = idx;
 	return pending;
 }
