@@ -36,9 +36,10 @@ const MAX_EXACT_MS = Number.MAX_SAFE_INTEGER / 1e6;
 
 /** The overriding WASI functions (module `wasi_snapshot_preview1`). */
 export function wasiClockImports(h: WasiClockHost): Record<string, (...args: never[]) => MaybeAsync<number>> {
-  let dv = new DataView(new ArrayBuffer(0));
+  // over ArrayBufferLike: a memory's buffer may be a SharedArrayBuffer (Deno's lib says so)
+  let dv: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
   // one view per memory buffer (a new one after memory.grow()): clock_gettime runs per message in a timed loop
-  const view = (): DataView => {
+  const view = (): DataView<ArrayBufferLike> => {
     const b = h.memory().buffer;
     return dv.buffer === b ? dv : (dv = new DataView(b));
   };
