@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { VirtualClock } from "@v8r/fvp-core";
-import { loadWasiProgram } from "@v8r/openamp-wasm";
+import { loadWasiProgram, type WasiRun, type WasiRunOptions } from "@v8r/openamp-wasm";
 import { describe, expect, it } from "vitest";
 import { buildC } from "../../openamp-wasm/test/_c-build.ts";
 import { makeTempDir } from "../../../scripts/test-temp-dirs.ts";
@@ -11,9 +11,15 @@ import { bootLinux } from "./linux.ts";
 import { MemoryRootFs } from "./rootfs-memory.ts";
 import { NodeRootFs } from "./rootfs-node.ts";
 import { type RootFs, RootFsError } from "./rootfs.ts";
-import { rootFsWasi } from "./_wasi-rootfs.ts";
+import { type RootFsWasi, rootFsWasi } from "./_wasi-rootfs.ts";
 
 const program = fileURLToPath(new URL("../test/c/rootfs.c", import.meta.url));
+
+/** Start the C program `source` (built with v8r-cc) over `files`, its stdout to `stdout`. */
+async function startOnRootFs(source: string, files: RootFsWasi, clock: WasiRunOptions["clock"], stdout: (t: string) => void): Promise<WasiRun> {
+  const name = basename(source).replace(/\.c$/, ".wasm");
+  return (await loadWasiProgram(buildC([source]), name)).start({ args: [name], stdout, clock, preopens: [files.preopen], wasi: files.wasi });
+}
 
 describe.each([
   { kind: "in memory", make: (): { fs: RootFs; dir?: string } => ({ fs: new MemoryRootFs() }) },
@@ -31,13 +37,7 @@ describe.each([
     const linux = await bootLinux(a.ctx, { rootfs: fs, shell: false });
     const files = rootFsWasi(linux.fs, { hold: (work) => clock.hold(work) });
     let out = "";
-    const run = (await loadWasiProgram(buildC([program]), "rootfs.wasm")).start({
-      args: ["rootfs.wasm"],
-      stdout: (t) => (out += t),
-      clock,
-      preopens: [files.preopen],
-      wasi: files.wasi,
-    });
+    const run = await startOnRootFs(program, files, clock, (t) => (out += t));
     const exit = await run.exited;
     expect(out.split("\n").filter((l) => l.startsWith("FAIL"))).toEqual([]);
     expect(exit).toEqual({ code: 0 });
@@ -50,8 +50,11 @@ describe.each([
 
 const writeBehind = fileURLToPath(new URL("../test/c/write-behind.c", import.meta.url));
 
-/** `fs` recording each call as "method path", refusing to write files named *.fail (EIO). */
-function recorded(fs: RootFs): { fs: RootFs; calls: string[] } {
+/**
+ * `fs` recording each call as "method path", refusing to write files named
+ * *.fail (EIO); a write first waits for what `gate` returns, when anything.
+ */
+function recorded(fs: RootFs, gate?: () => Promise<void> | undefined): { fs: RootFs; calls: string[] } {
   const calls: string[] = [];
   const proxy = new Proxy(fs, {
     get(target, key) {
@@ -59,8 +62,12 @@ function recorded(fs: RootFs): { fs: RootFs; calls: string[] } {
       if (typeof value !== "function") return value;
       return (...args: unknown[]): unknown => {
         calls.push(`${String(key)} ${String(args[0])}`);
-        if (key === "writeFile" && String(args[0]).endsWith(".fail")) return Promise.reject(new RootFsError("EIO", String(args[0]), "[test] the disk is full"));
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
+        const call = (): unknown =>
+          key === "writeFile" && String(args[0]).endsWith(".fail")
+            ? Promise.reject(new RootFsError("EIO", String(args[0]), "[test] the disk is full"))
+            : (value as (...a: unknown[]) => unknown).apply(target, args);
+        const wait = key === "writeFile" ? gate?.() : undefined;
+        return wait === undefined ? call() : wait.then(call);
       };
     },
   });
@@ -76,13 +83,7 @@ describe.each([
     const clock = new VirtualClock();
     const files = rootFsWasi(fs, { hold: (work) => clock.hold(work) });
     let out = "";
-    const run = (await loadWasiProgram(buildC([writeBehind]), "write-behind.wasm")).start({
-      args: ["write-behind.wasm"],
-      stdout: (t) => (out += t),
-      clock,
-      preopens: [files.preopen],
-      wasi: files.wasi,
-    });
+    const run = await startOnRootFs(writeBehind, files, clock, (t) => (out += t));
     const exit = await run.exited;
     expect(out.split("\n").filter((l) => !l.startsWith("ok"))).toEqual([""]);
     expect(exit).toEqual({ code: 0 });
@@ -101,45 +102,27 @@ const pageCache = fileURLToPath(new URL("../test/c/page-cache.c", import.meta.ur
 describe("a C program's writes on the root filesystem with the page cache written back in the background", () => {
   it("coalesce, read back, fail at fsync (and in the kernel log), and reach the file system after the program exited", async () => {
     const fs = new MemoryRootFs();
-    const calls: string[] = [];
     let gate: { promise: Promise<void>; open: () => void } | undefined;
     const shut = (): void => {
       let open = (): void => {};
       gate = { promise: new Promise((r) => (open = r)), open };
     };
-    const held = new Proxy(fs, {
-      get(target, key) {
-        const value: unknown = Reflect.get(target, key);
-        if (typeof value !== "function") return value;
-        return async (...args: unknown[]): Promise<unknown> => {
-          calls.push(`${String(key)} ${String(args[0])}`);
-          if (key === "writeFile") await gate?.promise;
-          if (key === "writeFile" && String(args[0]).endsWith(".fail")) throw new RootFsError("EIO", String(args[0]), "[test] the disk is full");
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
+    const { fs: held, calls } = recorded(fs, () => gate?.promise);
     const clock = new VirtualClock();
     const logged: string[] = [];
     const files = rootFsWasi(held, { hold: (work) => clock.hold(work), background: (work) => clock.background(work), log: (l) => logged.push(l) });
     let out = "";
     let atPublished: string[] = [];
     shut();
-    const run = (await loadWasiProgram(buildC([pageCache]), "page-cache.wasm")).start({
-      args: ["page-cache.wasm"],
-      stdout: (t) => {
-        const before = out;
-        out += t;
-        const marked = (mark: string): boolean => out.includes(`MARK ${mark}\n`) && !before.includes(`MARK ${mark}\n`);
-        if (marked("published")) {
-          atPublished = [...calls];
-          gate?.open();
-        }
-        if (marked("exiting")) shut();
-      },
-      clock,
-      preopens: [files.preopen],
-      wasi: files.wasi,
+    const run = await startOnRootFs(pageCache, files, clock, (t) => {
+      const before = out;
+      out += t;
+      const marked = (mark: string): boolean => out.includes(`MARK ${mark}\n`) && !before.includes(`MARK ${mark}\n`);
+      if (marked("published")) {
+        atPublished = [...calls];
+        gate?.open();
+      }
+      if (marked("exiting")) shut();
     });
     const driving = clock.run(1_000); // the program's sched_yield waits on the clock
     expect(await run.exited).toEqual({ code: 0 });
