@@ -50,6 +50,8 @@ export interface VirtualRunSpec {
   readonly autorun?: boolean;
   /** Lines typed on Linux's console at the given platform times (ms), in order. */
   readonly typed?: readonly { readonly atMs: number; readonly line: string }[];
+  /** `--rootfs`: a host directory prepared by the test (default: one only for a fault that stops Linux, else in memory). */
+  readonly rootfs?: string;
 }
 
 /** Everything a run showed. */
@@ -88,7 +90,7 @@ export async function runVirtual(spec: VirtualRunSpec): Promise<VirtualRunResult
   const bundled = loadDemoConfig({ file: "v8r64-virtualization.dts", bytes: CONFIG_BYTES, bundled: true });
   const base = withAppSet(bundled, spec.apps ?? "ts", (specifier) => import.meta.resolve(specifier), spec.cRoles);
   // on disk, as the CLI has it, when Linux goes away: a restarted Linux takes up the counters its predecessor saved there
-  const rootfs = /(^|,)(destroy|crash|restart):linux@/.test(spec.faults ?? "") ? mkdtempSync(join(tmpdir(), "v8r-chaos-")) : undefined;
+  const rootfs = spec.rootfs ?? (/(^|,)(destroy|crash|restart):linux@/.test(spec.faults ?? "") ? mkdtempSync(join(tmpdir(), "v8r-chaos-")) : undefined);
   const config = withGuestArgs(base, { autorun: spec.autorun ?? true, periodMs: spec.periodMs, seed: spec.seed, ...(rootfs === undefined ? {} : { rootfs }) });
   const hide = (text: string): string => (rootfs === undefined ? text : text.replaceAll(rootfs, "<rootfs>"));
   const clock = new VirtualClock();

@@ -83,19 +83,22 @@ void remote_publish(struct remote *r)
 	int err = !rd_buf_ok(&html) || !rd_buf_ok(&json) ? ENOMEM : remote_write_atomic(STATUS_DIR, HTML_NAME, &html);
 	if (!err)
 		err = remote_write_atomic(STATUS_DIR, JSON_NAME, &json);
-	if (!err)
-		err = remote_state_save(r);
+	int state_err = err ? 0 : remote_state_save(r);
 	rd_buf_free(&html);
 	rd_buf_free(&json);
 	r->written = r->history.revision;
 	r->rewrite_due = 0;
 	r->rewrite_at = r->publish_at + status_period_ms(&r->history);
-	if (!err) {
+	if (!err && !state_err) {
 		r->counters.published++;
 		return;
 	}
-	if (++r->counters.publish_errors <= 3)
+	if (++r->counters.publish_errors > 3)
+		return;
+	if (err)
 		remote_log("writing the status page failed: %s", strerror(err));
+	else /* the page is written: say which file was not, as the TypeScript remote does */
+		remote_log("saving the counters to " REMOTE_STATE_DIR "/" REMOTE_STATE_NAME ": %s: failed", strerror(state_err));
 }
 
 void remote_rewrite_if_silent(struct remote *r, double now)

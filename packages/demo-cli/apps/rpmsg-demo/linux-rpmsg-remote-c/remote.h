@@ -82,6 +82,9 @@ void remote_rewrite_if_silent(struct remote *r, double now);
 int remote_make_dirs(const char *path);
 /** Replace dir/name with text atomically (a temporary file renamed over it); 0 or an errno. */
 int remote_write_atomic(const char *dir, const char *name, const struct rd_buf *text);
+/* Where the counters are kept across a Linux restart (the TypeScript remote's HISTORY_STATE_FILE). */
+#define REMOTE_STATE_DIR "/var/lib/rpmsg-demo"
+#define REMOTE_STATE_NAME "history.json"
 /** Save what the history keeps across a Linux restart (state_store.c); 0 or an errno. */
 int remote_state_save(struct remote *r);
 /** Take up the counters a previous instance saved, if there are any, and say so. */

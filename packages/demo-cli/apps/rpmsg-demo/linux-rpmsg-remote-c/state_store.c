@@ -18,8 +18,6 @@
 #include "remote.h"
 #include "status_page.h"
 
-#define STATE_DIR "/var/lib/rpmsg-demo"
-#define STATE_NAME "history.json"
 
 /* JSON.stringify(history.snapshot()) + "\n" of the TypeScript remote. */
 static void state_json(struct rd_buf *out, const struct history *h)
@@ -36,14 +34,14 @@ static void state_json(struct rd_buf *out, const struct history *h)
 int remote_state_save(struct remote *r)
 {
 	if (!r->state_dir_ready) {
-		int err = remote_make_dirs(STATE_DIR);
+		int err = remote_make_dirs(REMOTE_STATE_DIR);
 		if (err)
 			return err;
 		r->state_dir_ready = 1;
 	}
 	struct rd_buf text = { 0 };
 	state_json(&text, &r->history);
-	int err = rd_buf_ok(&text) ? remote_write_atomic(STATE_DIR, STATE_NAME, &text) : ENOMEM;
+	int err = rd_buf_ok(&text) ? remote_write_atomic(REMOTE_STATE_DIR, REMOTE_STATE_NAME, &text) : ENOMEM;
 	rd_buf_free(&text);
 	return err;
 }
@@ -104,7 +102,7 @@ void remote_state_restore(struct remote *r)
 {
 	static char text[RD_JSON_MAX_TEXT + 1];
 	static struct rd_json_doc doc;
-	FILE *f = fopen(STATE_DIR "/" STATE_NAME, "rb");
+	FILE *f = fopen(REMOTE_STATE_DIR "/" REMOTE_STATE_NAME, "rb");
 	if (!f)
 		return; /* the first start */
 	size_t n = fread(text, 1, sizeof text, f);
