@@ -1,6 +1,6 @@
 import { makeShmCopy } from "./_shm-copy.ts";
 import type { OpenAmpExports } from "./_wasm-api.ts";
-import { RpmsgErrorCode } from "./errors.ts";
+import { RpmsgError, RpmsgErrorCode } from "./errors.ts";
 import type { EndpointCore } from "./rpmsg-endpoint.ts";
 
 /** @internal What the transmit half needs from its device. */
@@ -18,7 +18,7 @@ export interface TxHost {
 }
 
 /** @internal The transmit half of an EndpointCore. */
-export type TxCore = Pick<EndpointCore, "takeTx" | "txView" | "sendTag" | "releaseTag" | "send" | "lastCapacity">;
+export type TxCore = Pick<EndpointCore, "takeTx" | "txView" | "sendTag" | "releaseTag" | "send">;
 
 /** @internal The transmit paths over the module's exports: lent buffers (takeTx ... sendTag) and trySend's send(). */
 export function makeTx(x: OpenAmpExports, d: TxHost): TxCore {
@@ -29,7 +29,6 @@ export function makeTx(x: OpenAmpExports, d: TxHost): TxCore {
   const region = d.region;
   const hdr = region && region.byteOffset % 4 === 0 ? new DataView(region.buffer, region.byteOffset, region.byteLength) : undefined;
   const copy = makeShmCopy();
-  let lastCap = 0;
   /** The payload area of the buffer just taken (its offset and capacity in the module's out words). */
   const viewOf = (tag: number): Uint8Array => {
     const out = d.out();
@@ -72,7 +71,7 @@ export function makeTx(x: OpenAmpExports, d: TxHost): TxCore {
       }
     },
     releaseTag: release,
-    send: (src, dst, data) => {
+    send: (src, dst, data, name) => {
       d.enter();
       try {
         const tag = x.v8r_tx_take();
@@ -80,8 +79,8 @@ export function makeTx(x: OpenAmpExports, d: TxHost): TxCore {
         const buf = viewOf(tag);
         if (data.length > buf.length) {
           release(tag);
-          lastCap = buf.length;
-          return RpmsgErrorCode.RPMSG_ERR_BUFF_SIZE; // no code of the module's send path
+          // the capacity is this buffer's, known only here: say it in the error (the module's send path has no such code)
+          throw new RpmsgError(RpmsgErrorCode.RPMSG_ERR_BUFF_SIZE, `trySend() of ${data.length} bytes on "${name}" (payload size ${buf.length})`);
         }
         copy(buf, data);
         const sent = publish(tag, src, dst, data.length);
@@ -91,6 +90,5 @@ export function makeTx(x: OpenAmpExports, d: TxHost): TxCore {
         d.leave();
       }
     },
-    lastCapacity: () => lastCap,
   };
 }

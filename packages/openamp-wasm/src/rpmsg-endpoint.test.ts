@@ -243,7 +243,6 @@ describe("RpmsgEndpoint over a fake core", () => {
       txView: () => mem.subarray(16, 16 + 496),
       sendTag: () => RpmsgErrorCode.RPMSG_ERR_PARAM,
       send: () => RpmsgErrorCode.RPMSG_ERR_PARAM,
-      lastCapacity: () => 0,
       releaseTag: (tag) => (released.push(tag), 0),
       hold: () => undefined,
       releaseRx: () => 0,

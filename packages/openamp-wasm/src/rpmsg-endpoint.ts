@@ -61,12 +61,11 @@ export interface EndpointCore {
   sendTag(tag: number, src: number, dst: number, len: number): number;
   /**
    * trySend()'s path in one call (take a buffer, copy data in, write the header, publish; a buffer not
-   * published is given back): the bytes sent, or an error code; RPMSG_ERR_BUFF_SIZE when data exceeds the
-   * payload size, given by lastCapacity().
+   * published is given back): the bytes sent, or an error code. When data exceeds the payload size of the
+   * buffer taken, the buffer is given back and an RpmsgError RPMSG_ERR_BUFF_SIZE naming both sizes and the
+   * endpoint `name` is thrown.
    */
-  send(src: number, dst: number, data: Uint8Array): number;
-  /** The payload size of the buffer the last send() found too small. */
-  lastCapacity(): number;
+  send(src: number, dst: number, data: Uint8Array, name: string): number;
   releaseTag(tag: number): number;
   hold(): { k: number; data: Uint8Array } | undefined;
   releaseRx(k: number): number;
@@ -145,12 +144,9 @@ export class RpmsgEndpoint {
     if (dst === RPMSG_ADDR_ANY || this.handle === 0) {
       throw new RpmsgError(RpmsgErrorCode.RPMSG_ERR_PARAM, `trySend() on "${this.name}", which is not bound`);
     }
-    const sent = this.#core.send(src, dst, data);
-    if (sent >= 0) return sent;
-    if (sent === RpmsgErrorCode.RPMSG_ERR_BUFF_SIZE) {
-      throw new RpmsgError(RpmsgErrorCode.RPMSG_ERR_BUFF_SIZE, `trySend() of ${data.length} bytes on "${this.name}" (payload size ${this.#core.lastCapacity()})`);
-    }
-    throw new RpmsgError(sent, `trySend() on "${this.name}"`);
+    const sent = this.#core.send(src, dst, data, this.name);
+    if (sent < 0) throw new RpmsgError(sent, `trySend() on "${this.name}"`);
+    return sent;
   }
 
   /**
