@@ -65,8 +65,8 @@ type PathOp = (path: string, args: Args) => ProgramReturn;
 interface Calls {
   readonly fs: RootFs;
   readonly host: WasiHost;
+  /** The program's open files and created directories, over the shared page cache (`files.cache`). */
   readonly files: WriteBehind;
-  readonly cache: PageCache;
   /** The absolute path `ptr`/`len` names relative to directory descriptor `fd`, or an errno. */
   at(fd: number, ptr: number, len: number): string | number;
   /** Run `work` with the clock held, once the open files' writes are in the cache and it is written back; a failure becomes its errno. */
@@ -85,7 +85,6 @@ function callsOf(fs: RootFs, o: RootFsWasiOptions, cache: PageCache, host: WasiH
     fs,
     host,
     files,
-    cache,
     at(fd, ptr, len) {
       const dir = host.fds[fd];
       if (!(dir instanceof RootDir)) return dir === undefined ? wasi.ERRNO_BADF : wasi.ERRNO_NOTDIR;
@@ -165,7 +164,7 @@ function pathOpen(c: Calls, path: string, oflags: number, fdflags: number, opene
   }
   if ((oflags & wasi.OFLAGS_DIRECTORY) === 0) {
     c.files.publish(path);
-    const cached = c.cache.lookup(path);
+    const cached = c.files.cache.lookup(path);
     if (cached === null) return oflags & wasi.OFLAGS_CREAT ? give(c.files.opened(new RootFile(path, new Uint8Array(0), true))) : wasi.ERRNO_NOENT;
     if (cached !== undefined) {
       if ((oflags & (wasi.OFLAGS_CREAT | wasi.OFLAGS_EXCL)) === (wasi.OFLAGS_CREAT | wasi.OFLAGS_EXCL)) return wasi.ERRNO_EXIST;
@@ -188,7 +187,8 @@ function openedFile(c: Calls, path: string, data: Uint8Array, oflags: number, fd
 
 /** The path calls other than open: rename, unlink, mkdir, rmdir, stat. */
 function pathCalls(c: Calls, onPath: (name: string, p: number, op: PathOp) => (...args: Args) => ProgramReturn): Record<string, ProgramImport> {
-  const { fs, files, cache } = c;
+  const { fs, files } = c;
+  const { cache } = files;
   return {
     // (fd, old, old_len, new_fd, new, new_len)
     path_rename: onPath("path_rename", 1, (from, a) => {
