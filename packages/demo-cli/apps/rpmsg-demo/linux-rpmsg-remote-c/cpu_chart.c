@@ -69,7 +69,8 @@ static double tick_step(double span_s)
  * next (a steady stream moves each one place along), so the same values come
  * again and again: their text is kept in a small table by the value's bits.
  */
-#define NUM1_SLOTS 1024u
+#define NUM1_BITS 10
+#define NUM1_SLOTS (1u << NUM1_BITS)
 static struct {
 	uint64_t bits;
 	size_t len; /* 0: empty */
@@ -80,7 +81,8 @@ static void num1(struct rd_buf *out, double v)
 {
 	uint64_t bits;
 	memcpy(&bits, &v, sizeof bits);
-	size_t i = (size_t)((bits * 0x9E3779B97F4A7C15u) >> 54) % NUM1_SLOTS;
+	/* Fibonacci hashing: the top NUM1_BITS bits of the 64-bit product, so i < NUM1_SLOTS */
+	size_t i = (size_t)((bits * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - NUM1_BITS));
 	if (num1_texts[i].len && num1_texts[i].bits == bits) {
 		rd_buf_add(out, num1_texts[i].text, num1_texts[i].len);
 		return;
