@@ -102,50 +102,55 @@ static int read_ehdr(const void *img_data, size_t offset, size_t len, void **img
 	return ELF_STATE_WAIT_FOR_PHDRS;
 }
 
-/* n entries of size entsize at `at`, copied into a new table (*table NULL for none): 1, 0 (asked for) or error. */
-static int take_table(const void *img_data, size_t offset, size_t len, size_t at, unsigned int n, size_t entsize,
-		      void **table, size_t *noffset, size_t *nlen)
+/* A header table of the image: n entries of entsize bytes at `at`, handed to set() once copied. */
+struct header_table {
+	size_t at, entsize;
+	unsigned int n;
+	void (*set)(void *info, void *table);
+	int next; /* the ELF state bits once it is read (and loader bits to add) */
+};
+
+/*
+ * Header table t copied out of the image bytes and made info's (NULL for no
+ * entries), then the ELF state bits t->next: 1, 0 (asked for) or an error.
+ */
+static int read_table(const void *img_data, size_t offset, size_t len, void *info, const struct header_table *t,
+		      size_t *noffset, size_t *nlen)
 {
-	*table = NULL;
-	if (n == 0)
-		return 1;
-	size_t size = (size_t)n * entsize; /* at most 65535 * 64 */
-	if (at > SIZE_MAX - size)
-		return -RPROC_EINVAL;
-	return take(img_data, offset, len, at, size, table, noffset, nlen);
+	void *table = NULL;
+	if (t->n) {
+		size_t size = (size_t)t->n * t->entsize; /* at most 65535 * 64 */
+		if (t->at > SIZE_MAX - size)
+			return -RPROC_EINVAL;
+		int ret = take(img_data, offset, len, t->at, size, &table, noffset, nlen);
+		if (ret <= 0)
+			return ret;
+	}
+	t->set(info, table);
+	struct v8r_elf_slots s;
+	v8r_elf_slots(info, &s);
+	*s.state = (*s.state & ~ELF_STATE_MASK) | t->next;
+	return 1;
 }
 
+/* The program headers: then ready to load (the state was ELF_STATE_WAIT_FOR_PHDRS alone: no loader bits, segment 0). */
 static int read_phdrs(const void *img_data, size_t offset, size_t len, void *info, size_t *noffset, size_t *nlen)
 {
 	struct v8r_elf_hdr h;
-	struct v8r_elf_slots s;
-	void *table;
 	v8r_elf_hdr(info, &h);
-	v8r_elf_slots(info, &s);
-	size_t entsize = v8r_elf_is64(info) ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
-	int ret = take_table(img_data, offset, len, h.phoff, h.phnum, entsize, &table, noffset, nlen);
-	if (ret <= 0)
-		return ret;
-	v8r_elf_set_phdrs(info, table);
-	*s.state = ELF_STATE_WAIT_FOR_SHDRS | RPROC_LOADER_READY_TO_LOAD;
-	return 1;
+	const struct header_table t = { h.phoff, v8r_elf_is64(info) ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr), h.phnum,
+					v8r_elf_set_phdrs, ELF_STATE_WAIT_FOR_SHDRS | RPROC_LOADER_READY_TO_LOAD };
+	return read_table(img_data, offset, len, info, &t, noffset, nlen);
 }
 
+/* The section headers: then their names, or, with no sections, no names to read. */
 static int read_shdrs(const void *img_data, size_t offset, size_t len, void *info, size_t *noffset, size_t *nlen)
 {
 	struct v8r_elf_hdr h;
-	struct v8r_elf_slots s;
-	void *table;
 	v8r_elf_hdr(info, &h);
-	v8r_elf_slots(info, &s);
-	size_t entsize = v8r_elf_is64(info) ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
-	int ret = take_table(img_data, offset, len, h.shoff, h.shnum, entsize, &table, noffset, nlen);
-	if (ret <= 0)
-		return ret;
-	v8r_elf_set_shdrs(info, table);
-	/* no sections: no names to read */
-	*s.state = (*s.state & ~ELF_STATE_MASK) | (h.shnum ? ELF_STATE_WAIT_FOR_SHSTRTAB : ELF_STATE_HDRS_COMPLETE);
-	return 1;
+	const struct header_table t = { h.shoff, v8r_elf_is64(info) ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr), h.shnum,
+					v8r_elf_set_shdrs, h.shnum ? ELF_STATE_WAIT_FOR_SHSTRTAB : ELF_STATE_HDRS_COMPLETE };
+	return read_table(img_data, offset, len, info, &t, noffset, nlen);
 }
 
 static int read_shstrtab(const void *img_data, size_t offset, size_t len, void *info, size_t *noffset,
