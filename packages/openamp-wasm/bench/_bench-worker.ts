@@ -10,6 +10,7 @@ import { OpenAmp } from "../src/openamp.ts";
 import type { Link, LinkSide } from "./_link.ts";
 import { plainLink } from "./_plain-link.ts";
 import { v8rLink } from "./_v8r-link.ts";
+import { virtqLink } from "./_virtq-link.ts";
 import { type Impl, RING, type RunResult, type Scenario, WINDOW } from "./_scenario.ts";
 import { addConsumed, Ctl, kicker, Waiter } from "./_wait.ts";
 
@@ -21,7 +22,8 @@ const oa = new OpenAmp(module);
 
 async function makeLink(shm: SharedArrayBuffer, ctl: Int32Array): Promise<Link> {
   const kick = kicker(ctl, side);
-  return impl === "js" ? plainLink(shm, side, RING.num, RING.slot, kick) : v8rLink(oa, shm, side, kick);
+  if (impl === "js") return plainLink(shm, side, RING.num, RING.slot, kick);
+  return impl === "vq" ? virtqLink(shm, side, kick) : v8rLink(oa, shm, side, kick);
 }
 
 async function remote(job: Job, ctl: Int32Array): Promise<RunResult> {

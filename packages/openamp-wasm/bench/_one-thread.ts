@@ -1,16 +1,17 @@
 /**
- * Both sides of a link on this one thread: CPU time per message (plain JS and
- * v8r interleaved), heap bytes allocated per message and (v8r) shared-memory
+ * Both sides of a link on this one thread: CPU time per message (plain JS, the
+ * split-virtqueue floor and v8r interleaved), heap bytes allocated per message and (v8r) shared-memory
  * imports per message, with the host sending windows of 64 messages that the
  * remote drains.
  */
 import { getHeapSpaceStatistics } from "node:v8";
 import { countShmImports, importCounts } from "../src/_import-counter.ts";
 import type { OpenAmp } from "../src/openamp.ts";
-import { RING, WINDOW } from "./_scenario.ts";
+import { type Impl, RING, WINDOW } from "./_scenario.ts";
 import type { Link, LinkSide } from "./_link.ts";
 import { plainLink, plainLinkBytes } from "./_plain-link.ts";
 import { v8rLink } from "./_v8r-link.ts";
+import { virtqLink } from "./_virtq-link.ts";
 
 /** Figures of one direction. */
 export interface OneThreadFigures {
@@ -22,13 +23,18 @@ export interface OneThreadFigures {
 
 interface Pair { from: Link; to: Link; imports?: () => number; byName?: () => Record<string, number> }
 
+/** v8r (oa given) or a plain-JS link. */
+type Which = OpenAmp | Exclude<Impl, "v8r">;
+
 /** Both sides on one buffer, bound; with count, v8r's imports are counted (which costs time and heap: not for the other figures). */
-async function pair(oa: OpenAmp | undefined, from: LinkSide, count = false): Promise<Pair> {
+async function pair(which: Which, from: LinkSide, count = false): Promise<Pair> {
   const counts = importCounts();
-  const make = (shm: SharedArrayBuffer, side: LinkSide): Promise<Link> | Link => oa
-    ? v8rLink(oa, shm, side, () => {}, count ? countShmImports(counts) : undefined)
-    : plainLink(shm, side, RING.num, RING.slot, () => {});
-  const shm = new SharedArrayBuffer(oa ? 0x40000 : plainLinkBytes(RING.num, RING.slot));
+  const oa = typeof which === "string" ? undefined : which;
+  const make = (shm: SharedArrayBuffer, side: LinkSide): Promise<Link> | Link => {
+    if (oa) return v8rLink(oa, shm, side, () => {}, count ? countShmImports(counts) : undefined);
+    return which === "vq" ? virtqLink(shm, side, () => {}) : plainLink(shm, side, RING.num, RING.slot, () => {});
+  };
+  const shm = new SharedArrayBuffer(which === "js" ? plainLinkBytes(RING.num, RING.slot) : 0x40000);
   const host = await make(shm, "host"), remote = await make(shm, "remote");
   for (const l of [host, remote]) l.open(0, () => {});
   for (let i = 0; i < 1000 && !(host.ready() && remote.ready()); i++) { host.poll(); remote.poll(); }
@@ -71,38 +77,37 @@ function cpuPerMessage(p: Pair, payload: Uint8Array, windows: number): number {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? NaN;
 
 /**
- * CPU µs per message host -> remote of plain JS and v8r side by side: both warmed up, then `rounds` runs of
- * `windows` windows each, the two interleaved (which goes first alternates), and the median of each: a load
- * that comes and goes hits both alike.
+ * CPU µs per message host -> remote of plain JS, the split-virtqueue floor and v8r side by side: all warmed up,
+ * then `rounds` runs of `windows` windows each, interleaved (the order turns round each run), and the median of
+ * each: a load that comes and goes hits them alike.
  */
-export async function cpuSideBySide(oa: OpenAmp, size: number, rounds = 7, windows = 600): Promise<{ js: number; v8r: number }> {
-  const js = await pair(undefined, "host"), v8r = await pair(oa, "host");
+export async function cpuSideBySide(oa: OpenAmp, size: number, rounds = 7, windows = 600): Promise<Record<Impl, number>> {
+  const pairs: Record<Impl, Pair> = { js: await pair("js", "host"), vq: await pair("vq", "host"), v8r: await pair(oa, "host") };
   const payload = new Uint8Array(size);
-  traffic(js, payload, 2000); // warm up (JIT)
-  traffic(v8r, payload, 2000);
-  const got = { js: [] as number[], v8r: [] as number[] };
+  const impls = Object.keys(pairs) as Impl[];
+  for (const k of impls) traffic(pairs[k], payload, 2000); // warm up (JIT)
+  const got: Record<Impl, number[]> = { js: [], vq: [], v8r: [] };
   for (let r = 0; r < rounds; r++) {
-    const order = r % 2 ? (["js", "v8r"] as const) : (["v8r", "js"] as const);
-    for (const k of order) got[k].push(cpuPerMessage(k === "js" ? js : v8r, payload, windows));
+    for (const k of r % 2 ? impls : [...impls].reverse()) got[k].push(cpuPerMessage(pairs[k], payload, windows));
   }
-  for (const p of [js, v8r]) {
+  for (const p of Object.values(pairs)) {
     p.from.dispose();
     p.to.dispose();
   }
-  return { js: median(got.js), v8r: median(got.v8r) };
+  return { js: median(got.js), vq: median(got.vq), v8r: median(got.v8r) };
 }
 
-/** Heap bytes allocated per message of one implementation (oa undefined: plain JS) in one direction, and (v8r) its imports per message. */
-export async function oneThread(oa: OpenAmp | undefined, from: LinkSide, size: number): Promise<OneThreadFigures> {
-  const p = await pair(oa, from);
+/** Heap bytes allocated per message of one implementation in one direction, and (v8r) its imports per message. */
+export async function oneThread(which: Which, from: LinkSide, size: number): Promise<OneThreadFigures> {
+  const p = await pair(which, from);
   const payload = new Uint8Array(size);
   traffic(p, payload, 2000); // warm up (JIT)
   const heap = newSpaceGrowth(() => traffic(p, payload, 20)) - newSpaceGrowth(() => traffic(p, payload, 0));
   const figures: OneThreadFigures = { heapBytesPerMsg: Math.max(0, heap) / (20 * WINDOW) };
   p.from.dispose();
   p.to.dispose();
-  if (oa) {
-    const c = await pair(oa, from, true);
+  if (typeof which !== "string") {
+    const c = await pair(which, from, true);
     traffic(c, payload, 100);
     figures.importsPerMsg = importsPerMessage(c, payload, figures);
     c.from.dispose();

@@ -13,7 +13,7 @@ export interface Scenario {
   endpoints: number;
 }
 /** Which implementation a Worker runs. */
-export type Impl = "js" | "v8r";
+export type Impl = "js" | "vq" | "v8r";
 /** Slots per ring (v8r: the vring size of a 256 KiB static-vrings layout) and bytes per slot. */
 export const RING = { num: 128, slot: 512 } as const;
 /** Messages in flight in the pipelined runs. */

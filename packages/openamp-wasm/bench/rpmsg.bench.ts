@@ -2,7 +2,10 @@
  * RPMsg benchmark: v8r against a plain-JavaScript baseline (two Workers over a
  * SharedArrayBuffer ring with the same message sizes, window and wait
  * protocol, bench/_plain-link.ts), run interleaved in this one process tree so
- * that the ratios hold on a loaded machine. Run: `pnpm --filter
+ * that the ratios hold on a loaded machine. Beside them runs the wire format's
+ * floor (bench/_virtq-link.ts): the same split virtqueues as v8r, written by
+ * hand in plain JS, which shows how much of the gap to the plain ring the
+ * virtqueue itself costs and how much v8r adds. Run: `pnpm --filter
  * @v8r/openamp-wasm bench` (`-- --quick` for one round, `-- --one-thread` for
  * the one-thread figures only). Prints the figures,
  * each with its ratio to plain JS, the load average, and a final
@@ -46,6 +49,11 @@ function result(w: Worker): Promise<RunResult> {
   });
 }
 
+/** The implementations, in the order a round runs them (the order turns round every other round). */
+const IMPLS: readonly Impl[] = ["js", "vq", "v8r"];
+const order = (r: number): readonly Impl[] => (r % 2 ? IMPLS : [...IMPLS].reverse());
+const LABEL: Record<Impl, string> = { js: "plain JS", vq: "virtqueue floor", v8r: "v8r" };
+
 async function run(impl: Impl, pair: Pair, scenario: Scenario): Promise<RunResult> {
   const shm = new SharedArrayBuffer(impl === "js" ? plainLinkBytes(RING.num, RING.slot) : V8R_SHM);
   const ctl = new SharedArrayBuffer(CTL_BYTES);
@@ -57,18 +65,20 @@ async function run(impl: Impl, pair: Pair, scenario: Scenario): Promise<RunResul
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? NaN;
 
-function record(name: string, js: number, v8r: number, unit: string, better: "higher" | "lower", target?: string): void {
-  const ratio = v8r / js;
-  rows.push({ name: `${name}, plain JS`, value: js, unit });
-  rows.push({ name: `${name}, v8r`, value: v8r, unit });
-  rows.push({ name: `${name}, v8r / plain JS`, value: ratio, unit: "x", note: `${better} is better${target ? `; target ${target}` : ""}` });
+/** A figure of each implementation, then v8r / plain JS (the target's ratio), floor / plain JS and v8r / floor. */
+function record(name: string, got: Record<Impl, number>, unit: string, better: "higher" | "lower", target?: string): void {
+  for (const impl of IMPLS) rows.push({ name: `${name}, ${LABEL[impl]}`, value: got[impl], unit });
+  const note = `${better} is better`;
+  rows.push({ name: `${name}, v8r / plain JS`, value: got.v8r / got.js, unit: "x", note: `${note}${target ? `; target ${target}` : ""}` });
+  rows.push({ name: `${name}, virtqueue floor / plain JS`, value: got.vq / got.js, unit: "x", note: `${note}; what the split virtqueue costs` });
+  rows.push({ name: `${name}, v8r / virtqueue floor`, value: got.v8r / got.vq, unit: "x", note: `${note}; what v8r adds to it` });
 }
 
+const medians = (g: Record<Impl, number[]>): Record<Impl, number> => ({ js: median(g.js), vq: median(g.vq), v8r: median(g.v8r) });
+
 async function workerFigures(oa: OpenAmp, c: CPrograms): Promise<void> {
-  const pairs: Record<Impl, Pair> = {
-    js: { host: startWorker("js", "host", oa.module), remote: startWorker("js", "remote", oa.module) },
-    v8r: { host: startWorker("v8r", "host", oa.module), remote: startWorker("v8r", "remote", oa.module) },
-  };
+  const pair = (impl: Impl): Pair => ({ host: startWorker(impl, "host", oa.module), remote: startWorker(impl, "remote", oa.module) });
+  const pairs: Record<Impl, Pair> = { js: pair("js"), vq: pair("vq"), v8r: pair("v8r") };
   const n = quick ? 50_000 : 200_000;
   const figures: { name: string; scenario: Scenario; target?: string }[] = [
     ...[0, 32, 128, 496].map((size) => ({ name: `pipelined ${size} B, 64 in flight`, scenario: { kind: "pipe" as const, size, spin: true, n, endpoints: 1 },
@@ -76,12 +86,12 @@ async function workerFigures(oa: OpenAmp, c: CPrograms): Promise<void> {
     ...[4, 16].map((e) => ({ name: `pipelined 32 B over ${e} endpoints`, scenario: { kind: "pipe" as const, size: 32, spin: true, n, endpoints: e } })),
     { name: "round trip 32 B, blocking (median)", scenario: { kind: "rtt", size: 32, spin: false, n: quick ? 1000 : 3000, endpoints: 1 }, target: "<= 1.15" },
   ];
-  const got = new Map<string, Record<Impl, number[]>>(figures.map((f) => [f.name, { js: [], v8r: [] }]));
+  const got = new Map<string, Record<Impl, number[]>>(figures.map((f) => [f.name, { js: [], vq: [], v8r: [] }]));
   const cGot: CGot = { c: { rtt: [], pipe: [] }, ts: { rtt: [], pipe: [] } };
   const cRuns = { rtt: { count: quick ? 1000 : 3000, size: 32, pipeline: 1 }, pipe: { count: n / 4, size: 32, pipeline: 64 } };
   for (let r = 0; r < ROUNDS; r++) {
     for (const f of figures) {
-      for (const impl of (r % 2 ? ["js", "v8r"] : ["v8r", "js"]) as Impl[]) {
+      for (const impl of order(r)) {
         const res = await run(impl, pairs[impl], f.scenario);
         got.get(f.name)?.[impl].push(res.msgsPerSec ?? res.medianUs ?? NaN);
       }
@@ -99,19 +109,19 @@ async function workerFigures(oa: OpenAmp, c: CPrograms): Promise<void> {
   for (const f of figures) {
     const g = got.get(f.name) as Record<Impl, number[]>;
     const pipe = f.scenario.kind === "pipe";
-    record(f.name, median(g.js), median(g.v8r), pipe ? "msgs/s" : "us", pipe ? "higher" : "lower", f.target);
+    record(f.name, medians(g), pipe ? "msgs/s" : "us", pipe ? "higher" : "lower", f.target);
   }
   cFigures(cGot);
   // spin-then-wait round trips: 20 runs each, interleaved; a run is in the fast mode when its median never slept
-  const spin: Record<Impl, number[]> = { js: [], v8r: [] };
+  const spin: Record<Impl, number[]> = { js: [], vq: [], v8r: [] };
   const scenario: Scenario = { kind: "rtt", size: 32, spin: true, n: quick ? 500 : 2000, endpoints: 1 };
   for (let r = 0; r < SPIN_RUNS; r++) {
-    for (const impl of (r % 2 ? ["js", "v8r"] : ["v8r", "js"]) as Impl[]) spin[impl].push((await run(impl, pairs[impl], scenario)).medianUs ?? NaN);
+    for (const impl of order(r)) spin[impl].push((await run(impl, pairs[impl], scenario)).medianUs ?? NaN);
   }
-  record("round trip 32 B, spin-then-wait (median of 20 runs)", median(spin.js), median(spin.v8r), "us", "lower");
-  for (const impl of ["js", "v8r"] as Impl[]) {
+  record("round trip 32 B, spin-then-wait (median of 20 runs)", medians(spin), "us", "lower");
+  for (const impl of IMPLS) {
     const fast = spin[impl].filter((us) => us < FAST_US).length;
-    rows.push({ name: `spin-then-wait runs in the fast mode (< ${FAST_US} us), ${impl === "js" ? "plain JS" : "v8r"}`, value: fast, unit: `of ${SPIN_RUNS}`, note: impl === "v8r" ? "target >= 18" : undefined });
+    rows.push({ name: `spin-then-wait runs in the fast mode (< ${FAST_US} us), ${LABEL[impl]}`, value: fast, unit: `of ${SPIN_RUNS}`, note: impl === "v8r" ? "target >= 18" : undefined });
   }
   await Promise.all(Object.values(pairs).flatMap((p) => [p.host.terminate(), p.remote.terminate()]));
 }
@@ -142,8 +152,8 @@ function cFigures(g: CGot): void {
 async function oneThreadFigures(oa: OpenAmp): Promise<void> {
   for (const size of [32, 496]) {
     const cpu = await cpuSideBySide(oa, size);
-    record(`one thread, CPU per message ${size} B (median of 7 interleaved runs)`, cpu.js, cpu.v8r, "us", "lower", size === 32 ? "v8r <= 0.3 us" : undefined);
-    const js = await oneThread(undefined, "host", size);
+    record(`one thread, CPU per message ${size} B (median of 7 interleaved runs)`, cpu, "us", "lower", size === 32 ? "v8r <= 0.3 us" : undefined);
+    const js = await oneThread("js", "host", size);
     const v = await oneThread(oa, "host", size);
     rows.push({ name: `one thread, heap allocated per message ${size} B, plain JS`, value: js.heapBytesPerMsg, unit: "bytes" });
     rows.push({ name: `one thread, heap allocated per message ${size} B, v8r`, value: v.heapBytesPerMsg, unit: "bytes", note: "target 0" });
