@@ -75,8 +75,10 @@ export function virtqLink(buf: SharedArrayBuffer, side: LinkSide, kick: () => vo
     rxAvailIdx = num;
     Atomics.store(u16, rx.availIdx >>> 1, rxAvailIdx & 0xffff);
   }
-  /** The remote: the next avail entry it takes on each queue, and its used index on each. */
-  let rxLast = 0, rxUsedIdx = 0, txLastAvail = 0, txAvailSeen = 0, txUsedIdx = 0;
+  /** The next entry this side takes from its receive queue (the host's used ring, the remote's avail ring). */
+  let rxLast = 0;
+  /** The remote's used index on each queue, and on its send queue the next avail entry it takes and the avail index it last read. */
+  let rxUsedIdx = 0, txUsedIdx = 0, txLastAvail = 0, txAvailSeen = 0;
 
   function writeDesc(ring: number, id: number, addr: number, len: number, flags: number): void {
     const w = (ring + 16 * id) >>> 2;
