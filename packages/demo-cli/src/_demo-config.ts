@@ -1,11 +1,12 @@
 // Reading the demo's device tree and fitting it to the command line: the
 // options that reach the guests travel as kernel bootargs, exactly as on the
 // real stack (the device tree is the only thing Xen hands a domU).
-import { type Dom0lessConfig, formatBootargs, formatDiagnostic, lintSource } from "@v8r/xen-dom0less";
+import { bootargValueProblem, type Dom0lessConfig, type DomainConfig, formatBootargs, formatDiagnostic, lintSource, splitBootargs } from "@v8r/xen-dom0less";
 import { runsOwnProgram, wasiGuestOs } from "./_demo-apps.ts";
 import { type DemoRole, demoRole } from "./_demo-layout.ts";
 import { readIncludedText } from "./lint-config.ts";
 import type { DemoConfig } from "./run-demo.ts";
+import { UsageError } from "./usage-error.ts";
 
 /** What the run adds to the guests' bootargs. */
 export interface GuestArgs {
@@ -34,17 +35,28 @@ export function loadDemoConfig(config: DemoConfig): Dom0lessConfig {
   return result.config;
 }
 
-/** A copy of `config` whose demo domains carry the run's options as bootargs. */
+/**
+ * A copy of `config` whose demo domains carry the run's options as bootargs
+ * (a value with spaces in double quotes, as Linux reads it). Throws a
+ * {@link UsageError} for a root filesystem path no command line can carry.
+ */
 export function withGuestArgs(config: Dom0lessConfig, args: GuestArgs): Dom0lessConfig {
   const domains = config.domains.map((d) => {
     const extra = extraBootargs(runsOwnProgram(d) && wasiGuestOs(d) === "linux" ? "wasi-linux" : demoRole(d), args);
     if (extra.size === 0 || d.kernel === undefined) return d;
-    // A value from the command line replaces the device tree's for the same key; the other words stay as written.
-    const kept = (d.kernel.bootargs ?? "").split(/\s+/).filter((a) => a !== "" && !extra.has(a.split("=", 1)[0] ?? a));
-    const bootargs = [...kept, formatBootargs(extra)].join(" ");
-    return { ...d, kernel: { ...d.kernel, bootargs } };
+    return { ...d, kernel: { ...d.kernel, bootargs: [...keptBootargs(d, extra), formatBootargs(extra)].join(" ") } };
   });
   return { ...config, domains };
+}
+
+/** The device tree's words of `d`'s bootargs, as written, but those `extra` replaces (a value from the command line wins). */
+function keptBootargs(d: DomainConfig, extra: ReadonlyMap<string, string>): string[] {
+  const kept = splitBootargs(d.kernel?.bootargs ?? "").filter((a) => !extra.has(a.key));
+  const open = kept.at(-1);
+  if (open?.unterminated === true) {
+    throw new Error(`[v8r-demo] ${d.name}: its bootargs open a double quote they never close (${open.text}), so Linux would read the ${[...extra.keys()].join(", ")} v8r-demo adds after it as part of that value; close the quote in the device tree`);
+  }
+  return kept.map((a) => a.text);
 }
 
 /** What a domain runs, as far as its bootargs go: a demo app, a WASI program on Linux (it gets the root filesystem), or other. */
@@ -64,7 +76,11 @@ function extraBootargs(role: ArgsRole, args: GuestArgs): Map<string, string> {
   return out;
 }
 
+/** `dir`, which Linux gets as `rootfs=` (quoted when it has spaces); a {@link UsageError} when no command line can carry it. */
 function checkedRootfs(dir: string): string {
-  if (/\s/.test(dir)) throw new Error(`[v8r-demo] the root filesystem path "${dir}" contains white space, which bootargs cannot carry`);
+  const problem = bootargValueProblem(dir);
+  if (problem !== undefined) {
+    throw new UsageError(`the root filesystem directory ${JSON.stringify(dir)} cannot be given to Linux, which gets it on its kernel command line (rootfs=): the path ${problem}; give --rootfs a directory whose path has no such character`);
+  }
   return dir;
 }

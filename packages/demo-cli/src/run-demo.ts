@@ -126,9 +126,10 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<Running
   const base = await applyApps(options.apps, io.config, options.appSet);
   const rootfs = options.rootfs === undefined ? await mkdtemp(join(tmpdir(), "v8r-rootfs-")) : resolve(options.rootfs);
   const htmlDir = join(rootfs, STATUS_DIR);
+  // before the directory is touched: a path the kernel command line cannot carry is refused first
+  const config = withGuestArgs(base, { rootfs, autorun: options.autorun, periodMs: options.periodMs, seed: options.seed });
   const prep = await prepareRootfs(rootfs, STATUS_DIR);
   if (prep.removed.length > 0) io.console.line("v8r", `[v8r-demo] removed ${prep.removed.length} temporary file(s) an earlier run left in ${htmlDir}`);
-  const config = withGuestArgs(base, { rootfs, autorun: options.autorun, periodMs: options.periodMs, seed: options.seed });
 
   const platform = createDemoPlatform(options);
   io.shutdown.add("platform", () => platform.shutdown());

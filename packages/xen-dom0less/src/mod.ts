@@ -84,7 +84,7 @@ export {
   type XenArch,
 } from "./lint.ts";
 export { GUEST_RAM_BANKS, guestRamRanges } from "./guest-memory.ts";
-export { BootargError, bootargFlag, bootargInt, bootargWords, formatBootargs, parseBootargs, type BootargRange } from "./bootargs.ts";
+export { type Bootarg, BootargError, bootargFlag, bootargInt, bootargValueProblem, bootargWords, formatBootargs, parseBootargs, splitBootargs, type BootargRange } from "./bootargs.ts";
 export { type DomainProgramEnv, type DomainProgramEvents, type DomainProgramImage, type DomainProgramRun, envForProgram, type ProgramExitEvent, programName, runDomainProgram, startDomainWasi, stopDomainWasi } from "./domain-program.ts";
 // --- end of configuration exports ---
 
