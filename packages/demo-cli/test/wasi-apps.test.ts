@@ -117,8 +117,9 @@ describe("v8r-demo --app: C programs as guest applications", () => {
     expect(r.stdout).toContain("v8r    | zephyr: spin.wasm crashed (see Xen's console)");
   }, 120_000);
 
-  it("a program on Linux writes the real status page through the preopened root filesystem", async () => {
-    const r = await runDemoToEnd(["--app", `linux=${app.rootfs}`, "--virtual-time", "--duration", "2s", "--port", "0"]);
+  it("a program on Linux writes the real status page through the preopened root filesystem (its path has a space: rootfs=\"...\")", async () => {
+    const rootfs = join(tempDir("wasi-rootfs"), "my rootfs");
+    const r = await runDemoToEnd(["--app", `linux=${app.rootfs}`, "--virtual-time", "--duration", "2s", "--port", "0"], { rootfs });
     expect(r.exit, r.stdout.slice(-3000) + r.stderr).toEqual({ code: 0, signal: null });
     expect(r.stdout).toContain("(XEN) d2: shutdown requested (poweroff): rootfs.wasm exited with status 0");
     expect(readFileSync(join(r.rootfs, STATUS_DIR, "zephyr-status.html"), "utf8")).toBe("<p>from C</p>\n<p>more</p>\n");

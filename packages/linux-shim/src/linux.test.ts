@@ -25,6 +25,18 @@ describe("bootLinux", () => {
     expect(linux.klog.dmesg().join("\n")).toContain("Booting Linux");
   });
 
+  it("reads its command line with Linux's quoting: a quoted value or word keeps its spaces and loses its quotes", async () => {
+    const bootargs = 'console=hvc0 "quiet" msg="two words" "rootfs=/home/Jane Doe/rootfs" uio_pdrv_genirq.of_id=xen,shared-memory-v1';
+    const { b } = createFakePair({ bootargsB: bootargs });
+    const linux = await bootLinux(b.ctx, { shell: false });
+    expect(linux.cmdline.get("msg")).toBe("two words");
+    expect(linux.cmdline.get("rootfs")).toBe("/home/Jane Doe/rootfs");
+    expect(linux.cmdline.get("uio_pdrv_genirq.of_id")).toBe("xen,shared-memory-v1");
+    expect(b.output()).not.toContain("Booting Linux"); // "quiet" is quiet
+    expect(linux.devices.uio()).toHaveLength(1);
+    expect(await linux.fs.readText("/proc/cmdline")).toBe(`${bootargs}\n`);
+  });
+
   it("timestamps count from boot on the domain clock", async () => {
     const { b, clock } = createFakePair();
     await clock.run(5000);

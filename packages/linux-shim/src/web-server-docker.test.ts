@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -49,6 +49,22 @@ describe("docker engine", () => {
     expect(calls[0]).toBe("docker version --format {{.Server.Version}}");
     expect(calls[1]).toMatch(/^docker run --rm -d --name v8r-nginx -p 127\.0\.0\.1:\d+:80 -v .+:\/usr\/share\/nginx\/html:ro nginx:stable$/);
     expect(calls[2]).toBe("docker stop v8r-nginx");
+  });
+
+  it("mounts a root with spaces in its path as one -v argument, and prints it quoted", async () => {
+    const spaced = join(root, "my web root");
+    await mkdir(spaced);
+    const calls: (readonly string[])[] = [];
+    const lines: string[] = [];
+    // the engine answers, the run fails: the arguments docker got are what is checked
+    const runner = async (cmd: string, args: readonly string[]): Promise<CommandResult> => {
+      calls.push([cmd, ...args]);
+      return args[0] === "version" ? { code: 0, stdout: "27.0.1\n", stderr: "" } : { code: 125, stdout: "", stderr: "no such image\n" };
+    };
+    const err = await startWebServer({ root: spaced, port: 8099, engine: "docker", runCommand: runner, log: (l) => lines.push(l) }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "START_FAILED" });
+    expect(calls[1]).toEqual(["docker", "run", "--rm", "-d", "--name", "v8r-nginx", "-p", "127.0.0.1:8099:80", "-v", `${spaced}:/usr/share/nginx/html:ro`, "nginx:stable"]);
+    expect(lines).toEqual([`[linux-shim] docker engine: docker run --rm -d --name v8r-nginx -p 127.0.0.1:8099:80 -v '${spaced}:/usr/share/nginx/html:ro' nginx:stable`]);
   });
 
   it("reports a program that cannot be started as exit code -1", async () => {

@@ -14,6 +14,12 @@ describe("nginxConfig", () => {
     expect(conf).not.toMatch(/^user /m);
   });
 
+  it("quotes a root and a prefix with spaces in their paths as one nginx string each", () => {
+    const spaced = nginxConfig({ prefix: "/tmp/my prefix", root: "/home/Jane Doe/web root", host: "127.0.0.1", port: 8080 });
+    expect(spaced).toContain(`root "/home/Jane Doe/web root";`);
+    expect(spaced).toContain(`pid "/tmp/my prefix/nginx.pid";`);
+  });
+
   it("lists no directories, hides dot files, refuses symlinks and asks for revalidation", () => {
     expect(conf).toContain("autoindex off;");
     expect(conf).toContain("location ~ /\\. { return 404; }");
