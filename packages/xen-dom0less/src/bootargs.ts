@@ -187,7 +187,8 @@ export function formatBootargs(args: ReadonlyMap<string, string>): string {
     }
     const problem = bootargValueProblem(value);
     if (problem !== undefined) throw new BootargError(key, value, `[xen-dom0less] bootargs: the value of ${key}, ${JSON.stringify(value)}, ${problem}`);
-    words.push(value === "" ? key : /[\t-\r \u0080-\uffff]/.test(value) ? `${key}="${value}"` : `${key}=${value}`);
+    // past the checks, anything but printable ASCII is a space or a non-ASCII character
+    words.push(value === "" ? key : /[^\u0021-\u007e]/.test(value) ? `${key}="${value}"` : `${key}=${value}`);
   }
   return words.join(" ");
 }
