@@ -65,6 +65,54 @@ describe("AppsRun: the end of a run of WASI programs", () => {
     expect(run.endedAt).toBe(40);
   });
 
+  it("the same verdict and end whichever of the exit status and the domain's stop comes first", () => {
+    const cases: [number, DomainRecord["state"], string, number][] = [
+      [0, "shutdown", "exited with status 0", 0],
+      [7, "crashed", "exited with status 7", 7],
+    ];
+    for (const [code, state, text, status] of cases) {
+      const exitFirst = harness({ zephyr: "a.wasm" });
+      exitFirst.exit("zephyr", code);
+      exitFirst.set("zephyr", state, 30);
+      exitFirst.set("linux", "destroyed", 40);
+      const stopFirst = harness({ zephyr: "a.wasm" });
+      stopFirst.set("zephyr", state, 30);
+      stopFirst.exit("zephyr", code);
+      stopFirst.set("linux", "destroyed", 40);
+      for (const { run } of [exitFirst, stopFirst]) {
+        expect(run.endedAt).toBe(40);
+        expect(run.verdict()).toEqual({ code: status, lines: [`zephyr: a.wasm ${text}`] });
+      }
+    }
+  });
+
+  it("a program that crashed stays crashed when the run is interrupted later (Ctrl-C destroys every domain)", () => {
+    // the stall watchdog crashed zephyr's program (no exit status); linux's waits until Ctrl-C
+    const { run, set } = harness({ zephyr: "spin.wasm", linux: "echo.wasm" });
+    set("zephyr", "crashed", 10);
+    expect(run.endedAt).toBeUndefined();
+    set("zephyr", "dying", 20);
+    set("zephyr", "destroyed", 21);
+    set("linux", "dying", 22);
+    set("linux", "destroyed", 23);
+    expect(run.endedAt).toBe(23);
+    expect(run.verdict()).toEqual({ code: 1, lines: ["zephyr: spin.wasm crashed (see Xen's console)", "linux: echo.wasm was destroyed"] });
+    // a non-zero exit status that crashed the domain is still the one reported
+    const exited = harness({ zephyr: "a.wasm" });
+    exited.set("zephyr", "crashed", 10);
+    exited.exit("zephyr", 3);
+    exited.set("zephyr", "destroyed", 20);
+    expect(exited.run.verdict()).toEqual({ code: 3, lines: ["zephyr: a.wasm exited with status 3"] });
+  });
+
+  it("a crash is forgotten when the domain starts again: a destroy of the new instance is a destroy", () => {
+    const { run, set } = harness({ zephyr: "a.wasm" });
+    set("zephyr", "crashed", 10);
+    set("zephyr", "running", 20, 1); // xl create after the crash, or a reboot
+    set("zephyr", "destroyed", 30, 1);
+    expect(run.verdict()).toEqual({ code: 1, lines: ["zephyr: a.wasm was destroyed"] });
+  });
+
   it("forgets an exit status when the domain starts again (xl reboot, xl create)", () => {
     const { run, exit, set } = harness({ zephyr: "a.wasm" });
     exit("zephyr", 3);

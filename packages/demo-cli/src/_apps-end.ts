@@ -3,7 +3,10 @@
 // program exited is shut down (status 0) or crashed (other statuses); once no
 // domain is left running (each one shut down, crashed for good or
 // destroyed), the run ends with one line per program and an exit code made
-// from their exit statuses. No Node APIs.
+// from their exit statuses. What became of a program is made from every fact
+// known about its domain's instance (its exit status, whether it crashed, its
+// state now), in whatever order the events that told them came: a crash
+// stays a crash when the domain is destroyed later (Ctrl-C). No Node APIs.
 import type { Dom0lessConfig, DomainRecord, Xen } from "@v8r/xen-dom0less";
 import { crashPolicies, runsOwnProgram } from "./_demo-apps.ts";
 import { formatDuration } from "./duration.ts";
@@ -17,11 +20,21 @@ export interface AppsVerdict {
   readonly lines: string[];
 }
 
-/** Watches the programs of a run: their exit statuses and whether any domain is left running. */
+/** What is known of a domain's current instance, from the events so far (any order). */
+interface Instance {
+  /** Its start count (the `generation` of its `xen-domain` events). */
+  readonly generation: number;
+  /** Its program's exit status, once its `program-exit` came. */
+  exit?: number;
+  /** It crashed (a destroy after it does not undo that). */
+  crashed: boolean;
+}
+
+/** Watches the programs of a run: what became of each and whether any domain is left running. */
 export class AppsRun {
   readonly #config: Dom0lessConfig;
   readonly #preserved: ReadonlySet<string>;
-  readonly #exits = new Map<string, number>();
+  readonly #instances = new Map<string, Instance>();
   #xen: Xen | undefined;
   #endedAt: number | undefined;
   #resolve: (atMs: number) => void = () => {};
@@ -34,9 +47,10 @@ export class AppsRun {
     this.#preserved = new Set(Object.entries(crashPolicies(config)).filter(([, p]) => p === "preserve").map(([name]) => name));
     this.ended = new Promise((resolve) => (this.#resolve = resolve));
     platform.trace.on((e) => {
-      if (e.type === "program-exit") this.#exits.set(e.domain, e.code);
+      if (e.type === "program-exit") this.#instance(e.domain).exit = e.code;
       else if (e.type === "xen-domain") {
-        if (e.state === "running" && e.generation > 0) this.#exits.delete(e.domain); // a new instance (xl reboot, xl create)
+        const instance = this.#instance(e.domain, e.generation);
+        if (e.state === "crashed") instance.crashed = true;
         this.#check(e.atMs);
       }
     });
@@ -64,11 +78,20 @@ export class AppsRun {
     let code = 0;
     const lines = this.#config.domains.filter(runsOwnProgram).map((d) => {
       const program = (d.kernel?.image ?? "").split("/").pop() ?? "";
-      const { text, status } = describe(records.get(d.name)?.state, this.#exits.get(d.name));
+      const { text, status } = describe(records.get(d.name)?.state, this.#instances.get(d.name));
       if (code === 0) code = status;
       return `${d.name}: ${program} ${text}`;
     });
     return { code, lines };
+  }
+
+  /** The facts about `domain`'s instance; a later `generation` (xl reboot, xl create, a restart) starts with none. */
+  #instance(domain: string, generation?: number): Instance {
+    const known = this.#instances.get(domain);
+    if (known !== undefined && (generation === undefined || generation <= known.generation)) return known;
+    const fresh: Instance = { generation: generation ?? 0, crashed: false };
+    this.#instances.set(domain, fresh);
+    return fresh;
   }
 
   #check(atMs: number): void {
@@ -85,10 +108,12 @@ export class AppsRun {
   }
 }
 
-/** What became of one program, and the exit code it asks for. */
-function describe(state: string | undefined, exit: number | undefined): { text: string; status: number } {
+/** What became of one program (its domain's `state` now, what is known of its instance), and the exit code it asks for. */
+function describe(state: string | undefined, known: Instance | undefined): { text: string; status: number } {
+  const exit = known?.exit;
   // a status a process cannot exit with (above 255; negative: C's exit(-1) reaches the host as -1) is a failure all the same
   if (exit !== undefined) return { text: `exited with status ${exit}`, status: exit === 0 ? 0 : exit >= 1 && exit <= 255 ? exit : 1 };
+  if (known?.crashed === true) return { text: "crashed (see Xen's console)", status: 1 };
   switch (state) {
     case "shutdown":
       return { text: "was shut down", status: 0 };

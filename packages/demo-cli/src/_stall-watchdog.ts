@@ -10,6 +10,11 @@
 // cause (and the domain whose CPU was busy, from the CPUs' shared
 // accounting), removes the files the run would remove, and kills the
 // process with SIGKILL (a Worker's process.exit ends only the Worker).
+// Node runs SIGINT/SIGTERM handlers on the main thread only, so a signal
+// waits for a stuck thread; the Worker notices it too (libuv tells every
+// event loop that listens for a signal; a Worker's process.on does not
+// listen, Node's signal_wrap binding does, where the host has it) and ends
+// the process as soon as the main thread has not acted on it in time.
 import { Worker } from "node:worker_threads";
 import { Cpu, describeError } from "@v8r/fvp-core";
 import type { Xen } from "@v8r/xen-dom0less";
@@ -18,6 +23,9 @@ import type { DemoPlatform } from "./trace-events.ts";
 
 /** How long a shutdown may take, after it started, before the watchdog ends the process: the shutdown's own 10 s limit and some. */
 export const STOP_GRACE_MS = 15_000;
+
+/** Shortest time the main thread gets to act on SIGINT/SIGTERM (start the shutdown, or exit on a second one) before the watchdog ends the process; a free event loop does it at once. */
+export const SIGNAL_GRACE_MS = 1000;
 
 /** What the watchdog needs to know about one CPU to name who was running when the thread got stuck. */
 export interface WatchedCpu {
@@ -58,10 +66,12 @@ const STOPPING = 1;
 // let it keep the process alive. A tick that comes late by half the
 // shortest limit means the whole process was starved or stopped (Ctrl-Z): the
 // wait starts again rather than counting that time against the main thread.
+// A signal counts as taken when the shutdown it starts has begun (the
+// first one) or the process is gone (one during a shutdown forces the exit).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const { writeSync, unlinkSync } = require("node:fs");
-const { stallMs, stopMs, tickMs, lateMs, slot } = workerData;
+const { stallMs, stopMs, signalMs, tickMs, lateMs, slot } = workerData;
 const shared = new Int32Array(workerData.shared);
 let cpus = [];
 const files = new Set();
@@ -73,6 +83,18 @@ let beat = Atomics.load(shared, ${BEAT});
 let beatAt = performance.now();
 let lastTick = beatAt;
 let stopAt;
+let signalled;
+try {
+  // an internal binding: its deprecation warning would only puzzle the user; without it, signals wait for the main thread
+  const quiet = process.noDeprecation;
+  process.noDeprecation = true;
+  const { Signal } = (() => { try { return process.binding("signal_wrap"); } finally { process.noDeprecation = quiet; } })();
+  for (const name of ["SIGINT", "SIGTERM"]) {
+    const handle = new Signal();
+    handle.onsignal = () => (signalled = { name, at: performance.now(), duringStop: Atomics.load(shared, ${STOPPING}) !== 0 });
+    if (handle.start(require("node:os").constants.signals[name]) !== 0) handle.close();
+  }
+} catch {}
 const running = () => {
   const names = [];
   for (const c of cpus) if (c.f[slot] >= 0) for (const d of c.domains) if (!names.includes(d)) names.push(d);
@@ -94,8 +116,11 @@ setInterval(() => {
   if (b !== beat || late) { beat = b; beatAt = now; }
   if (stopAt === undefined && Atomics.load(shared, ${STOPPING}) !== 0) stopAt = now;
   if (late && stopAt !== undefined) stopAt = now;
+  if (late && signalled !== undefined) signalled.at = now;
+  const ignored = signalled !== undefined && now - signalled.at >= signalMs && (signalled.duringStop || stopAt === undefined);
   if (now - beatAt >= stallMs) end("no progress for " + seconds(stallMs) + " on the thread that runs the simulation");
   else if (stopAt !== undefined && now - stopAt >= stopMs) end("the shutdown did not finish within " + seconds(stopMs));
+  else if (ignored) end(signalled.name + " came and the thread that runs the simulation did not act on it within " + seconds(signalMs) + " (it is stuck)");
 }, tickMs);
 `;
 
@@ -111,9 +136,11 @@ export function startStallWatchdog(options: StallWatchdogOptions): StallWatchdog
   const shortest = Math.min(stallMs, stopGraceMs);
   const tickMs = Math.max(50, Math.min(1000, Math.floor(shortest / 10)));
   const lateMs = Math.max(5 * tickMs, shortest / 2);
+  // at least two ticks, so one signal is never judged on a single late look
+  const signalMs = Math.max(SIGNAL_GRACE_MS, 2 * tickMs);
   let worker: Worker;
   try {
-    worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], name: "v8r stall watchdog", workerData: { shared: shared.buffer, stallMs, stopMs: stopGraceMs, tickMs, lateMs, slot: Cpu.BUSY_SINCE_SLOT } });
+    worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], name: "v8r stall watchdog", workerData: { shared: shared.buffer, stallMs, stopMs: stopGraceMs, signalMs, tickMs, lateMs, slot: Cpu.BUSY_SINCE_SLOT } });
   } catch (err) {
     warn(`[v8r-demo] the stall watchdog could not start (${describeError(err).error}); running without it`);
     return undefined;
