@@ -6,7 +6,10 @@
 // from their exit statuses. What became of a program is made from every fact
 // known about its domain's instance (its exit status, whether it crashed, its
 // state now), in whatever order the events that told them came: a crash
-// stays a crash when the domain is destroyed later (Ctrl-C). No Node APIs.
+// stays a crash when the domain is destroyed later (Ctrl-C). The lines are
+// made when the last domain stops, so a fact must be in by then: a program's
+// exit status is (its guest publishes it before asking for the shutdown that
+// Xen carries out only once the instance stopped). No Node APIs.
 import type { Dom0lessConfig, DomainRecord, Xen } from "@v8r/xen-dom0less";
 import { crashPolicies, runsOwnProgram } from "./_demo-apps.ts";
 import { formatDuration } from "./duration.ts";
