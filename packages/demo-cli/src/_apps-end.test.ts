@@ -105,6 +105,25 @@ describe("AppsRun: the end of a run of WASI programs", () => {
     expect(exited.run.verdict()).toEqual({ code: 3, lines: ["zephyr: a.wasm exited with status 3"] });
   });
 
+  it("a stopped run's failure code counts only non-zero exits and crashes, in the device tree's order", () => {
+    const running = harness({ zephyr: "a.wasm", linux: "b.wasm" });
+    expect(running.run.failureCode()).toBe(0);
+    running.set("zephyr", "destroyed", 5); // by the stop, or xl destroy: not a failure
+    running.set("linux", "destroyed", 5);
+    expect(running.run.failureCode()).toBe(0);
+    expect(running.run.verdict().code).toBe(1); // where the run ended by itself, a destroy is one
+    const failed = harness({ zephyr: "a.wasm", linux: "b.wasm" });
+    failed.exit("linux", 3);
+    failed.set("linux", "crashed", 1);
+    expect(failed.run.failureCode()).toBe(3);
+    failed.set("zephyr", "crashed", 2); // no exit status: a crash, and zephyr comes first
+    expect(failed.run.failureCode()).toBe(1);
+    const zero = harness({ zephyr: "a.wasm" });
+    zero.exit("zephyr", 0);
+    zero.set("zephyr", "shutdown", 1);
+    expect(zero.run.failureCode()).toBe(0);
+  });
+
   it("a crash is forgotten when the domain starts again: a destroy of the new instance is a destroy", () => {
     const { run, set } = harness({ zephyr: "a.wasm" });
     set("zephyr", "crashed", 10);

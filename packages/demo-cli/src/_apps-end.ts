@@ -88,6 +88,21 @@ export class AppsRun {
     return { code, lines };
   }
 
+  /**
+   * The exit code of a run stopped by Ctrl-C or SIGTERM: that of the first
+   * program (in the device tree's order) that had exited with a non-zero
+   * status or crashed, by the rules of {@link verdict}; 0 when none had. A
+   * program still running or destroyed (by the stop, or `xl destroy`) does
+   * not count: it did not fail.
+   */
+  failureCode(): number {
+    for (const d of this.#config.domains.filter(runsOwnProgram)) {
+      const { status } = describe(undefined, this.#instances.get(d.name));
+      if (status !== 0) return status;
+    }
+    return 0;
+  }
+
   /** The facts about `domain`'s instance; a later `generation` (xl reboot, xl create, a restart) starts with none. */
   #instance(domain: string, generation?: number): Instance {
     const known = this.#instances.get(domain);

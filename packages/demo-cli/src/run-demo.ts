@@ -139,6 +139,8 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<Running
   }
   const session = new DemoSession(platform, io.console, htmlDir);
   const apps = AppsRun.wanted(config) ? new AppsRun(platform, config) : undefined;
+  // a run stopped by Ctrl-C or SIGTERM (even while Xen boots) ends with what had failed
+  if (apps !== undefined) io.shutdown.add("the programs' failures", () => apps.failureCode());
   if (io.stall !== undefined && options.inline) watchGuests(io.stall, platform);
   const web = new WebHost(options, io, htmlDir, session);
   const requests = new HostRequests(platform, {

@@ -48,6 +48,27 @@ describe("createShutdown", () => {
     expect(logs.at(-1)).toEqual(["error", "[v8r-demo] SIGINT again: exiting now"]);
   });
 
+  it("exits with the highest code a hook asked for; a failed hook asks for at least 1", async () => {
+    const { emitter, exit, shutdown } = setup();
+    shutdown.add("verdict 3", () => 3);
+    shutdown.add("verdict 0", async () => 0);
+    shutdown.add("nothing", () => {});
+    emitter.emit("SIGINT");
+    await vi.waitFor(() => expect(exit).toHaveBeenCalledExactlyOnceWith(3));
+    const second = setup();
+    second.shutdown.add("verdict 2", () => 2);
+    second.shutdown.add("broken", () => {
+      throw new Error("boom");
+    });
+    expect(await second.shutdown.run("test")).toBe(2);
+    const third = setup();
+    third.shutdown.add("broken", () => {
+      throw new Error("boom");
+    });
+    third.shutdown.add("verdict 0", () => 0);
+    expect(await third.shutdown.run("test")).toBe(1);
+  });
+
   it("keeps going after a failing hook, logs it, and exits 1", async () => {
     const { emitter, exit, logs, shutdown } = setup();
     const after = vi.fn();

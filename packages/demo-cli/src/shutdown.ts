@@ -1,6 +1,7 @@
 /**
  * Orderly shutdown on SIGINT/SIGTERM: run the registered hooks (last
- * registered first), then exit 0; a second signal forces exit 1.
+ * registered first), then exit 0 (or the code a hook asked for); a second
+ * signal forces exit 1.
  *
  * @module
  */
@@ -31,11 +32,18 @@ export interface ShutdownOptions {
   readonly onStop?: () => void;
 }
 
+/** A shutdown hook: cleans up; may return the exit code the run should end with. */
+export type ShutdownHook = () => void | number | Promise<void | number>;
+
 /** The shutdown controller. */
 export interface Shutdown {
-  /** Register a hook; hooks run in reverse order of registration. Returns a function that unregisters it. */
-  add(name: string, hook: () => void | Promise<void>): () => void;
-  /** Run every hook once (later calls return the same promise) and resolve with the exit code: 0, or 1 when a hook failed or timed out. */
+  /**
+   * Register a hook; hooks run in reverse order of registration. A hook may
+   * return an exit code for the run (the highest one asked for wins). Returns
+   * a function that unregisters it.
+   */
+  add(name: string, hook: ShutdownHook): () => void;
+  /** Run every hook once (later calls return the same promise) and resolve with the exit code: 0, the highest code a hook returned, or at least 1 when a hook failed or timed out. */
   run(reason: string): Promise<number>;
   /** Run the hooks, then call `exit` with the code. */
   stop(reason: string): Promise<void>;
@@ -57,16 +65,17 @@ export interface Shutdown {
  */
 export function createShutdown(options: ShutdownOptions): Shutdown {
   const { signals, exit, log, timeoutMs = 10_000 } = options;
-  const hooks: { name: string; hook: () => void | Promise<void> }[] = [];
+  const hooks: { name: string; hook: ShutdownHook }[] = [];
   let running: Promise<number> | undefined;
 
   const runHooks = async (): Promise<number> => {
     let code = 0;
     for (const { name, hook } of [...hooks].reverse()) {
       try {
-        await hook();
+        const asked = await hook();
+        if (typeof asked === "number" && asked > code) code = asked;
       } catch (err) {
-        code = 1;
+        code = Math.max(code, 1);
         log(`[v8r-demo] shutting down: ${name} failed: ${describeError(err).error}`, "error");
       }
     }

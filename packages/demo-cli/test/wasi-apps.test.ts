@@ -94,6 +94,23 @@ describe("v8r-demo --app: C programs as guest applications", () => {
   }, 120_000);
 
   it.each([
+    { what: "a program that had exited with status 3", zephyr: "exit3" as const, before: /\(XEN\) d1v0: exit3\.wasm exited with status 3/, code: 3, line: "zephyr: exit3.wasm exited with status 3" },
+    { what: "programs that were all still running", zephyr: undefined, before: /linux {2}\| echo: serving/, code: 0, line: "zephyr: " },
+  ])("Ctrl-C stops a run of programs with what had failed when it came: $what (exit $code)", async ({ zephyr, before, code, line }) => {
+    const demo = spawnDemo([...(zephyr === undefined ? [] : ["--app", `zephyr=${app[zephyr]}`]), "--app", `linux=${app.echo}`, "--server", "none"]);
+    try {
+      await demo.waitFor(before, 60_000);
+      await demo.waitFor(/\(XEN\) Brought up 2 domains/, 60_000); // echo waits on Linux: it never exits by itself
+      demo.child.kill("SIGINT");
+      expect(await demo.exited, demo.stdout().slice(-3000) + demo.stderr()).toEqual({ code, signal: null });
+      expect(demo.stdout()).toContain("v8r    | linux: echo.wasm was destroyed");
+      if (zephyr !== undefined) expect(demo.stdout()).toContain(`v8r    | ${line}\n`);
+    } finally {
+      demo.kill();
+    }
+  }, 120_000);
+
+  it.each([
     { what: "a program that traps", prog: "trap" as const, line: "(XEN) d1v0: [openamp-wasm] trap.wasm trapped: unreachable (in broken_function)" },
     { what: "a file that is not WebAssembly", prog: "notWasm" as const, line: "(XEN) d1v0: [openamp-wasm] not-wasm.wasm is not a WebAssembly module" },
   ])("$what crashes its domain with the reason on Xen's console (the run exits 1); Linux runs on", async ({ prog, line }) => {
