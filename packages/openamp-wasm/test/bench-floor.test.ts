@@ -6,80 +6,62 @@
  * floor would not measure the wire format.
  */
 import { describe, expect, it } from "vitest";
+import type { Link } from "../bench/_link.ts";
 import { virtqLink } from "../bench/_virtq-link.ts";
+import type { RpmsgDevice } from "../src/rpmsg-device.ts";
 import { staticVringsLayout } from "../src/static-vrings-layout.ts";
 import { openamp } from "./_pair.ts";
 
 /** VIRTIO_CONFIG_S_ACKNOWLEDGE | DRIVER | DRIVER_OK: what a host writes before the remote may start. */
 const DRIVER_OK_STATUS = 7;
 
+/** A message as text: its sender, then its bytes. */
+const text = (d: Uint8Array, src: number): string => `${src}:${Array.from(d).join(",")}`;
+
+/** The floor's side sends, v8r's endpoint records each message and sends it back inverted, the floor records that; three times round the rings (every descriptor and slot reused, indices past a wrap), each checked both ways. */
+function exchange(floor: Link, v8r: RpmsgDevice, num: number): void {
+  const atV8r: string[] = [], atFloor: string[] = [];
+  const ep = v8r.createEndpoint({
+    name: "floor",
+    onMessage: (d, src) => {
+      atV8r.push(text(d, src));
+      ep.trySend(d.map((b) => b ^ 0xff));
+    },
+  });
+  expect(ep.addr).toBe(1024); // the floor's endpoint 0 sends to 1024
+  floor.open(0, (d, src) => void atFloor.push(text(d, src)));
+  expect(floor.poll()).toBe(1); // v8r's name-service announcement (no handler at 53: dropped)
+  const rounds = 3 * num + 5;
+  for (let i = 0; i < rounds; i++) {
+    const payload = Uint8Array.from({ length: 1 + (i % 40) }, (_, k) => (3 * i + k) & 0xff);
+    expect(floor.send(0, payload)).toBe(true);
+    expect(v8r.poll()).toBe(1);
+    expect(floor.poll()).toBe(1);
+    expect(atV8r.at(-1)).toBe(text(payload, 1024));
+    expect(atFloor.at(-1)).toBe(text(payload.map((b) => b ^ 0xff), 1024));
+  }
+  expect([atV8r.length, atFloor.length]).toEqual([rounds, rounds]);
+}
+
 describe("the bench's split-virtqueue floor", () => {
   it("exchanges messages with a v8r remote, both ways, round the rings", async () => {
     const shm = new SharedArrayBuffer(0x40000);
     const layout = staticVringsLayout({ shmSize: shm.byteLength });
-    const kicks = { toHost: 0, toRemote: 0 };
-    const host = virtqLink(shm, "host", () => void kicks.toRemote++);
-    const fromRemote: string[] = [];
-    host.open(0, (d, src) => void fromRemote.push(`${src}:${Array.from(d).join(",")}`));
+    const host = virtqLink(shm, "host", () => {});
     new Uint8Array(shm)[layout.statusOffset] = DRIVER_OK_STATUS;
-    const oa = await openamp();
-    const remote = await oa.createRpmsgDevice({ role: "remote", layout, shm: { buffer: shm }, notify: () => void kicks.toHost++ });
+    const remote = await (await openamp()).createRpmsgDevice({ role: "remote", layout, shm: { buffer: shm }, notify: () => {} });
     remote.poll();
     await remote.ready;
-    const fromHost: string[] = [];
-    const ep = remote.createEndpoint({
-      name: "floor",
-      onMessage: (d, src) => {
-        fromHost.push(`${src}:${Array.from(d).join(",")}`);
-        ep.trySend(d.map((b) => b ^ 0xff));
-      },
-    });
-    expect(ep.addr).toBe(1024); // the floor's endpoint 0 sends to 1024
-    expect(host.poll()).toBe(1); // the remote's name-service announcement (no handler at 53: dropped)
-    expect(fromRemote).toEqual([]);
-    const rounds = 3 * layout.num + 5; // every descriptor and ring slot reused, indices past a wrap of the ring
-    for (let i = 0; i < rounds; i++) {
-      const payload = Uint8Array.from({ length: 1 + (i % 40) }, (_, k) => (i + k) & 0xff);
-      expect(host.send(0, payload)).toBe(true);
-      expect(remote.poll()).toBeGreaterThan(0);
-      expect(host.poll()).toBe(1);
-      expect(fromHost.at(-1)).toBe(`1024:${Array.from(payload).join(",")}`);
-      expect(fromRemote.at(-1)).toBe(`1024:${Array.from(payload, (b) => b ^ 0xff).join(",")}`);
-    }
-    expect(fromHost).toHaveLength(rounds);
-    expect(fromRemote).toHaveLength(rounds);
+    exchange(host, remote, layout.num);
     remote.dispose();
   });
 
   it("exchanges messages with a v8r host, both ways, round the rings", async () => {
     const shm = new SharedArrayBuffer(0x40000);
     const layout = staticVringsLayout({ shmSize: shm.byteLength });
-    const oa = await openamp();
-    const host = await oa.createRpmsgDevice({ role: "host", layout, shm: { buffer: shm }, notify: () => {} });
+    const host = await (await openamp()).createRpmsgDevice({ role: "host", layout, shm: { buffer: shm }, notify: () => {} });
     await host.ready;
-    const fromRemote: string[] = [];
-    const ep = host.createEndpoint({
-      name: "floor",
-      onMessage: (d, src) => {
-        fromRemote.push(`${src}:${Array.from(d).join(",")}`);
-        ep.trySend(d.map((b) => b ^ 0xff));
-      },
-    });
-    expect(ep.addr).toBe(1024);
-    const remote = virtqLink(shm, "remote", () => {});
-    const fromHost: string[] = [];
-    remote.open(0, (d, src) => void fromHost.push(`${src}:${Array.from(d).join(",")}`));
-    expect(remote.poll()).toBe(1); // the host's name-service announcement, dropped
-    const rounds = 3 * layout.num + 5;
-    for (let i = 0; i < rounds; i++) {
-      const payload = Uint8Array.from({ length: 1 + (i % 40) }, (_, k) => (3 * i + k) & 0xff);
-      expect(remote.send(0, payload)).toBe(true);
-      expect(host.poll()).toBe(1);
-      expect(remote.poll()).toBe(1);
-      expect(fromRemote.at(-1)).toBe(`1024:${Array.from(payload).join(",")}`);
-      expect(fromHost.at(-1)).toBe(`1024:${Array.from(payload, (b) => b ^ 0xff).join(",")}`);
-    }
-    expect(fromHost).toHaveLength(rounds);
+    exchange(virtqLink(shm, "remote", () => {}), host, layout.num);
     host.dispose();
   });
 
