@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// `pnpm bench [NAME...]`: runs every packages/*/bench/*.bench.ts and
-// scripts/*.bench.mjs (the fresh-clone first run) with tsx, shows each one's
-// own output, then prints one table of all figures and writes them to
+// `pnpm bench [NAME...] [--FLAG...]`: runs every packages/*/bench/*.bench.ts
+// and scripts/*.bench.mjs (the fresh-clone first run) whose package or file
+// name contains one of the NAMEs (every one without a NAME) with tsx, giving
+// each the flags (`pnpm bench web --quick`), shows each one's own output, then
+// prints one table of all figures and writes them to
 // bench-results/<date>.json. Figures only: nothing here passes or fails on
 // time. The demo benchmark runs the built CLI, so dist/ is rebuilt first
 // when stale (for running: JavaScript only).
@@ -14,7 +16,9 @@ import { staleDistReason } from "./dist-freshness.mjs";
 import { buildPackages } from "./each-package.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const only = process.argv.slice(2);
+const args = process.argv.slice(2);
+const only = args.filter((a) => !a.startsWith("-"));
+const flags = args.filter((a) => a.startsWith("-"));
 const wanted = (...names) => only.length === 0 || only.some((o) => names.some((n) => n.includes(o)));
 const files = [];
 for (const pkg of readdirSync(join(root, "packages")).sort()) {
@@ -49,7 +53,7 @@ let failed = 0;
 for (const file of files) {
   const rel = relative(root, file);
   console.log(`\n=== ${rel} ===`);
-  const res = spawnSync(tsx, ["--conditions=source", file], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 << 20 });
+  const res = spawnSync(tsx, ["--conditions=source", file, ...flags], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 << 20 });
   const lines = (res.stdout ?? "").split("\n");
   for (const line of lines) if (!line.startsWith("BENCH_JSON ")) process.stdout.write(line + "\n");
   const jsonLine = lines.findLast((l) => l.startsWith("BENCH_JSON "));
