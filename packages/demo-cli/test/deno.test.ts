@@ -1,6 +1,6 @@
 // The same demo from the repository under Deno (the npm package's binary),
 // as the README shows it:
-//   ./node_modules/.bin/deno run -A --conditions=source packages/demo-cli/src/cli.ts
+//   node_modules/deno/deno run -A --conditions=source packages/demo-cli/src/cli.ts
 // Inline on simulated time, and on real time with one Worker per domain
 // (node:worker_threads, which Deno runs on Web Workers).
 import { describe, expect, it } from "vitest";
