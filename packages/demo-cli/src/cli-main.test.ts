@@ -219,6 +219,15 @@ describe("runCli: run", () => {
     expect(t.stdout()).toContain("stops by itself");
   });
 
+  it("a run that ended by itself exits with its own code; a hook's code (a stop's) counts only where that is 0", async () => {
+    const ends = (code: number) => async (_o: DemoOptions, io: DemoIo): Promise<RunningDemo> => {
+      io.shutdown.add("the programs' failures", () => 7);
+      return { ...running, finished: Promise.resolve(code) };
+    };
+    expect(await runCli(["--virtual-time", "--duration", "1h"], fakeIo({ runDemo: ends(1) }).io)).toBe(1);
+    expect(await runCli(["--virtual-time", "--duration", "1h"], fakeIo({ runDemo: ends(0) }).io)).toBe(7);
+  });
+
   it("lints a --config file first and exits 2 without booting when it has errors", async () => {
     const file = join(dir, "bad.dts");
     await writeFile(file, (await readDefaultConfig()).replaceAll("<0xa &", "<0x800 &"));

@@ -245,7 +245,11 @@ async function runStarted(options: DemoOptions, config: DemoConfig, io: CliIo, s
   announce(demo);
   if (demo.finished !== undefined) {
     void demo.finished.then(
-      async (code) => settle(Math.max(code, await shutdown.run("run complete"))),
+      // the run's own verdict first (a hook's code, e.g. the programs' failures at a stop, only where it is 0)
+      async (code) => {
+        const hooks = await shutdown.run("run complete");
+        settle(code !== 0 ? code : hooks);
+      },
       async (err: unknown) => {
         mux.line("v8r", describeError(err).error, "error");
         await shutdown.run("run failed");
