@@ -1,8 +1,8 @@
 /**
  * Both sides of a link on this one thread: CPU time per message (plain JS, the
- * split-virtqueue floor and v8r interleaved), heap bytes allocated per message and (v8r) shared-memory
- * imports per message, with the host sending windows of 64 messages that the
- * remote drains.
+ * split-virtqueue floor and v8r interleaved), heap bytes allocated per
+ * message and (v8r) shared-memory imports per message, with the host sending
+ * windows of 64 messages that the remote drains.
  */
 import { getHeapSpaceStatistics } from "node:v8";
 import { countShmImports, importCounts } from "../src/_import-counter.ts";
